@@ -1,0 +1,3 @@
+//! Checking: AST → checked study.
+pub mod model;
+pub use model::*;

@@ -1,0 +1,322 @@
+//! The checked study: what the checker hands to the planner.
+//!
+//! Every value here has passed the checker: names resolve, numbers are in range, grids are sane
+//! as far as can be known without data. Spans (byte ranges into the study text) are kept where a
+//! later stage (the planner, which sees the data) may still need to point at the source.
+
+use miette::SourceSpan;
+use serde::Serialize;
+
+/// A value with the span of the text it came from.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Spanned<T> {
+    pub value: T,
+    #[serde(skip)]
+    pub span: SourceSpan,
+}
+
+impl<T> Spanned<T> {
+    pub fn new(value: T, span: impl Into<SourceSpan>) -> Self {
+        Spanned { value, span: span.into() }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Study {
+    /// `study NAME`; defaults to the file stem.
+    pub name: String,
+    /// `seed N`; default 0. Every job seed derives from it.
+    pub seed: u64,
+    /// `data NAME = ...` in declaration order (a table may only use tables declared before it).
+    pub tables: Vec<TableDef>,
+    pub source: Role,
+    pub target: Role,
+    /// `transform x = a | b`; applied left to right, fitted on training rows only.
+    pub x_transforms: Vec<TransformKind>,
+    /// `transform y = a | b`; predictions are inverse-transformed so MAE is in the label's units.
+    pub y_transforms: Vec<TransformKind>,
+    pub model: ModelSpec,
+    pub pretrain: TrainSpec,
+    pub finetune: TrainSpec,
+    pub grid: GridSpec,
+    /// `baseline direct`.
+    pub baselines: Vec<Baseline>,
+    /// `fit ...` lines.
+    pub fits: Vec<FitSpec>,
+    /// `expect ...` lines, in order.
+    pub expects: Vec<Expect>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TableDef {
+    pub name: String,
+    pub expr: TableExpr,
+    #[serde(skip)]
+    pub span: SourceSpan,
+}
+
+/// A table expression: a primary (`csv(...)`, `parquet(...)`, `synthetic(...)` or a table name)
+/// followed by `|` operations, folded left: `a | where c | join b on k = k` is
+/// `Join { input: Where { input: a, .. }, .. }`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub enum TableExpr {
+    /// Path as written; resolved relative to the study file, then under `SIM2REAL_DATA`.
+    Csv(Spanned<String>),
+    Parquet(Spanned<String>),
+    Synthetic(Spanned<SyntheticSpec>),
+    /// A table declared earlier with `data NAME = ...`.
+    Ref(Spanned<String>),
+    Where { input: Box<TableExpr>, cond: Spanned<Cond> },
+    /// Inner join; `on` pairs are (left column, right column). Right rows must be unique per key.
+    Join { input: Box<TableExpr>, right: Box<TableExpr>, on: Vec<(Spanned<String>, Spanned<String>)>, span: SourceSpan },
+    Select { input: Box<TableExpr>, cols: ColumnSet },
+    Drop { input: Box<TableExpr>, cols: ColumnSet },
+}
+
+/// The built-in generator with a known ground truth. The same `seed` gives the same truth
+/// function for both parts, so a `source` part and a `target` part describe one phenomenon.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SyntheticSpec {
+    pub part: SyntheticPart,
+    pub rows: usize,
+    pub features: usize,
+    /// Size of the systematic error of the simulation (source part only; 0 for the target).
+    pub bias: f64,
+    /// Standard deviation of the i.i.d. noise added to y.
+    pub noise: f64,
+    pub seed: u64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SyntheticPart {
+    /// The cheap, plentiful, biased "simulation".
+    Source,
+    /// The scarce, noisy "experiment".
+    Target,
+}
+
+/// A row filter.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub enum Cond {
+    Cmp { column: Spanned<String>, op: CmpOp, value: Literal },
+    In { column: Spanned<String>, values: Vec<Literal> },
+    And(Box<Cond>, Box<Cond>),
+    Or(Box<Cond>, Box<Cond>),
+    Not(Box<Cond>),
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub enum Literal {
+    Num(f64),
+    Str(String),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum CmpOp {
+    Eq,
+    Ne,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+}
+
+impl CmpOp {
+    pub fn symbol(self) -> &'static str {
+        match self {
+            CmpOp::Eq => "==",
+            CmpOp::Ne => "!=",
+            CmpOp::Lt => "<",
+            CmpOp::Le => "<=",
+            CmpOp::Gt => ">",
+            CmpOp::Ge => ">=",
+        }
+    }
+
+    pub fn holds(self, a: f64, b: f64) -> bool {
+        match self {
+            CmpOp::Eq => a == b,
+            CmpOp::Ne => a != b,
+            CmpOp::Lt => a < b,
+            CmpOp::Le => a <= b,
+            CmpOp::Gt => a > b,
+            CmpOp::Ge => a >= b,
+        }
+    }
+}
+
+/// Columns chosen by name or glob (`d_*`, `p_?x`), minus exclusions. Order: as the patterns
+/// are listed, each glob expanding in the table's column order; duplicates removed.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ColumnSet {
+    pub include: Vec<Spanned<String>>,
+    pub exclude: Vec<Spanned<String>>,
+    #[serde(skip)]
+    pub span: SourceSpan,
+}
+
+/// `source NAME { x = ..., y = ..., group = ... }` or `target NAME { ... }`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Role {
+    /// Name of a declared table.
+    pub table: Spanned<String>,
+    pub x: ColumnSet,
+    pub y: Spanned<String>,
+    pub group: Option<Spanned<String>>,
+    #[serde(skip)]
+    pub span: SourceSpan,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TransformKind {
+    /// Natural log; requires positive values.
+    Log,
+    /// Base-10 log; requires positive values.
+    Log10,
+    /// ln(1 + v); requires v > -1.
+    Log1p,
+    /// (v - mean) / sd, sd over training rows (population sd; constant columns get sd = 1).
+    Standardize,
+    /// Yeo–Johnson with λ per column by maximum likelihood on training rows.
+    YeoJohnson,
+    /// (v - min) / (max - min) over training rows.
+    MinMax,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Activation {
+    Relu,
+    Tanh,
+    Sigmoid,
+    Gelu,
+}
+
+/// `model { hidden = [512, 256, 128, 64, 32]  activation = relu  dropout = 0 }`.
+/// Input width comes from the data, output width is 1 (linear).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ModelSpec {
+    pub hidden: Vec<usize>,
+    pub activation: Activation,
+    pub dropout: f64,
+}
+
+/// `pretrain { ... }` / `finetune { ... }`. Optimizer is Adam.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TrainSpec {
+    pub lr: f64,
+    pub weight_decay: f64,
+    pub batch: usize,
+    pub max_epochs: usize,
+    pub patience: usize,
+    /// Fraction of the training rows held out for early stopping, in (0, 1).
+    pub validation: f64,
+    /// Number of leading hidden layers kept fixed (fine-tuning only; 0 = train all).
+    pub freeze: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct GridSpec {
+    pub n: Spanned<NGrid>,
+    pub m: Spanned<MGrid>,
+    pub trials: usize,
+    /// Fraction of the target held out for testing in each trial; default 0.2.
+    pub test: f64,
+    pub subset: SubsetMode,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub enum NGrid {
+    /// `logspace(from, to, points)`: rounded, de-duplicated, capped at the source size.
+    Logspace { from: usize, to: Upper, points: usize },
+    List(Vec<usize>),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Upper {
+    /// `all`: the number of source rows.
+    All,
+    Count(usize),
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub enum MGrid {
+    /// Counts of target training rows.
+    Counts(Vec<usize>),
+    /// Fractions (0, 1] of the target's training part.
+    Fractions(Vec<f64>),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SubsetMode {
+    /// One source subset (and one pretrained model) per n, shared by all trials.
+    Once,
+    /// A fresh source subset and pretraining per trial.
+    PerTrial,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Baseline {
+    /// The same architecture trained on the target alone.
+    Direct,
+}
+
+/// The two arms whose errors are measured.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Arm {
+    Transfer,
+    Direct,
+}
+
+impl Arm {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Arm::Transfer => "transfer",
+            Arm::Direct => "direct",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Law {
+    /// R(n) = D·n^-α + C, D, α, C ≥ 0, fitted to the mean transfer MAE per n (one fit per m).
+    PowerLaw,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FitSpec {
+    pub law: Law,
+    #[serde(skip)]
+    pub span: SourceSpan,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Expect {
+    pub kind: ExpectKind,
+    /// The expectation as written, for messages.
+    pub text: String,
+    #[serde(skip)]
+    pub span: SourceSpan,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub enum ExpectKind {
+    /// `expect alpha > 0`: a parameter (`D`, `alpha`, `C`) or `r2` of the power-law fit(s);
+    /// must hold for every fitted m.
+    Param { name: String, op: CmpOp, value: f64 },
+    /// `expect transfer < direct at every n` / `at largest n`: compares mean MAEs.
+    Arms { left: Arm, op: CmpOp, right: Arm, at: AtN },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum AtN {
+    Every,
+    Largest,
+}

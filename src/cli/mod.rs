@@ -1,0 +1,4 @@
+//! The sim2real command line.
+pub fn main() -> i32 {
+    0
+}

@@ -1,0 +1,85 @@
+//! Diagnostics shared by every stage: one study error carries every problem found, each with a
+//! span into the study text, a label and an optional help line. Rendered by miette.
+
+use miette::{Diagnostic, NamedSource, SourceSpan};
+use thiserror::Error;
+
+/// One problem in a study, pointing at the text that causes it.
+#[derive(Debug, Clone, Error, Diagnostic, PartialEq)]
+#[error("{message}")]
+pub struct Problem {
+    pub message: String,
+    /// Stable machine-readable code, e.g. `sim2real::unknown_column`.
+    #[diagnostic(code)]
+    pub code: String,
+    #[label("{label}")]
+    pub span: SourceSpan,
+    pub label: String,
+    #[help]
+    pub help: Option<String>,
+}
+
+impl Problem {
+    pub fn new(code: &str, message: impl Into<String>, span: impl Into<SourceSpan>, label: impl Into<String>) -> Self {
+        Problem {
+            message: message.into(),
+            code: format!("sim2real::{code}"),
+            span: span.into(),
+            label: label.into(),
+            help: None,
+        }
+    }
+
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+}
+
+/// Every problem found in one study file.
+#[derive(Debug, Error, Diagnostic)]
+#[error("{} in {}", count(.problems.len()), .file)]
+#[diagnostic(code(sim2real::study))]
+pub struct StudyErrors {
+    pub file: String,
+    #[source_code]
+    pub src: NamedSource<String>,
+    #[related]
+    pub problems: Vec<Problem>,
+}
+
+fn count(n: usize) -> String {
+    if n == 1 { "1 error".into() } else { format!("{n} errors") }
+}
+
+impl StudyErrors {
+    pub fn new(file: &str, text: &str, problems: Vec<Problem>) -> Self {
+        StudyErrors {
+            file: file.to_string(),
+            src: NamedSource::new(file, text.to_string()),
+            problems,
+        }
+    }
+}
+
+/// Render a diagnostic as plain text (no colours, no unicode art dependencies on the terminal),
+/// as used for snapshots, notebooks and non-terminal stderr.
+pub fn render_plain(diag: &dyn Diagnostic) -> String {
+    let handler = miette::GraphicalReportHandler::new_themed(miette::GraphicalTheme::unicode_nocolor())
+        .with_width(100);
+    let mut out = String::new();
+    let _ = handler.render_report(&mut out, diag);
+    out
+}
+
+/// Suggest the closest of `candidates` to `name` ("did you mean ...?"), if any is close enough.
+pub fn did_you_mean<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
+    let mut best: Option<(f64, &str)> = None;
+    for c in candidates {
+        let score = strsim::jaro_winkler(&name.to_lowercase(), &c.to_lowercase());
+        if score > 0.8 && best.is_none_or(|(s, _)| score > s) {
+            best = Some((score, c));
+        }
+    }
+    best.map(|(_, c)| format!("did you mean `{c}`?"))
+}

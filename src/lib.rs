@@ -1,0 +1,30 @@
+//! sim2real — how much is simulated data worth for predicting real experiments?
+//!
+//! The crate is a staged compiler for `.study` files; each folder is one stage:
+//!
+//! | stage      | folder        | input → output                                            |
+//! |------------|---------------|-----------------------------------------------------------|
+//! | syntax     | `syntax/`     | text → AST with spans (pest grammar in `grammar/`)        |
+//! | check      | `check/`      | AST → [`check::Study`] (names, types, ranges, grids)      |
+//! | data       | `data/`       | table expressions → [`data::Table`]s (csv, parquet, synthetic, join, filter) |
+//! | transform  | `transform/`  | column pipelines fitted on training rows only              |
+//! | plan       | `plan/`       | study + data → plan IR: jobs with seeds and FLOP estimates |
+//! | engine     | `engine/`     | batched-ensemble MLP training on burn                      |
+//! | exec       | `exec/`       | runs the plan, appends every finished job to the store     |
+//! | stats, fit | `stats/`, `fit/` | bootstrap CIs, power-law fits (argmin)                 |
+//! | report     | `report/`     | results.json, trials.csv, report.md/html, scaling.svg      |
+//! | cli        | `cli/`        | the `sim2real` command                                     |
+
+pub mod check;
+pub mod cli;
+pub mod data;
+pub mod diag;
+pub mod engine;
+pub mod exec;
+pub mod fit;
+pub mod plan;
+pub mod report;
+pub mod results;
+pub mod stats;
+pub mod syntax;
+pub mod transform;

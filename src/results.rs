@@ -1,0 +1,99 @@
+//! The results of a run as written to `results.json` (schema documented in docs/results.md).
+//! Produced by the executor from the results store, consumed by fits, expectations and reports.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+pub use crate::check::model::Arm;
+
+/// Schema version of results.json; bump when a field changes meaning.
+pub const SCHEMA_VERSION: u32 = 1;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Results {
+    pub schema: u32,
+    /// The study's name.
+    pub study: String,
+    /// SHA-256 of the study text (hex).
+    pub study_sha256: String,
+    /// SHA-256 over the prepared source and target data (hex); a changed data file changes it.
+    pub data_sha256: String,
+    /// True when run with `--quick` (fewer trials, coarser grid): numbers are a smoke test only.
+    pub quick: bool,
+    pub seed: u64,
+    pub threads: usize,
+    /// Rows of the source and target tables after joins and filters.
+    pub source_rows: usize,
+    pub target_rows: usize,
+    /// The label column of the target, for axis titles.
+    pub label: String,
+    /// Mean test MAE per grid point and arm.
+    pub points: Vec<Point>,
+    /// Fitted laws.
+    pub fits: Vec<FitRecord>,
+    /// Outcome of every `expect` line, in order.
+    pub expects: Vec<ExpectOutcome>,
+    /// Warnings raised while planning or running (grid capped, members diverged, ...).
+    pub warnings: Vec<String>,
+}
+
+/// One grid point of one arm. `n` is 0 for the direct arm (no source data).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Point {
+    pub n: usize,
+    pub m: usize,
+    pub arm: Arm,
+    /// Trials that finished with a finite MAE.
+    pub trials: usize,
+    pub mae_mean: f64,
+    /// 90 % percentile-bootstrap CI of the mean over trials.
+    pub mae_ci90: [f64; 2],
+    pub mae_sd: f64,
+    pub mae_median: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FitRecord {
+    /// "power_law": R(n) = D·n^-alpha + C.
+    pub law: String,
+    pub arm: Arm,
+    /// The m the curve was taken at.
+    pub m: usize,
+    /// Parameter name → value (`D`, `alpha`, `C`).
+    pub params: BTreeMap<String, f64>,
+    /// Parameter name → 90 % bootstrap CI over trials.
+    pub ci90: BTreeMap<String, [f64; 2]>,
+    pub r2: f64,
+    /// The law with its numbers, e.g. `R(n) = 1.93·n^-0.41 + 0.12`.
+    pub equation: String,
+    /// Why the fit should not be trusted (flat curve, too few points, hit a bound), if so.
+    pub degenerate: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ExpectOutcome {
+    /// The expectation as written in the study.
+    pub text: String,
+    pub passed: bool,
+    /// The numbers it was decided on.
+    pub detail: String,
+}
+
+/// One row of trials.csv: one trial of one arm at one grid point.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TrialRow {
+    pub job: String,
+    pub arm: Arm,
+    pub n: usize,
+    pub m: usize,
+    pub trial: usize,
+    pub seed: u64,
+    /// Test MAE in the label's units; NaN if the member diverged.
+    pub mae: f64,
+    /// Epochs trained before early stopping (fine-tuning / direct training).
+    pub epochs: usize,
+    /// Epoch whose weights were kept (best validation loss).
+    pub best_epoch: usize,
+    pub test_rows: usize,
+}
