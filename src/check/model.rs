@@ -68,7 +68,7 @@ pub enum TableExpr {
     Ref(Spanned<String>),
     Where { input: Box<TableExpr>, cond: Spanned<Cond> },
     /// Inner join; `on` pairs are (left column, right column). Right rows must be unique per key.
-    Join { input: Box<TableExpr>, right: Box<TableExpr>, on: Vec<(Spanned<String>, Spanned<String>)>, span: SourceSpan },
+    Join { input: Box<TableExpr>, right: Box<TableExpr>, on: Vec<(Spanned<String>, Spanned<String>)>, #[serde(skip)] span: SourceSpan },
     Select { input: Box<TableExpr>, cols: ColumnSet },
     Drop { input: Box<TableExpr>, cols: ColumnSet },
 }
@@ -182,6 +182,7 @@ pub enum TransformKind {
     /// Yeo–Johnson with λ per column by maximum likelihood on training rows.
     YeoJohnson,
     /// (v - min) / (max - min) over training rows.
+    #[serde(rename = "minmax")]
     MinMax,
 }
 
