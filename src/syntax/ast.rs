@@ -67,6 +67,20 @@ pub struct File {
     pub statements: Vec<Statement>,
     /// `0..text.len()`.
     pub span: Span,
+    /// Byte offset of the start of every line (the first is 0), for messages that name a line.
+    pub line_starts: Vec<usize>,
+}
+
+impl File {
+    /// The 1-based line number of a byte offset.
+    pub fn line_of(&self, offset: usize) -> usize {
+        self.line_starts.partition_point(|&start| start <= offset).max(1)
+    }
+}
+
+/// Byte offsets of line starts in `text`.
+pub fn line_starts(text: &str) -> Vec<usize> {
+    std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect()
 }
 
 /// One top-level statement.
@@ -114,6 +128,16 @@ pub struct ExpectStmt {
     pub at: Option<AtClause>,
     /// The expectation as written after `expect`, whitespace collapsed.
     pub text: String,
+}
+
+impl ExpectStmt {
+    /// The span of the value after the operator.
+    pub fn value_span(&self) -> Span {
+        match &self.value {
+            ExpectValue::Number(n) => n.span,
+            ExpectValue::Name(i) => i.span,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]

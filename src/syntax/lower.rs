@@ -112,7 +112,7 @@ impl Lower {
     }
 
     /// The `file` rule → AST.
-    pub fn file(&self, pair: Pair<'_, Rule>, text_len: usize) -> Result<File, Vec<Problem>> {
+    pub fn file(&self, pair: Pair<'_, Rule>, text: &str) -> Result<File, Vec<Problem>> {
         let mut statements = Vec::new();
         let mut problems = Vec::new();
         for stmt in children(pair) {
@@ -122,7 +122,7 @@ impl Lower {
             }
         }
         if problems.is_empty() {
-            Ok(File { statements, span: Span::new(0, text_len) })
+            Ok(File { statements, span: Span::new(0, text.len()), line_starts: line_starts(text) })
         } else {
             Err(problems)
         }

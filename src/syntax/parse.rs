@@ -3,7 +3,7 @@
 use pest::Parser;
 
 use super::STATEMENT_KEYWORDS;
-use super::ast::{File, Span};
+use super::ast::{File, Span, line_starts};
 use super::grammar::{Rule, StudyParser};
 use super::lower::Lower;
 use super::split::{Chunk, MAX_DEPTH, content_end, split_statements, too_deep};
@@ -18,8 +18,8 @@ pub fn parse(text: &str) -> Result<File, Vec<Problem>> {
     if too_deep(text).is_none() {
         match StudyParser::parse(Rule::file, text) {
             Ok(mut pairs) => match pairs.next() {
-                Some(file) => return Lower { offset: 0 }.file(file, text.len()),
-                None => return Ok(File { statements: Vec::new(), span: Span::new(0, text.len()) }),
+                Some(file) => return Lower { offset: 0 }.file(file, text),
+                None => return Ok(File { statements: Vec::new(), span: Span::new(0, text.len()), line_starts: line_starts(text) }),
             },
             Err(e) => whole_file_error = Some(e),
         }
@@ -63,7 +63,7 @@ fn parse_chunk(text: &str, chunk: &Chunk) -> Vec<Problem> {
     }
     match StudyParser::parse(Rule::file, piece) {
         Ok(mut pairs) => match pairs.next() {
-            Some(file) => Lower { offset: start }.file(file, text.len()).err().unwrap_or_default(),
+            Some(file) => Lower { offset: start }.file(file, text).err().unwrap_or_default(),
             None => Vec::new(),
         },
         Err(e) => vec![syntax_problem(&e, text, (start, end), false)],
