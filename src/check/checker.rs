@@ -24,6 +24,7 @@ pub fn check(file: &ast::File, default_name: &str) -> Result<Study, Vec<Problem>
     match study {
         Some(study) if checker.problems.is_empty() => Ok(study),
         _ => {
+            checker.problems.sort_by_key(|p| p.span.offset());
             if checker.problems.is_empty() {
                 checker.problems.push(Problem::new(
                     "internal",
@@ -74,7 +75,7 @@ impl<'f> Checker<'f> {
             if let Some((_, first)) = singles.iter().find(|(k, _)| *k == key) {
                 let line = file.line_of(first.span.start);
                 self.report(
-                    Problem::new("duplicate", format!("`{key}` is declared twice"), stmt.keyword.span.to(stmt.span), "declared again here")
+                    Problem::new("duplicate", format!("`{key}` is declared twice"), stmt.keyword.span, "declared again here")
                         .with_help(format!("the first `{key}` is on line {line}; a study has at most one")),
                 );
                 continue;
@@ -250,7 +251,8 @@ impl<'f> Checker<'f> {
 
     /// A required statement is missing: reported at the end of the file.
     fn missing(&mut self, keyword: &str, example: &str) {
-        let end = self.file.span.end;
+        // After the last statement (pointing past a trailing newline would show no line).
+        let end = self.file.statements.last().map_or(0, |s| s.span.end);
         self.report(
             Problem::new("missing", format!("the study has no `{keyword}` statement"), Span::new(end, end), format!("add `{keyword}`"))
                 .with_help(format!("a study needs `source`, `target` and `grid`; add e.g. {example}")),

@@ -1,9 +1,10 @@
 //! `baseline direct`, `fit power_law` and `expect ...` lines.
 
+use super::suggest::suggest;
 use super::checker::Checker;
 use super::model::{Arm, AtN, Baseline, Expect, ExpectKind, Law};
 use super::values::RealRange;
-use crate::diag::{Problem, did_you_mean};
+use crate::diag::Problem;
 use crate::syntax::ast::{ExpectStmt, ExpectValue, Span};
 
 const PARAMS: &[&str] = &["D", "alpha", "C", "r2"];
@@ -35,7 +36,7 @@ impl Checker<'_> {
         } else if let Some((_, left)) = ARMS.iter().find(|(n, _)| *n == subject) {
             self.arms_expect(e, *left, ctx)?
         } else {
-            let help = match did_you_mean(subject, SUBJECTS.iter().copied()) {
+            let help = match suggest(subject, SUBJECTS.iter().copied()) {
                 Some(d) => d,
                 None => EXPECT_HELP.to_string(),
             };

@@ -3,10 +3,11 @@
 //! - `n` is `logspace(from, to|all, points)` or a list of counts;
 //! - `m` is a list of fractions (every value written with a `.`, in (0, 1]) or of counts (≥ 1).
 
+use super::suggest::suggest;
 use super::checker::Checker;
 use super::model::{GridSpec, MGrid, NGrid, Spanned, SubsetMode, Upper};
 use super::values::RealRange;
-use crate::diag::{Problem, did_you_mean};
+use crate::diag::Problem;
 use crate::syntax::ast::{Block, Call, Number, Span, Value};
 
 const GRID_SETTINGS: &[&str] = &["n", "m", "trials", "test", "subset"];
@@ -51,7 +52,7 @@ impl Checker<'_> {
         match value {
             Value::Call(call) if call.name.name == "logspace" => self.logspace(call),
             Value::Call(call) => {
-                let help = match did_you_mean(&call.name.name, ["logspace"]) {
+                let help = match suggest(&call.name.name, ["logspace"]) {
                     Some(d) => format!("{d} ({N_HELP})"),
                     None => N_HELP.to_string(),
                 };
@@ -89,7 +90,7 @@ impl Checker<'_> {
                 Some(name) => match LOGSPACE_ARGS.iter().position(|a| *a == name.name) {
                     Some(p) => Some(p),
                     None => {
-                        let help = did_you_mean(&name.name, LOGSPACE_ARGS.iter().copied())
+                        let help = suggest(&name.name, LOGSPACE_ARGS.iter().copied())
                             .unwrap_or_else(|| "the arguments are `from`, `to` and `points`".into());
                         self.report(
                             Problem::new("unknown_setting", format!("unknown `logspace` argument `{}`", name.name), name.span, "unknown argument")

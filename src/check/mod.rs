@@ -15,6 +15,7 @@ mod grid;
 pub mod model;
 mod roles;
 mod settings;
+pub mod suggest;
 mod tables;
 mod transforms;
 mod values;

@@ -1,8 +1,9 @@
 //! `source TABLE { x = COLS  y = COL  group = COL }` and `target TABLE { ... }`.
 
+use super::suggest::suggest;
 use super::checker::Checker;
 use super::model::{ColumnSet, Role, Spanned};
-use crate::diag::{Problem, did_you_mean};
+use crate::diag::Problem;
 use crate::syntax::ast::{Block, Ident, Span, Value};
 
 const ROLE_SETTINGS: &[&str] = &["x", "y", "group"];
@@ -13,7 +14,7 @@ impl Checker<'_> {
         let table_ok = if tables.contains(&table.name) {
             true
         } else {
-            let help = did_you_mean(&table.name, tables.iter().map(String::as_str)).unwrap_or_else(|| {
+            let help = suggest(&table.name, tables.iter().map(String::as_str)).unwrap_or_else(|| {
                 if tables.is_empty() {
                     "declare the table first, e.g. `data sim = csv(\"sim.csv\")`".into()
                 } else {

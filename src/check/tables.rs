@@ -1,10 +1,11 @@
 //! `data NAME = TABLE`: loader calls, table references (declared above only), operations,
 //! conditions and column sets. Column names are not checked here (data is loaded at plan time).
 
+use super::suggest::suggest;
 use super::checker::Checker;
 use super::model::{self, Cond, Literal, Spanned, SyntheticPart, SyntheticSpec, TableExpr};
 use super::values::RealRange;
-use crate::diag::{Problem, did_you_mean};
+use crate::diag::Problem;
 use crate::syntax::ast::{self, Call, Ident, Primary, Span, TableOp, Value};
 
 const LOADERS: &[&str] = &["csv", "parquet", "synthetic"];
@@ -83,8 +84,8 @@ impl Checker<'_> {
             );
             return None;
         }
-        let help = did_you_mean(&id.name, scope.declared.iter().map(String::as_str))
-            .or_else(|| did_you_mean(&id.name, LOADERS.iter().copied()).map(|d| format!("{d} (loaders are called like `csv(\"file.csv\")`)")))
+        let help = suggest(&id.name, scope.declared.iter().map(String::as_str))
+            .or_else(|| suggest(&id.name, LOADERS.iter().copied()).map(|d| format!("{d} (loaders are called like `csv(\"file.csv\")`)")))
             .unwrap_or_else(|| {
                 if scope.declared.is_empty() {
                     "no table is declared above; declare one with `data NAME = csv(\"file.csv\")`".into()
@@ -103,7 +104,7 @@ impl Checker<'_> {
             "parquet" => self.path_arg(call).map(TableExpr::Parquet),
             "synthetic" => self.synthetic(call).map(|s| TableExpr::Synthetic(Spanned::new(s, call.span))),
             other => {
-                let help = match did_you_mean(other, LOADERS.iter().copied()) {
+                let help = match suggest(other, LOADERS.iter().copied()) {
                     Some(d) => d,
                     None => "tables are loaded with `csv(\"path\")`, `parquet(\"path\")` or `synthetic(...)`".into(),
                 };
@@ -156,7 +157,7 @@ impl Checker<'_> {
             };
             let Some(known) = SYNTHETIC_ARGS.iter().find(|a| **a == name.name) else {
                 let list = SYNTHETIC_ARGS.join(", ");
-                let help = match did_you_mean(&name.name, SYNTHETIC_ARGS.iter().copied()) {
+                let help = match suggest(&name.name, SYNTHETIC_ARGS.iter().copied()) {
                     Some(d) => format!("{d} (arguments: {list})"),
                     None => format!("`synthetic` takes {list}"),
                 };

@@ -5,6 +5,7 @@ use pest::iterators::Pair;
 
 use super::ast::*;
 use super::grammar::Rule;
+use super::split::content_end;
 use crate::diag::Problem;
 
 type Res<T> = Result<T, Problem>;
@@ -37,9 +38,17 @@ fn children(pair: Pair<'_, Rule>) -> impl Iterator<Item = Pair<'_, Rule>> {
 }
 
 impl Lower {
+    /// The pair's span in the file, without the whitespace and comments pest may have
+    /// consumed after its last token.
     fn span(&self, pair: &Pair<'_, Rule>) -> Span {
         let s = pair.as_span();
-        Span::new(s.start() + self.offset, s.end() + self.offset)
+        let text = pair.as_str();
+        let end = if text.ends_with(|c: char| c.is_whitespace()) || text.contains('#') {
+            content_end(text, 0, text.len())
+        } else {
+            text.len()
+        };
+        Span::new(s.start() + self.offset, s.start() + end + self.offset)
     }
 
     /// A tree shape the grammar cannot produce; reported rather than panicking.

@@ -3,12 +3,13 @@
 use pest::Parser;
 
 use super::STATEMENT_KEYWORDS;
+use crate::check::suggest::suggest;
 use super::ast::{File, Span, line_starts};
 use super::grammar::{Rule, StudyParser};
 use super::lower::Lower;
 use super::split::{Chunk, MAX_DEPTH, content_end, split_statements, too_deep};
 use super::syntax_error::syntax_problem;
-use crate::diag::{Problem, did_you_mean};
+use crate::diag::Problem;
 
 /// Parses a study. On failure returns every syntax problem found: the text is split into
 /// top-level statements and each is parsed on its own, so two broken statements give two
@@ -18,7 +19,7 @@ pub fn parse(text: &str) -> Result<File, Vec<Problem>> {
     if too_deep(text).is_none() {
         match StudyParser::parse(Rule::file, text) {
             Ok(mut pairs) => match pairs.next() {
-                Some(file) => return Lower { offset: 0 }.file(file, text),
+                Some(file) => return Lower { offset: 0 }.file(file, text).and_then(one_statement_per_line),
                 None => return Ok(File { statements: Vec::new(), span: Span::new(0, text.len()), line_starts: line_starts(text) }),
             },
             Err(e) => whole_file_error = Some(e),
@@ -33,7 +34,28 @@ pub fn parse(text: &str) -> Result<File, Vec<Problem>> {
             None => Problem::new("syntax", "the study could not be parsed", Span::new(0, 0), "here"),
         });
     }
+    problems.sort_by_key(|p| p.span.offset());
     Err(problems)
+}
+
+/// The language puts each statement on its own line; the grammar itself ignores newlines.
+fn one_statement_per_line(file: File) -> Result<File, Vec<Problem>> {
+    let problems: Vec<Problem> = file
+        .statements
+        .windows(2)
+        .filter(|w| file.line_of(w[0].span.end.saturating_sub(1)) == file.line_of(w[1].span.start))
+        .map(|w| {
+            let kw = &w[1].keyword;
+            Problem::new(
+                "syntax",
+                format!("`{}` starts on the same line as the previous statement", kw.name),
+                kw.span,
+                "expected a new line before this statement",
+            )
+            .with_help("put each statement on its own line")
+        })
+        .collect();
+    if problems.is_empty() { Ok(file) } else { Err(problems) }
 }
 
 /// Problems in one statement (empty if it parses).
@@ -96,7 +118,7 @@ fn unknown_statement(piece: &str, offset: usize) -> Option<Problem> {
         return None;
     }
     let span = Span::new(offset + skipped, offset + skipped + word_len);
-    let help = match did_you_mean(word, STATEMENT_KEYWORDS.iter().copied()) {
+    let help = match suggest(word, STATEMENT_KEYWORDS.iter().copied()) {
         Some(suggestion) => suggestion,
         None => format!("a statement starts with one of: {}", STATEMENT_KEYWORDS.join(", ")),
     };

@@ -11,7 +11,8 @@ use crate::diag::Problem;
 /// What a rule means to a reader, or `None` for rules that never appear in errors on their own.
 fn describe(rule: Rule) -> Option<&'static str> {
     Some(match rule {
-        Rule::statement => "a statement (`study`, `seed`, `data`, `source`, `target`, `transform`, `model`, `pretrain`, `finetune`, `grid`, `baseline`, `fit` or `expect`)",
+        // `file` is reported when nothing at all could be parsed at the start.
+        Rule::file | Rule::statement => "a statement (`study`, `seed`, `data`, `source`, `target`, `transform`, `model`, `pretrain`, `finetune`, `grid`, `baseline`, `fit` or `expect`)",
         Rule::study_name => "a study name",
         Rule::table_name => "a table name",
         Rule::transform_target => "`x` or `y`",
@@ -126,7 +127,11 @@ fn found_at(text: &str, pos: usize, chunk: (usize, usize)) -> Found {
         }
     } else if b.is_ascii_alphanumeric() || b == b'_' || b == b'-' || b == b'.' {
         end += 1;
-        while end < bytes.len() && (bytes[end].is_ascii_alphanumeric() || matches!(bytes[end], b'_' | b'.' | b'*' | b'?')) {
+        while end < bytes.len()
+            && (bytes[end].is_ascii_alphanumeric()
+                || matches!(bytes[end], b'_' | b'.' | b'*' | b'?')
+                || (matches!(bytes[end], b'+' | b'-') && b.is_ascii_digit() && matches!(bytes[end - 1], b'e' | b'E')))
+        {
             end += 1;
         }
     } else if matches!(b, b'=' | b'!' | b'<' | b'>') {
@@ -171,7 +176,8 @@ pub fn syntax_problem(err: &Error<Rule>, text: &str, chunk: (usize, usize), whol
         let word = match rule {
             Rule::EOI if whole_file => Some("the end of the file"),
             Rule::EOI => None,
-            Rule::statement if !whole_file => None,
+            // After a complete statement, "a statement" is implied by "the end of the statement".
+            Rule::statement if !whole_file && ends_statement => None,
             r => describe(*r),
         };
         if let Some(w) = word
@@ -182,6 +188,12 @@ pub fn syntax_problem(err: &Error<Rule>, text: &str, chunk: (usize, usize), whol
     }
     if !whole_file && ends_statement {
         words.push("the end of the statement");
+    }
+    // `(` (a call) and `except` (a column set) can follow almost any name; they only distract
+    // when something else was expected too.
+    let noise = ["`(`", "`except`"];
+    if words.iter().any(|w| !noise.contains(w)) {
+        words.retain(|w| !noise.contains(w));
     }
     let expected = join_words(&words);
 
@@ -199,13 +211,16 @@ pub fn syntax_problem(err: &Error<Rule>, text: &str, chunk: (usize, usize), whol
         "syntax",
         format!("expected {expected}, found {found_text}"),
         span,
-        format!("expected {expected}"),
+        if expected.len() > 60 { "not expected here".to_string() } else { format!("expected {expected}") },
     );
     let has = |w: &str| words.iter().any(|x| x.contains(w));
     let help = match found_text.as_str() {
         "`:`" if has("`=`") => Some("settings are written `name = value`".to_string()),
         "`,`" if has("a setting name") => Some("settings are separated by spaces or new lines, not commas".to_string()),
         "`=`" if has("comparison operator") => Some("compare with `==`".to_string()),
+        t if (t.starts_with("`.") || t.starts_with("`/")) && has("`)`") => {
+            Some("file paths are written in double quotes, e.g. `csv(\"data/file.csv\")`".to_string())
+        }
         _ if !whole_file && words == ["the end of the statement"] => {
             Some("each statement starts on its own line; this text follows a complete statement".to_string())
         }
