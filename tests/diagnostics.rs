@@ -32,7 +32,11 @@ fn errors(name: &str) -> sim2real::diag::StudyErrors {
 #[test]
 fn every_malformed_study_is_rejected_and_snapshotted() {
     let names = malformed_files();
-    assert!(names.len() >= 30, "expected at least 30 malformed studies, found {}", names.len());
+    assert!(
+        names.len() >= 30,
+        "expected at least 30 malformed studies, found {}",
+        names.len()
+    );
     for name in names {
         let err = errors(&name);
         assert!(!err.problems.is_empty(), "{name}: an error without problems");
@@ -46,7 +50,11 @@ fn every_malformed_study_is_rejected_and_snapshotted() {
 
 /// The problems' codes, in order.
 fn codes(name: &str) -> Vec<String> {
-    errors(name).problems.iter().map(|p| p.code.trim_start_matches("sim2real::").to_string()).collect()
+    errors(name)
+        .problems
+        .iter()
+        .map(|p| p.code.trim_start_matches("sim2real::").to_string())
+        .collect()
 }
 
 #[test]
@@ -56,7 +64,10 @@ fn two_broken_statements_give_two_problems() {
 
 #[test]
 fn all_problems_are_reported_not_only_the_first() {
-    assert_eq!(codes("range_counts.study"), ["out_of_range", "out_of_range", "out_of_range"]);
+    assert_eq!(
+        codes("range_counts.study"),
+        ["out_of_range", "out_of_range", "out_of_range"]
+    );
     assert_eq!(codes("missing_required.study"), ["missing", "missing", "missing"]);
 }
 
@@ -86,12 +97,22 @@ fn did_you_mean_for_unknown_names() {
 #[test]
 fn spans_stay_inside_the_text() {
     for name in malformed_files() {
-        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/malformed").join(&name);
+        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/malformed")
+            .join(&name);
         let text = String::from_utf8_lossy(&fs::read(&path).expect("readable")).into_owned();
         for p in errors(&name).problems {
             let end = p.span.offset() + p.span.len();
-            assert!(end <= text.len(), "{name}: span {:?} beyond the text ({} bytes)", p.span, text.len());
-            assert!(text.is_char_boundary(p.span.offset()) && text.is_char_boundary(end), "{name}: span splits a character");
+            assert!(
+                end <= text.len(),
+                "{name}: span {:?} beyond the text ({} bytes)",
+                p.span,
+                text.len()
+            );
+            assert!(
+                text.is_char_boundary(p.span.offset()) && text.is_char_boundary(end),
+                "{name}: span splits a character"
+            );
         }
     }
 }
@@ -99,8 +120,41 @@ fn spans_stay_inside_the_text() {
 #[test]
 fn arbitrary_prefixes_never_panic() {
     // Every prefix of a valid study (cut mid-token, mid-block) gives Ok or Err, never a panic.
-    let text = fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/studies/gas.study")).expect("readable");
+    let text =
+        fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/studies/gas.study")).expect("readable");
     for cut in (0..text.len()).filter(|i| text.is_char_boundary(*i)) {
         let _ = compile("prefix.study", &text[..cut]);
+    }
+}
+
+#[test]
+fn single_character_edits_never_panic() {
+    // Delete, or replace by a troublesome character, every character of a full study.
+    let text =
+        fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/studies/full.study")).expect("readable");
+    let chars: Vec<char> = text.chars().collect();
+    for i in 0..chars.len() {
+        for replacement in [None, Some('"'), Some('('), Some('9'), Some('é')] {
+            let mut edited: String = chars[..i].iter().collect();
+            edited.extend(replacement);
+            edited.extend(&chars[i + 1..]);
+            let _ = compile("edit.study", &edited);
+        }
+    }
+}
+
+#[test]
+fn pseudo_random_garbage_never_panics() {
+    let alphabet: Vec<char> = "abcdefxyz_019 .-+*?eE\"\\#()[]{}=<>!|,:\n\t\u{0}é☃".chars().collect();
+    let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+    for _ in 0..300 {
+        let mut s = String::new();
+        for _ in 0..200 {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            s.push(alphabet[(state >> 33) as usize % alphabet.len()]);
+        }
+        let _ = compile("garbage.study", &s);
     }
 }

@@ -8,9 +8,25 @@ use crate::diag::Problem;
 use crate::syntax::ast::{Block, Span, Value};
 
 const MODEL_SETTINGS: &[&str] = &["hidden", "activation", "dropout"];
-const PRETRAIN_SETTINGS: &[&str] = &["lr", "weight_decay", "batch", "epochs", "patience", "validation", "optimizer"];
-const FINETUNE_SETTINGS: &[&str] =
-    &["lr", "weight_decay", "batch", "epochs", "patience", "validation", "optimizer", "freeze"];
+const PRETRAIN_SETTINGS: &[&str] = &[
+    "lr",
+    "weight_decay",
+    "batch",
+    "epochs",
+    "patience",
+    "validation",
+    "optimizer",
+];
+const FINETUNE_SETTINGS: &[&str] = &[
+    "lr",
+    "weight_decay",
+    "batch",
+    "epochs",
+    "patience",
+    "validation",
+    "optimizer",
+    "freeze",
+];
 
 const ACTIVATIONS: &[(&str, Activation)] = &[
     ("relu", Activation::Relu),
@@ -21,12 +37,24 @@ const ACTIVATIONS: &[(&str, Activation)] = &[
 
 /// The model used when no `model` statement is given.
 pub fn default_model() -> ModelSpec {
-    ModelSpec { hidden: vec![64, 32], activation: Activation::Relu, dropout: 0.0 }
+    ModelSpec {
+        hidden: vec![64, 32],
+        activation: Activation::Relu,
+        dropout: 0.0,
+    }
 }
 
 /// The training settings used when a block or a setting is not given.
 pub fn default_train() -> TrainSpec {
-    TrainSpec { lr: 1e-3, weight_decay: 0.0, batch: 32, max_epochs: 100, patience: 5, validation: 0.2, freeze: 0 }
+    TrainSpec {
+        lr: 1e-3,
+        weight_decay: 0.0,
+        batch: 32,
+        max_epochs: 100,
+        patience: 5,
+        validation: 0.2,
+        freeze: 0,
+    }
 }
 
 impl Checker<'_> {
@@ -54,13 +82,23 @@ impl Checker<'_> {
 
     fn hidden(&mut self, value: &Value) -> Option<Vec<usize>> {
         let Value::List { items, span } = value else {
-            self.type_error(value, "`hidden`", "a list of layer widths", Some("write e.g. `hidden = [64, 32]`".into()));
+            self.type_error(
+                value,
+                "`hidden`",
+                "a list of layer widths",
+                Some("write e.g. `hidden = [64, 32]`".into()),
+            );
             return None;
         };
         if items.is_empty() {
             self.report(
-                Problem::new("empty", "`hidden` must list at least one layer width", *span, "empty list")
-                    .with_help("write e.g. `hidden = [64, 32]`"),
+                Problem::new(
+                    "empty",
+                    "`hidden` must list at least one layer width",
+                    *span,
+                    "empty list",
+                )
+                .with_help("write e.g. `hidden = [64, 32]`"),
             );
             return None;
         }
@@ -78,13 +116,20 @@ impl Checker<'_> {
     /// `pretrain { ... }` (`finetune == false`) or `finetune { ... }`. Returns the spec and the
     /// span of `freeze`, which is checked against the model once both are known.
     pub fn train_block(&mut self, block: &Block, finetune: bool) -> (TrainSpec, Option<Span>) {
-        let (what, allowed) = if finetune { ("`finetune`", FINETUNE_SETTINGS) } else { ("`pretrain`", PRETRAIN_SETTINGS) };
-        if !finetune
-            && let Some(s) = block.settings.iter().find(|s| s.name.name == "freeze")
-        {
+        let (what, allowed) = if finetune {
+            ("`finetune`", FINETUNE_SETTINGS)
+        } else {
+            ("`pretrain`", PRETRAIN_SETTINGS)
+        };
+        if !finetune && let Some(s) = block.settings.iter().find(|s| s.name.name == "freeze") {
             self.report(
-                Problem::new("unknown_setting", "`freeze` only applies to `finetune`", s.name.span, "not a `pretrain` setting")
-                    .with_help("move `freeze` into the `finetune` block; pretraining always trains every layer"),
+                Problem::new(
+                    "unknown_setting",
+                    "`freeze` only applies to `finetune`",
+                    s.name.span,
+                    "not a `pretrain` setting",
+                )
+                .with_help("move `freeze` into the `finetune` block; pretraining always trains every layer"),
             );
         }
         let block_without_freeze;
@@ -92,7 +137,12 @@ impl Checker<'_> {
             block
         } else {
             block_without_freeze = Block {
-                settings: block.settings.iter().filter(|s| s.name.name != "freeze").cloned().collect(),
+                settings: block
+                    .settings
+                    .iter()
+                    .filter(|s| s.name.name != "freeze")
+                    .cloned()
+                    .collect(),
                 span: block.span,
             };
             &block_without_freeze
@@ -147,7 +197,11 @@ impl Checker<'_> {
     pub fn check_freeze(&mut self, freeze: usize, span: Span, model: &ModelSpec, model_given: bool) {
         let layers = model.hidden.len();
         if freeze > layers {
-            let where_ = if model_given { "the `model`" } else { "the default model (`hidden = [64, 32]`)" };
+            let where_ = if model_given {
+                "the `model`"
+            } else {
+                "the default model (`hidden = [64, 32]`)"
+            };
             self.report(
                 Problem::new(
                     "out_of_range",

@@ -19,7 +19,10 @@ pub struct Checker<'f> {
 /// Checks a parsed study. `default_name` is the study name when there is no `study` statement
 /// (usually the file stem). Returns every problem found.
 pub fn check(file: &ast::File, default_name: &str) -> Result<Study, Vec<Problem>> {
-    let mut checker = Checker { file, problems: Vec::new() };
+    let mut checker = Checker {
+        file,
+        problems: Vec::new(),
+    };
     let study = checker.study(default_name);
     match study {
         Some(study) if checker.problems.is_empty() => Ok(study),
@@ -41,7 +44,11 @@ pub fn check(file: &ast::File, default_name: &str) -> Result<Study, Vec<Problem>
 /// Parses and checks a study file's text. The study name defaults to the file stem of
 /// `file_name`, which also names the file in diagnostics.
 pub fn compile(file_name: &str, text: &str) -> Result<Study, StudyErrors> {
-    let stem = Path::new(file_name).file_stem().and_then(|s| s.to_str()).filter(|s| !s.is_empty()).unwrap_or("study");
+    let stem = Path::new(file_name)
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .filter(|s| !s.is_empty())
+        .unwrap_or("study");
     let file = crate::syntax::parse(text).map_err(|p| StudyErrors::new(file_name, text, p))?;
     check(&file, stem).map_err(|p| StudyErrors::new(file_name, text, p))
 }
@@ -75,8 +82,13 @@ impl<'f> Checker<'f> {
             if let Some((_, first)) = singles.iter().find(|(k, _)| *k == key) {
                 let line = file.line_of(first.span.start);
                 self.report(
-                    Problem::new("duplicate", format!("`{key}` is declared twice"), stmt.keyword.span, "declared again here")
-                        .with_help(format!("the first `{key}` is on line {line}; a study has at most one")),
+                    Problem::new(
+                        "duplicate",
+                        format!("`{key}` is declared twice"),
+                        stmt.keyword.span,
+                        "declared again here",
+                    )
+                    .with_help(format!("the first `{key}` is on line {line}; a study has at most one")),
                 );
                 continue;
             }
@@ -86,7 +98,12 @@ impl<'f> Checker<'f> {
 
         let name = match single("study").map(|s| &s.kind) {
             Some(StatementKind::Study(id)) if id.name.is_empty() => {
-                self.report(Problem::new("out_of_range", "the study name is empty", id.span, "empty name"));
+                self.report(Problem::new(
+                    "out_of_range",
+                    "the study name is empty",
+                    id.span,
+                    "empty name",
+                ));
                 None
             }
             Some(StatementKind::Study(id)) => Some(id.name.clone()),
@@ -108,20 +125,32 @@ impl<'f> Checker<'f> {
             .collect();
 
         let source = match single("source") {
-            Some(s @ Statement { kind: StatementKind::Source { table, block }, .. }) => {
-                self.role("`source`", table, block, s.span, &table_names)
-            }
+            Some(
+                s @ Statement {
+                    kind: StatementKind::Source { table, block },
+                    ..
+                },
+            ) => self.role("`source`", table, block, s.span, &table_names),
             _ => {
-                self.missing("source", "`source sim { x = f_*  y = y }` (the simulated data to pretrain on)");
+                self.missing(
+                    "source",
+                    "`source sim { x = f_*  y = y }` (the simulated data to pretrain on)",
+                );
                 None
             }
         };
         let target = match single("target") {
-            Some(s @ Statement { kind: StatementKind::Target { table, block }, .. }) => {
-                self.role("`target`", table, block, s.span, &table_names)
-            }
+            Some(
+                s @ Statement {
+                    kind: StatementKind::Target { table, block },
+                    ..
+                },
+            ) => self.role("`target`", table, block, s.span, &table_names),
             _ => {
-                self.missing("target", "`target exp { x = f_*  y = y }` (the experimental data to fine-tune on)");
+                self.missing(
+                    "target",
+                    "`target exp { x = f_*  y = y }` (the experimental data to fine-tune on)",
+                );
                 None
             }
         };
@@ -135,8 +164,15 @@ impl<'f> Checker<'f> {
                     "y" => y_transforms = self.transform_steps(steps),
                     _ => {
                         self.report(
-                            Problem::new("unknown_value", format!("cannot transform `{}`", target.name), target.span, "expected `x` or `y`")
-                                .with_help("write `transform x = ...` (every input column) or `transform y = ...` (the label)"),
+                            Problem::new(
+                                "unknown_value",
+                                format!("cannot transform `{}`", target.name),
+                                target.span,
+                                "expected `x` or `y`",
+                            )
+                            .with_help(
+                                "write `transform x = ...` (every input column) or `transform y = ...` (the label)",
+                            ),
                         );
                         let _ = self.transform_steps(steps);
                     }
@@ -179,7 +215,10 @@ impl<'f> Checker<'f> {
                 StatementKind::Baseline(id) => baselines.extend(self.baseline(id)),
                 StatementKind::Fit(id) => {
                     if let Some(law) = self.law(id) {
-                        fits.push(super::model::FitSpec { law, span: stmt.span.into() });
+                        fits.push(super::model::FitSpec {
+                            law,
+                            span: stmt.span.into(),
+                        });
                     }
                 }
                 _ => {}
@@ -229,19 +268,37 @@ impl<'f> Checker<'f> {
         let mut defs = Vec::new();
         let mut ok = true;
         for stmt in &file.statements {
-            let StatementKind::Data { name, expr } = &stmt.kind else { continue };
+            let StatementKind::Data { name, expr } = &stmt.kind else {
+                continue;
+            };
             if declared.contains(&name.name) {
                 let line = all.iter().find(|(n, _)| *n == name.name).map_or(0, |(_, l)| *l);
                 self.report(
-                    Problem::new("duplicate", format!("table `{}` is declared twice", name.name), name.span, "declared again here")
-                        .with_help(format!("the first `data {}` is on line {line}; give this table another name", name.name)),
+                    Problem::new(
+                        "duplicate",
+                        format!("table `{}` is declared twice", name.name),
+                        name.span,
+                        "declared again here",
+                    )
+                    .with_help(format!(
+                        "the first `data {}` is on line {line}; give this table another name",
+                        name.name
+                    )),
                 );
                 ok = false;
                 continue;
             }
-            let scope = Scope { declared: &declared, all: &all, this: &name.name };
+            let scope = Scope {
+                declared: &declared,
+                all: &all,
+                this: &name.name,
+            };
             match self.table_expr(expr, &scope) {
-                Some(e) => defs.push(TableDef { name: name.name.clone(), expr: e, span: stmt.span.into() }),
+                Some(e) => defs.push(TableDef {
+                    name: name.name.clone(),
+                    expr: e,
+                    span: stmt.span.into(),
+                }),
                 None => ok = false,
             }
             declared.push(name.name.clone());
@@ -254,8 +311,15 @@ impl<'f> Checker<'f> {
         // After the last statement (pointing past a trailing newline would show no line).
         let end = self.file.statements.last().map_or(0, |s| s.span.end);
         self.report(
-            Problem::new("missing", format!("the study has no `{keyword}` statement"), Span::new(end, end), format!("add `{keyword}`"))
-                .with_help(format!("a study needs `source`, `target` and `grid`; add e.g. {example}")),
+            Problem::new(
+                "missing",
+                format!("the study has no `{keyword}` statement"),
+                Span::new(end, end),
+                format!("add `{keyword}`"),
+            )
+            .with_help(format!(
+                "a study needs `source`, `target` and `grid`; add e.g. {example}"
+            )),
         );
     }
 }

@@ -3,9 +3,9 @@
 //! - `n` is `logspace(from, to|all, points)` or a list of counts;
 //! - `m` is a list of fractions (every value written with a `.`, in (0, 1]) or of counts (≥ 1).
 
-use super::suggest::suggest;
 use super::checker::Checker;
 use super::model::{GridSpec, MGrid, NGrid, Spanned, SubsetMode, Upper};
+use super::suggest::suggest;
 use super::values::RealRange;
 use crate::diag::Problem;
 use crate::syntax::ast::{Block, Call, Number, Span, Value};
@@ -13,7 +13,8 @@ use crate::syntax::ast::{Block, Call, Number, Span, Value};
 const GRID_SETTINGS: &[&str] = &["n", "m", "trials", "test", "subset"];
 const LOGSPACE_ARGS: &[&str] = &["from", "to", "points"];
 const N_HELP: &str = "write `n = logspace(100, all, 6)` or a list of counts such as `n = [100, 300, 1000]`";
-const M_HELP: &str = "write fractions of the target's training rows such as `m = [0.25, 0.5, 1.0]` or counts such as `m = [50, 100]`";
+const M_HELP: &str =
+    "write fractions of the target's training rows such as `m = [0.25, 0.5, 1.0]` or counts such as `m = [50, 100]`";
 
 impl Checker<'_> {
     /// The grid, or `None` if `n` is missing or anything in the grid is wrong.
@@ -23,8 +24,13 @@ impl Checker<'_> {
             Some(v) => self.n_grid(v).map(|g| Spanned::new(g, v.span())),
             None => {
                 self.report(
-                    Problem::new("missing", "the grid has no `n`", Span::new(block.span.start, block.span.start + 1), "no `n` in this block")
-                        .with_help(N_HELP),
+                    Problem::new(
+                        "missing",
+                        "the grid has no `n`",
+                        Span::new(block.span.start, block.span.start + 1),
+                        "no `n` in this block",
+                    )
+                    .with_help(N_HELP),
                 );
                 None
             }
@@ -42,10 +48,20 @@ impl Checker<'_> {
             None => Some(0.2),
         };
         let subset = match settings.get("subset") {
-            Some(v) => self.choice(v, "subset mode", &[("once", SubsetMode::Once), ("per_trial", SubsetMode::PerTrial)]),
+            Some(v) => self.choice(
+                v,
+                "subset mode",
+                &[("once", SubsetMode::Once), ("per_trial", SubsetMode::PerTrial)],
+            ),
             None => Some(SubsetMode::Once),
         };
-        Some(GridSpec { n: n?, m: m?, trials: trials?, test: test?, subset: subset? })
+        Some(GridSpec {
+            n: n?,
+            m: m?,
+            trials: trials?,
+            test: test?,
+            subset: subset?,
+        })
     }
 
     fn n_grid(&mut self, value: &Value) -> Option<NGrid> {
@@ -57,8 +73,13 @@ impl Checker<'_> {
                     None => N_HELP.to_string(),
                 };
                 self.report(
-                    Problem::new("unknown_function", format!("unknown function `{}` for `n`", call.name.name), call.name.span, "unknown function")
-                        .with_help(help),
+                    Problem::new(
+                        "unknown_function",
+                        format!("unknown function `{}` for `n`", call.name.name),
+                        call.name.span,
+                        "unknown function",
+                    )
+                    .with_help(help),
                 );
                 None
             }
@@ -82,8 +103,13 @@ impl Checker<'_> {
                 None if i < 3 => Some(i),
                 None => {
                     self.report(
-                        Problem::new("type", "`logspace` takes three arguments: from, to, points", arg.span, "one argument too many")
-                            .with_help("write e.g. `logspace(100, all, 6)`"),
+                        Problem::new(
+                            "type",
+                            "`logspace` takes three arguments: from, to, points",
+                            arg.span,
+                            "one argument too many",
+                        )
+                        .with_help("write e.g. `logspace(100, all, 6)`"),
                     );
                     None
                 }
@@ -93,8 +119,13 @@ impl Checker<'_> {
                         let help = suggest(&name.name, LOGSPACE_ARGS.iter().copied())
                             .unwrap_or_else(|| "the arguments are `from`, `to` and `points`".into());
                         self.report(
-                            Problem::new("unknown_setting", format!("unknown `logspace` argument `{}`", name.name), name.span, "unknown argument")
-                                .with_help(help),
+                            Problem::new(
+                                "unknown_setting",
+                                format!("unknown `logspace` argument `{}`", name.name),
+                                name.span,
+                                "unknown argument",
+                            )
+                            .with_help(help),
                         );
                         None
                     }
@@ -117,19 +148,33 @@ impl Checker<'_> {
         for (slot, name) in slots.iter().zip(LOGSPACE_ARGS) {
             if slot.is_none() {
                 self.report(
-                    Problem::new("missing", format!("`logspace` needs `{name}`"), call.span, format!("no `{name}` given"))
-                        .with_help("write `logspace(from, to, points)`, e.g. `logspace(100, all, 6)` (`all` = every source row)"),
+                    Problem::new(
+                        "missing",
+                        format!("`logspace` needs `{name}`"),
+                        call.span,
+                        format!("no `{name}` given"),
+                    )
+                    .with_help(
+                        "write `logspace(from, to, points)`, e.g. `logspace(100, all, 6)` (`all` = every source row)",
+                    ),
                 );
             }
         }
-        let [Some(from_v), Some(to_v), Some(points_v)] = slots else { return None };
+        let [Some(from_v), Some(to_v), Some(points_v)] = slots else {
+            return None;
+        };
 
         let from = self.count_value(from_v, "`from` of `logspace`", 1);
         let to = match to_v {
             Value::Name(id) if id.name == "all" => Some(Upper::All),
             Value::Number(n) => self.count(n, "`to` of `logspace`", 1).map(Upper::Count),
             other => {
-                self.type_error(other, "`to` of `logspace`", "a count or `all`", Some("`all` means every source row".into()));
+                self.type_error(
+                    other,
+                    "`to` of `logspace`",
+                    "a count or `all`",
+                    Some("`all` means every source row".into()),
+                );
                 None
             }
         };
@@ -155,7 +200,10 @@ impl Checker<'_> {
     /// A non-empty list of distinct counts ≥ 1.
     fn count_list(&mut self, items: &[Value], span: Span, what: &str, help: &str) -> Option<Vec<usize>> {
         if items.is_empty() {
-            self.report(Problem::new("empty", format!("{what} is an empty list"), span, "no values").with_help(help.to_string()));
+            self.report(
+                Problem::new("empty", format!("{what} is an empty list"), span, "no values")
+                    .with_help(help.to_string()),
+            );
             return None;
         }
         let mut out: Vec<usize> = Vec::with_capacity(items.len());
@@ -163,7 +211,12 @@ impl Checker<'_> {
         for item in items {
             match self.count_value(item, &format!("every value of {what}"), 1) {
                 Some(c) if out.contains(&c) => {
-                    self.report(Problem::new("duplicate", format!("{what} lists {c} twice"), item.span(), "listed again here"));
+                    self.report(Problem::new(
+                        "duplicate",
+                        format!("{what} lists {c} twice"),
+                        item.span(),
+                        "listed again here",
+                    ));
                     ok = false;
                 }
                 Some(c) => out.push(c),
@@ -203,7 +256,12 @@ impl Checker<'_> {
         for n in numbers {
             match self.real(n, "a fraction in `m`", RealRange::FRACTION) {
                 Some(f) if out.contains(&f) => {
-                    self.report(Problem::new("duplicate", format!("`m` lists {f} twice"), n.span, "listed again here"));
+                    self.report(Problem::new(
+                        "duplicate",
+                        format!("`m` lists {f} twice"),
+                        n.span,
+                        "listed again here",
+                    ));
                     ok = false;
                 }
                 Some(f) => out.push(f),
@@ -227,16 +285,29 @@ mod tests {
     use crate::check::model::{MGrid, NGrid, Upper};
 
     fn grid(body: &str) -> Result<crate::check::GridSpec, String> {
-        let text = format!("data t = synthetic(part: source)\nsource t {{ x = f_* y = y }}\ntarget t {{ x = f_* y = y }}\ngrid {{ {body} }}\n");
-        compile("g.study", &text).map(|s| s.grid).map_err(|e| format!("{:?}", e.problems))
+        let text = format!(
+            "data t = synthetic(part: source)\nsource t {{ x = f_* y = y }}\ntarget t {{ x = f_* y = y }}\ngrid {{ {body} }}\n"
+        );
+        compile("g.study", &text)
+            .map(|s| s.grid)
+            .map_err(|e| format!("{:?}", e.problems))
     }
 
     #[test]
     fn m_fractions_vs_counts() {
-        assert_eq!(grid("n = [10] m = [0.5, 1.0]").map(|g| g.m.value), Ok(MGrid::Fractions(vec![0.5, 1.0])));
-        assert_eq!(grid("n = [10] m = [1, 50]").map(|g| g.m.value), Ok(MGrid::Counts(vec![1, 50])));
+        assert_eq!(
+            grid("n = [10] m = [0.5, 1.0]").map(|g| g.m.value),
+            Ok(MGrid::Fractions(vec![0.5, 1.0]))
+        );
+        assert_eq!(
+            grid("n = [10] m = [1, 50]").map(|g| g.m.value),
+            Ok(MGrid::Counts(vec![1, 50]))
+        );
         // `1.0` is a fraction (it has a `.`), `1` is a count.
-        assert_eq!(grid("n = [10] m = [1.0]").map(|g| g.m.value), Ok(MGrid::Fractions(vec![1.0])));
+        assert_eq!(
+            grid("n = [10] m = [1.0]").map(|g| g.m.value),
+            Ok(MGrid::Fractions(vec![1.0]))
+        );
         assert!(grid("n = [10] m = [0.5, 50]").is_err_and(|e| e.contains("mixes fractions and counts")));
         assert!(grid("n = [10] m = [1.5]").is_err_and(|e| e.contains("out_of_range")));
         assert!(grid("n = [10] m = [0.0]").is_err_and(|e| e.contains("out_of_range")));
@@ -248,11 +319,19 @@ mod tests {
     fn logspace_arguments() {
         assert_eq!(
             grid("n = logspace(100, all, 6)").map(|g| g.n.value),
-            Ok(NGrid::Logspace { from: 100, to: Upper::All, points: 6 })
+            Ok(NGrid::Logspace {
+                from: 100,
+                to: Upper::All,
+                points: 6
+            })
         );
         assert_eq!(
             grid("n = logspace(points: 3, from: 10, to: 1000)").map(|g| g.n.value),
-            Ok(NGrid::Logspace { from: 10, to: Upper::Count(1000), points: 3 })
+            Ok(NGrid::Logspace {
+                from: 10,
+                to: Upper::Count(1000),
+                points: 3
+            })
         );
         assert!(grid("n = logspace(0, all, 6)").is_err_and(|e| e.contains("at least 1")));
         assert!(grid("n = logspace(100, all, 0)").is_err_and(|e| e.contains("at least 1")));

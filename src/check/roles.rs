@@ -1,8 +1,8 @@
 //! `source TABLE { x = COLS  y = COL  group = COL }` and `target TABLE { ... }`.
 
-use super::suggest::suggest;
 use super::checker::Checker;
 use super::model::{ColumnSet, Role, Spanned};
+use super::suggest::suggest;
 use crate::diag::Problem;
 use crate::syntax::ast::{Block, Ident, Span, Value};
 
@@ -22,19 +22,33 @@ impl Checker<'_> {
                 }
             });
             self.report(
-                Problem::new("unknown_table", format!("unknown table `{}`", table.name), table.span, "no table of this name")
-                    .with_help(help),
+                Problem::new(
+                    "unknown_table",
+                    format!("unknown table `{}`", table.name),
+                    table.span,
+                    "no table of this name",
+                )
+                .with_help(help),
             );
             false
         };
         let settings = self.settings(block, what, ROLE_SETTINGS);
-        let usage = format!("write e.g. `{} {} {{ x = f_*  y = y }}`", what.trim_matches('`'), table.name);
+        let usage = format!(
+            "write e.g. `{} {} {{ x = f_*  y = y }}`",
+            what.trim_matches('`'),
+            table.name
+        );
         let x = match settings.get("x") {
             Some(v) => self.column_set(v, "`x`"),
             None => {
                 self.report(
-                    Problem::new("missing", format!("{what} has no `x` (the input columns)"), block.span, "no `x` here")
-                        .with_help(usage.clone()),
+                    Problem::new(
+                        "missing",
+                        format!("{what} has no `x` (the input columns)"),
+                        block.span,
+                        "no `x` here",
+                    )
+                    .with_help(usage.clone()),
                 );
                 None
             }
@@ -43,7 +57,13 @@ impl Checker<'_> {
             Some(v) => self.single_column(v, "`y`"),
             None => {
                 self.report(
-                    Problem::new("missing", format!("{what} has no `y` (the label column)"), block.span, "no `y` here").with_help(usage),
+                    Problem::new(
+                        "missing",
+                        format!("{what} has no `y` (the label column)"),
+                        block.span,
+                        "no `y` here",
+                    )
+                    .with_help(usage),
                 );
                 None
             }
@@ -55,7 +75,13 @@ impl Checker<'_> {
         if !table_ok {
             return None;
         }
-        Some(Role { table: Spanned::new(table.name.clone(), table.span), x: x?, y: y?, group, span: span.into() })
+        Some(Role {
+            table: Spanned::new(table.name.clone(), table.span),
+            x: x?,
+            y: y?,
+            group,
+            span: span.into(),
+        })
     }
 
     /// One column: a name or a quoted name.
@@ -64,7 +90,12 @@ impl Checker<'_> {
             Value::Name(id) => Some(Spanned::new(id.name.clone(), id.span)),
             Value::Str(s) => Some(Spanned::new(s.value.clone(), s.span)),
             other => {
-                self.type_error(other, what, "one column name", Some("patterns and lists select several columns; name exactly one".into()));
+                self.type_error(
+                    other,
+                    what,
+                    "one column name",
+                    Some("patterns and lists select several columns; name exactly one".into()),
+                );
                 None
             }
         }
@@ -81,7 +112,11 @@ impl Checker<'_> {
             Some(e) => self.patterns(e, &format!("`except` in {what}"))?,
             None => Vec::new(),
         };
-        Some(ColumnSet { include, exclude, span: value.span().into() })
+        Some(ColumnSet {
+            include,
+            exclude,
+            span: value.span().into(),
+        })
     }
 
     fn patterns(&mut self, value: &Value, what: &str) -> Option<Vec<Spanned<String>>> {
@@ -93,13 +128,22 @@ impl Checker<'_> {
         if let Some(p) = one(value) {
             return Some(vec![p]);
         }
-        let help = Some("write a column name, a pattern such as `d_*`, or a list such as `[a, b, d_*]`".to_string());
+        let usage = "write a column name, a pattern such as `d_*`, or a list such as `[a, b, d_*]`";
+        let help = Some(usage.to_string());
         let Value::List { items, span } = value else {
             self.type_error(value, what, "columns", help);
             return None;
         };
         if items.is_empty() {
-            self.report(Problem::new("empty", format!("{what} is an empty list of columns"), *span, "no columns").with_help(help.unwrap_or_default()));
+            self.report(
+                Problem::new(
+                    "empty",
+                    format!("{what} is an empty list of columns"),
+                    *span,
+                    "no columns",
+                )
+                .with_help(usage),
+            );
             return None;
         }
         let mut out = Vec::with_capacity(items.len());
@@ -107,7 +151,12 @@ impl Checker<'_> {
             match one(item) {
                 Some(p) => out.push(p),
                 None => {
-                    self.type_error(item, &format!("every item of {what}"), "a column name or pattern", help.clone());
+                    self.type_error(
+                        item,
+                        &format!("every item of {what}"),
+                        "a column name or pattern",
+                        help.clone(),
+                    );
                     return None;
                 }
             }

@@ -1,8 +1,8 @@
 //! `{ name = value ... }` blocks: unknown and duplicate setting names are reported once here,
 //! then each block's reader looks settings up by name.
 
-use super::suggest::suggest;
 use super::checker::Checker;
+use super::suggest::suggest;
 use crate::diag::Problem;
 use crate::syntax::ast::{Block, Value};
 
@@ -33,15 +33,25 @@ impl Checker<'_> {
                     None => format!("{what} settings are {list}"),
                 };
                 self.report(
-                    Problem::new("unknown_setting", format!("unknown setting `{name}` in {what}"), s.name.span, "unknown setting")
-                        .with_help(help),
+                    Problem::new(
+                        "unknown_setting",
+                        format!("unknown setting `{name}` in {what}"),
+                        s.name.span,
+                        "unknown setting",
+                    )
+                    .with_help(help),
                 );
                 continue;
             }
             if let Some((_, line)) = first_line.iter().find(|(n, _)| *n == name) {
                 self.report(
-                    Problem::new("duplicate", format!("`{name}` is set twice in {what}"), s.name.span, "set again here")
-                        .with_help(format!("`{name}` is first set on line {line}; keep one of them")),
+                    Problem::new(
+                        "duplicate",
+                        format!("`{name}` is set twice in {what}"),
+                        s.name.span,
+                        "set again here",
+                    )
+                    .with_help(format!("`{name}` is first set on line {line}; keep one of them")),
                 );
                 continue;
             }

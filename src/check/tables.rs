@@ -1,16 +1,17 @@
 //! `data NAME = TABLE`: loader calls, table references (declared above only), operations,
 //! conditions and column sets. Column names are not checked here (data is loaded at plan time).
 
-use super::suggest::suggest;
 use super::checker::Checker;
 use super::model::{self, Cond, Literal, Spanned, SyntheticPart, SyntheticSpec, TableExpr};
+use super::suggest::suggest;
 use super::values::RealRange;
 use crate::diag::Problem;
 use crate::syntax::ast::{self, Call, Ident, Primary, Span, TableOp, Value};
 
 const LOADERS: &[&str] = &["csv", "parquet", "synthetic"];
 const SYNTHETIC_ARGS: &[&str] = &["part", "rows", "features", "bias", "noise", "seed"];
-const SYNTHETIC_HELP: &str = "write e.g. `synthetic(part: source, rows: 4000, features: 16, bias: 0.3, noise: 0.05, seed: 1)`";
+const SYNTHETIC_HELP: &str =
+    "write e.g. `synthetic(part: source, rows: 4000, features: 16, bias: 0.3, noise: 0.05, seed: 1)`";
 
 /// The tables visible to one `data` statement.
 pub struct Scope<'s> {
@@ -30,17 +31,30 @@ impl Checker<'_> {
             let input = current.take().map(Box::new);
             let next = match op {
                 TableOp::Where { cond, .. } => match (input, self.cond(cond)) {
-                    (Some(input), Some(c)) => Some(TableExpr::Where { input, cond: Spanned::new(c, cond_span(cond)) }),
+                    (Some(input), Some(c)) => Some(TableExpr::Where {
+                        input,
+                        cond: Spanned::new(c, cond_span(cond)),
+                    }),
                     _ => None,
                 },
                 TableOp::Join { right, on, span } => {
                     let right = self.primary(right, scope);
                     let on = on
                         .iter()
-                        .map(|p| (Spanned::new(p.left.name.clone(), p.left.span), Spanned::new(p.right.name.clone(), p.right.span)))
+                        .map(|p| {
+                            (
+                                Spanned::new(p.left.name.clone(), p.left.span),
+                                Spanned::new(p.right.name.clone(), p.right.span),
+                            )
+                        })
                         .collect();
                     match (input, right) {
-                        (Some(input), Some(right)) => Some(TableExpr::Join { input, right: Box::new(right), on, span: (*span).into() }),
+                        (Some(input), Some(right)) => Some(TableExpr::Join {
+                            input,
+                            right: Box::new(right),
+                            on,
+                            span: (*span).into(),
+                        }),
                         _ => None,
                     }
                 }
@@ -60,7 +74,9 @@ impl Checker<'_> {
 
     fn primary(&mut self, primary: &Primary, scope: &Scope<'_>) -> Option<TableExpr> {
         match primary {
-            Primary::Name(id) => self.table_ref(id, scope).map(|name| TableExpr::Ref(Spanned::new(name, id.span))),
+            Primary::Name(id) => self
+                .table_ref(id, scope)
+                .map(|name| TableExpr::Ref(Spanned::new(name, id.span))),
             Primary::Call(call) => self.loader(call),
         }
     }
@@ -72,20 +88,36 @@ impl Checker<'_> {
         }
         if id.name == scope.this {
             self.report(
-                Problem::new("cycle", format!("table `{}` refers to itself", id.name), id.span, "used in its own definition")
-                    .with_help("a table can only be built from tables declared above it"),
+                Problem::new(
+                    "cycle",
+                    format!("table `{}` refers to itself", id.name),
+                    id.span,
+                    "used in its own definition",
+                )
+                .with_help("a table can only be built from tables declared above it"),
             );
             return None;
         }
         if let Some((_, line)) = scope.all.iter().find(|(n, _)| *n == id.name) {
             self.report(
-                Problem::new("unknown_table", format!("table `{}` is used before it is declared", id.name), id.span, "not declared yet")
-                    .with_help(format!("`{}` is declared on line {line}; move that `data` statement above this one", id.name)),
+                Problem::new(
+                    "unknown_table",
+                    format!("table `{}` is used before it is declared", id.name),
+                    id.span,
+                    "not declared yet",
+                )
+                .with_help(format!(
+                    "`{}` is declared on line {line}; move that `data` statement above this one",
+                    id.name
+                )),
             );
             return None;
         }
         let help = suggest(&id.name, scope.declared.iter().map(String::as_str))
-            .or_else(|| suggest(&id.name, LOADERS.iter().copied()).map(|d| format!("{d} (loaders are called like `csv(\"file.csv\")`)")))
+            .or_else(|| {
+                suggest(&id.name, LOADERS.iter().copied())
+                    .map(|d| format!("{d} (loaders are called like `csv(\"file.csv\")`)"))
+            })
             .unwrap_or_else(|| {
                 if scope.declared.is_empty() {
                     "no table is declared above; declare one with `data NAME = csv(\"file.csv\")`".into()
@@ -93,7 +125,15 @@ impl Checker<'_> {
                     format!("tables declared above: {}", scope.declared.join(", "))
                 }
             });
-        self.report(Problem::new("unknown_table", format!("unknown table `{}`", id.name), id.span, "no table of this name").with_help(help));
+        self.report(
+            Problem::new(
+                "unknown_table",
+                format!("unknown table `{}`", id.name),
+                id.span,
+                "no table of this name",
+            )
+            .with_help(help),
+        );
         None
     }
 
@@ -102,15 +142,22 @@ impl Checker<'_> {
         match call.name.name.as_str() {
             "csv" => self.path_arg(call).map(TableExpr::Csv),
             "parquet" => self.path_arg(call).map(TableExpr::Parquet),
-            "synthetic" => self.synthetic(call).map(|s| TableExpr::Synthetic(Spanned::new(s, call.span))),
+            "synthetic" => self
+                .synthetic(call)
+                .map(|s| TableExpr::Synthetic(Spanned::new(s, call.span))),
             other => {
                 let help = match suggest(other, LOADERS.iter().copied()) {
                     Some(d) => d,
                     None => "tables are loaded with `csv(\"path\")`, `parquet(\"path\")` or `synthetic(...)`".into(),
                 };
                 self.report(
-                    Problem::new("unknown_function", format!("unknown table loader `{other}`"), call.name.span, "unknown loader")
-                        .with_help(help),
+                    Problem::new(
+                        "unknown_function",
+                        format!("unknown table loader `{other}`"),
+                        call.name.span,
+                        "unknown loader",
+                    )
+                    .with_help(help),
                 );
                 None
             }
@@ -122,7 +169,9 @@ impl Checker<'_> {
         match call.args.as_slice() {
             [arg] if arg.name.is_none() => match &arg.value {
                 Value::Str(s) if s.value.is_empty() => {
-                    self.report(Problem::new("out_of_range", "the path is empty", s.span, "empty path").with_help(usage));
+                    self.report(
+                        Problem::new("out_of_range", "the path is empty", s.span, "empty path").with_help(usage),
+                    );
                     None
                 }
                 Value::Str(s) => Some(Spanned::new(s.value.clone(), s.span)),
@@ -133,8 +182,13 @@ impl Checker<'_> {
             },
             _ => {
                 self.report(
-                    Problem::new("type", format!("`{}` takes one argument: the file path", call.name.name), call.span, "expected one path")
-                        .with_help(usage),
+                    Problem::new(
+                        "type",
+                        format!("`{}` takes one argument: the file path", call.name.name),
+                        call.span,
+                        "expected one path",
+                    )
+                    .with_help(usage),
                 );
                 None
             }
@@ -149,8 +203,13 @@ impl Checker<'_> {
         for arg in &call.args {
             let Some(name) = &arg.name else {
                 self.report(
-                    Problem::new("type", "`synthetic` arguments must be named", arg.span, "unnamed argument")
-                        .with_help(SYNTHETIC_HELP),
+                    Problem::new(
+                        "type",
+                        "`synthetic` arguments must be named",
+                        arg.span,
+                        "unnamed argument",
+                    )
+                    .with_help(SYNTHETIC_HELP),
                 );
                 ok = false;
                 continue;
@@ -162,14 +221,24 @@ impl Checker<'_> {
                     None => format!("`synthetic` takes {list}"),
                 };
                 self.report(
-                    Problem::new("unknown_setting", format!("unknown `synthetic` argument `{}`", name.name), name.span, "unknown argument")
-                        .with_help(help),
+                    Problem::new(
+                        "unknown_setting",
+                        format!("unknown `synthetic` argument `{}`", name.name),
+                        name.span,
+                        "unknown argument",
+                    )
+                    .with_help(help),
                 );
                 ok = false;
                 continue;
             };
             if seen.contains(known) {
-                self.report(Problem::new("duplicate", format!("`{known}` is given twice"), name.span, "given again here"));
+                self.report(Problem::new(
+                    "duplicate",
+                    format!("`{known}` is given twice"),
+                    name.span,
+                    "given again here",
+                ));
                 ok = false;
                 continue;
             }
@@ -179,11 +248,20 @@ impl Checker<'_> {
         let get = |n: &str| args.iter().find(|(a, _, _)| *a == n).map(|(_, v, s)| (*v, *s));
 
         let part = match get("part") {
-            Some((v, _)) => self.choice(v, "part", &[("source", SyntheticPart::Source), ("target", SyntheticPart::Target)]),
+            Some((v, _)) => self.choice(
+                v,
+                "part",
+                &[("source", SyntheticPart::Source), ("target", SyntheticPart::Target)],
+            ),
             None => {
                 self.report(
-                    Problem::new("missing", "`synthetic` needs `part: source` or `part: target`", call.span, "no `part`")
-                        .with_help(SYNTHETIC_HELP),
+                    Problem::new(
+                        "missing",
+                        "`synthetic` needs `part: source` or `part: target`",
+                        call.span,
+                        "no `part`",
+                    )
+                    .with_help(SYNTHETIC_HELP),
                 );
                 None
             }
@@ -200,8 +278,13 @@ impl Checker<'_> {
         let bias = match (part, bias_given) {
             (SyntheticPart::Target, Some((_, span))) => {
                 self.report(
-                    Problem::new("out_of_range", "`bias` only applies to `part: source`", span, "not used for the target")
-                        .with_help("the target part is the noisy but unbiased \"experiment\"; remove `bias` here"),
+                    Problem::new(
+                        "out_of_range",
+                        "`bias` only applies to `part: source`",
+                        span,
+                        "not used for the target",
+                    )
+                    .with_help("the target part is the noisy but unbiased \"experiment\"; remove `bias` here"),
                 );
                 None
             }
@@ -214,14 +297,25 @@ impl Checker<'_> {
             None if part == SyntheticPart::Source => Some(0.05),
             None => Some(0.1),
         };
-        let spec = SyntheticSpec { part, rows: rows?, features: features?, bias: bias?, noise: noise?, seed: seed? };
+        let spec = SyntheticSpec {
+            part,
+            rows: rows?,
+            features: features?,
+            bias: bias?,
+            noise: noise?,
+            seed: seed?,
+        };
         ok.then_some(spec)
     }
 
     /// A column set of a `select`/`drop`.
     fn column_set_ast(&mut self, cols: &ast::ColumnSet) -> model::ColumnSet {
         let conv = |ids: &[Ident]| ids.iter().map(|i| Spanned::new(i.name.clone(), i.span)).collect();
-        model::ColumnSet { include: conv(&cols.include), exclude: conv(&cols.exclude), span: cols.span.into() }
+        model::ColumnSet {
+            include: conv(&cols.include),
+            exclude: conv(&cols.exclude),
+            span: cols.span.into(),
+        }
     }
 
     /// A row condition. `and`/`or` chains become balanced binary trees (same meaning, shallow
@@ -230,25 +324,41 @@ impl Checker<'_> {
         match cond {
             ast::Cond::Cmp { column, op, value, .. } => {
                 let value = self.literal(value)?;
-                Some(Cond::Cmp { column: Spanned::new(column.name.clone(), column.span), op: *op, value })
+                Some(Cond::Cmp {
+                    column: Spanned::new(column.name.clone(), column.span),
+                    op: *op,
+                    value,
+                })
             }
             ast::Cond::In { column, values, span } => {
                 if values.is_empty() {
                     self.report(
-                        Problem::new("empty", format!("`{} in []` lists no values", column.name), *span, "empty list")
-                            .with_help("list at least one value, e.g. `gas in [\"CO2\", \"N2\"]`"),
+                        Problem::new(
+                            "empty",
+                            format!("`{} in []` lists no values", column.name),
+                            *span,
+                            "empty list",
+                        )
+                        .with_help("list at least one value, e.g. `gas in [\"CO2\", \"N2\"]`"),
                     );
                     return None;
                 }
                 let values: Vec<Option<Literal>> = values.iter().map(|v| self.literal(v)).collect();
                 let values = values.into_iter().collect::<Option<Vec<_>>>()?;
-                Some(Cond::In { column: Spanned::new(column.name.clone(), column.span), values })
+                Some(Cond::In {
+                    column: Spanned::new(column.name.clone(), column.span),
+                    values,
+                })
             }
             ast::Cond::And(parts) => self.chain(parts, |a, b| Cond::And(Box::new(a), Box::new(b))),
             ast::Cond::Or(parts) => self.chain(parts, |a, b| Cond::Or(Box::new(a), Box::new(b))),
             ast::Cond::Not { count, cond, .. } => {
                 let inner = self.cond(cond)?;
-                Some(if count % 2 == 1 { Cond::Not(Box::new(inner)) } else { inner })
+                Some(if count % 2 == 1 {
+                    Cond::Not(Box::new(inner))
+                } else {
+                    inner
+                })
             }
         }
     }
@@ -265,7 +375,12 @@ impl Checker<'_> {
             ast::Literal::Num(n) => match n.text.parse::<f64>() {
                 Ok(v) if v.is_finite() => Some(Literal::Num(v)),
                 _ => {
-                    self.out_of_range(n.span, "a number in a condition", "a finite number", &format!("`{}`", n.text));
+                    self.out_of_range(
+                        n.span,
+                        "a number in a condition",
+                        "a finite number",
+                        &format!("`{}`", n.text),
+                    );
                     None
                 }
             },
@@ -300,7 +415,11 @@ mod tests {
     use super::*;
 
     fn leaf(i: usize) -> Cond {
-        Cond::Cmp { column: Spanned::new(format!("c{i}"), (0, 0)), op: model::CmpOp::Eq, value: Literal::Num(i as f64) }
+        Cond::Cmp {
+            column: Spanned::new(format!("c{i}"), (0, 0)),
+            op: model::CmpOp::Eq,
+            value: Literal::Num(i as f64),
+        }
     }
 
     fn depth(c: &Cond) -> usize {
@@ -321,6 +440,12 @@ mod tests {
     #[test]
     fn balanced_keeps_order() {
         let tree = balanced((0..3).map(leaf).collect(), |a, b| Cond::Or(Box::new(a), Box::new(b))).expect("non-empty");
-        assert_eq!(tree, Cond::Or(Box::new(leaf(0)), Box::new(Cond::Or(Box::new(leaf(1)), Box::new(leaf(2))))));
+        assert_eq!(
+            tree,
+            Cond::Or(
+                Box::new(leaf(0)),
+                Box::new(Cond::Or(Box::new(leaf(1)), Box::new(leaf(2))))
+            )
+        );
     }
 }

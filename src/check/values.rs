@@ -1,8 +1,8 @@
 //! Typed reading of AST values: whole numbers, reals in a range, names from a fixed set.
 //! Every failure is reported on the checker and yields `None`, so checking goes on.
 
-use super::suggest::suggest;
 use super::checker::Checker;
+use super::suggest::suggest;
 use crate::diag::Problem;
 use crate::syntax::ast::{Ident, Number, Span, Value};
 
@@ -17,18 +17,42 @@ pub struct RealRange {
 
 impl RealRange {
     /// `> 0`.
-    pub const POSITIVE: RealRange = RealRange { min: 0.0, min_inclusive: false, max: None };
+    pub const POSITIVE: RealRange = RealRange {
+        min: 0.0,
+        min_inclusive: false,
+        max: None,
+    };
     /// `≥ 0`.
-    pub const NON_NEGATIVE: RealRange = RealRange { min: 0.0, min_inclusive: true, max: None };
+    pub const NON_NEGATIVE: RealRange = RealRange {
+        min: 0.0,
+        min_inclusive: true,
+        max: None,
+    };
     /// `(0, 1)`.
-    pub const OPEN_UNIT: RealRange = RealRange { min: 0.0, min_inclusive: false, max: Some((1.0, false)) };
+    pub const OPEN_UNIT: RealRange = RealRange {
+        min: 0.0,
+        min_inclusive: false,
+        max: Some((1.0, false)),
+    };
     /// `(0, 1]`.
-    pub const FRACTION: RealRange = RealRange { min: 0.0, min_inclusive: false, max: Some((1.0, true)) };
+    pub const FRACTION: RealRange = RealRange {
+        min: 0.0,
+        min_inclusive: false,
+        max: Some((1.0, true)),
+    };
     /// `[0, 1)`.
-    pub const DROPOUT: RealRange = RealRange { min: 0.0, min_inclusive: true, max: Some((1.0, false)) };
+    pub const DROPOUT: RealRange = RealRange {
+        min: 0.0,
+        min_inclusive: true,
+        max: Some((1.0, false)),
+    };
 
     pub fn contains(&self, v: f64) -> bool {
-        let above = if self.min_inclusive { v >= self.min } else { v > self.min };
+        let above = if self.min_inclusive {
+            v >= self.min
+        } else {
+            v > self.min
+        };
         let below = match self.max {
             None => true,
             Some((max, true)) => v <= max,
@@ -75,7 +99,12 @@ impl Checker<'_> {
 
     /// An out-of-range error on `span`.
     pub fn out_of_range(&mut self, span: Span, what: &str, must: &str, found: &str) {
-        self.report(Problem::new("out_of_range", format!("{what} must be {must}, found {found}"), span, format!("must be {must}")));
+        self.report(Problem::new(
+            "out_of_range",
+            format!("{what} must be {must}, found {found}"),
+            span,
+            format!("must be {must}"),
+        ));
     }
 
     /// The value as a number literal, or a type error.
@@ -106,7 +135,10 @@ impl Checker<'_> {
                             n.span,
                             "expected a whole number",
                         )
-                        .with_help(format!("write a whole number such as `{}`", n.text.parse::<f64>().map_or(1.0, |f| f.round().max(min as f64)))),
+                        .with_help(format!(
+                            "write a whole number such as `{}`",
+                            n.text.parse::<f64>().map_or(1.0, |f| f.round().max(min as f64))
+                        )),
                     );
                     return None;
                 }
@@ -115,7 +147,12 @@ impl Checker<'_> {
             match n.text.parse::<i128>() {
                 Ok(v) => v,
                 Err(_) => {
-                    self.out_of_range(n.span, what, "at most 18446744073709551615", "a number that is far too large");
+                    self.out_of_range(
+                        n.span,
+                        what,
+                        "at most 18446744073709551615",
+                        "a number that is far too large",
+                    );
                     return None;
                 }
             }
@@ -139,7 +176,12 @@ impl Checker<'_> {
         match usize::try_from(v) {
             Ok(v) => Some(v),
             Err(_) => {
-                self.out_of_range(n.span, what, &format!("at most {}", usize::MAX), &format!("`{}`", n.text));
+                self.out_of_range(
+                    n.span,
+                    what,
+                    &format!("at most {}", usize::MAX),
+                    &format!("`{}`", n.text),
+                );
                 None
             }
         }
@@ -180,7 +222,12 @@ impl Checker<'_> {
         match value {
             Value::Name(id) => self.choose(id, what, options),
             Value::Str(s) if names.contains(&s.value.as_str()) => {
-                self.type_error(value, what, &format!("one of {listed}"), Some(format!("write it without quotes: `{}`", s.value)));
+                self.type_error(
+                    value,
+                    what,
+                    &format!("one of {listed}"),
+                    Some(format!("write it without quotes: `{}`", s.value)),
+                );
                 None
             }
             other => {
@@ -202,8 +249,13 @@ impl Checker<'_> {
             None => format!("{what} is one of {listed}"),
         };
         self.report(
-            Problem::new("unknown_value", format!("unknown {what} `{}`", id.name), id.span, format!("not a known {what}"))
-                .with_help(help),
+            Problem::new(
+                "unknown_value",
+                format!("unknown {what} `{}`", id.name),
+                id.span,
+                format!("not a known {what}"),
+            )
+            .with_help(help),
         );
         None
     }

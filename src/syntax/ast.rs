@@ -22,7 +22,10 @@ impl Span {
 
     /// The smallest span covering both.
     pub fn to(self, other: Span) -> Span {
-        Span { start: self.start.min(other.start), end: self.end.max(other.end) }
+        Span {
+            start: self.start.min(other.start),
+            end: self.end.max(other.end),
+        }
     }
 
     pub fn len(self) -> usize {
@@ -80,7 +83,9 @@ impl File {
 
 /// Byte offsets of line starts in `text`.
 pub fn line_starts(text: &str) -> Vec<usize> {
-    std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect()
+    std::iter::once(0)
+        .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+        .collect()
 }
 
 /// One top-level statement.
@@ -100,13 +105,25 @@ pub enum StatementKind {
     /// `seed N`.
     Seed(Number),
     /// `data NAME = TABLE`.
-    Data { name: Ident, expr: TableExpr },
+    Data {
+        name: Ident,
+        expr: TableExpr,
+    },
     /// `source TABLE { ... }`.
-    Source { table: Ident, block: Block },
+    Source {
+        table: Ident,
+        block: Block,
+    },
     /// `target TABLE { ... }`.
-    Target { table: Ident, block: Block },
+    Target {
+        table: Ident,
+        block: Block,
+    },
     /// `transform x = a | b`; `target` is the word after `transform` (`x` or `y` when valid).
-    Transform { target: Ident, steps: Vec<Ident> },
+    Transform {
+        target: Ident,
+        steps: Vec<Ident>,
+    },
     Model(Block),
     Pretrain(Block),
     Finetune(Block),
@@ -178,10 +195,17 @@ pub enum Value {
     Name(Ident),
     /// A column pattern containing `*` or `?`.
     Glob(Ident),
-    List { items: Vec<Value>, span: Span },
+    List {
+        items: Vec<Value>,
+        span: Span,
+    },
     Call(Call),
     /// `base except excluded` (column sets).
-    Except { base: Box<Value>, except: Box<Value>, span: Span },
+    Except {
+        base: Box<Value>,
+        except: Box<Value>,
+        span: Span,
+    },
 }
 
 impl Value {
@@ -251,10 +275,23 @@ impl Primary {
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum TableOp {
-    Where { cond: Cond, span: Span },
-    Join { right: Primary, on: Vec<JoinPair>, span: Span },
-    Select { cols: ColumnSet, span: Span },
-    Drop { cols: ColumnSet, span: Span },
+    Where {
+        cond: Cond,
+        span: Span,
+    },
+    Join {
+        right: Primary,
+        on: Vec<JoinPair>,
+        span: Span,
+    },
+    Select {
+        cols: ColumnSet,
+        span: Span,
+    },
+    Drop {
+        cols: ColumnSet,
+        span: Span,
+    },
 }
 
 /// `left = right` in `join ... on`.
@@ -275,8 +312,17 @@ pub struct ColumnSet {
 /// A row condition. `and`/`or` chains are kept flat (one node per chain).
 #[derive(Debug, Clone, PartialEq)]
 pub enum Cond {
-    Cmp { column: Ident, op: CmpOp, value: Literal, span: Span },
-    In { column: Ident, values: Vec<Literal>, span: Span },
+    Cmp {
+        column: Ident,
+        op: CmpOp,
+        value: Literal,
+        span: Span,
+    },
+    In {
+        column: Ident,
+        values: Vec<Literal>,
+        span: Span,
+    },
     /// Two or more operands.
     And(Vec<Cond>),
     /// Two or more operands.

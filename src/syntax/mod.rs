@@ -15,6 +15,17 @@ pub use parse::parse;
 
 /// Statement keywords, in the order the language reference lists them.
 pub const STATEMENT_KEYWORDS: &[&str] = &[
-    "study", "seed", "data", "source", "target", "transform", "model", "pretrain", "finetune", "grid",
-    "baseline", "fit", "expect",
+    "study",
+    "seed",
+    "data",
+    "source",
+    "target",
+    "transform",
+    "model",
+    "pretrain",
+    "finetune",
+    "grid",
+    "baseline",
+    "fit",
+    "expect",
 ];

@@ -3,12 +3,12 @@
 use pest::Parser;
 
 use super::STATEMENT_KEYWORDS;
-use crate::check::suggest::suggest;
 use super::ast::{File, Span, line_starts};
 use super::grammar::{Rule, StudyParser};
 use super::lower::Lower;
 use super::split::{Chunk, MAX_DEPTH, content_end, split_statements, too_deep};
 use super::syntax_error::syntax_problem;
+use crate::check::suggest::suggest;
 use crate::diag::Problem;
 
 /// Parses a study. On failure returns every syntax problem found: the text is split into
@@ -20,13 +20,22 @@ pub fn parse(text: &str) -> Result<File, Vec<Problem>> {
         match StudyParser::parse(Rule::file, text) {
             Ok(mut pairs) => match pairs.next() {
                 Some(file) => return Lower { offset: 0 }.file(file, text).and_then(one_statement_per_line),
-                None => return Ok(File { statements: Vec::new(), span: Span::new(0, text.len()), line_starts: line_starts(text) }),
+                None => {
+                    return Ok(File {
+                        statements: Vec::new(),
+                        span: Span::new(0, text.len()),
+                        line_starts: line_starts(text),
+                    });
+                }
             },
             Err(e) => whole_file_error = Some(e),
         }
     }
 
-    let mut problems: Vec<Problem> = split_statements(text).into_iter().flat_map(|c| parse_chunk(text, &c)).collect();
+    let mut problems: Vec<Problem> = split_statements(text)
+        .into_iter()
+        .flat_map(|c| parse_chunk(text, &c))
+        .collect();
     if problems.is_empty() {
         // The statement split disagreed with the grammar; fall back to the whole-file error.
         problems.push(match whole_file_error {
@@ -65,7 +74,12 @@ fn parse_chunk(text: &str, chunk: &Chunk) -> Vec<Problem> {
         return Vec::new(); // only blank lines and comments
     }
     let Some(piece) = text.get(start..end) else {
-        return vec![Problem::new("syntax", "the study could not be split into statements", Span::new(start, start), "here")];
+        return vec![Problem::new(
+            "syntax",
+            "the study could not be split into statements",
+            Span::new(start, start),
+            "here",
+        )];
     };
 
     if let Some(problem) = unknown_statement(piece, start) {
@@ -112,7 +126,9 @@ fn unknown_statement(piece: &str, offset: usize) -> Option<Problem> {
     if !(first.is_ascii_alphabetic() || first == '_') {
         return None;
     }
-    let word_len = rest.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).unwrap_or(rest.len());
+    let word_len = rest
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .unwrap_or(rest.len());
     let word = &rest[..word_len];
     if STATEMENT_KEYWORDS.contains(&word) {
         return None;
@@ -123,8 +139,13 @@ fn unknown_statement(piece: &str, offset: usize) -> Option<Problem> {
         None => format!("a statement starts with one of: {}", STATEMENT_KEYWORDS.join(", ")),
     };
     Some(
-        Problem::new("unknown_statement", format!("unknown statement `{word}`"), span, "not a statement keyword")
-            .with_help(help),
+        Problem::new(
+            "unknown_statement",
+            format!("unknown statement `{word}`"),
+            span,
+            "not a statement keyword",
+        )
+        .with_help(help),
     )
 }
 
@@ -136,7 +157,9 @@ mod tests {
     #[test]
     fn parses_settings_on_one_line() {
         let file = parse("source sim { x = f_*   y = y }").expect("parses");
-        let StatementKind::Source { table, block } = &file.statements[0].kind else { panic!("not a source") };
+        let StatementKind::Source { table, block } = &file.statements[0].kind else {
+            panic!("not a source")
+        };
         assert_eq!(table.name, "sim");
         assert_eq!(block.settings.len(), 2);
         assert!(matches!(&block.settings[0].value, Value::Glob(g) if g.name == "f_*"));

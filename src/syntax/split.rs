@@ -110,10 +110,15 @@ pub fn split_statements(text: &str) -> Vec<Chunk> {
                 let starts = if is_kw {
                     depth == 0 || looks_like_statement_after(bytes, i + w.len())
                 } else {
-                    depth == 0 && !CONTINUATION_WORDS.contains(&w) && !continues(&last, tokens_in_chunk, first_word_is_keyword)
+                    depth == 0
+                        && !CONTINUATION_WORDS.contains(&w)
+                        && !continues(&last, tokens_in_chunk, first_word_is_keyword)
                 };
                 if starts && tokens_in_chunk > 0 {
-                    chunks.push(Chunk { start: chunk_start, end: i });
+                    chunks.push(Chunk {
+                        start: chunk_start,
+                        end: i,
+                    });
                     chunk_start = i;
                     depth = 0;
                     tokens_in_chunk = 0;
@@ -160,7 +165,10 @@ pub fn split_statements(text: &str) -> Vec<Chunk> {
         }
         tokens_in_chunk += 1;
     }
-    chunks.push(Chunk { start: chunk_start, end: text.len() });
+    chunks.push(Chunk {
+        start: chunk_start,
+        end: text.len(),
+    });
     chunks
 }
 
@@ -252,22 +260,35 @@ mod tests {
     use super::*;
 
     fn pieces(text: &str) -> Vec<&str> {
-        split_statements(text).iter().map(|c| text[c.start..c.end].trim()).collect()
+        split_statements(text)
+            .iter()
+            .map(|c| text[c.start..c.end].trim())
+            .collect()
     }
 
     #[test]
     fn splits_at_keywords_and_unknown_words() {
-        let text = "study a\nseed 1\npretrian { lr = 1 }\ndata x = y\n  | where a == 1\n  and b == 2\ngrid { n = [1] }\n";
+        let text =
+            "study a\nseed 1\npretrian { lr = 1 }\ndata x = y\n  | where a == 1\n  and b == 2\ngrid { n = [1] }\n";
         assert_eq!(
             pieces(text),
-            vec!["study a", "seed 1", "pretrian { lr = 1 }", "data x = y\n  | where a == 1\n  and b == 2", "grid { n = [1] }"]
+            vec![
+                "study a",
+                "seed 1",
+                "pretrian { lr = 1 }",
+                "data x = y\n  | where a == 1\n  and b == 2",
+                "grid { n = [1] }"
+            ]
         );
     }
 
     #[test]
     fn keeps_keyword_words_used_as_names_inside_calls() {
         let text = "data s = synthetic(part:\n  source,\n  seed: 3)\nseed 2\n";
-        assert_eq!(pieces(text), vec!["data s = synthetic(part:\n  source,\n  seed: 3)", "seed 2"]);
+        assert_eq!(
+            pieces(text),
+            vec!["data s = synthetic(part:\n  source,\n  seed: 3)", "seed 2"]
+        );
     }
 
     #[test]

@@ -12,7 +12,9 @@ use crate::diag::Problem;
 fn describe(rule: Rule) -> Option<&'static str> {
     Some(match rule {
         // `file` is reported when nothing at all could be parsed at the start.
-        Rule::file | Rule::statement => "a statement (`study`, `seed`, `data`, `source`, `target`, `transform`, `model`, `pretrain`, `finetune`, `grid`, `baseline`, `fit` or `expect`)",
+        Rule::file | Rule::statement => {
+            "a statement (`study`, `seed`, `data`, `source`, `target`, `transform`, `model`, `pretrain`, `finetune`, `grid`, `baseline`, `fit` or `expect`)"
+        }
         Rule::study_name => "a study name",
         Rule::table_name => "a table name",
         Rule::transform_target => "`x` or `y`",
@@ -29,7 +31,9 @@ fn describe(rule: Rule) -> Option<&'static str> {
         Rule::arg => "an argument",
         Rule::arg_name => "an argument name",
         Rule::list => "a list `[...]`",
-        Rule::table_expr | Rule::primary => "a table (a table name, `csv(\"...\")`, `parquet(\"...\")` or `synthetic(...)`)",
+        Rule::table_expr | Rule::primary => {
+            "a table (a table name, `csv(\"...\")`, `parquet(\"...\")` or `synthetic(...)`)"
+        }
         Rule::table_op => "an operation (`where`, `join`, `select` or `drop`)",
         Rule::where_op | Rule::kw_where => "`where`",
         Rule::join_op | Rule::kw_join => "`join`",
@@ -92,9 +96,17 @@ fn join_words(words: &[&str]) -> String {
 /// What is found at byte `pos`: a description and the span to underline.
 enum Found {
     /// End of the statement or file: only whitespace and comments follow.
-    End { at: usize, what: String },
-    Token { text: String, span: Span },
-    UnclosedString { span: Span },
+    End {
+        at: usize,
+        what: String,
+    },
+    Token {
+        text: String,
+        span: Span,
+    },
+    UnclosedString {
+        span: Span,
+    },
 }
 
 fn found_at(text: &str, pos: usize, chunk: (usize, usize)) -> Found {
@@ -105,7 +117,10 @@ fn found_at(text: &str, pos: usize, chunk: (usize, usize)) -> Found {
         let what = if chunk_end >= text.len() {
             "the end of the file".to_string()
         } else {
-            let next: String = text[chunk_end..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
+            let next: String = text[chunk_end..]
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                .collect();
             format!("the next statement (`{next}`)")
         };
         return Found::End { at, what };
@@ -116,7 +131,11 @@ fn found_at(text: &str, pos: usize, chunk: (usize, usize)) -> Found {
         end += 1;
         loop {
             match bytes.get(end) {
-                None | Some(b'\n') => return Found::UnclosedString { span: Span::new(pos, end) },
+                None | Some(b'\n') => {
+                    return Found::UnclosedString {
+                        span: Span::new(pos, end),
+                    };
+                }
                 Some(b'\\') => end += 2,
                 Some(b'"') => {
                     end += 1;
@@ -149,9 +168,16 @@ fn found_at(text: &str, pos: usize, chunk: (usize, usize)) -> Found {
     }
     let raw = text.get(pos..end_ok).unwrap_or("");
     let shown: String = raw.chars().take(30).collect();
-    let shown = if shown.len() < raw.len() { format!("{shown}…") } else { shown };
+    let shown = if shown.len() < raw.len() {
+        format!("{shown}…")
+    } else {
+        shown
+    };
     let shown = shown.escape_debug().to_string();
-    Found::Token { text: format!("`{shown}`"), span: Span::new(pos, end_ok) }
+    Found::Token {
+        text: format!("`{shown}`"),
+        span: Span::new(pos, end_ok),
+    }
 }
 
 /// Translates a pest error from parsing `text[chunk.0..chunk.1]` (positions relative to
@@ -166,7 +192,12 @@ pub fn syntax_problem(err: &Error<Rule>, text: &str, chunk: (usize, usize), whol
     let positives: Vec<Rule> = match &err.variant {
         ErrorVariant::ParsingError { positives, .. } => positives.clone(),
         ErrorVariant::CustomError { message } => {
-            return Problem::new("syntax", format!("syntax error: {message}"), Span::new(pos, pos), "here");
+            return Problem::new(
+                "syntax",
+                format!("syntax error: {message}"),
+                Span::new(pos, pos),
+                "here",
+            );
         }
     };
 
@@ -211,7 +242,11 @@ pub fn syntax_problem(err: &Error<Rule>, text: &str, chunk: (usize, usize), whol
         "syntax",
         format!("expected {expected}, found {found_text}"),
         span,
-        if expected.len() > 60 { "not expected here".to_string() } else { format!("expected {expected}") },
+        if expected.len() > 60 {
+            "not expected here".to_string()
+        } else {
+            format!("expected {expected}")
+        },
     );
     let has = |w: &str| words.iter().any(|x| x.contains(w));
     let help = match found_text.as_str() {
