@@ -21,5 +21,5 @@ mod transforms;
 mod values;
 
 pub use blocks::{default_model, default_train};
-pub use checker::{Checker, check, compile};
+pub use checker::{check, compile};
 pub use model::*;

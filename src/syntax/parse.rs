@@ -187,6 +187,17 @@ mod tests {
     }
 
     #[test]
+    fn nesting_at_the_limit_parses() {
+        let depth = MAX_DEPTH - 1; // `(` inside `where`, plus none around it
+        let text = format!("data t = x | where {}a == 1{}", "(".repeat(depth), ")".repeat(depth));
+        assert!(parse(&text).is_ok());
+        let long_chain = format!("data t = x | where {}", vec!["a == 1"; 20_000].join(" and "));
+        assert!(parse(&long_chain).is_ok());
+        let nots = format!("data t = x | where {} a == 1", "not ".repeat(20_000));
+        assert!(parse(&nots).is_ok());
+    }
+
+    #[test]
     fn spans_are_file_offsets_in_recovery() {
         let text = "seed 1\nseed x\n";
         let errs = parse(text).expect_err("broken");
