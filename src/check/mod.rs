@@ -1,3 +1,25 @@
-//! Checking: AST → checked study.
+//! Checking: AST → checked study ([`Study`]).
+//!
+//! [`compile`] parses and checks a study text; [`check`] checks an already parsed
+//! [`crate::syntax::ast::File`]. Both report every problem in the file, each with a span, a
+//! label and usually a help line ("did you mean ...?", the expected syntax).
+//!
+//! One file per concern: `checker` (statements, duplicates, required statements), `values`
+//! (typed values and ranges), `settings` (blocks), `blocks` (model, pretrain, finetune), `grid`,
+//! `roles` (source, target), `tables` (data), `transforms`, `expect` (baseline, fit, expect).
+
+mod blocks;
+mod checker;
+mod expect;
+mod grid;
 pub mod model;
+mod roles;
+mod settings;
+pub mod suggest;
+mod tables;
+mod transforms;
+mod values;
+
+pub use blocks::{default_model, default_train};
+pub use checker::{check, compile};
 pub use model::*;

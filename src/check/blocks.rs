@@ -1,0 +1,219 @@
+//! `model { ... }`, `pretrain { ... }` and `finetune { ... }` blocks, with the defaults of
+//! docs/language.md.
+
+use super::checker::Checker;
+use super::model::{Activation, ModelSpec, TrainSpec};
+use super::values::RealRange;
+use crate::diag::Problem;
+use crate::syntax::ast::{Block, Span, Value};
+
+const MODEL_SETTINGS: &[&str] = &["hidden", "activation", "dropout"];
+const PRETRAIN_SETTINGS: &[&str] = &[
+    "lr",
+    "weight_decay",
+    "batch",
+    "epochs",
+    "patience",
+    "validation",
+    "optimizer",
+];
+const FINETUNE_SETTINGS: &[&str] = &[
+    "lr",
+    "weight_decay",
+    "batch",
+    "epochs",
+    "patience",
+    "validation",
+    "optimizer",
+    "freeze",
+];
+
+const ACTIVATIONS: &[(&str, Activation)] = &[
+    ("relu", Activation::Relu),
+    ("tanh", Activation::Tanh),
+    ("sigmoid", Activation::Sigmoid),
+    ("gelu", Activation::Gelu),
+];
+
+/// The model used when no `model` statement is given.
+pub fn default_model() -> ModelSpec {
+    ModelSpec {
+        hidden: vec![64, 32],
+        activation: Activation::Relu,
+        dropout: 0.0,
+    }
+}
+
+/// The training settings used when a block or a setting is not given.
+pub fn default_train() -> TrainSpec {
+    TrainSpec {
+        lr: 1e-3,
+        weight_decay: 0.0,
+        batch: 32,
+        max_epochs: 100,
+        patience: 5,
+        validation: 0.2,
+        freeze: 0,
+    }
+}
+
+impl Checker<'_> {
+    /// `model { hidden = [...]  activation = ...  dropout = ... }`.
+    pub fn model_block(&mut self, block: &Block) -> ModelSpec {
+        let settings = self.settings(block, "`model`", MODEL_SETTINGS);
+        let mut spec = default_model();
+        if let Some(v) = settings.get("hidden")
+            && let Some(hidden) = self.hidden(v)
+        {
+            spec.hidden = hidden;
+        }
+        if let Some(v) = settings.get("activation")
+            && let Some(a) = self.choice(v, "activation", ACTIVATIONS)
+        {
+            spec.activation = a;
+        }
+        if let Some(v) = settings.get("dropout")
+            && let Some(d) = self.real_value(v, "`dropout`", RealRange::DROPOUT)
+        {
+            spec.dropout = d;
+        }
+        spec
+    }
+
+    fn hidden(&mut self, value: &Value) -> Option<Vec<usize>> {
+        let Value::List { items, span } = value else {
+            self.type_error(
+                value,
+                "`hidden`",
+                "a list of layer widths",
+                Some("write e.g. `hidden = [64, 32]`".into()),
+            );
+            return None;
+        };
+        if items.is_empty() {
+            self.report(
+                Problem::new(
+                    "empty",
+                    "`hidden` must list at least one layer width",
+                    *span,
+                    "empty list",
+                )
+                .with_help("write e.g. `hidden = [64, 32]`"),
+            );
+            return None;
+        }
+        let mut widths = Vec::with_capacity(items.len());
+        let mut ok = true;
+        for item in items {
+            match self.count_value(item, "a layer width", 1) {
+                Some(w) => widths.push(w),
+                None => ok = false,
+            }
+        }
+        ok.then_some(widths)
+    }
+
+    /// `pretrain { ... }` (`finetune == false`) or `finetune { ... }`. Returns the spec and the
+    /// span of `freeze`, which is checked against the model once both are known.
+    pub fn train_block(&mut self, block: &Block, finetune: bool) -> (TrainSpec, Option<Span>) {
+        let (what, allowed) = if finetune {
+            ("`finetune`", FINETUNE_SETTINGS)
+        } else {
+            ("`pretrain`", PRETRAIN_SETTINGS)
+        };
+        if !finetune && let Some(s) = block.settings.iter().find(|s| s.name.name == "freeze") {
+            self.report(
+                Problem::new(
+                    "unknown_setting",
+                    "`freeze` only applies to `finetune`",
+                    s.name.span,
+                    "not a `pretrain` setting",
+                )
+                .with_help("move `freeze` into the `finetune` block; pretraining always trains every layer"),
+            );
+        }
+        let block_without_freeze;
+        let block = if finetune {
+            block
+        } else {
+            block_without_freeze = Block {
+                settings: block
+                    .settings
+                    .iter()
+                    .filter(|s| s.name.name != "freeze")
+                    .cloned()
+                    .collect(),
+                span: block.span,
+            };
+            &block_without_freeze
+        };
+        let settings = self.settings(block, what, allowed);
+        let mut spec = default_train();
+        if let Some(v) = settings.get("lr")
+            && let Some(x) = self.real_value(v, "`lr`", RealRange::POSITIVE)
+        {
+            spec.lr = x;
+        }
+        if let Some(v) = settings.get("weight_decay")
+            && let Some(x) = self.real_value(v, "`weight_decay`", RealRange::NON_NEGATIVE)
+        {
+            spec.weight_decay = x;
+        }
+        if let Some(v) = settings.get("batch")
+            && let Some(x) = self.count_value(v, "`batch`", 1)
+        {
+            spec.batch = x;
+        }
+        if let Some(v) = settings.get("epochs")
+            && let Some(x) = self.count_value(v, "`epochs`", 1)
+        {
+            spec.max_epochs = x;
+        }
+        if let Some(v) = settings.get("patience")
+            && let Some(x) = self.count_value(v, "`patience`", 1)
+        {
+            spec.patience = x;
+        }
+        if let Some(v) = settings.get("validation")
+            && let Some(x) = self.real_value(v, "`validation`", RealRange::OPEN_UNIT)
+        {
+            spec.validation = x;
+        }
+        if let Some(v) = settings.get("optimizer") {
+            self.choice(v, "optimizer", &[("adam", ())]);
+        }
+        let mut freeze_span = None;
+        if let Some(v) = settings.get("freeze")
+            && let Some(x) = self.count_value(v, "`freeze`", 0)
+        {
+            spec.freeze = x;
+            freeze_span = Some(v.span());
+        }
+        (spec, freeze_span)
+    }
+
+    /// `freeze` may not exceed the number of hidden layers (freezing every layer would leave
+    /// nothing to fine-tune).
+    pub fn check_freeze(&mut self, freeze: usize, span: Span, model: &ModelSpec, model_given: bool) {
+        let layers = model.hidden.len();
+        if freeze > layers {
+            let where_ = if model_given {
+                "the `model`"
+            } else {
+                "the default model (`hidden = [64, 32]`)"
+            };
+            self.report(
+                Problem::new(
+                    "out_of_range",
+                    format!("`freeze` must be at most {layers}, the number of hidden layers, found {freeze}"),
+                    span,
+                    format!("must be at most {layers}"),
+                )
+                .with_help(format!(
+                    "{where_} has {layers} hidden layer{}; `freeze = {layers}` keeps all of them fixed and trains only the output layer",
+                    if layers == 1 { "" } else { "s" }
+                )),
+            );
+        }
+    }
+}

@@ -1,0 +1,325 @@
+//! The checker: AST → [`Study`]. Every problem in the file is collected (checking goes on
+//! after an error); a study is returned only when there are none.
+
+use std::path::Path;
+
+use super::blocks::{default_model, default_train};
+use super::expect::ExpectContext;
+use super::model::{Study, TableDef};
+use super::tables::Scope;
+use crate::diag::{Problem, StudyErrors};
+use crate::syntax::ast::{self, Span, Statement, StatementKind};
+
+/// Checking state: the file being checked and the problems found so far.
+pub struct Checker<'f> {
+    pub(super) file: &'f ast::File,
+    pub(super) problems: Vec<Problem>,
+}
+
+/// Checks a parsed study. `default_name` is the study name when there is no `study` statement
+/// (usually the file stem). Returns every problem found.
+pub fn check(file: &ast::File, default_name: &str) -> Result<Study, Vec<Problem>> {
+    let mut checker = Checker {
+        file,
+        problems: Vec::new(),
+    };
+    let study = checker.study(default_name);
+    match study {
+        Some(study) if checker.problems.is_empty() => Ok(study),
+        _ => {
+            checker.problems.sort_by_key(|p| p.span.offset());
+            if checker.problems.is_empty() {
+                checker.problems.push(Problem::new(
+                    "internal",
+                    "internal error: the study was rejected without a reason",
+                    Span::new(0, 0),
+                    "here",
+                ));
+            }
+            Err(checker.problems)
+        }
+    }
+}
+
+/// Parses and checks a study file's text. The study name defaults to the file stem of
+/// `file_name`, which also names the file in diagnostics.
+pub fn compile(file_name: &str, text: &str) -> Result<Study, StudyErrors> {
+    let stem = Path::new(file_name)
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .filter(|s| !s.is_empty())
+        .unwrap_or("study");
+    let file = crate::syntax::parse(text).map_err(|p| StudyErrors::new(file_name, text, p))?;
+    check(&file, stem).map_err(|p| StudyErrors::new(file_name, text, p))
+}
+
+/// Statements that may appear at most once, keyed by keyword (`transform x` / `transform y`
+/// are keyed with their target).
+fn single_key(stmt: &Statement) -> Option<String> {
+    match &stmt.kind {
+        StatementKind::Study(_)
+        | StatementKind::Seed(_)
+        | StatementKind::Source { .. }
+        | StatementKind::Target { .. }
+        | StatementKind::Model(_)
+        | StatementKind::Pretrain(_)
+        | StatementKind::Finetune(_)
+        | StatementKind::Grid(_) => Some(stmt.keyword.name.clone()),
+        StatementKind::Transform { target, .. } => Some(format!("transform {}", target.name)),
+        StatementKind::Baseline(id) => Some(format!("baseline {}", id.name)),
+        StatementKind::Fit(id) => Some(format!("fit {}", id.name)),
+        StatementKind::Data { .. } | StatementKind::Expect(_) => None,
+    }
+}
+
+impl<'f> Checker<'f> {
+    fn study(&mut self, default_name: &str) -> Option<Study> {
+        let file = self.file;
+        // Singles: keep the first, report the others.
+        let mut singles: Vec<(String, &'f Statement)> = Vec::new();
+        for stmt in &file.statements {
+            let Some(key) = single_key(stmt) else { continue };
+            if let Some((_, first)) = singles.iter().find(|(k, _)| *k == key) {
+                let line = file.line_of(first.span.start);
+                self.report(
+                    Problem::new(
+                        "duplicate",
+                        format!("`{key}` is declared twice"),
+                        stmt.keyword.span,
+                        "declared again here",
+                    )
+                    .with_help(format!("the first `{key}` is on line {line}; a study has at most one")),
+                );
+                continue;
+            }
+            singles.push((key, stmt));
+        }
+        let single = |key: &str| singles.iter().find(|(k, _)| k == key).map(|(_, s)| *s);
+
+        let name = match single("study").map(|s| &s.kind) {
+            Some(StatementKind::Study(id)) if id.name.is_empty() => {
+                self.report(Problem::new(
+                    "out_of_range",
+                    "the study name is empty",
+                    id.span,
+                    "empty name",
+                ));
+                None
+            }
+            Some(StatementKind::Study(id)) => Some(id.name.clone()),
+            _ => Some(default_name.to_string()),
+        };
+        let seed = match single("seed").map(|s| &s.kind) {
+            Some(StatementKind::Seed(n)) => self.whole(n, "the seed", 0),
+            _ => Some(0),
+        };
+
+        let tables = self.tables();
+        let table_names: Vec<String> = file
+            .statements
+            .iter()
+            .filter_map(|s| match &s.kind {
+                StatementKind::Data { name, .. } => Some(name.name.clone()),
+                _ => None,
+            })
+            .collect();
+
+        let source = match single("source") {
+            Some(
+                s @ Statement {
+                    kind: StatementKind::Source { table, block },
+                    ..
+                },
+            ) => self.role("`source`", table, block, s.span, &table_names),
+            _ => {
+                self.missing(
+                    "source",
+                    "`source sim { x = f_*  y = y }` (the simulated data to pretrain on)",
+                );
+                None
+            }
+        };
+        let target = match single("target") {
+            Some(
+                s @ Statement {
+                    kind: StatementKind::Target { table, block },
+                    ..
+                },
+            ) => self.role("`target`", table, block, s.span, &table_names),
+            _ => {
+                self.missing(
+                    "target",
+                    "`target exp { x = f_*  y = y }` (the experimental data to fine-tune on)",
+                );
+                None
+            }
+        };
+
+        let mut x_transforms = Some(Vec::new());
+        let mut y_transforms = Some(Vec::new());
+        for (_, stmt) in &singles {
+            if let StatementKind::Transform { target, steps } = &stmt.kind {
+                match target.name.as_str() {
+                    "x" => x_transforms = self.transform_steps(steps),
+                    "y" => y_transforms = self.transform_steps(steps),
+                    _ => {
+                        self.report(
+                            Problem::new(
+                                "unknown_value",
+                                format!("cannot transform `{}`", target.name),
+                                target.span,
+                                "expected `x` or `y`",
+                            )
+                            .with_help(
+                                "write `transform x = ...` (every input column) or `transform y = ...` (the label)",
+                            ),
+                        );
+                        let _ = self.transform_steps(steps);
+                    }
+                }
+            }
+        }
+
+        let model_stmt = single("model");
+        let model = match model_stmt.map(|s| &s.kind) {
+            Some(StatementKind::Model(block)) => self.model_block(block),
+            _ => default_model(),
+        };
+        let pretrain = match single("pretrain").map(|s| &s.kind) {
+            Some(StatementKind::Pretrain(block)) => self.train_block(block, false).0,
+            _ => default_train(),
+        };
+        let finetune = match single("finetune").map(|s| &s.kind) {
+            Some(StatementKind::Finetune(block)) => {
+                let (spec, freeze_span) = self.train_block(block, true);
+                if let Some(span) = freeze_span {
+                    self.check_freeze(spec.freeze, span, &model, model_stmt.is_some());
+                }
+                spec
+            }
+            _ => default_train(),
+        };
+
+        let grid = match single("grid").map(|s| &s.kind) {
+            Some(StatementKind::Grid(block)) => self.grid_block(block),
+            _ => {
+                self.missing("grid", "`grid { n = logspace(100, all, 6)  m = [1.0]  trials = 20 }`");
+                None
+            }
+        };
+
+        let mut baselines = Vec::new();
+        let mut fits = Vec::new();
+        for (_, stmt) in &singles {
+            match &stmt.kind {
+                StatementKind::Baseline(id) => baselines.extend(self.baseline(id)),
+                StatementKind::Fit(id) => {
+                    if let Some(law) = self.law(id) {
+                        fits.push(super::model::FitSpec {
+                            law,
+                            span: stmt.span.into(),
+                        });
+                    }
+                }
+                _ => {}
+            }
+        }
+        let ctx = ExpectContext {
+            has_fit: !fits.is_empty(),
+            has_direct: baselines.contains(&super::model::Baseline::Direct),
+        };
+        let mut expects = Vec::new();
+        for stmt in &file.statements {
+            if let StatementKind::Expect(e) = &stmt.kind {
+                expects.extend(self.expect(e, stmt.span, &ctx));
+            }
+        }
+
+        Some(Study {
+            name: name?,
+            seed: seed?,
+            tables: tables?,
+            source: source?,
+            target: target?,
+            x_transforms: x_transforms?,
+            y_transforms: y_transforms?,
+            model,
+            pretrain,
+            finetune,
+            grid: grid?,
+            baselines,
+            fits,
+            expects,
+        })
+    }
+
+    /// Every `data` statement, in order; each may use only the tables above it.
+    fn tables(&mut self) -> Option<Vec<TableDef>> {
+        let file = self.file;
+        let all: Vec<(String, usize)> = file
+            .statements
+            .iter()
+            .filter_map(|s| match &s.kind {
+                StatementKind::Data { name, .. } => Some((name.name.clone(), file.line_of(s.span.start))),
+                _ => None,
+            })
+            .collect();
+        let mut declared: Vec<String> = Vec::new();
+        let mut defs = Vec::new();
+        let mut ok = true;
+        for stmt in &file.statements {
+            let StatementKind::Data { name, expr } = &stmt.kind else {
+                continue;
+            };
+            if declared.contains(&name.name) {
+                let line = all.iter().find(|(n, _)| *n == name.name).map_or(0, |(_, l)| *l);
+                self.report(
+                    Problem::new(
+                        "duplicate",
+                        format!("table `{}` is declared twice", name.name),
+                        name.span,
+                        "declared again here",
+                    )
+                    .with_help(format!(
+                        "the first `data {}` is on line {line}; give this table another name",
+                        name.name
+                    )),
+                );
+                ok = false;
+                continue;
+            }
+            let scope = Scope {
+                declared: &declared,
+                all: &all,
+                this: &name.name,
+            };
+            match self.table_expr(expr, &scope) {
+                Some(e) => defs.push(TableDef {
+                    name: name.name.clone(),
+                    expr: e,
+                    span: stmt.span.into(),
+                }),
+                None => ok = false,
+            }
+            declared.push(name.name.clone());
+        }
+        ok.then_some(defs)
+    }
+
+    /// A required statement is missing: reported at the end of the file.
+    fn missing(&mut self, keyword: &str, example: &str) {
+        // After the last statement (pointing past a trailing newline would show no line).
+        let end = self.file.statements.last().map_or(0, |s| s.span.end);
+        self.report(
+            Problem::new(
+                "missing",
+                format!("the study has no `{keyword}` statement"),
+                Span::new(end, end),
+                format!("add `{keyword}`"),
+            )
+            .with_help(format!(
+                "a study needs `source`, `target` and `grid`; add e.g. {example}"
+            )),
+        );
+    }
+}

@@ -1,0 +1,185 @@
+//! `baseline direct`, `fit power_law` and `expect ...` lines.
+
+use super::checker::Checker;
+use super::model::{Arm, AtN, Baseline, Expect, ExpectKind, Law};
+use super::suggest::suggest;
+use super::values::RealRange;
+use crate::diag::Problem;
+use crate::syntax::ast::{ExpectStmt, ExpectValue, Span};
+
+const PARAMS: &[&str] = &["D", "alpha", "C", "r2"];
+const ARMS: &[(&str, Arm)] = &[("transfer", Arm::Transfer), ("direct", Arm::Direct)];
+const SUBJECTS: &[&str] = &["alpha", "D", "C", "r2", "transfer", "direct"];
+const EXPECT_HELP: &str = "write e.g. `expect alpha > 0`, `expect r2 >= 0.9` or `expect transfer < direct at every n`";
+
+/// What the rest of the study provides to its expectations.
+pub struct ExpectContext {
+    pub has_fit: bool,
+    pub has_direct: bool,
+}
+
+impl Checker<'_> {
+    pub fn baseline(&mut self, id: &crate::syntax::ast::Ident) -> Option<Baseline> {
+        self.choose(id, "baseline", &[("direct", Baseline::Direct)])
+    }
+
+    pub fn law(&mut self, id: &crate::syntax::ast::Ident) -> Option<Law> {
+        self.choose(id, "law", &[("power_law", Law::PowerLaw)])
+    }
+
+    /// One `expect` line.
+    pub fn expect(&mut self, e: &ExpectStmt, span: Span, ctx: &ExpectContext) -> Option<Expect> {
+        let subject = e.subject.name.as_str();
+        let kind = if PARAMS.contains(&subject) {
+            self.param_expect(e, ctx)?
+        } else if let Some((_, left)) = ARMS.iter().find(|(n, _)| *n == subject) {
+            self.arms_expect(e, *left, ctx)?
+        } else {
+            let help = match suggest(subject, SUBJECTS.iter().copied()) {
+                Some(d) => d,
+                None => EXPECT_HELP.to_string(),
+            };
+            self.report(
+                Problem::new(
+                    "unknown_value",
+                    format!("unknown expectation subject `{subject}`"),
+                    e.subject.span,
+                    "not a fit parameter or an arm",
+                )
+                .with_help(help),
+            );
+            return None;
+        };
+        Some(Expect {
+            kind,
+            text: e.text.clone(),
+            span: span.into(),
+        })
+    }
+
+    fn param_expect(&mut self, e: &ExpectStmt, ctx: &ExpectContext) -> Option<ExpectKind> {
+        let name = e.subject.name.clone();
+        if let Some(at) = &e.at {
+            self.report(
+                Problem::new(
+                    "type",
+                    format!("`{name}` is a fit parameter; `at ... n` only applies to arm comparisons"),
+                    at.span,
+                    "not allowed here",
+                )
+                .with_help(format!("write e.g. `expect {name} > 0`")),
+            );
+        }
+        let value = match &e.value {
+            ExpectValue::Number(n) => self.real(
+                n,
+                "the bound",
+                RealRange {
+                    min: f64::NEG_INFINITY,
+                    min_inclusive: false,
+                    max: None,
+                },
+            ),
+            ExpectValue::Name(id) => {
+                self.report(
+                    Problem::new(
+                        "type",
+                        format!("`{name}` must be compared with a number, found `{}`", id.name),
+                        id.span,
+                        "expected a number",
+                    )
+                    .with_help(format!("write e.g. `expect {name} > 0`")),
+                );
+                None
+            }
+        };
+        if !ctx.has_fit {
+            self.report(
+                Problem::new(
+                    "missing",
+                    format!("`expect {name} ...` needs a power-law fit"),
+                    e.subject.span,
+                    "no fit to check",
+                )
+                .with_help("add `fit power_law`"),
+            );
+            return None;
+        }
+        if e.at.is_some() {
+            return None;
+        }
+        Some(ExpectKind::Param {
+            name,
+            op: e.op,
+            value: value?,
+        })
+    }
+
+    fn arms_expect(&mut self, e: &ExpectStmt, left: Arm, ctx: &ExpectContext) -> Option<ExpectKind> {
+        let right = match &e.value {
+            ExpectValue::Name(id) => self.choose(id, "arm", ARMS),
+            ExpectValue::Number(n) => {
+                self.report(
+                    Problem::new(
+                        "type",
+                        format!(
+                            "`{}` must be compared with the other arm, found a number",
+                            left.as_str()
+                        ),
+                        n.span,
+                        "expected `transfer` or `direct`",
+                    )
+                    .with_help("write e.g. `expect transfer < direct at every n`"),
+                );
+                None
+            }
+        };
+        let at = match &e.at {
+            Some(at) if at.which.name == "every" => Some(AtN::Every),
+            Some(_) => Some(AtN::Largest),
+            None => {
+                self.report(
+                    Problem::new(
+                        "missing",
+                        "an arm comparison needs `at every n` or `at largest n`",
+                        e.subject.span.to(e.value_span()),
+                        "which n?",
+                    )
+                    .with_help(format!("write e.g. `expect {} at every n`", e.text)),
+                );
+                None
+            }
+        };
+        let right = right?;
+        if right == left {
+            self.report(
+                Problem::new(
+                    "type",
+                    format!("this compares the `{}` arm with itself", left.as_str()),
+                    e.subject.span.to(e.value_span()),
+                    "same arm on both sides",
+                )
+                .with_help("compare `transfer` with `direct`"),
+            );
+            return None;
+        }
+        if !ctx.has_direct {
+            self.report(
+                Problem::new(
+                    "missing",
+                    "comparing with the `direct` arm needs `baseline direct`",
+                    e.subject.span.to(e.value_span()),
+                    "no direct arm is trained",
+                )
+                .with_help("add `baseline direct`"),
+            );
+            return None;
+        }
+        Some(ExpectKind::Arms {
+            left,
+            op: e.op,
+            right,
+            at: at?,
+        })
+    }
+}

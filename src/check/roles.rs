@@ -1,0 +1,166 @@
+//! `source TABLE { x = COLS  y = COL  group = COL }` and `target TABLE { ... }`.
+
+use super::checker::Checker;
+use super::model::{ColumnSet, Role, Spanned};
+use super::suggest::suggest;
+use crate::diag::Problem;
+use crate::syntax::ast::{Block, Ident, Span, Value};
+
+const ROLE_SETTINGS: &[&str] = &["x", "y", "group"];
+
+impl Checker<'_> {
+    /// A role block; `what` is "`source`" or "`target`", `tables` every declared table.
+    pub fn role(&mut self, what: &str, table: &Ident, block: &Block, span: Span, tables: &[String]) -> Option<Role> {
+        let table_ok = if tables.contains(&table.name) {
+            true
+        } else {
+            let help = suggest(&table.name, tables.iter().map(String::as_str)).unwrap_or_else(|| {
+                if tables.is_empty() {
+                    "declare the table first, e.g. `data sim = csv(\"sim.csv\")`".into()
+                } else {
+                    format!("declared tables: {}", tables.join(", "))
+                }
+            });
+            self.report(
+                Problem::new(
+                    "unknown_table",
+                    format!("unknown table `{}`", table.name),
+                    table.span,
+                    "no table of this name",
+                )
+                .with_help(help),
+            );
+            false
+        };
+        let settings = self.settings(block, what, ROLE_SETTINGS);
+        let usage = format!(
+            "write e.g. `{} {} {{ x = f_*  y = y }}`",
+            what.trim_matches('`'),
+            table.name
+        );
+        let x = match settings.get("x") {
+            Some(v) => self.column_set(v, "`x`"),
+            None => {
+                self.report(
+                    Problem::new(
+                        "missing",
+                        format!("{what} has no `x` (the input columns)"),
+                        block.span,
+                        "no `x` here",
+                    )
+                    .with_help(usage.clone()),
+                );
+                None
+            }
+        };
+        let y = match settings.get("y") {
+            Some(v) => self.single_column(v, "`y`"),
+            None => {
+                self.report(
+                    Problem::new(
+                        "missing",
+                        format!("{what} has no `y` (the label column)"),
+                        block.span,
+                        "no `y` here",
+                    )
+                    .with_help(usage),
+                );
+                None
+            }
+        };
+        let group = match settings.get("group") {
+            Some(v) => Some(self.single_column(v, "`group`")?),
+            None => None,
+        };
+        if !table_ok {
+            return None;
+        }
+        Some(Role {
+            table: Spanned::new(table.name.clone(), table.span),
+            x: x?,
+            y: y?,
+            group,
+            span: span.into(),
+        })
+    }
+
+    /// One column: a name or a quoted name.
+    fn single_column(&mut self, value: &Value, what: &str) -> Option<Spanned<String>> {
+        match value {
+            Value::Name(id) => Some(Spanned::new(id.name.clone(), id.span)),
+            Value::Str(s) => Some(Spanned::new(s.value.clone(), s.span)),
+            other => {
+                self.type_error(
+                    other,
+                    what,
+                    "one column name",
+                    Some("patterns and lists select several columns; name exactly one".into()),
+                );
+                None
+            }
+        }
+    }
+
+    /// A column set: a name, pattern or list, optionally `except` another.
+    pub fn column_set(&mut self, value: &Value, what: &str) -> Option<ColumnSet> {
+        let (base, except) = match value {
+            Value::Except { base, except, .. } => (base.as_ref(), Some(except.as_ref())),
+            v => (v, None),
+        };
+        let include = self.patterns(base, what)?;
+        let exclude = match except {
+            Some(e) => self.patterns(e, &format!("`except` in {what}"))?,
+            None => Vec::new(),
+        };
+        Some(ColumnSet {
+            include,
+            exclude,
+            span: value.span().into(),
+        })
+    }
+
+    fn patterns(&mut self, value: &Value, what: &str) -> Option<Vec<Spanned<String>>> {
+        let one = |v: &Value| match v {
+            Value::Name(id) | Value::Glob(id) => Some(Spanned::new(id.name.clone(), id.span)),
+            Value::Str(s) => Some(Spanned::new(s.value.clone(), s.span)),
+            _ => None,
+        };
+        if let Some(p) = one(value) {
+            return Some(vec![p]);
+        }
+        let usage = "write a column name, a pattern such as `d_*`, or a list such as `[a, b, d_*]`";
+        let help = Some(usage.to_string());
+        let Value::List { items, span } = value else {
+            self.type_error(value, what, "columns", help);
+            return None;
+        };
+        if items.is_empty() {
+            self.report(
+                Problem::new(
+                    "empty",
+                    format!("{what} is an empty list of columns"),
+                    *span,
+                    "no columns",
+                )
+                .with_help(usage),
+            );
+            return None;
+        }
+        let mut out = Vec::with_capacity(items.len());
+        for item in items {
+            match one(item) {
+                Some(p) => out.push(p),
+                None => {
+                    self.type_error(
+                        item,
+                        &format!("every item of {what}"),
+                        "a column name or pattern",
+                        help.clone(),
+                    );
+                    return None;
+                }
+            }
+        }
+        Some(out)
+    }
+}

@@ -1,0 +1,121 @@
+//! Valid studies in `tests/studies/` check cleanly; the checked study is snapshotted as JSON.
+
+use std::fs;
+use std::path::Path;
+
+use sim2real::check::{self, Cond, ExpectKind, MGrid, NGrid, TableExpr, Upper};
+
+fn study(name: &str) -> check::Study {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/studies").join(name);
+    let text = fs::read_to_string(&path).expect("study file readable");
+    match check::compile(name, &text) {
+        Ok(s) => s,
+        Err(e) => panic!("{name} should be valid:\n{}", sim2real::diag::render_plain(&e)),
+    }
+}
+
+#[test]
+fn every_sample_study_is_valid_and_snapshotted() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/studies");
+    let mut names: Vec<String> = fs::read_dir(&dir)
+        .expect("tests/studies exists")
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".study"))
+        .collect();
+    names.sort();
+    assert!(names.len() >= 4, "expected the sample studies, found {names:?}");
+    for name in names {
+        let json = serde_json::to_string_pretty(&study(&name)).expect("study serializes");
+        insta::assert_snapshot!(format!("study_{}", name.trim_end_matches(".study")), json);
+    }
+}
+
+#[test]
+fn quickstart_matches_the_language_reference() {
+    let s = study("quickstart.study");
+    assert_eq!(s.name, "quickstart");
+    assert_eq!(s.seed, 7);
+    assert_eq!(s.tables.len(), 2);
+    assert_eq!(
+        s.grid.n.value,
+        NGrid::Logspace {
+            from: 100,
+            to: Upper::All,
+            points: 6
+        }
+    );
+    assert_eq!(s.grid.m.value, MGrid::Fractions(vec![1.0]));
+    assert_eq!(s.grid.trials, 20);
+    assert_eq!(s.finetune.max_epochs, 200);
+    assert_eq!(s.finetune.patience, 10);
+    assert_eq!(s.expects.len(), 2);
+    assert!(matches!(s.expects[1].kind, ExpectKind::Arms { .. }));
+    assert_eq!(s.expects[1].text, "transfer < direct at every n");
+}
+
+#[test]
+fn gas_study_folds_operations_left_to_right() {
+    let s = study("gas.study");
+    assert_eq!(s.name, "gas transport");
+    // sim = gas | where | join | drop  →  Drop(Join(Where(Ref)))
+    let TableExpr::Drop { input, cols } = &s.tables[2].expr else {
+        panic!("drop outermost")
+    };
+    assert_eq!(cols.include[0].value, "smiles");
+    let TableExpr::Join { input, on, .. } = input.as_ref() else {
+        panic!("join next")
+    };
+    assert_eq!((on[0].0.value.as_str(), on[0].1.value.as_str()), ("polymer", "smiles"));
+    let TableExpr::Where { input, cond } = input.as_ref() else {
+        panic!("where next")
+    };
+    assert!(matches!(input.as_ref(), TableExpr::Ref(r) if r.value == "gas"));
+    assert!(matches!(cond.value, Cond::And(..)));
+    // exp's select has an `except` list with a glob.
+    let TableExpr::Select { cols, .. } = &s.tables[3].expr else {
+        panic!("select outermost")
+    };
+    assert_eq!(
+        cols.include.iter().map(|c| c.value.as_str()).collect::<Vec<_>>(),
+        ["d_*", "log10 value", "value", "polymer"]
+    );
+    assert_eq!(
+        cols.exclude.iter().map(|c| c.value.as_str()).collect::<Vec<_>>(),
+        ["d_17", "d_?x"]
+    );
+    assert_eq!(s.grid.m.value, MGrid::Counts(vec![20, 40]));
+    assert_eq!(s.source.group.as_ref().map(|g| g.value.as_str()), Some("polymer"));
+}
+
+#[test]
+fn defaults_follow_the_language_reference() {
+    let s = study("minimal.study");
+    assert_eq!(s.name, "minimal");
+    assert_eq!(s.seed, 0);
+    assert_eq!(s.model, check::default_model());
+    assert_eq!(s.pretrain, check::default_train());
+    assert_eq!(s.finetune, check::default_train());
+    assert_eq!(s.pretrain.lr, 1e-3);
+    assert_eq!(s.pretrain.batch, 32);
+    assert_eq!(s.pretrain.max_epochs, 100);
+    assert_eq!(s.pretrain.patience, 5);
+    assert_eq!(s.pretrain.validation, 0.2);
+    assert_eq!(s.model.hidden, vec![64, 32]);
+    assert_eq!(s.grid.trials, 10);
+    assert_eq!(s.grid.test, 0.2);
+    assert_eq!(s.grid.subset, check::SubsetMode::Once);
+    assert!(s.x_transforms.is_empty() && s.baselines.is_empty() && s.fits.is_empty() && s.expects.is_empty());
+}
+
+#[test]
+fn spans_point_into_the_text() {
+    let name = "gas.study";
+    let text =
+        fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/studies").join(name)).expect("readable");
+    let s = study(name);
+    let span = s.source.y.span;
+    assert_eq!(&text[span.offset()..span.offset() + span.len()], "value");
+    let span = s.grid.n.span;
+    assert_eq!(&text[span.offset()..span.offset() + span.len()], "[100, 300, 1000]");
+}
