@@ -97,7 +97,7 @@ pub(crate) fn fminbound(mut f: impl FnMut(f64) -> f64, lo: f64, hi: f64, xatol: 
 
 /// numpy's `sign(v) + (v == 0)`: 1 for v ≥ 0 (either zero), −1 for v < 0, NaN for NaN.
 fn np_sign_or_one(v: f64) -> f64 {
-    if v > 0.0 || v == 0.0 {
+    if v >= 0.0 {
         1.0
     } else if v < 0.0 {
         -1.0

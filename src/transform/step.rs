@@ -88,11 +88,7 @@ impl Step {
             Step::MinMax { min, range } => (v - min) / range,
             Step::YeoJohnson { lambda } => yeo_johnson::transform(v, lambda),
         };
-        if out.is_finite() {
-            Ok(out)
-        } else {
-            Err(format!("{} overflows at value {v}", self.describe()))
-        }
+        if out.is_finite() { Ok(out) } else { Err(format!("{} overflows at value {v}", self.describe())) }
     }
 
     /// Exact inverse of [`Step::forward`]. Never returns ±∞ for finite input: results beyond the

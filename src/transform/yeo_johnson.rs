@@ -15,18 +15,10 @@ const LAMBDA_EPS: f64 = f64::EPSILON;
 /// Yeo–Johnson transform of one value (finite for finite `x` unless it overflows).
 pub fn transform(x: f64, lambda: f64) -> f64 {
     if x >= 0.0 {
-        if lambda.abs() < LAMBDA_EPS {
-            x.ln_1p()
-        } else {
-            (lambda * x.ln_1p()).exp_m1() / lambda
-        }
+        if lambda.abs() < LAMBDA_EPS { x.ln_1p() } else { (lambda * x.ln_1p()).exp_m1() / lambda }
     } else {
         let mu = 2.0 - lambda;
-        if mu.abs() < LAMBDA_EPS {
-            -(-x).ln_1p()
-        } else {
-            -(mu * (-x).ln_1p()).exp_m1() / mu
-        }
+        if mu.abs() < LAMBDA_EPS { -(-x).ln_1p() } else { -(mu * (-x).ln_1p()).exp_m1() / mu }
     }
 }
 
@@ -107,7 +99,7 @@ pub fn neg_log_likelihood(lambda: f64, xs: &[f64], jacobian: f64) -> f64 {
     let mean = scaled.iter().sum::<f64>() / n;
     let var = scaled.iter().map(|u| (u - mean) * (u - mean)).sum::<f64>() / n;
     let log_var = 2.0 * max_log + var.ln();
-    if !(log_var >= f64::MIN_POSITIVE.ln()) {
+    if log_var.is_nan() || log_var < f64::MIN_POSITIVE.ln() {
         return f64::INFINITY;
     }
     n / 2.0 * log_var - (lambda - 1.0) * jacobian
@@ -115,11 +107,7 @@ pub fn neg_log_likelihood(lambda: f64, xs: &[f64], jacobian: f64) -> f64 {
 
 /// (sign, ln|t|) of t = transform(x, λ); ln|0| = −∞.
 fn signed_log_abs(x: f64, lambda: f64) -> (f64, f64) {
-    if x >= 0.0 {
-        (1.0, log_abs_branch(x.ln_1p(), lambda))
-    } else {
-        (-1.0, log_abs_branch((-x).ln_1p(), 2.0 - lambda))
-    }
+    if x >= 0.0 { (1.0, log_abs_branch(x.ln_1p(), lambda)) } else { (-1.0, log_abs_branch((-x).ln_1p(), 2.0 - lambda)) }
 }
 
 /// ln(expm1(μ·L)/μ) for L ≥ 0 (ln L where |μ| < ε), without overflow for large μ·L.
