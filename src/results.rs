@@ -46,10 +46,14 @@ pub struct Point {
     pub arm: Arm,
     /// Trials that finished with a finite MAE.
     pub trials: usize,
+    #[serde(deserialize_with = "nan::f64")]
     pub mae_mean: f64,
     /// 90 % percentile-bootstrap CI of the mean over trials.
+    #[serde(deserialize_with = "nan::pair")]
     pub mae_ci90: [f64; 2],
+    #[serde(deserialize_with = "nan::f64")]
     pub mae_sd: f64,
+    #[serde(deserialize_with = "nan::f64")]
     pub mae_median: f64,
 }
 
@@ -61,9 +65,12 @@ pub struct FitRecord {
     /// The m the curve was taken at.
     pub m: usize,
     /// Parameter name → value (`D`, `alpha`, `C`).
+    #[serde(deserialize_with = "nan::map")]
     pub params: BTreeMap<String, f64>,
     /// Parameter name → 90 % bootstrap CI over trials.
+    #[serde(deserialize_with = "nan::pair_map")]
     pub ci90: BTreeMap<String, [f64; 2]>,
+    #[serde(deserialize_with = "nan::f64")]
     pub r2: f64,
     /// The law with its numbers, e.g. `R(n) = 1.93·n^-0.41 + 0.12`.
     pub equation: String,
@@ -90,10 +97,61 @@ pub struct TrialRow {
     pub trial: usize,
     pub seed: u64,
     /// Test MAE in the label's units; NaN if the member diverged.
+    #[serde(deserialize_with = "nan::f64")]
     pub mae: f64,
     /// Epochs trained before early stopping (fine-tuning / direct training).
     pub epochs: usize,
     /// Epoch whose weights were kept (best validation loss).
     pub best_epoch: usize,
     pub test_rows: usize,
+}
+
+/// JSON has no NaN: serde_json writes non-finite numbers as `null`; these read them back as NaN.
+mod nan {
+    use std::collections::BTreeMap;
+
+    use serde::{Deserialize, Deserializer};
+
+    pub fn f64<'de, D: Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
+        Ok(Option::<f64>::deserialize(d)?.unwrap_or(f64::NAN))
+    }
+
+    pub fn pair<'de, D: Deserializer<'de>>(d: D) -> Result<[f64; 2], D::Error> {
+        let [a, b] = <[Option<f64>; 2]>::deserialize(d)?;
+        Ok([a.unwrap_or(f64::NAN), b.unwrap_or(f64::NAN)])
+    }
+
+    pub fn map<'de, D: Deserializer<'de>>(d: D) -> Result<BTreeMap<String, f64>, D::Error> {
+        let m = BTreeMap::<String, Option<f64>>::deserialize(d)?;
+        Ok(m.into_iter().map(|(k, v)| (k, v.unwrap_or(f64::NAN))).collect())
+    }
+
+    pub fn pair_map<'de, D: Deserializer<'de>>(d: D) -> Result<BTreeMap<String, [f64; 2]>, D::Error> {
+        let m = BTreeMap::<String, [Option<f64>; 2]>::deserialize(d)?;
+        Ok(m.into_iter().map(|(k, [a, b])| (k, [a.unwrap_or(f64::NAN), b.unwrap_or(f64::NAN)])).collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nan_survives_a_json_round_trip() {
+        let row = TrialRow {
+            job: "direct m=5 t=0".into(),
+            arm: Arm::Direct,
+            n: 0,
+            m: 5,
+            trial: 0,
+            seed: 1,
+            mae: f64::NAN,
+            epochs: 3,
+            best_epoch: 0,
+            test_rows: 2,
+        };
+        let back: TrialRow = serde_json::from_str(&serde_json::to_string(&row).unwrap()).unwrap();
+        assert!(back.mae.is_nan());
+        assert_eq!(back.job, row.job);
+    }
 }

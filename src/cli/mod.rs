@@ -1,4 +1,89 @@
-//! The sim2real command line.
+//! The `sim2real` command line: `check`, `plan`, `run`, `report`.
+//!
+//! Exit codes: 0 success; 1 an `expect` failed; 2 study or data errors (diagnostics on
+//! stderr); 3 a failure while running.
+
+mod commands;
+mod render;
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+/// The study that runs when no file is given: the built-in synthetic Sim2Real quickstart.
+pub const QUICKSTART: &str = include_str!("../../studies/quickstart.study");
+pub const QUICKSTART_NAME: &str = "studies/quickstart.study (embedded)";
+
+pub const EXIT_OK: i32 = 0;
+pub const EXIT_EXPECT: i32 = 1;
+pub const EXIT_STUDY: i32 = 2;
+pub const EXIT_FAILED: i32 = 3;
+
+#[derive(Parser, Debug)]
+#[command(name = "sim2real", version, about = "How much is simulated data worth for predicting real experiments?",
+    long_about = "Runs .study files: pretrain on n source (simulated) rows, fine-tune on m target (experimental) rows, \
+repeat random splits, compare against direct learning and fit R(n) = D·n^-α + C.\n\n\
+Exit codes: 0 success, 1 an `expect` failed, 2 study or data errors, 3 a failure while running.")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Check studies (syntax, names, ranges, and their data) without training. Exit 0 or 2.
+    Check {
+        /// Study files; none = the embedded quickstart.
+        files: Vec<PathBuf>,
+        /// Only parse and check the text; do not load the data.
+        #[arg(long)]
+        no_data: bool,
+    },
+    /// Print the training plan: jobs, seeds, row counts, FLOP estimate.
+    Plan {
+        /// Study file; none = the embedded quickstart.
+        file: Option<PathBuf>,
+        /// One JSON document instead of text.
+        #[arg(long)]
+        json: bool,
+        /// Plan the --quick variant.
+        #[arg(long)]
+        quick: bool,
+    },
+    /// Run a study: train, fit, report. Resumes into an existing output directory.
+    Run {
+        /// Study file; none = the embedded quickstart.
+        file: Option<PathBuf>,
+        /// Output directory (default runs/<study name>/).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// CPU threads for the tensor kernels (results are deterministic per seed and thread count).
+        #[arg(long, default_value_t = 2)]
+        threads: usize,
+        /// Smoke run: at most 3 trials, 4 values of n and 2 of m. Every output says so.
+        #[arg(long)]
+        quick: bool,
+        /// Discard what the output directory holds and start over.
+        #[arg(long)]
+        fresh: bool,
+        /// No progress output.
+        #[arg(long)]
+        quiet: bool,
+    },
+    /// Re-render report.md, report.html and scaling.svg from a finished run directory.
+    Report {
+        /// A run directory holding results.json and trials.csv.
+        dir: PathBuf,
+    },
+}
+
 pub fn main() -> i32 {
-    0
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() { EXIT_STUDY } else { EXIT_OK };
+        }
+    };
+    commands::dispatch(cli.command)
 }

@@ -17,6 +17,6 @@ pub mod net;
 pub mod train;
 
 pub use batch::MemberData;
-pub use device::{init_threads, training_device};
+pub use device::{base_device, init_threads, training_device};
 pub use net::{EnsembleNet, NetShape};
 pub use train::{TrainConfig, TrainOutcome, train_ensemble};

@@ -1,1 +1,15 @@
-//! (stage: exec)
+//! Execution: run a plan into a results store, aggregate, evaluate expectations, write outputs.
+//!
+//! `run` (the executor), `members` (one member's rows and transforms), `store` (the
+//! append-only results store and directory lock), `aggregate` (points, fits, expectations),
+//! `outputs` (results.json, trials.csv, reports), `progress` (bar or plain lines).
+
+pub mod aggregate;
+pub mod expect;
+pub mod members;
+pub mod outputs;
+pub mod progress;
+pub mod run;
+pub mod store;
+
+pub use run::{Loaded, RunError, RunOptions, RunOutcome, load, read_study, run};

@@ -1,1 +1,16 @@
-//! (stage: plan)
+//! Planning: study + data → plan IR.
+//!
+//! `prepare` evaluates the tables and binds the roles (all data checks live there), `grid`
+//! makes the n and m grids concrete, `splits` draws target splits and source subsets, `seeds`
+//! derives every seed from the master seed, `build` lays out the jobs, `ir` is the plan itself.
+
+pub mod build;
+pub mod grid;
+pub mod ir;
+pub mod prepare;
+pub mod seeds;
+pub mod splits;
+
+pub use build::{build, net_shape};
+pub use ir::{Job, JobKind, Plan};
+pub use prepare::{Prepared, RoleData, prepare};

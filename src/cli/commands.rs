@@ -1,0 +1,151 @@
+//! One function per subcommand.
+
+use std::path::{Path, PathBuf};
+
+use crate::exec::{self, RunError, RunOptions};
+use crate::results::{Results, TrialRow};
+
+use super::{Command, EXIT_EXPECT, EXIT_FAILED, EXIT_OK, EXIT_STUDY, QUICKSTART, QUICKSTART_NAME, render};
+
+pub fn dispatch(cmd: Command) -> i32 {
+    match cmd {
+        Command::Check { files, no_data } => check(&files, no_data),
+        Command::Plan { file, json, quick } => plan(file.as_deref(), json, quick),
+        Command::Run { file, out, threads, quick, fresh, quiet } => {
+            let opts = RunOptions { out, threads, quick, fresh, progress: !quiet, ..RunOptions::default() };
+            run(file.as_deref(), &opts)
+        }
+        Command::Report { dir } => report(&dir),
+    }
+}
+
+/// The study text and the path it is known by (the embedded quickstart when none is given).
+fn source(file: Option<&Path>) -> Result<(PathBuf, String), RunError> {
+    match file {
+        Some(p) => Ok((p.to_path_buf(), exec::read_study(p)?)),
+        None => Ok((PathBuf::from(QUICKSTART_NAME), QUICKSTART.to_string())),
+    }
+}
+
+fn fail(e: &RunError) -> i32 {
+    match e {
+        RunError::Study(d) => {
+            eprint!("{}", render::diagnostic(d.as_ref()));
+            EXIT_STUDY
+        }
+        RunError::Failed(m) => {
+            eprintln!("error: {m}");
+            EXIT_FAILED
+        }
+        RunError::Interrupted => {
+            eprintln!("{e}");
+            EXIT_FAILED
+        }
+    }
+}
+
+fn check(files: &[PathBuf], no_data: bool) -> i32 {
+    let files: Vec<Option<&Path>> = if files.is_empty() { vec![None] } else { files.iter().map(|f| Some(f.as_path())).collect() };
+    let mut code = EXIT_OK;
+    for f in files {
+        let result = source(f).and_then(|(path, text)| {
+            if no_data {
+                crate::check::compile(&path.display().to_string(), &text).map(|s| (path, s.name)).map_err(|e| RunError::Study(Box::new(e)))
+            } else {
+                exec::load(&path, &text, false).map(|l| (path, l.study.name))
+            }
+        });
+        match result {
+            Ok((path, name)) => println!("ok: {} (study `{name}`)", path.display()),
+            Err(RunError::Failed(m)) => {
+                // Cannot even read the file: that is bad input too.
+                eprintln!("error: {m}");
+                code = EXIT_STUDY;
+            }
+            Err(e) => {
+                fail(&e);
+                code = EXIT_STUDY;
+            }
+        }
+    }
+    code
+}
+
+fn plan(file: Option<&Path>, json: bool, quick: bool) -> i32 {
+    let loaded = match source(file).and_then(|(p, t)| exec::load(&p, &t, quick)) {
+        Ok(l) => l,
+        Err(e) => return fail(&e),
+    };
+    if json {
+        match serde_json::to_string_pretty(&loaded.plan) {
+            Ok(s) => println!("{s}"),
+            Err(e) => {
+                eprintln!("error: {e}");
+                return EXIT_FAILED;
+            }
+        }
+    } else {
+        print!("{}", loaded.plan.render());
+    }
+    EXIT_OK
+}
+
+pub fn run(file: Option<&Path>, opts: &RunOptions) -> i32 {
+    let loaded = match source(file).and_then(|(p, t)| exec::load(&p, &t, opts.quick)) {
+        Ok(l) => l,
+        Err(e) => return fail(&e),
+    };
+    if let Err(m) = crate::engine::init_threads(opts.threads) {
+        eprintln!("warning: {m}");
+    }
+    let outcome = match exec::run(&loaded, opts) {
+        Ok(o) => o,
+        Err(e) => return fail(&e),
+    };
+    print!("{}", crate::report::summary_table(&outcome.results));
+    println!(
+        "\n{} jobs ({} trained now) in {:.1} s; results in {}/",
+        loaded.plan.jobs.len(),
+        outcome.trained,
+        outcome.wall_s,
+        outcome.dir.display()
+    );
+    expect_code(&outcome.results)
+}
+
+fn expect_code(r: &Results) -> i32 {
+    let failed: Vec<_> = r.expects.iter().filter(|e| !e.passed).collect();
+    for e in &failed {
+        eprintln!("expectation failed: expect {} ({})", e.text, e.detail);
+    }
+    if failed.is_empty() { EXIT_OK } else { EXIT_EXPECT }
+}
+
+fn report(dir: &Path) -> i32 {
+    let read = || -> Result<(Results, Vec<TrialRow>), String> {
+        let path = dir.join("results.json");
+        let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let results: Results = serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+        let path = dir.join("trials.csv");
+        let mut rdr = csv::Reader::from_path(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let trials = rdr.deserialize().collect::<Result<Vec<TrialRow>, _>>().map_err(|e| format!("{}: {e}", path.display()))?;
+        Ok((results, trials))
+    };
+    match read() {
+        Ok((results, trials)) => match crate::report::write_reports(&results, &trials, dir) {
+            Ok(()) => {
+                print!("{}", crate::report::summary_table(&results));
+                println!("\nreports written to {}/", dir.display());
+                EXIT_OK
+            }
+            Err(e) => {
+                eprintln!("error: writing reports: {e}");
+                EXIT_FAILED
+            }
+        },
+        Err(m) => {
+            eprintln!("error: {m}");
+            EXIT_STUDY
+        }
+    }
+}

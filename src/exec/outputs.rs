@@ -1,0 +1,40 @@
+//! Writing a run's outputs: results.json, trials.csv and the reports.
+
+use std::io;
+use std::path::Path;
+
+use crate::results::{Results, TrialRow};
+
+pub fn write(dir: &Path, results: &Results, trials: &[TrialRow]) -> io::Result<()> {
+    let json = serde_json::to_string_pretty(results).map_err(io::Error::other)?;
+    atomic_write(&dir.join("results.json"), json.as_bytes())?;
+    atomic_write(&dir.join("trials.csv"), trials_csv(trials).as_bytes())?;
+    crate::report::write_reports(results, trials, dir)
+}
+
+/// One row per trial and arm (tidy).
+pub fn trials_csv(trials: &[TrialRow]) -> String {
+    let mut s = String::from("job,arm,n,m,trial,seed,mae,epochs,best_epoch,test_rows\n");
+    for t in trials {
+        s.push_str(&format!(
+            "{},{},{},{},{},{},{},{},{},{}\n",
+            t.job,
+            t.arm.as_str(),
+            t.n,
+            t.m,
+            t.trial,
+            t.seed,
+            if t.mae.is_finite() { format!("{}", t.mae) } else { "NaN".into() },
+            t.epochs,
+            t.best_epoch,
+            t.test_rows
+        ));
+    }
+    s
+}
+
+fn atomic_write(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let tmp = path.with_extension("tmp");
+    std::fs::write(&tmp, bytes)?;
+    std::fs::rename(&tmp, path)
+}

@@ -1,0 +1,309 @@
+//! The executor: loads and plans a study, then runs every job not already in the results store,
+//! ensemble by ensemble, appending each finished job at once. Ends by aggregating the store
+//! into results, fits, expectations and reports.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Instant;
+
+use crate::check::model::Study;
+use crate::data::DataContext;
+use crate::diag::StudyErrors;
+use crate::engine::batch::upload_inputs;
+use crate::engine::device::base_device;
+use crate::engine::net::MemberWeights;
+use crate::engine::{EnsembleNet, MemberData, NetShape, TrainConfig, TrainOutcome, train_ensemble};
+use crate::plan::ir::group_of;
+use crate::plan::seeds::sha256_hex;
+use crate::plan::{Job, JobKind, Plan, Prepared, build, net_shape, prepare};
+use crate::results::{Results, TrialRow};
+
+use super::members::{Member, member_for};
+use super::progress::Progress;
+use super::store::{DirLock, Header, PretrainRecord, Record, Store};
+
+/// Options of `sim2real run`.
+#[derive(Debug, Clone)]
+pub struct RunOptions {
+    /// Output directory; default `runs/<study name>/`.
+    pub out: Option<PathBuf>,
+    pub threads: usize,
+    pub quick: bool,
+    pub fresh: bool,
+    /// Set from outside (Ctrl-C, kernel interrupt) to stop after the current step.
+    pub interrupt: Arc<AtomicBool>,
+    /// Print progress (bar on a terminal, plain lines otherwise).
+    pub progress: bool,
+}
+
+impl Default for RunOptions {
+    fn default() -> Self {
+        RunOptions { out: None, threads: 2, quick: false, fresh: false, interrupt: Arc::new(AtomicBool::new(false)), progress: true }
+    }
+}
+
+#[derive(Debug)]
+pub enum RunError {
+    /// Study or data errors (exit code 2).
+    Study(Box<StudyErrors>),
+    /// A failure while running (exit code 3).
+    Failed(String),
+    /// Stopped from outside; finished jobs are in the store (exit code 3).
+    Interrupted,
+}
+
+impl std::fmt::Display for RunError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            RunError::Study(e) => write!(f, "{e}"),
+            RunError::Failed(m) => f.write_str(m),
+            RunError::Interrupted => f.write_str("interrupted; finished jobs are saved and a rerun resumes"),
+        }
+    }
+}
+
+/// A study read, checked, with its data prepared and its plan built.
+pub struct Loaded {
+    pub path: PathBuf,
+    pub text: String,
+    pub study: Study,
+    pub data: Prepared,
+    pub plan: Plan,
+}
+
+/// Read the study file as UTF-8 (invalid bytes are a study error, not a panic).
+pub fn read_study(path: &Path) -> Result<String, RunError> {
+    let bytes = std::fs::read(path).map_err(|e| RunError::Failed(format!("cannot read {}: {e}", path.display())))?;
+    String::from_utf8(bytes).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
+        RunError::Study(Box::new(StudyErrors::new(
+            &path.display().to_string(),
+            &text,
+            vec![crate::diag::Problem::new("encoding", "the study file is not valid UTF-8", (at, 1), "invalid byte here")],
+        )))
+    })
+}
+
+/// Parse, check, load the data and plan.
+pub fn load(path: &Path, text: &str, quick: bool) -> Result<Loaded, RunError> {
+    let name = path.display().to_string();
+    let study = crate::check::compile(&name, text).map_err(|e| RunError::Study(Box::new(e)))?;
+    let study_dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
+    let ctx = DataContext::from_env(&study_dir);
+    let data = prepare(&study, &ctx).map_err(|p| RunError::Study(Box::new(StudyErrors::new(&name, text, p))))?;
+    let plan = build(&study, &data, quick).map_err(|p| RunError::Study(Box::new(StudyErrors::new(&name, text, p))))?;
+    Ok(Loaded { path: path.to_path_buf(), text: text.to_string(), study, data, plan })
+}
+
+/// What a finished run produced.
+pub struct RunOutcome {
+    pub dir: PathBuf,
+    pub results: Results,
+    pub trials: Vec<TrialRow>,
+    /// Jobs trained in this invocation (the rest came from the store).
+    pub trained: usize,
+    pub wall_s: f64,
+}
+
+pub fn default_out(study: &Study) -> PathBuf {
+    let safe: String = study.name.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '_' }).collect();
+    PathBuf::from("runs").join(safe)
+}
+
+/// Run a loaded study into its output directory.
+pub fn run(loaded: &Loaded, opts: &RunOptions) -> Result<RunOutcome, RunError> {
+    let start = Instant::now();
+    let dir = opts.out.clone().unwrap_or_else(|| default_out(&loaded.study));
+    let _lock = DirLock::acquire(&dir).map_err(|e| RunError::Failed(e.to_string()))?;
+    let plan = &loaded.plan;
+    let header = Header {
+        study: loaded.study.name.clone(),
+        study_sha256: sha256_hex(loaded.text.as_bytes()),
+        data_sha256: sha256_hex(format!("{}{}", loaded.data.source.fingerprint, loaded.data.target.fingerprint).as_bytes()),
+        plan_sha256: sha256_hex(serde_json::to_string(&plan.jobs).unwrap_or_default().as_bytes()),
+        quick: plan.quick,
+        threads: opts.threads,
+    };
+    let mut store = Store::open(&dir, header, opts.fresh).map_err(|e| RunError::Failed(e.to_string()))?;
+    let mut progress = Progress::new(plan.jobs.len(), opts.progress, plan.quick);
+    progress.already_done(plan.jobs.iter().filter(|j| done(&store, j)).count());
+    if store.discarded > 0 {
+        progress.note(&format!("discarded {} torn record(s) at the end of the store", store.discarded));
+    }
+    let shape = net_shape(&loaded.study, plan.features);
+    let device = base_device();
+    let interrupt = opts.interrupt.clone();
+    let interrupted = move || interrupt.load(Ordering::Relaxed);
+    let mut trained = 0;
+
+    // Jobs in plan order, grouped into ensembles (consecutive jobs of one group).
+    let mut groups: Vec<(String, Vec<&Job>)> = Vec::new();
+    for job in &plan.jobs {
+        let g = group_of(&job.kind);
+        match groups.last_mut() {
+            Some((name, jobs)) if *name == g => jobs.push(job),
+            _ => groups.push((g, vec![job])),
+        }
+    }
+    for (name, jobs) in &groups {
+        let pending: Vec<&Job> = jobs.iter().copied().filter(|j| !done(&store, j)).collect();
+        if pending.is_empty() {
+            continue;
+        }
+        let t0 = Instant::now();
+        let maes = run_group(loaded, &shape, &pending, &mut store, &device, &interrupted)?;
+        trained += pending.len();
+        progress.group_done(name, pending.len(), &maes, t0.elapsed().as_secs_f64());
+    }
+    progress.finish();
+
+    let trials: Vec<TrialRow> = plan
+        .jobs
+        .iter()
+        .filter_map(|j| store.trials.get(&j.id).cloned())
+        .collect();
+    let results = super::aggregate::results(loaded, &store.header, &trials, opts.threads);
+    super::outputs::write(&dir, &results, &trials).map_err(|e| RunError::Failed(format!("writing results to {}: {e}", dir.display())))?;
+    Ok(RunOutcome { dir, results, trials, trained, wall_s: start.elapsed().as_secs_f64() })
+}
+
+fn done(store: &Store, job: &Job) -> bool {
+    match job.kind {
+        JobKind::Pretrain { .. } => store.pretrains.contains_key(&job.id),
+        _ => store.trials.contains_key(&job.id),
+    }
+}
+
+/// Bytes of device data one member needs; ensembles are chunked to stay within a budget.
+const ENSEMBLE_BYTES: usize = 512 << 20;
+
+/// Train the pending jobs of one group (same kind, n and m) and store them. Returns test MAEs.
+fn run_group(
+    loaded: &Loaded,
+    shape: &NetShape,
+    pending: &[&Job],
+    store: &mut Store,
+    device: &burn::tensor::Device,
+    interrupted: &dyn Fn() -> bool,
+) -> Result<Vec<f64>, RunError> {
+    let study = &loaded.study;
+    let members: Vec<Member> = pending
+        .iter()
+        .map(|j| member_for(&j.kind, study, &loaded.data).map_err(RunError::Failed))
+        .collect::<Result<_, _>>()?;
+    // Members of equal sizes share an ensemble; large members are chunked.
+    let mut by_size: BTreeMap<(usize, usize, usize), Vec<usize>> = BTreeMap::new();
+    for (i, m) in members.iter().enumerate() {
+        by_size.entry(m.size_key()).or_default().push(i);
+    }
+    let mut maes = Vec::new();
+    for ((train, val, _), idx) in by_size {
+        let per_member = (train + val) * (shape.inputs + 1) * 4 * 2;
+        let chunk = (ENSEMBLE_BYTES / per_member.max(1)).clamp(1, 512);
+        for part in idx.chunks(chunk) {
+            let jobs: Vec<&Job> = part.iter().map(|&i| pending[i]).collect();
+            let mems: Vec<&Member> = part.iter().map(|&i| &members[i]).collect();
+            maes.extend(train_chunk(loaded, shape, &jobs, &mems, store, device, interrupted)?);
+        }
+    }
+    Ok(maes)
+}
+
+fn train_chunk(
+    loaded: &Loaded,
+    shape: &NetShape,
+    jobs: &[&Job],
+    members: &[&Member],
+    store: &mut Store,
+    device: &burn::tensor::Device,
+    interrupted: &dyn Fn() -> bool,
+) -> Result<Vec<f64>, RunError> {
+    let study = &loaded.study;
+    let seeds: Vec<u64> = jobs.iter().map(|j| j.seed).collect();
+    let train: Vec<_> = members.iter().map(|m| m.train.clone()).collect();
+    let val: Vec<_> = members.iter().map(|m| m.val.clone()).collect();
+    let data = MemberData::new(&train, &val, shape.inputs, device).map_err(RunError::Failed)?;
+    let (spec, init) = match jobs[0].kind {
+        JobKind::Pretrain { .. } => (&study.pretrain, None),
+        JobKind::Direct { .. } => (&study.finetune, None),
+        JobKind::Finetune { .. } => (&study.finetune, Some(())),
+    };
+    let initial: Vec<MemberWeights> = if init.is_some() {
+        jobs.iter().map(|j| pretrained(loaded, store, shape, j)).collect::<Result<_, _>>()?
+    } else {
+        seeds.iter().map(|&s| MemberWeights::init(shape, s)).collect()
+    };
+    let mut net = EnsembleNet::from_members(shape, &initial, device);
+    let cfg = TrainConfig {
+        lr: spec.lr,
+        weight_decay: spec.weight_decay,
+        batch: spec.batch,
+        max_epochs: spec.max_epochs,
+        patience: spec.patience,
+        frozen: if init.is_some() { spec.freeze } else { 0 },
+        dropout: study.model.dropout,
+    };
+    let outcomes = train_ensemble(&mut net, &data, &cfg, &seeds, device, interrupted).map_err(|_| RunError::Interrupted)?;
+
+    if let JobKind::Pretrain { .. } = jobs[0].kind {
+        let weights = net.to_members();
+        let mut records = Vec::new();
+        for ((job, out), w) in jobs.iter().zip(&outcomes).zip(&weights) {
+            let (file, crc) = store.write_weights(&job.id, &w.to_bytes()).map_err(|e| RunError::Failed(e.to_string()))?;
+            records.push(Record::Pretrain(PretrainRecord {
+                job: job.id.clone(),
+                seed: job.seed,
+                epochs: out.epochs,
+                best_epoch: out.best_epoch,
+                best_val: out.best_val,
+                diverged: out.diverged || !w.all_finite(),
+                weights: file,
+                weights_crc: crc,
+            }));
+        }
+        store.append_all(&records).map_err(|e| RunError::Failed(e.to_string()))?;
+        return Ok(Vec::new());
+    }
+
+    let test_rows = members[0].test_y.len();
+    let test_x: Vec<Vec<f32>> = members.iter().map(|m| m.test_x.clone()).collect();
+    let preds = net.predict(upload_inputs(&test_x, test_rows, shape.inputs, device));
+    let mut records = Vec::new();
+    let mut maes = Vec::new();
+    for (((job, out), m), pred) in jobs.iter().zip(&outcomes).zip(members).zip(&preds) {
+        let mae = if out.diverged { f64::NAN } else { m.test_mae(pred) };
+        maes.push(mae);
+        records.extend(trial_row(job, out, mae, test_rows).map(Record::Trial));
+    }
+    store.append_all(&records).map_err(|e| RunError::Failed(e.to_string()))?;
+    Ok(maes)
+}
+
+/// The trial row of a fine-tune or direct job (pretraining has none).
+fn trial_row(job: &Job, out: &TrainOutcome, mae: f64, test_rows: usize) -> Option<TrialRow> {
+    let (arm, n, m, trial) = match job.kind {
+        JobKind::Finetune { n, m, trial, .. } => (crate::results::Arm::Transfer, n, m, trial),
+        JobKind::Direct { m, trial } => (crate::results::Arm::Direct, 0, m, trial),
+        JobKind::Pretrain { .. } => return None,
+    };
+    Some(TrialRow { job: job.id.clone(), arm, n, m, trial, seed: job.seed, mae, epochs: out.epochs, best_epoch: out.best_epoch, test_rows })
+}
+
+/// The pretrained weights a fine-tune job starts from.
+fn pretrained(loaded: &Loaded, store: &Store, shape: &NetShape, job: &Job) -> Result<MemberWeights, RunError> {
+    let JobKind::Finetune { n, replicate, .. } = job.kind else {
+        return Err(RunError::Failed(format!("{} does not start from a pretrained model", job.id)));
+    };
+    let id = JobKind::Pretrain { n, replicate }.id();
+    let rec = store
+        .pretrains
+        .get(&id)
+        .ok_or_else(|| RunError::Failed(format!("{}: pretraining `{id}` is missing from the store", job.id)))?;
+    let bytes = store.read_weights(rec).map_err(|e| RunError::Failed(e.to_string()))?;
+    let _ = loaded;
+    MemberWeights::from_bytes(shape, &bytes)
+        .ok_or_else(|| RunError::Failed(format!("weights of `{id}` do not match the network; rerun with --fresh")))
+}

@@ -1,0 +1,263 @@
+//! The results store: an append-only log in the run directory, one checksummed record per line,
+//! written and flushed the moment a job finishes. A killed run loses at most the jobs that were
+//! still training; a torn last line is detected by its checksum and discarded. Pretrained
+//! weights go to `weights/` (written to a temporary file, then renamed) before their record.
+//!
+//! Line format: `<crc32 of the JSON, 8 hex digits> <JSON record>\n`.
+
+use std::collections::BTreeMap;
+use std::fs::{self, File, OpenOptions};
+use std::io::{BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::results::TrialRow;
+
+pub const LOG_FILE: &str = "store.log";
+
+/// Identifies what a store belongs to; a run refuses to resume into a store whose header differs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Header {
+    pub study: String,
+    pub study_sha256: String,
+    pub data_sha256: String,
+    /// SHA-256 of the plan's jobs (ids, seeds, sizes).
+    pub plan_sha256: String,
+    pub quick: bool,
+    pub threads: usize,
+}
+
+/// A finished pretraining job.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PretrainRecord {
+    pub job: String,
+    pub seed: u64,
+    pub epochs: usize,
+    pub best_epoch: usize,
+    pub best_val: f64,
+    pub diverged: bool,
+    /// File under `weights/`.
+    pub weights: String,
+    /// CRC32 of the weights file.
+    pub weights_crc: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "lowercase")]
+pub enum Record {
+    Header(Header),
+    Pretrain(PretrainRecord),
+    Trial(TrialRow),
+}
+
+/// An open store: what it holds and an append handle.
+pub struct Store {
+    dir: PathBuf,
+    file: File,
+    pub header: Header,
+    pub pretrains: BTreeMap<String, PretrainRecord>,
+    pub trials: BTreeMap<String, TrialRow>,
+    /// Lines dropped when opening (torn or corrupt records).
+    pub discarded: usize,
+}
+
+#[derive(Debug)]
+pub enum StoreError {
+    Io(String),
+    /// The directory holds a run of a different study, data or plan.
+    Mismatch(String),
+}
+
+impl std::fmt::Display for StoreError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            StoreError::Io(m) | StoreError::Mismatch(m) => f.write_str(m),
+        }
+    }
+}
+
+fn io(path: &Path, e: std::io::Error) -> StoreError {
+    StoreError::Io(format!("{}: {e}", path.display()))
+}
+
+fn encode(rec: &Record) -> String {
+    let json = serde_json::to_string(rec).unwrap_or_default();
+    format!("{:08x} {json}\n", crc32fast::hash(json.as_bytes()))
+}
+
+fn decode(line: &str) -> Option<Record> {
+    let (crc, json) = line.split_once(' ')?;
+    let crc = u32::from_str_radix(crc, 16).ok()?;
+    if crc32fast::hash(json.as_bytes()) != crc {
+        return None;
+    }
+    serde_json::from_str(json).ok()
+}
+
+impl Store {
+    /// Open the store in `dir` for `header`: create it if absent (or if `fresh`), resume it if its
+    /// header matches, refuse otherwise.
+    pub fn open(dir: &Path, header: Header, fresh: bool) -> Result<Store, StoreError> {
+        fs::create_dir_all(dir.join("weights")).map_err(|e| io(dir, e))?;
+        let path = dir.join(LOG_FILE);
+        if fresh {
+            for f in [LOG_FILE, "results.json", "trials.csv", "report.md", "report.html", "scaling.svg"] {
+                let _ = fs::remove_file(dir.join(f));
+            }
+            let _ = fs::remove_dir_all(dir.join("weights"));
+            fs::create_dir_all(dir.join("weights")).map_err(|e| io(dir, e))?;
+        }
+        let mut pretrains = BTreeMap::new();
+        let mut trials = BTreeMap::new();
+        let mut discarded = 0;
+        let mut good_len: u64 = 0;
+        let mut stored_header = None;
+        if path.exists() {
+            let f = File::open(&path).map_err(|e| io(&path, e))?;
+            let mut reader = BufReader::new(f);
+            let mut line = String::new();
+            loop {
+                line.clear();
+                let read = reader.read_line(&mut line).map_err(|e| io(&path, e))?;
+                if read == 0 {
+                    break;
+                }
+                // Only complete, checksummed lines count; everything from the first bad line on
+                // is a torn or corrupt tail.
+                match line.strip_suffix('\n').and_then(decode) {
+                    Some(rec) => {
+                        good_len += read as u64;
+                        match rec {
+                            Record::Header(h) => stored_header = Some(h),
+                            Record::Pretrain(p) => {
+                                pretrains.insert(p.job.clone(), p);
+                            }
+                            Record::Trial(t) => {
+                                trials.insert(t.job.clone(), t);
+                            }
+                        }
+                    }
+                    None => {
+                        discarded += 1;
+                        break;
+                    }
+                }
+            }
+        }
+        if let Some(h) = &stored_header {
+            if *h != header {
+                let what = if h.study_sha256 != header.study_sha256 {
+                    "the study text changed"
+                } else if h.data_sha256 != header.data_sha256 {
+                    "the data changed"
+                } else if h.quick != header.quick {
+                    "one run is --quick and the other is not"
+                } else if h.threads != header.threads {
+                    "the thread count differs (results are deterministic per thread count)"
+                } else {
+                    "the plan changed"
+                };
+                return Err(StoreError::Mismatch(format!(
+                    "{} holds a run of `{}` that cannot be resumed: {what}; use --fresh to start over or --out for another directory",
+                    dir.display(),
+                    h.study
+                )));
+            }
+        }
+        let file = OpenOptions::new().create(true).append(true).open(&path).map_err(|e| io(&path, e))?;
+        if discarded > 0 || (stored_header.is_none() && good_len > 0) {
+            file.set_len(good_len).map_err(|e| io(&path, e))?;
+        }
+        // Pretrained weights whose file is missing or corrupt are redone.
+        pretrains.retain(|_, p: &mut PretrainRecord| {
+            fs::read(dir.join("weights").join(&p.weights)).is_ok_and(|b| crc32fast::hash(&b) == p.weights_crc)
+        });
+        let mut store = Store { dir: dir.to_path_buf(), file, header: header.clone(), pretrains, trials, discarded };
+        if stored_header.is_none() {
+            store.append(&Record::Header(header))?;
+        }
+        Ok(store)
+    }
+
+    /// Append records and flush them to disk before returning.
+    pub fn append_all(&mut self, records: &[Record]) -> Result<(), StoreError> {
+        let text: String = records.iter().map(encode).collect();
+        let path = self.dir.join(LOG_FILE);
+        self.file.write_all(text.as_bytes()).map_err(|e| io(&path, e))?;
+        self.file.sync_data().map_err(|e| io(&path, e))?;
+        for r in records {
+            match r {
+                Record::Pretrain(p) => {
+                    self.pretrains.insert(p.job.clone(), p.clone());
+                }
+                Record::Trial(t) => {
+                    self.trials.insert(t.job.clone(), t.clone());
+                }
+                Record::Header(_) => {}
+            }
+        }
+        Ok(())
+    }
+
+    pub fn append(&mut self, record: &Record) -> Result<(), StoreError> {
+        self.append_all(std::slice::from_ref(record))
+    }
+
+    /// Write a weights file atomically; returns (file name, crc).
+    pub fn write_weights(&self, job: &str, bytes: &[u8]) -> Result<(String, u32), StoreError> {
+        let name = format!("{}.bin", job.replace([' ', '='], "_"));
+        let path = self.dir.join("weights").join(&name);
+        let tmp = path.with_extension("tmp");
+        fs::write(&tmp, bytes).map_err(|e| io(&tmp, e))?;
+        File::open(&tmp).and_then(|f| f.sync_all()).map_err(|e| io(&tmp, e))?;
+        fs::rename(&tmp, &path).map_err(|e| io(&path, e))?;
+        Ok((name, crc32fast::hash(bytes)))
+    }
+
+    pub fn read_weights(&self, record: &PretrainRecord) -> Result<Vec<u8>, StoreError> {
+        let path = self.dir.join("weights").join(&record.weights);
+        fs::read(&path).map_err(|e| io(&path, e))
+    }
+}
+
+/// An exclusive lock on a run directory, released on drop. A lock left by a dead process is
+/// taken over.
+pub struct DirLock {
+    path: PathBuf,
+}
+
+impl DirLock {
+    pub fn acquire(dir: &Path) -> Result<DirLock, StoreError> {
+        fs::create_dir_all(dir).map_err(|e| io(dir, e))?;
+        let path = dir.join(".lock");
+        for _ in 0..2 {
+            match OpenOptions::new().write(true).create_new(true).open(&path) {
+                Ok(mut f) => {
+                    let _ = write!(f, "{}", std::process::id());
+                    return Ok(DirLock { path });
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                    let pid = fs::read_to_string(&path).unwrap_or_default();
+                    let alive = pid.trim().parse::<u32>().is_ok_and(|p| Path::new(&format!("/proc/{p}")).exists());
+                    if alive {
+                        return Err(StoreError::Mismatch(format!(
+                            "{} is in use by another sim2real run (pid {}); wait for it or use another --out",
+                            dir.display(),
+                            pid.trim()
+                        )));
+                    }
+                    let _ = fs::remove_file(&path);
+                }
+                Err(e) => return Err(io(&path, e)),
+            }
+        }
+        Err(StoreError::Io(format!("could not lock {}", dir.display())))
+    }
+}
+
+impl Drop for DirLock {
+    fn drop(&mut self) {
+        let _ = fs::remove_file(&self.path);
+    }
+}

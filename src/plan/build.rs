@@ -1,0 +1,140 @@
+//! Building the plan: concrete grids, the job list in execution order, seeds, FLOP bounds.
+//! Execution order: direct baselines first (they do not depend on n), then for each n its
+//! pretraining followed by its fine-tunes, m ascending.
+
+use crate::check::model::{Baseline, Study, SubsetMode};
+use crate::diag::Problem;
+use crate::engine::NetShape;
+
+use super::grid::{m_values, n_values, thin};
+use super::ir::{Job, JobKind, Plan};
+use super::prepare::Prepared;
+use super::seeds::derive;
+use super::splits::test_count;
+
+/// In `--quick` runs: at most this many trials, n values and m values.
+pub const QUICK_TRIALS: usize = 3;
+pub const QUICK_N: usize = 4;
+pub const QUICK_M: usize = 2;
+
+pub fn net_shape(study: &Study, features: usize) -> NetShape {
+    NetShape { inputs: features, hidden: study.model.hidden.clone(), activation: study.model.activation }
+}
+
+pub fn build(study: &Study, data: &Prepared, quick: bool) -> Result<Plan, Vec<Problem>> {
+    let mut problems = Vec::new();
+    let source_rows = data.source.rows();
+    let target_rows = data.target.rows();
+    let (mut ns, mut warnings) = n_values(&study.grid.n.value, source_rows);
+    let test_rows = test_count(target_rows, study.grid.test);
+    let train_part = target_rows - test_rows;
+    let mut ms = match m_values(&study.grid.m.value, train_part) {
+        Ok(v) => v,
+        Err(msg) => {
+            problems.push(
+                Problem::new("grid_beyond_data", msg, study.grid.m.span, "too large for the target")
+                    .with_help(format!("the target `{}` has {target_rows} rows; {test_rows} are held out for testing", data.target.table)),
+            );
+            vec![]
+        }
+    };
+    if let Some(&m) = ms.first() {
+        if m < 2 {
+            problems.push(Problem::new(
+                "grid_too_small",
+                format!("m = {m} leaves no row for early-stopping validation"),
+                study.grid.m.span,
+                "at least 2 rows needed",
+            ));
+        }
+    }
+    if let Some(&n) = ns.first() {
+        if n < 2 {
+            problems.push(Problem::new("grid_too_small", format!("n = {n} is too small to train on"), study.grid.n.span, "at least 2 rows needed"));
+        }
+    }
+    if ns.is_empty() {
+        problems.push(Problem::new("grid_beyond_data", "the n grid is empty for this source", study.grid.n.span, "no n values"));
+    }
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    let mut trials = study.grid.trials;
+    if quick {
+        trials = trials.min(QUICK_TRIALS);
+        ns = thin(&ns, QUICK_N);
+        ms = thin(&ms, QUICK_M);
+        warnings.push(format!(
+            "QUICK RUN: at most {QUICK_TRIALS} trials, {QUICK_N} values of n and {QUICK_M} of m — a smoke test, not a measurement"
+        ));
+    }
+    let replicates = match study.grid.subset {
+        SubsetMode::Once => 1,
+        SubsetMode::PerTrial => trials,
+    };
+    let shape = net_shape(study, data.source.columns.len());
+    let macs = shape.macs_per_row() as f64;
+    let val_of = |rows: usize, frac: f64| ((rows as f64 * frac).round() as usize).clamp(1, rows.saturating_sub(1).max(1));
+    let job = |kind: JobKind, rows: usize, epochs: usize, frac: f64, test: usize| {
+        let val = val_of(rows, frac);
+        let train = rows - val;
+        let id = kind.id();
+        Job {
+            seed: derive(study.seed, &id),
+            id,
+            kind,
+            train_rows: train,
+            val_rows: val,
+            test_rows: test,
+            max_epochs: epochs,
+            flops_max: 2.0 * macs * epochs as f64 * (3.0 * train as f64 + val as f64) + 2.0 * macs * test as f64,
+        }
+    };
+    let mut jobs = Vec::new();
+    if study.baselines.contains(&Baseline::Direct) {
+        for &m in &ms {
+            for t in 0..trials {
+                jobs.push(job(JobKind::Direct { m, trial: t }, m, study.finetune.max_epochs, study.finetune.validation, test_rows));
+            }
+        }
+    }
+    for &n in &ns {
+        for r in 0..replicates {
+            jobs.push(job(JobKind::Pretrain { n, replicate: r }, n, study.pretrain.max_epochs, study.pretrain.validation, 0));
+        }
+        for &m in &ms {
+            for t in 0..trials {
+                let replicate = if replicates == 1 { 0 } else { t };
+                jobs.push(job(
+                    JobKind::Finetune { n, m, trial: t, replicate },
+                    m,
+                    study.finetune.max_epochs,
+                    study.finetune.validation,
+                    test_rows,
+                ));
+            }
+        }
+    }
+    let mut layers = vec![shape.inputs];
+    layers.extend(&shape.hidden);
+    layers.push(1);
+    Ok(Plan {
+        study: study.name.clone(),
+        seed: study.seed,
+        quick,
+        source_rows,
+        target_rows,
+        features: shape.inputs,
+        test_rows,
+        train_part,
+        n_values: ns,
+        m_values: ms,
+        trials,
+        subset: study.grid.subset,
+        replicates,
+        layers,
+        flops_max: jobs.iter().map(|j| j.flops_max).sum(),
+        jobs,
+        warnings,
+    })
+}

@@ -1,0 +1,153 @@
+//! The plan IR: every training job of a study with its seed, row counts and FLOP estimate.
+//! `sim2real plan` prints it; the executor runs it; the results store is keyed by job id.
+
+use serde::Serialize;
+
+use crate::check::model::{Arm, SubsetMode};
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Plan {
+    pub study: String,
+    pub seed: u64,
+    /// `--quick`: trials and grids shrunk for a smoke run.
+    pub quick: bool,
+    pub source_rows: usize,
+    pub target_rows: usize,
+    pub features: usize,
+    /// Target rows held out per trial (nominal; group splits may hold out a few more).
+    pub test_rows: usize,
+    /// Target rows available for training per trial (nominal).
+    pub train_part: usize,
+    pub n_values: Vec<usize>,
+    pub m_values: Vec<usize>,
+    pub trials: usize,
+    pub subset: SubsetMode,
+    /// Pretrained models per n: 1 with `subset = once`, `trials` with `per_trial`.
+    pub replicates: usize,
+    /// Layer widths input → output.
+    pub layers: Vec<usize>,
+    pub jobs: Vec<Job>,
+    pub warnings: Vec<String>,
+    /// Upper bound on training FLOPs (all jobs running to max epochs).
+    pub flops_max: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Job {
+    /// Stable id, e.g. `finetune n=1000 m=240 t=3`; the key of the results store.
+    pub id: String,
+    pub kind: JobKind,
+    pub seed: u64,
+    pub train_rows: usize,
+    pub val_rows: usize,
+    pub test_rows: usize,
+    pub max_epochs: usize,
+    /// Upper bound on this job's training FLOPs.
+    pub flops_max: f64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "lowercase")]
+pub enum JobKind {
+    /// Train on n source rows (replicate r).
+    Pretrain { n: usize, replicate: usize },
+    /// Fine-tune pretrained model (n, replicate) on m target rows of trial `trial`.
+    Finetune { n: usize, m: usize, trial: usize, replicate: usize },
+    /// Train from scratch on m target rows of trial `trial`.
+    Direct { m: usize, trial: usize },
+}
+
+impl JobKind {
+    pub fn id(&self) -> String {
+        match *self {
+            JobKind::Pretrain { n, replicate } => format!("pretrain n={n} r={replicate}"),
+            JobKind::Finetune { n, m, trial, .. } => format!("finetune n={n} m={m} t={trial}"),
+            JobKind::Direct { m, trial } => format!("direct m={m} t={trial}"),
+        }
+    }
+
+    /// The arm a trial job measures (None for pretraining).
+    pub fn arm(&self) -> Option<Arm> {
+        match self {
+            JobKind::Pretrain { .. } => None,
+            JobKind::Finetune { .. } => Some(Arm::Transfer),
+            JobKind::Direct { .. } => Some(Arm::Direct),
+        }
+    }
+}
+
+impl Plan {
+    pub fn count(&self, f: impl Fn(&JobKind) -> bool) -> usize {
+        self.jobs.iter().filter(|j| f(&j.kind)).count()
+    }
+
+    /// A human-readable rendering: header, grids, job groups with counts, seeds of the first
+    /// jobs of each group.
+    pub fn render(&self) -> String {
+        use std::fmt::Write;
+        let mut s = String::new();
+        let _ = writeln!(s, "plan for study `{}`{}", self.study, if self.quick { "  [QUICK RUN: trials and grids shrunk]" } else { "" });
+        let _ = writeln!(s, "  seed {}", self.seed);
+        let _ = writeln!(s, "  source: {} rows × {} features", self.source_rows, self.features);
+        let _ = writeln!(
+            s,
+            "  target: {} rows → per trial {} test, {} for training",
+            self.target_rows, self.test_rows, self.train_part
+        );
+        let _ = writeln!(s, "  network: {}", self.layers.iter().map(|w| w.to_string()).collect::<Vec<_>>().join("-"));
+        let _ = writeln!(s, "  n = {:?}", self.n_values);
+        let _ = writeln!(s, "  m = {:?}", self.m_values);
+        let _ = writeln!(
+            s,
+            "  trials = {}, source subsets: {}",
+            self.trials,
+            match self.subset {
+                SubsetMode::Once => "one per n (shared by all trials)",
+                SubsetMode::PerTrial => "a new one per trial",
+            }
+        );
+        for w in &self.warnings {
+            let _ = writeln!(s, "  warning: {w}");
+        }
+        let pre = self.count(|k| matches!(k, JobKind::Pretrain { .. }));
+        let ft = self.count(|k| matches!(k, JobKind::Finetune { .. }));
+        let di = self.count(|k| matches!(k, JobKind::Direct { .. }));
+        let _ = writeln!(s, "jobs: {} ({} pretrain, {} finetune, {} direct)", self.jobs.len(), pre, ft, di);
+        let _ = writeln!(s, "  {:<34} {:>20} {:>7} {:>6} {:>6} {:>10}", "id", "seed", "train", "val", "test", "GFLOP≤");
+        let mut last_group = String::new();
+        let mut shown = 0;
+        for j in &self.jobs {
+            let group = group_of(&j.kind);
+            if group != last_group {
+                last_group = group;
+                shown = 0;
+            }
+            if shown < 2 {
+                let _ = writeln!(
+                    s,
+                    "  {:<34} {:>20} {:>7} {:>6} {:>6} {:>10.2}",
+                    j.id,
+                    j.seed,
+                    j.train_rows,
+                    j.val_rows,
+                    j.test_rows,
+                    j.flops_max / 1e9
+                );
+            } else if shown == 2 {
+                let _ = writeln!(s, "  {:<34}", "  …");
+            }
+            shown += 1;
+        }
+        let _ = writeln!(s, "estimated work: ≤ {:.1} GFLOP (all jobs to max epochs; early stopping ends most sooner)", self.flops_max / 1e9);
+        s
+    }
+}
+
+/// Jobs of one group train together as one ensemble.
+pub fn group_of(kind: &JobKind) -> String {
+    match *kind {
+        JobKind::Pretrain { n, .. } => format!("pretrain n={n}"),
+        JobKind::Finetune { n, m, .. } => format!("finetune n={n} m={m}"),
+        JobKind::Direct { m, .. } => format!("direct m={m}"),
+    }
+}

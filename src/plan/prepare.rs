@@ -1,0 +1,158 @@
+//! Preparing the data of a study: evaluate its tables, bind the source and target roles (x
+//! columns, label, group), and check everything that can be checked before training: columns
+//! exist, are numeric and finite, both roles have the same feature count, transforms accept
+//! the values, and there are enough rows for the split. Problems point at the study text.
+
+use std::collections::BTreeMap;
+
+use crate::check::model::{Role, Study};
+use crate::data::{DataContext, DataError, Matrix, Table};
+use crate::diag::Problem;
+use crate::transform::Pipeline;
+
+/// The rows of one role, ready for splitting.
+#[derive(Debug, Clone)]
+pub struct RoleData {
+    /// Name of the table it came from.
+    pub table: String,
+    /// Feature column names, in order.
+    pub columns: Vec<String>,
+    pub label: String,
+    pub x: Matrix,
+    pub y: Vec<f64>,
+    /// Group of each row, when the role declares `group`.
+    pub groups: Option<Vec<String>>,
+    /// SHA-256 of the table's content.
+    pub fingerprint: String,
+}
+
+impl RoleData {
+    pub fn rows(&self) -> usize {
+        self.y.len()
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Prepared {
+    pub source: RoleData,
+    pub target: RoleData,
+}
+
+/// Evaluate the tables and bind the roles; every problem found is returned.
+pub fn prepare(study: &Study, ctx: &DataContext) -> Result<Prepared, Vec<Problem>> {
+    let tables = crate::data::evaluate(&study.tables, ctx).map_err(|e| {
+        let fallback = study.tables.first().map(|t| t.span).unwrap_or_else(|| (0, 0).into());
+        vec![e.to_problem(fallback)]
+    })?;
+    let source = bind(study, &study.source, "source", &tables);
+    let target = bind(study, &study.target, "target", &tables);
+    let (source, target) = match (source, target) {
+        (Ok(s), Ok(t)) => (s, t),
+        (s, t) => {
+            let mut problems = Vec::new();
+            if let Err(p) = s {
+                problems.extend(p);
+            }
+            if let Err(p) = t {
+                problems.extend(p);
+            }
+            return Err(problems);
+        }
+    };
+    let mut problems = Vec::new();
+    if source.columns.len() != target.columns.len() {
+        problems.push(
+            Problem::new(
+                "feature_mismatch",
+                format!(
+                    "the source has {} feature columns but the target has {}",
+                    source.columns.len(),
+                    target.columns.len()
+                ),
+                study.target.x.span,
+                format!("{} columns", target.columns.len()),
+            )
+            .with_help("pretrained weights are reused on the target, so both must select the same number of x columns in the same order"),
+        );
+    }
+    for (role, data) in [(&study.source, &source), (&study.target, &target)] {
+        if data.rows() < 3 {
+            problems.push(Problem::new(
+                "too_few_rows",
+                format!("table `{}` has {} rows; at least 3 are needed to split", data.table, data.rows()),
+                role.span,
+                "too few rows",
+            ));
+        }
+        for (what, kinds, m, span) in [
+            ("x", &study.x_transforms, data.x.clone(), role.x.span),
+            ("y", &study.y_transforms, Matrix::from_rows(data.rows(), 1, data.y.clone()), role.y.span),
+        ] {
+            if kinds.is_empty() || m.rows == 0 {
+                continue;
+            }
+            let all: Vec<usize> = (0..m.rows).collect();
+            if let Err(e) = Pipeline::fit(kinds, &m, &all) {
+                let column = if what == "x" { data.columns.get(e.column).cloned().unwrap_or_default() } else { data.label.clone() };
+                let row = e.row.map(|r| format!(", row {}", r + 1)).unwrap_or_default();
+                problems.push(
+                    Problem::new(
+                        "transform_domain",
+                        format!("transform {what} cannot be applied to column `{column}` of `{}`{row}: {}", data.table, e.message),
+                        span,
+                        "these values",
+                    )
+                    .with_help("choose a transform that accepts these values (e.g. yeo_johnson or log1p instead of log)"),
+                );
+            }
+        }
+    }
+    if problems.is_empty() { Ok(Prepared { source, target }) } else { Err(problems) }
+}
+
+fn bind(_study: &Study, role: &Role, what: &str, tables: &BTreeMap<String, Table>) -> Result<RoleData, Vec<Problem>> {
+    let name = &role.table.value;
+    let Some(table) = tables.get(name) else {
+        return Err(vec![Problem::new("unknown_table", format!("no table `{name}`"), role.table.span, "not declared")]);
+    };
+    let to_problem = |e: DataError, span| e.to_problem(span);
+    let mut problems = Vec::new();
+    let columns = match table.resolve(&role.x) {
+        Ok(c) if c.is_empty() => {
+            problems.push(Problem::new("empty_selection", format!("the {what}'s x selects no columns"), role.x.span, "no columns"));
+            None
+        }
+        Ok(c) => Some(c),
+        Err(e) => {
+            problems.push(to_problem(e, role.x.span));
+            None
+        }
+    };
+    let label = &role.y.value;
+    if let Some(cols) = &columns {
+        if cols.contains(label) {
+            problems.push(
+                Problem::new("label_in_features", format!("the label `{label}` is also an x column"), role.x.span, "includes the label")
+                    .with_help(format!("exclude it: `x = ... except {label}`")),
+            );
+        }
+    }
+    let x = columns.as_ref().and_then(|c| table.numeric(c).map_err(|e| problems.push(to_problem(e, role.x.span))).ok());
+    let y = table.numeric_column(label).map_err(|e| problems.push(to_problem(e, role.y.span))).ok();
+    let groups = match &role.group {
+        None => Some(None),
+        Some(g) => table.text_column(&g.value).map(Some).map_err(|e| problems.push(to_problem(e, g.span))).ok(),
+    };
+    match (columns, x, y, groups) {
+        (Some(columns), Some(x), Some(y), Some(groups)) if problems.is_empty() => Ok(RoleData {
+            table: name.clone(),
+            columns,
+            label: label.clone(),
+            x,
+            y,
+            groups,
+            fingerprint: table.fingerprint(),
+        }),
+        _ => Err(problems),
+    }
+}
