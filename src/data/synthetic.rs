@@ -13,8 +13,11 @@
 //!   * `b_raw(x) = t + 0.3·(t² − 1)` — the simulation's systematic error: a linear tilt along
 //!     `v` plus a mild curvature.
 //!   * `g = (g_raw − m_g) / s_g` and `b = (b_raw − m_b) / s_b`, where the means and population
-//!     sds are estimated on 20 000 points `x ~ N(0, I_d)` drawn next on the truth stream, so
-//!     mean(g) ≈ 0, sd(g) ≈ 1 and likewise for b.
+//!     sds are estimated on 20 000 draws made next on the truth stream, so mean(g) ≈ 0,
+//!     sd(g) ≈ 1 and likewise for b. g and b depend on x only through `(u1, u2, u3, t)`, so each
+//!     draw is `z ~ N(0, I_k)` in an orthonormal basis (Gram–Schmidt, in the order above) of the
+//!     k ≤ 4 dimensional span of the directions: exactly the distribution of the projections of
+//!     `x ~ N(0, I_d)`, at a cost independent of `d`.
 //! * **Rows** (stream 1 for `source`, 2 for `target`): for each row, `d` normals for `x`, then
 //!   one normal `ε`.
 //! * **Labels**: `y_true = g(x)`; source `y = g(x) + bias·b(x) + noise·ε`; target
@@ -105,36 +108,61 @@ impl SyntheticTruth {
         let mut g = Gauss::new(seed, 0);
         let (w1, w2, w3, v) = (g.direction(d), g.direction(d), g.direction(d), g.direction(d));
         let mut truth = SyntheticTruth { w1, w2, w3, v, g_mean: 0.0, g_sd: 1.0, b_mean: 0.0, b_sd: 1.0 };
+        let coords = truth.coordinates_in_span();
         let (mut gs, mut bs) = (Vec::with_capacity(NORMALISATION_POINTS), Vec::with_capacity(NORMALISATION_POINTS));
         for _ in 0..NORMALISATION_POINTS {
-            let x = g.vector(d);
-            gs.push(truth.g_raw(&x));
-            bs.push(truth.b_raw(&x));
+            let z = g.vector(coords[0].len());
+            let p = [dot(&coords[0], &z), dot(&coords[1], &z), dot(&coords[2], &z), dot(&coords[3], &z)];
+            gs.push(g_raw(p));
+            bs.push(b_raw(p));
         }
         (truth.g_mean, truth.g_sd) = mean_sd(&gs);
         (truth.b_mean, truth.b_sd) = mean_sd(&bs);
         truth
     }
 
-    fn g_raw(&self, x: &[f64]) -> f64 {
-        let (u1, u2, u3) = (dot(&self.w1, x), dot(&self.w2, x), dot(&self.w3, x));
-        (1.5 * u1).sin() + u2.tanh() * u3 + 0.3 * u1
+    /// The four projections `(u1, u2, u3, t)` of `x`.
+    fn projections(&self, x: &[f64]) -> [f64; 4] {
+        [dot(&self.w1, x), dot(&self.w2, x), dot(&self.w3, x), dot(&self.v, x)]
     }
 
-    fn b_raw(&self, x: &[f64]) -> f64 {
-        let t = dot(&self.v, x);
-        t + 0.3 * (t * t - 1.0)
+    /// Coordinates of `w1, w2, w3, v` in an orthonormal basis of their span (Gram–Schmidt).
+    fn coordinates_in_span(&self) -> [Vec<f64>; 4] {
+        let dirs = [&self.w1, &self.w2, &self.w3, &self.v];
+        let mut basis: Vec<Vec<f64>> = Vec::new();
+        for w in dirs {
+            let mut r = w.clone();
+            for q in &basis {
+                let c = dot(q, &r);
+                r.iter_mut().zip(q).for_each(|(a, b)| *a -= c * b);
+            }
+            let norm = dot(&r, &r).sqrt();
+            if norm > 1e-9 {
+                basis.push(r.into_iter().map(|a| a / norm).collect());
+            }
+        }
+        dirs.map(|w| basis.iter().map(|q| dot(q, w)).collect())
     }
 
     /// The noise-free truth g(x) (`y_true`), mean ≈ 0 and sd ≈ 1 over x ~ N(0, I).
     pub fn g(&self, x: &[f64]) -> f64 {
-        (self.g_raw(x) - self.g_mean) / self.g_sd
+        (g_raw(self.projections(x)) - self.g_mean) / self.g_sd
     }
 
     /// The source's systematic error b(x), mean ≈ 0 and sd ≈ 1 over x ~ N(0, I).
     pub fn b(&self, x: &[f64]) -> f64 {
-        (self.b_raw(x) - self.b_mean) / self.b_sd
+        (b_raw(self.projections(x)) - self.b_mean) / self.b_sd
     }
+}
+
+/// The truth before normalisation, from the projections `[u1, u2, u3, t]`.
+fn g_raw([u1, u2, u3, _]: [f64; 4]) -> f64 {
+    (1.5 * u1).sin() + u2.tanh() * u3 + 0.3 * u1
+}
+
+/// The systematic error before normalisation, from the projections `[u1, u2, u3, t]`.
+fn b_raw([_, _, _, t]: [f64; 4]) -> f64 {
+    t + 0.3 * (t * t - 1.0)
 }
 
 /// Mean and population sd (sd 1 if the values are constant).
@@ -223,6 +251,28 @@ mod tests {
         for w in [&t.w1, &t.w2, &t.w3, &t.v] {
             assert!((dot(w, w) - 1.0).abs() < 1e-12);
         }
+    }
+
+    #[test]
+    fn span_coordinates_reproduce_the_gram_matrix() {
+        for d in [1, 2, 3, 7] {
+            let t = SyntheticTruth::new(5, d);
+            let c = t.coordinates_in_span();
+            let dirs = [&t.w1, &t.w2, &t.w3, &t.v];
+            assert!(c[0].len() == d.min(4));
+            for i in 0..4 {
+                for j in 0..4 {
+                    assert!((dot(&c[i], &c[j]) - dot(dirs[i], dirs[j])).abs() < 1e-9, "d = {d}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn one_feature_still_normalises() {
+        let t = SyntheticTruth::new(2, 1);
+        assert!(t.g_sd.is_finite() && t.g_sd > 0.0 && t.b_sd > 0.0);
+        assert!(t.g(&[0.3]).is_finite());
     }
 
     #[test]
