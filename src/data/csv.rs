@@ -1,0 +1,176 @@
+//! CSV loader: a header row, then rows of the same width. Empty cells are missing. A column is
+//! numeric when every non-empty cell parses as f64 (so `NaN` / `inf` read as numbers, and NaN as
+//! missing), else text. Fields and names are trimmed of surrounding whitespace; a UTF-8 BOM is
+//! stripped.
+
+use std::path::Path;
+
+use super::error::DataError;
+use super::table::{Column, Table};
+
+/// Loads the CSV file at `path`; `label` (the path as written in the study) names it in errors
+/// and becomes the table's label. Every row remembers its 1-based line in the file.
+pub fn load_csv(path: &Path, label: &str) -> Result<Table, DataError> {
+    let bytes = std::fs::read(path)
+        .map_err(|e| DataError::new(format!("cannot read {label} ({}): {e}", path.display())).with_file(label))?;
+    parse_csv(&bytes, label)
+}
+
+/// Parses CSV bytes (see [`load_csv`]).
+pub fn parse_csv(bytes: &[u8], label: &str) -> Result<Table, DataError> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(DataError::new(format!("{label} is empty: expected a header row"))
+            .with_file(label)
+            .with_help("the first line of a CSV file names its columns"));
+    }
+    let mut reader =
+        csv::ReaderBuilder::new().has_headers(false).flexible(true).trim(csv::Trim::All).from_reader(bytes);
+    let mut records = reader.records();
+    let mut lines_at = LineCounter::new(bytes);
+
+    let header = match records.next() {
+        Some(r) => r.map_err(|e| csv_error(e, label, &mut lines_at))?,
+        None => return Err(DataError::new(format!("{label} is empty: expected a header row")).with_file(label)),
+    };
+    let header_line = lines_at.line_of(header.position());
+    let names: Vec<String> = header.iter().map(str::to_string).collect();
+    check_header(&names, label, header_line)?;
+
+    let mut cells: Vec<Vec<Option<String>>> = vec![Vec::new(); names.len()];
+    let mut lines = Vec::new();
+    for rec in records {
+        let rec = rec.map_err(|e| csv_error(e, label, &mut lines_at))?;
+        let line = lines_at.line_of(rec.position());
+        if rec.len() != names.len() {
+            return Err(DataError::new(format!(
+                "{label}: line {line} has {} fields, but the header (line {header_line}) has {}",
+                rec.len(),
+                names.len()
+            ))
+            .with_file(label)
+            .with_row(line)
+            .with_help("every row needs one value per column; quote values that contain commas"));
+        }
+        for (col, field) in cells.iter_mut().zip(rec.iter()) {
+            col.push(if field.is_empty() { None } else { Some(field.to_string()) });
+        }
+        lines.push(line);
+    }
+    if lines.is_empty() {
+        return Err(DataError::new(format!("{label} has a header but no rows")).with_file(label));
+    }
+
+    let columns = names.into_iter().zip(cells).map(|(n, c)| (n, infer(c))).collect();
+    Table::new(label, columns, Some(lines))
+}
+
+/// Empty and duplicate column names are errors.
+fn check_header(names: &[String], label: &str, line: usize) -> Result<(), DataError> {
+    for (i, n) in names.iter().enumerate() {
+        if n.is_empty() {
+            return Err(DataError::new(format!("{label}: column {} of the header (line {line}) has no name", i + 1))
+                .with_file(label)
+                .with_row(line));
+        }
+        if let Some(j) = names[..i].iter().position(|m| m == n) {
+            return Err(DataError::new(format!(
+                "{label}: column name `{n}` appears twice in the header (line {line}, columns {} and {})",
+                j + 1,
+                i + 1
+            ))
+            .with_file(label)
+            .with_column(n)
+            .with_row(line));
+        }
+    }
+    Ok(())
+}
+
+/// Numeric if every present cell parses as f64 (NaN becomes missing), else text.
+fn infer(cells: Vec<Option<String>>) -> Column {
+    let parsed: Option<Vec<f64>> = cells
+        .iter()
+        .map(|c| match c {
+            None => Some(f64::NAN),
+            Some(s) => s.parse::<f64>().ok(),
+        })
+        .collect();
+    match parsed {
+        Some(v) => Column::Numeric(v),
+        None => Column::Text(cells),
+    }
+}
+
+/// 1-based line numbers from record positions. The csv crate reports a record's position before
+/// the blank lines it skips, so the counter moves past line breaks to the record's first byte.
+/// Positions must be asked for in increasing order.
+struct LineCounter<'a> {
+    bytes: &'a [u8],
+    offset: usize,
+    line: usize,
+}
+
+impl<'a> LineCounter<'a> {
+    fn new(bytes: &'a [u8]) -> Self {
+        LineCounter { bytes, offset: 0, line: 1 }
+    }
+
+    fn line_of(&mut self, pos: Option<&csv::Position>) -> usize {
+        let Some(pos) = pos else { return self.line };
+        let mut target = usize::try_from(pos.byte()).unwrap_or(usize::MAX).min(self.bytes.len());
+        while target < self.bytes.len() && matches!(self.bytes[target], b'\n' | b'\r') {
+            target += 1;
+        }
+        if target > self.offset {
+            self.line += self.bytes[self.offset..target].iter().filter(|&&b| b == b'\n').count();
+            self.offset = target;
+        }
+        self.line
+    }
+}
+
+fn csv_error(e: csv::Error, label: &str, lines: &mut LineCounter) -> DataError {
+    let line = e.position().map(|p| lines.line_of(Some(p)));
+    let mut err = DataError::new(match line {
+        Some(l) => format!("{label}: cannot read line {l}: {e}"),
+        None => format!("{label}: cannot read: {e}"),
+    })
+    .with_file(label);
+    if let Some(l) = line {
+        err = err.with_row(l);
+    }
+    err
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn types_missing_and_lines() {
+        let t = parse_csv(b"\xEF\xBB\xBFa, b ,c\n1,x,\n2.5, y ,NaN\n\n-inf,,3\n", "t.csv").unwrap();
+        assert_eq!(t.column_names(), vec!["a", "b", "c"]);
+        assert_eq!(t.nrows(), 3);
+        assert!(t.column("a").unwrap().is_numeric());
+        assert!(!t.column("b").unwrap().is_numeric());
+        let c = t.column("c").unwrap();
+        assert!(c.is_numeric() && c.is_missing(0) && c.is_missing(1) && !c.is_missing(2));
+        assert!(t.column("b").unwrap().is_missing(2));
+        assert_eq!(t.column("b").unwrap().cell_text(1).as_deref(), Some("y"));
+        // Blank line 4 is skipped; the last row is on line 5.
+        assert_eq!(t.row_origin(2), Some(("t.csv".to_string(), 5)));
+    }
+
+    #[test]
+    fn quoted_fields_keep_commas() {
+        let t = parse_csv(b"name,v\n\"a,b\",1\n", "q.csv").unwrap();
+        assert_eq!(t.text_column("name").unwrap(), vec!["a,b"]);
+    }
+
+    #[test]
+    fn invalid_utf8_names_the_line() {
+        let e = parse_csv(b"a\n1\n\xff\xfe\n", "bad.csv").unwrap_err();
+        assert!(e.message.contains("bad.csv") && e.message.contains("line 3"), "{}", e.message);
+    }
+}

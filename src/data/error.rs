@@ -1,0 +1,92 @@
+//! The data stage's error: one message, plus where it happened (study span, file, column, row).
+
+use miette::SourceSpan;
+
+use crate::diag::Problem;
+
+/// An error found while loading or transforming a table, or while turning columns into numbers.
+///
+/// `message` is complete on its own (it already names the file, column and row where known); the
+/// other fields repeat those facts for callers that want them structured.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DataError {
+    pub message: String,
+    /// The study text the error is about (a path, a column name, a condition), when known.
+    pub span: Option<SourceSpan>,
+    /// The file (as written in the study) or generator the data came from.
+    pub file: Option<String>,
+    pub column: Option<String>,
+    /// 1-based line in the originating file when known, else the 1-based row of the table.
+    pub row: Option<usize>,
+    pub help: Option<String>,
+}
+
+impl DataError {
+    /// An error with only a message; add the rest with the `with_*` builders.
+    pub fn new(message: impl Into<String>) -> Self {
+        DataError { message: message.into(), span: None, file: None, column: None, row: None, help: None }
+    }
+
+    /// Sets the span unless one is already set (the innermost, most precise span wins).
+    pub fn with_span(mut self, span: SourceSpan) -> Self {
+        if self.span.is_none() {
+            self.span = Some(span);
+        }
+        self
+    }
+
+    pub fn with_file(mut self, file: impl Into<String>) -> Self {
+        self.file = Some(file.into());
+        self
+    }
+
+    pub fn with_column(mut self, column: impl Into<String>) -> Self {
+        self.column = Some(column.into());
+        self
+    }
+
+    pub fn with_row(mut self, row: usize) -> Self {
+        self.row = Some(row);
+        self
+    }
+
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    /// Sets the help line only if `help` is `Some`.
+    pub fn with_help_opt(mut self, help: Option<String>) -> Self {
+        if help.is_some() {
+            self.help = help;
+        }
+        self
+    }
+
+    /// A study problem (code `sim2real::data`) at this error's span, or at `fallback` when the
+    /// error has none (e.g. a bad cell found while building the matrix of a `source` block).
+    pub fn to_problem(&self, fallback: SourceSpan) -> Problem {
+        let label = match (&self.column, &self.file) {
+            (Some(c), _) => format!("column `{c}`"),
+            (None, Some(f)) => format!("data from {f}"),
+            (None, None) => "here".to_string(),
+        };
+        let problem = Problem::new("data", self.message.clone(), self.span.unwrap_or(fallback), label);
+        match &self.help {
+            Some(h) => problem.with_help(h.clone()),
+            None => problem,
+        }
+    }
+}
+
+impl std::fmt::Display for DataError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.message)?;
+        if let Some(h) = &self.help {
+            write!(f, " ({h})")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for DataError {}

@@ -1,0 +1,107 @@
+//! Parquet loader, through the `parquet` crate's record (row) API. Top-level columns only:
+//! integers, floats and booleans (as 0/1) become numeric columns, strings text columns, nulls
+//! missing cells. Nested, binary, decimal and date/time columns are reported as unsupported.
+//! Row origins are the 1-based row numbers of the file.
+
+use std::path::Path;
+
+use parquet::file::reader::{FileReader, SerializedFileReader};
+use parquet::record::Field;
+
+use super::error::DataError;
+use super::table::{Column, Table};
+
+/// One cell as read.
+enum Cell {
+    Missing,
+    Num(f64),
+    Text(String),
+}
+
+/// Loads the parquet file at `path`; `label` (the path as written) names it in errors.
+pub fn load_parquet(path: &Path, label: &str) -> Result<Table, DataError> {
+    let bad = |what: String| DataError::new(format!("{label}: {what}")).with_file(label);
+    let file = std::fs::File::open(path).map_err(|e| bad(format!("cannot open {}: {e}", path.display())))?;
+    let reader = SerializedFileReader::new(file).map_err(|e| bad(format!("not a readable parquet file: {e}")))?;
+    let names: Vec<String> =
+        reader.metadata().file_metadata().schema().get_fields().iter().map(|f| f.name().to_string()).collect();
+    if names.is_empty() {
+        return Err(bad("the file has no columns".to_string()));
+    }
+    let rows = reader.get_row_iter(None).map_err(|e| bad(format!("cannot read rows: {e}")))?;
+
+    let mut cells: Vec<Vec<Cell>> = names.iter().map(|_| Vec::new()).collect();
+    for (r, row) in rows.enumerate() {
+        let row = row.map_err(|e| bad(format!("cannot read row {}: {e}", r + 1)))?;
+        let fields = row.into_columns();
+        if fields.len() != names.len() {
+            return Err(bad(format!("row {} has {} fields, the schema {}", r + 1, fields.len(), names.len())));
+        }
+        for (i, (name, field)) in fields.into_iter().enumerate() {
+            let cell = to_cell(field).map_err(|kind| {
+                bad(format!("column `{name}` has unsupported values ({kind}) at row {}", r + 1))
+                    .with_column(&name)
+                    .with_row(r + 1)
+                    .with_help("only numeric and string columns can be read")
+            })?;
+            cells[i].push(cell);
+        }
+    }
+    let nrows = cells[0].len();
+    if nrows == 0 {
+        return Err(bad("the file has no rows".to_string()));
+    }
+
+    let columns = names.into_iter().zip(cells).map(|(n, c)| (n, to_column(c))).collect();
+    Ok(Table::new(label, columns, Some((1..=nrows).collect()))?.numbered_by_row())
+}
+
+fn to_cell(field: Field) -> Result<Cell, &'static str> {
+    Ok(match field {
+        Field::Null => Cell::Missing,
+        Field::Bool(b) => Cell::Num(if b { 1.0 } else { 0.0 }),
+        Field::Byte(v) => Cell::Num(v.into()),
+        Field::Short(v) => Cell::Num(v.into()),
+        Field::Int(v) => Cell::Num(v.into()),
+        Field::Long(v) => Cell::Num(v as f64),
+        Field::UByte(v) => Cell::Num(v.into()),
+        Field::UShort(v) => Cell::Num(v.into()),
+        Field::UInt(v) => Cell::Num(v.into()),
+        Field::ULong(v) => Cell::Num(v as f64),
+        Field::Float16(v) => Cell::Num(f64::from(v)),
+        Field::Float(v) => Cell::Num(v.into()),
+        Field::Double(v) => Cell::Num(v),
+        Field::Str(s) => Cell::Text(s),
+        Field::Decimal(_) => return Err("decimal"),
+        Field::Bytes(_) => return Err("binary"),
+        Field::Date(_) | Field::TimeMillis(_) | Field::TimeMicros(_) => return Err("date/time"),
+        Field::TimestampMillis(_) | Field::TimestampMicros(_) => return Err("timestamp"),
+        Field::Group(_) | Field::ListInternal(_) | Field::MapInternal(_) => return Err("nested"),
+    })
+}
+
+/// A column is text if any cell is text (a parquet column has one type, so then all are).
+fn to_column(cells: Vec<Cell>) -> Column {
+    if cells.iter().any(|c| matches!(c, Cell::Text(_))) {
+        Column::Text(
+            cells
+                .into_iter()
+                .map(|c| match c {
+                    Cell::Text(s) => Some(s),
+                    Cell::Num(x) => Some(super::table::format_number(x)),
+                    Cell::Missing => None,
+                })
+                .collect(),
+        )
+    } else {
+        Column::Numeric(
+            cells
+                .into_iter()
+                .map(|c| match c {
+                    Cell::Num(x) => x,
+                    _ => f64::NAN,
+                })
+                .collect(),
+        )
+    }
+}
