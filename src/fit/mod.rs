@@ -1,1 +1,22 @@
-//! (stage: fit)
+//! (stage: fit) Scaling-law fits: the 1-D power law `R(n) = D·n^-α + C` with bootstrap CIs and
+//! the 2-D surface `R(n, m) = (A·n^-α + B)·m^-β + ε` with its marginal rate of substitution.
+//!
+//! Both fits are ordinary least squares on `R` (no weighting). The linear, non-negative
+//! coefficients are profiled out exactly for fixed exponents ([`nnls`]); only the exponents are
+//! searched, on a grid first and then with argmin (Brent for the 1-D α, Nelder–Mead for (α, β)).
+
+mod error;
+mod format;
+mod input;
+mod nnls;
+pub mod power_law;
+mod power_law_ci;
+pub mod surface;
+
+pub use error::FitError;
+pub use power_law::{PowerLaw, PowerLawFit, fit_power_law};
+pub use power_law_ci::{PowerLawCi, power_law_ci};
+pub use surface::{Mrs, Surface, SurfaceFit, fit_surface, marginal_rate};
+
+/// Upper bound of every exponent search (α, β ∈ [0, `EXPONENT_MAX`]).
+pub const EXPONENT_MAX: f64 = 5.0;

@@ -1,0 +1,27 @@
+//! Why a fit could not be attempted at all (bad or insufficient input).
+//!
+//! A fit that ran but should not be trusted is not an error: it carries a plain-words
+//! `degenerate` message instead.
+
+use thiserror::Error;
+
+/// Input that cannot be fitted.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum FitError {
+    /// Fewer distinct sample sizes than the law needs (for the surface: along the scarcer axis),
+    /// or, for the surface, fewer than six points in all.
+    #[error(
+        "too few points to fit the law: got {got}, need at least {need} \
+         (counting distinct sample sizes per axis; the surface also needs 6 points in all)"
+    )]
+    TooFewPoints { got: usize, need: usize },
+    /// A sample size or an error value is NaN or infinite.
+    #[error("point {index} is not a finite number (NaN or infinity) and cannot be fitted")]
+    NonFinite { index: usize },
+    /// A sample size is zero or negative (n^-α is undefined there).
+    #[error("point {index} has a sample size ≤ 0; sample sizes must be positive")]
+    NonPositiveN { index: usize },
+    /// The coordinate and value slices have different lengths.
+    #[error("the inputs have different lengths ({lens}); every point needs one value of each")]
+    LengthMismatch { lens: String },
+}

@@ -1,0 +1,348 @@
+//! The 2-D law `R(n, m) = (A·n^-α + B)·m^-β + ε` (all ≥ 0), its fit, and the marginal rate of
+//! substitution between source samples n and target samples m.
+//!
+//! # Method
+//! Ordinary least squares on `R`, as for the 1-D law. For fixed (α, β) the law is linear in
+//! (A, B, ε) on the well-scaled basis `u·v, v, 1` with `u = (n / n_min)^-α`, `v = (m / m_min)^-β`
+//! (then `A = A_u·n_min^α·m_min^β`, `B = B_u·m_min^β`), solved exactly by a 3-column NNLS. The
+//! remaining 2-D profile over (α, β) ∈ [0, 5]² is scanned on a grid and the best few grid
+//! points are refined with argmin's Nelder–Mead (multi-start).
+
+use argmin::core::{CostFunction, Error as ArgminError, Executor, State};
+use argmin::solver::neldermead::NelderMead;
+
+use super::format::sig3;
+use super::input::{check_points, distinct, smallest, total_ss};
+use super::nnls::nnls;
+use super::{EXPONENT_MAX, FitError};
+
+/// `R(n, m) = (a·n^-alpha + b)·m^-beta + eps`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Surface {
+    /// Scale of the source-data-dependent part.
+    pub a: f64,
+    /// Exponent in the source sample size n.
+    pub alpha: f64,
+    /// Part of the target-data-dependent error that source data cannot remove.
+    pub b: f64,
+    /// Exponent in the target sample size m.
+    pub beta: f64,
+    /// Irreducible error.
+    pub eps: f64,
+}
+
+impl Surface {
+    /// The law's prediction at source size `n` and target size `m`.
+    pub fn eval(&self, n: f64, m: f64) -> f64 {
+        (self.a * n.powf(-self.alpha) + self.b) * m.powf(-self.beta) + self.eps
+    }
+
+    /// The law with its numbers, e.g. `R(n, m) = (5.00·n^-0.500 + 0.300)·m^-0.400 + 0.0500`.
+    pub fn equation(&self) -> String {
+        format!(
+            "R(n, m) = ({}·n^-{} + {})·m^-{} + {}",
+            sig3(self.a),
+            sig3(self.alpha),
+            sig3(self.b),
+            sig3(self.beta),
+            sig3(self.eps)
+        )
+    }
+}
+
+/// A fitted [`Surface`] with its goodness of fit.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SurfaceFit {
+    pub surface: Surface,
+    /// `1 − SS_res / SS_tot`; `NaN` when every R is equal.
+    pub r2: f64,
+    /// Root-mean-square residual, in the units of R.
+    pub rmse: f64,
+    /// Why the fit should not be trusted, in plain words.
+    pub degenerate: Option<String>,
+}
+
+/// Marginal rates of a [`Surface`] at one (n, m).
+///
+/// Sign conventions: both derivatives are ≤ 0 (more data never raises the fitted error), so
+/// their ratio is ≥ 0.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Mrs {
+    /// `∂R/∂n = −α·A·n^(−α−1)·m^−β`.
+    pub dr_dn: f64,
+    /// `∂R/∂m = −β·(A·n^−α + B)·m^(−β−1)`.
+    pub dr_dm: f64,
+    /// `(∂R/∂m) / (∂R/∂n)`: how many extra source samples lower R as much as one extra target
+    /// sample. `+∞` when source data no longer helps (∂R/∂n = 0 < −∂R/∂m), `NaN` when neither does.
+    pub samples_per_target: f64,
+}
+
+/// Marginal rate of substitution of the surface at `(n, m)` (see [`Mrs`]).
+/// Non-positive or non-finite `n` or `m` give `NaN` everywhere.
+pub fn marginal_rate(s: &Surface, n: f64, m: f64) -> Mrs {
+    if !(n.is_finite() && m.is_finite() && n > 0.0 && m > 0.0) {
+        return Mrs {
+            dr_dn: f64::NAN,
+            dr_dm: f64::NAN,
+            samples_per_target: f64::NAN,
+        };
+    }
+    let dr_dn = -s.alpha * s.a * n.powf(-s.alpha - 1.0) * m.powf(-s.beta);
+    let dr_dm = -s.beta * (s.a * n.powf(-s.alpha) + s.b) * m.powf(-s.beta - 1.0);
+    // -x / -0.0 = +inf for x > 0, 0/0 = NaN: exactly the documented conventions.
+    Mrs {
+        dr_dn,
+        dr_dm,
+        samples_per_target: dr_dm / dr_dn,
+    }
+}
+
+/// Distinct values needed on each axis.
+const MIN_DISTINCT: usize = 3;
+/// Points needed in all (more than the five parameters).
+const MIN_POINTS: usize = 6;
+/// Exponents below this are "no decrease".
+const EXP_FLAT: f64 = 1e-3;
+/// A fit explaining less than this share of the variation is "no detectable structure".
+const R2_MIN: f64 = 0.5;
+/// Log-grid points per exponent over (0, EXPONENT_MAX] (0 is added).
+const GRID_POINTS: usize = 16;
+/// Smallest non-zero exponent on the grid.
+const GRID_MIN: f64 = 0.01;
+/// Grid points refined by Nelder–Mead.
+const STARTS: usize = 3;
+
+/// Fit `R(n, m) = (A·n^-α + B)·m^-β + ε` (all ≥ 0) by least squares (see the module docs).
+///
+/// Errors: slices of different lengths, a non-finite value, `n ≤ 0` or `m ≤ 0`, fewer than
+/// three distinct values on either axis, or fewer than six points.
+pub fn fit_surface(n: &[f64], m: &[f64], r: &[f64]) -> Result<SurfaceFit, FitError> {
+    check_points(&[("n", n), ("m", m)], r)?;
+    let got = distinct(n).min(distinct(m));
+    if got < MIN_DISTINCT {
+        return Err(FitError::TooFewPoints {
+            got,
+            need: MIN_DISTINCT,
+        });
+    }
+    if r.len() < MIN_POINTS {
+        return Err(FitError::TooFewPoints {
+            got: r.len(),
+            need: MIN_POINTS,
+        });
+    }
+    let (n_min, m_min) = (smallest(n), smallest(m));
+    let profile = Profile {
+        log_n_rel: n.iter().map(|v| (v / n_min).ln()).collect(),
+        log_m_rel: m.iter().map(|v| (v / m_min).ln()).collect(),
+        r,
+        penalty: r.iter().map(|v| v * v).sum::<f64>() + 1.0,
+    };
+    let [alpha, beta] = profile.best_exponents();
+    let (coef, sse) = profile.solve(alpha, beta);
+    let [a_u, b_u, eps] = coef;
+    // Exponents of vanished terms are meaningless; report 0 rather than arbitrary numbers.
+    let alpha = if a_u > 0.0 { alpha } else { 0.0 };
+    let beta = if a_u > 0.0 || b_u > 0.0 { beta } else { 0.0 };
+    let surface = Surface {
+        a: a_u * n_min.powf(alpha) * m_min.powf(beta),
+        alpha,
+        b: b_u * m_min.powf(beta),
+        beta,
+        eps,
+    };
+    let ss_tot = total_ss(r);
+    let r2 = if ss_tot > 0.0 {
+        1.0 - sse / ss_tot
+    } else {
+        f64::NAN
+    };
+    let rmse = (sse / r.len() as f64).sqrt();
+    let degenerate = diagnose(&surface, r, r2);
+    Ok(SurfaceFit {
+        surface,
+        r2,
+        rmse,
+        degenerate,
+    })
+}
+
+/// Plain-words reasons not to trust a surface fit, joined by "; ".
+fn diagnose(s: &Surface, r: &[f64], r2: f64) -> Option<String> {
+    let mut reasons = Vec::new();
+    if r2.is_nan() {
+        reasons.push(format!(
+            "the error does not fall with n or m: it is {} everywhere, so there is no surface to fit",
+            sig3(r[0])
+        ));
+    } else {
+        if s.a == 0.0 || s.alpha < EXP_FLAT {
+            reasons.push(
+                "the error does not fall with n: the fitted source term A·n^-α vanishes"
+                    .to_string(),
+            );
+        }
+        if (s.a == 0.0 && s.b == 0.0) || s.beta < EXP_FLAT {
+            reasons.push(
+                "the error does not fall with m: the fitted exponent β or its scale is 0"
+                    .to_string(),
+            );
+        }
+        if r2 < R2_MIN {
+            reasons.push(format!(
+                "the surface explains only {:.0} % of the variation (r² = {}), which is within the noise",
+                (r2 * 100.0).max(0.0),
+                sig3(r2)
+            ));
+        }
+    }
+    for (name, value) in [("α", s.alpha), ("β", s.beta)] {
+        if value >= EXPONENT_MAX * (1.0 - 1e-3) {
+            reasons.push(format!(
+                "the exponent {name} reached its search bound {EXPONENT_MAX}: the error drops faster \
+                 than any power law allows, so the fit is not reliable"
+            ));
+        }
+    }
+    (!reasons.is_empty()).then(|| reasons.join("; "))
+}
+
+/// The profiled least-squares problem over (α, β).
+struct Profile<'a> {
+    log_n_rel: Vec<f64>,
+    log_m_rel: Vec<f64>,
+    r: &'a [f64],
+    /// Weight of the quadratic penalty for leaving [0, EXPONENT_MAX]² (≥ any SSE of interest).
+    penalty: f64,
+}
+
+impl Profile<'_> {
+    /// Best `([A_u, B_u, ε], SSE)` for exponents clamped to `[0, EXPONENT_MAX]`.
+    fn solve(&self, alpha: f64, beta: f64) -> ([f64; 3], f64) {
+        let (alpha, beta) = (
+            alpha.clamp(0.0, EXPONENT_MAX),
+            beta.clamp(0.0, EXPONENT_MAX),
+        );
+        let v: Vec<f64> = self.log_m_rel.iter().map(|l| (-beta * l).exp()).collect();
+        let uv: Vec<f64> = self
+            .log_n_rel
+            .iter()
+            .zip(&v)
+            .map(|(l, v)| (-alpha * l).exp() * v)
+            .collect();
+        let one = vec![1.0; v.len()];
+        let fit = nnls(&[&uv, &v, &one], self.r);
+        ([fit.coef[0], fit.coef[1], fit.coef[2]], fit.sse)
+    }
+
+    /// Grid scan, then Nelder–Mead from the best few grid points; the overall best wins.
+    fn best_exponents(&self) -> [f64; 2] {
+        let axis: Vec<f64> = std::iter::once(0.0)
+            .chain((0..GRID_POINTS).map(|k| {
+                let t = k as f64 / (GRID_POINTS - 1) as f64;
+                GRID_MIN * (EXPONENT_MAX / GRID_MIN).powf(t)
+            }))
+            .collect();
+        let mut scanned: Vec<(f64, [f64; 2])> = axis
+            .iter()
+            .flat_map(|&a| axis.iter().map(move |&b| [a, b]))
+            .map(|p| (self.solve(p[0], p[1]).1, p))
+            .collect();
+        scanned.sort_by(|x, y| x.0.total_cmp(&y.0));
+        let mut best = scanned
+            .first()
+            .copied()
+            .unwrap_or((f64::INFINITY, [0.0, 0.0]));
+        for &(_, start) in scanned.iter().take(STARTS) {
+            if let Some((cost, p)) = self.refine(start)
+                && cost < best.0
+            {
+                best = (cost, p);
+            }
+        }
+        best.1
+    }
+
+    /// Nelder–Mead from `start`; returns the best (SSE, clamped exponents), `None` if argmin fails.
+    fn refine(&self, start: [f64; 2]) -> Option<(f64, [f64; 2])> {
+        let step = |x: f64| 0.1 * x.max(0.1);
+        let simplex = vec![
+            start.to_vec(),
+            vec![start[0] + step(start[0]), start[1]],
+            vec![start[0], start[1] + step(start[1])],
+        ];
+        let solver = NelderMead::new(simplex).with_sd_tolerance(1e-22).ok()?;
+        let result = Executor::new(self, solver)
+            .configure(|state| state.max_iters(400))
+            .timer(false)
+            .run()
+            .ok()?;
+        let p = result.state().get_best_param()?;
+        let p = [p[0].clamp(0.0, EXPONENT_MAX), p[1].clamp(0.0, EXPONENT_MAX)];
+        Some((self.solve(p[0], p[1]).1, p))
+    }
+}
+
+impl CostFunction for &Profile<'_> {
+    type Param = Vec<f64>;
+    type Output = f64;
+
+    fn cost(&self, p: &Vec<f64>) -> Result<f64, ArgminError> {
+        let (alpha, beta) = (p[0], p[1]);
+        let outside = |x: f64| {
+            if x < 0.0 {
+                -x
+            } else {
+                (x - EXPONENT_MAX).max(0.0)
+            }
+        };
+        let excess = outside(alpha).powi(2) + outside(beta).powi(2);
+        Ok(self.solve(alpha, beta).1 + self.penalty * excess)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn equation_format() {
+        let s = Surface {
+            a: 5.0,
+            alpha: 0.5,
+            b: 0.3,
+            beta: 0.4,
+            eps: 0.05,
+        };
+        assert_eq!(
+            s.equation(),
+            "R(n, m) = (5.00·n^-0.500 + 0.300)·m^-0.400 + 0.0500"
+        );
+    }
+
+    #[test]
+    fn marginal_rate_edge_cases() {
+        let no_source = Surface {
+            a: 0.0,
+            alpha: 0.0,
+            b: 1.0,
+            beta: 0.5,
+            eps: 0.0,
+        };
+        let mrs = marginal_rate(&no_source, 100.0, 10.0);
+        assert_eq!(mrs.samples_per_target, f64::INFINITY);
+        let flat = Surface {
+            a: 0.0,
+            alpha: 0.0,
+            b: 0.0,
+            beta: 0.0,
+            eps: 0.3,
+        };
+        assert!(
+            marginal_rate(&flat, 100.0, 10.0)
+                .samples_per_target
+                .is_nan()
+        );
+        assert!(marginal_rate(&no_source, -1.0, 10.0).dr_dn.is_nan());
+    }
+}
