@@ -1,0 +1,119 @@
+//! report.html (a standalone page with inline CSS and the figure inlined) and the HTML fragment
+//! for notebook displays. All text goes through [`escape`].
+
+use std::fmt::Write as _;
+
+use super::scaling_plot::scaling_svg;
+use super::summary::{QUICK_BANNER, fits_table, metadata_table, points_table};
+use super::svg::escape;
+use crate::results::{Results, TrialRow};
+
+/// Styles scoped to the fragment's wrapper class, so a notebook page is not restyled.
+const FRAGMENT_CSS: &str = "\
+.sim2real-report { font-family: system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif; color: #222; }
+.sim2real-report table { border-collapse: collapse; margin: 0.5em 0 1em; font-size: 0.9em; }
+.sim2real-report th, .sim2real-report td { border: 1px solid #ddd; padding: 0.25em 0.6em; text-align: left; }
+.sim2real-report th { background: #f4f4f4; }
+.sim2real-report td.num, .sim2real-report th.num { text-align: right; font-variant-numeric: tabular-nums; }
+.sim2real-report .pass { color: #1a7f37; font-weight: bold; }
+.sim2real-report .fail { color: #B00020; font-weight: bold; }
+.sim2real-report .warn { color: #9a6700; }
+.sim2real-report code { background: #f4f4f4; padding: 0 0.25em; border-radius: 3px; }
+";
+
+const PAGE_CSS: &str = "\
+body { margin: 0; background: #fafafa; }
+main.sim2real-report { max-width: 960px; margin: 0 auto; padding: 1.5em 2em; background: #fff; }
+.quick-banner { background: #fde7ea; border-left: 4px solid #B00020; padding: 0.6em 1em; font-weight: bold; color: #B00020; }
+figure { margin: 1em 0; overflow-x: auto; }
+";
+
+/// The fits table, the points table and the expectations, wrapped in a `div` with scoped styles.
+pub fn html_fragment(results: &Results) -> String {
+    let mut out = format!("<div class=\"sim2real-report\">\n<style>\n{FRAGMENT_CSS}</style>\n");
+    out.push_str(&sections(results, "h3"));
+    out.push_str("</div>\n");
+    out
+}
+
+/// Fits, points and expectations with headings of the given level (`h2`, `h3`).
+fn sections(results: &Results, heading: &str) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "<{heading}>Fits</{heading}>");
+    if results.fits.is_empty() {
+        out.push_str("<p>No fits.</p>\n");
+    } else {
+        out.push_str("<p>R(n) = D·n<sup>−α</sup> + C fitted to the mean transfer MAE per n; 90 % bootstrap CIs over trials.</p>\n");
+        out.push_str(&fits_table(results).to_html("fits"));
+        for fit in results.fits.iter().filter(|f| f.degenerate.is_some()) {
+            let why = fit.degenerate.as_deref().unwrap_or_default();
+            let _ = writeln!(
+                out,
+                "<p class=\"warn\">⚠ The {} fit at m = {} is degenerate ({}): do not trust its parameters.</p>",
+                fit.arm.as_str(),
+                fit.m,
+                escape(why)
+            );
+        }
+    }
+
+    let _ = writeln!(out, "<{heading}>Points</{heading}>");
+    if results.points.is_empty() {
+        out.push_str("<p>No points.</p>\n");
+    } else {
+        out.push_str("<p>Mean test MAE over trials with the 90 % percentile-bootstrap CI of the mean.</p>\n");
+        out.push_str(&points_table(results).to_html("points"));
+    }
+
+    let _ = writeln!(out, "<{heading}>Expectations</{heading}>");
+    if results.expects.is_empty() {
+        out.push_str("<p>No expectations.</p>\n");
+    } else {
+        out.push_str("<ul class=\"expects\">\n");
+        for e in &results.expects {
+            let (class, verdict) = if e.passed { ("pass", "✅ PASS") } else { ("fail", "❌ FAIL") };
+            let detail = if e.detail.is_empty() { String::new() } else { format!(" — {}", escape(&e.detail)) };
+            let _ = writeln!(out, "<li><span class=\"{class}\">{verdict}</span> <code>{}</code>{detail}</li>", escape(&e.text));
+        }
+        out.push_str("</ul>\n");
+    }
+    out
+}
+
+/// The standalone report.html page.
+pub fn report_html(results: &Results, trials: &[TrialRow]) -> String {
+    let title = format!("sim2real report: {}", results.study);
+    let mut out = String::new();
+    let _ = write!(
+        out,
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+         <title>{}</title>\n<style>\n{PAGE_CSS}{FRAGMENT_CSS}</style>\n</head>\n<body>\n<main class=\"sim2real-report\">\n",
+        escape(&title)
+    );
+    let _ = writeln!(out, "<h1>{}</h1>", escape(&title));
+    if results.quick {
+        let _ = writeln!(
+            out,
+            "<p class=\"quick-banner\">{QUICK_BANNER}. Fewer trials on a coarser grid: do not quote these numbers.</p>"
+        );
+    }
+    out.push_str("<h2>Run</h2>\n");
+    out.push_str(&metadata_table(results, trials).to_html("meta"));
+    out.push_str("<h2>Scaling</h2>\n<figure>\n");
+    out.push_str(&scaling_svg(results));
+    out.push_str("</figure>\n");
+    out.push_str(&sections(results, "h2"));
+    out.push_str("<h2>Warnings</h2>\n");
+    if results.warnings.is_empty() {
+        out.push_str("<p>None.</p>\n");
+    } else {
+        out.push_str("<ul class=\"warnings\">\n");
+        for w in &results.warnings {
+            let _ = writeln!(out, "<li>{}</li>", escape(w));
+        }
+        out.push_str("</ul>\n");
+    }
+    out.push_str("</main>\n</body>\n</html>\n");
+    out
+}

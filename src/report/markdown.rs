@@ -1,0 +1,99 @@
+//! report.md: metadata, the figure, points, fits, expectations and warnings as Markdown.
+
+use std::fmt::Write as _;
+
+use super::summary::{QUICK_BANNER, fits_table, metadata_table, points_table};
+use crate::results::{Results, TrialRow};
+
+/// The file the figure is written to, relative to report.md.
+pub const FIGURE_FILE: &str = "scaling.svg";
+
+/// The whole report.md document.
+pub fn report_markdown(results: &Results, trials: &[TrialRow]) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "# sim2real report: {}\n", escape(&results.study));
+    if results.quick {
+        let _ = writeln!(
+            out,
+            "> **{QUICK_BANNER}.** Fewer trials on a coarser grid: do not quote these numbers.\n"
+        );
+    }
+
+    out.push_str("## Run\n\n");
+    out.push_str(&metadata_table(results, trials).to_markdown());
+
+    let _ = writeln!(out, "\n## Scaling\n\n![scaling]({FIGURE_FILE})\n");
+
+    out.push_str("## Points\n\nMean test MAE over trials with the 90 % percentile-bootstrap CI of the mean.\n\n");
+    if results.points.is_empty() {
+        out.push_str("No points.\n");
+    } else {
+        out.push_str(&points_table(results).to_markdown());
+    }
+
+    out.push_str("\n## Fits\n\n");
+    if results.fits.is_empty() {
+        out.push_str("No fits.\n");
+    } else {
+        out.push_str("R(n) = D·n^-α + C fitted to the mean transfer MAE per n; 90 % bootstrap CIs over trials.\n\n");
+        out.push_str(&fits_table(results).to_markdown());
+        for fit in results.fits.iter().filter(|f| f.degenerate.is_some()) {
+            let why = fit.degenerate.as_deref().unwrap_or_default();
+            let _ = writeln!(
+                out,
+                "\n⚠️ The {} fit at m = {} is degenerate ({}): do not trust its parameters.",
+                fit.arm.as_str(),
+                fit.m,
+                escape(why)
+            );
+        }
+    }
+
+    out.push_str("\n## Expectations\n\n");
+    if results.expects.is_empty() {
+        out.push_str("No expectations.\n");
+    }
+    for e in &results.expects {
+        let (mark, verdict) = if e.passed { ("✅", "PASS") } else { ("❌", "FAIL") };
+        let detail = if e.detail.is_empty() { String::new() } else { format!(" — {}", escape(&e.detail)) };
+        let _ = writeln!(out, "- {mark} **{verdict}** {}{detail}", code(&e.text));
+    }
+
+    out.push_str("\n## Warnings\n\n");
+    if results.warnings.is_empty() {
+        out.push_str("None.\n");
+    }
+    for w in &results.warnings {
+        let _ = writeln!(out, "- {}", escape(w));
+    }
+    out
+}
+
+/// Backslash-escapes the characters that would start Markdown or HTML markup in free text.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(c, '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '#') {
+            out.push('\\');
+        }
+        out.push(if c == '\n' { ' ' } else { c });
+    }
+    out
+}
+
+/// Inline code, using a longer backtick fence when the text itself contains backticks.
+fn code(text: &str) -> String {
+    let text = text.replace('\n', " ");
+    if text.contains('`') { format!("`` {text} ``") } else { format!("`{text}`") }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_markup() {
+        assert_eq!(escape("a_b <i>"), "a\\_b \\<i\\>");
+        assert_eq!(code("x `y`"), "`` x `y` ``");
+    }
+}

@@ -1,0 +1,226 @@
+//! The content shared by every report: the points table (transfer and direct side by side per
+//! (n, m)), the fits table and the fixed-width text summary printed after a run.
+
+use std::fmt::Write as _;
+
+use super::format::{self, MAE_DIGITS, PARAM_DIGITS};
+use super::table::{Align, Table};
+use crate::results::{Arm, FitRecord, Point, Results, TrialRow};
+
+/// Shown in place of a missing value.
+pub const MISSING: &str = "—";
+
+/// The banner for quick runs.
+pub const QUICK_BANNER: &str = "QUICK RUN — smoke test only";
+
+/// One row of the points table: a transfer point and the direct point it is compared with.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PointRow<'a> {
+    /// Source size; `None` for a direct point with no transfer point at its m.
+    pub n: Option<usize>,
+    pub m: usize,
+    pub transfer: Option<&'a Point>,
+    pub direct: Option<&'a Point>,
+}
+
+/// The rows of the points table, sorted by m then n. Each transfer point is paired with the direct
+/// point at the same m (the one at the same n if the direct arm has one, else the one at n = 0);
+/// direct points at an m without transfer points get rows of their own.
+pub fn point_rows(results: &Results) -> Vec<PointRow<'_>> {
+    let direct: Vec<&Point> = results.points.iter().filter(|p| p.arm == Arm::Direct).collect();
+    let direct_for = |n: usize, m: usize| -> Option<&Point> {
+        let same_m = || direct.iter().copied().filter(move |p| p.m == m);
+        same_m().find(|p| p.n == n).or_else(|| same_m().find(|p| p.n == 0)).or_else(|| same_m().next())
+    };
+    let mut rows: Vec<PointRow> = results
+        .points
+        .iter()
+        .filter(|p| p.arm == Arm::Transfer)
+        .map(|p| PointRow { n: Some(p.n), m: p.m, transfer: Some(p), direct: direct_for(p.n, p.m) })
+        .collect();
+    let transfer_ms: Vec<usize> = rows.iter().map(|r| r.m).collect();
+    for p in &direct {
+        if !transfer_ms.contains(&p.m) {
+            rows.push(PointRow { n: None, m: p.m, transfer: None, direct: Some(p) });
+        }
+    }
+    rows.sort_by_key(|r| (r.m, r.n));
+    rows
+}
+
+/// The points table: n, m, then trials, mean MAE and 90 % CI per arm (an arm without any point
+/// has no columns).
+pub fn points_table(results: &Results) -> Table {
+    let rows = point_rows(results);
+    let has_transfer = rows.iter().any(|r| r.transfer.is_some());
+    let has_direct = rows.iter().any(|r| r.direct.is_some());
+    let mut columns = vec![("n", Align::Right), ("m", Align::Right)];
+    if has_transfer {
+        columns.extend([
+            ("transfer trials", Align::Right),
+            ("transfer MAE", Align::Right),
+            ("transfer 90 % CI", Align::Left),
+        ]);
+    }
+    if has_direct {
+        columns.extend([
+            ("direct trials", Align::Right),
+            ("direct MAE", Align::Right),
+            ("direct 90 % CI", Align::Left),
+        ]);
+    }
+    let mut table = Table::new(&columns);
+    for row in rows {
+        let mut cells = vec![row.n.map_or(MISSING.to_string(), |n| n.to_string()), row.m.to_string()];
+        if has_transfer {
+            cells.extend(point_cells(row.transfer));
+        }
+        if has_direct {
+            cells.extend(point_cells(row.direct));
+        }
+        table.push(cells);
+    }
+    table
+}
+
+fn point_cells(point: Option<&Point>) -> [String; 3] {
+    match point {
+        Some(p) => [p.trials.to_string(), format::mae(p.mae_mean), format::ci(p.mae_ci90, MAE_DIGITS)],
+        None => [MISSING.to_string(), MISSING.to_string(), MISSING.to_string()],
+    }
+}
+
+/// The fits table: law, arm, m, equation, R², each parameter with its 90 % CI, and a note for
+/// degenerate fits.
+pub fn fits_table(results: &Results) -> Table {
+    let names = format::param_order(results.fits.iter().flat_map(|f| f.params.keys().chain(f.ci90.keys())));
+    let headers: Vec<String> = names.iter().map(|n| format!("{n} [90 % CI]")).collect();
+    let mut columns = vec![
+        ("law", Align::Left),
+        ("arm", Align::Left),
+        ("m", Align::Right),
+        ("equation", Align::Left),
+        ("R²", Align::Right),
+    ];
+    columns.extend(headers.iter().map(|h| (h.as_str(), Align::Left)));
+    columns.push(("note", Align::Left));
+    let mut table = Table::new(&columns);
+    for fit in &results.fits {
+        let mut cells = vec![
+            fit.law.clone(),
+            fit.arm.as_str().to_string(),
+            fit.m.to_string(),
+            format::equation(fit),
+            format::param(fit.r2),
+        ];
+        cells.extend(names.iter().map(|n| param_with_ci(fit, n)));
+        cells.push(fit.degenerate.as_ref().map_or(String::new(), |why| format!("degenerate: {why}")));
+        table.push(cells);
+    }
+    table
+}
+
+/// `1.93 [1.50, 2.31]`, the value alone when there is no CI, `—` when the fit lacks the parameter.
+pub fn param_with_ci(fit: &FitRecord, name: &str) -> String {
+    let value = fit.params.get(name).map(|v| format::param(*v));
+    let ci = fit.ci90.get(name).map(|c| format::ci(*c, PARAM_DIGITS));
+    match (value, ci) {
+        (Some(v), Some(c)) => format!("{v} {c}"),
+        (Some(v), None) => v,
+        (None, Some(c)) => format!("{MISSING} {c}"),
+        (None, None) => MISSING.to_string(),
+    }
+}
+
+/// The stdout summary: header, points table, fits and expectations.
+pub fn summary_text(results: &Results) -> String {
+    let mut out = String::new();
+    let quick = if results.quick { format!("   [{QUICK_BANNER}]") } else { String::new() };
+    let _ = writeln!(out, "study {}{quick}", results.study);
+    let _ = writeln!(
+        out,
+        "label {} · seed {} · source rows {} · target rows {}",
+        results.label, results.seed, results.source_rows, results.target_rows
+    );
+
+    out.push_str("\nPoints (mean test MAE over trials, 90 % bootstrap CI of the mean)\n");
+    if results.points.is_empty() {
+        out.push_str("  (none)\n");
+    } else {
+        out.push_str(&points_table(results).to_text("  "));
+    }
+
+    out.push_str("\nFits\n");
+    if results.fits.is_empty() {
+        out.push_str("  (none)\n");
+    }
+    for fit in &results.fits {
+        let _ = writeln!(
+            out,
+            "  {} · {} · m = {}   {}   R² = {}",
+            fit.law,
+            fit.arm.as_str(),
+            fit.m,
+            format::equation(fit),
+            format::param(fit.r2)
+        );
+        let names = format::param_order(fit.params.keys().chain(fit.ci90.keys()));
+        if !names.is_empty() {
+            let params: Vec<String> = names.iter().map(|n| format!("{n} = {}", param_with_ci(fit, n))).collect();
+            let _ = writeln!(out, "      {}", params.join("   "));
+        }
+        if let Some(why) = &fit.degenerate {
+            let _ = writeln!(out, "      WARNING: degenerate fit: {why}");
+        }
+    }
+
+    out.push_str("\nExpectations\n");
+    if results.expects.is_empty() {
+        out.push_str("  (none)\n");
+    }
+    for e in &results.expects {
+        let verdict = if e.passed { "PASS" } else { "FAIL" };
+        let detail = if e.detail.is_empty() { String::new() } else { format!("   ({})", e.detail) };
+        let _ = writeln!(out, "  {verdict}  {}{detail}", e.text);
+    }
+    out
+}
+
+/// Length of the digest prefixes shown in reports.
+const DIGEST_PREFIX: usize = 12;
+
+/// The run metadata as a two-column table (field, value).
+pub fn metadata_table(results: &Results, trials: &[TrialRow]) -> Table {
+    let mut table = Table::new(&[("field", Align::Left), ("value", Align::Left)]);
+    let mode = if results.quick { QUICK_BANNER.to_string() } else { "full run".to_string() };
+    let rows = [
+        ("study", results.study.clone()),
+        ("study sha256", format::digest_prefix(&results.study_sha256, DIGEST_PREFIX)),
+        ("data sha256", format::digest_prefix(&results.data_sha256, DIGEST_PREFIX)),
+        ("mode", mode),
+        ("seed", results.seed.to_string()),
+        ("threads", results.threads.to_string()),
+        ("source rows", results.source_rows.to_string()),
+        ("target rows", results.target_rows.to_string()),
+        ("label", results.label.clone()),
+        ("trials", trial_summary(trials)),
+    ];
+    for (field, value) in rows {
+        table.push(vec![field.to_string(), value]);
+    }
+    table
+}
+
+/// `120 (transfer 100, direct 20); 3 without a finite MAE`.
+fn trial_summary(trials: &[TrialRow]) -> String {
+    if trials.is_empty() {
+        return "no trial rows".to_string();
+    }
+    let count = |arm: Arm| trials.iter().filter(|t| t.arm == arm).count();
+    let failed = trials.iter().filter(|t| !t.mae.is_finite()).count();
+    let mut s = format!("{} (transfer {}, direct {})", trials.len(), count(Arm::Transfer), count(Arm::Direct));
+    if failed > 0 {
+        let _ = write!(s, "; {failed} without a finite MAE");
+    }
+    s
+}
