@@ -1,0 +1,83 @@
+//! The committed studies on real data (../shared/data via SIM2REAL_DATA) run end to end in their
+//! --quick form. In CI (CI=true) missing data is a failure, never a silent skip.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn data_dir() -> Option<PathBuf> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = std::env::var_os("SIM2REAL_DATA").map(PathBuf::from).unwrap_or_else(|| root.join("../shared/data"));
+    if dir.is_dir() {
+        return Some(dir);
+    }
+    if std::env::var("CI").is_ok_and(|v| v == "true") {
+        panic!("CI: the shared datasets are missing at {}", dir.display());
+    }
+    eprintln!("note: {} not found; real-data studies not run (set SIM2REAL_DATA)", dir.display());
+    None
+}
+
+fn sim2real(data: &Path, args: &[&str]) -> (i32, String) {
+    let o = Command::new(env!("CARGO_BIN_EXE_sim2real"))
+        .args(args)
+        .env("SIM2REAL_DATA", data)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("run sim2real");
+    (o.status.code().unwrap_or(-1), format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr)))
+}
+
+#[test]
+fn every_committed_study_checks_with_its_data() {
+    let Some(data) = data_dir() else { return };
+    let mut studies: Vec<String> = std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("studies"))
+        .unwrap()
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "study"))
+        .map(|p| p.display().to_string())
+        .collect();
+    studies.sort();
+    assert!(studies.len() >= 3, "{studies:?}");
+    let mut args = vec!["check"];
+    args.extend(studies.iter().map(String::as_str));
+    let (code, out) = sim2real(&data, &args);
+    assert_eq!(code, 0, "{out}");
+}
+
+fn quick_run(study: &str, source_rows: u64) -> serde_json::Value {
+    let data = data_dir().expect("data");
+    let out = tempfile::tempdir().unwrap();
+    let (code, text) = sim2real(&data, &["run", study, "--quick", "--quiet", "--out", out.path().to_str().unwrap()]);
+    assert!(code == 0 || code == 1, "exit {code}: {text}");
+    assert!(!text.contains("panicked"), "{text}");
+    let res: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(out.path().join("results.json")).unwrap()).unwrap();
+    assert_eq!(res["quick"], serde_json::json!(true));
+    assert_eq!(res["source_rows"], serde_json::json!(source_rows));
+    let points = res["points"].as_array().unwrap();
+    assert!(points.iter().any(|p| p["arm"] == "transfer") && points.iter().any(|p| p["arm"] == "direct"), "{points:?}");
+    for p in points {
+        let mae = p["mae_mean"].as_f64().expect("finite mean MAE");
+        assert!(mae > 0.0 && mae.is_finite(), "{p}");
+    }
+    assert!(out.path().join("scaling.svg").exists());
+    res
+}
+
+#[test]
+fn gas_permeability_quick_runs_on_the_real_data() {
+    if data_dir().is_none() {
+        return;
+    }
+    let res = quick_run("studies/gas_permeability.study", 188);
+    assert_eq!(res["target_rows"], serde_json::json!(642));
+    assert_eq!(res["label"], serde_json::json!("log10_value"));
+}
+
+#[test]
+fn radonpy_cross_property_quick_runs_on_the_real_data() {
+    if data_dir().is_none() {
+        return;
+    }
+    let res = quick_run("studies/radonpy_cp_to_tc.study", 1076);
+    assert_eq!(res["label"], serde_json::json!("thermal_conductivity"));
+}
