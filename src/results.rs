@@ -32,6 +32,10 @@ pub struct Results {
     pub points: Vec<Point>,
     /// Fitted laws.
     pub fits: Vec<FitRecord>,
+    /// The marginal rate of substitution (with `fit surface`): how many source samples are worth
+    /// one target sample at the largest n and m.
+    #[serde(default)]
+    pub exchange: Option<Exchange>,
     /// Outcome of every `expect` line, in order.
     pub expects: Vec<ExpectOutcome>,
     /// Warnings raised while planning or running (grid capped, members diverged, ...).
@@ -76,6 +80,30 @@ pub struct FitRecord {
     pub equation: String,
     /// Why the fit should not be trusted (flat curve, too few points, hit a bound), if so.
     pub degenerate: Option<String>,
+}
+
+/// The exchange rate between source and target samples at one grid point:
+/// dm/dn = −(∂R/∂n)/(∂R/∂m), reported as source samples worth one target sample.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Exchange {
+    pub n: usize,
+    pub m: usize,
+    /// ∂R/∂n and ∂R/∂m at (n, m) (both ≤ 0 when more data helps).
+    #[serde(deserialize_with = "nan::f64")]
+    pub dr_dn: f64,
+    #[serde(deserialize_with = "nan::f64")]
+    pub dr_dm: f64,
+    /// (∂R/∂m)/(∂R/∂n): source samples worth one target sample.
+    #[serde(deserialize_with = "nan::f64")]
+    pub samples_per_target: f64,
+    /// 90 % bootstrap CI of `samples_per_target` over trials.
+    #[serde(deserialize_with = "nan::pair")]
+    pub ci90: [f64; 2],
+    /// "surface" (from the fitted Eq. 1) or "axis_gradients" (from 1-D power laws along n and
+    /// along m through the point, used when Eq. 1 does not describe the surface).
+    pub method: String,
+    /// Why the fallback was used, or other caveats.
+    pub note: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

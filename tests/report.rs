@@ -24,6 +24,7 @@ fn base(study: &str, quick: bool) -> Results {
         label: "permeability".to_string(),
         points: Vec::new(),
         fits: Vec::new(),
+        exchange: None,
         expects: Vec::new(),
         warnings: Vec::new(),
     }

@@ -225,7 +225,7 @@ impl<'f> Checker<'f> {
             }
         }
         let ctx = ExpectContext {
-            has_fit: !fits.is_empty(),
+            laws: fits.iter().map(|f: &super::model::FitSpec| f.law).collect(),
             has_direct: baselines.contains(&super::model::Baseline::Direct),
         };
         let mut expects = Vec::new();

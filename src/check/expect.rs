@@ -7,14 +7,18 @@ use super::values::RealRange;
 use crate::diag::Problem;
 use crate::syntax::ast::{ExpectStmt, ExpectValue, Span};
 
-const PARAMS: &[&str] = &["D", "alpha", "C", "r2"];
+const PARAMS: &[&str] = &["D", "alpha", "C", "r2", "A", "B", "beta", "eps", "mrs"];
+/// Parameters only the power law has, and only the surface has.
+const POWER_LAW_ONLY: &[&str] = &["D", "C"];
+const SURFACE_ONLY: &[&str] = &["A", "B", "beta", "eps", "mrs"];
 const ARMS: &[(&str, Arm)] = &[("transfer", Arm::Transfer), ("direct", Arm::Direct)];
-const SUBJECTS: &[&str] = &["alpha", "D", "C", "r2", "transfer", "direct"];
+const SUBJECTS: &[&str] = &["alpha", "D", "C", "r2", "A", "B", "beta", "eps", "mrs", "transfer", "direct"];
 const EXPECT_HELP: &str = "write e.g. `expect alpha > 0`, `expect r2 >= 0.9` or `expect transfer < direct at every n`";
 
 /// What the rest of the study provides to its expectations.
 pub struct ExpectContext {
-    pub has_fit: bool,
+    /// The laws declared with `fit`.
+    pub laws: Vec<Law>,
     pub has_direct: bool,
 }
 
@@ -24,7 +28,7 @@ impl Checker<'_> {
     }
 
     pub fn law(&mut self, id: &crate::syntax::ast::Ident) -> Option<Law> {
-        self.choose(id, "law", &[("power_law", Law::PowerLaw)])
+        self.choose(id, "law", &[("power_law", Law::PowerLaw), ("surface", Law::Surface)])
     }
 
     /// One `expect` line.
@@ -93,15 +97,21 @@ impl Checker<'_> {
                 None
             }
         };
-        if !ctx.has_fit {
+        let needs = if POWER_LAW_ONLY.contains(&name.as_str()) {
+            Some((Law::PowerLaw, "a power-law fit", "add `fit power_law`"))
+        } else if SURFACE_ONLY.contains(&name.as_str()) {
+            Some((Law::Surface, "the surface fit", "add `fit surface`"))
+        } else {
+            None
+        };
+        let missing = match needs {
+            Some((law, what, help)) => (!ctx.laws.contains(&law)).then_some((what, help)),
+            None => ctx.laws.is_empty().then_some(("a fit", "add `fit power_law` or `fit surface`")),
+        };
+        if let Some((what, help)) = missing {
             self.report(
-                Problem::new(
-                    "missing",
-                    format!("`expect {name} ...` needs a power-law fit"),
-                    e.subject.span,
-                    "no fit to check",
-                )
-                .with_help("add `fit power_law`"),
+                Problem::new("missing", format!("`expect {name} ...` needs {what}"), e.subject.span, "no fit to check")
+                    .with_help(help),
             );
             return None;
         }

@@ -288,6 +288,10 @@ impl Arm {
 pub enum Law {
     /// R(n) = D·n^-α + C, D, α, C ≥ 0, fitted to the mean transfer MAE per n (one fit per m).
     PowerLaw,
+    /// R(n, m) = (A·n^-α + B)·m^-β + ε, all ≥ 0, fitted to the mean transfer MAE over the n × m
+    /// grid (Eq. 1 of Minami et al. 2025), with the marginal rate of substitution at the largest
+    /// n and m.
+    Surface,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -308,8 +312,9 @@ pub struct Expect {
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub enum ExpectKind {
-    /// `expect alpha > 0`: a parameter (`D`, `alpha`, `C`) or `r2` of the power-law fit(s);
-    /// must hold for every fitted m.
+    /// `expect alpha > 0`: a fit parameter (`D`, `alpha`, `C` of the power law; `A`, `alpha`, `B`,
+    /// `beta`, `eps` of the surface), `r2`, or `mrs` (source samples worth one target sample);
+    /// must hold for every fit that has it.
     Param { name: String, op: CmpOp, value: f64 },
     /// `expect transfer < direct at every n` / `at largest n`: compares mean MAEs.
     Arms { left: Arm, op: CmpOp, right: Arm, at: AtN },

@@ -29,6 +29,12 @@ pub fn results(loaded: &Loaded, header: &Header, trials: &[TrialRow], threads: u
             fits.push(power_law_record(trials, m, seed));
         }
     }
+    let mut exchange = None;
+    if loaded.study.fits.iter().any(|f| f.law == Law::Surface) {
+        let (rec, ex) = super::surface::surface_and_exchange(trials, seed);
+        fits.push(rec);
+        exchange = ex;
+    }
     let mut results = Results {
         schema: SCHEMA_VERSION,
         study: loaded.study.name.clone(),
@@ -42,6 +48,7 @@ pub fn results(loaded: &Loaded, header: &Header, trials: &[TrialRow], threads: u
         label: loaded.data.target.label.clone(),
         points,
         fits,
+        exchange,
         expects: Vec::new(),
         warnings,
     };

@@ -20,23 +20,36 @@ fn one(e: &Expect, r: &Results) -> ExpectOutcome {
 }
 
 fn param(r: &Results, name: &str, op: CmpOp, value: f64) -> (bool, String) {
-    let fits: Vec<_> = r.fits.iter().filter(|f| f.law == "power_law").collect();
+    if name == "mrs" {
+        return match &r.exchange {
+            Some(x) if x.samples_per_target.is_finite() => {
+                let holds = op.holds(x.samples_per_target, value);
+                (holds, format!("mrs = {} source samples per target sample at n={}, m={} ({})", fmt(x.samples_per_target), x.n, x.m, x.method))
+            }
+            Some(x) => (false, format!("mrs is undefined at n={}, m={}", x.n, x.m)),
+            None => (false, "no exchange rate in the results (needs `fit surface` and a fit along both axes)".into()),
+        };
+    }
+    // Every fit that has the parameter (r2: every fit).
+    let fits: Vec<_> = r.fits.iter().filter(|f| name == "r2" || f.params.contains_key(name)).collect();
     if fits.is_empty() {
-        return (false, "no power-law fit in the results".into());
+        let why = r.fits.iter().find_map(|f| f.degenerate.clone()).unwrap_or_else(|| "no fit in the results".into());
+        return (false, format!("{name} unavailable: {why}"));
     }
     let mut ok = true;
     let mut parts = Vec::new();
     for f in fits {
+        let at = if f.law == "surface" { "surface".to_string() } else { format!("m={}", f.m) };
         let v = if name == "r2" { Some(f.r2) } else { f.params.get(name).copied() };
         match v {
             Some(v) if v.is_finite() => {
                 let holds = op.holds(v, value);
                 ok &= holds;
-                parts.push(format!("m={}: {name} = {}{}", f.m, fmt(v), if holds { "" } else { " ✗" }));
+                parts.push(format!("{at}: {name} = {}{}", fmt(v), if holds { "" } else { " ✗" }));
             }
             _ => {
                 ok = false;
-                parts.push(format!("m={}: {name} unavailable ({})", f.m, f.degenerate.as_deref().unwrap_or("no value")));
+                parts.push(format!("{at}: {name} unavailable ({})", f.degenerate.as_deref().unwrap_or("no value")));
             }
         }
     }

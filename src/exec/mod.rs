@@ -11,5 +11,6 @@ pub mod outputs;
 pub mod progress;
 pub mod run;
 pub mod store;
+pub mod surface;
 
 pub use run::{Loaded, RunError, RunOptions, RunOutcome, load, read_study, run};

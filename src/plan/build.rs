@@ -56,6 +56,20 @@ pub fn build(study: &Study, data: &Prepared, quick: bool) -> Result<Plan, Vec<Pr
     if ns.is_empty() {
         problems.push(Problem::new("grid_beyond_data", "the n grid is empty for this source", study.grid.n.span, "no n values"));
     }
+    let surface = study.fits.iter().find(|f| f.law == crate::check::model::Law::Surface);
+    if let Some(f) = surface {
+        if ns.len() < 3 || ms.len() < 3 {
+            problems.push(
+                Problem::new(
+                    "grid_too_small",
+                    format!("`fit surface` needs at least 3 values of n and 3 of m; this grid has {} and {}", ns.len(), ms.len()),
+                    f.span,
+                    "not enough grid points for Eq. 1",
+                )
+                .with_help("give `m` at least three values, e.g. `m = [0.25, 0.5, 1.0]`"),
+            );
+        }
+    }
     if !problems.is_empty() {
         return Err(problems);
     }
@@ -63,7 +77,8 @@ pub fn build(study: &Study, data: &Prepared, quick: bool) -> Result<Plan, Vec<Pr
     if quick {
         trials = trials.min(QUICK_TRIALS);
         ns = thin(&ns, QUICK_N);
-        ms = thin(&ms, QUICK_M);
+        // Eq. 1 needs three values of m even in a smoke run.
+        ms = thin(&ms, if surface.is_some() { QUICK_M.max(3) } else { QUICK_M });
         warnings.push(format!(
             "QUICK RUN: at most {QUICK_TRIALS} trials, {QUICK_N} values of n and {QUICK_M} of m — a smoke test, not a measurement"
         ));

@@ -43,7 +43,7 @@ fn sections(results: &Results, heading: &str) -> String {
     if results.fits.is_empty() {
         out.push_str("<p>No fits.</p>\n");
     } else {
-        out.push_str("<p>R(n) = D·n<sup>−α</sup> + C fitted to the mean transfer MAE per n; 90 % bootstrap CIs over trials.</p>\n");
+        out.push_str("<p>power_law: R(n) = D·n<sup>−α</sup> + C fitted to the mean transfer MAE per n (one fit per m); surface: R(n, m) = (A·n<sup>−α</sup> + B)·m<sup>−β</sup> + ε over the whole grid. 90 % bootstrap CIs over trials.</p>\n");
         out.push_str(&fits_table(results).to_html("fits"));
         for fit in results.fits.iter().filter(|f| f.degenerate.is_some()) {
             let why = fit.degenerate.as_deref().unwrap_or_default();
@@ -51,7 +51,7 @@ fn sections(results: &Results, heading: &str) -> String {
                 out,
                 "<p class=\"warn\">⚠ The {} fit at m = {} is degenerate ({}): do not trust its parameters.</p>",
                 fit.arm.as_str(),
-                fit.m,
+                super::summary::m_label(fit),
                 escape(why)
             );
         }
@@ -63,6 +63,11 @@ fn sections(results: &Results, heading: &str) -> String {
     } else {
         out.push_str("<p>Mean test MAE over trials with the 90 % percentile-bootstrap CI of the mean.</p>\n");
         out.push_str(&points_table(results).to_html("points"));
+    }
+
+    if let Some(text) = super::summary::exchange_text(results) {
+        let _ = writeln!(out, "<{heading}>Exchange rate</{heading}>");
+        let _ = writeln!(out, "<p>{}</p>", escape(&text));
     }
 
     let _ = writeln!(out, "<{heading}>Expectations</{heading}>");

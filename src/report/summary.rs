@@ -109,7 +109,7 @@ pub fn fits_table(results: &Results) -> Table {
         let mut cells = vec![
             fit.law.clone(),
             fit.arm.as_str().to_string(),
-            fit.m.to_string(),
+            m_label(fit),
             format::equation(fit),
             format::param(fit.r2),
         ];
@@ -118,6 +118,33 @@ pub fn fits_table(results: &Results) -> Table {
         table.push(cells);
     }
     table
+}
+
+/// The m a fit was taken at; the surface spans every m.
+pub fn m_label(fit: &FitRecord) -> String {
+    if fit.law == "surface" { "all".to_string() } else { fit.m.to_string() }
+}
+
+/// "one target sample is worth k source samples" with its CI, method and caveats.
+pub fn exchange_text(results: &Results) -> Option<String> {
+    let x = results.exchange.as_ref()?;
+    let how = match x.method.as_str() {
+        "surface" => "from the fitted R(n, m)".to_string(),
+        _ => "from 1-D fits along n and m (Eq. 1 does not describe this surface)".to_string(),
+    };
+    let mut text = format!(
+        "at n = {}, m = {}: one target sample is worth {} source samples, 90 % CI {} ({how}; ∂R/∂n = {}, ∂R/∂m = {})",
+        x.n,
+        x.m,
+        format::param(x.samples_per_target),
+        format::ci(x.ci90, PARAM_DIGITS),
+        format::param(x.dr_dn),
+        format::param(x.dr_dm)
+    );
+    if let Some(note) = &x.note {
+        text.push_str(&format!(". Note: {note}"));
+    }
+    Some(text)
 }
 
 /// `1.93 [1.50, 2.31]`, the value alone when there is no CI, `—` when the fit lacks the parameter.
@@ -160,7 +187,7 @@ pub fn summary_text(results: &Results) -> String {
             "  {} · {} · m = {}   {}   R² = {}",
             fit.law,
             fit.arm.as_str(),
-            fit.m,
+            m_label(fit),
             format::equation(fit),
             format::param(fit.r2)
         );
@@ -172,6 +199,11 @@ pub fn summary_text(results: &Results) -> String {
         if let Some(why) = &fit.degenerate {
             let _ = writeln!(out, "      WARNING: degenerate fit: {why}");
         }
+    }
+
+    if let Some(text) = exchange_text(results) {
+        out.push_str("\nExchange rate\n");
+        let _ = writeln!(out, "  {text}");
     }
 
     out.push_str("\nExpectations\n");

@@ -1,0 +1,203 @@
+//! The two-dimensional law and the exchange rate between source and target samples:
+//! R(n, m) = (A·n^-α + B)·m^-β + ε fitted to the mean transfer MAE of every (n, m) cell, and the
+//! marginal rate of substitution at the largest n and m with a bootstrap CI over trials. When the
+//! surface does not describe the data (degenerate fit or R² below [`SURFACE_MIN_R2`]), the rate is
+//! taken, as the paper does for its multitask case, from 1-D power laws along each axis through
+//! the point, and reported as such.
+
+use std::collections::BTreeMap;
+
+use rand::{RngExt, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+
+use crate::check::model::Arm;
+use crate::fit::{PowerLaw, fit_power_law, fit_surface, marginal_rate};
+use crate::plan::seeds::derive;
+use crate::results::{Exchange, FitRecord, TrialRow};
+use crate::stats::{mean, quantile};
+
+/// Below this R², Eq. 1 is not taken to describe the surface.
+pub const SURFACE_MIN_R2: f64 = 0.95;
+/// Above this reduced χ² (squared residuals of the cell means over their squared standard
+/// errors, per degree of freedom), the residuals are larger than trial noise explains.
+pub const SURFACE_MAX_CHI2: f64 = 4.0;
+const REPS: usize = 200;
+
+/// Per (n, m) cell: the finite per-trial transfer MAEs.
+type Cells = BTreeMap<(usize, usize), Vec<f64>>;
+
+fn cells(trials: &[TrialRow]) -> Cells {
+    let mut c: Cells = BTreeMap::new();
+    for t in trials.iter().filter(|t| t.arm == Arm::Transfer && t.mae.is_finite()) {
+        c.entry((t.n, t.m)).or_default().push(t.mae);
+    }
+    c
+}
+
+/// The fit record of the surface and the exchange rate at the largest n and m.
+pub fn surface_and_exchange(trials: &[TrialRow], seed: u64) -> (FitRecord, Option<Exchange>) {
+    let cells = cells(trials);
+    let means: Vec<((usize, usize), f64)> = cells.iter().map(|(k, v)| (*k, mean(v))).collect();
+    let mut rec = FitRecord {
+        law: "surface".into(),
+        arm: Arm::Transfer,
+        m: 0,
+        params: BTreeMap::new(),
+        ci90: BTreeMap::new(),
+        r2: f64::NAN,
+        equation: String::new(),
+        degenerate: None,
+    };
+    let Some(&((n_star, _), _)) = means.iter().max_by_key(|((n, _), _)| *n) else {
+        rec.degenerate = Some("no fit: no finite transfer MAE".into());
+        return (rec, None);
+    };
+    let m_star = means.iter().map(|((_, m), _)| *m).max().unwrap_or(0);
+    let fit = fit_means(&means);
+    let mut fallback_reason = None;
+    match &fit {
+        Ok(f) => {
+            let s = &f.surface;
+            rec.params = BTreeMap::from([
+                ("A".into(), s.a),
+                ("alpha".into(), s.alpha),
+                ("B".into(), s.b),
+                ("beta".into(), s.beta),
+                ("eps".into(), s.eps),
+            ]);
+            rec.r2 = f.r2;
+            rec.equation = s.equation();
+            rec.degenerate = f.degenerate.clone();
+            if let Some(d) = &f.degenerate {
+                fallback_reason = Some(format!("the Eq. 1 fit is degenerate ({d})"));
+            } else if !(f.r2 >= SURFACE_MIN_R2) {
+                fallback_reason = Some(format!("Eq. 1 leaves structure in the residuals (R² = {:.3} < {SURFACE_MIN_R2})", f.r2));
+            } else if let Some(chi2) = reduced_chi2(&cells, s) {
+                if chi2 > SURFACE_MAX_CHI2 {
+                    fallback_reason = Some(format!(
+                        "Eq. 1 leaves structure in the residuals: they are {:.1}× larger than the trial-to-trial noise explains (reduced χ² = {chi2:.1} > {SURFACE_MAX_CHI2})",
+                        chi2.sqrt()
+                    ));
+                }
+            }
+        }
+        Err(e) => {
+            rec.degenerate = Some(format!("no fit: {e}"));
+            fallback_reason = Some(format!("Eq. 1 cannot be fitted ({e})"));
+        }
+    }
+    // Bootstrap: resample trials within every cell, refit, recompute.
+    let mut rng = ChaCha8Rng::seed_from_u64(derive(seed, "surface ci"));
+    let mut boot_params: BTreeMap<&str, Vec<f64>> = BTreeMap::new();
+    let mut boot_rate = Vec::new();
+    for _ in 0..REPS {
+        let resampled: Vec<((usize, usize), f64)> = cells
+            .iter()
+            .map(|(k, v)| (*k, mean(&(0..v.len()).map(|_| v[rng.random_range(0..v.len())]).collect::<Vec<_>>())))
+            .collect();
+        let refit = fit.as_ref().ok().and_then(|_| fit_means(&resampled).ok());
+        if let Some(f) = &refit {
+            let s = &f.surface;
+            for (k, v) in [("A", s.a), ("alpha", s.alpha), ("B", s.b), ("beta", s.beta), ("eps", s.eps)] {
+                boot_params.entry(k).or_default().push(v);
+            }
+        }
+        if fallback_reason.is_none() {
+            if let Some(f) = &refit {
+                boot_rate.push(marginal_rate(&f.surface, n_star as f64, m_star as f64).samples_per_target);
+            }
+        } else if let Some((_, _, r)) = axis_rate(&resampled, n_star, m_star) {
+            boot_rate.push(r);
+        }
+    }
+    for (k, v) in boot_params {
+        rec.ci90.insert(k.to_string(), percentile_ci(v));
+    }
+    let exchange = match (&fit, &fallback_reason) {
+        (Ok(f), None) => {
+            let r = marginal_rate(&f.surface, n_star as f64, m_star as f64);
+            Some(Exchange {
+                n: n_star,
+                m: m_star,
+                dr_dn: r.dr_dn,
+                dr_dm: r.dr_dm,
+                samples_per_target: r.samples_per_target,
+                ci90: percentile_ci(boot_rate),
+                method: "surface".into(),
+                note: None,
+            })
+        }
+        (_, reason) => axis_rate(&means, n_star, m_star).map(|(dr_dn, dr_dm, rate)| Exchange {
+            n: n_star,
+            m: m_star,
+            dr_dn,
+            dr_dm,
+            samples_per_target: rate,
+            ci90: percentile_ci(boot_rate),
+            method: "axis_gradients".into(),
+            note: Some(format!(
+                "{}; the rate comes from 1-D power laws along n at m = {m_star} and along m at n = {n_star}, as the paper does where Eq. 1 fails",
+                reason.clone().unwrap_or_default()
+            )),
+        }),
+    };
+    (rec, exchange)
+}
+
+/// Σ((mean − fit)/se)² / (cells − 5) over cells with ≥ 2 trials; None without enough cells.
+fn reduced_chi2(cells: &Cells, s: &crate::fit::Surface) -> Option<f64> {
+    let mut sum = 0.0;
+    let mut k = 0usize;
+    for ((n, m), v) in cells.iter().filter(|(_, v)| v.len() >= 2) {
+        let se = crate::stats::sd(v) / (v.len() as f64).sqrt();
+        let resid = mean(v) - s.eval(*n as f64, *m as f64);
+        // A cell without spread cannot calibrate the noise; skip it.
+        if se > 0.0 && se.is_finite() {
+            sum += (resid / se).powi(2);
+            k += 1;
+        }
+    }
+    (k > 5).then(|| sum / (k - 5) as f64)
+}
+
+fn fit_means(means: &[((usize, usize), f64)]) -> Result<crate::fit::SurfaceFit, crate::fit::FitError> {
+    let n: Vec<f64> = means.iter().map(|((n, _), _)| *n as f64).collect();
+    let m: Vec<f64> = means.iter().map(|((_, m), _)| *m as f64).collect();
+    let r: Vec<f64> = means.iter().map(|(_, r)| *r).collect();
+    fit_surface(&n, &m, &r)
+}
+
+/// dR/dn of a 1-D power law at x.
+fn slope(law: &PowerLaw, x: f64) -> f64 {
+    -law.alpha * law.d * x.powf(-law.alpha - 1.0)
+}
+
+/// (∂R/∂n, ∂R/∂m, source samples per target sample) from 1-D fits along each axis through
+/// (n*, m*); None when either axis has too few points to fit.
+fn axis_rate(means: &[((usize, usize), f64)], n_star: usize, m_star: usize) -> Option<(f64, f64, f64)> {
+    let along = |fixed_n: bool| {
+        let pts: Vec<(f64, f64)> = means
+            .iter()
+            .filter(|((n, m), _)| if fixed_n { *n == n_star } else { *m == m_star })
+            .map(|((n, m), r)| (if fixed_n { *m } else { *n } as f64, *r))
+            .collect();
+        let x: Vec<f64> = pts.iter().map(|p| p.0).collect();
+        let y: Vec<f64> = pts.iter().map(|p| p.1).collect();
+        fit_power_law(&x, &y).ok().map(|f| f.law)
+    };
+    let in_n = along(false)?;
+    let in_m = along(true)?;
+    let dr_dn = slope(&in_n, n_star as f64);
+    let dr_dm = slope(&in_m, m_star as f64);
+    let rate = if dr_dn == 0.0 { if dr_dm == 0.0 { f64::NAN } else { f64::INFINITY } } else { dr_dm / dr_dn };
+    Some((dr_dn, dr_dm, rate))
+}
+
+fn percentile_ci(mut v: Vec<f64>) -> [f64; 2] {
+    v.retain(|x| x.is_finite());
+    if v.len() < 10 {
+        return [f64::NAN, f64::NAN];
+    }
+    v.sort_by(|a, b| a.total_cmp(b));
+    [quantile(&v, 0.05), quantile(&v, 0.95)]
+}
