@@ -47,3 +47,40 @@ fn seeds_do_not_depend_on_the_grid() {
     }
     assert!(b.jobs.len() > a.jobs.len());
 }
+
+#[test]
+fn composite_groups_keep_pairs_together_in_every_split() {
+    use sim2real::plan::splits::trial_split;
+    let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cli/tiny.study"))
+        .unwrap()
+        .replace("target exp { x = f_*  y = y }", "target exp { x = f_*  y = y  group = [g1, g2] }")
+        .replace(
+            "data exp = synthetic(part: target, rows: 100, features: 4, noise: 0.1, seed: 5)",
+            "data exp = synthetic(part: target, rows: 100, features: 4, noise: 0.1, seed: 5) | join keys on f_1 = f_1",
+        );
+    // Build a key table on the fly: two coarse group columns derived from f_1.
+    let dir = tempfile::tempdir().unwrap();
+    let study_path = dir.path().join("g.study");
+    let loaded0 = load(Path::new("tests/cli/tiny.study"), &std::fs::read_to_string(tiny_path()).unwrap(), false).unwrap();
+    let f1 = loaded0.data.target.x.column(0);
+    let mut csv = String::from("f_1,g1,g2\n");
+    for (i, v) in f1.iter().enumerate() {
+        csv.push_str(&format!("{v:?},p{},s{}\n", i % 7, i % 3));
+    }
+    std::fs::write(dir.path().join("keys.csv"), csv).unwrap();
+    let text = text.replace("data exp =", "data keys = csv(\"keys.csv\")\ndata exp =");
+    std::fs::write(&study_path, &text).unwrap();
+    let loaded = load(&study_path, &text, false).unwrap_or_else(|e| panic!("{e}"));
+    let groups = loaded.data.target.groups.clone().expect("groups");
+    assert_eq!(groups.iter().collect::<std::collections::BTreeSet<_>>().len(), 21);
+    for seed in 0..30 {
+        let s = trial_split(groups.len(), 0.2, Some(&groups), seed);
+        for &t in &s.test {
+            assert!(s.train_part.iter().all(|&r| groups[r] != groups[t]), "pair {} on both sides", groups[t]);
+        }
+    }
+}
+
+fn tiny_path() -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cli/tiny.study")
+}

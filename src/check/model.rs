@@ -163,7 +163,9 @@ pub struct Role {
     pub table: Spanned<String>,
     pub x: ColumnSet,
     pub y: Spanned<String>,
-    pub group: Option<Spanned<String>>,
+    /// `group = col` or `group = [a, b]`: rows sharing these values never sit on both sides of a
+    /// split (empty: rows are split independently).
+    pub group: Vec<Spanned<String>>,
     #[serde(skip)]
     pub span: SourceSpan,
 }

@@ -69,8 +69,12 @@ impl Checker<'_> {
             }
         };
         let group = match settings.get("group") {
-            Some(v) => Some(self.single_column(v, "`group`")?),
-            None => None,
+            Some(Value::List { items, .. }) if !items.is_empty() => {
+                let cols: Vec<_> = items.iter().map(|v| self.single_column(v, "`group`")).collect();
+                cols.into_iter().collect::<Option<Vec<_>>>()?
+            }
+            Some(v) => vec![self.single_column(v, "`group`")?],
+            None => Vec::new(),
         };
         if !table_ok {
             return None;

@@ -139,9 +139,18 @@ fn bind(_study: &Study, role: &Role, what: &str, tables: &BTreeMap<String, Table
     }
     let x = columns.as_ref().and_then(|c| table.numeric(c).map_err(|e| problems.push(to_problem(e, role.x.span))).ok());
     let y = table.numeric_column(label).map_err(|e| problems.push(to_problem(e, role.y.span))).ok();
-    let groups = match &role.group {
-        None => Some(None),
-        Some(g) => table.text_column(&g.value).map(Some).map_err(|e| problems.push(to_problem(e, g.span))).ok(),
+    // A composite key over the group columns (unit separator between values).
+    let groups = if role.group.is_empty() {
+        Some(None)
+    } else {
+        let cols: Vec<Option<Vec<String>>> = role
+            .group
+            .iter()
+            .map(|g| table.text_column(&g.value).map_err(|e| problems.push(to_problem(e, g.span))).ok())
+            .collect();
+        cols.into_iter().collect::<Option<Vec<_>>>().map(|cols| {
+            Some((0..table.nrows()).map(|r| cols.iter().map(|c| c[r].as_str()).collect::<Vec<_>>().join("\u{1f}")).collect())
+        })
     };
     match (columns, x, y, groups) {
         (Some(columns), Some(x), Some(y), Some(groups)) if problems.is_empty() => Ok(RoleData {
