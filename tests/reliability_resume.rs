@@ -170,6 +170,11 @@ fn seed_dir(src: &Path, dst: &Path, log: &[u8]) {
     }
 }
 
+/// The run's arguments without `--quiet`, so that its notes are printed.
+fn not_quiet(out: &Path) -> Vec<String> {
+    run_args(out).into_iter().filter(|a| a != "--quiet").collect()
+}
+
 /// "44 jobs (N trained now)" → N.
 fn trained_now(o: &Output) -> usize {
     let t = text(o);
@@ -200,9 +205,11 @@ fn a_corrupt_or_torn_record_is_discarded_with_everything_after_it() {
     corrupt[pos] = if corrupt[pos] == b'9' { b'0' } else { corrupt[pos] + 1 };
     let c = tmp.path().join("corrupt");
     seed_dir(&a, &c, &corrupt);
-    let o = bin().args(run_args(&c)).output().unwrap();
+    let o = bin().args(not_quiet(&c)).output().unwrap();
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     assert_eq!(trained_now(&o), lines - k, "records from the corrupt one on are trained again");
+    let said = format!("discarded {} torn record(s)", lines - k);
+    assert!(text(&o).contains(&said), "expected `{said}` in:\n{}", text(&o));
     assert_complete_store(&c);
     assert_same_outputs(&a, &c, "after a corrupt record");
 
@@ -223,8 +230,7 @@ fn a_corrupt_or_torn_record_is_discarded_with_everything_after_it() {
     torn3.extend_from_slice(b"0badc0de {\"type\":\"tri");
     let t3 = tmp.path().join("torn3");
     seed_dir(&a, &t3, &torn3);
-    let args: Vec<String> = run_args(&t3).into_iter().filter(|a| a != "--quiet").collect();
-    let o = bin().args(args).output().unwrap();
+    let o = bin().args(not_quiet(&t3)).output().unwrap();
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     assert_eq!(trained_now(&o), 3);
     assert!(text(&o).contains("discarded 1 torn record"), "{}", text(&o));
