@@ -30,7 +30,7 @@ pub fn parse_csv(bytes: &[u8], label: &str) -> Result<Table, DataError> {
     let mut lines_at = LineCounter::new(bytes);
 
     let header = match records.next() {
-        Some(r) => r.map_err(|e| csv_error(e, label, &mut lines_at))?,
+        Some(r) => r.map_err(|e| csv_error(e, label, &mut lines_at, &[]))?,
         None => return Err(DataError::new(format!("{label} is empty: expected a header row")).with_file(label)),
     };
     let header_line = lines_at.line_of(header.position());
@@ -40,7 +40,7 @@ pub fn parse_csv(bytes: &[u8], label: &str) -> Result<Table, DataError> {
     let mut cells: Vec<Vec<Option<String>>> = vec![Vec::new(); names.len()];
     let mut lines = Vec::new();
     for rec in records {
-        let rec = rec.map_err(|e| csv_error(e, label, &mut lines_at))?;
+        let rec = rec.map_err(|e| csv_error(e, label, &mut lines_at, &names))?;
         let line = lines_at.line_of(rec.position());
         if rec.len() != names.len() {
             return Err(DataError::new(format!(
@@ -130,12 +130,28 @@ impl<'a> LineCounter<'a> {
     }
 }
 
-fn csv_error(e: csv::Error, label: &str, lines: &mut LineCounter) -> DataError {
+/// A record the csv crate could not read. Invalid UTF-8 (the common case: a file saved in
+/// Latin-1 or Windows-1252) is said plainly, with the column it is in; `names` is the header
+/// (empty while reading the header itself).
+fn csv_error(e: csv::Error, label: &str, lines: &mut LineCounter, names: &[String]) -> DataError {
     let line = e.position().map(|p| lines.line_of(Some(p)));
-    let mut err = DataError::new(match line {
-        Some(l) => format!("{label}: cannot read line {l}: {e}"),
-        None => format!("{label}: cannot read: {e}"),
-    })
+    let at = line.map(|l| format!(" line {l}")).unwrap_or_default();
+    let mut err = match e.kind() {
+        csv::ErrorKind::Utf8 { err, .. } => {
+            let field = err.field();
+            let column = names.get(field).map(|n| format!(" (column `{n}`)")).unwrap_or_default();
+            let mut d = DataError::new(format!("{label}:{at} field {}{column} is not valid UTF-8", field + 1))
+                .with_help("save the file as UTF-8 (it may be in Latin-1 or Windows-1252)");
+            if let Some(n) = names.get(field) {
+                d = d.with_column(n);
+            }
+            d
+        }
+        _ => DataError::new(match line {
+            Some(l) => format!("{label}: cannot read line {l}: {e}"),
+            None => format!("{label}: cannot read: {e}"),
+        }),
+    }
     .with_file(label);
     if let Some(l) = line {
         err = err.with_row(l);
@@ -172,5 +188,8 @@ mod tests {
     fn invalid_utf8_names_the_line() {
         let e = parse_csv(b"a\n1\n\xff\xfe\n", "bad.csv").unwrap_err();
         assert!(e.message.contains("bad.csv") && e.message.contains("line 3"), "{}", e.message);
+        let e = parse_csv(b"a,b\n1,x\n2,caf\xe9\n", "latin1.csv").unwrap_err();
+        assert_eq!(e.message, "latin1.csv: line 3 field 2 (column `b`) is not valid UTF-8");
+        assert_eq!(e.column.as_deref(), Some("b"));
     }
 }

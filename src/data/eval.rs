@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::check::model::{TableDef, TableExpr};
+use crate::check::model::{Spanned, TableDef, TableExpr};
 
 use super::context::DataContext;
 use super::csv::load_csv;
@@ -71,7 +71,7 @@ pub fn evaluate_expr(expr: &TableExpr, done: &BTreeMap<String, Table>, ctx: &Dat
                 ))
                 .with_file(left.label())
                 .with_span(*span)
-                .with_help("check that the key columns hold the same values on both sides"));
+                .with_help(no_match_help(&left, &right, on)));
             }
             Ok(out)
         }
@@ -92,5 +92,23 @@ pub fn evaluate_expr(expr: &TableExpr, done: &BTreeMap<String, Table>, ctx: &Dat
             }
             table.keep_columns(&keep)
         }
+    }
+}
+
+/// Help for a join that matched nothing: the first key value of each side, so that a difference
+/// in format (`"p01"` vs `"P-01"`, `1` vs `"001"`) shows at a glance.
+fn no_match_help(left: &Table, right: &Table, on: &[(Spanned<String>, Spanned<String>)]) -> String {
+    let first = |t: &Table, col: &str| {
+        let c = t.column(col)?;
+        let v = (0..t.nrows()).find_map(|r| c.cell_text(r))?;
+        Some(if c.is_numeric() { v } else { format!("\"{v}\"") })
+    };
+    let Some((l, r)) = on.first() else { return "check that the key columns hold the same values on both sides".to_string() };
+    match (first(left, &l.value), first(right, &r.value)) {
+        (Some(a), Some(b)) => format!(
+            "check that the key columns hold the same values on both sides: `{}` starts with {a}, `{}` with {b}",
+            l.value, r.value
+        ),
+        _ => "check that the key columns hold the same values on both sides".to_string(),
     }
 }

@@ -188,11 +188,9 @@ impl Table {
     }
 
     fn unknown_column(&self, col: &str) -> DataError {
-        let help = crate::diag::did_you_mean(col, self.names.iter().map(String::as_str));
-        DataError::new(format!("{} has no column `{col}`", self.label))
-            .with_file(&self.label)
-            .with_column(col)
-            .with_help_opt(help)
+        // A close name if there is one, else the names there are.
+        let help = crate::diag::did_you_mean(col, self.names.iter().map(String::as_str)).unwrap_or_else(|| self.columns_help());
+        DataError::new(format!("{} has no column `{col}`", self.label)).with_file(&self.label).with_column(col).with_help(help)
     }
 
     /// The column called `col`, or an error with a did-you-mean.

@@ -58,7 +58,7 @@ pub struct Store {
     pub header: Header,
     pub pretrains: BTreeMap<String, PretrainRecord>,
     pub trials: BTreeMap<String, TrialRow>,
-    /// Lines dropped when opening (torn or corrupt records).
+    /// Lines dropped when opening: the first torn or corrupt record and every line after it.
     pub discarded: usize,
 }
 
@@ -139,7 +139,15 @@ impl Store {
                         }
                     }
                     None => {
-                        discarded += 1;
+                        // Count the dropped tail (every line after it is dropped too).
+                        discarded = 1;
+                        loop {
+                            line.clear();
+                            if reader.read_line(&mut line).map_err(|e| io(&path, e))? == 0 {
+                                break;
+                            }
+                            discarded += 1;
+                        }
                         break;
                     }
                 }
@@ -221,43 +229,64 @@ impl Store {
     }
 }
 
-/// An exclusive lock on a run directory, released on drop. A lock left by a dead process is
-/// taken over.
+/// An exclusive lock on a run directory, released on drop (and by the OS when the process dies,
+/// even by SIGKILL). The lock is an advisory `flock` on `.lock`, which holds the owner's pid for
+/// the error message; a `.lock` file left behind by a dead process is simply locked again.
 pub struct DirLock {
     path: PathBuf,
+    /// Holds the OS lock for as long as it is open.
+    _file: File,
 }
 
 impl DirLock {
     pub fn acquire(dir: &Path) -> Result<DirLock, StoreError> {
         fs::create_dir_all(dir).map_err(|e| io(dir, e))?;
         let path = dir.join(".lock");
-        for _ in 0..2 {
-            match OpenOptions::new().write(true).create_new(true).open(&path) {
-                Ok(mut f) => {
-                    let _ = write!(f, "{}", std::process::id());
-                    return Ok(DirLock { path });
-                }
-                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+        for _ in 0..100 {
+            let mut file = OpenOptions::new().read(true).write(true).create(true).truncate(false).open(&path).map_err(|e| io(&path, e))?;
+            match file.try_lock() {
+                Ok(()) => {}
+                Err(fs::TryLockError::WouldBlock) => {
                     let pid = fs::read_to_string(&path).unwrap_or_default();
-                    let alive = pid.trim().parse::<u32>().is_ok_and(|p| Path::new(&format!("/proc/{p}")).exists());
-                    if alive {
-                        return Err(StoreError::Mismatch(format!(
-                            "{} is in use by another sim2real run (pid {}); wait for it or use another --out",
-                            dir.display(),
-                            pid.trim()
-                        )));
-                    }
-                    let _ = fs::remove_file(&path);
+                    let pid = if pid.trim().is_empty() { "unknown".to_string() } else { pid.trim().to_string() };
+                    return Err(StoreError::Mismatch(format!(
+                        "{} is in use by another sim2real run (pid {pid}); wait for it or use another --out",
+                        dir.display()
+                    )));
                 }
-                Err(e) => return Err(io(&path, e)),
+                Err(fs::TryLockError::Error(e)) => return Err(io(&path, e)),
             }
+            // A previous owner may have removed the file between our open and our lock: then we
+            // locked an orphaned file and must try again on the path's current file.
+            if !same_file(&file, &path) {
+                continue;
+            }
+            file.set_len(0).map_err(|e| io(&path, e))?;
+            write!(file, "{}", std::process::id()).map_err(|e| io(&path, e))?;
+            return Ok(DirLock { path, _file: file });
         }
         Err(StoreError::Io(format!("could not lock {}", dir.display())))
     }
 }
 
+/// Whether `path` still names the open `file`.
+#[cfg(unix)]
+fn same_file(file: &File, path: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    match (file.metadata(), fs::metadata(path)) {
+        (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
+        _ => false,
+    }
+}
+
+#[cfg(not(unix))]
+fn same_file(_file: &File, path: &Path) -> bool {
+    path.exists()
+}
+
 impl Drop for DirLock {
     fn drop(&mut self) {
+        // Removed while still locked, so no other run can lock this file and then lose it.
         let _ = fs::remove_file(&self.path);
     }
 }

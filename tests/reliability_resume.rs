@@ -1,0 +1,282 @@
+//! Crash safety of `sim2real run`: a run killed with SIGKILL at arbitrary moments and resumed again
+//! and again ends with byte-identical results; the store never trusts a torn or corrupt record;
+//! two runs cannot write one directory at once.
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+/// 44 jobs: 3 n × 4 trials pretraining (subset per_trial), 3 n × 2 m × 4 fine-tunings, 2 m × 4 direct.
+const KILL_JOBS: usize = 44;
+
+fn kill_study() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/reliability/kill.study")
+}
+
+fn bin() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_sim2real"));
+    c.env("NO_COLOR", "1");
+    c
+}
+
+fn run_args(out: &Path) -> Vec<String> {
+    let study = kill_study().display().to_string();
+    vec!["run".into(), study, "--out".into(), out.display().to_string(), "--quiet".into(), "--threads".into(), "2".into()]
+}
+
+fn run_to_end(out: &Path) -> Output {
+    bin().args(run_args(out)).output().expect("start sim2real")
+}
+
+fn spawn(out: &Path) -> Child {
+    bin().args(run_args(out)).stdout(Stdio::null()).stderr(Stdio::piped()).spawn().expect("start sim2real")
+}
+
+fn text(o: &Output) -> String {
+    format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))
+}
+
+fn read(p: &Path) -> Vec<u8> {
+    std::fs::read(p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+}
+
+/// The uninterrupted reference run; returns its wall time.
+fn reference(dir: &Path) -> Duration {
+    let t0 = Instant::now();
+    let o = run_to_end(dir);
+    let wall = t0.elapsed();
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    wall
+}
+
+fn assert_same_outputs(a: &Path, b: &Path, when: &str) {
+    for f in ["results.json", "trials.csv"] {
+        assert!(read(&a.join(f)) == read(&b.join(f)), "{f} differs from the uninterrupted run ({when})");
+    }
+}
+
+/// What a store.log holds, checked line by line independently of the crate's own reader.
+struct LogScan {
+    /// Complete lines (each ends in '\n'), all of which had a valid checksum and JSON record.
+    records: Vec<serde_json::Value>,
+    /// Bytes after the last '\n' (a torn write), if any.
+    torn_tail: usize,
+}
+
+/// Every complete line must be `<crc32 hex> <json>` with a matching checksum; only the bytes after
+/// the last newline may be incomplete. Pretraining records must point at intact weights files
+/// (weights are written before their record).
+fn scan_log(dir: &Path) -> LogScan {
+    let bytes = read(&dir.join("store.log"));
+    let end = bytes.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+    let text = std::str::from_utf8(&bytes[..end]).expect("complete lines of store.log are UTF-8");
+    let mut records = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        let (crc, json) = line.split_once(' ').unwrap_or_else(|| panic!("line {} has no checksum: {line}", i + 1));
+        let crc = u32::from_str_radix(crc, 16).unwrap_or_else(|_| panic!("line {}: bad checksum field", i + 1));
+        assert_eq!(crc32fast::hash(json.as_bytes()), crc, "line {}: checksum mismatch in a complete line", i + 1);
+        let rec: serde_json::Value = serde_json::from_str(json).unwrap_or_else(|e| panic!("line {}: {e}", i + 1));
+        if rec["type"] == "pretrain" {
+            let w = read(&dir.join("weights").join(rec["weights"].as_str().expect("weights name")));
+            assert_eq!(Some(u64::from(crc32fast::hash(&w))), rec["weights_crc"].as_u64(), "weights of {}", rec["job"]);
+        }
+        records.push(rec);
+    }
+    if let Some(first) = records.first() {
+        assert_eq!(first["type"], "header", "the first record is the header");
+    }
+    LogScan { records, torn_tail: bytes.len() - end }
+}
+
+/// Jobs in a complete store: every job exactly once, after one header.
+fn assert_complete_store(dir: &Path) {
+    let scan = scan_log(dir);
+    assert_eq!(scan.torn_tail, 0, "a finished run leaves no torn tail");
+    assert_eq!(scan.records.len(), 1 + KILL_JOBS, "one header and one record per job");
+    let mut jobs: Vec<&str> = scan.records[1..].iter().map(|r| r["job"].as_str().expect("job id")).collect();
+    jobs.sort_unstable();
+    jobs.dedup();
+    assert_eq!(jobs.len(), KILL_JOBS, "no job is stored twice");
+}
+
+/// Deterministic pseudo-random numbers in [0, 1) (SplitMix64).
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> f64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^= z >> 31;
+        (z >> 11) as f64 / (1u64 << 53) as f64
+    }
+}
+
+#[test]
+fn sigkill_at_random_moments_then_resume_gives_identical_results() {
+    let tmp = tempfile::tempdir().unwrap();
+    let a = tmp.path().join("a");
+    let wall = reference(&a);
+    assert_complete_store(&a);
+
+    let b = tmp.path().join("b");
+    let mut rng = Rng(0x5157_2EA1);
+    let (mut kills, mut finished_alone, mut torn_seen) = (0, 0, 0);
+    // Each resume has less left to do, so delays cover the first ~60 % of a full run's wall time;
+    // a run that ends before its kill is compared and the directory started afresh.
+    for round in 0..60 {
+        if kills >= 12 {
+            break;
+        }
+        let delay = wall.mul_f64(0.03 + 0.6 * rng.next());
+        let mut child = spawn(&b);
+        std::thread::sleep(delay);
+        if let Some(status) = child.try_wait().expect("poll the run") {
+            assert_eq!(status.code(), Some(0), "round {round}: the run failed on its own");
+            assert_same_outputs(&a, &b, &format!("round {round}, finished before its kill"));
+            assert_complete_store(&b);
+            finished_alone += 1;
+            std::fs::remove_dir_all(&b).unwrap();
+            continue;
+        }
+        child.kill().expect("SIGKILL the run");
+        let status = child.wait().expect("reap the killed run");
+        assert_eq!(status.code(), None, "round {round}: killed by a signal");
+        kills += 1;
+        if b.join("store.log").exists() {
+            let scan = scan_log(&b);
+            if scan.torn_tail > 0 {
+                torn_seen += 1;
+            }
+        }
+    }
+    assert!(kills >= 10, "only {kills} kills landed while the run was working ({finished_alone} runs ended first)");
+
+    let o = run_to_end(&b);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert_complete_store(&b);
+    assert_same_outputs(&a, &b, "after all kills");
+    eprintln!("{kills} kills survived, {finished_alone} runs finished before their kill, {torn_seen} torn tails seen");
+}
+
+/// Copy a finished run's store and weights into `dst`, with `log` as the store's text.
+fn seed_dir(src: &Path, dst: &Path, log: &[u8]) {
+    std::fs::create_dir_all(dst.join("weights")).unwrap();
+    std::fs::write(dst.join("store.log"), log).unwrap();
+    for e in std::fs::read_dir(src.join("weights")).unwrap() {
+        let e = e.unwrap();
+        std::fs::copy(e.path(), dst.join("weights").join(e.file_name())).unwrap();
+    }
+}
+
+/// The run's arguments without `--quiet`, so that its notes are printed.
+fn not_quiet(out: &Path) -> Vec<String> {
+    run_args(out).into_iter().filter(|a| a != "--quiet").collect()
+}
+
+/// "44 jobs (N trained now)" → N.
+fn trained_now(o: &Output) -> usize {
+    let t = text(o);
+    let at = t.find(" trained now)").unwrap_or_else(|| panic!("no job count in:\n{t}"));
+    let start = t[..at].rfind('(').expect("opening parenthesis") + 1;
+    t[start..at].parse().expect("a count")
+}
+
+#[test]
+fn a_corrupt_or_torn_record_is_discarded_with_everything_after_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let a = tmp.path().join("a");
+    reference(&a);
+    let log = read(&a.join("store.log"));
+    let starts: Vec<usize> =
+        std::iter::once(0).chain(log.iter().enumerate().filter(|(_, b)| **b == b'\n').map(|(i, _)| i + 1)).collect();
+    let lines = starts.len() - 1; // the last start is the end of the file
+    assert_eq!(lines, 1 + KILL_JOBS);
+
+    // One flipped digit inside the JSON of a record in the middle: still valid JSON, but the
+    // checksum no longer matches, so this record and every later one are redone.
+    let k = lines / 2;
+    let line = &log[starts[k]..starts[k + 1]];
+    let json_at = line.iter().position(|&b| b == b' ').unwrap() + 1;
+    let digit = line[json_at..].iter().rposition(u8::is_ascii_digit).expect("a digit in the record") + json_at;
+    let mut corrupt = log.clone();
+    let pos = starts[k] + digit;
+    corrupt[pos] = if corrupt[pos] == b'9' { b'0' } else { corrupt[pos] + 1 };
+    let c = tmp.path().join("corrupt");
+    seed_dir(&a, &c, &corrupt);
+    let o = bin().args(not_quiet(&c)).output().unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert_eq!(trained_now(&o), lines - k, "records from the corrupt one on are trained again");
+    let said = format!("discarded {} torn record(s)", lines - k);
+    assert!(text(&o).contains(&said), "expected `{said}` in:\n{}", text(&o));
+    assert_complete_store(&c);
+    assert_same_outputs(&a, &c, "after a corrupt record");
+
+    // Half a line at the end (a write torn by a crash): discarded, that job redone.
+    let mut torn = log[..starts[lines - 1]].to_vec();
+    let last = &log[starts[lines - 1]..];
+    torn.extend_from_slice(&last[..last.len() / 2]);
+    let t = tmp.path().join("torn");
+    seed_dir(&a, &t, &torn);
+    let o = bin().args(run_args(&t)).output().unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert_eq!(trained_now(&o), 1, "only the torn record's job is trained again");
+    assert_complete_store(&t);
+    assert_same_outputs(&a, &t, "after a torn tail");
+
+    // Without --quiet the resume says how many records it threw away.
+    let mut torn3 = log[..starts[lines - 3]].to_vec();
+    torn3.extend_from_slice(b"0badc0de {\"type\":\"tri");
+    let t3 = tmp.path().join("torn3");
+    seed_dir(&a, &t3, &torn3);
+    let o = bin().args(not_quiet(&t3)).output().unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert_eq!(trained_now(&o), 3);
+    assert!(text(&o).contains("discarded 1 torn record"), "{}", text(&o));
+    assert_same_outputs(&a, &t3, "after a torn tail, not quiet");
+}
+
+#[test]
+fn a_second_run_into_a_locked_directory_fails_with_exit_3() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path().join("d");
+    // The first run holds the lock while it trains; if it ends before the second one reaches the
+    // lock, the attempt proves nothing and is repeated in a fresh directory.
+    for attempt in 0..5 {
+        let _ = std::fs::remove_dir_all(&d);
+        let mut first = spawn(&d);
+        let t0 = Instant::now();
+        while !d.join(".lock").exists() && t0.elapsed() < Duration::from_secs(30) {
+            std::thread::sleep(Duration::from_millis(2));
+        }
+        let second = run_to_end(&d);
+        let first_running = first.try_wait().unwrap().is_none();
+        let status = first.wait().unwrap();
+        assert_eq!(status.code(), Some(0), "attempt {attempt}: the first run failed");
+        if !first_running {
+            continue;
+        }
+        assert_eq!(second.status.code(), Some(3), "{}", text(&second));
+        let msg = text(&second);
+        assert!(msg.contains("in use by another sim2real run"), "{msg}");
+        assert!(!msg.contains("panicked"), "{msg}");
+        // The first run was not disturbed, and the lock is gone afterwards.
+        assert_complete_store(&d);
+        assert!(!d.join(".lock").exists(), "the lock is released at the end");
+        return;
+    }
+    panic!("the first run always finished before the second started; the lock was never contended");
+}
+
+#[test]
+fn a_lock_left_by_a_killed_run_is_taken_over() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path().join("d");
+    std::fs::create_dir_all(&d).unwrap();
+    // A pid that cannot be running (above the kernel's pid_max limit of 2^22).
+    std::fs::write(d.join(".lock"), "4999999").unwrap();
+    let o = run_to_end(&d);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert_complete_store(&d);
+}
