@@ -208,7 +208,7 @@ fn a_corrupt_or_torn_record_is_discarded_with_everything_after_it() {
     let o = bin().args(not_quiet(&c)).output().unwrap();
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     assert_eq!(trained_now(&o), lines - k, "records from the corrupt one on are trained again");
-    let said = format!("discarded {} torn record(s)", lines - k);
+    let said = format!("discarded {} corrupt or torn record(s)", lines - k);
     assert!(text(&o).contains(&said), "expected `{said}` in:\n{}", text(&o));
     assert_complete_store(&c);
     assert_same_outputs(&a, &c, "after a corrupt record");
@@ -233,7 +233,7 @@ fn a_corrupt_or_torn_record_is_discarded_with_everything_after_it() {
     let o = bin().args(not_quiet(&t3)).output().unwrap();
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     assert_eq!(trained_now(&o), 3);
-    assert!(text(&o).contains("discarded 1 torn record"), "{}", text(&o));
+    assert!(text(&o).contains("discarded 1 corrupt or torn record"), "{}", text(&o));
     assert_same_outputs(&a, &t3, "after a torn tail, not quiet");
 }
 

@@ -50,13 +50,20 @@ fn check(files: &[PathBuf], no_data: bool) -> i32 {
     for f in files {
         let result = source(f).and_then(|(path, text)| {
             if no_data {
-                crate::check::compile(&path.display().to_string(), &text).map(|s| (path, s.name)).map_err(|e| RunError::Study(Box::new(e)))
+                crate::check::compile(&path.display().to_string(), &text)
+                    .map(|s| (path, s.name, Vec::new()))
+                    .map_err(|e| RunError::Study(Box::new(e)))
             } else {
-                exec::load(&path, &text, false).map(|l| (path, l.study.name))
+                exec::load(&path, &text, false).map(|l| (path, l.study.name, l.plan.warnings))
             }
         });
         match result {
-            Ok((path, name)) => println!("ok: {} (study `{name}`)", path.display()),
+            Ok((path, name, warnings)) => {
+                println!("ok: {} (study `{name}`)", path.display());
+                for w in warnings {
+                    println!("  warning: {w}");
+                }
+            }
             Err(RunError::Failed(m)) => {
                 // Cannot even read the file: that is bad input too.
                 eprintln!("error: {m}");

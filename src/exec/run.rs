@@ -131,7 +131,7 @@ pub fn run(loaded: &Loaded, opts: &RunOptions) -> Result<RunOutcome, RunError> {
     let mut progress = Progress::new(plan.jobs.len(), opts.progress, plan.quick);
     progress.already_done(plan.jobs.iter().filter(|j| done(&store, j)).count());
     if store.discarded > 0 {
-        progress.note(&format!("discarded {} torn record(s) at the end of the store", store.discarded));
+        progress.note(&format!("discarded {} corrupt or torn record(s) at the end of the store (from the first bad line on); those jobs run again", store.discarded));
     }
     let shape = net_shape(&loaded.study, plan.features);
     let device = base_device();
