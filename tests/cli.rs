@@ -161,4 +161,6 @@ fn quick_runs_say_so() {
     assert!(text(&o).contains("QUICK"), "{}", text(&o));
     assert_eq!(read_json(&out.join("results.json"))["quick"], serde_json::json!(true));
     assert!(std::fs::read_to_string(out.join("report.md")).unwrap().to_uppercase().contains("QUICK"));
+    let csv = std::fs::read_to_string(out.join("trials.csv")).unwrap();
+    assert!(csv.lines().next().unwrap().ends_with(",quick") && csv.lines().skip(1).all(|l| l.ends_with(",true")), "{csv}");
 }

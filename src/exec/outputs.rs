@@ -8,16 +8,16 @@ use crate::results::{Results, TrialRow};
 pub fn write(dir: &Path, results: &Results, trials: &[TrialRow]) -> io::Result<()> {
     let json = serde_json::to_string_pretty(results).map_err(io::Error::other)?;
     atomic_write(&dir.join("results.json"), json.as_bytes())?;
-    atomic_write(&dir.join("trials.csv"), trials_csv(trials).as_bytes())?;
+    atomic_write(&dir.join("trials.csv"), trials_csv(trials, results.quick).as_bytes())?;
     crate::report::write_reports(results, trials, dir)
 }
 
-/// One row per trial and arm (tidy).
-pub fn trials_csv(trials: &[TrialRow]) -> String {
-    let mut s = String::from("job,arm,n,m,trial,seed,mae,epochs,best_epoch,test_rows\n");
+/// One row per trial and arm (tidy). The `quick` column marks rows of a `--quick` smoke run.
+pub fn trials_csv(trials: &[TrialRow], quick: bool) -> String {
+    let mut s = String::from("job,arm,n,m,trial,seed,mae,epochs,best_epoch,test_rows,quick\n");
     for t in trials {
         s.push_str(&format!(
-            "{},{},{},{},{},{},{},{},{},{}\n",
+            "{},{},{},{},{},{},{},{},{},{},{}\n",
             t.job,
             t.arm.as_str(),
             t.n,
@@ -27,7 +27,8 @@ pub fn trials_csv(trials: &[TrialRow]) -> String {
             if t.mae.is_finite() { format!("{}", t.mae) } else { "NaN".into() },
             t.epochs,
             t.best_epoch,
-            t.test_rows
+            t.test_rows,
+            quick
         ));
     }
     s
