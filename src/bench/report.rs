@@ -31,7 +31,7 @@ pub fn text(c: &Comparison) -> String {
     );
     let rows: [(&str, String); 10] = [
         ("trials_per_s", format!("{:.3}", r.trials_per_s)),
-        ("gflops", format!("{:.2}", r.gflops)),
+        ("gflops", format!("{:.2} (pretrain {:.2}, fine-tune {:.2})", r.gflops, r.pretrain_gflops, r.finetune_gflops)),
         ("peak_gflops", format!("{:.2}", r.peak_gflops)),
         ("efficiency", format!("{:.3}", r.efficiency)),
         ("wall_s", format!("{:.3}", r.wall_s)),

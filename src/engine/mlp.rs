@@ -128,38 +128,38 @@ impl MemberNet {
     }
 
     /// Backward pass of the batch loss `mean((pred - y)^2)` through the taped forward pass,
-    /// then one Adam step on every layer from `frozen` on. All gradients are computed from the
-    /// pre-step weights before any weight moves (as `loss.backward(); opt.step()` does).
+    /// with one Adam step on every layer from `frozen` on. Layer l steps as soon as its gradient
+    /// and the gradient flowing to layer l-1 (which reads l's pre-step weights) are computed, so
+    /// the fresh gradient is still in cache; no gradient depends on a weight that already moved,
+    /// so this equals computing all gradients first (`loss.backward(); opt.step()`).
     pub fn backward_and_step(&mut self, tape: &Tape, pred: &[f32], y: &[f32], frozen: usize, k: &StepConsts) {
         let rows = tape.rows;
         let scale = 2.0 / rows as f32;
         // dLoss/dpred, [rows, 1].
         let dpred: Vec<f32> = pred.iter().zip(y).map(|(p, t)| scale * (p - t)).collect();
         let mut dz = TensorData::new(dpred, [rows, 1]);
-        let mut grads: Vec<Option<(TensorData, Vec<f32>)>> = (0..self.layers.len()).map(|_| None).collect();
-        for l in (frozen..self.layers.len()).rev() {
-            let layer = &self.layers[l];
-            let db = column_sums(values(&dz), layer.fan_out);
-            let dz_t = Tensor::<2>::from_data(dz, &self.device);
-            let dw = data(tape.inputs[l].clone().transpose().matmul(dz_t.clone()));
-            grads[l] = Some((dw, db));
-            if l == frozen {
-                break;
-            }
-            // Through the weights, then through the activation (and dropout) of layer l-1.
-            let mut dh = data(dz_t.matmul(layer.w.clone().transpose()));
-            values_mut(&mut dh).iter_mut().zip(&tape.slopes[l - 1]).for_each(|(g, &s)| *g *= s);
-            dz = dh;
-        }
         let device = &self.device;
-        for (layer, grad) in self.layers.iter_mut().zip(grads) {
-            if let Some((dw, db)) = grad {
-                // The weights tensor is not shared here, so its buffer moves out and back.
-                let w = std::mem::replace(&mut layer.w, upload(Vec::new(), 0, 0, device));
-                let mut wd = data(w);
-                adam::step(k, values_mut(&mut wd), values(&dw), &mut layer.w_moments);
-                adam::step(k, &mut layer.b, &db, &mut layer.b_moments);
-                layer.w = Tensor::<2>::from_data(wd, device);
+        for l in (frozen..self.layers.len()).rev() {
+            let layer = &mut self.layers[l];
+            let db = column_sums(values(&dz), layer.fan_out);
+            let dz_t = Tensor::<2>::from_data(dz, device);
+            let dw = data(tape.inputs[l].clone().transpose().matmul(dz_t.clone()));
+            // Through the weights (before they move), then through the activation (and
+            // dropout) of layer l-1.
+            let next = (l > frozen).then(|| {
+                let mut dh = data(dz_t.matmul(layer.w.clone().transpose()));
+                values_mut(&mut dh).iter_mut().zip(&tape.slopes[l - 1]).for_each(|(g, &s)| *g *= s);
+                dh
+            });
+            // The weights tensor is not shared here, so its buffer moves out and back.
+            let w = std::mem::replace(&mut layer.w, upload(Vec::new(), 0, 0, device));
+            let mut wd = data(w);
+            adam::step(k, values_mut(&mut wd), values(&dw), &mut layer.w_moments);
+            adam::step(k, &mut layer.b, &db, &mut layer.b_moments);
+            layer.w = Tensor::<2>::from_data(wd, device);
+            match next {
+                Some(dh) => dz = dh,
+                None => break,
             }
         }
     }
