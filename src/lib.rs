@@ -14,7 +14,9 @@
 //! | stats, fit | `stats/`, `fit/` | bootstrap CIs, power-law fits (argmin)                 |
 //! | report     | `report/`     | results.json, trials.csv, report.md/html, scaling.svg      |
 //! | cli        | `cli/`        | the `sim2real` command                                     |
+//! | bench      | `bench/`      | `sim2real bench`: the engine vs. the PyTorch reference     |
 
+pub mod bench;
 pub mod check;
 pub mod cli;
 pub mod data;

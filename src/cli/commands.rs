@@ -2,6 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::bench::{self, BenchConfig};
 use crate::exec::{self, RunError, RunOptions};
 use crate::results::{Results, TrialRow};
 
@@ -16,6 +17,10 @@ pub fn dispatch(cmd: Command) -> i32 {
             run(file.as_deref(), &opts)
         }
         Command::Report { dir } => report(&dir),
+        Command::Bench { n, m, trials, epochs, patience, threads, dim, json, torch } => {
+            let cfg = BenchConfig { n, m, trials, epochs, patience, threads, dim, ..BenchConfig::default() };
+            bench(&cfg, json, torch.as_deref())
+        }
     }
 }
 
@@ -155,4 +160,53 @@ fn report(dir: &Path) -> i32 {
             EXIT_STUDY
         }
     }
+}
+
+fn bench(cfg: &BenchConfig, json: bool, torch: Option<&Path>) -> i32 {
+    if let Err(m) = cfg.validate() {
+        eprintln!("error: {m}");
+        return EXIT_STUDY;
+    }
+    // Find the reference before spending time on the engine.
+    let script = match torch.map(|_| bench::reference::locate_script()).transpose() {
+        Ok(s) => s,
+        Err(m) => {
+            eprintln!("error: {m}");
+            return EXIT_STUDY;
+        }
+    };
+    if let Err(m) = crate::engine::init_threads(cfg.threads) {
+        eprintln!("warning: {m}");
+    }
+    let report = match bench::run(cfg) {
+        Ok(r) => r,
+        Err(m) => {
+            eprintln!("error: {m}");
+            return EXIT_FAILED;
+        }
+    };
+    let reference = match (torch, script) {
+        (Some(python), Some(script)) => match bench::reference::run(python, &script, cfg) {
+            Ok(v) => Some(v),
+            Err(m) => {
+                eprintln!("error: {m}");
+                return EXIT_FAILED;
+            }
+        },
+        _ => None,
+    };
+    let ratios = reference.as_ref().map(|v| bench::reference::ratios(&report, v));
+    let cmp = bench::report::Comparison { engine: &report, reference: reference.as_ref(), ratios: ratios.as_ref() };
+    if json {
+        match bench::report::json(&cmp) {
+            Ok(line) => println!("{line}"),
+            Err(m) => {
+                eprintln!("error: {m}");
+                return EXIT_FAILED;
+            }
+        }
+    } else {
+        print!("{}", bench::report::text(&cmp));
+    }
+    EXIT_OK
 }

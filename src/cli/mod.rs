@@ -1,4 +1,4 @@
-//! The `sim2real` command line: `check`, `plan`, `run`, `report`.
+//! The `sim2real` command line: `check`, `plan`, `run`, `report`, `bench`.
 //!
 //! Exit codes: 0 success; 1 an `expect` failed; 2 study or data errors (diagnostics on
 //! stderr); 3 a failure while running.
@@ -74,6 +74,36 @@ pub enum Command {
     Report {
         /// A run directory holding results.json and trials.csv.
         dir: PathBuf,
+    },
+    /// Benchmark the training engine on the PyTorch reference's synthetic workload.
+    Bench {
+        /// Source rows for pretraining.
+        #[arg(long, default_value_t = 2000)]
+        n: usize,
+        /// Target rows (20 % test, the rest fine-tunes).
+        #[arg(long, default_value_t = 300)]
+        m: usize,
+        /// Fine-tuning trials (trained as one ensemble).
+        #[arg(long, default_value_t = 20)]
+        trials: usize,
+        /// Maximum epochs (early stopping may end sooner).
+        #[arg(long, default_value_t = 30)]
+        epochs: usize,
+        /// Early-stopping patience in epochs.
+        #[arg(long, default_value_t = 5)]
+        patience: usize,
+        /// CPU threads for the tensor kernels.
+        #[arg(long, default_value_t = 2)]
+        threads: usize,
+        /// Descriptor width.
+        #[arg(long, default_value_t = 190)]
+        dim: usize,
+        /// One JSON line instead of text.
+        #[arg(long)]
+        json: bool,
+        /// Also run the PyTorch reference with this Python interpreter and print the ratios.
+        #[arg(long, value_name = "PYTHON")]
+        torch: Option<PathBuf>,
     },
 }
 

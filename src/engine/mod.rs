@@ -7,12 +7,21 @@
 //! members share the ensemble, so chunking, resuming or running one model alone gives the same
 //! result (see tests/engine.rs).
 //!
-//! Files: `device.rs` (backend + threads), `net.rs` (parameters, init, forward), `adam.rs`
-//! (masked Adam), `batch.rs` (member data resident on the device), `train.rs` (the loop).
+//! On the CPU the members do not step in lock step: each trains on its own (`member.rs`), spread
+//! over the kernel thread pool, with weights in backend tensors for the matmuls and the rest
+//! (bias + activation, the hand-written backward pass, Adam) fused on host slices (`mlp.rs`).
+//!
+//! Files: `device.rs` (backend + threads), `net.rs` (ensemble parameters, init, batched forward
+//! for prediction), `activation.rs` (fused bias + activation and slopes), `adam.rs` (fused
+//! Adam), `mlp.rs` (one member's forward/backward/step), `member.rs` (one member's training
+//! run), `batch.rs` (member data), `train.rs` (the ensemble).
 
+pub mod activation;
 pub mod adam;
 pub mod batch;
 pub mod device;
+pub mod member;
+pub mod mlp;
 pub mod net;
 pub mod train;
 

@@ -1,0 +1,222 @@
+//! `sim2real bench`: the engine on the fixed synthetic workload of the PyTorch reference peer
+//! (`shared/peers/torch_reference.py`), so the two can be compared as ratios.
+//!
+//! Workload: MLP `dim-512-256-128-64-32-1` (ReLU), Adam lr 1e-3, batch 32, early stopping with
+//! patience on a 20 % validation split. Pretrain once on `n` source rows, then fine-tune `trials`
+//! copies of the pretrained net — all trials as ONE ensemble — on 80 % of `m` target rows (each
+//! trial its own random test fifth) and report the mean test MAE.
+//!
+//! FLOPs are counted as the reference counts them: `2 · MACs/row · rows_seen`, where every epoch
+//! adds 3× its training rows (forward + backward) and 1× its validation rows. The achieved rate is
+//! divided by the wall time of pretraining + fine-tuning and compared with a large square matmul
+//! measured in the same process on the same backend and thread pool, before and after training
+//! (`peak_gflops`, the best of both).
+//!
+//! Files: `workload.rs` (data and splits), `peak.rs` (matmul peak), `reference.rs` (running the
+//! PyTorch peer and the ratios), `report.rs` (text and JSON output).
+
+pub mod peak;
+pub mod reference;
+pub mod report;
+pub mod workload;
+
+use std::time::Instant;
+
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+use serde::Serialize;
+
+use crate::check::model::Activation;
+use crate::engine::batch::{MemberRows, upload_inputs};
+use crate::engine::device::base_device;
+use crate::engine::{EnsembleNet, MemberData, NetShape, TrainConfig, TrainOutcome, train_ensemble};
+
+/// Hidden widths of the reference MLP.
+pub const HIDDEN: [usize; 5] = [512, 256, 128, 64, 32];
+
+/// Flags of `sim2real bench` (the reference's flags, same defaults).
+#[derive(Debug, Clone, PartialEq)]
+pub struct BenchConfig {
+    /// Source rows for pretraining.
+    pub n: usize,
+    /// Target rows (20 % test, the rest fine-tunes).
+    pub m: usize,
+    pub trials: usize,
+    /// Maximum epochs (early stopping may end sooner).
+    pub epochs: usize,
+    pub patience: usize,
+    pub threads: usize,
+    /// Descriptor width.
+    pub dim: usize,
+    /// Side of the square matmul measuring the peak.
+    pub peak_size: usize,
+}
+
+impl Default for BenchConfig {
+    fn default() -> Self {
+        BenchConfig { n: 2000, m: 300, trials: 20, epochs: 30, patience: 5, threads: 2, dim: 190, peak_size: 2048 }
+    }
+}
+
+impl BenchConfig {
+    /// Reject workloads the protocol cannot run (every split needs rows).
+    pub fn validate(&self) -> Result<(), String> {
+        if self.dim == 0 {
+            return Err("--dim must be at least 1".into());
+        }
+        if self.n < 2 {
+            return Err("--n must be at least 2 (training and validation rows)".into());
+        }
+        if self.m < 5 {
+            return Err("--m must be at least 5 (a test fifth, training and validation rows)".into());
+        }
+        if self.trials == 0 || self.epochs == 0 || self.threads == 0 {
+            return Err("--trials, --epochs and --threads must be at least 1".into());
+        }
+        Ok(())
+    }
+
+    /// The network of the workload.
+    pub fn shape(&self) -> NetShape {
+        NetShape { inputs: self.dim, hidden: HIDDEN.to_vec(), activation: Activation::Relu }
+    }
+
+    fn train_config(&self) -> TrainConfig {
+        TrainConfig { lr: 1e-3, weight_decay: 0.0, batch: 32, max_epochs: self.epochs, patience: self.patience, frozen: 0, dropout: 0.0 }
+    }
+}
+
+/// What one bench run measured.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct BenchReport {
+    pub engine: String,
+    pub threads: usize,
+    pub n: usize,
+    pub m: usize,
+    pub trials: usize,
+    pub epochs: usize,
+    pub dim: usize,
+    pub pretrain_s: f64,
+    pub finetune_s: f64,
+    /// Pretraining + fine-tuning.
+    pub wall_s: f64,
+    /// Trials per second of fine-tuning.
+    pub trials_per_s: f64,
+    /// Achieved GFLOP/s over `wall_s`, counted as the reference counts.
+    pub gflops: f64,
+    /// Best square fp32 matmul GFLOP/s on the same backend and threads.
+    pub peak_gflops: f64,
+    /// `gflops / peak_gflops`.
+    pub efficiency: f64,
+    /// Mean test MAE over the trials.
+    pub mean_mae: f64,
+    pub pretrain_epochs: usize,
+    /// Mean epochs of a fine-tune.
+    pub finetune_epochs: f64,
+    /// Total FLOPs counted.
+    pub flops: f64,
+    /// Achieved GFLOP/s of pretraining alone (one member).
+    pub pretrain_gflops: f64,
+    /// Achieved GFLOP/s of fine-tuning alone (the ensemble of trials).
+    pub finetune_gflops: f64,
+}
+
+/// The burn backend the engine was built for.
+pub fn backend_name() -> &'static str {
+    if cfg!(feature = "cuda") {
+        "sim2real/burn-cuda"
+    } else if cfg!(feature = "wgpu") {
+        "sim2real/burn-wgpu"
+    } else {
+        "sim2real/burn-flex"
+    }
+}
+
+/// FLOPs of one training run as the reference counts them.
+fn counted_flops(macs: usize, val_rows: usize, outcome: &TrainOutcome) -> f64 {
+    let rows = 3 * outcome.rows_seen + val_rows * outcome.epochs;
+    2.0 * macs as f64 * rows as f64
+}
+
+/// Run the workload on the engine. The thread pool must already be set (`engine::init_threads`).
+pub fn run(cfg: &BenchConfig) -> Result<BenchReport, String> {
+    cfg.validate()?;
+    let device = base_device();
+    let shape = cfg.shape();
+    let macs = shape.macs_per_row();
+    let tcfg = cfg.train_config();
+    let (source, target) = workload::generate(cfg.n, cfg.m, cfg.dim, 0);
+    let mut g = ChaCha8Rng::seed_from_u64(0);
+    let never = || false;
+    // The peak is measured before and after training (best of all): on a shared machine the
+    // load changes while the bench runs.
+    let peak_before = peak::matmul_peak_gflops(cfg.peak_size, 3, &device);
+
+    // Pretraining: one member.
+    let t0 = Instant::now();
+    let all: Vec<usize> = (0..source.len()).collect();
+    let (tr, va) = workload::validation_split(&all, &mut g);
+    let data = MemberData::new(&[source.pick(&tr)], &[source.pick(&va)], cfg.dim, &device)?;
+    let mut base = EnsembleNet::init(&shape, &[0], &device);
+    let pre = train_ensemble(&mut base, &data, &tcfg, &[0], &device, &never).map_err(|_| "interrupted".to_string())?;
+    let base_weights = base.to_members().into_iter().next().ok_or("pretraining returned no member")?;
+    let pretrain_s = t0.elapsed().as_secs_f64();
+    let pre_flops = counted_flops(macs, va.len(), &pre[0]);
+
+    // Fine-tuning: every trial its own split and batch order, all in one ensemble.
+    let t1 = Instant::now();
+    let ntest = cfg.m / 5;
+    let mut train = Vec::with_capacity(cfg.trials);
+    let mut val = Vec::with_capacity(cfg.trials);
+    let mut test_x = Vec::with_capacity(cfg.trials);
+    let mut test_y: Vec<Vec<f32>> = Vec::with_capacity(cfg.trials);
+    for _ in 0..cfg.trials {
+        let perm = workload::permutation(cfg.m, &mut g);
+        let (tr, va) = workload::validation_split(&perm[ntest..], &mut g);
+        train.push(target.pick(&tr));
+        val.push(target.pick(&va));
+        let MemberRows { x, y } = target.pick(&perm[..ntest]);
+        test_x.push(x);
+        test_y.push(y);
+    }
+    let val_rows = val[0].rows();
+    let data = MemberData::new(&train, &val, cfg.dim, &device)?;
+    let mut net = EnsembleNet::from_members(&shape, &vec![base_weights; cfg.trials], &device);
+    let seeds: Vec<u64> = (1..=cfg.trials as u64).collect();
+    let outs = train_ensemble(&mut net, &data, &tcfg, &seeds, &device, &never).map_err(|_| "interrupted".to_string())?;
+    let preds = net.predict(upload_inputs(&test_x, ntest, cfg.dim, &device));
+    let finetune_s = t1.elapsed().as_secs_f64();
+    let ft_flops = outs.iter().map(|o| counted_flops(macs, val_rows, o)).sum::<f64>();
+    let flops = pre_flops + ft_flops;
+
+    let maes: Vec<f64> = preds
+        .iter()
+        .zip(&test_y)
+        .map(|(p, y)| p.iter().zip(y).map(|(a, b)| (a - b).abs() as f64).sum::<f64>() / y.len().max(1) as f64)
+        .collect();
+    let wall_s = pretrain_s + finetune_s;
+    let gflops = flops / wall_s / 1e9;
+    let peak_gflops = peak_before.max(peak::matmul_peak_gflops(cfg.peak_size, 3, &device));
+    Ok(BenchReport {
+        engine: backend_name().into(),
+        threads: cfg.threads,
+        n: cfg.n,
+        m: cfg.m,
+        trials: cfg.trials,
+        epochs: cfg.epochs,
+        dim: cfg.dim,
+        pretrain_s,
+        finetune_s,
+        wall_s,
+        trials_per_s: cfg.trials as f64 / finetune_s,
+        gflops,
+        peak_gflops,
+        efficiency: if peak_gflops > 0.0 { gflops / peak_gflops } else { f64::NAN },
+        mean_mae: maes.iter().sum::<f64>() / maes.len().max(1) as f64,
+        pretrain_epochs: pre[0].epochs,
+        finetune_epochs: outs.iter().map(|o| o.epochs as f64).sum::<f64>() / outs.len().max(1) as f64,
+        flops,
+        pretrain_gflops: pre_flops / pretrain_s / 1e9,
+        finetune_gflops: ft_flops / finetune_s / 1e9,
+    })
+}

@@ -1,0 +1,118 @@
+//! The training run of one member: mini-batch Adam on its own rows in its own order,
+//! validation after every epoch, early stopping with best-weight tracking, and a stop flag polled
+//! every step. Nothing here depends on other members, so a member trained inside an ensemble is
+//! bit-for-bit the member trained alone.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use burn::tensor::Device;
+use rand::{RngExt, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+
+use super::adam::{AdamConfig, StepConsts};
+use super::batch::MemberRows;
+use super::mlp::{MemberNet, Tape, upload};
+use super::net::{MemberWeights, NetShape};
+use super::train::{Interrupted, TrainConfig, TrainOutcome};
+
+/// One member's job: its starting weights, rows and seed.
+pub struct MemberJob<'a> {
+    pub init: &'a MemberWeights,
+    pub train: &'a MemberRows,
+    pub val: &'a MemberRows,
+    pub seed: u64,
+}
+
+/// Train one member; returns its best weights (the starting ones when no epoch improved) and
+/// what happened.
+pub fn train_member(
+    job: &MemberJob,
+    shape: &NetShape,
+    cfg: &TrainConfig,
+    device: &Device,
+    stop: &AtomicBool,
+) -> Result<(MemberWeights, TrainOutcome), Interrupted> {
+    let features = shape.inputs;
+    let layers = shape.layers();
+    let n = job.train.rows();
+    let v = job.val.rows();
+    let batch = cfg.batch.clamp(1, n.max(1));
+    let frozen = cfg.frozen.min(layers.len());
+    let adam_cfg = AdamConfig::new(cfg.lr, cfg.weight_decay);
+
+    let mut rng = ChaCha8Rng::seed_from_u64(job.seed ^ 0x5eed_ba7c_4a11_0000);
+    let mut net = MemberNet::new(job.init, shape.activation, &layers, device);
+    let x_val = upload(job.val.x.clone(), v, features, device);
+    let mut tape = Tape::new();
+    let mut best = job.init.clone();
+    let mut out = TrainOutcome { epochs: 0, best_epoch: 0, best_val: f64::INFINITY, diverged: false, rows_seen: 0 };
+    let mut bad = 0usize;
+    let mut t = 0usize;
+
+    if n == 0 || v == 0 {
+        return Ok((best, out));
+    }
+    for epoch in 1..=cfg.max_epochs {
+        let perm = permutation(n, &mut rng);
+        for rows in perm.chunks(batch) {
+            if stop.load(Ordering::Relaxed) {
+                return Err(Interrupted);
+            }
+            let b = rows.len();
+            let mut xb = Vec::with_capacity(b * features);
+            let mut yb = Vec::with_capacity(b);
+            for &r in rows {
+                xb.extend_from_slice(&job.train.x[r * features..(r + 1) * features]);
+                yb.push(job.train.y[r]);
+            }
+            let masks = (cfg.dropout > 0.0).then(|| dropout_masks(&shape.hidden, b, cfg.dropout, &mut rng));
+            let x = upload(xb, b, features, device);
+            let pred = net.forward(x, b, masks.as_deref(), Some(&mut tape));
+            t += 1;
+            net.backward_and_step(&tape, &pred, &yb, frozen, &StepConsts::new(&adam_cfg, t));
+        }
+
+        out.epochs = epoch;
+        out.rows_seen += n;
+        let pred = net.forward(x_val.clone(), v, None, None);
+        let val = mse(&pred, &job.val.y);
+        if !val.is_finite() {
+            out.diverged = true;
+            break;
+        } else if val < out.best_val - 1e-12 {
+            out.best_val = val;
+            out.best_epoch = epoch;
+            bad = 0;
+            best = net.weights();
+        } else {
+            bad += 1;
+            if bad >= cfg.patience {
+                break;
+            }
+        }
+    }
+    Ok((best, out))
+}
+
+/// Mean squared error; squares are taken in f32 (an overflow is a divergence), summed in f64.
+fn mse(pred: &[f32], y: &[f32]) -> f64 {
+    let sum: f64 = pred.iter().zip(y).map(|(p, t)| ((p - t) * (p - t)) as f64).sum();
+    sum / y.len().max(1) as f64
+}
+
+/// Fisher–Yates from the member's generator.
+fn permutation(n: usize, rng: &mut ChaCha8Rng) -> Vec<usize> {
+    let mut p: Vec<usize> = (0..n).collect();
+    for i in (1..n).rev() {
+        let j = rng.random_range(0..=i);
+        p.swap(i, j);
+    }
+    p
+}
+
+/// Inverted-dropout masks (already scaled by 1/(1-p)) for every hidden layer of one step.
+fn dropout_masks(hidden: &[usize], b: usize, p: f64, rng: &mut ChaCha8Rng) -> Vec<Vec<f32>> {
+    let keep = 1.0 - p;
+    let scale = (1.0 / keep) as f32;
+    hidden.iter().map(|&width| (0..b * width).map(|_| if rng.random::<f64>() < keep { scale } else { 0.0 }).collect()).collect()
+}

@@ -1,0 +1,81 @@
+//! `sim2real bench`: a tiny workload runs and reports finite, positive numbers (no timing
+//! assertions), and the comparison with a reference peer works end to end.
+
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+const TINY: [&str; 12] = ["bench", "--n", "200", "--m", "60", "--trials", "3", "--epochs", "2", "--dim", "16", "--json"];
+
+fn bench(extra: &[&str], peers: Option<&std::path::Path>) -> Output {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_sim2real"));
+    c.args(TINY).args(extra).env("NO_COLOR", "1");
+    if let Some(p) = peers {
+        c.env("SIM2REAL_PEERS", p);
+    }
+    c.output().expect("run sim2real")
+}
+
+fn json_line(o: &Output) -> Value {
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines.len(), 1, "one JSON line: {stdout}");
+    serde_json::from_str(lines[0]).expect("valid JSON")
+}
+
+fn positive(v: &Value, key: &str) -> f64 {
+    let x = v.get(key).and_then(Value::as_f64).unwrap_or_else(|| panic!("{key} missing or not a number in {v}"));
+    assert!(x.is_finite() && x > 0.0, "{key} = {x}");
+    x
+}
+
+#[test]
+fn tiny_bench_reports_finite_positive_numbers() {
+    let v = json_line(&bench(&[], None));
+    for key in ["trials_per_s", "gflops", "wall_s", "pretrain_s", "finetune_s", "mean_mae", "peak_gflops", "efficiency", "flops"] {
+        positive(&v, key);
+    }
+    let wall = positive(&v, "wall_s");
+    let parts = positive(&v, "pretrain_s") + positive(&v, "finetune_s");
+    assert!((wall - parts).abs() <= 1e-9 * wall.max(1.0), "wall {wall} vs parts {parts}");
+    assert_eq!((v["n"].as_u64(), v["m"].as_u64(), v["trials"].as_u64(), v["dim"].as_u64()), (Some(200), Some(60), Some(3), Some(16)));
+    // The FLOPs are counted exactly: 2·MACs·(3·train rows + val rows) per epoch. dim 16:
+    // MACs = 16·512 + 512·256 + 256·128 + 128·64 + 64·32 + 32 = 182_304; pretraining has 160
+    // training and 40 validation rows, each trial 39 and 9 (60 → 12 test, 48 → 9 val).
+    let epochs = v["pretrain_epochs"].as_f64().unwrap();
+    let ft_epochs = v["finetune_epochs"].as_f64().unwrap();
+    let rows = epochs * (3.0 * 160.0 + 40.0) + 3.0 * ft_epochs * (3.0 * 39.0 + 9.0);
+    let expected = 2.0 * 182_304.0 * rows;
+    assert!((positive(&v, "flops") - expected).abs() <= 1e-6 * expected, "flops {} vs {expected}", v["flops"]);
+    assert!(v.get("reference").is_none());
+}
+
+#[test]
+fn bench_compares_with_a_reference_peer() {
+    // A stand-in peer: a shell script named like the reference that prints its JSON line.
+    let dir = tempfile::tempdir().unwrap();
+    let script = "echo 'warming up'\necho '{\"peer\": \"fake\", \"trials_per_s\": 2.0, \"gflops\": 4.0, \"wall_s\": 8.0, \"mean_mae\": 0.5, \"args\": \"'\"$*\"'\"}'\n";
+    std::fs::write(dir.path().join("torch_reference.py"), script).unwrap();
+    let v = json_line(&bench(&["--torch", "/bin/sh"], Some(dir.path())));
+    let r = &v["reference"];
+    assert_eq!(r["peer"], "fake");
+    // The peer got the same workload flags.
+    let args = r["args"].as_str().unwrap();
+    assert!(args.contains("--n 200 --m 60 --trials 3 --epochs 2 --patience 5 --threads 2 --dim 16"), "{args}");
+    let q = &v["ratios"];
+    let close = |a: f64, b: f64| (a - b).abs() <= 1e-9 * b.abs().max(1.0);
+    assert!(close(q["trials_per_s"].as_f64().unwrap(), positive(&v, "trials_per_s") / 2.0));
+    assert!(close(q["gflops"].as_f64().unwrap(), positive(&v, "gflops") / 4.0));
+    assert!(close(q["mae_diff"].as_f64().unwrap(), positive(&v, "mean_mae") - 0.5));
+}
+
+#[test]
+fn bench_rejects_bad_flags_and_a_missing_reference() {
+    let o = Command::new(env!("CARGO_BIN_EXE_sim2real")).args(["bench", "--m", "2"]).output().unwrap();
+    assert_eq!(o.status.code(), Some(2), "{}", String::from_utf8_lossy(&o.stderr));
+    let dir = tempfile::tempdir().unwrap();
+    let o = bench(&["--torch", "/bin/sh"], Some(dir.path()));
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("SIM2REAL_PEERS"));
+}
