@@ -14,17 +14,29 @@
 //! | stats, fit | `stats/`, `fit/` | bootstrap CIs, power-law fits (argmin)                 |
 //! | report     | `report/`     | results.json, trials.csv, report.md/html, scaling.svg      |
 //! | cli        | `cli/`        | the `sim2real` command                                     |
+//! | kernel     | `kernel/`     | the Jupyter kernel; [`Run`] loads a finished run           |
+//!
+//! Feature `engine` (default) gates the burn engine and what runs studies (`engine`, `plan`,
+//! `exec`, `cli`); feature `kernel` (default) the Jupyter kernel. Without them the crate still
+//! offers the language, data, fits, results, reports and [`Run`] (what notebook Rust cells use).
 
 pub mod check;
+#[cfg(feature = "engine")]
 pub mod cli;
 pub mod data;
 pub mod diag;
+#[cfg(feature = "engine")]
 pub mod engine;
+#[cfg(feature = "engine")]
 pub mod exec;
+pub mod kernel;
 pub mod fit;
+#[cfg(feature = "engine")]
 pub mod plan;
 pub mod report;
 pub mod results;
 pub mod stats;
 pub mod syntax;
 pub mod transform;
+
+pub use kernel::Run;

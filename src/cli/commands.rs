@@ -16,6 +16,8 @@ pub fn dispatch(cmd: Command) -> i32 {
             run(file.as_deref(), &opts)
         }
         Command::Report { dir } => report(&dir),
+        #[cfg(feature = "kernel")]
+        Command::Kernel { action, connection_file } => crate::kernel::main(action, connection_file.as_deref()),
     }
 }
 
