@@ -60,7 +60,7 @@ pub fn logo(size: u32) -> Vec<u8> {
             let (fx, fy) = ((x as f64 + 0.5) / s, (y as f64 + 0.5) / s);
             // Curve from top-left to bottom-right: fy_curve = 0.15 + 0.7 * (0.1 / (fx + 0.1)).
             let curve = 0.12 + 0.75 * (0.12 / (fx + 0.08)).min(1.0);
-            let dist = (fy - curve).abs() * s;
+            let dist = ((1.0 - fy) - curve).abs() * s;
             let mut c = [22u8, 38, 66, 255];
             if (x % (size / 4).max(1) == 0) || (y % (size / 4).max(1) == 0) {
                 c = [40, 60, 95, 255];

@@ -199,6 +199,33 @@ class KernelSession(unittest.TestCase):
 
 
 class Interrupt(unittest.TestCase):
+    SLOW = (
+        TINY.replace("%%study --quick", "%%study")
+        .replace("study tiny", "study interrupted")
+        .replace("rows: 1500", "rows: 6000")
+        .replace("trials = 4", "trials = 40")
+    )
+
+    def run_until(self, kc, km, code, should_interrupt):
+        """Execute; interrupt once `should_interrupt(stream texts so far)` holds. Returns (reply, texts)."""
+        msg_id = kc.execute(code)
+        texts, t_int = [], None
+        while True:
+            msg = kc.get_iopub_msg(timeout=TIMEOUT)
+            if msg["parent_header"].get("msg_id") != msg_id:
+                continue
+            if msg["msg_type"] == "stream":
+                texts.append(msg["content"]["text"])
+                if t_int is None and should_interrupt(texts):
+                    km.interrupt_kernel()
+                    t_int = time.monotonic()
+            if msg["msg_type"] == "status" and msg["content"]["execution_state"] == "idle":
+                break
+        reply = kc.get_shell_msg(timeout=60)["content"]
+        self.assertIsNotNone(t_int, f"the study finished before it could be interrupted: {texts}")
+        print(f"\n[timing] interrupt honoured after {time.monotonic() - t_int:.2f} s", file=sys.stderr)
+        return reply, texts
+
     def test_interrupt_stops_a_study_and_a_rerun_resumes(self):
         km = KernelManager(kernel_name="sim2real")
         km.start_kernel(cwd=str(WORK))
@@ -206,30 +233,16 @@ class Interrupt(unittest.TestCase):
         kc.start_channels()
         try:
             kc.wait_for_ready(timeout=60)
-            slow = TINY.replace("study tiny", "study interrupted").replace("--quick", "").replace("trials = 4", "trials = 30")
-            msg_id = kc.execute(slow)
-            streams = 0
-            t_int = None
-            while True:
-                msg = kc.get_iopub_msg(timeout=TIMEOUT)
-                if msg["parent_header"].get("msg_id") != msg_id:
-                    continue
-                if msg["msg_type"] == "stream":
-                    streams += 1
-                    if streams == 3 and t_int is None:  # the header line and two finished groups
-                        km.interrupt_kernel()
-                        t_int = time.monotonic()
-                if msg["msg_type"] == "status" and msg["content"]["execution_state"] == "idle":
-                    break
-            reply = kc.get_shell_msg(timeout=60)["content"]
-            self.assertIsNotNone(t_int, "the study finished before it could be interrupted")
-            print(f"\n[timing] interrupt honoured after {time.monotonic() - t_int:.2f} s", file=sys.stderr)
+            # Interrupt after the header line and two finished ensembles.
+            reply, texts = self.run_until(kc, km, self.SLOW, lambda t: len(t) >= 3)
+            self.assertEqual((reply["status"], reply["ename"]), ("error", "Interrupted"), texts)
+            # The rerun resumes from the store (then is interrupted again to keep the test short).
+            reply, texts = self.run_until(kc, km, self.SLOW, lambda t: any("resuming" in x for x in t))
+            self.assertTrue(any("resuming" in x for x in texts), texts)
             self.assertEqual(reply["status"], "error")
-            self.assertEqual(reply["ename"], "Interrupted")
-            reply, outputs, _ = execute(kc, slow, timeout=TIMEOUT)
-            self.assertEqual(reply["status"], "ok")
-            text = "".join(m["content"]["text"] for m in outputs if m["msg_type"] == "stream")
-            self.assertIn("resuming", text)
+            # And the kernel still answers.
+            reply, _, _ = execute(kc, BROKEN)
+            self.assertEqual(reply["status"], "error")
         finally:
             kc.stop_channels()
             km.shutdown_kernel(now=False)
