@@ -15,18 +15,31 @@
 //! | report     | `report/`     | results.json, trials.csv, report.md/html, scaling.svg      |
 //! | cli        | `cli/`        | the `sim2real` command                                     |
 //! | bench      | `bench/`      | `sim2real bench`: the engine vs. the PyTorch reference     |
+//! | kernel     | `kernel/`     | the Jupyter kernel; [`Run`] loads a finished run           |
+//!
+//! Feature `engine` (default) gates the burn engine and what runs studies (`engine`, `plan`,
+//! `exec`, `bench`, `cli`); feature `kernel` (default) the Jupyter kernel. Without them the crate
+//! still offers the language, data, fits, results, reports and [`Run`] (what notebook Rust cells use).
 
+#[cfg(feature = "engine")]
 pub mod bench;
 pub mod check;
+#[cfg(feature = "engine")]
 pub mod cli;
 pub mod data;
 pub mod diag;
+#[cfg(feature = "engine")]
 pub mod engine;
+#[cfg(feature = "engine")]
 pub mod exec;
+pub mod kernel;
 pub mod fit;
+#[cfg(feature = "engine")]
 pub mod plan;
 pub mod report;
 pub mod results;
 pub mod stats;
 pub mod syntax;
 pub mod transform;
+
+pub use kernel::Run;

@@ -21,6 +21,8 @@ pub fn dispatch(cmd: Command) -> i32 {
             let cfg = BenchConfig { n, m, trials, epochs, patience, threads, dim, ..BenchConfig::default() };
             bench(&cfg, json, torch.as_deref())
         }
+        #[cfg(feature = "kernel")]
+        Command::Kernel { action, connection_file } => crate::kernel::main(action, connection_file.as_deref()),
     }
 }
 

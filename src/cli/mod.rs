@@ -70,6 +70,15 @@ pub enum Command {
         #[arg(long)]
         quiet: bool,
     },
+    /// Jupyter kernel: `install` / `uninstall` the kernelspec, or serve (Jupyter passes --connection-file).
+    #[cfg(feature = "kernel")]
+    Kernel {
+        #[command(subcommand)]
+        action: Option<crate::kernel::KernelCommand>,
+        /// The connection file Jupyter wrote for this kernel.
+        #[arg(long, value_name = "FILE")]
+        connection_file: Option<PathBuf>,
+    },
     /// Re-render report.md, report.html and scaling.svg from a finished run directory.
     Report {
         /// A run directory holding results.json and trials.csv.
@@ -108,6 +117,9 @@ pub enum Command {
 }
 
 pub fn main() -> i32 {
+    // The kernel's Rust cells run in a child process of this same executable (evcxr's design).
+    #[cfg(feature = "kernel")]
+    evcxr::runtime_hook();
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {

@@ -1,0 +1,151 @@
+//! Completion, inspection and is-complete for study cells: statement keywords, block settings,
+//! declared table names and the column names of the last study the kernel loaded; inspect shows
+//! a keyword's one-line reference (from docs/language.md).
+
+use crate::syntax::STATEMENT_KEYWORDS;
+
+/// Settings of the `model`, `pretrain`, `finetune` and `grid` blocks and the words used in
+/// values (kept in step with `check::blocks` and `check::grid`, which keep theirs private).
+pub const SETTINGS: &[&str] = &[
+    "hidden", "activation", "dropout", "lr", "weight_decay", "batch", "epochs", "patience", "validation", "optimizer",
+    "freeze", "n", "m", "trials", "test", "subset", "x", "y", "group", "all", "logspace", "linspace", "per_trial",
+    "csv", "parquet", "synthetic", "join", "filter", "standardize", "direct", "power_law", "transfer", "alpha", "r2",
+];
+
+/// One line of reference per statement keyword.
+pub fn keyword_reference(word: &str) -> Option<&'static str> {
+    Some(match word {
+        "study" => "study NAME — name of the study (identifier or string); default: the file's stem",
+        "seed" => "seed N — master seed (integer ≥ 0, default 0); every job's seed derives from it",
+        "data" => "data NAME = TABLE — declares a table: csv(...), parquet(...), synthetic(...), join, filter",
+        "source" => "source TABLE { x = COLS  y = COL  group = COL } — the pretraining (simulated) data",
+        "target" => "target TABLE { x = COLS  y = COL  group = COL } — the fine-tuning (experimental) data",
+        "transform" => "transform x = T | T ... / transform y = ... — column pipelines fitted on training rows only",
+        "model" => "model { hidden = [..]  activation = relu  dropout = p } — the network",
+        "pretrain" => "pretrain { lr  batch  epochs  patience ... } — training on n source rows",
+        "finetune" => "finetune { lr  batch  epochs  patience  freeze ... } — training on m target rows",
+        "grid" => "grid { n = ...  m = ...  trials = N  test = f  subset = ... } — the n and m grids and repeats",
+        "baseline" => "baseline direct — also train the same architecture on the target alone",
+        "fit" => "fit power_law — fit R(n) = D·n^-α + C (D, α, C ≥ 0) to the mean transfer MAE per n, for each m",
+        "expect" => "expect ... — an assertion checked after the run (alpha > 0, r2 > 0.95, transfer < direct at every n)",
+        _ => return None,
+    })
+}
+
+fn is_word(c: char) -> bool {
+    c.is_alphanumeric() || c == '_'
+}
+
+/// The word around a cursor given in characters: (start, end) in characters.
+fn word_at(chars: &[char], cursor: usize) -> (usize, usize) {
+    let cursor = cursor.min(chars.len());
+    let mut start = cursor;
+    while start > 0 && is_word(chars[start - 1]) {
+        start -= 1;
+    }
+    let mut end = cursor;
+    while end < chars.len() && is_word(chars[end]) {
+        end += 1;
+    }
+    (start, end)
+}
+
+/// Names declared with `data NAME =` in the text.
+pub fn declared_names(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for line in text.lines() {
+        let mut words = line.split_whitespace();
+        if words.next() == Some("data")
+            && let Some(name) = words.next()
+        {
+            let name = name.trim_end_matches('=');
+            if !name.is_empty() && name.chars().all(is_word) {
+                out.push(name.to_string());
+            }
+        }
+    }
+    out
+}
+
+/// Completions for the word before `cursor` (in characters): matches and the replaced range.
+pub fn complete(text: &str, cursor: usize, columns: &[String]) -> (Vec<String>, usize, usize) {
+    let chars: Vec<char> = text.chars().collect();
+    let (start, _) = word_at(&chars, cursor);
+    let cursor = cursor.min(chars.len());
+    let prefix: String = chars[start..cursor].iter().collect();
+    let mut out: Vec<String> = Vec::new();
+    let declared = declared_names(text);
+    let candidates = STATEMENT_KEYWORDS
+        .iter()
+        .map(|s| s.to_string())
+        .chain(SETTINGS.iter().map(|s| s.to_string()))
+        .chain(declared)
+        .chain(columns.iter().cloned());
+    for c in candidates {
+        if c.starts_with(&prefix) && c != prefix && !out.contains(&c) {
+            out.push(c);
+        }
+    }
+    (out, start, cursor)
+}
+
+/// The reference line for the keyword under the cursor (in characters), if any.
+pub fn inspect(text: &str, cursor: usize) -> Option<&'static str> {
+    let chars: Vec<char> = text.chars().collect();
+    let (start, end) = word_at(&chars, cursor);
+    let word: String = chars[start..end].iter().collect();
+    keyword_reference(&word)
+}
+
+/// `complete`, or `incomplete` while brackets or braces are open (the Jupyter console's rule).
+pub fn is_complete(code: &str) -> &'static str {
+    let mut depth: i64 = 0;
+    let mut in_string = false;
+    for line in code.lines() {
+        for c in line.chars() {
+            match c {
+                '"' => in_string = !in_string,
+                '#' if !in_string => break,
+                '{' | '[' | '(' if !in_string => depth += 1,
+                '}' | ']' | ')' if !in_string => depth -= 1,
+                _ => {}
+            }
+        }
+    }
+    if depth > 0 { "incomplete" } else if depth < 0 { "invalid" } else { "complete" }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn completes_keywords_declared_names_and_columns() {
+        let text = "data sim = csv(\"a.csv\")\nsou";
+        let (m, start, end) = complete(text, text.chars().count(), &[]);
+        assert_eq!(m, vec!["source".to_string()]);
+        assert_eq!((start, end), (24, 27));
+        let text = "data simulated = csv(\"a.csv\")\nsource si";
+        let (m, _, _) = complete(text, text.chars().count(), &["size".to_string()]);
+        assert_eq!(m, vec!["simulated".to_string(), "size".to_string()]);
+        let (m, _, _) = complete("grid { tri", 10, &[]);
+        assert_eq!(m, vec!["trials".to_string()]);
+    }
+
+    #[test]
+    fn every_keyword_has_a_reference() {
+        for k in STATEMENT_KEYWORDS {
+            assert!(keyword_reference(k).is_some(), "{k}");
+        }
+        assert!(inspect("  finetune { lr = 1 }", 5).unwrap().starts_with("finetune"));
+        assert_eq!(inspect("xyz", 1), None);
+    }
+
+    #[test]
+    fn open_braces_are_incomplete() {
+        assert_eq!(is_complete("grid {\n n = [1]"), "incomplete");
+        assert_eq!(is_complete("grid { n = [1] }"), "complete");
+        assert_eq!(is_complete("# {\nseed 1"), "complete");
+        assert_eq!(is_complete("}"), "invalid");
+    }
+}

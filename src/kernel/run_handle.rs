@@ -1,0 +1,82 @@
+//! [`Run`]: a finished run directory loaded back into memory (results.json + trials.csv), for
+//! Rust cells in notebooks (`sim2real::Run::load("runs/quickstart")`) and any other caller.
+//!
+//! This file needs no training engine: it compiles with `default-features = false`, which is how
+//! notebook Rust cells depend on the crate (see docs/kernel.md).
+
+use std::path::{Path, PathBuf};
+
+use crate::results::{Results, TrialRow};
+
+/// A finished run: its directory, aggregated results and one row per trained job.
+#[derive(Debug, Clone)]
+pub struct Run {
+    /// The run directory it was loaded from.
+    pub dir: PathBuf,
+    /// `results.json`: points, fits, expectations.
+    pub results: Results,
+    /// `trials.csv`: one row per finished job.
+    pub trials: Vec<TrialRow>,
+}
+
+impl Run {
+    /// Read `results.json` and `trials.csv` from a run directory.
+    pub fn load(dir: impl AsRef<Path>) -> Result<Run, String> {
+        let dir = dir.as_ref();
+        let path = dir.join("results.json");
+        let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let results: Results = serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+        let path = dir.join("trials.csv");
+        let mut rdr = csv::Reader::from_path(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let trials = rdr
+            .deserialize()
+            .collect::<Result<Vec<TrialRow>, _>>()
+            .map_err(|e| format!("{}: {e}", path.display()))?;
+        Ok(Run { dir: dir.to_path_buf(), results, trials })
+    }
+
+    /// The fixed-width text summary (points, fits, expectations), as `sim2real run` prints it.
+    pub fn summary(&self) -> String {
+        crate::report::summary_table(&self.results)
+    }
+
+    /// The HTML fragment with the fits and points tables.
+    pub fn html(&self) -> String {
+        crate::report::html_fragment(&self.results)
+    }
+
+    /// The log–log scaling figure as an SVG document.
+    pub fn svg(&self) -> String {
+        crate::report::scaling_svg(&self.results)
+    }
+
+    /// Mean test MAE per n of one arm (`"transfer"` or `"direct"`) at target size m, sorted by n.
+    pub fn mean_mae(&self, arm: &str, m: usize) -> Vec<(usize, f64)> {
+        let mut out: Vec<(usize, f64)> = self
+            .results
+            .points
+            .iter()
+            .filter(|p| p.m == m && p.arm.as_str() == arm)
+            .map(|p| (p.n, p.mae_mean))
+            .collect();
+        out.sort_by_key(|(n, _)| *n);
+        out
+    }
+
+    /// Rich display in evcxr (our kernel's Rust cells and the stock evcxr kernel): the HTML
+    /// tables followed by the scaling figure.
+    pub fn evcxr_display(&self) {
+        println!("EVCXR_BEGIN_CONTENT text/html\n{}\n{}\nEVCXR_END_CONTENT", self.html(), self.svg());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn missing_dir_is_an_error_naming_the_file() {
+        let e = Run::load("/nonexistent/run").unwrap_err();
+        assert!(e.contains("results.json"), "{e}");
+    }
+}

@@ -1,0 +1,79 @@
+//! Study cells: parse, check, load and run the cell's study in-process with the same engine as
+//! `sim2real run`, streaming progress, and build the rich result (HTML, SVG, text).
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
+
+use serde_json::Value;
+
+use super::capture::with_stderr_lines;
+use super::cell::StudyFlags;
+use super::outcome::{Bundle, CellError};
+use crate::exec::{self, RunError, RunOptions};
+
+/// The name study cells are known by in diagnostics; relative data paths resolve against the
+/// kernel's working directory.
+pub const CELL_FILE: &str = "cell.study";
+
+/// A finished study cell.
+pub struct StudyResult {
+    /// `text/plain`, `text/html`, `image/svg+xml`.
+    pub bundle: Bundle,
+    /// Expectations that failed (shown on stderr; the cell still succeeds, as the CLI's exit 1).
+    pub failed_expects: Vec<String>,
+    /// Column names of the source and target data (for completion).
+    pub columns: Vec<String>,
+}
+
+/// Run a study cell. `say` receives every progress line (first one right after loading).
+pub fn run_study(
+    flags: &StudyFlags,
+    text: &str,
+    threads: usize,
+    interrupt: Arc<AtomicBool>,
+    say: impl Fn(String) + Send + Clone + 'static,
+) -> Result<StudyResult, CellError> {
+    let path = PathBuf::from(CELL_FILE);
+    let loaded = exec::load(&path, text, flags.quick).map_err(to_cell_error)?;
+    let mut columns = loaded.data.source.columns.clone();
+    columns.extend(loaded.data.target.columns.iter().cloned());
+    columns.dedup();
+    let out = flags.out.clone().unwrap_or_else(|| exec::run::default_out(&loaded.study));
+    say(format!(
+        "{}study `{}`: {} jobs → {}/",
+        if loaded.plan.quick { "QUICK " } else { "" },
+        loaded.study.name,
+        loaded.plan.jobs.len(),
+        out.display()
+    ));
+    let opts = RunOptions { out: Some(out), threads, quick: flags.quick, fresh: flags.fresh, interrupt, progress: true };
+    let outcome = with_stderr_lines(say.clone(), || exec::run(&loaded, &opts)).map_err(to_cell_error)?;
+    let r = &outcome.results;
+    let plain = format!(
+        "{}\n{} jobs ({} trained now) in {:.1} s; results in {}/\n",
+        crate::report::summary_table(r),
+        loaded.plan.jobs.len(),
+        outcome.trained,
+        outcome.wall_s,
+        outcome.dir.display()
+    );
+    let mut bundle = Bundle::new();
+    bundle.insert("text/plain".into(), Value::String(plain));
+    bundle.insert("text/html".into(), Value::String(crate::report::html_fragment(r)));
+    bundle.insert("image/svg+xml".into(), Value::String(crate::report::scaling_svg(r)));
+    let failed_expects =
+        r.expects.iter().filter(|e| !e.passed).map(|e| format!("expectation failed: expect {} ({})", e.text, e.detail)).collect();
+    Ok(StudyResult { bundle, failed_expects, columns })
+}
+
+fn to_cell_error(e: RunError) -> CellError {
+    match e {
+        RunError::Study(d) => CellError::new("StudyError", d.to_string(), &crate::diag::render_plain(d.as_ref())),
+        RunError::Failed(m) => CellError::new("RunError", m.clone(), &format!("error: {m}")),
+        RunError::Interrupted => {
+            let m = RunError::Interrupted.to_string();
+            CellError::new("Interrupted", m.clone(), &m)
+        }
+    }
+}
