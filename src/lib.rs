@@ -9,7 +9,7 @@
 //! | data       | `data/`       | table expressions → [`data::Table`]s (csv, parquet, synthetic, join, filter) |
 //! | transform  | `transform/`  | column pipelines fitted on training rows only              |
 //! | plan       | `plan/`       | study + data → plan IR: jobs with seeds and FLOP estimates |
-//! | engine     | `engine/`     | batched-ensemble MLP training on burn                      |
+//! | engine     | `engine/`     | ensemble MLP training (burn matmuls, hand-written backward) |
 //! | exec       | `exec/`       | runs the plan, appends every finished job to the store     |
 //! | stats, fit | `stats/`, `fit/` | bootstrap CIs, power-law fits (argmin)                 |
 //! | report     | `report/`     | results.json, trials.csv, report.md/html, scaling.svg      |
