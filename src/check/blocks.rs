@@ -7,8 +7,8 @@ use super::values::RealRange;
 use crate::diag::Problem;
 use crate::syntax::ast::{Block, Span, Value};
 
-const MODEL_SETTINGS: &[&str] = &["hidden", "activation", "dropout"];
-const PRETRAIN_SETTINGS: &[&str] = &[
+pub const MODEL_SETTINGS: &[&str] = &["hidden", "activation", "dropout"];
+pub const PRETRAIN_SETTINGS: &[&str] = &[
     "lr",
     "weight_decay",
     "batch",
@@ -17,7 +17,7 @@ const PRETRAIN_SETTINGS: &[&str] = &[
     "validation",
     "optimizer",
 ];
-const FINETUNE_SETTINGS: &[&str] = &[
+pub const FINETUNE_SETTINGS: &[&str] = &[
     "lr",
     "weight_decay",
     "batch",

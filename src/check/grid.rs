@@ -10,7 +10,7 @@ use super::values::RealRange;
 use crate::diag::Problem;
 use crate::syntax::ast::{Block, Call, Number, Span, Value};
 
-const GRID_SETTINGS: &[&str] = &["n", "m", "trials", "test", "subset"];
+pub const GRID_SETTINGS: &[&str] = &["n", "m", "trials", "test", "subset"];
 const LOGSPACE_ARGS: &[&str] = &["from", "to", "points"];
 const N_HELP: &str = "write `n = logspace(100, all, 6)` or a list of counts such as `n = [100, 300, 1000]`";
 const M_HELP: &str =

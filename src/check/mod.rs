@@ -20,6 +20,7 @@ mod tables;
 mod transforms;
 mod values;
 
-pub use blocks::{default_model, default_train};
+pub use blocks::{FINETUNE_SETTINGS, MODEL_SETTINGS, PRETRAIN_SETTINGS, default_model, default_train};
+pub use grid::GRID_SETTINGS;
 pub use checker::{check, compile};
 pub use model::*;

@@ -4,13 +4,25 @@
 
 use crate::syntax::STATEMENT_KEYWORDS;
 
-/// Settings of the `model`, `pretrain`, `finetune` and `grid` blocks and the words used in
-/// values (kept in step with `check::blocks` and `check::grid`, which keep theirs private).
-pub const SETTINGS: &[&str] = &[
-    "hidden", "activation", "dropout", "lr", "weight_decay", "batch", "epochs", "patience", "validation", "optimizer",
-    "freeze", "n", "m", "trials", "test", "subset", "x", "y", "group", "all", "logspace", "linspace", "per_trial",
-    "csv", "parquet", "synthetic", "join", "filter", "standardize", "direct", "power_law", "transfer", "alpha", "r2",
+/// Words used in values and roles (the block settings come from the checker itself, see
+/// [`setting_words`], so completion cannot drift from what the checker accepts).
+pub const VALUE_WORDS: &[&str] = &[
+    "x", "y", "group", "all", "logspace", "once", "per_trial", "csv", "parquet", "synthetic", "where", "join", "on",
+    "select", "drop", "except", "and", "or", "not", "in", "log", "log10", "log1p", "standardize", "yeo_johnson",
+    "minmax", "relu", "tanh", "sigmoid", "gelu", "adam", "direct", "power_law", "surface", "transfer", "alpha", "r2",
+    "mrs", "every", "largest",
 ];
+
+/// Every block setting the checker accepts, then [`VALUE_WORDS`].
+pub fn setting_words() -> impl Iterator<Item = &'static str> {
+    crate::check::MODEL_SETTINGS
+        .iter()
+        .chain(crate::check::PRETRAIN_SETTINGS)
+        .chain(crate::check::FINETUNE_SETTINGS)
+        .chain(crate::check::GRID_SETTINGS)
+        .chain(VALUE_WORDS)
+        .copied()
+}
 
 /// One line of reference per statement keyword.
 pub fn keyword_reference(word: &str) -> Option<&'static str> {
@@ -26,7 +38,7 @@ pub fn keyword_reference(word: &str) -> Option<&'static str> {
         "finetune" => "finetune { lr  batch  epochs  patience  freeze ... } — training on m target rows",
         "grid" => "grid { n = ...  m = ...  trials = N  test = f  subset = ... } — the n and m grids and repeats",
         "baseline" => "baseline direct — also train the same architecture on the target alone",
-        "fit" => "fit power_law — fit R(n) = D·n^-α + C (D, α, C ≥ 0) to the mean transfer MAE per n, for each m",
+        "fit" => "fit power_law — R(n) = D·n^-α + C per m; fit surface — R(n, m) = (A·n^-α + B)·m^-β + ε and the exchange rate",
         "expect" => "expect ... — an assertion checked after the run (alpha > 0, r2 > 0.95, transfer < direct at every n)",
         _ => return None,
     })
@@ -78,7 +90,7 @@ pub fn complete(text: &str, cursor: usize, columns: &[String]) -> (Vec<String>, 
     let candidates = STATEMENT_KEYWORDS
         .iter()
         .map(|s| s.to_string())
-        .chain(SETTINGS.iter().map(|s| s.to_string()))
+        .chain(setting_words().map(|s| s.to_string()))
         .chain(declared)
         .chain(columns.iter().cloned());
     for c in candidates {
@@ -127,7 +139,12 @@ mod tests {
         assert_eq!((start, end), (24, 27));
         let text = "data simulated = csv(\"a.csv\")\nsource si";
         let (m, _, _) = complete(text, text.chars().count(), &["size".to_string()]);
-        assert_eq!(m, vec!["simulated".to_string(), "size".to_string()]);
+        // `sigmoid` is an activation of the language, so it is a candidate too.
+        assert_eq!(m, vec!["sigmoid".to_string(), "simulated".to_string(), "size".to_string()]);
+        let (m, _, _) = complete("model { act", 11, &[]);
+        assert_eq!(m, vec!["activation".to_string()]);
+        let (m, _, _) = complete("fit sur", 7, &[]);
+        assert_eq!(m, vec!["surface".to_string()]);
         let (m, _, _) = complete("grid { tri", 10, &[]);
         assert_eq!(m, vec!["trials".to_string()]);
     }
