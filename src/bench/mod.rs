@@ -8,9 +8,9 @@
 //!
 //! FLOPs are counted as the reference counts them: `2 · MACs/row · rows_seen`, where every epoch
 //! adds 3× its training rows (forward + backward) and 1× its validation rows. The achieved rate is
-//! divided by the wall time of pretraining + fine-tuning and compared with a large square matmul
+//! divided by the wall time of pretraining + fine-tuning and compared with large square matmuls
 //! measured in the same process on the same backend and thread pool, before and after training
-//! (`peak_gflops`, the best of both).
+//! (`peak_gflops`, the best over sizes and both times; see `peak.rs`).
 //!
 //! Files: `workload.rs` (data and splits), `peak.rs` (matmul peak), `reference.rs` (running the
 //! PyTorch peer and the ratios), `report.rs` (text and JSON output).
@@ -48,7 +48,7 @@ pub struct BenchConfig {
     pub threads: usize,
     /// Descriptor width.
     pub dim: usize,
-    /// Side of the square matmul measuring the peak.
+    /// Side of the largest square matmul measuring the peak (half and quarter sizes are tried too).
     pub peak_size: usize,
 }
 

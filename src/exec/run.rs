@@ -177,8 +177,14 @@ fn done(store: &Store, job: &Job) -> bool {
     }
 }
 
-/// Bytes of device data one member needs; ensembles are chunked to stay within a budget.
+/// Memory budget of one ensemble (data and parameter copies of its members); larger groups are
+/// trained as several ensembles.
 const ENSEMBLE_BYTES: usize = 512 << 20;
+
+/// At most this many members train as one ensemble, so a killed run loses at most this many
+/// finished-but-unstored jobs and a 500-trial grid point does not hold 500 models at once. With
+/// members spread over a few threads, a larger ensemble would gain nothing but a shorter tail.
+const ENSEMBLE_MEMBERS: usize = 64;
 
 /// Train the pending jobs of one group (same kind, n and m) and store them. Returns test MAEs.
 fn run_group(
@@ -201,8 +207,11 @@ fn run_group(
     }
     let mut maes = Vec::new();
     for ((train, val, _), idx) in by_size {
-        let per_member = (train + val) * (shape.inputs + 1) * 4 * 2;
-        let chunk = (ENSEMBLE_BYTES / per_member.max(1)).clamp(1, 512);
+        // Rows (kept twice: host and device) plus the parameter copies alive while training:
+        // the starting weights, the ensemble tensors, the training copy with its best weights and
+        // two Adam moments.
+        let per_member = (train + val) * (shape.inputs + 1) * 4 * 2 + shape.params() * 4 * 6;
+        let chunk = (ENSEMBLE_BYTES / per_member.max(1)).clamp(1, ENSEMBLE_MEMBERS);
         for part in idx.chunks(chunk) {
             let jobs: Vec<&Job> = part.iter().map(|&i| pending[i]).collect();
             let mems: Vec<&Member> = part.iter().map(|&i| &members[i]).collect();
