@@ -166,7 +166,8 @@ pub fn run(loaded: &Loaded, opts: &RunOptions) -> Result<RunOutcome, RunError> {
         .iter()
         .filter_map(|j| store.trials.get(&j.id).cloned())
         .collect();
-    let results = super::aggregate::results(loaded, &store.header, &trials, opts.threads);
+    let mut results = super::aggregate::results(loaded, &store.header, &trials, opts.threads);
+    super::breakdown::attach(&mut results, loaded, &trials, &store.test_errors);
     super::outputs::write(&dir, &results, &trials).map_err(|e| RunError::Failed(format!("writing results to {}: {e}", dir.display())))?;
     Ok(RunOutcome { dir, results, trials, trained, wall_s: start.elapsed().as_secs_f64() })
 }
