@@ -71,3 +71,17 @@ impl Checker<'_> {
         spec
     }
 }
+
+#[cfg(test)]
+mod tests {
+    const BASE: &str = "data s = synthetic(part: source)\ndata t = synthetic(part: target)\nsource s { x = f_*  y = y }\ntarget t { x = f_*  y = y }\ngrid { n = [10, 20] }\n";
+
+    #[test]
+    fn report_by_a_quoted_column_and_samples() {
+        let study = crate::check::compile("r.study", &format!("{BASE}report by \"poly class\"\nreport samples\n")).expect("valid");
+        assert_eq!(study.report.by.map(|c| c.value), Some("poly class".to_string()));
+        assert!(study.report.samples);
+        let none = crate::check::compile("r.study", BASE).expect("valid");
+        assert!(none.report.is_empty());
+    }
+}

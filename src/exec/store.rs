@@ -354,3 +354,43 @@ impl Drop for DirLock {
         let _ = fs::remove_file(&self.path);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::results::Arm;
+
+    fn header(format: u32) -> Header {
+        Header { format, study: "s".into(), study_sha256: "a".into(), data_sha256: "b".into(), plan_sha256: "c".into(), quick: false, threads: 2 }
+    }
+
+    #[test]
+    fn a_trial_record_keeps_its_test_errors_through_the_log() {
+        let dir = tempfile::tempdir().unwrap();
+        let row = TrialRow { job: "direct m=5 t=0".into(), arm: Arm::Direct, n: 0, m: 5, trial: 0, seed: 1, mae: 0.5, epochs: 3, best_epoch: 2, test_rows: 2 };
+        let test = TestErrors { rows: vec![4, 1], abs_err: vec![0.25, f32::NAN] };
+        let mut s = Store::open(dir.path(), header(STORE_FORMAT), false).unwrap();
+        s.append(&Record::Trial(TrialRecord { row: row.clone(), test })).unwrap();
+        drop(s);
+        let s = Store::open(dir.path(), header(STORE_FORMAT), false).unwrap();
+        assert_eq!(s.trials[&row.job], row);
+        let back = &s.test_errors[&row.job];
+        assert_eq!(back.rows, [4, 1]);
+        assert_eq!(back.abs_err[0], 0.25);
+        assert!(back.abs_err[1].is_nan());
+        assert_eq!(s.discarded, 0);
+    }
+
+    #[test]
+    fn a_store_of_the_old_format_is_refused_not_misread() {
+        let dir = tempfile::tempdir().unwrap();
+        // A format-1 store: the header has no `format`, trial records no `test`.
+        let old = r#"{"type":"header","study":"s","study_sha256":"a","data_sha256":"b","plan_sha256":"c","quick":false,"threads":2}"#;
+        let trial = r#"{"type":"trial","job":"direct m=5 t=0","arm":"direct","n":0,"m":5,"trial":0,"seed":1,"mae":0.5,"epochs":3,"best_epoch":2,"test_rows":2}"#;
+        let log: String = [old, trial].iter().map(|j| format!("{:08x} {j}\n", crc32fast::hash(j.as_bytes()))).collect();
+        fs::write(dir.path().join(LOG_FILE), &log).unwrap();
+        let err = Store::open(dir.path(), header(STORE_FORMAT), false).err().expect("refused");
+        assert!(err.to_string().contains("store of format 1"), "{err}");
+        assert_eq!(fs::read_to_string(dir.path().join(LOG_FILE)).unwrap(), log, "the old store is left untouched");
+    }
+}
