@@ -161,17 +161,23 @@ impl Groups {
         ms
     }
 
-    /// The groups ranked by the α of their power law at `m`, largest first (ties by value
-    /// order); groups without a finite α at `m` come last.
+    /// The groups ranked by the α of their power law at `m`, largest first (ties keep value
+    /// order): trustworthy fits first, then degenerate ones (flat curve, α at its bound), then
+    /// groups without a finite α at `m`.
     pub fn ranked(&self, m: usize) -> Vec<(&Group, Option<&FitRecord>)> {
         let alpha = |f: Option<&FitRecord>| f.and_then(|f| f.params.get("alpha").copied()).filter(|a| a.is_finite());
+        let tier = |f: Option<&FitRecord>| match (alpha(f), f.is_some_and(|f| f.degenerate.is_some())) {
+            (Some(_), false) => 0,
+            (Some(_), true) => 1,
+            (None, _) => 2,
+        };
         let mut v: Vec<(&Group, Option<&FitRecord>)> = self.groups.iter().map(|g| (g, g.fits.iter().find(|f| f.m == m))).collect();
-        // Stable sort: groups keep their value order among equal α.
-        v.sort_by(|a, b| match (alpha(a.1), alpha(b.1)) {
-            (Some(x), Some(y)) => y.total_cmp(&x),
-            (Some(_), None) => std::cmp::Ordering::Less,
-            (None, Some(_)) => std::cmp::Ordering::Greater,
-            (None, None) => std::cmp::Ordering::Equal,
+        // Stable sort: groups keep their value order among equals.
+        v.sort_by(|a, b| {
+            tier(a.1).cmp(&tier(b.1)).then_with(|| match (alpha(a.1), alpha(b.1)) {
+                (Some(x), Some(y)) => y.total_cmp(&x),
+                _ => std::cmp::Ordering::Equal,
+            })
         });
         v
     }

@@ -14,7 +14,7 @@ pub const SAMPLES_FIGURE: &str = "samples.svg";
 /// The heading and explanation of the groups section.
 pub fn groups_intro(g: &Groups) -> String {
     format!(
-        "Test rows grouped by `{}`: each group's MAE is the mean over its test rows in a trial; R(n) = D·n^-α + C is fitted to the group's mean transfer MAE per n with a 90 % bootstrap CI over trials. Ranked by α (fastest scaling first). m = the group's mean training rows per trial. Groups with fewer than {} target rows are too small to trust.",
+        "Test rows grouped by `{}`: each group's MAE is the mean over its test rows in a trial; R(n) = D·n^-α + C is fitted to the group's mean transfer MAE per n with a 90 % bootstrap CI over trials. Ranked by α (fastest scaling first; degenerate fits — flat, or α at its bound — after the others). m = the group's mean training rows per trial. Groups with fewer than {} target rows are too small to trust.",
         g.column, g.min_rows
     )
 }
