@@ -40,6 +40,12 @@ pub struct Results {
     pub expects: Vec<ExpectOutcome>,
     /// Warnings raised while planning or running (grid capped, members diverged, ...).
     pub warnings: Vec<String>,
+    /// `report by COLUMN`: scaling per group of target rows.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub groups: Option<Groups>,
+    /// `report samples`: scaling per test sample.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub samples: Option<Samples>,
 }
 
 /// One grid point of one arm. `n` is 0 for the direct arm (no source data).
@@ -134,6 +140,128 @@ pub struct TrialRow {
     pub test_rows: usize,
 }
 
+/// `report by COLUMN`: the target rows split by the values of one column, each group's test
+/// errors measured in every trial and fitted like the pooled curve.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Groups {
+    /// The target column the rows are grouped by.
+    pub column: String,
+    /// Groups with fewer target rows than this are flagged `small` ("too small to trust").
+    pub min_rows: usize,
+    /// One entry per value of the column, sorted by value (numbers numerically).
+    pub groups: Vec<Group>,
+}
+
+impl Groups {
+    /// The m values at which groups have power-law fits, ascending.
+    pub fn fitted_ms(&self) -> Vec<usize> {
+        let mut ms: Vec<usize> = self.groups.iter().flat_map(|g| g.fits.iter().map(|f| f.m)).collect();
+        ms.sort_unstable();
+        ms.dedup();
+        ms
+    }
+
+    /// The groups ranked by the α of their power law at `m`, largest first (ties keep value
+    /// order): trustworthy fits first, then degenerate ones (flat curve, α at its bound), then
+    /// groups without a finite α at `m`.
+    pub fn ranked(&self, m: usize) -> Vec<(&Group, Option<&FitRecord>)> {
+        let alpha = |f: Option<&FitRecord>| f.and_then(|f| f.params.get("alpha").copied()).filter(|a| a.is_finite());
+        let tier = |f: Option<&FitRecord>| match (alpha(f), f.is_some_and(|f| f.degenerate.is_some())) {
+            (Some(_), false) => 0,
+            (Some(_), true) => 1,
+            (None, _) => 2,
+        };
+        let mut v: Vec<(&Group, Option<&FitRecord>)> = self.groups.iter().map(|g| (g, g.fits.iter().find(|f| f.m == m))).collect();
+        // Stable sort: groups keep their value order among equals.
+        v.sort_by(|a, b| {
+            tier(a.1).cmp(&tier(b.1)).then_with(|| match (alpha(a.1), alpha(b.1)) {
+                (Some(x), Some(y)) => y.total_cmp(&x),
+                _ => std::cmp::Ordering::Equal,
+            })
+        });
+        v
+    }
+}
+
+impl Group {
+    /// The group's point of `arm` at (n, m), if measured.
+    pub fn point(&self, arm: Arm, n: usize, m: usize) -> Option<&Point> {
+        self.points.iter().find(|p| p.arm == arm && p.n == n && p.m == m)
+    }
+}
+
+/// One group of target rows.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Group {
+    /// The column's value (numbers in canonical form; `(missing)` for empty cells).
+    pub value: String,
+    /// Rows of the target table in the group.
+    pub target_rows: usize,
+    /// Fewer than `min_rows` target rows: too small to trust.
+    pub small: bool,
+    /// Per m: the group's mean number of training rows per trial (the group's own m).
+    pub train_rows: Vec<GroupTrainRows>,
+    /// Mean MAE over the group's test rows per grid point and arm, over the trials in which
+    /// the group had test rows (`trials`), with the 90 % bootstrap CI of the mean.
+    pub points: Vec<Point>,
+    /// R(n) = D·n^-alpha + C fitted to the group's transfer points, one per m (as the pooled fit).
+    pub fits: Vec<FitRecord>,
+}
+
+/// The mean training rows of a group per trial at one m.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GroupTrainRows {
+    pub m: usize,
+    #[serde(deserialize_with = "nan::f64")]
+    pub mean: f64,
+}
+
+/// `report samples`: each test sample's error against n (transfer arm, largest m), averaged over
+/// the trials it was tested in, fitted with R(n) = D·n^-alpha + C and classified.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Samples {
+    /// The m the curves are taken at (the largest of the grid).
+    pub m: usize,
+    /// The n of each entry of a sample's `error` and `trials`.
+    pub n: Vec<usize>,
+    /// The pooled mean transfer MAE at each n (the curve drawn on top).
+    #[serde(deserialize_with = "nan::vec")]
+    pub pooled: Vec<f64>,
+    /// Names of the entries of a sample's `keys` (the `report by` column, the target's groups).
+    pub key_columns: Vec<String>,
+    /// The classification rule, in words.
+    pub rule: String,
+    pub scaling: usize,
+    pub not_scaling: usize,
+    /// Samples with fewer than 3 n with data (no fit, no class).
+    pub unfit: usize,
+    /// One entry per target row tested at least once, by row.
+    pub samples: Vec<Sample>,
+}
+
+/// One test sample (a row of the prepared target table).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Sample {
+    /// 0-based row of the prepared target table.
+    pub row: usize,
+    /// Values of `key_columns` for this row.
+    pub keys: Vec<String>,
+    /// Mean absolute error at each n (NaN/null where it was never tested at that n).
+    #[serde(deserialize_with = "nan::vec")]
+    pub error: Vec<f64>,
+    /// Trials it was tested in at each n.
+    pub trials: Vec<usize>,
+    #[serde(deserialize_with = "nan::f64")]
+    pub alpha: f64,
+    /// 90 % bootstrap CI of alpha over the sample's trials (NaN when not available).
+    #[serde(deserialize_with = "nan::pair")]
+    pub alpha_ci90: [f64; 2],
+    #[serde(deserialize_with = "nan::f64")]
+    pub r2: f64,
+    /// `scaling`, `not_scaling` or `unfit`.
+    pub class: String,
+}
+
 /// JSON has no NaN: serde_json writes non-finite numbers as `null`; these read them back as NaN.
 mod nan {
     use std::collections::BTreeMap;
@@ -147,6 +275,10 @@ mod nan {
     pub fn pair<'de, D: Deserializer<'de>>(d: D) -> Result<[f64; 2], D::Error> {
         let [a, b] = <[Option<f64>; 2]>::deserialize(d)?;
         Ok([a.unwrap_or(f64::NAN), b.unwrap_or(f64::NAN)])
+    }
+
+    pub fn vec<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<f64>, D::Error> {
+        Ok(Vec::<Option<f64>>::deserialize(d)?.into_iter().map(|v| v.unwrap_or(f64::NAN)).collect())
     }
 
     pub fn map<'de, D: Deserializer<'de>>(d: D) -> Result<BTreeMap<String, f64>, D::Error> {

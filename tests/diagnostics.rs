@@ -83,6 +83,7 @@ fn did_you_mean_for_unknown_names() {
         ("unknown_table.study", "`sim`"),
         ("unknown_loader.study", "`csv`"),
         ("synthetic_unknown_argument.study", "`rows`"),
+        ("report_problems.study", "`samples`"),
     ];
     for (name, suggestion) in cases {
         let err = errors(name);

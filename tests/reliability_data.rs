@@ -28,6 +28,7 @@ const CASES: &[(&str, i32, &[&str])] = &[
     ("nan_label", 2, &["tables/nan_label.csv", "`y`", "line 19"]),
     ("text_label", 2, &["tables/text_label.csv", "`y`", "not numeric", "low"]),
     ("group_missing", 2, &["tables/group_missing.csv", "`grp`", "line 22"]),
+    ("report_by_unknown_column", 2, &["tables/good.csv", "`grpp`", "did you mean `grp`?"]),
     ("log_nonpositive_label", 2, &["`y`", "log needs values > 0"]),
     ("target_two_rows", 2, &["`tgt`", "2 rows"]),
     ("m_beyond_target", 2, &["m = 500", "24"]),

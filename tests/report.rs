@@ -27,6 +27,8 @@ fn base(study: &str, quick: bool) -> Results {
         exchange: None,
         expects: Vec::new(),
         warnings: Vec::new(),
+        groups: None,
+        samples: None,
     }
 }
 

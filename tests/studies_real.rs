@@ -80,4 +80,13 @@ fn radonpy_cross_property_quick_runs_on_the_real_data() {
     }
     let res = quick_run("studies/radonpy_cp_to_tc.study", 1076);
     assert_eq!(res["label"], serde_json::json!("thermal_conductivity"));
+    // `report by polymer_class` survives the joins: every class has a group, and the group sizes
+    // add up to the target's rows.
+    let groups = res["groups"]["groups"].as_array().expect("groups section");
+    assert_eq!(res["groups"]["column"], serde_json::json!("polymer_class"));
+    assert!(groups.len() >= 10, "{} groups", groups.len());
+    let rows: u64 = groups.iter().map(|g| g["target_rows"].as_u64().unwrap()).sum();
+    assert_eq!(serde_json::json!(rows), res["target_rows"]);
+    let samples = &res["samples"];
+    assert!(samples["samples"].as_array().is_some_and(|s| !s.is_empty()), "samples section");
 }

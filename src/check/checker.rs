@@ -68,7 +68,7 @@ fn single_key(stmt: &Statement) -> Option<String> {
         StatementKind::Transform { target, .. } => Some(format!("transform {}", target.name)),
         StatementKind::Baseline(id) => Some(format!("baseline {}", id.name)),
         StatementKind::Fit(id) => Some(format!("fit {}", id.name)),
-        StatementKind::Data { .. } | StatementKind::Expect(_) => None,
+        StatementKind::Data { .. } | StatementKind::Expect(_) | StatementKind::Report(_) => None,
     }
 }
 
@@ -235,6 +235,8 @@ impl<'f> Checker<'f> {
             }
         }
 
+        let report = self.reports(&file.statements);
+
         Some(Study {
             name: name?,
             seed: seed?,
@@ -250,6 +252,7 @@ impl<'f> Checker<'f> {
             baselines,
             fits,
             expects,
+            report,
         })
     }
 

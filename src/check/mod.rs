@@ -6,13 +6,14 @@
 //!
 //! One file per concern: `checker` (statements, duplicates, required statements), `values`
 //! (typed values and ranges), `settings` (blocks), `blocks` (model, pretrain, finetune), `grid`,
-//! `roles` (source, target), `tables` (data), `transforms`, `expect` (baseline, fit, expect).
+//! `roles` (source, target), `tables` (data), `transforms`, `expect` (baseline, fit, expect), `report` (report by, report samples).
 
 mod blocks;
 mod checker;
 mod expect;
 mod grid;
 pub mod model;
+mod report;
 mod roles;
 mod settings;
 pub mod suggest;
@@ -22,5 +23,6 @@ mod values;
 
 pub use blocks::{FINETUNE_SETTINGS, MODEL_SETTINGS, PRETRAIN_SETTINGS, default_model, default_train};
 pub use grid::GRID_SETTINGS;
+pub use report::REPORT_KINDS;
 pub use checker::{check, compile};
 pub use model::*;

@@ -45,6 +45,9 @@ pub struct Study {
     pub fits: Vec<FitSpec>,
     /// `expect ...` lines, in order.
     pub expects: Vec<Expect>,
+    /// `report by COLUMN` / `report samples`: per-group and per-sample breakdowns.
+    #[serde(skip_serializing_if = "ReportSpec::is_empty")]
+    pub report: ReportSpec,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -327,4 +330,21 @@ pub enum ExpectKind {
 pub enum AtN {
     Every,
     Largest,
+}
+
+/// The breakdowns a study asks for beyond the pooled curve.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct ReportSpec {
+    /// `report by COLUMN`: a column of the target table (checked against the data when it is
+    /// prepared); scaling per value of it.
+    pub by: Option<Spanned<String>>,
+    /// `report samples`: scaling per test sample (transfer arm, largest m).
+    pub samples: bool,
+}
+
+impl ReportSpec {
+    /// True when neither breakdown is asked for.
+    pub fn is_empty(&self) -> bool {
+        self.by.is_none() && !self.samples
+    }
 }

@@ -51,6 +51,8 @@ pub fn results(loaded: &Loaded, header: &Header, trials: &[TrialRow], threads: u
         exchange,
         expects: Vec::new(),
         warnings,
+        groups: None,
+        samples: None,
     };
     results.expects = super::expect::evaluate(&loaded.study.expects, &results);
     results
@@ -83,7 +85,8 @@ pub fn points(trials: &[TrialRow], seed: u64) -> Vec<Point> {
         .collect()
 }
 
-fn power_law_record(trials: &[TrialRow], m: usize, seed: u64) -> FitRecord {
+/// The power law fitted to the mean transfer MAE per n at m, with bootstrap CIs over trials.
+pub fn power_law_record(trials: &[TrialRow], m: usize, seed: u64) -> FitRecord {
     let mut ns: Vec<usize> = trials.iter().filter(|t| t.arm == Arm::Transfer && t.m == m).map(|t| t.n).collect();
     ns.sort_unstable();
     ns.dedup();

@@ -18,6 +18,8 @@ pub struct Member {
     pub test_x: Vec<f32>,
     /// Test labels in the label's units.
     pub test_y: Vec<f64>,
+    /// Row of each test label in the prepared target table (empty for pretraining).
+    pub test_rows: Vec<usize>,
     pub y_pipeline: Pipeline,
 }
 
@@ -32,10 +34,16 @@ impl Member {
         if self.test_y.is_empty() {
             return f64::NAN;
         }
+        let sum: f64 = self.abs_errors(pred).iter().sum();
+        sum / self.test_y.len() as f64
+    }
+
+    /// Absolute error of each test row's prediction (transformed units), in label units, in the
+    /// order of [`Member::test_rows`].
+    pub fn abs_errors(&self, pred: &[f32]) -> Vec<f64> {
         let m = Matrix::from_rows(pred.len(), 1, pred.iter().map(|&v| v as f64).collect());
         let back = self.y_pipeline.inverse(&m);
-        let sum: f64 = back.data.iter().zip(&self.test_y).map(|(p, y)| (p - y).abs()).sum();
-        sum / self.test_y.len() as f64
+        back.data.iter().zip(&self.test_y).map(|(p, y)| (p - y).abs()).collect()
     }
 }
 
@@ -49,16 +57,21 @@ pub fn member_for(job: &JobKind, study: &Study, data: &Prepared) -> Result<Membe
             build(&data.source, rows, &train, &val, &[], study)
         }
         JobKind::Finetune { m, trial, .. } | JobKind::Direct { m, trial } => {
-            let t = &data.target;
-            let split = trial_split(t.rows(), study.grid.test, t.groups.as_deref(), derive(study.seed, &format!("split t={trial}")));
-            let rows = &split.train_part[..m.min(split.train_part.len())];
+            let (rows, test) = target_rows(study, &data.target, m, trial);
             if rows.len() < 2 {
                 return Err(format!("trial {trial}: only {} target rows left for training after the group split", rows.len()));
             }
-            let (val, train) = validation_split(rows, study.finetune.validation);
-            build(t, rows, &train, &val, &split.test, study)
+            let (val, train) = validation_split(&rows, study.finetune.validation);
+            build(&data.target, &rows, &train, &val, &test, study)
         }
     }
+}
+
+/// The target rows of trial `trial` at size m: (training rows, validation included; test rows).
+pub fn target_rows(study: &Study, target: &RoleData, m: usize, trial: usize) -> (Vec<usize>, Vec<usize>) {
+    let split = trial_split(target.rows(), study.grid.test, target.groups.as_deref(), derive(study.seed, &format!("split t={trial}")));
+    let rows = split.train_part[..m.min(split.train_part.len())].to_vec();
+    (rows, split.test)
 }
 
 fn build(d: &RoleData, fit_rows: &[usize], train: &[usize], val: &[usize], test: &[usize], study: &Study) -> Result<Member, String> {
@@ -81,6 +94,7 @@ fn build(d: &RoleData, fit_rows: &[usize], train: &[usize], val: &[usize], test:
         val: rows_of(val)?,
         test_x,
         test_y: test.iter().map(|&r| d.y[r]).collect(),
+        test_rows: test.to_vec(),
         y_pipeline: yp,
     })
 }

@@ -2,14 +2,18 @@
 //!
 //! `run` (the executor), `members` (one member's rows and transforms), `store` (the
 //! append-only results store and directory lock), `aggregate` (points, fits, expectations),
-//! `outputs` (results.json, trials.csv, reports), `progress` (bar or plain lines).
+//! `outputs` (results.json, trials.csv, reports), `progress` (bar or plain lines), `groups`,
+//! `samples` and `breakdown` (`report by COLUMN`, `report samples` from per-test-row errors).
 
 pub mod aggregate;
+pub mod breakdown;
 pub mod expect;
+pub mod groups;
 pub mod members;
 pub mod outputs;
 pub mod progress;
 pub mod run;
+pub mod samples;
 pub mod store;
 pub mod surface;
 

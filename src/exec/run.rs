@@ -22,7 +22,7 @@ use crate::results::{Results, TrialRow};
 
 use super::members::{Member, member_for};
 use super::progress::Progress;
-use super::store::{DirLock, Header, PretrainRecord, Record, Store};
+use super::store::{DirLock, Header, PretrainRecord, Record, STORE_FORMAT, Store, TestErrors, TrialRecord};
 
 /// Options of `sim2real run`.
 #[derive(Debug, Clone)]
@@ -120,6 +120,7 @@ pub fn run(loaded: &Loaded, opts: &RunOptions) -> Result<RunOutcome, RunError> {
     let _lock = DirLock::acquire(&dir).map_err(|e| RunError::Failed(e.to_string()))?;
     let plan = &loaded.plan;
     let header = Header {
+        format: STORE_FORMAT,
         study: loaded.study.name.clone(),
         study_sha256: sha256_hex(loaded.text.as_bytes()),
         data_sha256: sha256_hex(format!("{}{}", loaded.data.source.fingerprint, loaded.data.target.fingerprint).as_bytes()),
@@ -165,7 +166,8 @@ pub fn run(loaded: &Loaded, opts: &RunOptions) -> Result<RunOutcome, RunError> {
         .iter()
         .filter_map(|j| store.trials.get(&j.id).cloned())
         .collect();
-    let results = super::aggregate::results(loaded, &store.header, &trials, opts.threads);
+    let mut results = super::aggregate::results(loaded, &store.header, &trials, opts.threads);
+    super::breakdown::attach(&mut results, loaded, &trials, &store.test_errors);
     super::outputs::write(&dir, &results, &trials).map_err(|e| RunError::Failed(format!("writing results to {}: {e}", dir.display())))?;
     Ok(RunOutcome { dir, results, trials, trained, wall_s: start.elapsed().as_secs_f64() })
 }
@@ -285,10 +287,18 @@ fn train_chunk(
     for (((job, out), m), pred) in jobs.iter().zip(&outcomes).zip(members).zip(&preds) {
         let mae = if out.diverged { f64::NAN } else { m.test_mae(pred) };
         maes.push(mae);
-        records.extend(trial_row(job, out, mae, test_rows).map(Record::Trial));
+        let test = test_errors(m, pred, out.diverged);
+        records.extend(trial_row(job, out, mae, test_rows).map(|row| Record::Trial(TrialRecord { row, test })));
     }
     store.append_all(&records).map_err(|e| RunError::Failed(e.to_string()))?;
     Ok(maes)
+}
+
+/// The test rows of a member and their absolute errors (NaN for a diverged member).
+fn test_errors(m: &Member, pred: &[f32], diverged: bool) -> TestErrors {
+    let rows = m.test_rows.iter().map(|&r| r as u32).collect();
+    let abs_err = if diverged { vec![f32::NAN; m.test_rows.len()] } else { m.abs_errors(pred).into_iter().map(|e| e as f32).collect() };
+    TestErrors { rows, abs_err }
 }
 
 /// The trial row of a fine-tune or direct job (pretraining has none).

@@ -4,6 +4,10 @@
 //! weights go to `weights/` (written to a temporary file, then renamed) before their record.
 //!
 //! Line format: `<crc32 of the JSON, 8 hex digits> <JSON record>\n`.
+//!
+//! Format versions ([`STORE_FORMAT`], in the header): 1 (no version field) kept each trial's test
+//! MAE only; 2 adds, inside the same record (so one line stays one job), the target row index and
+//! absolute error of every test row. A store of another version is refused, never misread.
 
 use std::collections::BTreeMap;
 use std::fs::{self, File, OpenOptions};
@@ -16,9 +20,29 @@ use crate::results::TrialRow;
 
 pub const LOG_FILE: &str = "store.log";
 
+/// The store format this build writes and reads (see the module docs).
+pub const STORE_FORMAT: u32 = 2;
+
+/// Outputs a `--fresh` run removes before starting over.
+const OUTPUT_FILES: &[&str] = &[
+    LOG_FILE,
+    "results.json",
+    "trials.csv",
+    "report.md",
+    "report.html",
+    "scaling.svg",
+    "groups.csv",
+    "groups.svg",
+    "samples.csv",
+    "samples.svg",
+];
+
 /// Identifies what a store belongs to; a run refuses to resume into a store whose header differs.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Header {
+    /// [`STORE_FORMAT`] of the writer; stores written before versions existed read as 1.
+    #[serde(default = "format_one")]
+    pub format: u32,
     pub study: String,
     pub study_sha256: String,
     pub data_sha256: String,
@@ -26,6 +50,33 @@ pub struct Header {
     pub plan_sha256: String,
     pub quick: bool,
     pub threads: usize,
+}
+
+fn format_one() -> u32 {
+    1
+}
+
+/// A finished fine-tune or direct job: its trial row and the errors of its test rows.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TrialRecord {
+    #[serde(flatten)]
+    pub row: TrialRow,
+    pub test: TestErrors,
+}
+
+/// The test rows of one trial job: `rows[i]` is a row of the prepared target table and
+/// `abs_err[i]` the absolute error of its prediction in label units, stored as f32 (the
+/// predictions are f32; JSON `null` for a diverged member).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct TestErrors {
+    pub rows: Vec<u32>,
+    #[serde(deserialize_with = "nan_f32s")]
+    pub abs_err: Vec<f32>,
+}
+
+/// JSON has no NaN: serde_json writes it as `null`; read `null` back as NaN.
+fn nan_f32s<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<f32>, D::Error> {
+    Ok(Vec::<Option<f32>>::deserialize(d)?.into_iter().map(|v| v.unwrap_or(f32::NAN)).collect())
 }
 
 /// A finished pretraining job.
@@ -48,7 +99,7 @@ pub struct PretrainRecord {
 pub enum Record {
     Header(Header),
     Pretrain(PretrainRecord),
-    Trial(TrialRow),
+    Trial(TrialRecord),
 }
 
 /// An open store: what it holds and an append handle.
@@ -58,6 +109,8 @@ pub struct Store {
     pub header: Header,
     pub pretrains: BTreeMap<String, PretrainRecord>,
     pub trials: BTreeMap<String, TrialRow>,
+    /// Per-test-row errors of every trial job, by job id.
+    pub test_errors: BTreeMap<String, TestErrors>,
     /// Lines dropped when opening: the first torn or corrupt record and every line after it.
     pub discarded: usize,
 }
@@ -102,7 +155,7 @@ impl Store {
         fs::create_dir_all(dir.join("weights")).map_err(|e| io(dir, e))?;
         let path = dir.join(LOG_FILE);
         if fresh {
-            for f in [LOG_FILE, "results.json", "trials.csv", "report.md", "report.html", "scaling.svg"] {
+            for f in OUTPUT_FILES {
                 let _ = fs::remove_file(dir.join(f));
             }
             let _ = fs::remove_dir_all(dir.join("weights"));
@@ -110,6 +163,7 @@ impl Store {
         }
         let mut pretrains = BTreeMap::new();
         let mut trials = BTreeMap::new();
+        let mut test_errors = BTreeMap::new();
         let mut discarded = 0;
         let mut good_len: u64 = 0;
         let mut stored_header = None;
@@ -134,7 +188,8 @@ impl Store {
                                 pretrains.insert(p.job.clone(), p);
                             }
                             Record::Trial(t) => {
-                                trials.insert(t.job.clone(), t);
+                                test_errors.insert(t.row.job.clone(), t.test);
+                                trials.insert(t.row.job.clone(), t.row);
                             }
                         }
                     }
@@ -154,6 +209,14 @@ impl Store {
             }
         }
         if let Some(h) = &stored_header {
+            if h.format != header.format {
+                return Err(StoreError::Mismatch(format!(
+                    "{} holds a store of format {} (this sim2real reads and writes format {}); it cannot be resumed: use --fresh to start over or --out for another directory",
+                    dir.display(),
+                    h.format,
+                    header.format
+                )));
+            }
             if *h != header {
                 let what = if h.study_sha256 != header.study_sha256 {
                     "the study text changed"
@@ -181,7 +244,7 @@ impl Store {
         pretrains.retain(|_, p: &mut PretrainRecord| {
             fs::read(dir.join("weights").join(&p.weights)).is_ok_and(|b| crc32fast::hash(&b) == p.weights_crc)
         });
-        let mut store = Store { dir: dir.to_path_buf(), file, header: header.clone(), pretrains, trials, discarded };
+        let mut store = Store { dir: dir.to_path_buf(), file, header: header.clone(), pretrains, trials, test_errors, discarded };
         if stored_header.is_none() {
             store.append(&Record::Header(header))?;
         }
@@ -200,7 +263,8 @@ impl Store {
                     self.pretrains.insert(p.job.clone(), p.clone());
                 }
                 Record::Trial(t) => {
-                    self.trials.insert(t.job.clone(), t.clone());
+                    self.test_errors.insert(t.row.job.clone(), t.test.clone());
+                    self.trials.insert(t.row.job.clone(), t.row.clone());
                 }
                 Record::Header(_) => {}
             }
@@ -288,5 +352,45 @@ impl Drop for DirLock {
     fn drop(&mut self) {
         // Removed while still locked, so no other run can lock this file and then lose it.
         let _ = fs::remove_file(&self.path);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::results::Arm;
+
+    fn header(format: u32) -> Header {
+        Header { format, study: "s".into(), study_sha256: "a".into(), data_sha256: "b".into(), plan_sha256: "c".into(), quick: false, threads: 2 }
+    }
+
+    #[test]
+    fn a_trial_record_keeps_its_test_errors_through_the_log() {
+        let dir = tempfile::tempdir().unwrap();
+        let row = TrialRow { job: "direct m=5 t=0".into(), arm: Arm::Direct, n: 0, m: 5, trial: 0, seed: 1, mae: 0.5, epochs: 3, best_epoch: 2, test_rows: 2 };
+        let test = TestErrors { rows: vec![4, 1], abs_err: vec![0.25, f32::NAN] };
+        let mut s = Store::open(dir.path(), header(STORE_FORMAT), false).unwrap();
+        s.append(&Record::Trial(TrialRecord { row: row.clone(), test })).unwrap();
+        drop(s);
+        let s = Store::open(dir.path(), header(STORE_FORMAT), false).unwrap();
+        assert_eq!(s.trials[&row.job], row);
+        let back = &s.test_errors[&row.job];
+        assert_eq!(back.rows, [4, 1]);
+        assert_eq!(back.abs_err[0], 0.25);
+        assert!(back.abs_err[1].is_nan());
+        assert_eq!(s.discarded, 0);
+    }
+
+    #[test]
+    fn a_store_of_the_old_format_is_refused_not_misread() {
+        let dir = tempfile::tempdir().unwrap();
+        // A format-1 store: the header has no `format`, trial records no `test`.
+        let old = r#"{"type":"header","study":"s","study_sha256":"a","data_sha256":"b","plan_sha256":"c","quick":false,"threads":2}"#;
+        let trial = r#"{"type":"trial","job":"direct m=5 t=0","arm":"direct","n":0,"m":5,"trial":0,"seed":1,"mae":0.5,"epochs":3,"best_epoch":2,"test_rows":2}"#;
+        let log: String = [old, trial].iter().map(|j| format!("{:08x} {j}\n", crc32fast::hash(j.as_bytes()))).collect();
+        fs::write(dir.path().join(LOG_FILE), &log).unwrap();
+        let err = Store::open(dir.path(), header(STORE_FORMAT), false).err().expect("refused");
+        assert!(err.to_string().contains("store of format 1"), "{err}");
+        assert_eq!(fs::read_to_string(dir.path().join(LOG_FILE)).unwrap(), log, "the old store is left untouched");
     }
 }

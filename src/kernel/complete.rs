@@ -10,7 +10,7 @@ pub const VALUE_WORDS: &[&str] = &[
     "x", "y", "group", "all", "logspace", "once", "per_trial", "csv", "parquet", "synthetic", "where", "join", "on",
     "select", "drop", "except", "and", "or", "not", "in", "log", "log10", "log1p", "standardize", "yeo_johnson",
     "minmax", "relu", "tanh", "sigmoid", "gelu", "adam", "direct", "power_law", "surface", "transfer", "alpha", "r2",
-    "mrs", "every", "largest",
+    "mrs", "every", "largest", "by", "samples",
 ];
 
 /// Every block setting the checker accepts, then [`VALUE_WORDS`].
@@ -40,6 +40,7 @@ pub fn keyword_reference(word: &str) -> Option<&'static str> {
         "baseline" => "baseline direct — also train the same architecture on the target alone",
         "fit" => "fit power_law — R(n) = D·n^-α + C per m; fit surface — R(n, m) = (A·n^-α + B)·m^-β + ε and the exchange rate",
         "expect" => "expect ... — an assertion checked after the run (alpha > 0, r2 > 0.95, transfer < direct at every n)",
+        "report" => "report by COLUMN — scaling per group of target rows; report samples — scaling per test sample",
         _ => return None,
     })
 }

@@ -36,6 +36,8 @@ impl RoleData {
 pub struct Prepared {
     pub source: RoleData,
     pub target: RoleData,
+    /// Key columns of the target for `report by` / `report samples`.
+    pub keys: super::keys::TargetKeys,
 }
 
 /// Evaluate the tables and bind the roles; every problem found is returned.
@@ -46,10 +48,14 @@ pub fn prepare(study: &Study, ctx: &DataContext) -> Result<Prepared, Vec<Problem
     })?;
     let source = bind(study, &study.source, "source", &tables);
     let target = bind(study, &study.target, "target", &tables);
+    let keys = super::keys::target_keys(study, &tables);
     let (source, target) = match (source, target) {
         (Ok(s), Ok(t)) => (s, t),
         (s, t) => {
             let mut problems = Vec::new();
+            if let Err(p) = &keys {
+                problems.extend(p.iter().cloned());
+            }
             if let Err(p) = s {
                 problems.extend(p);
             }
@@ -60,6 +66,10 @@ pub fn prepare(study: &Study, ctx: &DataContext) -> Result<Prepared, Vec<Problem
         }
     };
     let mut problems = Vec::new();
+    let keys = keys.unwrap_or_else(|p| {
+        problems.extend(p);
+        Default::default()
+    });
     if source.columns.len() != target.columns.len() {
         problems.push(
             Problem::new(
@@ -107,7 +117,7 @@ pub fn prepare(study: &Study, ctx: &DataContext) -> Result<Prepared, Vec<Problem
             }
         }
     }
-    if problems.is_empty() { Ok(Prepared { source, target }) } else { Err(problems) }
+    if problems.is_empty() { Ok(Prepared { source, target, keys }) } else { Err(problems) }
 }
 
 fn bind(_study: &Study, role: &Role, what: &str, tables: &BTreeMap<String, Table>) -> Result<RoleData, Vec<Problem>> {

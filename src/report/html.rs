@@ -70,6 +70,8 @@ fn sections(results: &Results, heading: &str) -> String {
         let _ = writeln!(out, "<p>{}</p>", escape(&text));
     }
 
+    out.push_str(&super::breakdown::html_sections(results, heading, heading == "h2"));
+
     let _ = writeln!(out, "<{heading}>Expectations</{heading}>");
     if results.expects.is_empty() {
         out.push_str("<p>No expectations.</p>\n");

@@ -54,6 +54,8 @@ pub fn report_markdown(results: &Results, trials: &[TrialRow]) -> String {
         let _ = writeln!(out, "{}", escape(&text));
     }
 
+    out.push_str(&super::breakdown::markdown_sections(results));
+
     out.push_str("\n## Expectations\n\n");
     if results.expects.is_empty() {
         out.push_str("No expectations.\n");

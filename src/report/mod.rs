@@ -4,10 +4,15 @@
 //! point lists and degenerate fits, without panicking.
 
 mod axis;
+mod breakdown;
+mod breakdown_csv;
 mod format;
+mod groups_plot;
 mod html;
 mod legend;
 mod markdown;
+mod panel;
+mod samples_plot;
 mod scaling_plot;
 mod summary;
 mod svg;
@@ -22,14 +27,44 @@ pub const REPORT_MD: &str = "report.md";
 pub const REPORT_HTML: &str = "report.html";
 pub const SCALING_SVG: &str = markdown::FIGURE_FILE;
 
-/// Writes report.md, report.html and scaling.svg into dir (results.json and trials.csv are written elsewhere).
+/// Writes report.md, report.html and scaling.svg (and the breakdowns' csv and svg files) into dir (results.json and trials.csv are written elsewhere).
 /// Creates `dir` if it does not exist.
 pub fn write_reports(results: &Results, trials: &[TrialRow], dir: &Path) -> std::io::Result<()> {
     std::fs::create_dir_all(dir)?;
     std::fs::write(dir.join(SCALING_SVG), scaling_svg(results))?;
     std::fs::write(dir.join(REPORT_MD), markdown::report_markdown(results, trials))?;
     std::fs::write(dir.join(REPORT_HTML), html::report_html(results, trials))?;
+    write_breakdowns(results, dir)
+}
+
+/// File names of the `report by` / `report samples` outputs.
+pub const GROUPS_CSV: &str = "groups.csv";
+pub const GROUPS_SVG: &str = breakdown::GROUPS_FIGURE;
+pub const SAMPLES_CSV: &str = "samples.csv";
+pub const SAMPLES_SVG: &str = breakdown::SAMPLES_FIGURE;
+
+/// groups.csv and groups.svg with `report by`, samples.csv and samples.svg with `report samples`.
+fn write_breakdowns(results: &Results, dir: &Path) -> std::io::Result<()> {
+    if let Some(g) = &results.groups {
+        std::fs::write(dir.join(GROUPS_CSV), breakdown_csv::groups_csv(g))?;
+        std::fs::write(dir.join(GROUPS_SVG), groups_plot::groups_svg(results))?;
+    }
+    if let Some(s) = &results.samples {
+        std::fs::write(dir.join(SAMPLES_CSV), breakdown_csv::samples_csv(s))?;
+        std::fs::write(dir.join(SAMPLES_SVG), samples_plot::samples_svg(results))?;
+    }
     Ok(())
+}
+
+/// The small-multiples figure of `report by` (one log–log panel per group); an empty-data figure
+/// without groups.
+pub fn groups_svg(results: &Results) -> String {
+    groups_plot::groups_svg(results)
+}
+
+/// The per-sample error curves of `report samples`, coloured by class, pooled curve on top.
+pub fn samples_svg(results: &Results) -> String {
+    samples_plot::samples_svg(results)
 }
 
 /// The summary printed on stdout after a run: a fixed-width text table of points (n, m, arm, trials, mean MAE, 90 % CI) with

@@ -206,6 +206,8 @@ pub fn summary_text(results: &Results) -> String {
         let _ = writeln!(out, "  {text}");
     }
 
+    out.push_str(&super::breakdown::summary_sections(results));
+
     out.push_str("\nExpectations\n");
     if results.expects.is_empty() {
         out.push_str("  (none)\n");

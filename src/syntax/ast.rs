@@ -133,6 +133,17 @@ pub enum StatementKind {
     /// `fit LAW`.
     Fit(Ident),
     Expect(ExpectStmt),
+    /// `report by COLUMN` / `report samples`.
+    Report(ReportStmt),
+}
+
+/// `report by COLUMN` (per-group scaling) or `report KIND` (`samples`: per-sample scaling).
+#[derive(Debug, Clone, PartialEq)]
+pub enum ReportStmt {
+    /// `report by COLUMN`: `by` and the column (a name or a quoted string).
+    By { by: Ident, column: Ident },
+    /// `report WORD`: the word as written (`samples` when valid; `by` alone when the column is missing).
+    Kind(Ident),
 }
 
 /// `expect SUBJECT OP VALUE [at every|largest n]`.

@@ -192,6 +192,18 @@ impl Lower {
             Rule::baseline_stmt => StatementKind::Baseline(self.ident(&self.next(&mut it, &stmt)?)),
             Rule::fit_stmt => StatementKind::Fit(self.ident(&self.next(&mut it, &stmt)?)),
             Rule::expect_stmt => StatementKind::Expect(self.expect(&stmt, it)?),
+            Rule::report_stmt => {
+                let what = self.next(&mut it, &stmt)?;
+                match what.as_rule() {
+                    Rule::report_by => {
+                        let mut parts = children(what.clone());
+                        let by = self.ident(&self.next(&mut parts, &what)?);
+                        let column = self.name_or_string(self.next(&mut parts, &what)?)?;
+                        StatementKind::Report(ReportStmt::By { by, column })
+                    }
+                    _ => StatementKind::Report(ReportStmt::Kind(self.ident(&what))),
+                }
+            }
             _ => return Err(self.bug(&stmt)),
         };
         Ok(Statement { kind, keyword, span })

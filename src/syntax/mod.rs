@@ -28,4 +28,5 @@ pub const STATEMENT_KEYWORDS: &[&str] = &[
     "baseline",
     "fit",
     "expect",
+    "report",
 ];

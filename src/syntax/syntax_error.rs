@@ -13,7 +13,7 @@ fn describe(rule: Rule) -> Option<&'static str> {
     Some(match rule {
         // `file` is reported when nothing at all could be parsed at the start.
         Rule::file | Rule::statement => {
-            "a statement (`study`, `seed`, `data`, `source`, `target`, `transform`, `model`, `pretrain`, `finetune`, `grid`, `baseline`, `fit` or `expect`)"
+            "a statement (`study`, `seed`, `data`, `source`, `target`, `transform`, `model`, `pretrain`, `finetune`, `grid`, `baseline`, `fit`, `expect` or `report`)"
         }
         Rule::study_name => "a study name",
         Rule::table_name => "a table name",
@@ -72,6 +72,9 @@ fn describe(rule: Rule) -> Option<&'static str> {
         Rule::kw_baseline => "`baseline`",
         Rule::kw_fit => "`fit`",
         Rule::kw_expect => "`expect`",
+        Rule::kw_report => "`report`",
+        Rule::report_kind => "`by COLUMN` or `samples`",
+        Rule::report_by | Rule::kw_by => "`by`",
         Rule::kw_on => "`on`",
         Rule::kw_except => "`except`",
         Rule::kw_and => "`and`",
