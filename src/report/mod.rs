@@ -4,6 +4,7 @@
 //! point lists and degenerate fits, without panicking.
 
 mod axis;
+mod figure;
 mod format;
 mod html;
 mod legend;
