@@ -55,21 +55,27 @@ pub fn grid_svg(results: &Results, along: Along) -> Option<String> {
     if transfer_ms(results).len() < 2 {
         return None;
     }
-    let transfer = results.points.iter().filter(|p| p.arm == Arm::Transfer && p.n > 0);
-    let mut series: Vec<Series> = match along {
-        Along::N => transfer_ms(results)
-            .into_iter()
-            .map(|m| (format!("m = {m}"), m as f64, transfer.clone().filter(move |p| p.m == m).map(|p| (p.n as f64, p)).collect()))
-            .enumerate()
-            .map(|(i, (label, fixed, points))| Series { label, color: color(i), points, fixed: Some(fixed), class: "curve" })
-            .collect(),
-        Along::M => transfer_ns(results)
-            .into_iter()
-            .map(|n| (format!("n = {n}"), n as f64, transfer.clone().filter(move |p| p.n == n).map(|p| (p.m as f64, p)).collect()))
-            .enumerate()
-            .map(|(i, (label, fixed, points))| Series { label, color: color(i), points, fixed: Some(fixed), class: "curve" })
-            .collect(),
+    // One curve per value of the fixed axis (`key`), running along the other (`x`).
+    let (keys, name, key, x_of): (Vec<usize>, &str, fn(&Point) -> usize, fn(&Point) -> usize) = match along {
+        Along::N => (transfer_ms(results), "m", |p| p.m, |p| p.n),
+        Along::M => (transfer_ns(results), "n", |p| p.n, |p| p.m),
     };
+    let mut series: Vec<Series> = keys
+        .into_iter()
+        .enumerate()
+        .map(|(i, k)| Series {
+            label: format!("{name} = {k}"),
+            color: color(i),
+            points: results
+                .points
+                .iter()
+                .filter(|p| p.arm == Arm::Transfer && p.n > 0 && key(p) == k)
+                .map(|p| (x_of(p) as f64, p))
+                .collect(),
+            fixed: Some(k as f64),
+            class: "curve",
+        })
+        .collect();
     if along == Along::M {
         let direct: Vec<(f64, &Point)> =
             results.points.iter().filter(|p| p.arm == Arm::Direct).map(|p| (p.m as f64, p)).collect();

@@ -74,7 +74,7 @@ pub fn summary_markdown(results: &Results) -> String {
 
 /// Study, mode, seed, input digests, data sizes and the measured grid.
 fn inputs_table(results: &Results) -> Table {
-    let mut t = Table::new(&[("", Align::Left), ("", Align::Left)]);
+    let mut t = Table::new(&[("input", Align::Left), ("value", Align::Left)]);
     let mode = if results.quick { QUICK_BANNER.to_string() } else { "full run".to_string() };
     let learned: Vec<&Point> = results.points.iter().filter(|p| p.arm != Arm::Direct).collect();
     let list = |mut v: Vec<usize>| {
