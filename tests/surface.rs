@@ -1,6 +1,7 @@
 //! The 2-D law and the exchange rate computed from trial rows, as the executor does.
 
-use sim2real::exec::surface::surface_and_exchange;
+use sim2real::check::model::MrsPoint;
+use sim2real::exec::surface::{surface_and_exchange, surface_and_exchange_at};
 use sim2real::fit::{Surface, marginal_rate};
 use sim2real::results::{Arm, TrialRow};
 
@@ -64,4 +65,28 @@ fn a_surface_eq1_cannot_describe_falls_back_to_axis_gradients_and_says_so() {
     assert_eq!(x.method, "axis_gradients", "surface fit: {fit:?}");
     assert!(x.note.as_deref().is_some_and(|n| n.contains("1-D power laws")), "{x:?}");
     assert!(x.samples_per_target.is_finite() && x.samples_per_target > 0.0, "{x:?}");
+}
+
+#[test]
+fn the_exchange_rate_at_a_declared_point_is_the_analytic_ratio_there() {
+    let truth = Surface { a: 3.0, alpha: 0.5, b: 0.4, beta: 0.35, eps: 0.02 };
+    let rows = rows(|n, m| truth.eval(n, m), &NS, &MS, 3);
+    let (_, exchange) = surface_and_exchange_at(&rows, 1, Some(MrsPoint { n: 2000, m: 100 }));
+    let x = exchange.expect("exchange rate");
+    assert_eq!((x.n, x.m, x.method.as_str(), x.note.as_deref()), (2000, 100, "surface", None));
+    // Along an indifference curve dm/dn = −(∂R/∂n)/(∂R/∂m) < 0; the rate is −1/(dm/dn).
+    let (n, m) = (2000f64, 100f64);
+    let dr_dn = -truth.alpha * truth.a * n.powf(-truth.alpha - 1.0) * m.powf(-truth.beta);
+    let dr_dm = -truth.beta * (truth.a * n.powf(-truth.alpha) + truth.b) * m.powf(-truth.beta - 1.0);
+    let dm_dn = -dr_dn / dr_dm;
+    let fitted = -x.dr_dn / x.dr_dm;
+    assert!((fitted - dm_dn).abs() < 0.03 * dm_dn.abs(), "dm/dn {fitted} vs analytic {dm_dn}");
+    assert!((x.samples_per_target + 1.0 / dm_dn).abs() < 0.03 / dm_dn.abs(), "{} vs {}", x.samples_per_target, -1.0 / dm_dn);
+    // The default point is still the largest n and m; an off-grid point says it is extrapolated.
+    assert_eq!(surface_and_exchange(&rows, 1).1.map(|x| (x.n, x.m)), Some((10000, 240)));
+    let (_, far) = surface_and_exchange_at(&rows, 1, Some(MrsPoint { n: 50000, m: 100 }));
+    let far = far.expect("exchange rate");
+    assert!(far.note.as_deref().is_some_and(|n| n.starts_with("extrapolated")), "{far:?}");
+    let analytic_far = marginal_rate(&truth, 50000.0, 100.0).samples_per_target;
+    assert!((far.samples_per_target - analytic_far).abs() < 0.1 * analytic_far, "{} vs {analytic_far}", far.samples_per_target);
 }

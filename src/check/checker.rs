@@ -67,7 +67,7 @@ fn single_key(stmt: &Statement) -> Option<String> {
         | StatementKind::Grid(_) => Some(stmt.keyword.name.clone()),
         StatementKind::Transform { target, .. } => Some(format!("transform {}", target.name)),
         StatementKind::Baseline(id) => Some(format!("baseline {}", id.name)),
-        StatementKind::Fit(id) => Some(format!("fit {}", id.name)),
+        StatementKind::Fit(id, _) => Some(format!("fit {}", id.name)),
         StatementKind::Data { .. } | StatementKind::Expect(_) | StatementKind::Report(_) => None,
     }
 }
@@ -213,10 +213,13 @@ impl<'f> Checker<'f> {
         for (_, stmt) in &singles {
             match &stmt.kind {
                 StatementKind::Baseline(id) => baselines.extend(self.baseline(id)),
-                StatementKind::Fit(id) => {
-                    if let Some(law) = self.law(id) {
+                StatementKind::Fit(id, at) => {
+                    let law = self.law(id);
+                    let at = at.as_ref().and_then(|at| self.fit_point(law, at));
+                    if let Some(law) = law {
                         fits.push(super::model::FitSpec {
                             law,
+                            at,
                             span: stmt.span.into(),
                         });
                     }

@@ -1,11 +1,11 @@
-//! `baseline direct`, `fit power_law` and `expect ...` lines.
+//! `baseline direct`, `fit power_law` / `fit surface [at (n = N, m = M)]` and `expect ...` lines.
 
 use super::checker::Checker;
-use super::model::{Arm, AtN, Baseline, Expect, ExpectKind, Law};
+use super::model::{Arm, AtN, Baseline, Expect, ExpectKind, Law, MrsPoint, Spanned};
 use super::suggest::suggest;
 use super::values::RealRange;
 use crate::diag::Problem;
-use crate::syntax::ast::{ExpectStmt, ExpectValue, Span};
+use crate::syntax::ast::{ExpectStmt, ExpectValue, FitAt, Span};
 
 const PARAMS: &[&str] = &["D", "alpha", "C", "r2", "A", "B", "beta", "eps", "mrs"];
 /// Parameters only the power law has, and only the surface has.
@@ -29,6 +29,43 @@ impl Checker<'_> {
 
     pub fn law(&mut self, id: &crate::syntax::ast::Ident) -> Option<Law> {
         self.choose(id, "law", &[("power_law", Law::PowerLaw), ("surface", Law::Surface)])
+    }
+
+    /// `at (n = N, m = M)` after `fit LAW`: only the surface has an exchange rate to place; both
+    /// coordinates are counts ≥ 1. (Whether the point lies inside the grid is known only once
+    /// the data is loaded; the planner warns when it does not.)
+    pub fn fit_point(&mut self, law: Option<Law>, at: &FitAt) -> Option<Spanned<MrsPoint>> {
+        if law == Some(Law::PowerLaw) {
+            self.report(
+                Problem::new(
+                    "type",
+                    "`at (n = ..., m = ...)` only applies to `fit surface`",
+                    at.span,
+                    "the power law has no exchange rate",
+                )
+                .with_help("write `fit surface at (n = 2000, m = 100)`, or drop the `at (...)`"),
+            );
+            return None;
+        }
+        let settings = self.settings(&at.coords, "`fit surface at (...)`", &["n", "m"]);
+        let mut coord = |name: &str, what: &str| match settings.get(name) {
+            Some(v) => self.count_value(v, what, 1),
+            None => {
+                self.report(
+                    Problem::new(
+                        "missing",
+                        format!("the exchange-rate point needs `{name}`"),
+                        at.span,
+                        format!("no `{name} = ...`"),
+                    )
+                    .with_help("write e.g. `fit surface at (n = 2000, m = 100)`"),
+                );
+                None
+            }
+        };
+        let n = coord("n", "the point's `n` (source rows)");
+        let m = coord("m", "the point's `m` (target training rows)");
+        Some(Spanned::new(MrsPoint { n: n?, m: m? }, at.span))
     }
 
     /// One `expect` line.

@@ -302,8 +302,19 @@ pub enum Law {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct FitSpec {
     pub law: Law,
+    /// `fit surface at (n = N, m = M)`: where the exchange rate is evaluated; `None` = the
+    /// largest n and m of the grid.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub at: Option<Spanned<MrsPoint>>,
     #[serde(skip)]
     pub span: SourceSpan,
+}
+
+/// A point of the (n, m) plane: n source rows, m target training rows (counts, both ≥ 1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct MrsPoint {
+    pub n: usize,
+    pub m: usize,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -16,7 +16,8 @@ pub fn dispatch(cmd: Command) -> i32 {
             let opts = RunOptions { out, threads, quick, fresh, progress: !quiet, ..RunOptions::default() };
             run(file.as_deref(), &opts)
         }
-        Command::Report { dir } => report(&dir),
+        Command::Report { dir, summary: false } => report(&dir),
+        Command::Report { dir, summary: true } => report_summary(&dir),
         Command::Bench { n, m, trials, epochs, patience, threads, dim, json, torch } => {
             let cfg = BenchConfig { n, m, trials, epochs, patience, threads, dim, ..BenchConfig::default() };
             bench(&cfg, json, torch.as_deref())
@@ -133,6 +134,33 @@ fn expect_code(r: &Results) -> i32 {
         eprintln!("expectation failed: expect {} ({})", e.text, e.detail);
     }
     if failed.is_empty() { EXIT_OK } else { EXIT_EXPECT }
+}
+
+/// `report DIR --summary`: summary.md from results.json, written into DIR and printed.
+fn report_summary(dir: &Path) -> i32 {
+    let path = dir.join("results.json");
+    let results = std::fs::read_to_string(&path)
+        .map_err(|e| format!("{}: {e}", path.display()))
+        .and_then(|text| serde_json::from_str::<Results>(&text).map_err(|e| format!("{}: {e}", path.display())));
+    match results {
+        Ok(results) => {
+            let md = crate::report::summary_markdown(&results);
+            match std::fs::write(dir.join(crate::report::SUMMARY_MD), &md) {
+                Ok(()) => {
+                    print!("{md}");
+                    EXIT_OK
+                }
+                Err(e) => {
+                    eprintln!("error: writing {}: {e}", crate::report::SUMMARY_MD);
+                    EXIT_FAILED
+                }
+            }
+        }
+        Err(m) => {
+            eprintln!("error: {m}");
+            EXIT_STUDY
+        }
+    }
 }
 
 fn report(dir: &Path) -> i32 {

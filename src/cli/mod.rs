@@ -79,10 +79,13 @@ pub enum Command {
         #[arg(long, value_name = "FILE")]
         connection_file: Option<PathBuf>,
     },
-    /// Re-render report.md, report.html and scaling.svg from a finished run directory.
+    /// Re-render report.md, report.html, summary.md and the figures from a finished run directory.
     Report {
         /// A run directory holding results.json and trials.csv.
         dir: PathBuf,
+        /// Only re-render summary.md (from results.json alone) and print it.
+        #[arg(long)]
+        summary: bool,
     },
     /// Benchmark the training engine on the PyTorch reference's synthetic workload.
     Bench {

@@ -30,8 +30,9 @@ pub fn results(loaded: &Loaded, header: &Header, trials: &[TrialRow], threads: u
         }
     }
     let mut exchange = None;
-    if loaded.study.fits.iter().any(|f| f.law == Law::Surface) {
-        let (rec, ex) = super::surface::surface_and_exchange(trials, seed);
+    if let Some(f) = loaded.study.fits.iter().find(|f| f.law == Law::Surface) {
+        let at = f.at.as_ref().map(|p| p.value);
+        let (rec, ex) = super::surface::surface_and_exchange_at(trials, seed, at);
         fits.push(rec);
         exchange = ex;
     }

@@ -1,6 +1,7 @@
 //! The two-dimensional law and the exchange rate between source and target samples:
 //! R(n, m) = (A·n^-α + B)·m^-β + ε fitted to the mean transfer MAE of every (n, m) cell, and the
-//! marginal rate of substitution at the largest n and m with a bootstrap CI over trials. When the
+//! marginal rate of substitution at the largest n and m (or the point of `fit surface at (...)`)
+//! with a bootstrap CI over trials. When the
 //! surface does not describe the data (degenerate fit or R² below [`SURFACE_MIN_R2`]), the rate is
 //! taken, as the paper does for its multitask case, from 1-D power laws along each axis through
 //! the point, and reported as such.
@@ -10,7 +11,7 @@ use std::collections::BTreeMap;
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
-use crate::check::model::Arm;
+use crate::check::model::{Arm, MrsPoint};
 use crate::fit::{PowerLaw, fit_power_law, fit_surface, marginal_rate};
 use crate::plan::seeds::derive;
 use crate::results::{Exchange, FitRecord, TrialRow};
@@ -36,6 +37,13 @@ fn cells(trials: &[TrialRow]) -> Cells {
 
 /// The fit record of the surface and the exchange rate at the largest n and m.
 pub fn surface_and_exchange(trials: &[TrialRow], seed: u64) -> (FitRecord, Option<Exchange>) {
+    surface_and_exchange_at(trials, seed, None)
+}
+
+/// As [`surface_and_exchange`], with the exchange rate at `at` when given (it may lie outside
+/// the grid: the fitted law is then extrapolated). The axis-gradient fallback fits its 1-D laws
+/// along the grid lines nearest to the point (in log distance) and takes their slopes at it.
+pub fn surface_and_exchange_at(trials: &[TrialRow], seed: u64, at: Option<MrsPoint>) -> (FitRecord, Option<Exchange>) {
     let cells = cells(trials);
     let means: Vec<((usize, usize), f64)> = cells.iter().map(|(k, v)| (*k, mean(v))).collect();
     let mut rec = FitRecord {
@@ -48,11 +56,17 @@ pub fn surface_and_exchange(trials: &[TrialRow], seed: u64) -> (FitRecord, Optio
         equation: String::new(),
         degenerate: None,
     };
-    let Some(&((n_star, _), _)) = means.iter().max_by_key(|((n, _), _)| *n) else {
+    let Some(&((n_max, _), _)) = means.iter().max_by_key(|((n, _), _)| *n) else {
         rec.degenerate = Some("no fit: no finite transfer MAE".into());
         return (rec, None);
     };
-    let m_star = means.iter().map(|((_, m), _)| *m).max().unwrap_or(0);
+    let m_max = means.iter().map(|((_, m), _)| *m).max().unwrap_or(0);
+    let (n_star, m_star) = at.map_or((n_max, m_max), |p| (p.n, p.m));
+    // The grid lines the fallback's 1-D laws run along.
+    let n_line = nearest(means.iter().map(|((n, _), _)| *n), n_star);
+    let m_line = nearest(means.iter().map(|((_, m), _)| *m), m_star);
+    let lines = Lines { n_line, m_line, n_star, m_star };
+    let extrapolated = outside_grid(&means, n_star, m_star);
     let fit = fit_means(&means);
     let mut fallback_reason = None;
     match &fit {
@@ -106,7 +120,7 @@ pub fn surface_and_exchange(trials: &[TrialRow], seed: u64) -> (FitRecord, Optio
             if let Some(f) = &refit {
                 boot_rate.push(marginal_rate(&f.surface, n_star as f64, m_star as f64).samples_per_target);
             }
-        } else if let Some((_, _, r)) = axis_rate(&resampled, n_star, m_star) {
+        } else if let Some((_, _, r)) = axis_rate(&resampled, &lines) {
             boot_rate.push(r);
         }
     }
@@ -124,10 +138,10 @@ pub fn surface_and_exchange(trials: &[TrialRow], seed: u64) -> (FitRecord, Optio
                 samples_per_target: r.samples_per_target,
                 ci90: percentile_ci(boot_rate),
                 method: "surface".into(),
-                note: None,
+                note: extrapolated.clone(),
             })
         }
-        (_, reason) => axis_rate(&means, n_star, m_star).map(|(dr_dn, dr_dm, rate)| Exchange {
+        (_, reason) => axis_rate(&means, &lines).map(|(dr_dn, dr_dm, rate)| Exchange {
             n: n_star,
             m: m_star,
             dr_dn,
@@ -136,12 +150,24 @@ pub fn surface_and_exchange(trials: &[TrialRow], seed: u64) -> (FitRecord, Optio
             ci90: percentile_ci(boot_rate),
             method: "axis_gradients".into(),
             note: Some(format!(
-                "{}; the rate comes from 1-D power laws along n at m = {m_star} and along m at n = {n_star}, as the paper does where Eq. 1 fails",
-                reason.clone().unwrap_or_default()
+                "{}; the rate comes from 1-D power laws along n at m = {m_line} and along m at n = {n_line}, as the paper does where Eq. 1 fails{}",
+                reason.clone().unwrap_or_default(),
+                extrapolated.as_ref().map_or(String::new(), |e| format!("; {e}"))
             )),
         }),
     };
     (rec, exchange)
+}
+
+/// "extrapolated: ..." when (n, m) lies outside the n or m range of the measured cells.
+fn outside_grid(means: &[((usize, usize), f64)], n: usize, m: usize) -> Option<String> {
+    let range = |vs: Vec<usize>| (vs.iter().copied().min().unwrap_or(0), vs.iter().copied().max().unwrap_or(0));
+    let (n_lo, n_hi) = range(means.iter().map(|((n, _), _)| *n).collect());
+    let (m_lo, m_hi) = range(means.iter().map(|((_, m), _)| *m).collect());
+    let out = n < n_lo || n > n_hi || m < m_lo || m > m_hi;
+    out.then(|| {
+        format!("extrapolated: (n = {n}, m = {m}) lies outside the measured grid (n in [{n_lo}, {n_hi}], m in [{m_lo}, {m_hi}])")
+    })
 }
 
 /// Σ((mean − fit)/se)² / (cells − 5) over cells with ≥ 2 trials; None without enough cells.
@@ -172,13 +198,29 @@ fn slope(law: &PowerLaw, x: f64) -> f64 {
     -law.alpha * law.d * x.powf(-law.alpha - 1.0)
 }
 
+/// Where the fallback takes its gradients: 1-D laws along n at `m_line` and along m at `n_line`
+/// (grid values), evaluated at (`n_star`, `m_star`).
+struct Lines {
+    n_line: usize,
+    m_line: usize,
+    n_star: usize,
+    m_star: usize,
+}
+
+/// The grid value nearest to `target` in log distance (ties: the smaller); `target` if there is none.
+fn nearest(values: impl Iterator<Item = usize>, target: usize) -> usize {
+    let dist = |v: usize| ((v.max(1) as f64) / (target.max(1) as f64)).ln().abs();
+    values.min_by(|a, b| dist(*a).total_cmp(&dist(*b)).then(a.cmp(b))).unwrap_or(target)
+}
+
 /// (∂R/∂n, ∂R/∂m, source samples per target sample) from 1-D fits along each axis through
-/// (n*, m*); None when either axis has too few points to fit.
-fn axis_rate(means: &[((usize, usize), f64)], n_star: usize, m_star: usize) -> Option<(f64, f64, f64)> {
+/// the grid lines of `lines`; None when either axis has too few points to fit.
+fn axis_rate(means: &[((usize, usize), f64)], lines: &Lines) -> Option<(f64, f64, f64)> {
+    let Lines { n_line, m_line, n_star, m_star } = *lines;
     let along = |fixed_n: bool| {
         let pts: Vec<(f64, f64)> = means
             .iter()
-            .filter(|((n, m), _)| if fixed_n { *n == n_star } else { *m == m_star })
+            .filter(|((n, m), _)| if fixed_n { *n == n_line } else { *m == m_line })
             .map(|((n, m), r)| (if fixed_n { *m } else { *n } as f64, *r))
             .collect();
         let x: Vec<f64> = pts.iter().map(|p| p.0).collect();

@@ -37,6 +37,20 @@ impl Surface {
         (self.a * n.powf(-self.alpha) + self.b) * m.powf(-self.beta) + self.eps
     }
 
+    /// The target size m at which the law equals `level` at source size `n` (a point of the
+    /// indifference curve R(n, m) = level): m = ((A·n^-α + B)/(level − ε))^(1/β). `None` when no
+    /// finite positive m reaches the level: level ≤ ε, β = 0 or A·n^-α + B = 0 (R flat in m), or
+    /// a non-finite result.
+    pub fn m_at_level(&self, n: f64, level: f64) -> Option<f64> {
+        let scale = self.a * n.powf(-self.alpha) + self.b;
+        let gap = level - self.eps;
+        if !(gap > 0.0 && self.beta > 0.0 && scale > 0.0 && n > 0.0) {
+            return None;
+        }
+        let m = (scale / gap).powf(1.0 / self.beta);
+        (m.is_finite() && m > 0.0).then_some(m)
+    }
+
     /// The law with its numbers, e.g. `R(n, m) = (5.00·n^-0.500 + 0.300)·m^-0.400 + 0.0500`.
     pub fn equation(&self) -> String {
         format!(

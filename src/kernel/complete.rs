@@ -38,7 +38,7 @@ pub fn keyword_reference(word: &str) -> Option<&'static str> {
         "finetune" => "finetune { lr  batch  epochs  patience  freeze ... } — training on m target rows",
         "grid" => "grid { n = ...  m = ...  trials = N  test = f  subset = ... } — the n and m grids and repeats",
         "baseline" => "baseline direct — also train the same architecture on the target alone",
-        "fit" => "fit power_law — R(n) = D·n^-α + C per m; fit surface — R(n, m) = (A·n^-α + B)·m^-β + ε and the exchange rate",
+        "fit" => "fit power_law — R(n) = D·n^-α + C per m; fit surface [at (n = N, m = M)] — R(n, m) = (A·n^-α + B)·m^-β + ε and the exchange rate",
         "expect" => "expect ... — an assertion checked after the run (alpha > 0, r2 > 0.95, transfer < direct at every n)",
         "report" => "report by COLUMN — scaling per group of target rows; report samples — scaling per test sample",
         _ => return None,

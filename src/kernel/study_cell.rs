@@ -50,13 +50,16 @@ pub fn run_study(
     let opts = RunOptions { out: Some(out), threads, quick: flags.quick, fresh: flags.fresh, interrupt, progress: true };
     let outcome = with_stderr_lines(say.clone(), || exec::run(&loaded, &opts)).map_err(to_cell_error)?;
     let r = &outcome.results;
+    let mut figures = vec![crate::report::SCALING_SVG];
+    figures.extend(crate::report::grid_figures(r).iter().map(|f| f.file));
     let plain = format!(
-        "{}\n{} jobs ({} trained now) in {:.1} s; results in {}/\n",
+        "{}\n{} jobs ({} trained now) in {:.1} s; results in {}/ (summary.md; figures: {})\n",
         crate::report::summary_table(r),
         loaded.plan.jobs.len(),
         outcome.trained,
         outcome.wall_s,
-        outcome.dir.display()
+        outcome.dir.display(),
+        figures.join(", ")
     );
     let mut bundle = Bundle::new();
     bundle.insert("text/plain".into(), Value::String(plain));

@@ -83,6 +83,9 @@ pub fn build(study: &Study, data: &Prepared, quick: bool) -> Result<Plan, Vec<Pr
             "QUICK RUN: at most {QUICK_TRIALS} trials, {QUICK_N} values of n and {QUICK_M} of m — a smoke test, not a measurement"
         ));
     }
+    if let Some(w) = surface.and_then(|f| f.at.as_ref()).and_then(|at| extrapolated(at.value, &ns, &ms)) {
+        warnings.push(w);
+    }
     let replicates = match study.grid.subset {
         SubsetMode::Once => 1,
         SubsetMode::PerTrial => trials,
@@ -151,5 +154,23 @@ pub fn build(study: &Study, data: &Prepared, quick: bool) -> Result<Plan, Vec<Pr
         flops_max: jobs.iter().map(|j| j.flops_max).sum(),
         jobs,
         warnings,
+    })
+}
+
+/// The warning for an exchange-rate point (`fit surface at (...)`) outside the measured grid.
+fn extrapolated(at: crate::check::model::MrsPoint, ns: &[usize], ms: &[usize]) -> Option<String> {
+    let outside = |v: usize, grid: &[usize]| match (grid.iter().min(), grid.iter().max()) {
+        (Some(&lo), Some(&hi)) => (v < lo || v > hi).then(|| format!("[{lo}, {hi}]")),
+        _ => None,
+    };
+    let mut parts = Vec::new();
+    if let Some(range) = outside(at.n, ns) {
+        parts.push(format!("n = {} lies outside the measured n range {range}", at.n));
+    }
+    if let Some(range) = outside(at.m, ms) {
+        parts.push(format!("m = {} lies outside the measured m range {range}", at.m));
+    }
+    (!parts.is_empty()).then(|| {
+        format!("the exchange rate is extrapolated: {}; the fitted law is evaluated beyond the data", parts.join(" and "))
     })
 }

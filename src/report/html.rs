@@ -110,6 +110,13 @@ pub fn report_html(results: &Results, trials: &[TrialRow]) -> String {
     out.push_str("<h2>Scaling</h2>\n<figure>\n");
     out.push_str(&scaling_svg(results));
     out.push_str("</figure>\n");
+    let grid = super::grid_figures(results);
+    if !grid.is_empty() {
+        out.push_str("<h2>Two-dimensional scaling</h2>\n");
+        for f in grid {
+            let _ = write!(out, "<figure id=\"{}\">\n{}<figcaption>{} (<a href=\"{}\">{}</a>)</figcaption>\n</figure>\n", f.file.trim_end_matches(".svg"), f.svg, escape(f.caption), f.file, f.file);
+        }
+    }
     out.push_str(&sections(results, "h2"));
     out.push_str("<h2>Warnings</h2>\n");
     if results.warnings.is_empty() {

@@ -23,6 +23,14 @@ pub fn report_markdown(results: &Results, trials: &[TrialRow]) -> String {
     out.push_str(&metadata_table(results, trials).to_markdown());
 
     let _ = writeln!(out, "\n## Scaling\n\n![scaling]({FIGURE_FILE})\n");
+    let grid = super::grid_figures(results);
+    if !grid.is_empty() {
+        out.push_str("## Two-dimensional scaling\n\n");
+        for f in &grid {
+            let name = f.file.trim_end_matches(".svg");
+            let _ = writeln!(out, "![{name}]({})\n\n{}.\n", f.file, escape(f.caption));
+        }
+    }
 
     out.push_str("## Points\n\nMean test MAE over trials with the 90 % percentile-bootstrap CI of the mean.\n\n");
     if results.points.is_empty() {

@@ -4,75 +4,37 @@
 //! horizontal line over a lighter band. The legend sits below the plot so it never covers data.
 
 use super::axis::{LogScale, log_range};
+use super::figure::{self, Layout, color, curve, geomspace, line, positive};
 use super::format;
-use super::legend::{CHAR_WIDTH, Entry, Legend, Swatch};
-use super::summary::QUICK_BANNER;
-use super::svg::{Element, SVG_NS, polygon_d, polyline_d};
+use super::legend::{Entry, Legend, Swatch};
+use super::svg::{Element, polygon_d, polyline_d};
 use crate::results::{Arm, FitRecord, Point, Results};
 
-/// Okabe–Ito colours (colour-blind safe), without yellow, which is unreadable on white.
-const PALETTE: [&str; 7] = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000"];
-const FONT_STACK: &str = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif";
-
-const WIDTH: f64 = 720.0;
-const MIN_HEIGHT: f64 = 480.0;
-const MARGIN_LEFT: f64 = 76.0;
-const MARGIN_RIGHT: f64 = 24.0;
-const PLOT_TOP: f64 = 58.0;
-/// From the bottom of the plot to the first legend row: tick labels and the x-axis title.
-const BELOW_PLOT: f64 = 56.0;
-const MIN_PLOT_HEIGHT: f64 = 240.0;
-const BOTTOM_PAD: f64 = 10.0;
-const FONT_SIZE: f64 = 11.0;
-const FIT_SAMPLES: usize = 80;
-const PLOT_CLIP_ID: &str = "sim2real-plot-area";
+/// Points sampled along a fitted curve.
+pub const FIT_SAMPLES: usize = 80;
 
 /// The figure as an SVG document string.
 pub fn scaling_svg(results: &Results) -> String {
     let curves = curves(results);
-    let legend = Legend::new(legend_rows(results, &curves), MARGIN_LEFT, WIDTH - MARGIN_LEFT - MARGIN_RIGHT);
+    let legend = Legend::new(legend_rows(results, &curves), figure::MARGIN_LEFT, Layout::legend_width());
     let layout = Layout::new(legend.height());
     let x_range = x_range(results);
     let y_range = y_range(results);
     let x = LogScale::new(x_range.0, x_range.1, layout.plot_x0, layout.plot_x1);
     let y = LogScale::new(y_range.0, y_range.1, layout.plot_y1, layout.plot_y0);
 
-    let mut svg = Element::new("svg")
-        .attr("xmlns", SVG_NS)
-        .num("width", WIDTH)
-        .num("height", layout.height)
-        .attr("viewBox", format!("0 0 {} {}", WIDTH, layout.height))
-        .attr("font-family", FONT_STACK)
-        .num("font-size", FONT_SIZE)
-        .child(Element::new("title").text(format!("{} — test MAE against source size", results.study)))
-        .child(
-            Element::new("defs").child(
-                Element::new("clipPath")
-                    .attr("id", PLOT_CLIP_ID)
-                    .child(layout.plot_rect(Element::new("rect"))),
-            ),
-        )
-        .child(Element::new("rect").num("width", WIDTH).num("height", layout.height).attr("fill", "#ffffff"));
-
-    svg.push(titles(results, &layout));
-    svg.push(grid(&x, &y, &layout));
+    let mut svg = figure::document(format!("{} — test MAE against source size", results.study), &layout);
+    svg.push(figure::titles(results, &layout, "mean test MAE over trials with 90 % CI"));
+    svg.push(figure::grid(&x, &y, &layout));
     svg.push(data(&curves, &x, &y, &layout, x_range));
     if results.quick {
-        svg.push(watermark(&layout));
+        svg.push(figure::watermark(&layout));
     }
     let drawable = |p: &&Point| positive(p.mae_mean);
     if curves.iter().all(|c| !c.transfer.iter().any(drawable) && !c.direct.iter().any(drawable)) {
-        svg.push(
-            Element::new("text")
-                .attr("class", "no-data")
-                .num("x", (layout.plot_x0 + layout.plot_x1) / 2.0)
-                .num("y", (layout.plot_y0 + layout.plot_y1) / 2.0)
-                .attr("text-anchor", "middle")
-                .attr("fill", "#666666")
-                .text("no finite MAE to plot"),
-        );
+        svg.push(figure::message(&layout, "no-data", "no finite MAE to plot"));
     }
-    svg.push(axes(results, &x, &y, &layout));
+    svg.push(figure::axes(&x, &y, &layout, "source size n (simulated rows, log scale)", &figure::mae_title(results)));
     svg.push(legend.draw(layout.legend_y0));
     svg.render()
 }
@@ -94,10 +56,6 @@ enum FitState {
     NotDrawn(String),
     /// The results hold no power-law fit at all.
     Absent,
-}
-
-fn positive(v: f64) -> bool {
-    v.is_finite() && v > 0.0
 }
 
 fn curves(results: &Results) -> Vec<Curve<'_>> {
@@ -124,7 +82,7 @@ fn curves(results: &Results) -> Vec<Curve<'_>> {
                 None if any_fit && !transfer.is_empty() => NotDrawn(format!("m = {m}: no fit recorded")),
                 None => Absent,
             };
-            Curve { m, color: PALETTE[i % PALETTE.len()], transfer, direct, fit }
+            Curve { m, color: color(i), transfer, direct, fit }
         })
         .collect()
 }
@@ -159,86 +117,8 @@ fn y_range(results: &Results) -> (f64, f64) {
     log_range(values, 0.06).unwrap_or((0.1, 10.0))
 }
 
-/// Pixel positions of the plot and the figure height, which grows when the legend is tall.
-struct Layout {
-    plot_x0: f64,
-    plot_x1: f64,
-    plot_y0: f64,
-    plot_y1: f64,
-    legend_y0: f64,
-    height: f64,
-}
-
-impl Layout {
-    fn new(legend_height: f64) -> Self {
-        let plot_height = (MIN_HEIGHT - PLOT_TOP - BELOW_PLOT - legend_height - BOTTOM_PAD).max(MIN_PLOT_HEIGHT);
-        let plot_y1 = PLOT_TOP + plot_height;
-        let legend_y0 = plot_y1 + BELOW_PLOT;
-        Layout {
-            plot_x0: MARGIN_LEFT,
-            plot_x1: WIDTH - MARGIN_RIGHT,
-            plot_y0: PLOT_TOP,
-            plot_y1,
-            legend_y0,
-            height: legend_y0 + legend_height + BOTTOM_PAD,
-        }
-    }
-
-    fn plot_rect(&self, rect: Element) -> Element {
-        rect.num("x", self.plot_x0)
-            .num("y", self.plot_y0)
-            .num("width", self.plot_x1 - self.plot_x0)
-            .num("height", self.plot_y1 - self.plot_y0)
-    }
-}
-
-fn titles(results: &Results, layout: &Layout) -> Element {
-    let center = (layout.plot_x0 + layout.plot_x1) / 2.0;
-    let title = Element::new("text")
-        .attr("class", "title")
-        .num("x", center)
-        .num("y", 24.0)
-        .attr("text-anchor", "middle")
-        .num("font-size", 16.0)
-        .attr("font-weight", "bold")
-        .text(results.study.clone());
-    let subtitle = if results.quick {
-        Element::new("text")
-            .attr("class", "quick")
-            .attr("fill", "#B00020")
-            .attr("font-weight", "bold")
-            .text(QUICK_BANNER)
-    } else {
-        Element::new("text")
-            .attr("class", "subtitle")
-            .attr("fill", "#555555")
-            .text("mean test MAE over trials with 90 % CI")
-    };
-    let subtitle = subtitle.num("x", center).num("y", 42.0).attr("text-anchor", "middle");
-    Element::new("g").child(title).child(subtitle)
-}
-
-fn grid(x: &LogScale, y: &LogScale, layout: &Layout) -> Element {
-    let mut g = Element::new("g").attr("class", "grid").attr("stroke", "#e6e6e6").num("stroke-width", 1.0);
-    for t in x.ticks().into_iter().filter(|t| t.major) {
-        if let Some(px) = x.map(t.value) {
-            g.push(line(px, layout.plot_y0, px, layout.plot_y1));
-        }
-    }
-    for t in y.ticks().into_iter().filter(|t| t.major) {
-        if let Some(py) = y.map(t.value) {
-            g.push(line(layout.plot_x0, py, layout.plot_x1, py));
-        }
-    }
-    g
-}
-
-fn line(x1: f64, y1: f64, x2: f64, y2: f64) -> Element {
-    Element::new("line").num("x1", x1).num("y1", y1).num("x2", x2).num("y2", y2)
-}
-
 fn data(curves: &[Curve], x: &LogScale, y: &LogScale, layout: &Layout, x_range: (f64, f64)) -> Element {
-    let mut g = Element::new("g").attr("class", "data").attr("clip-path", format!("url(#{PLOT_CLIP_ID})"));
+    let mut g = figure::clipped("data");
     // Bands first so that every line stays visible on top of every band.
     for c in curves {
         if let Some(p) = c.direct
@@ -278,22 +158,11 @@ fn data(curves: &[Curve], x: &LogScale, y: &LogScale, layout: &Layout, x_range: 
     for c in curves {
         if let Drawn { d, alpha, c: offset, .. } = c.fit {
             let (lo, hi) = n_span(c).unwrap_or(x_range);
-            let pts: Vec<(f64, f64)> = (0..FIT_SAMPLES)
-                .filter_map(|i| {
-                    let n = lo * (hi / lo).powf(i as f64 / (FIT_SAMPLES - 1) as f64);
-                    Some((x.map(n)?, y.map(d * n.powf(-alpha) + offset)?))
-                })
+            let pts: Vec<(f64, f64)> = geomspace(lo, hi, FIT_SAMPLES)
+                .filter_map(|n| Some((x.map(n)?, y.map(d * n.powf(-alpha) + offset)?)))
                 .collect();
             if pts.len() >= 2 {
-                g.push(
-                    Element::new("path")
-                        .attr("class", "fit")
-                        .attr("d", polyline_d(&pts))
-                        .attr("fill", "none")
-                        .attr("stroke", c.color)
-                        .num("stroke-width", 1.6)
-                        .attr("stroke-dasharray", "6 4"),
-                );
+                g.push(curve(&pts, "fit", c.color, 1.6, Some("6 4")));
             }
         }
     }
@@ -312,7 +181,7 @@ fn data(curves: &[Curve], x: &LogScale, y: &LogScale, layout: &Layout, x_range: 
             );
         }
         for (px, py) in pts {
-            g.push(marker(px, py, c.color));
+            g.push(figure::marker(px, py, c.color));
         }
     }
     g
@@ -324,18 +193,6 @@ fn n_span(c: &Curve) -> Option<(f64, f64)> {
     let lo = ns.iter().copied().fold(f64::INFINITY, f64::min);
     let hi = ns.iter().copied().fold(f64::NEG_INFINITY, f64::max);
     (lo.is_finite() && hi > lo).then_some((lo, hi))
-}
-
-/// A data point marker (also drawn in the legend).
-pub(super) fn marker(px: f64, py: f64, color: &str) -> Element {
-    Element::new("circle")
-        .attr("class", "marker")
-        .num("cx", px)
-        .num("cy", py)
-        .num("r", 3.5)
-        .attr("fill", color)
-        .attr("stroke", "#ffffff")
-        .num("stroke-width", 1.0)
 }
 
 /// The shaded CI band through the transfer points' CIs, or error bars when fewer than two points
@@ -350,20 +207,7 @@ fn transfer_band(c: &Curve, x: &LogScale, y: &LogScale) -> Option<Element> {
         0 => None,
         1 => {
             let (px, lo, hi) = spans[0];
-            let d = format!(
-                "{} {} {}",
-                polyline_d(&[(px, lo), (px, hi)]),
-                polyline_d(&[(px - 4.0, lo), (px + 4.0, lo)]),
-                polyline_d(&[(px - 4.0, hi), (px + 4.0, hi)])
-            );
-            Some(
-                Element::new("path")
-                    .attr("class", "ci-bar")
-                    .attr("d", d)
-                    .attr("fill", "none")
-                    .attr("stroke", c.color)
-                    .num("stroke-width", 1.4),
-            )
+            Some(figure::ci_bar(px, lo, hi, c.color))
         }
         _ => {
             let mut outline: Vec<(f64, f64)> = spans.iter().map(|&(px, _, hi)| (px, hi)).collect();
@@ -378,91 +222,6 @@ fn transfer_band(c: &Curve, x: &LogScale, y: &LogScale) -> Option<Element> {
             )
         }
     }
-}
-
-fn watermark(layout: &Layout) -> Element {
-    let cx = (layout.plot_x0 + layout.plot_x1) / 2.0;
-    let cy = (layout.plot_y0 + layout.plot_y1) / 2.0;
-    Element::new("text")
-        .attr("class", "watermark")
-        .num("x", cx)
-        .num("y", cy)
-        .attr("text-anchor", "middle")
-        .attr("dominant-baseline", "middle")
-        .attr("transform", format!("rotate(-18 {} {})", super::svg::coord(cx), super::svg::coord(cy)))
-        .num("font-size", 56.0)
-        .attr("font-weight", "bold")
-        .attr("fill", "#B00020")
-        .num("fill-opacity", 0.09)
-        .text("QUICK RUN")
-}
-
-fn axes(results: &Results, x: &LogScale, y: &LogScale, layout: &Layout) -> Element {
-    let mut g = Element::new("g").attr("class", "axes");
-    g.push(layout.plot_rect(Element::new("rect")).attr("fill", "none").attr("stroke", "#444444").num("stroke-width", 1.0));
-
-    let mut ticks = Element::new("g").attr("stroke", "#444444").num("stroke-width", 1.0);
-    let mut labels = Element::new("g").attr("fill", "#222222");
-    // x ticks: a label is dropped when it would touch the previous one.
-    let mut last_right = f64::NEG_INFINITY;
-    for t in x.ticks() {
-        let Some(px) = x.map(t.value) else { continue };
-        let text = format::compact(t.value);
-        let half = text.chars().count() as f64 * CHAR_WIDTH / 2.0;
-        let labelled = t.major && px - half > last_right + 6.0;
-        let len = if labelled || t.major { 5.0 } else { 3.0 };
-        ticks.push(line(px, layout.plot_y1, px, layout.plot_y1 + len));
-        if labelled {
-            last_right = px + half;
-            labels.push(
-                Element::new("text").num("x", px).num("y", layout.plot_y1 + 17.0).attr("text-anchor", "middle").text(text),
-            );
-        }
-    }
-    // y ticks, bottom to top: a label is dropped when it would overlap the one below.
-    let mut last_top = f64::INFINITY;
-    for t in y.ticks() {
-        let Some(py) = y.map(t.value) else { continue };
-        let labelled = t.major && py + FONT_SIZE / 2.0 < last_top - 2.0;
-        let len = if t.major { 5.0 } else { 3.0 };
-        ticks.push(line(layout.plot_x0 - len, py, layout.plot_x0, py));
-        if labelled {
-            last_top = py - FONT_SIZE / 2.0;
-            labels.push(
-                Element::new("text")
-                    .num("x", layout.plot_x0 - 8.0)
-                    .num("y", py + 4.0)
-                    .attr("text-anchor", "end")
-                    .text(format::compact(t.value)),
-            );
-        }
-    }
-    g.push(ticks);
-    g.push(labels);
-
-    let center_x = (layout.plot_x0 + layout.plot_x1) / 2.0;
-    let center_y = (layout.plot_y0 + layout.plot_y1) / 2.0;
-    g.push(
-        Element::new("text")
-            .attr("class", "axis-title")
-            .num("x", center_x)
-            .num("y", layout.plot_y1 + 36.0)
-            .attr("text-anchor", "middle")
-            .num("font-size", 12.0)
-            .text("source size n (simulated rows, log scale)"),
-    );
-    let label = if results.label.is_empty() { String::new() } else { format!(" of {}", results.label) };
-    g.push(
-        Element::new("text")
-            .attr("class", "axis-title")
-            .num("x", 18.0)
-            .num("y", center_y)
-            .attr("text-anchor", "middle")
-            .attr("transform", format!("rotate(-90 18 {})", super::svg::coord(center_y)))
-            .num("font-size", 12.0)
-            .text(format!("test MAE{label} (log scale)")),
-    );
-    g
 }
 
 /// Legend rows: one per m with its transfer, fit (or why there is none) and direct entries.

@@ -130,8 +130,8 @@ pub enum StatementKind {
     Grid(Block),
     /// `baseline NAME`.
     Baseline(Ident),
-    /// `fit LAW`.
-    Fit(Ident),
+    /// `fit LAW` or `fit LAW at (n = N, m = M)`.
+    Fit(Ident, Option<FitAt>),
     Expect(ExpectStmt),
     /// `report by COLUMN` / `report samples`.
     Report(ReportStmt),
@@ -172,6 +172,16 @@ impl ExpectStmt {
 pub enum ExpectValue {
     Number(Number),
     Name(Ident),
+}
+
+/// `at (n = 2000, m = 100)` after `fit surface`: where the exchange rate is evaluated.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FitAt {
+    /// The `name = value` pairs as written, read like a settings block (the checker wants `n`
+    /// and `m`); its span is the parenthesised list's.
+    pub coords: Block,
+    /// From `at` to `)`.
+    pub span: Span,
 }
 
 /// `at every n` / `at largest n`.

@@ -190,7 +190,14 @@ impl Lower {
             Rule::finetune_stmt => StatementKind::Finetune(self.block(self.next(&mut it, &stmt)?)?),
             Rule::grid_stmt => StatementKind::Grid(self.block(self.next(&mut it, &stmt)?)?),
             Rule::baseline_stmt => StatementKind::Baseline(self.ident(&self.next(&mut it, &stmt)?)),
-            Rule::fit_stmt => StatementKind::Fit(self.ident(&self.next(&mut it, &stmt)?)),
+            Rule::fit_stmt => {
+                let law = self.ident(&self.next(&mut it, &stmt)?);
+                let at = match it.next() {
+                    Some(at) => Some(self.fit_at(at)?),
+                    None => None,
+                };
+                StatementKind::Fit(law, at)
+            }
             Rule::expect_stmt => StatementKind::Expect(self.expect(&stmt, it)?),
             Rule::report_stmt => {
                 let what = self.next(&mut it, &stmt)?;
@@ -247,6 +254,20 @@ impl Lower {
             at,
             text,
         })
+    }
+
+    /// `at (n = N, m = M)`: the coordinates lowered like block settings.
+    fn fit_at(&self, pair: Pair<'_, Rule>) -> Res<FitAt> {
+        let span = self.span(&pair);
+        let mut settings = Vec::new();
+        for coord in children(pair).filter(|p| p.as_rule() == Rule::fit_coord) {
+            let cspan = self.span(&coord);
+            let mut it = children(coord.clone());
+            let name = self.ident(&self.next(&mut it, &coord)?);
+            let value = self.value(self.next(&mut it, &coord)?)?;
+            settings.push(Setting { name, value, span: cspan });
+        }
+        Ok(FitAt { coords: Block { settings, span }, span })
     }
 
     fn block(&self, pair: Pair<'_, Rule>) -> Res<Block> {
