@@ -7,7 +7,7 @@ use super::axis::log_range;
 use super::format;
 use super::legend::{Entry, Legend, Swatch};
 use super::panel::Panel;
-use super::scaling_plot::marker;
+use super::figure::marker;
 use super::summary::QUICK_BANNER;
 use super::svg::{Element, SVG_NS, polygon_d};
 use crate::results::{Arm, FitRecord, Group, Point, Results};

@@ -6,7 +6,7 @@ use super::axis::log_range;
 use super::groups_plot::{empty, root, titles};
 use super::legend::{Entry, Legend, Swatch};
 use super::panel::Panel;
-use super::scaling_plot::marker;
+use super::figure::marker;
 use super::svg::Element;
 use crate::results::Results;
 
