@@ -74,6 +74,8 @@ fn exact_results() -> Results {
         points,
         fits: vec![fit],
         exchange,
+        groups: None,
+        samples: None,
         expects: vec![],
         warnings: vec![],
     }
