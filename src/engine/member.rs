@@ -95,13 +95,13 @@ pub fn train_member(
 }
 
 /// Mean squared error; squares are taken in f32 (an overflow is a divergence), summed in f64.
-fn mse(pred: &[f32], y: &[f32]) -> f64 {
+pub(super) fn mse(pred: &[f32], y: &[f32]) -> f64 {
     let sum: f64 = pred.iter().zip(y).map(|(p, t)| ((p - t) * (p - t)) as f64).sum();
     sum / y.len().max(1) as f64
 }
 
 /// Fisher–Yates from the member's generator.
-fn permutation(n: usize, rng: &mut ChaCha8Rng) -> Vec<usize> {
+pub(super) fn permutation(n: usize, rng: &mut ChaCha8Rng) -> Vec<usize> {
     let mut p: Vec<usize> = (0..n).collect();
     for i in (1..n).rev() {
         let j = rng.random_range(0..=i);

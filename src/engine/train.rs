@@ -70,12 +70,23 @@ pub fn train_ensemble(
     let jobs: Vec<MemberJob> = (0..e)
         .map(|i| MemberJob { init: &init[i], train: &data.train[i], val: &data.val[i], seed: seeds[i] })
         .collect();
-    let stop = AtomicBool::new(false);
+    let results = run_members(&jobs, |job, stop| train_member(job, &shape, cfg, device, stop), interrupted)?;
+    let (weights, outcomes): (Vec<_>, Vec<_>) = results.into_iter().unzip();
+    *net = EnsembleNet::from_members(&shape, &weights, device);
+    Ok(outcomes)
+}
 
+/// Run `train` on every job over the kernel thread pool (one job per task), polling
+/// `interrupted` from the calling thread every few milliseconds; a stop reaches every job at its
+/// next step. Results come back in job order.
+pub fn run_members<J: Sync, R: Send>(
+    jobs: &[J],
+    train: impl Fn(&J, &AtomicBool) -> Result<R, Interrupted> + Sync,
+    interrupted: &dyn Fn() -> bool,
+) -> Result<Vec<R>, Interrupted> {
+    let stop = AtomicBool::new(false);
     let results = std::thread::scope(|scope| {
-        let worker = scope.spawn(|| {
-            jobs.par_iter().with_max_len(1).map(|job| train_member(job, &shape, cfg, device, &stop)).collect::<Vec<_>>()
-        });
+        let worker = scope.spawn(|| jobs.par_iter().with_max_len(1).map(|job| train(job, &stop)).collect::<Vec<_>>());
         while !worker.is_finished() {
             if interrupted() {
                 stop.store(true, Ordering::Relaxed);
@@ -90,7 +101,5 @@ pub fn train_ensemble(
     if stop.load(Ordering::Relaxed) {
         return Err(Interrupted);
     }
-    let (weights, outcomes): (Vec<_>, Vec<_>) = results.into_iter().collect::<Result<Vec<_>, _>>()?.into_iter().unzip();
-    *net = EnsembleNet::from_members(&shape, &weights, device);
-    Ok(outcomes)
+    results.into_iter().collect()
 }

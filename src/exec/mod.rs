@@ -8,6 +8,7 @@ pub mod aggregate;
 pub mod expect;
 pub mod members;
 pub mod outputs;
+pub mod pair_run;
 pub mod progress;
 pub mod run;
 pub mod store;

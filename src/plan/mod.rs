@@ -7,6 +7,7 @@
 pub mod build;
 pub mod grid;
 pub mod ir;
+pub mod pair_layout;
 pub mod prepare;
 pub mod seeds;
 pub mod splits;
