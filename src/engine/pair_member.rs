@@ -18,7 +18,7 @@ use rand_chacha::ChaCha8Rng;
 
 use super::adam::{self, AdamConfig, Moments, StepConsts};
 use super::batch::MemberRows;
-use super::member::{mse, permutation};
+use super::member::{Verdict, judge_epoch, mse, permutation};
 use super::net::{MemberWeights, to_vec};
 use super::pair_net::{PairBatch, PairShape, Params, forward, params, predict};
 use super::train::{Interrupted, TrainConfig, TrainOutcome};
@@ -160,20 +160,10 @@ pub fn train_pair_member(
         out.epochs = epoch;
         out.rows_seen += seen + source.map_or(0, |_| steps * batch);
         let pred = predict(shape, &weights, &job.val.x, shape.target_head(), device);
-        let val = mse(&pred, &job.val.y);
-        if !val.is_finite() {
-            out.diverged = true;
-            break;
-        } else if val < out.best_val - 1e-12 {
-            out.best_val = val;
-            out.best_epoch = epoch;
-            bad = 0;
-            best = weights.clone();
-        } else {
-            bad += 1;
-            if bad >= cfg.patience {
-                break;
-            }
+        match judge_epoch(&mut out, &mut bad, mse(&pred, &job.val.y), epoch, cfg.patience) {
+            Verdict::Improved => best = weights.clone(),
+            Verdict::Go => {}
+            Verdict::Stop => break,
         }
     }
     Ok((best, out))

@@ -12,6 +12,8 @@ use std::time::Duration;
 use burn::tensor::Device;
 use rayon::prelude::*;
 
+use crate::check::model::TrainSpec;
+
 use super::batch::MemberData;
 use super::member::{MemberJob, train_member};
 use super::net::EnsembleNet;
@@ -27,6 +29,22 @@ pub struct TrainConfig {
     /// The first `frozen` linear layers are not updated.
     pub frozen: usize,
     pub dropout: f64,
+}
+
+impl TrainConfig {
+    /// The settings of a checked `pretrain`/`finetune`/`multitask` block, with `frozen` leading
+    /// layers fixed and `dropout` from the model.
+    pub fn from_spec(spec: &TrainSpec, frozen: usize, dropout: f64) -> TrainConfig {
+        TrainConfig {
+            lr: spec.lr,
+            weight_decay: spec.weight_decay,
+            batch: spec.batch,
+            max_epochs: spec.max_epochs,
+            patience: spec.patience,
+            frozen,
+            dropout,
+        }
+    }
 }
 
 /// What happened to one member.

@@ -33,15 +33,7 @@ pub fn run_pair_group(
         JobKind::Multitask { .. } => (study.direct_train(), 0),
     };
     let lambda = study.multitask.as_ref().map_or(0.0, |m| m.lambda);
-    let cfg = TrainConfig {
-        lr: spec.lr,
-        weight_decay: spec.weight_decay,
-        batch: spec.batch,
-        max_epochs: spec.max_epochs,
-        patience: spec.patience,
-        frozen,
-        dropout: 0.0,
-    };
+    let cfg = TrainConfig::from_spec(spec, frozen, 0.0);
     let init: Vec<MemberWeights> = pending
         .iter()
         .map(|j| match j.kind {

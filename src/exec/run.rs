@@ -241,15 +241,7 @@ fn train_chunk(
         seeds.iter().map(|&s| MemberWeights::init(shape, s)).collect()
     };
     let mut net = EnsembleNet::from_members(shape, &initial, device);
-    let cfg = TrainConfig {
-        lr: spec.lr,
-        weight_decay: spec.weight_decay,
-        batch: spec.batch,
-        max_epochs: spec.max_epochs,
-        patience: spec.patience,
-        frozen: if init.is_some() { spec.freeze } else { 0 },
-        dropout: study.model.dropout,
-    };
+    let cfg = TrainConfig::from_spec(spec, if init.is_some() { spec.freeze } else { 0 }, study.model.dropout);
     let outcomes = train_ensemble(&mut net, &data, &cfg, &seeds, device, interrupted).map_err(|_| RunError::Interrupted)?;
 
     if let JobKind::Pretrain { .. } = jobs[0].kind {
