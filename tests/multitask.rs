@@ -137,3 +137,20 @@ fn a_multitask_run_writes_multitask_points_and_fits_them() {
     let again: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(out.join("results.json")).unwrap()).unwrap();
     assert_eq!(again["points"], results["points"]);
 }
+
+#[test]
+fn a_pairwise_model_pretrains_fine_tunes_and_learns_directly() {
+    let study = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cli/pair_transfer.study");
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("run");
+    let o = run(&["run", study.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let results: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(out.join("results.json")).unwrap()).unwrap();
+    let points = results["points"].as_array().unwrap();
+    assert_eq!(points.iter().filter(|p| p["arm"] == "transfer").count(), 2, "{points:?}");
+    assert_eq!(points.iter().filter(|p| p["arm"] == "direct").count(), 1, "{points:?}");
+    assert!(points.iter().all(|p| p["mae_mean"].as_f64().is_some_and(|v| v > 0.0)), "{points:?}");
+    // The pretrained pairwise weights are in the store (one per n), and fine-tuning read them back.
+    let weights = std::fs::read_dir(out.join("weights")).unwrap().count();
+    assert_eq!(weights, 2);
+}
