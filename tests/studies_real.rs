@@ -54,7 +54,8 @@ fn quick_run(study: &str, source_rows: u64) -> serde_json::Value {
     assert_eq!(res["quick"], serde_json::json!(true));
     assert_eq!(res["source_rows"], serde_json::json!(source_rows));
     let points = res["points"].as_array().unwrap();
-    assert!(points.iter().any(|p| p["arm"] == "transfer") && points.iter().any(|p| p["arm"] == "direct"), "{points:?}");
+    let measured = |p: &&serde_json::Value| p["arm"] == "transfer" || p["arm"] == "multitask";
+    assert!(points.iter().any(|p| measured(&p)) && points.iter().any(|p| p["arm"] == "direct"), "{points:?}");
     for p in points {
         let mae = p["mae_mean"].as_f64().expect("finite mean MAE");
         assert!(mae > 0.0 && mae.is_finite(), "{p}");
@@ -89,4 +90,18 @@ fn radonpy_cross_property_quick_runs_on_the_real_data() {
     assert_eq!(serde_json::json!(rows), res["target_rows"]);
     let samples = &res["samples"];
     assert!(samples["samples"].as_array().is_some_and(|s| !s.is_empty()), "samples section");
+}
+
+#[test]
+fn chi_multitask_quick_runs_on_the_real_data() {
+    if data_dir().is_none() {
+        return;
+    }
+    let res = quick_run("studies/chi_multitask.study", 1206);
+    assert_eq!(res["target_rows"], serde_json::json!(1190));
+    assert_eq!(res["label"], serde_json::json!("chi"));
+    let points = res["points"].as_array().unwrap();
+    assert!(points.iter().filter(|p| p["arm"] == "multitask").count() >= 3, "{points:?}");
+    assert_eq!(res["fits"][0]["arm"], serde_json::json!("multitask"));
+    assert!(res["warnings"].as_array().unwrap().iter().any(|w| w.as_str().is_some_and(|w| w.contains("124 columns"))));
 }

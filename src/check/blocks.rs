@@ -2,12 +2,13 @@
 //! docs/language.md.
 
 use super::checker::Checker;
-use super::model::{Activation, ModelSpec, TrainSpec};
+use super::model::{Activation, ModelSpec, MultitaskSpec, TrainSpec};
+use super::settings::Settings;
 use super::values::RealRange;
 use crate::diag::Problem;
 use crate::syntax::ast::{Block, Span, Value};
 
-pub const MODEL_SETTINGS: &[&str] = &["hidden", "activation", "dropout"];
+pub const MODEL_SETTINGS: &[&str] = &["hidden", "activation", "dropout", "combine"];
 pub const PRETRAIN_SETTINGS: &[&str] = &[
     "lr",
     "weight_decay",
@@ -28,6 +29,17 @@ pub const FINETUNE_SETTINGS: &[&str] = &[
     "freeze",
 ];
 
+pub const MULTITASK_SETTINGS: &[&str] = &[
+    "lambda",
+    "lr",
+    "weight_decay",
+    "batch",
+    "epochs",
+    "patience",
+    "validation",
+    "optimizer",
+];
+
 const ACTIVATIONS: &[(&str, Activation)] = &[
     ("relu", Activation::Relu),
     ("tanh", Activation::Tanh),
@@ -41,6 +53,7 @@ pub fn default_model() -> ModelSpec {
         hidden: vec![64, 32],
         activation: Activation::Relu,
         dropout: 0.0,
+        pair: None,
     }
 }
 
@@ -80,7 +93,7 @@ impl Checker<'_> {
         spec
     }
 
-    fn hidden(&mut self, value: &Value) -> Option<Vec<usize>> {
+    pub(super) fn hidden(&mut self, value: &Value) -> Option<Vec<usize>> {
         let Value::List { items, span } = value else {
             self.type_error(
                 value,
@@ -148,6 +161,31 @@ impl Checker<'_> {
             &block_without_freeze
         };
         let settings = self.settings(block, what, allowed);
+        let mut spec = self.train_settings(&settings);
+        let mut freeze_span = None;
+        if let Some(v) = settings.get("freeze")
+            && let Some(x) = self.count_value(v, "`freeze`", 0)
+        {
+            spec.freeze = x;
+            freeze_span = Some(v.span());
+        }
+        (spec, freeze_span)
+    }
+
+    /// `multitask { lambda = 0.5  lr = ...  batch = ...  epochs = ...  patience = ...  validation = ... }`.
+    pub fn multitask_block(&mut self, block: &Block) -> Option<MultitaskSpec> {
+        let settings = self.settings(block, "`multitask`", MULTITASK_SETTINGS);
+        let train = self.train_settings(&settings);
+        let unit = RealRange { min: 0.0, min_inclusive: true, max: Some((1.0, true)) };
+        let lambda = match settings.get("lambda") {
+            Some(v) => self.real_value(v, "`lambda`", unit)?,
+            None => 0.5,
+        };
+        Some(MultitaskSpec { lambda, train })
+    }
+
+    /// The optimiser settings shared by `pretrain`, `finetune` and `multitask`.
+    fn train_settings(&mut self, settings: &Settings<'_>) -> TrainSpec {
         let mut spec = default_train();
         if let Some(v) = settings.get("lr")
             && let Some(x) = self.real_value(v, "`lr`", RealRange::POSITIVE)
@@ -182,20 +220,17 @@ impl Checker<'_> {
         if let Some(v) = settings.get("optimizer") {
             self.choice(v, "optimizer", &[("adam", ())]);
         }
-        let mut freeze_span = None;
-        if let Some(v) = settings.get("freeze")
-            && let Some(x) = self.count_value(v, "`freeze`", 0)
-        {
-            spec.freeze = x;
-            freeze_span = Some(v.span());
-        }
-        (spec, freeze_span)
+        spec
     }
 
     /// `freeze` may not exceed the number of hidden layers (freezing every layer would leave
     /// nothing to fine-tune).
     pub fn check_freeze(&mut self, freeze: usize, span: Span, model: &ModelSpec, model_given: bool) {
-        let layers = model.hidden.len();
+        // A pairwise model counts the encoder's layers (hidden + latent), then the head's hidden layers.
+        let layers = match &model.pair {
+            Some(p) => p.encoder.hidden.len() + 1 + p.head.hidden.len(),
+            None => model.hidden.len(),
+        };
         if freeze > layers {
             let where_ = if model_given {
                 "the `model`"

@@ -64,6 +64,7 @@ fn single_key(stmt: &Statement) -> Option<String> {
         | StatementKind::Model(_)
         | StatementKind::Pretrain(_)
         | StatementKind::Finetune(_)
+        | StatementKind::Multitask(_)
         | StatementKind::Grid(_) => Some(stmt.keyword.name.clone()),
         StatementKind::Transform { target, .. } => Some(format!("transform {}", target.name)),
         StatementKind::Baseline(id) => Some(format!("baseline {}", id.name)),
@@ -182,8 +183,18 @@ impl<'f> Checker<'f> {
 
         let model_stmt = single("model");
         let model = match model_stmt.map(|s| &s.kind) {
-            Some(StatementKind::Model(block)) => self.model_block(block),
+            Some(StatementKind::Model(block)) => self.model_stmt(block),
             _ => default_model(),
+        };
+        let multitask_stmt = single("multitask");
+        let multitask = match multitask_stmt.map(|s| &s.kind) {
+            Some(StatementKind::Multitask(block)) => {
+                let spec = self.multitask_block(block);
+                let stmt = multitask_stmt.map_or(Span::new(0, 0), |s| s.keyword.span);
+                self.check_multitask_context(stmt, &model, single("pretrain"), single("finetune"));
+                spec
+            }
+            _ => None,
         };
         let pretrain = match single("pretrain").map(|s| &s.kind) {
             Some(StatementKind::Pretrain(block)) => self.train_block(block, false).0,
@@ -230,6 +241,7 @@ impl<'f> Checker<'f> {
         let ctx = ExpectContext {
             laws: fits.iter().map(|f: &super::model::FitSpec| f.law).collect(),
             has_direct: baselines.contains(&super::model::Baseline::Direct),
+            measured: if multitask_stmt.is_some() { super::model::Arm::Multitask } else { super::model::Arm::Transfer },
         };
         let mut expects = Vec::new();
         for stmt in &file.statements {
@@ -251,6 +263,7 @@ impl<'f> Checker<'f> {
             model,
             pretrain,
             finetune,
+            multitask,
             grid: grid?,
             baselines,
             fits,
@@ -310,6 +323,28 @@ impl<'f> Checker<'f> {
             declared.push(name.name.clone());
         }
         ok.then_some(defs)
+    }
+
+    /// `multitask` replaces pretraining and fine-tuning (the direct baseline uses its settings),
+    /// and needs a model with a shared encoder (the two task heads sit on top of it).
+    fn check_multitask_context(&mut self, keyword: Span, model: &super::model::ModelSpec, pretrain: Option<&Statement>, finetune: Option<&Statement>) {
+        for (stmt, what) in [(pretrain, "pretrain"), (finetune, "finetune")] {
+            if let Some(s) = stmt {
+                let line = self.file.line_of(keyword.start);
+                self.report(
+                    Problem::new("conflict", format!("`{what}` cannot be used with `multitask`"), s.keyword.span, "not used by a multitask study")
+                        .with_help(format!(
+                            "`multitask` (line {line}) trains source and target jointly and the direct baseline uses its settings; remove `{what}`, or remove `multitask` to pretrain and fine-tune"
+                        )),
+                );
+            }
+        }
+        if model.pair.is_none() {
+            self.report(
+                Problem::new("conflict", "`multitask` needs a model with a shared `encoder`", keyword, "no encoder to share")
+                    .with_help("declare `input`s, an `encoder shared(a, b) { ... }` and a `head { ... }` in `model`; each task gets its own copy of the head"),
+            );
+        }
     }
 
     /// A required statement is missing: reported at the end of the file.

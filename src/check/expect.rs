@@ -11,8 +11,8 @@ const PARAMS: &[&str] = &["D", "alpha", "C", "r2", "A", "B", "beta", "eps", "mrs
 /// Parameters only the power law has, and only the surface has.
 const POWER_LAW_ONLY: &[&str] = &["D", "C"];
 const SURFACE_ONLY: &[&str] = &["A", "B", "beta", "eps", "mrs"];
-const ARMS: &[(&str, Arm)] = &[("transfer", Arm::Transfer), ("direct", Arm::Direct)];
-const SUBJECTS: &[&str] = &["alpha", "D", "C", "r2", "A", "B", "beta", "eps", "mrs", "transfer", "direct"];
+const ARMS: &[(&str, Arm)] = &[("transfer", Arm::Transfer), ("direct", Arm::Direct), ("multitask", Arm::Multitask)];
+const SUBJECTS: &[&str] = &["alpha", "D", "C", "r2", "A", "B", "beta", "eps", "mrs", "transfer", "direct", "multitask"];
 const EXPECT_HELP: &str = "write e.g. `expect alpha > 0`, `expect r2 >= 0.9` or `expect transfer < direct at every n`";
 
 /// What the rest of the study provides to its expectations.
@@ -20,6 +20,8 @@ pub struct ExpectContext {
     /// The laws declared with `fit`.
     pub laws: Vec<Law>,
     pub has_direct: bool,
+    /// The arm that uses the source: `transfer`, or `multitask` with a `multitask` block.
+    pub measured: Arm,
 }
 
 impl Checker<'_> {
@@ -198,6 +200,16 @@ impl Checker<'_> {
             }
         };
         let right = right?;
+        for arm in [left, right] {
+            if arm != Arm::Direct && arm != ctx.measured {
+                let how = if arm == Arm::Multitask { "add a `multitask { ... }` block" } else { "this study trains `multitask` instead" };
+                self.report(
+                    Problem::new("missing", format!("this study has no `{}` arm", arm.as_str()), e.subject.span.to(e.value_span()), "arm not trained")
+                        .with_help(format!("{how}; compare `{}` with `direct`", ctx.measured.as_str())),
+                );
+                return None;
+            }
+        }
         if right == left {
             self.report(
                 Problem::new(

@@ -5,13 +5,16 @@
 //! label and usually a help line ("did you mean ...?", the expected syntax).
 //!
 //! One file per concern: `checker` (statements, duplicates, required statements), `values`
-//! (typed values and ranges), `settings` (blocks), `blocks` (model, pretrain, finetune), `grid`,
-//! `roles` (source, target), `tables` (data), `transforms`, `expect` (baseline, fit, expect), `report` (report by, report samples).
+//! (typed values and ranges), `settings` (blocks), `blocks` (model, pretrain, finetune, multitask),
+//! `pair` (inputs, shared encoder, head), `grid`, `roles` (source, target), `tables` (data),
+//! `transforms`, `expect` (baseline, fit, expect), `report` (report by, report samples).
 
 mod blocks;
 mod checker;
+mod derive;
 mod expect;
 mod grid;
+mod pair;
 pub mod model;
 mod report;
 mod roles;
@@ -21,7 +24,8 @@ mod tables;
 mod transforms;
 mod values;
 
-pub use blocks::{FINETUNE_SETTINGS, MODEL_SETTINGS, PRETRAIN_SETTINGS, default_model, default_train};
+pub use blocks::{FINETUNE_SETTINGS, MODEL_SETTINGS, MULTITASK_SETTINGS, PRETRAIN_SETTINGS, default_model, default_train};
+pub use pair::{COMBINES, ENCODER_SETTINGS, HEAD_SETTINGS};
 pub use grid::GRID_SETTINGS;
 pub use report::REPORT_KINDS;
 pub use checker::{check, compile};

@@ -38,6 +38,9 @@ pub struct Study {
     pub model: ModelSpec,
     pub pretrain: TrainSpec,
     pub finetune: TrainSpec,
+    /// `multitask { ... }`: the measured arm trains source and target jointly (no pretraining).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub multitask: Option<MultitaskSpec>,
     pub grid: GridSpec,
     /// `baseline direct`.
     pub baselines: Vec<Baseline>,
@@ -48,6 +51,18 @@ pub struct Study {
     /// `report by COLUMN` / `report samples`: per-group and per-sample breakdowns.
     #[serde(skip_serializing_if = "ReportSpec::is_empty")]
     pub report: ReportSpec,
+}
+
+impl Study {
+    /// The arm that uses the source: `multitask` with a `multitask` block, else `transfer`.
+    pub fn measured_arm(&self) -> Arm {
+        if self.multitask.is_some() { Arm::Multitask } else { Arm::Transfer }
+    }
+
+    /// The settings the direct baseline trains with: the `multitask` block's, else `finetune`'s.
+    pub fn direct_train(&self) -> &TrainSpec {
+        self.multitask.as_ref().map_or(&self.finetune, |m| &m.train)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -74,6 +89,38 @@ pub enum TableExpr {
     Join { input: Box<TableExpr>, right: Box<TableExpr>, on: Vec<(Spanned<String>, Spanned<String>)>, #[serde(skip)] span: SourceSpan },
     Select { input: Box<TableExpr>, cols: ColumnSet },
     Drop { input: Box<TableExpr>, cols: ColumnSet },
+    /// `derive NAME = EXPR`: a new numeric column computed row by row.
+    Derive { input: Box<TableExpr>, name: Spanned<String>, expr: Spanned<Arith> },
+}
+
+/// A `derive` expression over numbers and numeric columns.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub enum Arith {
+    Num(f64),
+    Col(Spanned<String>),
+    Neg(Box<Arith>),
+    Bin { op: ArithOp, left: Box<Arith>, right: Box<Arith>, #[serde(skip)] span: SourceSpan },
+    Call { func: ArithFn, arg: Box<Arith>, #[serde(skip)] span: SourceSpan },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ArithOp {
+    Add,
+    Sub,
+    Mul,
+    Div,
+}
+
+/// Functions of one argument in `derive`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ArithFn {
+    /// Natural log; the argument must be > 0.
+    Log,
+    Exp,
+    /// The argument must be ≥ 0.
+    Sqrt,
 }
 
 /// The built-in generator with a known ground truth. The same `seed` gives the same truth
@@ -207,6 +254,78 @@ pub struct ModelSpec {
     pub hidden: Vec<usize>,
     pub activation: Activation,
     pub dropout: f64,
+    /// Named inputs, a shared encoder and a head: a pairwise model instead of the plain MLP.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pair: Option<PairSpec>,
+}
+
+/// `model { input a = ...  input b = ...  encoder shared(a, b) { ... }  combine = ...  head { ... } }`:
+/// one encoder (shared weights) maps input a and input b to latents, `combine` merges the two,
+/// and the head maps the combined vector plus its own inputs to the prediction.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PairSpec {
+    /// `input NAME = COLS`, in declaration order.
+    pub inputs: Vec<NamedInput>,
+    pub encoder: EncoderSpec,
+    pub combine: Combine,
+    pub head: HeadSpec,
+}
+
+/// `input NAME = COLS`: a set of x columns (resolved against the role's x columns).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct NamedInput {
+    pub name: String,
+    pub cols: ColumnSet,
+    #[serde(skip)]
+    pub span: SourceSpan,
+}
+
+/// `encoder shared(a, b) { hidden = [...]  latent = 32  latent_activation = tanh  flag = true }`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EncoderSpec {
+    /// The two inputs it encodes (each with the same weights).
+    pub inputs: [Spanned<String>; 2],
+    pub hidden: Vec<usize>,
+    pub latent: usize,
+    /// Activation of the latent layer; `None` = linear.
+    pub latent_activation: Option<Activation>,
+    /// Append a 0/1 flag (0 for the first input, 1 for the second) to the encoder's input.
+    pub flag: bool,
+    #[serde(skip)]
+    pub span: SourceSpan,
+}
+
+/// How the two latents are merged.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Combine {
+    /// |a − b|, latent wide.
+    AbsDiff,
+    /// (a − b)², latent wide.
+    SqDiff,
+    /// a ⊙ b, latent wide.
+    Product,
+    /// [a, b], twice the latent wide.
+    Concat,
+    /// ‖a − b‖ (Euclidean), one wide.
+    Distance,
+}
+
+/// `head { inputs = conditions  hidden = [32] }`: the per-task network after `combine`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct HeadSpec {
+    /// Named inputs appended to the combined vector.
+    pub inputs: Vec<Spanned<String>>,
+    pub hidden: Vec<usize>,
+}
+
+/// `multitask { lambda = 0.5  lr = ...  batch = ...  epochs = ...  patience = ...  validation = ... }`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MultitaskSpec {
+    /// Weight of the source task's loss; the target's is 1 − λ.
+    pub lambda: f64,
+    /// Optimiser settings (also used by the direct baseline); `freeze` is 0.
+    pub train: TrainSpec,
 }
 
 /// `pretrain { ... }` / `finetune { ... }`. Optimizer is Adam.
@@ -277,6 +396,8 @@ pub enum Baseline {
 pub enum Arm {
     Transfer,
     Direct,
+    /// Source and target trained jointly (`multitask { ... }`).
+    Multitask,
 }
 
 impl Arm {
@@ -284,7 +405,13 @@ impl Arm {
         match self {
             Arm::Transfer => "transfer",
             Arm::Direct => "direct",
+            Arm::Multitask => "multitask",
         }
+    }
+
+    /// Whether the arm uses source data (its points have n > 0): transfer and multitask.
+    pub fn uses_source(self) -> bool {
+        !matches!(self, Arm::Direct)
     }
 }
 

@@ -66,6 +66,17 @@ impl Checker<'_> {
                     let cols = self.column_set_ast(cols);
                     input.map(|input| TableExpr::Drop { input, cols })
                 }
+                TableOp::Derive { name, expr, .. } => {
+                    let e = self.arith(expr);
+                    match (input, e) {
+                        (Some(input), Some(e)) => Some(TableExpr::Derive {
+                            input,
+                            name: Spanned::new(name.name.clone(), name.span),
+                            expr: Spanned::new(e, expr.span()),
+                        }),
+                        _ => None,
+                    }
+                }
             };
             current = next;
         }

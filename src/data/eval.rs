@@ -80,6 +80,10 @@ pub fn evaluate_expr(expr: &TableExpr, done: &BTreeMap<String, Table>, ctx: &Dat
             let keep = table.resolve(cols)?;
             table.keep_columns(&keep)
         }
+        TableExpr::Derive { input, name, expr } => {
+            let table = evaluate_expr(input, done, ctx)?;
+            super::derive::derive(table, name, expr)
+        }
         TableExpr::Drop { input, cols } => {
             let table = evaluate_expr(input, done, ctx)?;
             let gone = table.resolve(cols)?;

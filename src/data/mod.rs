@@ -9,6 +9,7 @@
 pub mod columns;
 pub mod context;
 pub mod csv;
+pub mod derive;
 pub mod error;
 pub mod eval;
 pub mod filter;

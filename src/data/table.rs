@@ -179,7 +179,7 @@ impl Table {
     }
 
     /// An error about one cell, naming the file, the column and the line (or row).
-    fn cell_error(&self, col: &str, row: usize, what: &str) -> DataError {
+    pub(crate) fn cell_error(&self, col: &str, row: usize, what: &str) -> DataError {
         let (at, n) = self.locate(row);
         DataError::new(format!("column `{col}` of {} {what} at {at}", self.label))
             .with_file(&self.label)
@@ -191,6 +191,22 @@ impl Table {
         // A close name if there is one, else the names there are.
         let help = crate::diag::did_you_mean(col, self.names.iter().map(String::as_str)).unwrap_or_else(|| self.columns_help());
         DataError::new(format!("{} has no column `{col}`", self.label)).with_file(&self.label).with_column(col).with_help(help)
+    }
+
+    /// This table with one more column at the end; its name must be new.
+    pub(crate) fn with_column(mut self, name: &str, column: Column) -> Result<Table, DataError> {
+        if self.index_of(name).is_some() {
+            return Err(DataError::new(format!("{} already has a column `{name}`", self.label))
+                .with_file(&self.label)
+                .with_column(name)
+                .with_help("give the derived column a new name, or `drop` the old one first"));
+        }
+        if column.len() != self.nrows {
+            return Err(DataError::new(format!("column `{name}` has {} cells, expected {}", column.len(), self.nrows)).with_column(name));
+        }
+        self.names.push(name.to_string());
+        self.columns.push(column);
+        Ok(self)
     }
 
     /// The column called `col`, or an error with a did-you-mean.

@@ -75,33 +75,50 @@ pub fn train_member(
         out.epochs = epoch;
         out.rows_seen += n;
         let pred = net.forward(x_val.clone(), v, None, None);
-        let val = mse(&pred, &job.val.y);
-        if !val.is_finite() {
-            out.diverged = true;
-            break;
-        } else if val < out.best_val - 1e-12 {
-            out.best_val = val;
-            out.best_epoch = epoch;
-            bad = 0;
-            best = net.weights();
-        } else {
-            bad += 1;
-            if bad >= cfg.patience {
-                break;
-            }
+        match judge_epoch(&mut out, &mut bad, mse(&pred, &job.val.y), epoch, cfg.patience) {
+            Verdict::Improved => best = net.weights(),
+            Verdict::Go => {}
+            Verdict::Stop => break,
         }
     }
     Ok((best, out))
 }
 
+/// What early stopping makes of an epoch's validation loss.
+pub(super) enum Verdict {
+    /// A new best: keep these weights.
+    Improved,
+    /// No better; keep training.
+    Go,
+    /// Diverged (non-finite loss) or no improvement for `patience` epochs.
+    Stop,
+}
+
+/// Records epoch `epoch`'s validation loss `val` in `out` (best loss and epoch, divergence) and
+/// counts epochs without improvement in `bad`.
+pub(super) fn judge_epoch(out: &mut TrainOutcome, bad: &mut usize, val: f64, epoch: usize, patience: usize) -> Verdict {
+    if !val.is_finite() {
+        out.diverged = true;
+        Verdict::Stop
+    } else if val < out.best_val - 1e-12 {
+        out.best_val = val;
+        out.best_epoch = epoch;
+        *bad = 0;
+        Verdict::Improved
+    } else {
+        *bad += 1;
+        if *bad >= patience { Verdict::Stop } else { Verdict::Go }
+    }
+}
+
 /// Mean squared error; squares are taken in f32 (an overflow is a divergence), summed in f64.
-fn mse(pred: &[f32], y: &[f32]) -> f64 {
+pub(super) fn mse(pred: &[f32], y: &[f32]) -> f64 {
     let sum: f64 = pred.iter().zip(y).map(|(p, t)| ((p - t) * (p - t)) as f64).sum();
     sum / y.len().max(1) as f64
 }
 
 /// Fisher–Yates from the member's generator.
-fn permutation(n: usize, rng: &mut ChaCha8Rng) -> Vec<usize> {
+pub(super) fn permutation(n: usize, rng: &mut ChaCha8Rng) -> Vec<usize> {
     let mut p: Vec<usize> = (0..n).collect();
     for i in (1..n).rev() {
         let j = rng.random_range(0..=i);

@@ -15,6 +15,10 @@
 //! for prediction), `activation.rs` (fused bias + activation and slopes), `adam.rs` (fused
 //! Adam), `mlp.rs` (one member's forward/backward/step), `member.rs` (one member's training
 //! run), `batch.rs` (member data), `train.rs` (the ensemble).
+//!
+//! Pairwise models (a shared encoder over two inputs, combine, one head per task) use burn's
+//! autodiff instead: `pair_net.rs` (shape, forward, prediction), `pair_member.rs` (one member's
+//! training, one task or multitask), run over the same pool by `train::run_members`.
 
 pub mod activation;
 pub mod adam;
@@ -23,9 +27,12 @@ pub mod device;
 pub mod member;
 pub mod mlp;
 pub mod net;
+pub mod pair_member;
+pub mod pair_net;
 pub mod train;
 
 pub use batch::MemberData;
 pub use device::{base_device, init_threads, training_device};
 pub use net::{EnsembleNet, NetShape};
-pub use train::{TrainConfig, TrainOutcome, train_ensemble};
+pub use pair_net::PairShape;
+pub use train::{TrainConfig, TrainOutcome, run_members, train_ensemble};

@@ -44,10 +44,15 @@ pub struct MemberWeights {
 impl MemberWeights {
     /// PyTorch's `nn.Linear` default: weights and biases uniform in ±1/sqrt(fan_in).
     pub fn init(shape: &NetShape, seed: u64) -> MemberWeights {
+        Self::init_layers(&shape.layers(), seed)
+    }
+
+    /// [`MemberWeights::init`] for any list of (fan_in, fan_out) layers.
+    pub fn init_layers(layers: &[(usize, usize)], seed: u64) -> MemberWeights {
         let mut rng = ChaCha8Rng::seed_from_u64(seed);
-        let layers = shape
-            .layers()
-            .into_iter()
+        let layers = layers
+            .iter()
+            .copied()
             .map(|(fan_in, fan_out)| {
                 let bound = 1.0 / (fan_in as f32).sqrt();
                 let mut draw = |k: usize| (0..k).map(|_| rng.random_range(-bound..bound)).collect::<Vec<f32>>();
@@ -75,13 +80,19 @@ impl MemberWeights {
     }
 
     pub fn from_bytes(shape: &NetShape, bytes: &[u8]) -> Option<MemberWeights> {
-        if bytes.len() != shape.params() * 4 {
+        Self::from_bytes_layers(&shape.layers(), bytes)
+    }
+
+    /// [`MemberWeights::from_bytes`] for any list of (fan_in, fan_out) layers.
+    pub fn from_bytes_layers(layers: &[(usize, usize)], bytes: &[u8]) -> Option<MemberWeights> {
+        let params: usize = layers.iter().map(|(i, o)| i * o + o).sum();
+        if bytes.len() != params * 4 {
             return None;
         }
         let mut vals = bytes.chunks_exact(4).map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]));
-        let layers = shape
-            .layers()
-            .into_iter()
+        let layers = layers
+            .iter()
+            .copied()
             .map(|(i, o)| {
                 let w: Vec<f32> = vals.by_ref().take(i * o).collect();
                 let b: Vec<f32> = vals.by_ref().take(o).collect();
@@ -173,7 +184,8 @@ pub fn forward(
     h
 }
 
-fn apply_activation(h: Tensor<3>, act: Activation) -> Tensor<3> {
+/// `act` applied elementwise.
+pub fn apply_activation<const D: usize>(h: Tensor<D>, act: Activation) -> Tensor<D> {
     match act {
         Activation::Relu => activation::relu(h),
         Activation::Tanh => activation::tanh(h),

@@ -12,6 +12,8 @@ use std::time::Duration;
 use burn::tensor::Device;
 use rayon::prelude::*;
 
+use crate::check::model::TrainSpec;
+
 use super::batch::MemberData;
 use super::member::{MemberJob, train_member};
 use super::net::EnsembleNet;
@@ -27,6 +29,22 @@ pub struct TrainConfig {
     /// The first `frozen` linear layers are not updated.
     pub frozen: usize,
     pub dropout: f64,
+}
+
+impl TrainConfig {
+    /// The settings of a checked `pretrain`/`finetune`/`multitask` block, with `frozen` leading
+    /// layers fixed and `dropout` from the model.
+    pub fn from_spec(spec: &TrainSpec, frozen: usize, dropout: f64) -> TrainConfig {
+        TrainConfig {
+            lr: spec.lr,
+            weight_decay: spec.weight_decay,
+            batch: spec.batch,
+            max_epochs: spec.max_epochs,
+            patience: spec.patience,
+            frozen,
+            dropout,
+        }
+    }
 }
 
 /// What happened to one member.
@@ -70,12 +88,23 @@ pub fn train_ensemble(
     let jobs: Vec<MemberJob> = (0..e)
         .map(|i| MemberJob { init: &init[i], train: &data.train[i], val: &data.val[i], seed: seeds[i] })
         .collect();
-    let stop = AtomicBool::new(false);
+    let results = run_members(&jobs, |job, stop| train_member(job, &shape, cfg, device, stop), interrupted)?;
+    let (weights, outcomes): (Vec<_>, Vec<_>) = results.into_iter().unzip();
+    *net = EnsembleNet::from_members(&shape, &weights, device);
+    Ok(outcomes)
+}
 
+/// Run `train` on every job over the kernel thread pool (one job per task), polling
+/// `interrupted` from the calling thread every few milliseconds; a stop reaches every job at its
+/// next step. Results come back in job order.
+pub fn run_members<J: Sync, R: Send>(
+    jobs: &[J],
+    train: impl Fn(&J, &AtomicBool) -> Result<R, Interrupted> + Sync,
+    interrupted: &dyn Fn() -> bool,
+) -> Result<Vec<R>, Interrupted> {
+    let stop = AtomicBool::new(false);
     let results = std::thread::scope(|scope| {
-        let worker = scope.spawn(|| {
-            jobs.par_iter().with_max_len(1).map(|job| train_member(job, &shape, cfg, device, &stop)).collect::<Vec<_>>()
-        });
+        let worker = scope.spawn(|| jobs.par_iter().with_max_len(1).map(|job| train(job, &stop)).collect::<Vec<_>>());
         while !worker.is_finished() {
             if interrupted() {
                 stop.store(true, Ordering::Relaxed);
@@ -90,7 +119,5 @@ pub fn train_ensemble(
     if stop.load(Ordering::Relaxed) {
         return Err(Interrupted);
     }
-    let (weights, outcomes): (Vec<_>, Vec<_>) = results.into_iter().collect::<Result<Vec<_>, _>>()?.into_iter().unzip();
-    *net = EnsembleNet::from_members(&shape, &weights, device);
-    Ok(outcomes)
+    results.into_iter().collect()
 }

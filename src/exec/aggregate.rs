@@ -26,7 +26,7 @@ pub fn results(loaded: &Loaded, header: &Header, trials: &[TrialRow], threads: u
     let mut fits = Vec::new();
     if loaded.study.fits.iter().any(|f| f.law == Law::PowerLaw) {
         for &m in &loaded.plan.m_values {
-            fits.push(power_law_record(trials, m, seed));
+            fits.push(power_law_record(trials, loaded.study.measured_arm(), m, seed));
         }
     }
     let mut exchange = None;
@@ -86,18 +86,18 @@ pub fn points(trials: &[TrialRow], seed: u64) -> Vec<Point> {
         .collect()
 }
 
-/// The power law fitted to the mean transfer MAE per n at m, with bootstrap CIs over trials.
-pub fn power_law_record(trials: &[TrialRow], m: usize, seed: u64) -> FitRecord {
-    let mut ns: Vec<usize> = trials.iter().filter(|t| t.arm == Arm::Transfer && t.m == m).map(|t| t.n).collect();
+/// The power law fitted to the mean MAE of `arm` per n at m, with bootstrap CIs over trials.
+pub fn power_law_record(trials: &[TrialRow], arm: Arm, m: usize, seed: u64) -> FitRecord {
+    let mut ns: Vec<usize> = trials.iter().filter(|t| t.arm == arm && t.m == m).map(|t| t.n).collect();
     ns.sort_unstable();
     ns.dedup();
     let per_n: Vec<(f64, Vec<f64>)> =
-        ns.iter().map(|&n| (n as f64, maes(trials, Arm::Transfer, n, m))).filter(|(_, v)| !v.is_empty()).collect();
+        ns.iter().map(|&n| (n as f64, maes(trials, arm, n, m))).filter(|(_, v)| !v.is_empty()).collect();
     let x: Vec<f64> = per_n.iter().map(|(n, _)| *n).collect();
     let y: Vec<f64> = per_n.iter().map(|(_, v)| stats::mean(v)).collect();
     let mut rec = FitRecord {
         law: "power_law".into(),
-        arm: Arm::Transfer,
+        arm,
         m,
         params: BTreeMap::new(),
         ci90: BTreeMap::new(),

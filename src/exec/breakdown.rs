@@ -15,6 +15,6 @@ pub fn attach(results: &mut Results, loaded: &Loaded, trials: &[TrialRow], error
         results.groups = Some(super::groups::groups(&loaded.study, &loaded.data.target, &loaded.plan.m_values, trials, errors, by));
     }
     if loaded.study.report.samples {
-        results.samples = Some(super::samples::samples(loaded.study.seed, trials, errors, keys, &results.points));
+        results.samples = Some(super::samples::samples(loaded.study.seed, loaded.study.measured_arm(), trials, errors, keys, &results.points));
     }
 }

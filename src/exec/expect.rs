@@ -70,7 +70,7 @@ fn arms(r: &Results, left: Arm, op: CmpOp, right: Arm, at: AtN) -> (bool, String
                 .find(|p| p.arm == arm && p.m == m && (arm == Arm::Direct || p.n == n))
                 .map(|p| p.mae_mean)
         };
-        let mut ns: Vec<usize> = r.points.iter().filter(|p| p.arm == Arm::Transfer && p.m == m).map(|p| p.n).collect();
+        let mut ns: Vec<usize> = r.points.iter().filter(|p| p.arm.uses_source() && p.m == m).map(|p| p.n).collect();
         ns.sort_unstable();
         if at == AtN::Largest {
             ns = ns.last().copied().into_iter().collect();

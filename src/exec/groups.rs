@@ -12,7 +12,7 @@ use crate::check::model::Study;
 use crate::plan::RoleData;
 use crate::plan::keys::KeyColumn;
 use crate::plan::seeds::derive;
-use crate::results::{Arm, Group, GroupTrainRows, Groups, TrialRow};
+use crate::results::{Group, GroupTrainRows, Groups, TrialRow};
 
 use super::aggregate::{points, power_law_record};
 use super::members::target_rows;
@@ -66,7 +66,8 @@ pub fn groups(
         .map(|(&value, &target_rows)| {
             let rows = per_group.get(value).map(Vec::as_slice).unwrap_or_default();
             let seed = derive(study.seed, &format!("group {value}"));
-            let has_transfer = |m: usize| rows.iter().any(|t| t.arm == Arm::Transfer && t.m == m);
+            let arm = study.measured_arm();
+            let has_arm = |m: usize| rows.iter().any(|t| t.arm == arm && t.m == m);
             Group {
                 value: value.to_string(),
                 target_rows,
@@ -76,7 +77,7 @@ pub fn groups(
                     .map(|&m| GroupTrainRows { m, mean: mean_count(train_counts.get(&m), value) })
                     .collect(),
                 points: points(rows, seed),
-                fits: m_values.iter().filter(|&&m| has_transfer(m)).map(|&m| power_law_record(rows, m, seed)).collect(),
+                fits: m_values.iter().filter(|&&m| has_arm(m)).map(|&m| power_law_record(rows, arm, m, seed)).collect(),
             }
         })
         .collect();
@@ -134,6 +135,7 @@ pub fn value_order(a: &str, b: &str) -> std::cmp::Ordering {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::results::Arm;
 
     fn row(job: &str, n: usize, trial: usize, mae: f64, test_rows: usize) -> TrialRow {
         TrialRow { job: job.into(), arm: Arm::Transfer, n, m: 10, trial, seed: 0, mae, epochs: 1, best_epoch: 1, test_rows }

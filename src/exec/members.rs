@@ -1,6 +1,9 @@
 //! Building one ensemble member's rows: pick the rows of its job, fit the transforms on its
 //! training rows only (training + validation, never test), transform, and keep what is needed to
-//! report the test MAE in the label's own units.
+//! report the test MAE in the label's own units. A pairwise model reads only its inputs' columns,
+//! reordered as its layout says.
+
+use std::borrow::Cow;
 
 use crate::check::model::{Study, TransformKind};
 use crate::data::Matrix;
@@ -21,6 +24,9 @@ pub struct Member {
     /// Row of each test label in the prepared target table (empty for pretraining).
     pub test_rows: Vec<usize>,
     pub y_pipeline: Pipeline,
+    /// Multitask: the n source rows, transformed (x with the member's x pipeline, y with the
+    /// source's own label pipeline).
+    pub source: Option<MemberRows>,
 }
 
 impl Member {
@@ -47,22 +53,21 @@ impl Member {
     }
 }
 
-/// The member of a job: source rows for pretraining, target rows of the trial otherwise.
+/// The member of a job: source rows for pretraining, target rows of the trial otherwise, and
+/// for multitask both.
 pub fn member_for(job: &JobKind, study: &Study, data: &Prepared) -> Result<Member, String> {
     match *job {
         JobKind::Pretrain { n, replicate } => {
-            let order = permutation(data.source.rows(), derive(study.seed, &format!("subset r={replicate}")));
-            let rows = &order[..n.min(order.len())];
-            let (val, train) = validation_split(rows, study.pretrain.validation);
-            build(&data.source, rows, &train, &val, &[], study)
+            let rows = source_subset(n, replicate, study, data);
+            let (val, train) = validation_split(&rows, study.pretrain.validation);
+            build(&data.source, &rows, &train, &val, &[], None, study)
         }
-        JobKind::Finetune { m, trial, .. } | JobKind::Direct { m, trial } => {
-            let (rows, test) = target_rows(study, &data.target, m, trial);
-            if rows.len() < 2 {
-                return Err(format!("trial {trial}: only {} target rows left for training after the group split", rows.len()));
-            }
-            let (val, train) = validation_split(&rows, study.finetune.validation);
-            build(&data.target, &rows, &train, &val, &test, study)
+        JobKind::Finetune { m, trial, .. } => target_member(m, trial, study.finetune.validation, None, study, data),
+        JobKind::Direct { m, trial } => target_member(m, trial, study.direct_train().validation, None, study, data),
+        JobKind::Multitask { n, m, trial, replicate } => {
+            let validation = study.multitask.as_ref().map_or(study.finetune.validation, |mt| mt.train.validation);
+            let rows = source_subset(n, replicate, study, data);
+            target_member(m, trial, validation, Some(&rows), study, data)
         }
     }
 }
@@ -74,20 +79,83 @@ pub fn target_rows(study: &Study, target: &RoleData, m: usize, trial: usize) -> 
     (rows, split.test)
 }
 
-fn build(d: &RoleData, fit_rows: &[usize], train: &[usize], val: &[usize], test: &[usize], study: &Study) -> Result<Member, String> {
+/// The first n rows of source subset `replicate`.
+fn source_subset(n: usize, replicate: usize, study: &Study, data: &Prepared) -> Vec<usize> {
+    let order = permutation(data.source.rows(), derive(study.seed, &format!("subset r={replicate}")));
+    order[..n.min(order.len())].to_vec()
+}
+
+fn target_member(m: usize, trial: usize, validation: f64, source: Option<&[usize]>, study: &Study, data: &Prepared) -> Result<Member, String> {
+    let (rows, test) = target_rows(study, &data.target, m, trial);
+    if rows.len() < 2 {
+        return Err(format!("trial {trial}: only {} target rows left for training after the group split", rows.len()));
+    }
+    let (val, train) = validation_split(&rows, validation);
+    build(&data.target, &rows, &train, &val, &test, source.map(|r| (&data.source, r)), study)
+}
+
+/// The columns a role's network reads, in its order (all x columns for a plain model).
+fn network_x(d: &RoleData) -> Cow<'_, Matrix> {
+    let Some(layout) = &d.layout else { return Cow::Borrowed(&d.x) };
+    let order = layout.order();
+    let mut data = Vec::with_capacity(d.x.rows * order.len());
+    for r in 0..d.x.rows {
+        let row = d.x.row(r);
+        data.extend(order.iter().map(|&c| row[c]));
+    }
+    Cow::Owned(Matrix::from_rows(d.x.rows, order.len(), data))
+}
+
+/// Transformed rows of `d`. The x pipeline is fitted on `fit_rows` — plus, for multitask, the
+/// source rows (one network reads both, so both share one input scaling); label pipelines are
+/// fitted per task on that task's rows.
+fn build(
+    d: &RoleData,
+    fit_rows: &[usize],
+    train: &[usize],
+    val: &[usize],
+    test: &[usize],
+    source: Option<(&RoleData, &[usize])>,
+    study: &Study,
+) -> Result<Member, String> {
     let y = Matrix::from_rows(d.rows(), 1, d.y.clone());
-    let xp = fit(&study.x_transforms, &d.x, fit_rows, &d.table, "x")?;
+    let x_all = network_x(d);
+    let source_x = source.map(|(s, rows)| network_x(s).take_rows(rows));
+    let xp = match &source_x {
+        None => fit(&study.x_transforms, &x_all, fit_rows, &d.table, "x")?,
+        Some(sx) => {
+            let tx = x_all.take_rows(fit_rows);
+            let mut both = sx.data.clone();
+            both.extend_from_slice(&tx.data);
+            let stacked = Matrix::from_rows(sx.rows + tx.rows, tx.cols, both);
+            let all: Vec<usize> = (0..stacked.rows).collect();
+            fit(&study.x_transforms, &stacked, &all, &d.table, "x")?
+        }
+    };
     let yp = fit(&study.y_transforms, &y, fit_rows, &d.table, "y")?;
+    let to_f32 = |m: &Matrix| m.data.iter().map(|&v| v as f32).collect::<Vec<f32>>();
     let rows_of = |idx: &[usize]| -> Result<MemberRows, String> {
-        let x = xp.apply(&d.x.take_rows(idx)).map_err(|e| format!("transform x on `{}`: {e}", d.table))?;
+        let x = xp.apply(&x_all.take_rows(idx)).map_err(|e| format!("transform x on `{}`: {e}", d.table))?;
         let yv = yp.apply(&y.take_rows(idx)).map_err(|e| format!("transform y on `{}`: {e}", d.table))?;
-        Ok(MemberRows { x: x.data.iter().map(|&v| v as f32).collect(), y: yv.data.iter().map(|&v| v as f32).collect() })
+        Ok(MemberRows { x: to_f32(&x), y: to_f32(&yv) })
     };
     let test_x = if test.is_empty() {
         Vec::new()
     } else {
-        let x = xp.apply(&d.x.take_rows(test)).map_err(|e| format!("transform x on `{}` test rows: {e}", d.table))?;
-        x.data.iter().map(|&v| v as f32).collect()
+        let x = xp.apply(&x_all.take_rows(test)).map_err(|e| format!("transform x on `{}` test rows: {e}", d.table))?;
+        to_f32(&x)
+    };
+    let source = match (source, source_x) {
+        (Some((s, rows)), Some(sx)) => {
+            let sy = Matrix::from_rows(s.rows(), 1, s.y.clone());
+            let all: Vec<usize> = (0..rows.len()).collect();
+            let sy = sy.take_rows(rows);
+            let syp = fit(&study.y_transforms, &sy, &all, &s.table, "y")?;
+            let x = xp.apply(&sx).map_err(|e| format!("transform x on `{}`: {e}", s.table))?;
+            let yv = syp.apply(&sy).map_err(|e| format!("transform y on `{}`: {e}", s.table))?;
+            Some(MemberRows { x: to_f32(&x), y: to_f32(&yv) })
+        }
+        _ => None,
     };
     Ok(Member {
         train: rows_of(train)?,
@@ -96,6 +164,7 @@ fn build(d: &RoleData, fit_rows: &[usize], train: &[usize], val: &[usize], test:
         test_y: test.iter().map(|&r| d.y[r]).collect(),
         test_rows: test.to_vec(),
         y_pipeline: yp,
+        source,
     })
 }
 

@@ -11,6 +11,7 @@ pub mod expect;
 pub mod groups;
 pub mod members;
 pub mod outputs;
+pub mod pair_run;
 pub mod progress;
 pub mod run;
 pub mod samples;

@@ -202,6 +202,9 @@ fn run_group(
         .iter()
         .map(|j| member_for(&j.kind, study, &loaded.data).map_err(RunError::Failed))
         .collect::<Result<_, _>>()?;
+    if study.model.pair.is_some() {
+        return super::pair_run::run_pair_group(loaded, pending, &members, store, interrupted);
+    }
     // Members of equal sizes share an ensemble; large members are chunked.
     let mut by_size: BTreeMap<(usize, usize, usize), Vec<usize>> = BTreeMap::new();
     for (i, m) in members.iter().enumerate() {
@@ -239,43 +242,21 @@ fn train_chunk(
     let data = MemberData::new(&train, &val, shape.inputs, device).map_err(RunError::Failed)?;
     let (spec, init) = match jobs[0].kind {
         JobKind::Pretrain { .. } => (&study.pretrain, None),
-        JobKind::Direct { .. } => (&study.finetune, None),
+        JobKind::Direct { .. } => (study.direct_train(), None),
         JobKind::Finetune { .. } => (&study.finetune, Some(())),
+        JobKind::Multitask { .. } => return Err(RunError::Failed("multitask jobs need a model with a shared encoder".into())),
     };
     let initial: Vec<MemberWeights> = if init.is_some() {
-        jobs.iter().map(|j| pretrained(loaded, store, shape, j)).collect::<Result<_, _>>()?
+        jobs.iter().map(|j| pretrained(store, &shape.layers(), j)).collect::<Result<_, _>>()?
     } else {
         seeds.iter().map(|&s| MemberWeights::init(shape, s)).collect()
     };
     let mut net = EnsembleNet::from_members(shape, &initial, device);
-    let cfg = TrainConfig {
-        lr: spec.lr,
-        weight_decay: spec.weight_decay,
-        batch: spec.batch,
-        max_epochs: spec.max_epochs,
-        patience: spec.patience,
-        frozen: if init.is_some() { spec.freeze } else { 0 },
-        dropout: study.model.dropout,
-    };
+    let cfg = TrainConfig::from_spec(spec, if init.is_some() { spec.freeze } else { 0 }, study.model.dropout);
     let outcomes = train_ensemble(&mut net, &data, &cfg, &seeds, device, interrupted).map_err(|_| RunError::Interrupted)?;
 
     if let JobKind::Pretrain { .. } = jobs[0].kind {
-        let weights = net.to_members();
-        let mut records = Vec::new();
-        for ((job, out), w) in jobs.iter().zip(&outcomes).zip(&weights) {
-            let (file, crc) = store.write_weights(&job.id, &w.to_bytes()).map_err(|e| RunError::Failed(e.to_string()))?;
-            records.push(Record::Pretrain(PretrainRecord {
-                job: job.id.clone(),
-                seed: job.seed,
-                epochs: out.epochs,
-                best_epoch: out.best_epoch,
-                best_val: out.best_val,
-                diverged: out.diverged || !w.all_finite(),
-                weights: file,
-                weights_crc: crc,
-            }));
-        }
-        store.append_all(&records).map_err(|e| RunError::Failed(e.to_string()))?;
+        store_pretrains(store, jobs, &outcomes, &net.to_members())?;
         return Ok(Vec::new());
     }
 
@@ -295,24 +276,44 @@ fn train_chunk(
 }
 
 /// The test rows of a member and their absolute errors (NaN for a diverged member).
-fn test_errors(m: &Member, pred: &[f32], diverged: bool) -> TestErrors {
+pub(super) fn test_errors(m: &Member, pred: &[f32], diverged: bool) -> TestErrors {
     let rows = m.test_rows.iter().map(|&r| r as u32).collect();
     let abs_err = if diverged { vec![f32::NAN; m.test_rows.len()] } else { m.abs_errors(pred).into_iter().map(|e| e as f32).collect() };
     TestErrors { rows, abs_err }
 }
 
-/// The trial row of a fine-tune or direct job (pretraining has none).
-fn trial_row(job: &Job, out: &TrainOutcome, mae: f64, test_rows: usize) -> Option<TrialRow> {
+/// Append the pretraining records of `jobs` with their weights.
+pub(super) fn store_pretrains(store: &mut Store, jobs: &[&Job], outcomes: &[TrainOutcome], weights: &[MemberWeights]) -> Result<(), RunError> {
+    let mut records = Vec::new();
+    for ((job, out), w) in jobs.iter().zip(outcomes).zip(weights) {
+        let (file, crc) = store.write_weights(&job.id, &w.to_bytes()).map_err(|e| RunError::Failed(e.to_string()))?;
+        records.push(Record::Pretrain(PretrainRecord {
+            job: job.id.clone(),
+            seed: job.seed,
+            epochs: out.epochs,
+            best_epoch: out.best_epoch,
+            best_val: out.best_val,
+            diverged: out.diverged || !w.all_finite(),
+            weights: file,
+            weights_crc: crc,
+        }));
+    }
+    store.append_all(&records).map_err(|e| RunError::Failed(e.to_string()))
+}
+
+/// The trial row of a fine-tune, direct or multitask job (pretraining has none).
+pub(super) fn trial_row(job: &Job, out: &TrainOutcome, mae: f64, test_rows: usize) -> Option<TrialRow> {
     let (arm, n, m, trial) = match job.kind {
         JobKind::Finetune { n, m, trial, .. } => (crate::results::Arm::Transfer, n, m, trial),
         JobKind::Direct { m, trial } => (crate::results::Arm::Direct, 0, m, trial),
+        JobKind::Multitask { n, m, trial, .. } => (crate::results::Arm::Multitask, n, m, trial),
         JobKind::Pretrain { .. } => return None,
     };
     Some(TrialRow { job: job.id.clone(), arm, n, m, trial, seed: job.seed, mae, epochs: out.epochs, best_epoch: out.best_epoch, test_rows })
 }
 
-/// The pretrained weights a fine-tune job starts from.
-fn pretrained(loaded: &Loaded, store: &Store, shape: &NetShape, job: &Job) -> Result<MemberWeights, RunError> {
+/// The pretrained weights a fine-tune job starts from, for a network of these layers.
+pub(super) fn pretrained(store: &Store, layers: &[(usize, usize)], job: &Job) -> Result<MemberWeights, RunError> {
     let JobKind::Finetune { n, replicate, .. } = job.kind else {
         return Err(RunError::Failed(format!("{} does not start from a pretrained model", job.id)));
     };
@@ -322,7 +323,6 @@ fn pretrained(loaded: &Loaded, store: &Store, shape: &NetShape, job: &Job) -> Re
         .get(&id)
         .ok_or_else(|| RunError::Failed(format!("{}: pretraining `{id}` is missing from the store", job.id)))?;
     let bytes = store.read_weights(rec).map_err(|e| RunError::Failed(e.to_string()))?;
-    let _ = loaded;
-    MemberWeights::from_bytes(shape, &bytes)
+    MemberWeights::from_bytes_layers(layers, &bytes)
         .ok_or_else(|| RunError::Failed(format!("weights of `{id}` do not match the network; rerun with --fresh")))
 }

@@ -26,9 +26,10 @@ pub const SAMPLE_REPS: usize = 100;
 /// The classification rule, as written into results.json and the reports.
 pub const RULE: &str = "scaling: the power law R(n) = D·n^-α + C fitted to the sample's mean error per n is not degenerate (α > 0, R² ≥ 0.5) and the lower bound of α's 90 % bootstrap CI over the sample's trials is > 0 (the fit alone decides for a sample tested in one trial); not scaling: otherwise; unfit: fewer than 3 n with data";
 
-/// The samples section of the results, at the largest m with transfer trials.
-pub fn samples(seed: u64, trials: &[TrialRow], errors: &BTreeMap<String, TestErrors>, keys: &TargetKeys, pooled: &[Point]) -> Samples {
-    let transfer = trials.iter().filter(|t| t.arm == Arm::Transfer && t.mae.is_finite());
+/// The samples section of the results, at the largest m with trials of `arm` (the study's
+/// measured arm: transfer or multitask).
+pub fn samples(seed: u64, arm: Arm, trials: &[TrialRow], errors: &BTreeMap<String, TestErrors>, keys: &TargetKeys, pooled: &[Point]) -> Samples {
+    let transfer = trials.iter().filter(|t| t.arm == arm && t.mae.is_finite());
     let m = transfer.clone().map(|t| t.m).max().unwrap_or(0);
     let mut ns: Vec<usize> = transfer.clone().filter(|t| t.m == m).map(|t| t.n).collect();
     ns.sort_unstable();
@@ -55,7 +56,7 @@ pub fn samples(seed: u64, trials: &[TrialRow], errors: &BTreeMap<String, TestErr
     let count = |c: &str| samples.iter().filter(|s| s.class == c).count();
     let pooled = ns
         .iter()
-        .map(|&n| pooled.iter().find(|p| p.arm == Arm::Transfer && p.n == n && p.m == m).map_or(f64::NAN, |p| p.mae_mean))
+        .map(|&n| pooled.iter().find(|p| p.arm == arm && p.n == n && p.m == m).map_or(f64::NAN, |p| p.mae_mean))
         .collect();
     Samples {
         m,
@@ -122,7 +123,7 @@ mod tests {
     #[test]
     fn a_falling_sample_scales_and_a_flat_one_does_not() {
         let (trials, errors) = setup();
-        let s = samples(1, &trials, &errors, &TargetKeys::default(), &[]);
+        let s = samples(1, Arm::Transfer, &trials, &errors, &TargetKeys::default(), &[]);
         assert_eq!(s.n, [10, 30, 100, 300, 1000]);
         assert_eq!((s.scaling, s.not_scaling, s.unfit), (1, 1, 0));
         assert_eq!(s.samples[0].class, "scaling");
@@ -137,7 +138,7 @@ mod tests {
         // With equal test sizes, the pooled mean over trials at n equals the trial-count-weighted
         // mean of the samples' mean errors.
         let (trials, errors) = setup();
-        let s = samples(1, &trials, &errors, &TargetKeys::default(), &[]);
+        let s = samples(1, Arm::Transfer, &trials, &errors, &TargetKeys::default(), &[]);
         for (i, &n) in s.n.iter().enumerate() {
             let at_n: Vec<f64> = trials.iter().filter(|t| t.n == n).map(|t| t.mae).collect();
             let pooled = crate::stats::mean(&at_n);
@@ -150,7 +151,7 @@ mod tests {
     fn too_few_points_is_unfit() {
         let (trials, errors) = setup();
         let few: Vec<TrialRow> = trials.into_iter().filter(|t| t.n <= 30).collect();
-        let s = samples(1, &few, &errors, &TargetKeys::default(), &[]);
+        let s = samples(1, Arm::Transfer, &few, &errors, &TargetKeys::default(), &[]);
         assert_eq!(s.unfit, 2);
         assert!(s.samples.iter().all(|x| x.alpha.is_nan()));
     }

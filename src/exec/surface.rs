@@ -29,7 +29,7 @@ type Cells = BTreeMap<(usize, usize), Vec<f64>>;
 
 fn cells(trials: &[TrialRow]) -> Cells {
     let mut c: Cells = BTreeMap::new();
-    for t in trials.iter().filter(|t| t.arm == Arm::Transfer && t.mae.is_finite()) {
+    for t in trials.iter().filter(|t| t.arm.uses_source() && t.mae.is_finite()) {
         c.entry((t.n, t.m)).or_default().push(t.mae);
     }
     c
@@ -48,7 +48,7 @@ pub fn surface_and_exchange_at(trials: &[TrialRow], seed: u64, at: Option<MrsPoi
     let means: Vec<((usize, usize), f64)> = cells.iter().map(|(k, v)| (*k, mean(v))).collect();
     let mut rec = FitRecord {
         law: "surface".into(),
-        arm: Arm::Transfer,
+        arm: trials.iter().map(|t| t.arm).find(|a| a.uses_source()).unwrap_or(Arm::Transfer),
         m: 0,
         params: BTreeMap::new(),
         ci90: BTreeMap::new(),

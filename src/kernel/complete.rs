@@ -10,7 +10,8 @@ pub const VALUE_WORDS: &[&str] = &[
     "x", "y", "group", "all", "logspace", "once", "per_trial", "csv", "parquet", "synthetic", "where", "join", "on",
     "select", "drop", "except", "and", "or", "not", "in", "log", "log10", "log1p", "standardize", "yeo_johnson",
     "minmax", "relu", "tanh", "sigmoid", "gelu", "adam", "direct", "power_law", "surface", "transfer", "alpha", "r2",
-    "mrs", "every", "largest", "by", "samples",
+    "mrs", "every", "largest", "by", "samples", "input", "encoder", "shared", "head", "derive", "exp", "sqrt",
+    "multitask", "none", "true", "false",
 ];
 
 /// Every block setting the checker accepts, then [`VALUE_WORDS`].
@@ -20,8 +21,12 @@ pub fn setting_words() -> impl Iterator<Item = &'static str> {
         .chain(crate::check::PRETRAIN_SETTINGS)
         .chain(crate::check::FINETUNE_SETTINGS)
         .chain(crate::check::GRID_SETTINGS)
+        .chain(crate::check::MULTITASK_SETTINGS)
+        .chain(crate::check::ENCODER_SETTINGS)
+        .chain(crate::check::HEAD_SETTINGS)
         .chain(VALUE_WORDS)
         .copied()
+        .chain(crate::check::COMBINES.iter().map(|(name, _)| *name))
 }
 
 /// One line of reference per statement keyword.
@@ -33,9 +38,10 @@ pub fn keyword_reference(word: &str) -> Option<&'static str> {
         "source" => "source TABLE { x = COLS  y = COL  group = COL } — the pretraining (simulated) data",
         "target" => "target TABLE { x = COLS  y = COL  group = COL } — the fine-tuning (experimental) data",
         "transform" => "transform x = T | T ... / transform y = ... — column pipelines fitted on training rows only",
-        "model" => "model { hidden = [..]  activation = relu  dropout = p } — the network",
+        "model" => "model { hidden = [..]  activation = relu  dropout = p } — the network (or inputs, a shared encoder, combine and a head)",
         "pretrain" => "pretrain { lr  batch  epochs  patience ... } — training on n source rows",
         "finetune" => "finetune { lr  batch  epochs  patience  freeze ... } — training on m target rows",
+        "multitask" => "multitask { lambda  lr  batch  epochs  patience ... } — train source and target jointly, one head each",
         "grid" => "grid { n = ...  m = ...  trials = N  test = f  subset = ... } — the n and m grids and repeats",
         "baseline" => "baseline direct — also train the same architecture on the target alone",
         "fit" => "fit power_law — R(n) = D·n^-α + C per m; fit surface [at (n = N, m = M)] — R(n, m) = (A·n^-α + B)·m^-β + ε and the exchange rate",

@@ -1,10 +1,11 @@
 //! Building the plan: concrete grids, the job list in execution order, seeds, FLOP bounds.
 //! Execution order: direct baselines first (they do not depend on n), then for each n its
-//! pretraining followed by its fine-tunes, m ascending.
+//! pretraining followed by its fine-tunes, m ascending (with `multitask`: for each n its
+//! multitask jobs, m ascending; no pretraining).
 
 use crate::check::model::{Baseline, Study, SubsetMode};
 use crate::diag::Problem;
-use crate::engine::NetShape;
+use crate::engine::{NetShape, PairShape};
 
 use super::grid::{m_values, n_values, thin};
 use super::ir::{Job, JobKind, Plan};
@@ -19,6 +20,13 @@ pub const QUICK_M: usize = 2;
 
 pub fn net_shape(study: &Study, features: usize) -> NetShape {
     NetShape { inputs: features, hidden: study.model.hidden.clone(), activation: study.model.activation }
+}
+
+/// The pairwise network of a study with an encoder (`None` for a plain model): `heads` is 2 for
+/// multitask jobs, 1 otherwise. Widths come from the target's layout.
+pub fn pair_shape(study: &Study, data: &Prepared, heads: usize) -> Option<PairShape> {
+    let l = data.target.layout.as_ref()?;
+    PairShape::of(&study.model, l.side(), l.head.len(), heads)
 }
 
 pub fn build(study: &Study, data: &Prepared, quick: bool) -> Result<Plan, Vec<Problem>> {
@@ -90,8 +98,10 @@ pub fn build(study: &Study, data: &Prepared, quick: bool) -> Result<Plan, Vec<Pr
         SubsetMode::Once => 1,
         SubsetMode::PerTrial => trials,
     };
+    warnings.extend(data.warnings());
     let shape = net_shape(study, data.source.columns.len());
-    let macs = shape.macs_per_row() as f64;
+    let pair = pair_shape(study, data, if study.multitask.is_some() { 2 } else { 1 });
+    let macs = pair.as_ref().map_or(shape.macs_per_row(), |p| p.macs_per_row()) as f64;
     let val_of = |rows: usize, frac: f64| ((rows as f64 * frac).round() as usize).clamp(1, rows.saturating_sub(1).max(1));
     let job = |kind: JobKind, rows: usize, epochs: usize, frac: f64, test: usize| {
         let val = val_of(rows, frac);
@@ -110,13 +120,28 @@ pub fn build(study: &Study, data: &Prepared, quick: bool) -> Result<Plan, Vec<Pr
     };
     let mut jobs = Vec::new();
     if study.baselines.contains(&Baseline::Direct) {
+        let direct = study.direct_train();
         for &m in &ms {
             for t in 0..trials {
-                jobs.push(job(JobKind::Direct { m, trial: t }, m, study.finetune.max_epochs, study.finetune.validation, test_rows));
+                jobs.push(job(JobKind::Direct { m, trial: t }, m, direct.max_epochs, direct.validation, test_rows));
             }
         }
     }
-    for &n in &ns {
+    if let Some(mt) = &study.multitask {
+        for &n in &ns {
+            for &m in &ms {
+                for t in 0..trials {
+                    let replicate = if replicates == 1 { 0 } else { t };
+                    let mut j = job(JobKind::Multitask { n, m, trial: t, replicate }, m, mt.train.max_epochs, mt.train.validation, test_rows);
+                    // Each epoch also passes over the n source rows (in steps of both tasks).
+                    let per_epoch = n.max(j.train_rows) as f64 * 2.0;
+                    j.flops_max = 2.0 * macs * mt.train.max_epochs as f64 * (3.0 * per_epoch + j.val_rows as f64) + 2.0 * macs * test_rows as f64;
+                    jobs.push(j);
+                }
+            }
+        }
+    }
+    for &n in ns.iter().filter(|_| study.multitask.is_none()) {
         for r in 0..replicates {
             jobs.push(job(JobKind::Pretrain { n, replicate: r }, n, study.pretrain.max_epochs, study.pretrain.validation, 0));
         }
@@ -142,7 +167,7 @@ pub fn build(study: &Study, data: &Prepared, quick: bool) -> Result<Plan, Vec<Pr
         quick,
         source_rows,
         target_rows,
-        features: shape.inputs,
+        features: pair.as_ref().map_or(shape.inputs, PairShape::inputs),
         test_rows,
         train_part,
         n_values: ns,
@@ -151,6 +176,7 @@ pub fn build(study: &Study, data: &Prepared, quick: bool) -> Result<Plan, Vec<Pr
         subset: study.grid.subset,
         replicates,
         layers,
+        network: pair.as_ref().map(PairShape::describe),
         flops_max: jobs.iter().map(|j| j.flops_max).sum(),
         jobs,
         warnings,

@@ -26,6 +26,9 @@ pub struct Plan {
     pub replicates: usize,
     /// Layer widths input → output.
     pub layers: Vec<usize>,
+    /// The pairwise network in words (shared encoder, combine, heads), when the model has one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub network: Option<String>,
     pub jobs: Vec<Job>,
     pub warnings: Vec<String>,
     /// Upper bound on training FLOPs (all jobs running to max epochs).
@@ -55,6 +58,9 @@ pub enum JobKind {
     Finetune { n: usize, m: usize, trial: usize, replicate: usize },
     /// Train from scratch on m target rows of trial `trial`.
     Direct { m: usize, trial: usize },
+    /// Train one network jointly on n source rows (subset `replicate`, source head) and the m
+    /// target rows of trial `trial` (target head).
+    Multitask { n: usize, m: usize, trial: usize, replicate: usize },
 }
 
 impl JobKind {
@@ -63,6 +69,7 @@ impl JobKind {
             JobKind::Pretrain { n, replicate } => format!("pretrain n={n} r={replicate}"),
             JobKind::Finetune { n, m, trial, .. } => format!("finetune n={n} m={m} t={trial}"),
             JobKind::Direct { m, trial } => format!("direct m={m} t={trial}"),
+            JobKind::Multitask { n, m, trial, .. } => format!("multitask n={n} m={m} t={trial}"),
         }
     }
 
@@ -72,6 +79,7 @@ impl JobKind {
             JobKind::Pretrain { .. } => None,
             JobKind::Finetune { .. } => Some(Arm::Transfer),
             JobKind::Direct { .. } => Some(Arm::Direct),
+            JobKind::Multitask { .. } => Some(Arm::Multitask),
         }
     }
 }
@@ -94,7 +102,14 @@ impl Plan {
             "  target: {} rows → per trial {} test, {} for training",
             self.target_rows, self.test_rows, self.train_part
         );
-        let _ = writeln!(s, "  network: {}", self.layers.iter().map(|w| w.to_string()).collect::<Vec<_>>().join("-"));
+        match &self.network {
+            Some(net) => {
+                let _ = writeln!(s, "  network: {net}");
+            }
+            None => {
+                let _ = writeln!(s, "  network: {}", self.layers.iter().map(|w| w.to_string()).collect::<Vec<_>>().join("-"));
+            }
+        }
         let _ = writeln!(s, "  n = {:?}", self.n_values);
         let _ = writeln!(s, "  m = {:?}", self.m_values);
         let _ = writeln!(
@@ -112,7 +127,12 @@ impl Plan {
         let pre = self.count(|k| matches!(k, JobKind::Pretrain { .. }));
         let ft = self.count(|k| matches!(k, JobKind::Finetune { .. }));
         let di = self.count(|k| matches!(k, JobKind::Direct { .. }));
-        let _ = writeln!(s, "jobs: {} ({} pretrain, {} finetune, {} direct)", self.jobs.len(), pre, ft, di);
+        let mt = self.count(|k| matches!(k, JobKind::Multitask { .. }));
+        if mt > 0 {
+            let _ = writeln!(s, "jobs: {} ({} multitask, {} direct)", self.jobs.len(), mt, di);
+        } else {
+            let _ = writeln!(s, "jobs: {} ({} pretrain, {} finetune, {} direct)", self.jobs.len(), pre, ft, di);
+        }
         let _ = writeln!(s, "  {:<34} {:>20} {:>7} {:>6} {:>6} {:>10}", "id", "seed", "train", "val", "test", "GFLOP≤");
         let mut last_group = String::new();
         let mut shown = 0;
@@ -149,5 +169,6 @@ pub fn group_of(kind: &JobKind) -> String {
         JobKind::Pretrain { n, .. } => format!("pretrain n={n}"),
         JobKind::Finetune { n, m, .. } => format!("finetune n={n} m={m}"),
         JobKind::Direct { m, .. } => format!("direct m={m}"),
+        JobKind::Multitask { n, m, .. } => format!("multitask n={n} m={m}"),
     }
 }

@@ -8,6 +8,7 @@ pub mod build;
 pub mod grid;
 pub mod ir;
 pub mod keys;
+pub mod pair_layout;
 pub mod prepare;
 pub mod seeds;
 pub mod splits;

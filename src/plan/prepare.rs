@@ -10,6 +10,8 @@ use crate::data::{DataContext, DataError, Matrix, Table};
 use crate::diag::Problem;
 use crate::transform::Pipeline;
 
+use super::pair_layout::{PairLayout, layout};
+
 /// The rows of one role, ready for splitting.
 #[derive(Debug, Clone)]
 pub struct RoleData {
@@ -24,6 +26,8 @@ pub struct RoleData {
     pub groups: Option<Vec<String>>,
     /// SHA-256 of the table's content.
     pub fingerprint: String,
+    /// With a pairwise model: where its inputs sit among `columns`.
+    pub layout: Option<PairLayout>,
 }
 
 impl RoleData {
@@ -38,6 +42,20 @@ pub struct Prepared {
     pub target: RoleData,
     /// Key columns of the target for `report by` / `report samples`.
     pub keys: super::keys::TargetKeys,
+}
+
+impl Prepared {
+    /// Plan warnings of the data (columns a shared encoder's alignment dropped), source first.
+    pub fn warnings(&self) -> Vec<String> {
+        let (s, t) = (self.source.layout.as_ref(), self.target.layout.as_ref());
+        match (s, t) {
+            (Some(s), Some(t)) if s.warnings == t.warnings => s.warnings.clone(),
+            _ => [("source", s), ("target", t)]
+                .into_iter()
+                .flat_map(|(role, l)| l.into_iter().flat_map(move |l| l.warnings.iter().map(move |w| format!("{role}: {w}"))))
+                .collect(),
+        }
+    }
 }
 
 /// Evaluate the tables and bind the roles; every problem found is returned.
@@ -65,12 +83,36 @@ pub fn prepare(study: &Study, ctx: &DataContext) -> Result<Prepared, Vec<Problem
             return Err(problems);
         }
     };
+    let (mut source, mut target) = (source, target);
     let mut problems = Vec::new();
     let keys = keys.unwrap_or_else(|p| {
         problems.extend(p);
         Default::default()
     });
-    if source.columns.len() != target.columns.len() {
+    if let Some(spec) = &study.model.pair {
+        for (data, role) in [(&mut source, "source"), (&mut target, "target")] {
+            match layout(spec, &data.columns, role) {
+                Ok(l) => data.layout = Some(l),
+                Err(p) => problems.extend(p),
+            }
+        }
+        if let (Some(s), Some(t)) = (&source.layout, &target.layout)
+            && (s.a.len() != t.a.len() || s.head.len() != t.head.len())
+        {
+            problems.push(
+                Problem::new(
+                    "feature_mismatch",
+                    format!(
+                        "the model's inputs are {} + {} + {} columns wide in the source but {} + {} + {} in the target",
+                        s.a.len(), s.b.len(), s.head.len(), t.a.len(), t.b.len(), t.head.len()
+                    ),
+                    study.target.x.span,
+                    "different widths",
+                )
+                .with_help("one network reads both roles, so each input must select the same number of columns in both"),
+            );
+        }
+    } else if source.columns.len() != target.columns.len() {
         problems.push(
             Problem::new(
                 "feature_mismatch",
@@ -171,6 +213,7 @@ fn bind(_study: &Study, role: &Role, what: &str, tables: &BTreeMap<String, Table
             y,
             groups,
             fingerprint: table.fingerprint(),
+            layout: None,
         }),
         _ => Err(problems),
     }

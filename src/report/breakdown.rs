@@ -34,7 +34,7 @@ pub fn groups_table(g: &Groups, m: usize) -> Table {
     ]);
     for (rank, (group, fit)) in g.ranked(m).into_iter().enumerate() {
         let alpha = fit.map_or(MISSING.to_string(), |f| super::summary::param_with_ci(f, "alpha"));
-        let mut transfer: Vec<_> = group.points.iter().filter(|p| p.arm == Arm::Transfer && p.m == m).collect();
+        let mut transfer: Vec<_> = group.points.iter().filter(|p| p.arm != Arm::Direct && p.m == m).collect();
         transfer.sort_by_key(|p| p.n);
         let mae_at = |p: Option<&&crate::results::Point>| p.map_or(MISSING.to_string(), |p| format::mae(p.mae_mean));
         let mut notes = Vec::new();

@@ -28,7 +28,7 @@ pub fn groups_csv(g: &Groups) -> String {
         for (rank, (group, fit)) in g.ranked(m).into_iter().enumerate() {
             let param = |k: &str| fit.and_then(|f| f.params.get(k).copied()).unwrap_or(f64::NAN);
             let ci = fit.and_then(|f| f.ci90.get("alpha").copied()).unwrap_or([f64::NAN; 2]);
-            let mut transfer: Vec<_> = group.points.iter().filter(|p| p.arm == Arm::Transfer && p.m == m).collect();
+            let mut transfer: Vec<_> = group.points.iter().filter(|p| p.arm != Arm::Direct && p.m == m).collect();
             transfer.sort_by_key(|p| p.n);
             let (first, last) = (transfer.first(), transfer.last());
             rows.push(vec![

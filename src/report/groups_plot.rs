@@ -36,12 +36,12 @@ pub fn groups_svg(results: &Results) -> String {
     let Some(m) = m else { return empty(results, "no group has test rows") };
     let ranked = g.ranked(m);
     let transfer = |grp: &'_ Group| -> Vec<Point> {
-        let mut v: Vec<Point> = grp.points.iter().filter(|p| p.arm == Arm::Transfer && p.m == m).cloned().collect();
+        let mut v: Vec<Point> = grp.points.iter().filter(|p| p.arm != Arm::Direct && p.m == m).cloned().collect();
         v.sort_by_key(|p| p.n);
         v
     };
     let pooled: Vec<&Point> = {
-        let mut v: Vec<&Point> = results.points.iter().filter(|p| p.arm == Arm::Transfer && p.m == m && p.n > 0).collect();
+        let mut v: Vec<&Point> = results.points.iter().filter(|p| p.arm != Arm::Direct && p.m == m && p.n > 0).collect();
         v.sort_by_key(|p| p.n);
         v
     };

@@ -43,7 +43,7 @@ fn sections(results: &Results, heading: &str) -> String {
     if results.fits.is_empty() {
         out.push_str("<p>No fits.</p>\n");
     } else {
-        out.push_str("<p>power_law: R(n) = D·n<sup>−α</sup> + C fitted to the mean transfer MAE per n (one fit per m); surface: R(n, m) = (A·n<sup>−α</sup> + B)·m<sup>−β</sup> + ε over the whole grid. 90 % bootstrap CIs over trials.</p>\n");
+        out.push_str("<p>power_law: R(n) = D·n<sup>−α</sup> + C fitted to the mean transfer (or multitask) MAE per n (one fit per m); surface: R(n, m) = (A·n<sup>−α</sup> + B)·m<sup>−β</sup> + ε over the whole grid. 90 % bootstrap CIs over trials.</p>\n");
         out.push_str(&fits_table(results).to_html("fits"));
         for fit in results.fits.iter().filter(|f| f.degenerate.is_some()) {
             let why = fit.degenerate.as_deref().unwrap_or_default();

@@ -68,7 +68,7 @@ pub fn indifference_svg(results: &Results) -> Option<String> {
     let cells: Vec<(f64, f64)> = results
         .points
         .iter()
-        .filter(|p| p.arm == Arm::Transfer && p.n > 0 && p.m > 0)
+        .filter(|p| p.arm != Arm::Direct && p.n > 0 && p.m > 0)
         .map(|p| (p.n as f64, p.m as f64))
         .collect();
     let exchange = results.exchange.as_ref();

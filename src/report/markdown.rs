@@ -43,7 +43,7 @@ pub fn report_markdown(results: &Results, trials: &[TrialRow]) -> String {
     if results.fits.is_empty() {
         out.push_str("No fits.\n");
     } else {
-        out.push_str("power_law: R(n) = D·n^-α + C fitted to the mean transfer MAE per n (one fit per m); surface: R(n, m) = (A·n^-α + B)·m^-β + ε over the whole grid. 90 % bootstrap CIs over trials.\n\n");
+        out.push_str("power_law: R(n) = D·n^-α + C fitted to the mean transfer (or multitask) MAE per n (one fit per m); surface: R(n, m) = (A·n^-α + B)·m^-β + ε over the whole grid. 90 % bootstrap CIs over trials.\n\n");
         out.push_str(&fits_table(results).to_markdown());
         for fit in results.fits.iter().filter(|f| f.degenerate.is_some()) {
             let why = fit.degenerate.as_deref().unwrap_or_default();

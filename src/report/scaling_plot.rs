@@ -59,7 +59,7 @@ enum FitState {
 }
 
 fn curves(results: &Results) -> Vec<Curve<'_>> {
-    let is_power_law = |f: &&FitRecord| f.law == "power_law" && f.arm == Arm::Transfer;
+    let is_power_law = |f: &&FitRecord| f.law == "power_law" && f.arm.uses_source();
     let any_fit = results.fits.iter().any(|f| is_power_law(&f));
     let mut ms: Vec<usize> = results
         .points
@@ -73,7 +73,7 @@ fn curves(results: &Results) -> Vec<Curve<'_>> {
         .enumerate()
         .map(|(i, m)| {
             let mut transfer: Vec<&Point> =
-                results.points.iter().filter(|p| p.arm == Arm::Transfer && p.m == m && p.n > 0).collect();
+                results.points.iter().filter(|p| p.arm.uses_source() && p.m == m && p.n > 0).collect();
             transfer.sort_by_key(|p| p.n);
             let direct_at_m = || results.points.iter().filter(move |p| p.arm == Arm::Direct && p.m == m);
             let direct = direct_at_m().find(|p| p.n == 0).or_else(|| direct_at_m().next());
@@ -101,7 +101,7 @@ fn fit_state(fit: &FitRecord) -> FitState {
 }
 
 fn x_range(results: &Results) -> (f64, f64) {
-    let transfer = results.points.iter().filter(|p| p.arm == Arm::Transfer && p.n > 0);
+    let transfer = results.points.iter().filter(|p| p.arm.uses_source() && p.n > 0);
     let with_data = transfer.clone().filter(|p| positive(p.mae_mean)).map(|p| p.n as f64);
     log_range(with_data, 0.04)
         .or_else(|| log_range(transfer.map(|p| p.n as f64), 0.04))
@@ -231,7 +231,8 @@ fn legend_rows(results: &Results, curves: &[Curve]) -> Vec<Vec<Option<Entry>>> {
         let transfer = (!c.transfer.is_empty()).then(|| {
             let finite = c.transfer.iter().any(|p| positive(p.mae_mean));
             let suffix = if finite { "" } else { " (no finite MAE)" };
-            Entry { swatch: Swatch::Series(c.color), text: format!("transfer, m = {}{suffix}", c.m) }
+            let arm = c.transfer.first().map_or("transfer", |p| p.arm.as_str());
+            Entry { swatch: Swatch::Series(c.color), text: format!("{arm}, m = {}{suffix}", c.m) }
         });
         let fit = match &c.fit {
             Drawn { equation, r2, .. } => Some(Entry {
@@ -247,7 +248,7 @@ fn legend_rows(results: &Results, curves: &[Curve]) -> Vec<Vec<Option<Entry>>> {
         });
         rows.push(vec![transfer, fit, direct]);
     }
-    if !results.fits.iter().any(|f| f.law == "power_law" && f.arm == Arm::Transfer)
+    if !results.fits.iter().any(|f| f.law == "power_law" && f.arm.uses_source())
         && curves.iter().any(|c| !c.transfer.is_empty())
     {
         rows.push(vec![Some(Entry { swatch: Swatch::Note, text: "no power-law fit in the results".into() })]);

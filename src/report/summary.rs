@@ -35,7 +35,7 @@ pub fn point_rows(results: &Results) -> Vec<PointRow<'_>> {
     let mut rows: Vec<PointRow> = results
         .points
         .iter()
-        .filter(|p| p.arm == Arm::Transfer)
+        .filter(|p| p.arm.uses_source())
         .map(|p| PointRow { n: Some(p.n), m: p.m, transfer: Some(p), direct: direct_for(p.n, p.m) })
         .collect();
     let transfer_ms: Vec<usize> = rows.iter().map(|r| r.m).collect();
@@ -55,7 +55,14 @@ pub fn points_table(results: &Results) -> Table {
     let has_transfer = rows.iter().any(|r| r.transfer.is_some());
     let has_direct = rows.iter().any(|r| r.direct.is_some());
     let mut columns = vec![("n", Align::Right), ("m", Align::Right)];
-    if has_transfer {
+    let multitask = rows.iter().any(|r| r.transfer.is_some_and(|p| p.arm == Arm::Multitask));
+    if has_transfer && multitask {
+        columns.extend([
+            ("multitask trials", Align::Right),
+            ("multitask MAE", Align::Right),
+            ("multitask 90 % CI", Align::Left),
+        ]);
+    } else if has_transfer {
         columns.extend([
             ("transfer trials", Align::Right),
             ("transfer MAE", Align::Right),
@@ -252,7 +259,11 @@ fn trial_summary(trials: &[TrialRow]) -> String {
     }
     let count = |arm: Arm| trials.iter().filter(|t| t.arm == arm).count();
     let failed = trials.iter().filter(|t| !t.mae.is_finite()).count();
-    let mut s = format!("{} (transfer {}, direct {})", trials.len(), count(Arm::Transfer), count(Arm::Direct));
+    let mut s = if count(Arm::Multitask) > 0 {
+        format!("{} (multitask {}, direct {})", trials.len(), count(Arm::Multitask), count(Arm::Direct))
+    } else {
+        format!("{} (transfer {}, direct {})", trials.len(), count(Arm::Transfer), count(Arm::Direct))
+    };
     if failed > 0 {
         let _ = write!(s, "; {failed} without a finite MAE");
     }

@@ -16,7 +16,7 @@ pub enum SurfaceState {
 
 /// The state of the transfer arm's surface fit in `results`.
 pub fn surface_state(results: &Results) -> SurfaceState {
-    let Some(fit) = results.fits.iter().find(|f| f.law == "surface" && f.arm == Arm::Transfer) else {
+    let Some(fit) = results.fits.iter().find(|f| f.law == "surface" && f.arm != Arm::Direct) else {
         return SurfaceState::Absent;
     };
     if let Some(why) = &fit.degenerate {

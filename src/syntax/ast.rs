@@ -124,9 +124,11 @@ pub enum StatementKind {
         target: Ident,
         steps: Vec<Ident>,
     },
-    Model(Block),
+    Model(ModelBlock),
     Pretrain(Block),
     Finetune(Block),
+    /// `multitask { ... }`.
+    Multitask(Block),
     Grid(Block),
     /// `baseline NAME`.
     Baseline(Ident),
@@ -196,6 +198,46 @@ pub struct AtClause {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Block {
     pub settings: Vec<Setting>,
+    pub span: Span,
+}
+
+/// `model { ... }`: plain settings plus the declarations of a pairwise model, in order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ModelBlock {
+    /// The `name = value` settings (as a block spanning the whole `{ ... }`).
+    pub block: Block,
+    /// `input NAME = COLS`.
+    pub inputs: Vec<InputDecl>,
+    /// `encoder NAME(a, b) { ... }`.
+    pub encoders: Vec<EncoderDecl>,
+    /// `head { ... }`.
+    pub heads: Vec<HeadDecl>,
+}
+
+/// `input NAME = COLS` inside `model`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct InputDecl {
+    pub name: Ident,
+    pub cols: Value,
+    pub span: Span,
+}
+
+/// `encoder NAME(a, b) { ... }` inside `model`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EncoderDecl {
+    pub keyword: Ident,
+    /// The encoder's kind (`shared`).
+    pub kind: Ident,
+    pub inputs: Vec<Ident>,
+    pub block: Block,
+    pub span: Span,
+}
+
+/// `head { ... }` inside `model`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HeadDecl {
+    pub keyword: Ident,
+    pub block: Block,
     pub span: Span,
 }
 
@@ -313,6 +355,36 @@ pub enum TableOp {
         cols: ColumnSet,
         span: Span,
     },
+    /// `derive NAME = EXPR`.
+    Derive {
+        name: Ident,
+        expr: Arith,
+        span: Span,
+    },
+}
+
+/// An arithmetic expression of `derive`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Arith {
+    Num(Number),
+    /// A column (name or quoted name).
+    Col(Ident),
+    /// Unary minus.
+    Neg { expr: Box<Arith>, span: Span },
+    /// `a + b`, `a - b`, `a * b`, `a / b`.
+    Bin { op: char, left: Box<Arith>, right: Box<Arith>, span: Span },
+    /// `name(arg)`.
+    Call { name: Ident, arg: Box<Arith>, span: Span },
+}
+
+impl Arith {
+    pub fn span(&self) -> Span {
+        match self {
+            Arith::Num(n) => n.span,
+            Arith::Col(c) => c.span,
+            Arith::Neg { span, .. } | Arith::Bin { span, .. } | Arith::Call { span, .. } => *span,
+        }
+    }
 }
 
 /// `left = right` in `join ... on`.

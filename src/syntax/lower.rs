@@ -185,7 +185,8 @@ impl Lower {
                 let steps = it.map(|p| self.ident(&p)).collect();
                 StatementKind::Transform { target, steps }
             }
-            Rule::model_stmt => StatementKind::Model(self.block(self.next(&mut it, &stmt)?)?),
+            Rule::model_stmt => StatementKind::Model(self.model_block(self.next(&mut it, &stmt)?)?),
+            Rule::multitask_stmt => StatementKind::Multitask(self.block(self.next(&mut it, &stmt)?)?),
             Rule::pretrain_stmt => StatementKind::Pretrain(self.block(self.next(&mut it, &stmt)?)?),
             Rule::finetune_stmt => StatementKind::Finetune(self.block(self.next(&mut it, &stmt)?)?),
             Rule::grid_stmt => StatementKind::Grid(self.block(self.next(&mut it, &stmt)?)?),
@@ -287,6 +288,52 @@ impl Lower {
         Ok(Block { settings, span })
     }
 
+    /// `model { ... }`: settings and declarations.
+    fn model_block(&self, pair: Pair<'_, Rule>) -> Res<ModelBlock> {
+        let span = self.span(&pair);
+        let mut out = ModelBlock { block: Block { settings: Vec::new(), span }, inputs: Vec::new(), encoders: Vec::new(), heads: Vec::new() };
+        for item in children(pair) {
+            let ispan = self.span(&item);
+            let rule = item.as_rule();
+            let mut it = children(item.clone());
+            match rule {
+                Rule::setting => {
+                    let name = self.ident(&self.next(&mut it, &item)?);
+                    let value = self.value(self.next(&mut it, &item)?)?;
+                    out.block.settings.push(Setting { name, value, span: ispan });
+                }
+                Rule::input_decl => {
+                    let _keyword = self.next(&mut it, &item)?;
+                    let name = self.ident(&self.next(&mut it, &item)?);
+                    let cols = self.value(self.next(&mut it, &item)?)?;
+                    out.inputs.push(InputDecl { name, cols, span: ispan });
+                }
+                Rule::encoder_decl => {
+                    let keyword = self.ident(&self.next(&mut it, &item)?);
+                    let kind = self.ident(&self.next(&mut it, &item)?);
+                    let mut inputs = Vec::new();
+                    let mut block = None;
+                    for p in it {
+                        match p.as_rule() {
+                            Rule::input_name => inputs.push(self.ident(&p)),
+                            Rule::block => block = Some(self.block(p)?),
+                            _ => return Err(self.bug(&p)),
+                        }
+                    }
+                    let block = block.ok_or_else(|| self.bug(&item))?;
+                    out.encoders.push(EncoderDecl { keyword, kind, inputs, block, span: ispan });
+                }
+                Rule::head_decl => {
+                    let keyword = self.ident(&self.next(&mut it, &item)?);
+                    let block = self.block(self.next(&mut it, &item)?)?;
+                    out.heads.push(HeadDecl { keyword, block, span: ispan });
+                }
+                _ => return Err(self.bug(&item)),
+            }
+        }
+        Ok(out)
+    }
+
     /// `value` (atom [except atom]) or a bare atom.
     fn value(&self, pair: Pair<'_, Rule>) -> Res<Value> {
         match pair.as_rule() {
@@ -385,6 +432,11 @@ impl Lower {
                     cols: self.column_set(self.next(&mut parts, &op)?)?,
                     span: ospan,
                 },
+                Rule::derive_op => {
+                    let name = self.name_or_string(self.next(&mut parts, &op)?)?;
+                    let expr = self.arith(self.next(&mut parts, &op)?)?;
+                    TableOp::Derive { name, expr, span: ospan }
+                }
                 _ => return Err(self.bug(&op)),
             };
             ops.push(lowered);
@@ -474,6 +526,49 @@ impl Lower {
                     .collect::<Res<_>>()?;
                 Ok(Cond::In { column, values, span })
             }
+            _ => Err(self.bug(&pair)),
+        }
+    }
+
+    /// `arith`, `arith_term`, `arith_factor`, `arith_call`, a number or a column.
+    fn arith(&self, pair: Pair<'_, Rule>) -> Res<Arith> {
+        let span = self.span(&pair);
+        match pair.as_rule() {
+            Rule::arith | Rule::arith_term => {
+                let mut it = children(pair.clone());
+                let mut acc = self.arith(self.next(&mut it, &pair)?)?;
+                while let Some(op) = it.next() {
+                    let right = self.arith(self.next(&mut it, &pair)?)?;
+                    let op_char = op.as_str().chars().next().ok_or_else(|| self.bug(&op))?;
+                    let span = acc.span().to(right.span());
+                    acc = Arith::Bin { op: op_char, left: Box::new(acc), right: Box::new(right), span };
+                }
+                Ok(acc)
+            }
+            Rule::arith_factor => {
+                let mut negs = Vec::new();
+                let mut inner = None;
+                for p in children(pair.clone()) {
+                    match p.as_rule() {
+                        Rule::neg => negs.push(self.span(&p)),
+                        _ => inner = Some(self.arith(p)?),
+                    }
+                }
+                let mut expr = inner.ok_or_else(|| self.bug(&pair))?;
+                for neg in negs.into_iter().rev() {
+                    let span = neg.to(expr.span());
+                    expr = Arith::Neg { expr: Box::new(expr), span };
+                }
+                Ok(expr)
+            }
+            Rule::arith_call => {
+                let mut it = children(pair.clone());
+                let name = self.ident(&self.next(&mut it, &pair)?);
+                let arg = self.arith(self.next(&mut it, &pair)?)?;
+                Ok(Arith::Call { name, arg: Box::new(arg), span })
+            }
+            Rule::number => Ok(Arith::Num(self.number(&pair))),
+            Rule::column => Ok(Arith::Col(self.name_or_string(pair)?)),
             _ => Err(self.bug(&pair)),
         }
     }

@@ -24,6 +24,7 @@ pub const STATEMENT_KEYWORDS: &[&str] = &[
     "model",
     "pretrain",
     "finetune",
+    "multitask",
     "grid",
     "baseline",
     "fit",

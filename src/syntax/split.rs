@@ -16,7 +16,7 @@ pub const MAX_DEPTH: usize = 64;
 /// Words that continue an expression started on an earlier line (`| where a == 1` newline
 /// `and b == 2`), so a line starting with one of them never starts a new statement.
 const CONTINUATION_WORDS: &[&str] = &[
-    "and", "or", "not", "in", "on", "where", "join", "select", "drop", "except", "at", "every", "largest",
+    "and", "or", "not", "in", "on", "where", "join", "select", "drop", "derive", "except", "at", "every", "largest",
 ];
 
 /// One statement's byte range `start..end` in the text (comments and blank lines included).

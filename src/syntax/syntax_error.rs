@@ -13,7 +13,7 @@ fn describe(rule: Rule) -> Option<&'static str> {
     Some(match rule {
         // `file` is reported when nothing at all could be parsed at the start.
         Rule::file | Rule::statement => {
-            "a statement (`study`, `seed`, `data`, `source`, `target`, `transform`, `model`, `pretrain`, `finetune`, `grid`, `baseline`, `fit`, `expect` or `report`)"
+            "a statement (`study`, `seed`, `data`, `source`, `target`, `transform`, `model`, `pretrain`, `finetune`, `multitask`, `grid`, `baseline`, `fit`, `expect` or `report`)"
         }
         Rule::study_name => "a study name",
         Rule::table_name => "a table name",
@@ -36,7 +36,7 @@ fn describe(rule: Rule) -> Option<&'static str> {
         Rule::table_expr | Rule::primary => {
             "a table (a table name, `csv(\"...\")`, `parquet(\"...\")` or `synthetic(...)`)"
         }
-        Rule::table_op => "an operation (`where`, `join`, `select` or `drop`)",
+        Rule::table_op => "an operation (`where`, `join`, `select`, `drop` or `derive`)",
         Rule::where_op | Rule::kw_where => "`where`",
         Rule::join_op | Rule::kw_join => "`join`",
         Rule::select_op | Rule::kw_select => "`select`",
@@ -85,6 +85,17 @@ fn describe(rule: Rule) -> Option<&'static str> {
         Rule::kw_in => "`in`",
         Rule::kw_every | Rule::kw_largest => "`every` or `largest`",
         Rule::kw_n => "`n`",
+        Rule::kw_multitask => "`multitask`",
+        Rule::model_block => "`{`",
+        Rule::input_decl | Rule::kw_input => "`input NAME = COLUMNS`",
+        Rule::encoder_decl | Rule::kw_encoder => "`encoder shared(a, b) { ... }`",
+        Rule::head_decl | Rule::kw_head => "`head { ... }`",
+        Rule::input_name => "an input name",
+        Rule::derive_op | Rule::kw_derive => "`derive`",
+        Rule::arith | Rule::arith_term | Rule::arith_factor => "an expression (numbers, columns, `+ - * /`, `log(...)`)",
+        Rule::arith_call => "a function call",
+        Rule::add_op | Rule::mul_op => "an operator (`+`, `-`, `*`, `/`)",
+        Rule::neg => "`-`",
         _ => return None,
     })
 }

@@ -1,0 +1,103 @@
+//! `derive NAME = EXPR`: a new numeric column computed row by row. A missing input cell gives a
+//! missing result; division by zero, `log` of a value ≤ 0, `sqrt` of a negative value, a
+//! non-finite result and a text cell that is not a number are errors naming the column, the row
+//! (line of the file) and the file.
+
+use crate::check::model::{Arith, ArithFn, ArithOp, Spanned};
+
+use super::error::DataError;
+use super::table::{Column, Table};
+
+/// `table` with the column `name` = `expr` appended.
+pub fn derive(table: Table, name: &Spanned<String>, expr: &Spanned<Arith>) -> Result<Table, DataError> {
+    let mut inputs: Vec<(String, Vec<f64>)> = Vec::new();
+    collect_columns(&table, &expr.value, &mut inputs)?;
+    let mut out = Vec::with_capacity(table.nrows());
+    for row in 0..table.nrows() {
+        let v = eval(&expr.value, row, &inputs).map_err(|why| {
+            table
+                .cell_error(&name.value, row, &format!("cannot be derived: {why}"))
+                .with_span(expr.span)
+                .with_help("filter such rows out with `where` before `derive`")
+        })?;
+        out.push(v);
+    }
+    table.with_column(&name.value, Column::Numeric(out)).map_err(|e| e.with_span(name.span))
+}
+
+/// The numeric values (NaN = missing) of every column the expression uses.
+fn collect_columns(table: &Table, e: &Arith, out: &mut Vec<(String, Vec<f64>)>) -> Result<(), DataError> {
+    match e {
+        Arith::Num(_) => Ok(()),
+        Arith::Col(c) => {
+            if out.iter().any(|(n, _)| *n == c.value) {
+                return Ok(());
+            }
+            let values = match table.require(&c.value).map_err(|err| err.with_span(c.span))? {
+                Column::Numeric(v) => v.clone(),
+                Column::Text(cells) => {
+                    let mut v = Vec::with_capacity(cells.len());
+                    for (r, cell) in cells.iter().enumerate() {
+                        match cell.as_deref().map(|s| s.trim().parse::<f64>()) {
+                            None => v.push(f64::NAN),
+                            Some(Ok(x)) => v.push(x),
+                            Some(Err(_)) => {
+                                let text = cell.as_deref().unwrap_or_default();
+                                return Err(table
+                                    .cell_error(&c.value, r, &format!("is not numeric: value `{text}`"))
+                                    .with_span(c.span)
+                                    .with_help("`derive` computes with numeric columns only"));
+                            }
+                        }
+                    }
+                    v
+                }
+            };
+            out.push((c.value.clone(), values));
+            Ok(())
+        }
+        Arith::Neg(inner) => collect_columns(table, inner, out),
+        Arith::Bin { left, right, .. } => {
+            collect_columns(table, left, out)?;
+            collect_columns(table, right, out)
+        }
+        Arith::Call { arg, .. } => collect_columns(table, arg, out),
+    }
+}
+
+/// The value of `e` at `row`: NaN when an input cell is missing, an error message otherwise.
+pub fn eval(e: &Arith, row: usize, cols: &[(String, Vec<f64>)]) -> Result<f64, String> {
+    let v = match e {
+        Arith::Num(x) => *x,
+        Arith::Col(c) => cols.iter().find(|(n, _)| *n == c.value).and_then(|(_, v)| v.get(row).copied()).unwrap_or(f64::NAN),
+        Arith::Neg(inner) => -eval(inner, row, cols)?,
+        Arith::Bin { op, left, right, .. } => {
+            let (a, b) = (eval(left, row, cols)?, eval(right, row, cols)?);
+            match op {
+                ArithOp::Add => a + b,
+                ArithOp::Sub => a - b,
+                ArithOp::Mul => a * b,
+                ArithOp::Div if b == 0.0 => return Err(format!("division by zero ({} / 0)", fmt(a))),
+                ArithOp::Div => a / b,
+            }
+        }
+        Arith::Call { func, arg, .. } => {
+            let x = eval(arg, row, cols)?;
+            match func {
+                ArithFn::Log if x <= 0.0 => return Err(format!("log of {} (must be > 0)", fmt(x))),
+                ArithFn::Log => x.ln(),
+                ArithFn::Exp => x.exp(),
+                ArithFn::Sqrt if x < 0.0 => return Err(format!("sqrt of {} (must be ≥ 0)", fmt(x))),
+                ArithFn::Sqrt => x.sqrt(),
+            }
+        }
+    };
+    if v.is_infinite() {
+        return Err("the result is not finite".into());
+    }
+    Ok(v)
+}
+
+fn fmt(x: f64) -> String {
+    super::table::format_number(x)
+}

@@ -1,0 +1,156 @@
+//! Pairwise models and multitask studies end to end: `derive` (values and errors), the alignment
+//! of a shared encoder's inputs, the plan, and a small multitask run whose results hold
+//! multitask points and a power law fitted to them.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use sim2real::check::compile;
+use sim2real::data::{Column, DataContext, evaluate};
+use sim2real::plan::prepare;
+
+fn pair_study() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cli/pair.study")
+}
+
+fn run(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_sim2real")).env("NO_COLOR", "1").args(args).output().expect("run sim2real")
+}
+
+fn text(o: &Output) -> String {
+    format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))
+}
+
+/// A study over one table `t` (written to `t.csv` in a temporary folder) with `ops` applied.
+fn with_table(csv: &str, ops: &str, x: &str) -> (tempfile::TempDir, String) {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("t.csv"), csv).unwrap();
+    let study = format!(
+        "data t = csv(\"t.csv\"){ops}\nsource t {{ x = {x}  y = y }}\ntarget t {{ x = {x}  y = y }}\ngrid {{ n = [3]  m = [2] }}\n"
+    );
+    (dir, study)
+}
+
+fn ctx(dir: &Path) -> DataContext {
+    DataContext { study_dir: dir.to_path_buf(), data_dir: dir.join("none") }
+}
+
+#[test]
+fn derive_computes_row_by_row_with_precedence_and_functions() {
+    let csv = "a,b,y\n2,4,1\n1,,2\n4,1,3\n";
+    let (dir, text) = with_table(csv, " | derive d = -a + b * 2 / (a - 0.5) - log(exp(1)) + sqrt(a * 4)", "[a, b, d]");
+    let study = compile("t.study", &text).unwrap_or_else(|e| panic!("{}", sim2real::diag::render_plain(&e)));
+    let tables = evaluate(&study.tables, &ctx(dir.path())).unwrap();
+    let Some(Column::Numeric(d)) = tables["t"].column("d") else { panic!("d is numeric") };
+    let want = |a: f64, b: f64| -a + b * 2.0 / (a - 0.5) - 1.0 + (a * 4.0).sqrt();
+    assert!((d[0] - want(2.0, 4.0)).abs() < 1e-12, "{}", d[0]);
+    assert!(d[1].is_nan(), "a missing input gives a missing result");
+    assert!((d[2] - want(4.0, 1.0)).abs() < 1e-12, "{}", d[2]);
+}
+
+/// The first problem's message when the study's data is prepared.
+fn data_error(csv: &str, ops: &str) -> String {
+    let (dir, text) = with_table(csv, ops, "[a, d]");
+    let study = compile("t.study", &text).unwrap_or_else(|e| panic!("{}", sim2real::diag::render_plain(&e)));
+    match prepare(&study, &ctx(dir.path())) {
+        Ok(_) => panic!("`{ops}` should fail"),
+        Err(p) => p[0].message.clone(),
+    }
+}
+
+#[test]
+fn derive_errors_name_the_column_the_line_and_the_file() {
+    let csv = "a,b,y,name\n1,2,1,x\n0,-1,2,y\n3,3,3,z\n";
+    let m = data_error(csv, " | derive d = b / a");
+    assert!(m.contains("column `d`") && m.contains("t.csv") && m.contains("line 3") && m.contains("division by zero"), "{m}");
+    let m = data_error(csv, " | derive d = log(a)");
+    assert!(m.contains("line 3") && m.contains("log of 0"), "{m}");
+    let m = data_error(csv, " | derive d = sqrt(b)");
+    assert!(m.contains("line 3") && m.contains("sqrt of -1"), "{m}");
+    let m = data_error(csv, " | derive d = name * 2");
+    assert!(m.contains("column `name`") && m.contains("line 2") && m.contains("not numeric"), "{m}");
+    let m = data_error(csv, " | derive d = c + 1");
+    assert!(m.contains("no column `c`"), "{m}");
+    let m = data_error(csv, " | derive a = b + 1");
+    assert!(m.contains("already has a column `a`"), "{m}");
+}
+
+#[test]
+fn a_shared_encoder_aligns_its_inputs_by_wildcard_text() {
+    let csv = "p_x,p_y,p_only,s_y,s_x,s_extra,t,y\n1,2,3,4,5,6,7,1\n2,3,4,5,6,7,8,2\n3,4,5,6,7,8,9,3\n4,5,6,7,8,9,1,4\n";
+    let model = "\nmodel {\n input a = p_*\n input b = s_*\n input c = t\n encoder shared(a, b) { latent = 2 }\n head { inputs = c }\n}\n";
+    let (dir, text) = with_table(csv, "", "[p_*, s_*, t]");
+    let study = compile("t.study", &format!("{text}{model}")).unwrap_or_else(|e| panic!("{}", sim2real::diag::render_plain(&e)));
+    let data = prepare(&study, &ctx(dir.path())).unwrap_or_else(|p| panic!("{}", p[0].message));
+    let l = data.target.layout.as_ref().expect("a layout");
+    let names = |idx: &[usize]| idx.iter().map(|&i| data.target.columns[i].clone()).collect::<Vec<_>>();
+    assert_eq!(names(&l.a), ["p_x", "p_y"]);
+    assert_eq!(names(&l.b), ["s_x", "s_y"], "aligned by the text after the prefix, not by position");
+    assert_eq!(names(&l.head), ["t"]);
+    let w = data.warnings();
+    assert_eq!(w.len(), 1, "{w:?}");
+    assert!(w[0].contains("2 columns") && w[0].contains("1 of `a` (p_only)") && w[0].contains("1 of `b` (s_extra)"), "{}", w[0]);
+
+    // Nothing in common: an error at the encoder.
+    let csv = "p_x,s_y,y\n1,2,1\n2,3,2\n3,4,3\n";
+    let model = "\nmodel {\n input a = p_*\n input b = s_*\n encoder shared(a, b) { latent = 2 }\n}\n";
+    let (dir, text) = with_table(csv, "", "[p_*, s_*]");
+    let full = format!("{text}{model}");
+    let study = compile("t.study", &full).unwrap();
+    let p = prepare(&study, &ctx(dir.path())).expect_err("no alignment");
+    assert!(p[0].message.contains("no columns in common"), "{}", p[0].message);
+    let at = p[0].span.offset();
+    assert!(full[at..].starts_with("encoder shared"), "span at {:?}", &full[at..]);
+}
+
+#[test]
+fn the_plan_lists_multitask_jobs_with_stable_ids_and_seeds() {
+    let o = run(&["plan", pair_study().to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let t = text(&o);
+    assert!(t.contains("jobs: 6 (4 multitask, 2 direct)"), "{t}");
+    assert!(t.contains("multitask n=240 m=99 t=1"), "{t}");
+    assert!(t.contains("shared encoder 2×4-16-8 (incl. flag) → abs_diff → head (+2 inputs) 10-8-1 ×2"), "{t}");
+    assert!(t.contains("dropped 1 of `first` (p_only)"), "{t}");
+    let again = run(&["plan", pair_study().to_str().unwrap()]);
+    assert_eq!(text(&again), t, "the plan is deterministic");
+}
+
+#[test]
+fn a_multitask_run_writes_multitask_points_and_fits_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("run");
+    let o = run(&["run", pair_study().to_str().unwrap(), "--out", out.to_str().unwrap(), "--threads", "2"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let results: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(out.join("results.json")).unwrap()).unwrap();
+    let points = results["points"].as_array().unwrap();
+    let multitask: Vec<_> = points.iter().filter(|p| p["arm"] == "multitask").collect();
+    assert_eq!(multitask.len(), 2, "{points:?}");
+    assert!(multitask.iter().all(|p| p["trials"] == 2 && p["mae_mean"].as_f64().is_some_and(|v| v > 0.0)));
+    assert!(points.iter().any(|p| p["arm"] == "direct" && p["n"] == 0));
+    assert_eq!(results["fits"][0]["arm"], "multitask");
+    let trials = std::fs::read_to_string(out.join("trials.csv")).unwrap();
+    assert_eq!(trials.lines().filter(|l| l.contains(",multitask,")).count(), 4, "{trials}");
+    // A rerun resumes: nothing left to train, same results.
+    let o = run(&["run", pair_study().to_str().unwrap(), "--out", out.to_str().unwrap(), "--threads", "2"]);
+    assert!(text(&o).contains("0 trained now") || text(&o).contains("(0 trained"), "{}", text(&o));
+    let again: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(out.join("results.json")).unwrap()).unwrap();
+    assert_eq!(again["points"], results["points"]);
+}
+
+#[test]
+fn a_pairwise_model_pretrains_fine_tunes_and_learns_directly() {
+    let study = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cli/pair_transfer.study");
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("run");
+    let o = run(&["run", study.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let results: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(out.join("results.json")).unwrap()).unwrap();
+    let points = results["points"].as_array().unwrap();
+    assert_eq!(points.iter().filter(|p| p["arm"] == "transfer").count(), 2, "{points:?}");
+    assert_eq!(points.iter().filter(|p| p["arm"] == "direct").count(), 1, "{points:?}");
+    assert!(points.iter().all(|p| p["mae_mean"].as_f64().is_some_and(|v| v > 0.0)), "{points:?}");
+    // The pretrained pairwise weights are in the store (one per n), and fine-tuning read them back.
+    let weights = std::fs::read_dir(out.join("weights")).unwrap().count();
+    assert_eq!(weights, 2);
+}
