@@ -119,3 +119,17 @@ fn spans_point_into_the_text() {
     let span = s.grid.n.span;
     assert_eq!(&text[span.offset()..span.offset() + span.len()], "[100, 300, 1000]");
 }
+
+#[test]
+fn an_expectation_text_stops_at_its_last_token() {
+    // Found in a committed study: the comment after the last `expect` (before the next statement)
+    // ended up in the expectation's text, and so in every report.
+    let text = "study t\ndata a = synthetic(part: source, rows: 50, features: 2, seed: 1)\n\
+                data b = synthetic(part: target, rows: 40, features: 2, seed: 1)\n\
+                source a { x = f_*  y = y }\ntarget b { x = f_*  y = y }\n\
+                grid { n = [10, 20, 30]  m = [1.0]  trials = 2 }\nfit power_law\n\
+                expect alpha   >  0   # falls with n\n\n# Per class:\nreport samples\n";
+    let s = check::compile("t.study", text).unwrap_or_else(|e| panic!("{}", sim2real::diag::render_plain(&e)));
+    assert_eq!(s.expects.len(), 1);
+    assert_eq!(s.expects[0].text, "alpha > 0");
+}

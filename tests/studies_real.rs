@@ -90,6 +90,9 @@ fn radonpy_cross_property_quick_runs_on_the_real_data() {
     assert_eq!(serde_json::json!(rows), res["target_rows"]);
     let samples = &res["samples"];
     assert!(samples["samples"].as_array().is_some_and(|s| !s.is_empty()), "samples section");
+    // `fit surface at (n = 1076, m = 100)`: the exchange rate is taken at the declared point.
+    let exchange = &res["exchange"];
+    assert_eq!((exchange["n"].as_u64(), exchange["m"].as_u64()), (Some(1076), Some(100)), "{exchange}");
 }
 
 #[test]
@@ -104,4 +107,11 @@ fn chi_multitask_quick_runs_on_the_real_data() {
     assert!(points.iter().filter(|p| p["arm"] == "multitask").count() >= 3, "{points:?}");
     assert_eq!(res["fits"][0]["arm"], serde_json::json!("multitask"));
     assert!(res["warnings"].as_array().unwrap().iter().any(|w| w.as_str().is_some_and(|w| w.contains("124 columns"))));
+    // The n × m grid gives Eq. 1 on the multitask arm and an exchange rate (surface or fallback);
+    // `report by polymer_class` groups every target row.
+    assert!(res["fits"].as_array().unwrap().iter().any(|f| f["law"] == "surface" && f["arm"] == "multitask"), "{}", res["fits"]);
+    assert!(res["exchange"].is_object(), "exchange: {}", res["exchange"]);
+    let groups = res["groups"]["groups"].as_array().expect("groups section");
+    let rows: u64 = groups.iter().map(|g| g["target_rows"].as_u64().unwrap()).sum();
+    assert_eq!(serde_json::json!(rows), res["target_rows"]);
 }

@@ -238,11 +238,13 @@ impl Lower {
             }
             None => None,
         };
-        // The expectation as written: from the subject to the end, whitespace collapsed.
+        // The expectation as written: from the subject to its last token (not the comments pest
+        // may have consumed after it), whitespace collapsed.
         let stmt_str = stmt.as_str();
         let from = subject_pair.as_span().start() - stmt.as_span().start();
+        let to = content_end(stmt_str, from, stmt_str.len());
         let text = stmt_str
-            .get(from..)
+            .get(from..to)
             .unwrap_or(stmt_str)
             .split_whitespace()
             .collect::<Vec<_>>()
