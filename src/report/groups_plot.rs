@@ -22,8 +22,8 @@ const MARGIN_RIGHT: f64 = 16.0;
 const TOP: f64 = 64.0;
 const PANEL_W: f64 = 170.0;
 const PANEL_H: f64 = 120.0;
-/// Above a panel: two title lines.
-const TITLE_H: f64 = 30.0;
+/// Above a panel: three title lines (rank and value, α with its CI, size).
+const TITLE_H: f64 = 42.0;
 /// Below a panel: tick labels and spacing.
 const BELOW_H: f64 = 26.0;
 const GAP_X: f64 = 42.0;
@@ -70,7 +70,8 @@ pub fn groups_svg(results: &Results) -> String {
     let height = legend_top + legend.height() + 10.0;
 
     let mut svg = root(width, height, &format!("{} — test MAE against n per {}", results.study, g.column));
-    svg.push(titles(results, width, &format!("test MAE of transfer against source size n per {} (m = {m}), ranked by α; log–log", g.column)));
+    let arm = ranked.iter().flat_map(|(grp, _)| transfer(grp)).map(|p| p.arm.as_str()).next().unwrap_or("transfer");
+    svg.push(titles(results, width, &format!("test MAE of {arm} against source size n per {} (m = {m}), ranked by α; log–log", g.column)));
     let mut defs = Element::new("defs");
     let mut body = Element::new("g").attr("class", "panels");
     for (i, (grp, fit)) in ranked.iter().enumerate() {
@@ -102,25 +103,30 @@ fn draw_group(panel: &Panel, clip: &str, rank: usize, grp: &Group, fit: Option<&
     let mut g = Element::new("g").attr("class", "group");
     let alpha = fit.map_or(String::from("no fit"), |f| format!("α = {}", super::summary::param_with_ci(f, "alpha")));
     let title_color = if grp.small { SMALL } else { "#222222" };
+    // Each line is cut to the panel's width (about 6.5 px per bold 11 px character, 5.3 px per
+    // 9.5 px one), so long group names never run into the next panel.
+    let fit_to = |text: String, px_per_char: f64| clip_text(&text, ((panel.x1 - panel.x0) / px_per_char) as usize);
     g.push(
         Element::new("text")
             .num("x", panel.x0)
-            .num("y", panel.y0 - 18.0)
+            .num("y", panel.y0 - 30.0)
             .num("font-size", 11.0)
             .attr("font-weight", "bold")
             .attr("fill", title_color)
-            .text(format!("{rank}. {}   {alpha}", grp.value)),
+            .child(Element::new("title").text(grp.value.clone()))
+            .text(fit_to(format!("{rank}. {}", grp.value), 6.5)),
     );
+    g.push(Element::new("text").num("x", panel.x0).num("y", panel.y0 - 17.0).num("font-size", 9.5).attr("fill", title_color).text(fit_to(alpha, 5.3)));
     let m = pts.first().map(|p| p.m);
     let own_m = grp.train_rows.iter().find(|t| Some(t.m) == m).map_or(String::from("—"), |t| format::sig_trim(t.mean, 3));
-    let small = if grp.small { format!(" — too small to trust (< {min_rows})") } else { String::new() };
+    let small = if grp.small { format!(" — too small (< {min_rows})") } else { String::new() };
     g.push(
         Element::new("text")
             .num("x", panel.x0)
             .num("y", panel.y0 - 5.0)
             .num("font-size", 9.5)
             .attr("fill", if grp.small { SMALL } else { "#555555" })
-            .text(format!("{} rows, m ≈ {own_m}{small}", grp.target_rows)),
+            .text(fit_to(format!("{} rows, m ≈ {own_m}{small}", grp.target_rows), 5.3)),
     );
     g.push(panel.axes(9.0));
     let mut data = Element::new("g").attr("clip-path", format!("url(#{clip})"));
@@ -187,4 +193,14 @@ pub(super) fn empty(results: &Results, why: &str) -> String {
     let mut svg = root(480.0, 120.0, &format!("{} — nothing to plot", results.study));
     svg.push(titles(results, 480.0, why));
     svg.render()
+}
+
+/// `text` cut to at most `max` characters, ending in "…" when cut.
+fn clip_text(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_string();
+    }
+    let mut out: String = text.chars().take(max.saturating_sub(1)).collect();
+    out.push('…');
+    out
 }
