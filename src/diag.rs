@@ -4,6 +4,9 @@
 use miette::{Diagnostic, NamedSource, SourceSpan};
 use thiserror::Error;
 
+mod indexed_text;
+pub use indexed_text::IndexedText;
+
 /// One problem in a study, pointing at the text that causes it.
 #[derive(Debug, Clone, Error, Diagnostic, PartialEq)]
 #[error("{message}")]
@@ -43,7 +46,7 @@ impl Problem {
 pub struct StudyErrors {
     pub file: String,
     #[source_code]
-    pub src: NamedSource<String>,
+    pub src: NamedSource<IndexedText>,
     #[related]
     pub problems: Vec<Problem>,
 }
@@ -56,7 +59,7 @@ impl StudyErrors {
     pub fn new(file: &str, text: &str, problems: Vec<Problem>) -> Self {
         StudyErrors {
             file: file.to_string(),
-            src: NamedSource::new(file, text.to_string()),
+            src: NamedSource::new(file, IndexedText::new(text.to_string())),
             problems,
         }
     }
