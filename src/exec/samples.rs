@@ -1,7 +1,7 @@
-//! `report samples`: scaling per test sample. For the transfer arm at the largest m, each target
-//! row's absolute error is averaged, at every n, over the trials it was tested in; a power law is
-//! fitted to that curve (at least [`MIN_POINTS`] n with data) and its α gets a bootstrap CI over
-//! the sample's trials, as the pooled fit's does.
+//! `report samples`: scaling per test sample. For the measured arm (transfer or multitask) at the
+//! largest m, each target row's absolute error is averaged, at every n, over the trials it was
+//! tested in; a power law is fitted to that curve (at least [`MIN_POINTS`] n with data) and its α
+//! gets a bootstrap CI over the sample's trials, as the pooled fit's does.
 //!
 //! Classification ([`RULE`]): *scaling* when the fit is not degenerate (α clearly above 0 and the
 //! law explains at least half of the variation across n) and the lower bound of α's 90 % CI is
@@ -29,14 +29,14 @@ pub const RULE: &str = "scaling: the power law R(n) = D·n^-α + C fitted to the
 /// The samples section of the results, at the largest m with trials of `arm` (the study's
 /// measured arm: transfer or multitask).
 pub fn samples(seed: u64, arm: Arm, trials: &[TrialRow], errors: &BTreeMap<String, TestErrors>, keys: &TargetKeys, pooled: &[Point]) -> Samples {
-    let transfer = trials.iter().filter(|t| t.arm == arm && t.mae.is_finite());
-    let m = transfer.clone().map(|t| t.m).max().unwrap_or(0);
-    let mut ns: Vec<usize> = transfer.clone().filter(|t| t.m == m).map(|t| t.n).collect();
+    let measured = trials.iter().filter(|t| t.arm == arm && t.mae.is_finite());
+    let m = measured.clone().map(|t| t.m).max().unwrap_or(0);
+    let mut ns: Vec<usize> = measured.clone().filter(|t| t.m == m).map(|t| t.n).collect();
     ns.sort_unstable();
     ns.dedup();
     // Per row, per n: the row's errors over the trials it was tested in.
     let mut per_row: BTreeMap<usize, Vec<Vec<f64>>> = BTreeMap::new();
-    for t in transfer.filter(|t| t.m == m) {
+    for t in measured.filter(|t| t.m == m) {
         let (Some(e), Ok(i)) = (errors.get(&t.job), ns.binary_search(&t.n)) else { continue };
         for (&row, &err) in e.rows.iter().zip(&e.abs_err) {
             if err.is_finite() {

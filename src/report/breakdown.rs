@@ -5,7 +5,7 @@
 use super::format::{self, PARAM_DIGITS};
 use super::summary::MISSING;
 use super::table::{Align, Table};
-use crate::results::{Arm, Groups, Results, Samples};
+use crate::results::{Groups, Results, Samples};
 
 /// The file names of the breakdown figures, relative to the reports.
 pub const GROUPS_FIGURE: &str = "groups.svg";
@@ -14,7 +14,7 @@ pub const SAMPLES_FIGURE: &str = "samples.svg";
 /// The heading and explanation of the groups section.
 pub fn groups_intro(g: &Groups) -> String {
     format!(
-        "Test rows grouped by `{}`: each group's MAE is the mean over its test rows in a trial; R(n) = D·n^-α + C is fitted to the group's mean transfer MAE per n with a 90 % bootstrap CI over trials. Ranked by α (fastest scaling first; degenerate fits — flat, or α at its bound — after the others). m = the group's mean training rows per trial. Groups with fewer than {} target rows are too small to trust.",
+        "Test rows grouped by `{}`: each group's MAE is the mean over its test rows in a trial; R(n) = D·n^-α + C is fitted to the group's mean MAE per n (transfer or multitask arm) with a 90 % bootstrap CI over trials. Ranked by α (fastest scaling first; degenerate fits — flat, or α at its bound — after the others). m = the group's mean training rows per trial. Groups with fewer than {} target rows are too small to trust.",
         g.column, g.min_rows
     )
 }
@@ -34,15 +34,15 @@ pub fn groups_table(g: &Groups, m: usize) -> Table {
     ]);
     for (rank, (group, fit)) in g.ranked(m).into_iter().enumerate() {
         let alpha = fit.map_or(MISSING.to_string(), |f| super::summary::param_with_ci(f, "alpha"));
-        let mut transfer: Vec<_> = group.points.iter().filter(|p| p.arm != Arm::Direct && p.m == m).collect();
-        transfer.sort_by_key(|p| p.n);
+        let mut learned: Vec<_> = group.points.iter().filter(|p| p.arm.uses_source() && p.m == m).collect();
+        learned.sort_by_key(|p| p.n);
         let mae_at = |p: Option<&&crate::results::Point>| p.map_or(MISSING.to_string(), |p| format::mae(p.mae_mean));
         let mut notes = Vec::new();
         if group.small {
             notes.push(format!("too small to trust (< {} rows)", g.min_rows));
         }
         match fit {
-            None => notes.push("no fit (no transfer points)".to_string()),
+            None => notes.push("no fit (no transfer or multitask points)".to_string()),
             Some(f) if f.degenerate.is_some() => notes.push("degenerate fit".to_string()),
             Some(_) => {}
         }
@@ -53,8 +53,8 @@ pub fn groups_table(g: &Groups, m: usize) -> Table {
             group.train_rows.iter().find(|t| t.m == m).map_or(MISSING.to_string(), |t| format::sig_trim(t.mean, 3)),
             alpha,
             fit.map_or(MISSING.to_string(), |f| format::param(f.r2)),
-            mae_at(transfer.first()),
-            mae_at(transfer.last()),
+            mae_at(learned.first()),
+            mae_at(learned.last()),
             notes.join("; "),
         ]);
     }
@@ -89,7 +89,7 @@ pub fn summary_sections(results: &Results) -> String {
             out.push_str(&groups_table(g, m).to_text("  "));
         }
         if g.fitted_ms().is_empty() {
-            out.push_str(&format!("\nGroups by {}\n  (no transfer points to fit)\n", g.column));
+            out.push_str(&format!("\nGroups by {}\n  (no transfer or multitask points to fit)\n", g.column));
         }
     }
     if let Some(s) = &results.samples {

@@ -1,7 +1,7 @@
 //! groups.csv and samples.csv: the `report by` ranking and the per-sample fits, one row each,
 //! numbers in full precision (`NaN` where there is none).
 
-use crate::results::{Arm, Groups, Samples};
+use crate::results::{Groups, Samples};
 
 fn num(x: f64) -> String {
     if x.is_finite() { format!("{x}") } else { "NaN".to_string() }
@@ -28,9 +28,9 @@ pub fn groups_csv(g: &Groups) -> String {
         for (rank, (group, fit)) in g.ranked(m).into_iter().enumerate() {
             let param = |k: &str| fit.and_then(|f| f.params.get(k).copied()).unwrap_or(f64::NAN);
             let ci = fit.and_then(|f| f.ci90.get("alpha").copied()).unwrap_or([f64::NAN; 2]);
-            let mut transfer: Vec<_> = group.points.iter().filter(|p| p.arm != Arm::Direct && p.m == m).collect();
-            transfer.sort_by_key(|p| p.n);
-            let (first, last) = (transfer.first(), transfer.last());
+            let mut learned: Vec<_> = group.points.iter().filter(|p| p.arm.uses_source() && p.m == m).collect();
+            learned.sort_by_key(|p| p.n);
+            let (first, last) = (learned.first(), learned.last());
             rows.push(vec![
                 g.column.clone(),
                 group.value.clone(),

@@ -25,7 +25,7 @@ pub enum Along {
 
 /// The distinct m values of the transfer arm.
 pub fn transfer_ms(results: &Results) -> Vec<usize> {
-    let mut ms: Vec<usize> = results.points.iter().filter(|p| p.arm != Arm::Direct && p.n > 0).map(|p| p.m).collect();
+    let mut ms: Vec<usize> = results.points.iter().filter(|p| p.arm.uses_source() && p.n > 0).map(|p| p.m).collect();
     ms.sort_unstable();
     ms.dedup();
     ms
@@ -33,7 +33,7 @@ pub fn transfer_ms(results: &Results) -> Vec<usize> {
 
 /// The distinct n values of the transfer arm.
 fn transfer_ns(results: &Results) -> Vec<usize> {
-    let mut ns: Vec<usize> = results.points.iter().filter(|p| p.arm != Arm::Direct && p.n > 0).map(|p| p.n).collect();
+    let mut ns: Vec<usize> = results.points.iter().filter(|p| p.arm.uses_source() && p.n > 0).map(|p| p.n).collect();
     ns.sort_unstable();
     ns.dedup();
     ns
@@ -69,7 +69,7 @@ pub fn grid_svg(results: &Results, along: Along) -> Option<String> {
             points: results
                 .points
                 .iter()
-                .filter(|p| p.arm != Arm::Direct && p.n > 0 && key(p) == k)
+                .filter(|p| p.arm.uses_source() && p.n > 0 && key(p) == k)
                 .map(|p| (x_of(p) as f64, p))
                 .collect(),
             fixed: Some(k as f64),

@@ -1,5 +1,6 @@
 //! groups.svg: small multiples for `report by` — one log–log panel of test MAE against n per
-//! group (transfer arm, largest m with fits), ranked by α like the table: the group's mean MAE
+//! group (measured arm: transfer or multitask; largest m with fits), ranked by α like the table:
+//! the group's mean MAE
 //! over a shaded 90 % CI band, its fitted power law dashed, and the pooled curve in grey for
 //! reference. Groups too small to trust have a red title.
 
@@ -10,7 +11,7 @@ use super::panel::Panel;
 use super::figure::marker;
 use super::summary::QUICK_BANNER;
 use super::svg::{Element, SVG_NS, polygon_d};
-use crate::results::{Arm, FitRecord, Group, Point, Results};
+use crate::results::{FitRecord, Group, Point, Results};
 
 const FONT_STACK: &str = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif";
 const COLOR: &str = "#0072B2";
@@ -35,17 +36,17 @@ pub fn groups_svg(results: &Results) -> String {
     let m = g.fitted_ms().last().copied().or_else(|| g.groups.iter().flat_map(|x| &x.points).map(|p| p.m).max());
     let Some(m) = m else { return empty(results, "no group has test rows") };
     let ranked = g.ranked(m);
-    let transfer = |grp: &'_ Group| -> Vec<Point> {
-        let mut v: Vec<Point> = grp.points.iter().filter(|p| p.arm != Arm::Direct && p.m == m).cloned().collect();
+    let measured = |grp: &'_ Group| -> Vec<Point> {
+        let mut v: Vec<Point> = grp.points.iter().filter(|p| p.arm.uses_source() && p.m == m).cloned().collect();
         v.sort_by_key(|p| p.n);
         v
     };
     let pooled: Vec<&Point> = {
-        let mut v: Vec<&Point> = results.points.iter().filter(|p| p.arm != Arm::Direct && p.m == m && p.n > 0).collect();
+        let mut v: Vec<&Point> = results.points.iter().filter(|p| p.arm.uses_source() && p.m == m && p.n > 0).collect();
         v.sort_by_key(|p| p.n);
         v
     };
-    let all: Vec<Point> = ranked.iter().flat_map(|(grp, _)| transfer(grp)).collect();
+    let all: Vec<Point> = ranked.iter().flat_map(|(grp, _)| measured(grp)).collect();
     let xr = log_range(all.iter().map(|p| p.n as f64), 0.06).unwrap_or((10.0, 1000.0));
     let yr = log_range(
         all.iter().flat_map(|p| [p.mae_mean, p.mae_ci90[0], p.mae_ci90[1]]).chain(pooled.iter().map(|p| p.mae_mean)),
@@ -70,7 +71,7 @@ pub fn groups_svg(results: &Results) -> String {
     let height = legend_top + legend.height() + 10.0;
 
     let mut svg = root(width, height, &format!("{} — test MAE against n per {}", results.study, g.column));
-    let arm = ranked.iter().flat_map(|(grp, _)| transfer(grp)).map(|p| p.arm.as_str()).next().unwrap_or("transfer");
+    let arm = ranked.iter().flat_map(|(grp, _)| measured(grp)).map(|p| p.arm.as_str()).next().unwrap_or("transfer");
     svg.push(titles(results, width, &format!("test MAE of {arm} against source size n per {} (m = {m}), ranked by α; log–log", g.column)));
     let mut defs = Element::new("defs");
     let mut body = Element::new("g").attr("class", "panels");
@@ -81,7 +82,7 @@ pub fn groups_svg(results: &Results) -> String {
         let panel = Panel::new(x0, x0 + PANEL_W, y0, y0 + PANEL_H, xr, yr);
         let clip = format!("sim2real-group-{i}");
         defs.push(Element::new("clipPath").attr("id", clip.clone()).child(panel.rect()));
-        body.push(draw_group(&panel, &clip, i + 1, grp, *fit, &transfer(grp), &pooled, g.min_rows));
+        body.push(draw_group(&panel, &clip, i + 1, grp, *fit, &measured(grp), &pooled, g.min_rows));
     }
     svg.push(defs);
     svg.push(body);
@@ -203,4 +204,16 @@ fn clip_text(text: &str, max: usize) -> String {
     let mut out: String = text.chars().take(max.saturating_sub(1)).collect();
     out.push('…');
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::clip_text;
+
+    #[test]
+    fn long_titles_are_cut_to_the_panel_and_marked() {
+        assert_eq!(clip_text("polystyrenes", 20), "polystyrenes");
+        assert_eq!(clip_text("polyisobutylene α = 0.0254 [0, 5.00]", 12), "polyisobuty…");
+        assert_eq!(clip_text("αβγδε", 3).chars().count(), 3);
+    }
 }

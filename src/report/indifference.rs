@@ -14,7 +14,7 @@ use super::legend::{Entry, Legend, Swatch};
 use super::surface_curve::{SurfaceState, surface_state};
 use super::svg::Element;
 use crate::fit::Surface;
-use crate::results::{Arm, Exchange, Results};
+use crate::results::{Exchange, Results};
 
 /// Contour levels drawn (besides the one through the exchange-rate point).
 pub const LEVELS: usize = 5;
@@ -68,7 +68,7 @@ pub fn indifference_svg(results: &Results) -> Option<String> {
     let cells: Vec<(f64, f64)> = results
         .points
         .iter()
-        .filter(|p| p.arm != Arm::Direct && p.n > 0 && p.m > 0)
+        .filter(|p| p.arm.uses_source() && p.n > 0 && p.m > 0)
         .map(|p| (p.n as f64, p.m as f64))
         .collect();
     let exchange = results.exchange.as_ref();

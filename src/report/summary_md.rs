@@ -76,7 +76,7 @@ pub fn summary_markdown(results: &Results) -> String {
 fn inputs_table(results: &Results) -> Table {
     let mut t = Table::new(&[("input", Align::Left), ("value", Align::Left)]);
     let mode = if results.quick { QUICK_BANNER.to_string() } else { "full run".to_string() };
-    let learned: Vec<&Point> = results.points.iter().filter(|p| p.arm != Arm::Direct).collect();
+    let learned: Vec<&Point> = results.points.iter().filter(|p| p.arm.uses_source()).collect();
     let list = |mut v: Vec<usize>| {
         v.sort_unstable();
         v.dedup();
@@ -111,7 +111,7 @@ fn inputs_table(results: &Results) -> Table {
 /// Per non-direct arm and m: its point at the largest n against the direct point at that m.
 fn largest_n_table(results: &Results) -> Option<Table> {
     let direct = |m: usize| results.points.iter().filter(|p| p.arm == Arm::Direct && p.m == m).min_by_key(|p| p.n);
-    let mut keys: Vec<(Arm, usize)> = results.points.iter().filter(|p| p.arm != Arm::Direct).map(|p| (p.arm, p.m)).collect();
+    let mut keys: Vec<(Arm, usize)> = results.points.iter().filter(|p| p.arm.uses_source()).map(|p| (p.arm, p.m)).collect();
     keys.sort();
     keys.dedup();
     let mut t = Table::new(&[

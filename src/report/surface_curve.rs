@@ -2,7 +2,7 @@
 //! record, or the reason it is not drawn.
 
 use crate::fit::Surface;
-use crate::results::{Arm, Results};
+use crate::results::Results;
 
 /// The surface fit of a run, as far as figures are concerned.
 pub enum SurfaceState {
@@ -16,7 +16,7 @@ pub enum SurfaceState {
 
 /// The state of the transfer arm's surface fit in `results`.
 pub fn surface_state(results: &Results) -> SurfaceState {
-    let Some(fit) = results.fits.iter().find(|f| f.law == "surface" && f.arm != Arm::Direct) else {
+    let Some(fit) = results.fits.iter().find(|f| f.law == "surface" && f.arm.uses_source()) else {
         return SurfaceState::Absent;
     };
     if let Some(why) = &fit.degenerate {
