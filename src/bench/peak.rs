@@ -14,7 +14,8 @@ use std::time::Instant;
 use burn::tensor::{Device, Tensor, TensorData};
 
 /// The best achieved GFLOP/s over square fp32 matmuls of sides `size/4`, `size/2` and `size`
-/// (at least 64), `reps` timed runs each after one warm-up.
+/// (at least 64), each run both as one product split over the pool and as one independent product
+/// per thread at once; `reps` timed runs each after one warm-up.
 pub fn matmul_peak_gflops(size: usize, reps: usize, device: &Device) -> f64 {
     let size = size.max(64);
     let threads = rayon::current_num_threads().max(1);
