@@ -216,15 +216,16 @@ pub struct GroupTrainRows {
     pub mean: f64,
 }
 
-/// `report samples`: each test sample's error against n (transfer arm, largest m), averaged over
-/// the trials it was tested in, fitted with R(n) = D·n^-alpha + C and classified.
+/// `report samples`: each test sample's error against n (measured arm, transfer or multitask;
+/// largest m), averaged over the trials it was tested in, fitted with R(n) = D·n^-alpha + C and
+/// classified.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Samples {
     /// The m the curves are taken at (the largest of the grid).
     pub m: usize,
     /// The n of each entry of a sample's `error` and `trials`.
     pub n: Vec<usize>,
-    /// The pooled mean transfer MAE at each n (the curve drawn on top).
+    /// The pooled mean MAE of the measured arm at each n (the curve drawn on top).
     #[serde(deserialize_with = "nan::vec")]
     pub pooled: Vec<f64>,
     /// Names of the entries of a sample's `keys` (the `report by` column, the target's groups).
