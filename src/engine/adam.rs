@@ -61,10 +61,31 @@ impl StepConsts {
     }
 }
 
+/// A part of a parameter slice's moments (see [`Moments::split_at_mut`]).
+pub struct MomentsMut<'a> {
+    m: &'a mut [f32],
+    v: &'a mut [f32],
+}
+
+impl Moments {
+    /// The moments of parameters `..mid` and `mid..`.
+    pub fn split_at_mut(&mut self, mid: usize) -> (MomentsMut<'_>, MomentsMut<'_>) {
+        let (m0, m1) = self.m.split_at_mut(mid);
+        let (v0, v1) = self.v.split_at_mut(mid);
+        (MomentsMut { m: m0, v: v0 }, MomentsMut { m: m1, v: v1 })
+    }
+}
+
 /// One Adam step on `param` with gradient `grad`, in place: one read of each input and one
 /// write of each output per element. Uses 8-wide AVX when the CPU has it (same operations in
 /// the same order, no FMA contraction: bit-identical to the scalar loop).
 pub fn step(k: &StepConsts, param: &mut [f32], grad: &[f32], state: &mut Moments) {
+    step_parts(k, param, grad, MomentsMut { m: &mut state.m, v: &mut state.v })
+}
+
+/// [`step`] on a part of a parameter slice (element-wise, so stepping the parts of a slice
+/// separately gives the same bits as stepping it whole).
+pub fn step_parts(k: &StepConsts, param: &mut [f32], grad: &[f32], state: MomentsMut) {
     debug_assert!(param.len() == grad.len() && grad.len() == state.m.len() && state.m.len() == state.v.len());
     let n = param.len().min(grad.len()).min(state.m.len()).min(state.v.len());
     let (p, g, m, v) = (&mut param[..n], &grad[..n], &mut state.m[..n], &mut state.v[..n]);

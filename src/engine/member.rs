@@ -5,13 +5,13 @@
 
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use burn::tensor::Device;
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
 use super::adam::{AdamConfig, StepConsts};
 use super::batch::MemberRows;
-use super::mlp::{MemberNet, Tape, upload};
+use super::crew::Crew;
+use super::mlp::{MemberNet, Work};
 use super::net::{MemberWeights, NetShape};
 use super::train::{Interrupted, TrainConfig, TrainOutcome};
 
@@ -24,12 +24,13 @@ pub struct MemberJob<'a> {
 }
 
 /// Train one member; returns its best weights (the starting ones when no epoch improved) and
-/// what happened.
+/// what happened. The member offers half of its wide products to idle threads of `crew` (same
+/// numbers, see `mlp.rs`).
 pub fn train_member(
     job: &MemberJob,
     shape: &NetShape,
     cfg: &TrainConfig,
-    device: &Device,
+    crew: &Crew,
     stop: &AtomicBool,
 ) -> Result<(MemberWeights, TrainOutcome), Interrupted> {
     let features = shape.inputs;
@@ -41,9 +42,9 @@ pub fn train_member(
     let adam_cfg = AdamConfig::new(cfg.lr, cfg.weight_decay);
 
     let mut rng = ChaCha8Rng::seed_from_u64(job.seed ^ 0x5eed_ba7c_4a11_0000);
-    let mut net = MemberNet::new(job.init, shape.activation, &layers, device);
-    let x_val = upload(job.val.x.clone(), v, features, device);
-    let mut tape = Tape::new();
+    let mut net = MemberNet::new(job.init, shape.activation, &layers, Some(crew));
+    let mut work = Work::new();
+    let mut yb = Vec::with_capacity(batch);
     let mut best = job.init.clone();
     let mut out = TrainOutcome { epochs: 0, best_epoch: 0, best_val: f64::INFINITY, diverged: false, rows_seen: 0 };
     let mut bad = 0usize;
@@ -59,22 +60,21 @@ pub fn train_member(
                 return Err(Interrupted);
             }
             let b = rows.len();
-            let mut xb = Vec::with_capacity(b * features);
-            let mut yb = Vec::with_capacity(b);
+            work.input.clear();
+            yb.clear();
             for &r in rows {
-                xb.extend_from_slice(&job.train.x[r * features..(r + 1) * features]);
+                work.input.extend_from_slice(&job.train.x[r * features..(r + 1) * features]);
                 yb.push(job.train.y[r]);
             }
             let masks = (cfg.dropout > 0.0).then(|| dropout_masks(&shape.hidden, b, cfg.dropout, &mut rng));
-            let x = upload(xb, b, features, device);
-            let pred = net.forward(x, b, masks.as_deref(), Some(&mut tape));
+            net.forward(&mut work, b, masks.as_deref(), true);
             t += 1;
-            net.backward_and_step(&tape, &pred, &yb, frozen, &StepConsts::new(&adam_cfg, t));
+            net.backward_and_step(&mut work, &yb, frozen, &StepConsts::new(&adam_cfg, t));
         }
 
         out.epochs = epoch;
         out.rows_seen += n;
-        let pred = net.forward(x_val.clone(), v, None, None);
+        let pred = net.predict(&job.val.x, v, &mut work);
         match judge_epoch(&mut out, &mut bad, mse(&pred, &job.val.y), epoch, cfg.patience) {
             Verdict::Improved => best = net.weights(),
             Verdict::Go => {}

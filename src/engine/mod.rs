@@ -7,14 +7,22 @@
 //! members share the ensemble, so chunking, resuming or running one model alone gives the same
 //! result (see tests/engine.rs).
 //!
-//! On the CPU the members do not step in lock step: each trains on its own (`member.rs`), spread
-//! over the kernel thread pool, with weights in backend tensors for the matmuls and the rest
-//! (bias + activation, the hand-written backward pass, Adam) fused on host slices (`mlp.rs`).
+//! On the CPU the members do not step in lock step: each trains on its own (`member.rs`), the
+//! threads of the pool taking members one after another (`crew.rs`), entirely on host buffers:
+//! gemm called directly into reused buffers, bias + activation, the hand-written backward pass
+//! and Adam fused on host slices (`mlp.rs`, `gemm.rs`). A thread without a member left helps the
+//! remaining ones with half of each wide product, so a lone member (a pretraining) uses the
+//! whole machine; the split is fixed by the layer shapes, so it never changes a number.
 //!
 //! Files: `device.rs` (backend + threads), `net.rs` (ensemble parameters, init, batched forward
 //! for prediction), `activation.rs` (fused bias + activation and slopes), `adam.rs` (fused
-//! Adam), `mlp.rs` (one member's forward/backward/step), `member.rs` (one member's training
-//! run), `batch.rs` (member data), `train.rs` (the ensemble).
+//! Adam), `gemm.rs` (host matrix products), `crew.rs` (threads, members and helpers), `mlp.rs`
+//! (one member's forward/backward/step), `member.rs` (one member's training run), `batch.rs`
+//! (member data), `train.rs` (the ensemble).
+//!
+//! In the `cuda`/`wgpu` builds the pairwise models and batched prediction run on the device;
+//! MLP members still train on the host threads (the earlier per-member device path read the
+//! weights back after every Adam step; a lock-step device path is what a GPU would need).
 //!
 //! Pairwise models (a shared encoder over two inputs, combine, one head per task) use burn's
 //! autodiff instead: `pair_net.rs` (shape, forward, prediction), `pair_member.rs` (one member's
@@ -23,6 +31,8 @@
 pub mod activation;
 pub mod adam;
 pub mod batch;
+pub mod crew;
+pub mod gemm;
 pub mod device;
 pub mod member;
 pub mod mlp;
@@ -35,4 +45,4 @@ pub use batch::MemberData;
 pub use device::{base_device, init_threads, training_device};
 pub use net::{EnsembleNet, NetShape};
 pub use pair_net::PairShape;
-pub use train::{TrainConfig, TrainOutcome, run_members, train_ensemble};
+pub use train::{TrainConfig, TrainOutcome, run_crew, run_members, train_ensemble};

@@ -10,11 +10,11 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use burn::tensor::Device;
-use rayon::prelude::*;
 
 use crate::check::model::TrainSpec;
 
 use super::batch::MemberData;
+use super::crew::Crew;
 use super::member::{MemberJob, train_member};
 use super::net::EnsembleNet;
 
@@ -88,23 +88,36 @@ pub fn train_ensemble(
     let jobs: Vec<MemberJob> = (0..e)
         .map(|i| MemberJob { init: &init[i], train: &data.train[i], val: &data.val[i], seed: seeds[i] })
         .collect();
-    let results = run_members(&jobs, |job, stop| train_member(job, &shape, cfg, device, stop), interrupted)?;
+    // Threads without a member left help the others with their wide products.
+    let results = run_crew(e, true, |i, crew, stop| train_member(&jobs[i], &shape, cfg, crew, stop), interrupted)?;
     let (weights, outcomes): (Vec<_>, Vec<_>) = results.into_iter().unzip();
     *net = EnsembleNet::from_members(&shape, &weights, device);
     Ok(outcomes)
 }
 
-/// Run `train` on every job over the kernel thread pool (one job per task), polling
-/// `interrupted` from the calling thread every few milliseconds; a stop reaches every job at its
-/// next step. Results come back in job order.
+/// Run `train` on every job over the kernel thread pool (each thread takes jobs one after
+/// another), polling `interrupted` from the calling thread every few milliseconds; a stop
+/// reaches every job at its next step. Results come back in job order.
 pub fn run_members<J: Sync, R: Send>(
     jobs: &[J],
     train: impl Fn(&J, &AtomicBool) -> Result<R, Interrupted> + Sync,
     interrupted: &dyn Fn() -> bool,
 ) -> Result<Vec<R>, Interrupted> {
+    run_crew(jobs.len(), false, |i, _crew, stop| train(&jobs[i], stop), interrupted)
+}
+
+/// [`run_members`] over member indices `0..members`, with the [`Crew`] the members may offer
+/// work to (`lend`: threads without a member left serve as helpers).
+pub fn run_crew<R: Send>(
+    members: usize,
+    lend: bool,
+    train: impl Fn(usize, &Crew, &AtomicBool) -> Result<R, Interrupted> + Sync,
+    interrupted: &dyn Fn() -> bool,
+) -> Result<Vec<R>, Interrupted> {
     let stop = AtomicBool::new(false);
-    let results = std::thread::scope(|scope| {
-        let worker = scope.spawn(|| jobs.par_iter().with_max_len(1).map(|job| train(job, &stop)).collect::<Vec<_>>());
+    let crew = Crew::new(members, lend);
+    let per_thread = std::thread::scope(|scope| {
+        let worker = scope.spawn(|| rayon::broadcast(|_| crew.work(|i| train(i, &crew, &stop))));
         while !worker.is_finished() {
             if interrupted() {
                 stop.store(true, Ordering::Relaxed);
@@ -119,5 +132,7 @@ pub fn run_members<J: Sync, R: Send>(
     if stop.load(Ordering::Relaxed) {
         return Err(Interrupted);
     }
-    results.into_iter().collect()
+    let mut results: Vec<(usize, Result<R, Interrupted>)> = per_thread.into_iter().flatten().collect();
+    results.sort_by_key(|(i, _)| *i);
+    results.into_iter().map(|(_, r)| r).collect()
 }

@@ -1,0 +1,316 @@
+//! The threads that train one ensemble, and how a member borrows an idle one.
+//!
+//! Every thread of the pool takes members from a shared counter and trains them one after
+//! another. A thread that finds no member left does not go to sleep: it becomes a *helper* and
+//! spins, waiting for a member to offer work ([`Crew::join`]: "run `a` here and, if a helper is
+//! free, `b` there"). So a lone member (one pretraining, or the last member of an ensemble)
+//! gets the machine's other threads for its wide products, which are tens of microseconds each:
+//! too short for a sleeping thread to wake up in time, which is why rayon's own `join` did not
+//! help here (measured: pretraining 73 → 75–80 GFLOP/s, against ~130 with spinning helpers).
+//!
+//! What a member computes never depends on who ran which half (see `mlp.rs`), so this changes
+//! the speed only.
+
+use std::collections::VecDeque;
+use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU8, AtomicUsize, Ordering};
+
+/// A task offered to the helpers: a borrowed closure and its state. It lives on the offering
+/// member's stack until the member has seen it finish.
+struct Task {
+    run: *const (dyn Fn() + Sync),
+    state: AtomicU8,
+}
+
+// A task is queued or running while its state is 0.
+const DONE: u8 = 2;
+const PANICKED: u8 = 3;
+
+/// A pointer to an offered task (see [`Crew::join`] for why it stays valid).
+#[derive(Clone, Copy)]
+struct TaskPtr(*const Task);
+
+// SAFETY: a task is only reached through the queue under its lock, and its owner waits for it
+// to finish before it goes away (see `Crew::join`).
+unsafe impl Send for TaskPtr {}
+
+/// Members to train, offered tasks and helpers of one training run.
+pub struct Crew {
+    /// Next member to hand out.
+    next: AtomicUsize,
+    members: usize,
+    /// Members finished (or failed).
+    finished: AtomicUsize,
+    /// Threads serving as helpers.
+    helpers: AtomicUsize,
+    queue: Mutex<VecDeque<TaskPtr>>,
+    /// Tasks in `queue`: helpers spin on this, not on the lock.
+    queued: AtomicUsize,
+    /// Threads without a member left become helpers (else they return).
+    lend: bool,
+}
+
+impl Crew {
+    /// A crew for `members` members. With `lend`, threads without a member left serve as
+    /// helpers until all members are finished; without it they return (for members that never
+    /// offer work, which would only make helpers spin).
+    pub fn new(members: usize, lend: bool) -> Crew {
+        Crew {
+            lend,
+            next: AtomicUsize::new(0),
+            members,
+            finished: AtomicUsize::new(0),
+            helpers: AtomicUsize::new(0),
+            queue: Mutex::new(VecDeque::new()),
+            queued: AtomicUsize::new(0),
+        }
+    }
+
+    /// The body of one thread: train members (`train(index)`) while any is left, then help the
+    /// others until every member is finished. Returns (index, result) for the members this
+    /// thread trained.
+    pub fn work<R>(&self, train: impl Fn(usize) -> R) -> Vec<(usize, R)> {
+        let mut done = Vec::new();
+        loop {
+            let i = self.next.fetch_add(1, Ordering::Relaxed);
+            if i >= self.members {
+                break;
+            }
+            // Counted as finished even if `train` panics, so helpers never wait forever.
+            let _finish = Finish(&self.finished);
+            done.push((i, train(i)));
+        }
+        if self.lend {
+            self.help();
+        }
+        done
+    }
+
+    /// Serve offered tasks until every member is finished.
+    fn help(&self) {
+        self.helpers.fetch_add(1, Ordering::AcqRel);
+        while self.finished.load(Ordering::Acquire) < self.members {
+            if self.queued.load(Ordering::Acquire) == 0 {
+                std::hint::spin_loop();
+                continue;
+            }
+            let task = self.pop();
+            match task {
+                Some(TaskPtr(ptr)) => {
+                    // SAFETY: popped under the lock, so the owner has not taken it back and is
+                    // waiting for DONE/PANICKED; the task and its closure outlive that wait.
+                    let task = unsafe { &*ptr };
+                    let outcome = catch_unwind(AssertUnwindSafe(|| unsafe { (*task.run)() }));
+                    // The last touch of the task: after this store the owner may free it.
+                    task.state.store(if outcome.is_ok() { DONE } else { PANICKED }, Ordering::Release);
+                }
+                None => {}
+            }
+        }
+        self.helpers.fetch_sub(1, Ordering::AcqRel);
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, VecDeque<TaskPtr>> {
+        self.queue.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    fn push(&self, task: TaskPtr) {
+        let mut queue = self.lock();
+        queue.push_back(task);
+        self.queued.store(queue.len(), Ordering::Release);
+    }
+
+    fn pop(&self) -> Option<TaskPtr> {
+        let mut queue = self.lock();
+        let task = queue.pop_front();
+        self.queued.store(queue.len(), Ordering::Release);
+        task
+    }
+
+    /// Removes `task` from the queue; false when it is not there (a helper took it).
+    fn remove(&self, task: &Task) -> bool {
+        let mut queue = self.lock();
+        let Some(at) = queue.iter().position(|p| std::ptr::eq(p.0, task)) else {
+            return false;
+        };
+        queue.remove(at);
+        self.queued.store(queue.len(), Ordering::Release);
+        true
+    }
+
+    /// Run `a` on this thread and `b` on a helper if one is serving, else `b` here after `a`.
+    /// Returns when both have run.
+    pub fn join(&self, a: impl FnOnce(), b: impl FnOnce() + Send) {
+        if self.helpers.load(Ordering::Acquire) == 0 {
+            a();
+            b();
+            return;
+        }
+        let b = Mutex::new(Some(b));
+        let run = || {
+            let f = b.lock().ok().and_then(|mut g| g.take());
+            if let Some(f) = f {
+                f();
+            }
+        };
+        let run_ref: &(dyn Fn() + Sync) = &run;
+        // SAFETY (lifetime erasure): the task is removed from the queue or finished before this
+        // function returns or unwinds past `guard` (below), so no helper reaches `run` later.
+        let run_ptr: *const (dyn Fn() + Sync + 'static) = unsafe { std::mem::transmute(run_ref as *const (dyn Fn() + Sync)) };
+        let task = Task { run: run_ptr, state: AtomicU8::new(0) };
+        let ptr = TaskPtr(&task);
+        self.push(ptr);
+        let guard = Reclaim { crew: self, task: &task };
+        a();
+        let helped = guard.reclaim();
+        if !helped {
+            run();
+        }
+    }
+}
+
+/// Takes an offered task back from the queue, or waits for the helper that took it; also on
+/// unwinding, so a helper never runs a task whose owner is gone.
+struct Reclaim<'a> {
+    crew: &'a Crew,
+    task: &'a Task,
+}
+
+impl Reclaim<'_> {
+    /// True when a helper ran the task (it has finished), false when it was still queued (it
+    /// is removed and the caller runs it). Resumes a helper's panic.
+    fn reclaim(self) -> bool {
+        let helped = self.take_back();
+        std::mem::forget(self);
+        helped
+    }
+
+    fn take_back(&self) -> bool {
+        if self.crew.remove(self.task) {
+            return false;
+        }
+        loop {
+            match self.task.state.load(Ordering::Acquire) {
+                DONE => return true,
+                PANICKED => resume_unwind(Box::new("a helper thread panicked in a training task")),
+                _ => std::hint::spin_loop(),
+            }
+        }
+    }
+}
+
+impl Drop for Reclaim<'_> {
+    fn drop(&mut self) {
+        // Unwinding out of `a`: make sure no helper still holds the task. A helper's panic is
+        // not resumed here (one panic is already in flight).
+        if self.crew.remove(self.task) {
+            return;
+        }
+        while self.task.state.load(Ordering::Acquire) < DONE {
+            std::hint::spin_loop();
+        }
+    }
+}
+
+/// Counts a member as finished when dropped.
+struct Finish<'a>(&'a AtomicUsize);
+
+impl Drop for Finish<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_add(1, Ordering::AcqRel);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_member_is_trained_once_and_helpers_run_offered_halves() {
+        let crew = Crew::new(3, true);
+        let helped = AtomicUsize::new(0);
+        let results = std::thread::scope(|s| {
+            let workers: Vec<_> = (0..3)
+                .map(|_| {
+                    s.spawn(|| {
+                        crew.work(|i| {
+                            let me = std::thread::current().id();
+                            let mut sum = 0u64;
+                            for step in 0..2000u64 {
+                                let (mut x, y) = (0u64, Mutex::new(0u64));
+                                crew.join(
+                                    || x = step,
+                                    || {
+                                        *y.lock().unwrap() = step * 2;
+                                        if std::thread::current().id() != me {
+                                            helped.fetch_add(1, Ordering::Relaxed);
+                                        }
+                                    },
+                                );
+                                sum += x + *y.lock().unwrap();
+                            }
+                            (i, sum)
+                        })
+                    })
+                })
+                .collect();
+            let mut all: Vec<(usize, (usize, u64))> = workers.into_iter().flat_map(|w| w.join().unwrap()).collect();
+            all.sort_by_key(|r| r.0);
+            all
+        });
+        assert_eq!(results.len(), 3);
+        for (i, (member, sum)) in results {
+            assert_eq!(i, member);
+            assert_eq!(sum, (0..2000u64).map(|s| 3 * s).sum::<u64>());
+        }
+        // With 3 threads and 3 members some halves may or may not move; the lone-member test
+        // below is the one that must see help. Here only correctness is asserted.
+    }
+
+    #[test]
+    fn a_lone_member_gets_help_from_the_idle_threads() {
+        let crew = Crew::new(1, true);
+        let helped = AtomicUsize::new(0);
+        std::thread::scope(|s| {
+            for _ in 0..2 {
+                s.spawn(|| {
+                    crew.work(|_| {
+                        // Wait for the other thread to become a helper (it may start late).
+                        while crew.helpers.load(Ordering::Acquire) == 0 {
+                            std::hint::spin_loop();
+                        }
+                        let me = std::thread::current().id();
+                        for _ in 0..1_000_000 {
+                            crew.join(
+                                || {
+                                    std::hint::black_box((0..200).sum::<u64>());
+                                },
+                                || {
+                                    if std::thread::current().id() != me {
+                                        helped.fetch_add(1, Ordering::Relaxed);
+                                    }
+                                },
+                            );
+                            if helped.load(Ordering::Relaxed) > 0 {
+                                break;
+                            }
+                        }
+                    })
+                });
+            }
+        });
+        assert!(helped.load(Ordering::Relaxed) > 0, "no half ever ran on the idle thread");
+    }
+
+    #[test]
+    fn a_panicking_member_does_not_leave_helpers_spinning() {
+        let crew = Crew::new(2, true);
+        let outcome = std::thread::scope(|s| {
+            let a = s.spawn(|| crew.work(|i| if i == 0 { panic!("member 0 fails") } else { i }));
+            let b = s.spawn(|| crew.work(|i| if i == 0 { panic!("member 0 fails") } else { i }));
+            (a.join().is_err() as usize) + (b.join().is_err() as usize)
+        });
+        assert_eq!(outcome, 1);
+    }
+}

@@ -1,0 +1,273 @@
+//! Host matrix products for a training member: `dst = a · b` on f32 slices through the `gemm`
+//! crate (the kernels burn's flex backend uses), single-threaded, into a caller-owned buffer.
+//!
+//! Calling gemm directly instead of going through backend tensors saves what the tensor API
+//! costs for the small products of mini-batch training: a fresh zeroed output per product that
+//! is then copied to an aligned buffer, and materialised transposes. Transposed operands here
+//! are strided views (`MatRef::t`), never copies.
+//!
+//! A given call (same shapes, strides and values) always gives the same bits: no threads, no
+//! reordering by the caller's circumstances. Splitting one product into column blocks (see
+//! [`matmul_cols`]) is a different, but equally fixed, summation.
+
+use gemm::{Parallelism, gemm};
+
+use super::crew::Crew;
+
+/// A read-only matrix view of a slice: element (r, c) is `data[r * rs + c * cs]`.
+#[derive(Debug, Clone, Copy)]
+pub struct MatRef<'a> {
+    data: &'a [f32],
+    rows: usize,
+    cols: usize,
+    rs: usize,
+    cs: usize,
+}
+
+impl<'a> MatRef<'a> {
+    /// The first `rows * cols` values of `data`, row-major.
+    ///
+    /// # Panics
+    /// When `data` is shorter than `rows * cols` (a bug in the caller, not bad input).
+    pub fn row_major(data: &'a [f32], rows: usize, cols: usize) -> MatRef<'a> {
+        assert!(data.len() >= rows * cols, "matrix view of {rows}×{cols} over {} values", data.len());
+        MatRef { data, rows, cols, rs: cols, cs: 1 }
+    }
+
+    /// The transpose, as a view of the same values.
+    pub fn t(self) -> MatRef<'a> {
+        MatRef { data: self.data, rows: self.cols, cols: self.rows, rs: self.cs, cs: self.rs }
+    }
+
+    /// Columns `start..start + len` (a view).
+    pub fn columns(self, start: usize, len: usize) -> MatRef<'a> {
+        assert!(start + len <= self.cols, "columns {start}..{} of {}", start + len, self.cols);
+        let offset = if len == 0 || self.rows == 0 { 0 } else { start * self.cs };
+        MatRef { data: &self.data[offset..], cols: len, ..self }
+    }
+
+    pub fn rows(&self) -> usize {
+        self.rows
+    }
+
+    pub fn ncols(&self) -> usize {
+        self.cols
+    }
+}
+
+/// `dst = a · b`, where `dst` is row-major `[a.rows, b.cols]` with row stride `ld` (≥ b.cols).
+///
+/// # Panics
+/// When the shapes disagree or `dst` is too short (bugs in the caller).
+pub fn matmul_strided(dst: &mut [f32], ld: usize, a: MatRef, b: MatRef) {
+    let (m, n) = (a.rows, b.cols);
+    check(dst.len(), ld, a, b);
+    if m == 0 || n == 0 {
+        return;
+    }
+    // SAFETY: `check` verified every index of the three operands; `dst` is exclusively borrowed.
+    unsafe { product(Out(dst.as_mut_ptr()), ld, a, b) }
+}
+
+/// Checks the shapes of `dst (len values, row stride ld) = a · b` and that both views stay
+/// inside their slices.
+fn check(len: usize, ld: usize, a: MatRef, b: MatRef) {
+    let (m, k, n) = (a.rows, a.cols, b.cols);
+    assert_eq!(k, b.rows, "inner dimensions of a {m}×{k} · {}×{n} product", b.rows);
+    assert!(ld >= n, "row stride {ld} below {n} columns");
+    if m == 0 || n == 0 {
+        return;
+    }
+    assert!(len >= (m - 1) * ld + n, "output of {m}×{n} (stride {ld}) over {len} values");
+    for v in [&a, &b] {
+        if v.rows > 0 && v.cols > 0 {
+            let last = (v.rows - 1) * v.rs + (v.cols - 1) * v.cs;
+            assert!(last < v.data.len(), "view {}×{} (strides {}, {}) over {} values", v.rows, v.cols, v.rs, v.cs, v.data.len());
+        }
+    }
+}
+
+/// The output of one product as a raw pointer, so that column blocks of one row-major output
+/// can be written from two threads (their elements are disjoint, their memory ranges are not).
+#[derive(Clone, Copy)]
+struct Out(*mut f32);
+
+// SAFETY: an `Out` is only used for column blocks that write disjoint elements (see `split`).
+unsafe impl Send for Out {}
+unsafe impl Sync for Out {}
+
+/// `out[r * ld + c] = (a · b)[r, c]` for r < a.rows, c < b.cols.
+///
+/// # Safety
+/// Every such element must be inside the allocation `out` points into and written by nobody
+/// else meanwhile; the views are in bounds (see [`check`]).
+unsafe fn product(out: Out, ld: usize, a: MatRef, b: MatRef) {
+    let (m, k, n) = (a.rows, a.cols, b.cols);
+    if m == 0 || n == 0 {
+        return;
+    }
+    if k == 0 {
+        for r in 0..m {
+            // SAFETY: row r's first n elements are inside the output (caller's contract).
+            unsafe { std::slice::from_raw_parts_mut(out.0.add(r * ld), n).fill(0.0) };
+        }
+        return;
+    }
+    // SAFETY: bounds as promised by the caller; read_dst = false, so the old values are never
+    // read (alpha is ignored) and beta = 1 gives dst = a · b.
+    unsafe {
+        gemm(
+            m,
+            n,
+            k,
+            out.0,
+            1,
+            ld as isize,
+            false,
+            a.data.as_ptr(),
+            a.cs as isize,
+            a.rs as isize,
+            b.data.as_ptr(),
+            b.cs as isize,
+            b.rs as isize,
+            0.0f32,
+            1.0f32,
+            false,
+            false,
+            false,
+            Parallelism::None,
+        );
+    }
+}
+
+/// `dst = a · b` with `dst` row-major `[a.rows, b.cols]` (contiguous).
+pub fn matmul(dst: &mut [f32], a: MatRef, b: MatRef) {
+    matmul_strided(dst, b.cols, a, b)
+}
+
+/// `dst = a · b` computed as `blocks` independent products over consecutive column ranges of
+/// `b` (widths differ by at most one), which may run on different threads: with a `crew`, half
+/// of the blocks are offered to its idle threads ([`Crew::join`]), else all run here. The result
+/// depends on `blocks`, never on the crew or on which thread ran what.
+pub fn matmul_cols(dst: &mut [f32], a: MatRef, b: MatRef, blocks: usize, crew: Option<&Crew>) {
+    let n = b.cols;
+    check(dst.len(), n, a, b);
+    if a.rows == 0 || n == 0 {
+        return;
+    }
+    let blocks = blocks.clamp(1, n);
+    let bounds: Vec<(usize, usize)> = (0..blocks).map(|i| (i * n / blocks, (i + 1) * n / blocks)).collect();
+    // SAFETY: `check` covered the whole output and both views; the blocks are disjoint column
+    // ranges of it, each written by exactly one call.
+    unsafe { split(Out(dst.as_mut_ptr()), n, a, b, &bounds, crew) }
+}
+
+/// Runs the column blocks `bounds` of `out = a · b` (row stride `ld`), halving the list
+/// recursively so that the crew can hand half of it to another thread.
+///
+/// # Safety
+/// As [`product`], for every block; the blocks must be disjoint.
+unsafe fn split(out: Out, ld: usize, a: MatRef, b: MatRef, bounds: &[(usize, usize)], crew: Option<&Crew>) {
+    match bounds {
+        [] => {}
+        &[(start, end)] => {
+            // SAFETY: columns start..end of the checked output, written only here.
+            unsafe { product(Out(out.0.add(start)), ld, a, b.columns(start, end - start)) }
+        }
+        _ => {
+            let (left, right) = bounds.split_at(bounds.len() / 2);
+            // SAFETY: the two halves are disjoint sets of blocks (caller's contract).
+            let (l, r) = (|| unsafe { split(out, ld, a, b, left, crew) }, || unsafe { split(out, ld, a, b, right, crew) });
+            match crew {
+                Some(crew) => crew.join(l, r),
+                None => {
+                    l();
+                    r();
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn naive(a: MatRef, b: MatRef) -> Vec<f64> {
+        let mut out = vec![0.0f64; a.rows * b.cols];
+        for r in 0..a.rows {
+            for c in 0..b.cols {
+                out[r * b.cols + c] = (0..a.cols).map(|k| a.data[r * a.rs + k * a.cs] as f64 * b.data[k * b.rs + c * b.cs] as f64).sum();
+            }
+        }
+        out
+    }
+
+    fn values(len: usize, salt: u32) -> Vec<f32> {
+        (0..len as u32).map(|i| ((i.wrapping_mul(2654435761) ^ salt) % 1000) as f32 / 500.0 - 1.0).collect()
+    }
+
+    fn close(got: &[f32], want: &[f64]) {
+        for (g, w) in got.iter().zip(want) {
+            assert!((*g as f64 - w).abs() < 1e-4 * (1.0 + w.abs()), "{g} vs {w}");
+        }
+    }
+
+    #[test]
+    fn products_of_views_and_transposes_match_a_naive_product() {
+        let (m, k, n) = (7, 13, 11);
+        let x = values(m * k, 1);
+        let w = values(k * n, 2);
+        let dz = values(m * n, 3);
+        // x · w
+        let mut out = vec![f32::NAN; m * n];
+        matmul(&mut out, MatRef::row_major(&x, m, k), MatRef::row_major(&w, k, n));
+        close(&out, &naive(MatRef::row_major(&x, m, k), MatRef::row_major(&w, k, n)));
+        // xᵀ · dz (weight gradient)
+        let mut out = vec![f32::NAN; k * n];
+        matmul(&mut out, MatRef::row_major(&x, m, k).t(), MatRef::row_major(&dz, m, n));
+        close(&out, &naive(MatRef::row_major(&x, m, k).t(), MatRef::row_major(&dz, m, n)));
+        // dz · wᵀ (gradient to the layer below)
+        let mut out = vec![f32::NAN; m * k];
+        matmul(&mut out, MatRef::row_major(&dz, m, n), MatRef::row_major(&w, k, n).t());
+        close(&out, &naive(MatRef::row_major(&dz, m, n), MatRef::row_major(&w, k, n).t()));
+    }
+
+    #[test]
+    fn an_empty_inner_dimension_gives_zeros() {
+        let mut out = vec![f32::NAN; 6];
+        matmul(&mut out, MatRef::row_major(&[], 2, 0), MatRef::row_major(&[], 0, 3));
+        assert_eq!(out, vec![0.0; 6]);
+    }
+
+    #[test]
+    fn column_blocks_cover_the_product_and_do_not_depend_on_threads() {
+        let (m, k, n) = (9, 17, 29);
+        let x = values(m * k, 4);
+        let w = values(k * n, 5);
+        let (a, b) = (MatRef::row_major(&x, m, k), MatRef::row_major(&w, k, n));
+        let want = naive(a, b);
+        for blocks in [1, 2, 3, 4, 29, 40] {
+            let mut serial = vec![f32::NAN; m * n];
+            matmul_cols(&mut serial, a, b, blocks, None);
+            close(&serial, &want);
+            // One member, three threads: two of them help with the blocks.
+            let crew = Crew::new(1, true);
+            let helped: Vec<Vec<f32>> = std::thread::scope(|s| {
+                let threads: Vec<_> = (0..3)
+                    .map(|_| {
+                        s.spawn(|| {
+                            crew.work(|_| {
+                                let mut out = vec![f32::NAN; m * n];
+                                matmul_cols(&mut out, a, b, blocks, Some(&crew));
+                                out
+                            })
+                        })
+                    })
+                    .collect();
+                threads.into_iter().flat_map(|t| t.join().unwrap()).map(|(_, out)| out).collect()
+            });
+            assert_eq!(helped, vec![serial], "blocks = {blocks}");
+        }
+    }
+}
