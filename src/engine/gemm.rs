@@ -13,6 +13,7 @@
 use gemm::{Parallelism, gemm};
 
 use super::crew::Crew;
+use super::microkernel;
 
 /// A read-only matrix view of a slice: element (r, c) is `data[r * rs + c * cs]`.
 #[derive(Debug, Clone, Copy)]
@@ -44,6 +45,11 @@ impl<'a> MatRef<'a> {
         assert!(start + len <= self.cols, "columns {start}..{} of {}", start + len, self.cols);
         let offset = if len == 0 || self.rows == 0 { 0 } else { start * self.cs };
         MatRef { data: &self.data[offset..], cols: len, ..self }
+    }
+
+    /// Rows `start..start + len` (a view).
+    pub fn rows_from(self, start: usize, len: usize) -> MatRef<'a> {
+        self.t().columns(start, len).t()
     }
 
     pub fn rows(&self) -> usize {
@@ -92,9 +98,16 @@ fn check(len: usize, ld: usize, a: MatRef, b: MatRef) {
 #[derive(Clone, Copy)]
 struct Out(*mut f32);
 
-// SAFETY: an `Out` is only used for column blocks that write disjoint elements (see `split`).
+// SAFETY: an `Out` is only used for blocks that write disjoint elements (see `matmul_cols`).
 unsafe impl Send for Out {}
 unsafe impl Sync for Out {}
+
+impl Out {
+    /// The pointer `offset` elements further (still inside the output: the caller's blocks).
+    fn at(self, offset: usize) -> Out {
+        Out(self.0.wrapping_add(offset))
+    }
+}
 
 /// `out[r * ld + c] = (a · b)[r, c]` for r < a.rows, c < b.cols.
 ///
@@ -113,6 +126,21 @@ unsafe fn product(out: Out, ld: usize, a: MatRef, b: MatRef) {
         }
         return;
     }
+    if b.cs == 1 && microkernel::available() {
+        // SAFETY: AVX-512F is there; bounds as promised by the caller.
+        unsafe { microkernel::matmul(m, n, k, a.data.as_ptr(), a.rs, a.cs, b.data.as_ptr(), b.rs, out.0, ld) };
+        return;
+    }
+    // SAFETY: as promised by the caller.
+    unsafe { general_product(out, ld, a, b) }
+}
+
+/// [`product`] through the gemm crate (any strides, any CPU).
+///
+/// # Safety
+/// As [`product`], with m, n, k ≥ 1.
+unsafe fn general_product(out: Out, ld: usize, a: MatRef, b: MatRef) {
+    let (m, k, n) = (a.rows, a.cols, b.cols);
     // SAFETY: bounds as promised by the caller; read_dst = false, so the old values are never
     // read (alpha is ignored) and beta = 1 gives dst = a · b.
     unsafe {
@@ -150,34 +178,62 @@ pub fn matmul(dst: &mut [f32], a: MatRef, b: MatRef) {
 /// of the blocks are offered to its idle threads ([`Crew::join`]), else all run here. The result
 /// depends on `blocks`, never on the crew or on which thread ran what.
 pub fn matmul_cols(dst: &mut [f32], a: MatRef, b: MatRef, blocks: usize, crew: Option<&Crew>) {
-    let n = b.cols;
+    let (m, k, n) = (a.rows, a.cols, b.cols);
     check(dst.len(), n, a, b);
-    if a.rows == 0 || n == 0 {
+    if m == 0 || n == 0 {
         return;
     }
     let blocks = blocks.clamp(1, n);
     let bounds: Vec<(usize, usize)> = (0..blocks).map(|i| (i * n / blocks, (i + 1) * n / blocks)).collect();
-    // SAFETY: `check` covered the whole output and both views; the blocks are disjoint column
-    // ranges of it, each written by exactly one call.
-    unsafe { split(Out(dst.as_mut_ptr()), n, a, b, &bounds, crew) }
+    let out = Out(dst.as_mut_ptr());
+    if !transposed_rows(b) {
+        // SAFETY: `check` covered the whole output and both views; the blocks are disjoint
+        // column ranges of it, each written by exactly one call.
+        return run_blocks(&bounds, crew, &|start, end| unsafe { product(out.at(start), n, a, b.columns(start, end - start)) });
+    }
+    // b is a transposed row-major matrix (the weights in `dz · wᵀ`): its columns are contiguous
+    // rows of the stored matrix, which the kernel can only read as A. So compute
+    // dstᵀ = bᵀ · aᵀ, with aᵀ copied to contiguous rows (small: a batch of rows), into a
+    // scratch matrix, and copy each block of dstᵀ's rows back as dst's columns.
+    let mut at = vec![0.0f32; k * m];
+    for r in 0..m {
+        for p in 0..k {
+            at[p * m + r] = a.data[r * a.rs + p * a.cs];
+        }
+    }
+    let mut ct = vec![0.0f32; n * m];
+    let scratch = Out(ct.as_mut_ptr());
+    let bt = b.t();
+    let at = MatRef::row_major(&at, k, m);
+    run_blocks(&bounds, crew, &|start, end| {
+        // SAFETY: rows start..end of the scratch and columns start..end of dst are written only
+        // by this block; bᵀ's rows start..end are inside its view (checked above).
+        unsafe {
+            product(scratch.at(start * m), m, bt.rows_from(start, end - start), at);
+            for c in start..end {
+                for r in 0..m {
+                    *out.at(r * n + c).0 = *scratch.at(c * m + r).0;
+                }
+            }
+        }
+    });
 }
 
-/// Runs the column blocks `bounds` of `out = a · b` (row stride `ld`), halving the list
-/// recursively so that the crew can hand half of it to another thread.
-///
-/// # Safety
-/// As [`product`], for every block; the blocks must be disjoint.
-unsafe fn split(out: Out, ld: usize, a: MatRef, b: MatRef, bounds: &[(usize, usize)], crew: Option<&Crew>) {
+/// Whether `b` is a transposed row-major matrix with more than one column, for which
+/// [`matmul_cols`] takes the transposed route through the kernel.
+fn transposed_rows(b: MatRef) -> bool {
+    b.cs != 1 && b.rs == 1 && b.cols > 1 && microkernel::available()
+}
+
+/// Runs `block(start, end)` for every (start, end) in `bounds`, halving the list recursively so
+/// that the crew can hand half of it to another thread.
+fn run_blocks(bounds: &[(usize, usize)], crew: Option<&Crew>, block: &(dyn Fn(usize, usize) + Sync)) {
     match bounds {
         [] => {}
-        &[(start, end)] => {
-            // SAFETY: columns start..end of the checked output, written only here.
-            unsafe { product(Out(out.0.add(start)), ld, a, b.columns(start, end - start)) }
-        }
+        &[(start, end)] => block(start, end),
         _ => {
             let (left, right) = bounds.split_at(bounds.len() / 2);
-            // SAFETY: the two halves are disjoint sets of blocks (caller's contract).
-            let (l, r) = (|| unsafe { split(out, ld, a, b, left, crew) }, || unsafe { split(out, ld, a, b, right, crew) });
+            let (l, r) = (|| run_blocks(left, crew, block), || run_blocks(right, crew, block));
             match crew {
                 Some(crew) => crew.join(l, r),
                 None => {
@@ -215,22 +271,48 @@ mod tests {
 
     #[test]
     fn products_of_views_and_transposes_match_a_naive_product() {
-        let (m, k, n) = (7, 13, 11);
-        let x = values(m * k, 1);
-        let w = values(k * n, 2);
-        let dz = values(m * n, 3);
-        // x · w
-        let mut out = vec![f32::NAN; m * n];
-        matmul(&mut out, MatRef::row_major(&x, m, k), MatRef::row_major(&w, k, n));
-        close(&out, &naive(MatRef::row_major(&x, m, k), MatRef::row_major(&w, k, n)));
-        // xᵀ · dz (weight gradient)
-        let mut out = vec![f32::NAN; k * n];
-        matmul(&mut out, MatRef::row_major(&x, m, k).t(), MatRef::row_major(&dz, m, n));
-        close(&out, &naive(MatRef::row_major(&x, m, k).t(), MatRef::row_major(&dz, m, n)));
-        // dz · wᵀ (gradient to the layer below)
-        let mut out = vec![f32::NAN; m * k];
-        matmul(&mut out, MatRef::row_major(&dz, m, n), MatRef::row_major(&w, k, n).t());
-        close(&out, &naive(MatRef::row_major(&dz, m, n), MatRef::row_major(&w, k, n).t()));
+        // Shapes around the kernel's 12 × 32 tiles and 16-lane halves, and degenerate ones.
+        for (m, k, n) in [(7, 13, 11), (32, 190, 512), (13, 37, 33), (25, 1, 17), (12, 64, 16), (1, 5, 1), (3, 300, 47)] {
+            let x = values(m * k, 1);
+            let w = values(k * n, 2);
+            let dz = values(m * n, 3);
+            let xm = MatRef::row_major(&x, m, k);
+            let wm = MatRef::row_major(&w, k, n);
+            let dzm = MatRef::row_major(&dz, m, n);
+            for blocks in [1, 2, 3] {
+                // x · w (forward)
+                let mut out = vec![f32::NAN; m * n];
+                matmul_cols(&mut out, xm, wm, blocks, None);
+                close(&out, &naive(xm, wm));
+                // xᵀ · dz (weight gradient)
+                let mut out = vec![f32::NAN; k * n];
+                matmul_cols(&mut out, xm.t(), dzm, blocks, None);
+                close(&out, &naive(xm.t(), dzm));
+                // dz · wᵀ (gradient to the layer below: the transposed route)
+                let mut out = vec![f32::NAN; m * k];
+                matmul_cols(&mut out, dzm, wm.t(), blocks, None);
+                close(&out, &naive(dzm, wm.t()));
+            }
+        }
+    }
+
+    #[test]
+    fn the_kernel_and_the_general_gemm_agree() {
+        if !microkernel::available() {
+            return;
+        }
+        let (m, k, n) = (29, 77, 45);
+        let (x, w) = (values(m * k, 7), values(k * n, 8));
+        let (a, b) = (MatRef::row_major(&x, m, k), MatRef::row_major(&w, k, n));
+        let mut kernel = vec![f32::NAN; m * n];
+        matmul(&mut kernel, a, b);
+        let mut general = vec![f32::NAN; m * n];
+        // SAFETY: as in `matmul_strided` (same checks, then the gemm crate's path).
+        check(general.len(), n, a, b);
+        unsafe { general_product(Out(general.as_mut_ptr()), n, a, b) };
+        for (g, h) in kernel.iter().zip(&general) {
+            assert!((g - h).abs() <= 1e-5 * (1.0 + h.abs()), "{g} vs {h}");
+        }
     }
 
     #[test]

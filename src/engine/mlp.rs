@@ -19,7 +19,7 @@ use super::gemm::{MatRef, matmul_cols};
 use super::net::MemberWeights;
 
 /// Products with at least this many output columns are computed as two column halves.
-pub const WIDE: usize = 256;
+pub const WIDE: usize = 128;
 
 /// Adam steps over at least this many parameters are split in two halves (element-wise, so
 /// the split never changes a bit; it only lets a second thread take half).

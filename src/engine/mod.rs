@@ -35,6 +35,7 @@ pub mod crew;
 pub mod gemm;
 pub mod device;
 pub mod member;
+pub mod microkernel;
 pub mod mlp;
 pub mod net;
 pub mod pair_member;
