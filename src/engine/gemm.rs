@@ -195,28 +195,44 @@ pub fn matmul_cols(dst: &mut [f32], a: MatRef, b: MatRef, blocks: usize, crew: O
     // rows of the stored matrix, which the kernel can only read as A. So compute
     // dstᵀ = bᵀ · aᵀ, with aᵀ copied to contiguous rows (small: a batch of rows), into a
     // scratch matrix, and copy each block of dstᵀ's rows back as dst's columns.
-    let mut at = vec![0.0f32; k * m];
-    for r in 0..m {
-        for p in 0..k {
-            at[p * m + r] = a.data[r * a.rs + p * a.cs];
-        }
-    }
-    let mut ct = vec![0.0f32; n * m];
-    let scratch = Out(ct.as_mut_ptr());
-    let bt = b.t();
-    let at = MatRef::row_major(&at, k, m);
-    run_blocks(&bounds, crew, &|start, end| {
-        // SAFETY: rows start..end of the scratch and columns start..end of dst are written only
-        // by this block; bᵀ's rows start..end are inside its view (checked above).
-        unsafe {
-            product(scratch.at(start * m), m, bt.rows_from(start, end - start), at);
-            for c in start..end {
-                for r in 0..m {
-                    *out.at(r * n + c).0 = *scratch.at(c * m + r).0;
-                }
+    SCRATCH.with(|cell| {
+        // Reuse this thread's buffers (fresh ones in the unexpected case that they are in use).
+        let mut own = Default::default();
+        let mut borrowed = cell.try_borrow_mut();
+        let (at, ct): &mut (Vec<f32>, Vec<f32>) = match borrowed.as_deref_mut() {
+            Ok(buffers) => buffers,
+            Err(_) => &mut own,
+        };
+        at.resize(k * m, 0.0);
+        ct.resize(n * m, 0.0);
+        for r in 0..m {
+            let row = &a.data[r * a.rs..];
+            for (p, t) in at.chunks_exact_mut(m).enumerate() {
+                t[r] = row[p * a.cs];
             }
         }
+        let scratch = Out(ct.as_mut_ptr());
+        let bt = b.t();
+        let at = MatRef::row_major(at, k, m);
+        run_blocks(&bounds, crew, &|start, end| {
+            // SAFETY: rows start..end of the scratch and columns start..end of dst are written
+            // only by this block; bᵀ's rows start..end are inside its view (checked above).
+            unsafe {
+                product(scratch.at(start * m), m, bt.rows_from(start, end - start), at);
+                let (src, dst) = (scratch.at(start * m).0 as *const f32, out.at(start).0);
+                for c in 0..end - start {
+                    for r in 0..m {
+                        *dst.add(r * n + c) = *src.add(c * m + r);
+                    }
+                }
+            }
+        });
     });
+}
+
+thread_local! {
+    /// Per thread: aᵀ and the transposed product of [`matmul_cols`]'s transposed route.
+    static SCRATCH: std::cell::RefCell<(Vec<f32>, Vec<f32>)> = Default::default();
 }
 
 /// Whether `b` is a transposed row-major matrix with more than one column, for which
