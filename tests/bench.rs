@@ -49,6 +49,18 @@ fn tiny_bench_reports_finite_positive_numbers() {
     let expected = 2.0 * 182_304.0 * rows;
     assert!((positive(&v, "flops") - expected).abs() <= 1e-6 * expected, "flops {} vs {expected}", v["flops"]);
     assert!(v.get("reference").is_none());
+    assert_eq!(v["data"], "synthetic");
+}
+
+/// A stand-in Python for the reference peer: `-c` (the bench's data generator) writes zeros of
+/// the right size to the file named last; anything else runs as a shell script.
+fn fake_python(dir: &std::path::Path) -> std::path::PathBuf {
+    use std::os::unix::fs::PermissionsExt;
+    let path = dir.join("fake-python");
+    let body = "#!/bin/sh\nif [ \"$1\" = \"-c\" ]; then\n  n=$3; m=$4; d=$5\n  head -c $(( (n*d + n + m*d + m) * 4 )) /dev/zero > \"$6\"\n  exit 0\nfi\nexec /bin/sh \"$@\"\n";
+    std::fs::write(&path, body).unwrap();
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+    path
 }
 
 #[test]
@@ -57,9 +69,12 @@ fn bench_compares_with_a_reference_peer() {
     let dir = tempfile::tempdir().unwrap();
     let script = "echo 'warming up'\necho '{\"peer\": \"fake\", \"trials_per_s\": 2.0, \"gflops\": 4.0, \"wall_s\": 8.0, \"mean_mae\": 0.5, \"args\": \"'\"$*\"'\"}'\n";
     std::fs::write(dir.path().join("torch_reference.py"), script).unwrap();
-    let v = json_line(&bench(&["--torch", "/bin/sh"], Some(dir.path())));
+    let python = fake_python(dir.path());
+    let v = json_line(&bench(&["--torch", python.to_str().unwrap()], Some(dir.path())));
     let r = &v["reference"];
     assert_eq!(r["peer"], "fake");
+    // The engine trained on the reference's rows (here the stand-in's zeros).
+    assert_eq!(v["data"], "reference");
     // The peer got the same workload flags.
     let args = r["args"].as_str().unwrap();
     assert!(args.contains("--n 200 --m 60 --trials 3 --epochs 2 --patience 5 --threads 2 --dim 16"), "{args}");

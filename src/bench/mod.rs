@@ -30,6 +30,7 @@ use crate::check::model::Activation;
 use crate::engine::batch::{MemberRows, upload_inputs};
 use crate::engine::device::base_device;
 use crate::engine::{EnsembleNet, MemberData, NetShape, TrainConfig, TrainOutcome, train_ensemble};
+use workload::Rows;
 
 /// Hidden widths of the reference MLP.
 pub const HIDDEN: [usize; 5] = [512, 256, 128, 64, 32];
@@ -90,6 +91,9 @@ impl BenchConfig {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct BenchReport {
     pub engine: String,
+    /// Where the rows came from: `synthetic` (the engine's generator) or `reference` (the
+    /// reference's own numpy generator, with `--torch`).
+    pub data: String,
     pub threads: usize,
     pub n: usize,
     pub m: usize,
@@ -138,14 +142,32 @@ fn counted_flops(macs: usize, val_rows: usize, outcome: &TrainOutcome) -> f64 {
     2.0 * macs as f64 * rows as f64
 }
 
-/// Run the workload on the engine. The thread pool must already be set (`engine::init_threads`).
+/// Run the workload on the engine with its own synthetic data. The thread pool must already be
+/// set (`engine::init_threads`).
 pub fn run(cfg: &BenchConfig) -> Result<BenchReport, String> {
+    let (source, target) = workload::generate(cfg.n, cfg.m, cfg.dim, 0);
+    run_on(cfg, &source, &target, "synthetic")
+}
+
+/// Run the workload on the engine with the given source (`cfg.n` rows) and target (`cfg.m`
+/// rows); `origin` names where they came from in the report.
+pub fn run_on(cfg: &BenchConfig, source: &Rows, target: &Rows, origin: &str) -> Result<BenchReport, String> {
     cfg.validate()?;
+    if source.len() != cfg.n || target.len() != cfg.m || source.dim != cfg.dim || target.dim != cfg.dim {
+        return Err(format!(
+            "the data has {} source and {} target rows of width {}, the workload {} and {} of width {}",
+            source.len(),
+            target.len(),
+            source.dim,
+            cfg.n,
+            cfg.m,
+            cfg.dim
+        ));
+    }
     let device = base_device();
     let shape = cfg.shape();
     let macs = shape.macs_per_row();
     let tcfg = cfg.train_config();
-    let (source, target) = workload::generate(cfg.n, cfg.m, cfg.dim, 0);
     let mut g = ChaCha8Rng::seed_from_u64(0);
     let never = || false;
     // The peak is measured before and after training (best of all): on a shared machine the
@@ -199,6 +221,7 @@ pub fn run(cfg: &BenchConfig) -> Result<BenchReport, String> {
     let peak_gflops = peak_before.max(peak::matmul_peak_gflops(cfg.peak_size, 3, &device));
     Ok(BenchReport {
         engine: backend_name().into(),
+        data: origin.into(),
         threads: cfg.threads,
         n: cfg.n,
         m: cfg.m,

@@ -7,6 +7,7 @@ use std::process::Command;
 use serde::Serialize;
 use serde_json::Value;
 
+use super::workload::Rows;
 use super::{BenchConfig, BenchReport};
 
 /// Environment variable naming the peers folder (or the script itself).
@@ -30,6 +31,61 @@ pub fn locate_script() -> Result<PathBuf, String> {
             candidates.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ")
         )
     })
+}
+
+/// The reference's data generator: the lines of `torch_reference.py` that draw its source and
+/// target rows (numpy's `default_rng(0)`), run by the same interpreter, writing the four arrays
+/// (source x, source y, target x, target y) as little-endian f32 to the file `argv[4]`.
+const DATA_SNIPPET: &str = r#"
+import sys
+import numpy as np
+n, m, dim, path = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
+rng = np.random.default_rng(0)
+W = rng.normal(size=(dim,)) / np.sqrt(dim)
+def make(rows, shift):
+    x = rng.normal(size=(rows, dim)).astype(np.float32)
+    y = np.tanh(x @ W) + shift * np.sin(x[:, 0]) + 0.05 * rng.normal(size=rows)
+    return x, y.astype(np.float32)
+xs, ys = make(n, 0.3)
+xt, yt = make(m, 0.0)
+with open(path, "wb") as f:
+    for a in (xs, ys, xt, yt):
+        f.write(np.ascontiguousarray(a, dtype="<f4").tobytes())
+"#;
+
+/// The reference's own source and target rows (same values, not only the same distribution),
+/// so that the engine and the reference train and test on the same data and their mean MAEs can
+/// be compared. Needs numpy in `python` (the reference needs it too).
+pub fn data(python: &Path, cfg: &BenchConfig) -> Result<(Rows, Rows), String> {
+    let path = std::env::temp_dir().join(format!("sim2real-bench-data-{}.f32", std::process::id()));
+    let out = Command::new(python)
+        .args(["-c", DATA_SNIPPET])
+        .args([cfg.n.to_string(), cfg.m.to_string(), cfg.dim.to_string()])
+        .arg(&path)
+        .output()
+        .map_err(|e| format!("cannot run {}: {e}", python.display()))?;
+    let bytes = std::fs::read(&path);
+    let _ = std::fs::remove_file(&path);
+    if !out.status.success() {
+        let err = String::from_utf8_lossy(&out.stderr);
+        return Err(format!("the reference's data generator failed ({}): {}", out.status, err.trim()));
+    }
+    let bytes = bytes.map_err(|e| format!("the reference's data ({}): {e}", path.display()))?;
+    rows_from_bytes(&bytes, cfg.n, cfg.m, cfg.dim)
+}
+
+/// Source and target rows from the generator's bytes: source x (`n × dim`), source y (`n`),
+/// target x (`m × dim`), target y (`m`), little-endian f32.
+pub fn rows_from_bytes(bytes: &[u8], n: usize, m: usize, dim: usize) -> Result<(Rows, Rows), String> {
+    let want = (n * dim + n + m * dim + m) * 4;
+    if bytes.len() != want {
+        return Err(format!("the reference's data has {} bytes, expected {want}", bytes.len()));
+    }
+    let mut values = bytes.chunks_exact(4).map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]));
+    let mut take = |k: usize| values.by_ref().take(k).collect::<Vec<f32>>();
+    let source = Rows { dim, x: take(n * dim), y: take(n) };
+    let target = Rows { dim, x: take(m * dim), y: take(m) };
+    Ok((source, target))
 }
 
 /// Run the reference with the bench's workload flags; returns its JSON line.
@@ -76,5 +132,40 @@ pub fn ratios(ours: &BenchReport, reference: &Value) -> Ratios {
         gflops: ours.gflops / get("gflops"),
         wall_s: ours.wall_s / get("wall_s"),
         mae_diff: ours.mean_mae - get("mean_mae"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn generator_bytes_become_source_and_target_rows() {
+        let (n, m, dim) = (3, 2, 2);
+        let values: Vec<f32> = (0..(n * dim + n + m * dim + m)).map(|i| i as f32).collect();
+        let bytes: Vec<u8> = values.iter().flat_map(|v| v.to_le_bytes()).collect();
+        let (s, t) = rows_from_bytes(&bytes, n, m, dim).unwrap();
+        assert_eq!(s.x, vec![0.0, 1.0, 2.0, 3.0, 4.0, 5.0]);
+        assert_eq!(s.y, vec![6.0, 7.0, 8.0]);
+        assert_eq!(t.x, vec![9.0, 10.0, 11.0, 12.0]);
+        assert_eq!(t.y, vec![13.0, 14.0]);
+        assert!(rows_from_bytes(&bytes[4..], n, m, dim).unwrap_err().contains("expected"));
+    }
+
+    /// Runs the generator where numpy is installed (the reference itself is not needed).
+    #[test]
+    fn the_generator_snippet_runs_where_numpy_is_installed() {
+        let python = Path::new("python3");
+        let has_numpy = Command::new(python).args(["-c", "import numpy"]).output().map(|o| o.status.success()).unwrap_or(false);
+        if !has_numpy {
+            eprintln!("numpy is not installed: the generator snippet is not run");
+            return;
+        }
+        let cfg = BenchConfig { n: 40, m: 10, dim: 5, ..BenchConfig::default() };
+        let (s, t) = data(python, &cfg).unwrap();
+        assert_eq!((s.len(), t.len(), s.x.len(), t.x.len()), (40, 10, 200, 50));
+        assert!(s.x.iter().chain(&s.y).chain(&t.x).chain(&t.y).all(|v| v.is_finite()));
+        // Deterministic: numpy's default_rng(0), as in the reference.
+        assert_eq!(data(python, &cfg).unwrap(), (s, t));
     }
 }

@@ -208,7 +208,22 @@ fn bench(cfg: &BenchConfig, json: bool, torch: Option<&Path>) -> i32 {
     if let Err(m) = crate::engine::init_threads(cfg.threads) {
         eprintln!("warning: {m}");
     }
-    let report = match bench::run(cfg) {
+    // With the reference, both train and test on the reference's own rows.
+    let data = match torch {
+        Some(python) => match bench::reference::data(python, cfg) {
+            Ok(d) => Some(d),
+            Err(m) => {
+                eprintln!("error: {m}");
+                return EXIT_FAILED;
+            }
+        },
+        None => None,
+    };
+    let report = match &data {
+        Some((source, target)) => bench::run_on(cfg, source, target, "reference"),
+        None => bench::run(cfg),
+    };
+    let report = match report {
         Ok(r) => r,
         Err(m) => {
             eprintln!("error: {m}");

@@ -125,85 +125,55 @@ mod simd {
 
     use super::StepConsts;
 
-    /// Eight lanes at a time; the remainder goes through the scalar loop. Our crate is built
-    /// with little optimisation in the dev profile, where the plain loop is not vectorised.
-    #[target_feature(enable = "avx")]
-    pub unsafe fn step_avx(k: &StepConsts, p: &mut [f32], g: &[f32], m: &mut [f32], v: &mut [f32]) {
-        let n = p.len().min(g.len()).min(m.len()).min(v.len());
-        let body = n - n % 8;
-        let b1 = _mm256_set1_ps(k.b1);
-        let c1 = _mm256_set1_ps(k.one_minus_b1);
-        let b2 = _mm256_set1_ps(k.b2);
-        let c2 = _mm256_set1_ps(k.one_minus_b2);
-        let inv_bc2 = _mm256_set1_ps(k.inv_bc2);
-        let step = _mm256_set1_ps(k.step_size);
-        let eps = _mm256_set1_ps(k.eps);
-        let wd = _mm256_set1_ps(k.wd);
-        let decay = k.wd != 0.0;
-        let mut i = 0;
-        while i < body {
-            // SAFETY: i + 8 <= body <= the length of every slice.
-            unsafe {
-                let pp = p.as_mut_ptr().add(i);
-                let mp = m.as_mut_ptr().add(i);
-                let vp = v.as_mut_ptr().add(i);
-                let pv = _mm256_loadu_ps(pp);
-                let mut gv = _mm256_loadu_ps(g.as_ptr().add(i));
-                if decay {
-                    gv = _mm256_add_ps(gv, _mm256_mul_ps(wd, pv));
+    /// One vectorised Adam loop per register width: `$lanes` lanes at a time with the given
+    /// intrinsics, the remainder through the scalar loop. The same operations in the same order
+    /// as `update` (no fused multiply–add), so every width gives the scalar loop's bits. Our
+    /// crate is built with little optimisation in the dev profile, where the plain loop is not
+    /// vectorised; on AVX-512, 16 lanes cut Adam's time by ~10 % against 8.
+    macro_rules! vector_step {
+        ($name:ident, $feature:literal, $lanes:literal, $set1:ident, $load:ident, $store:ident, $add:ident, $sub:ident, $mul:ident, $div:ident, $sqrt:ident) => {
+            #[target_feature(enable = $feature)]
+            pub unsafe fn $name(k: &StepConsts, p: &mut [f32], g: &[f32], m: &mut [f32], v: &mut [f32]) {
+                let n = p.len().min(g.len()).min(m.len()).min(v.len());
+                let body = n - n % $lanes;
+                let b1 = $set1(k.b1);
+                let c1 = $set1(k.one_minus_b1);
+                let b2 = $set1(k.b2);
+                let c2 = $set1(k.one_minus_b2);
+                let inv_bc2 = $set1(k.inv_bc2);
+                let step = $set1(k.step_size);
+                let eps = $set1(k.eps);
+                let wd = $set1(k.wd);
+                let decay = k.wd != 0.0;
+                let mut i = 0;
+                while i < body {
+                    // SAFETY: i + $lanes <= body <= the length of every slice.
+                    unsafe {
+                        let pp = p.as_mut_ptr().add(i);
+                        let mp = m.as_mut_ptr().add(i);
+                        let vp = v.as_mut_ptr().add(i);
+                        let pv = $load(pp);
+                        let mut gv = $load(g.as_ptr().add(i));
+                        if decay {
+                            gv = $add(gv, $mul(wd, pv));
+                        }
+                        let mv = $add($mul(b1, $load(mp)), $mul(c1, gv));
+                        let vv = $add($mul(b2, $load(vp)), $mul(c2, $mul(gv, gv)));
+                        $store(mp, mv);
+                        $store(vp, vv);
+                        let denom = $add($sqrt($mul(vv, inv_bc2)), eps);
+                        let upd = $div($mul(step, mv), denom);
+                        $store(pp, $sub(pv, upd));
+                    }
+                    i += $lanes;
                 }
-                let mv = _mm256_add_ps(_mm256_mul_ps(b1, _mm256_loadu_ps(mp)), _mm256_mul_ps(c1, gv));
-                let vv = _mm256_add_ps(_mm256_mul_ps(b2, _mm256_loadu_ps(vp)), _mm256_mul_ps(c2, _mm256_mul_ps(gv, gv)));
-                _mm256_storeu_ps(mp, mv);
-                _mm256_storeu_ps(vp, vv);
-                let denom = _mm256_add_ps(_mm256_sqrt_ps(_mm256_mul_ps(vv, inv_bc2)), eps);
-                let upd = _mm256_div_ps(_mm256_mul_ps(step, mv), denom);
-                _mm256_storeu_ps(pp, _mm256_sub_ps(pv, upd));
+                super::step_scalar(k, &mut p[body..n], &g[body..n], &mut m[body..n], &mut v[body..n]);
             }
-            i += 8;
-        }
-        super::step_scalar(k, &mut p[body..n], &g[body..n], &mut m[body..n], &mut v[body..n]);
+        };
     }
 
-    /// [`step_avx`] sixteen lanes at a time (Adam streams four arrays; wider vectors cut its
-    /// time by ~10 % here). The same operations, so the same bits.
-    #[target_feature(enable = "avx512f")]
-    pub unsafe fn step_avx512(k: &StepConsts, p: &mut [f32], g: &[f32], m: &mut [f32], v: &mut [f32]) {
-        let n = p.len().min(g.len()).min(m.len()).min(v.len());
-        let body = n - n % 16;
-        let b1 = _mm512_set1_ps(k.b1);
-        let c1 = _mm512_set1_ps(k.one_minus_b1);
-        let b2 = _mm512_set1_ps(k.b2);
-        let c2 = _mm512_set1_ps(k.one_minus_b2);
-        let inv_bc2 = _mm512_set1_ps(k.inv_bc2);
-        let step = _mm512_set1_ps(k.step_size);
-        let eps = _mm512_set1_ps(k.eps);
-        let wd = _mm512_set1_ps(k.wd);
-        let decay = k.wd != 0.0;
-        let mut i = 0;
-        while i < body {
-            // SAFETY: i + 16 <= body <= the length of every slice.
-            unsafe {
-                let pp = p.as_mut_ptr().add(i);
-                let mp = m.as_mut_ptr().add(i);
-                let vp = v.as_mut_ptr().add(i);
-                let pv = _mm512_loadu_ps(pp);
-                let mut gv = _mm512_loadu_ps(g.as_ptr().add(i));
-                if decay {
-                    gv = _mm512_add_ps(gv, _mm512_mul_ps(wd, pv));
-                }
-                let mv = _mm512_add_ps(_mm512_mul_ps(b1, _mm512_loadu_ps(mp)), _mm512_mul_ps(c1, gv));
-                let vv = _mm512_add_ps(_mm512_mul_ps(b2, _mm512_loadu_ps(vp)), _mm512_mul_ps(c2, _mm512_mul_ps(gv, gv)));
-                _mm512_storeu_ps(mp, mv);
-                _mm512_storeu_ps(vp, vv);
-                let denom = _mm512_add_ps(_mm512_sqrt_ps(_mm512_mul_ps(vv, inv_bc2)), eps);
-                let upd = _mm512_div_ps(_mm512_mul_ps(step, mv), denom);
-                _mm512_storeu_ps(pp, _mm512_sub_ps(pv, upd));
-            }
-            i += 16;
-        }
-        super::step_scalar(k, &mut p[body..n], &g[body..n], &mut m[body..n], &mut v[body..n]);
-    }
+    vector_step!(step_avx, "avx", 8, _mm256_set1_ps, _mm256_loadu_ps, _mm256_storeu_ps, _mm256_add_ps, _mm256_sub_ps, _mm256_mul_ps, _mm256_div_ps, _mm256_sqrt_ps);
+    vector_step!(step_avx512, "avx512f", 16, _mm512_set1_ps, _mm512_loadu_ps, _mm512_storeu_ps, _mm512_add_ps, _mm512_sub_ps, _mm512_mul_ps, _mm512_div_ps, _mm512_sqrt_ps);
 }
 
 #[inline(always)]
@@ -245,6 +215,33 @@ mod tests {
             }
             assert_eq!(p1, p2);
             assert_eq!(s1, s2);
+        }
+    }
+
+    /// Every vector width this CPU has, called directly, against the scalar loop.
+    #[cfg(target_arch = "x86_64")]
+    #[test]
+    fn each_vector_width_agrees_with_the_scalar_loop_bit_for_bit() {
+        type Step = unsafe fn(&StepConsts, &mut [f32], &[f32], &mut [f32], &mut [f32]);
+        let widths: [(&str, Step); 2] = [("avx", simd::step_avx), ("avx512f", simd::step_avx512)];
+        for (feature, f) in widths {
+            let available = match feature {
+                "avx" => std::arch::is_x86_feature_detected!("avx"),
+                _ => std::arch::is_x86_feature_detected!("avx512f"),
+            };
+            if !available {
+                continue;
+            }
+            let n = 77;
+            let k = StepConsts::new(&AdamConfig::new(1e-3, 0.01), 3);
+            let g: Vec<f32> = (0..n).map(|i| (i as f32 * 0.21).cos() * 1e-2).collect();
+            let mut p1: Vec<f32> = (0..n).map(|i| (i as f32 * 0.37).sin()).collect();
+            let (mut m1, mut v1) = (vec![1e-3f32; n], vec![1e-5f32; n]);
+            let (mut p2, mut m2, mut v2) = (p1.clone(), m1.clone(), v1.clone());
+            // SAFETY: the feature was detected above; equal lengths.
+            unsafe { f(&k, &mut p1, &g, &mut m1, &mut v1) };
+            step_scalar(&k, &mut p2, &g, &mut m2, &mut v2);
+            assert_eq!((p1, m1, v1), (p2, m2, v2), "{feature}");
         }
     }
 
