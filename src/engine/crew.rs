@@ -98,17 +98,13 @@ impl Crew {
                 std::hint::spin_loop();
                 continue;
             }
-            let task = self.pop();
-            match task {
-                Some(TaskPtr(ptr)) => {
-                    // SAFETY: popped under the lock, so the owner has not taken it back and is
-                    // waiting for DONE/PANICKED; the task and its closure outlive that wait.
-                    let task = unsafe { &*ptr };
-                    let outcome = catch_unwind(AssertUnwindSafe(|| unsafe { (*task.run)() }));
-                    // The last touch of the task: after this store the owner may free it.
-                    task.state.store(if outcome.is_ok() { DONE } else { PANICKED }, Ordering::Release);
-                }
-                None => {}
+            if let Some(TaskPtr(ptr)) = self.pop() {
+                // SAFETY: popped under the lock, so the owner has not taken it back and is
+                // waiting for DONE/PANICKED; the task and its closure outlive that wait.
+                let task = unsafe { &*ptr };
+                let outcome = catch_unwind(AssertUnwindSafe(|| unsafe { (*task.run)() }));
+                // The last touch of the task: after this store the owner may free it.
+                task.state.store(if outcome.is_ok() { DONE } else { PANICKED }, Ordering::Release);
             }
         }
         self.helpers.fetch_sub(1, Ordering::AcqRel);

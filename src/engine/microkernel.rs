@@ -89,7 +89,7 @@ pub unsafe fn matmul(m: usize, n: usize, k: usize, a: *const f32, ars: usize, ac
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx512f")]
 #[inline]
-#[allow(clippy::too_many_arguments)]
+#[allow(clippy::too_many_arguments, clippy::needless_range_loop)] // r indexes A's rows too
 unsafe fn tile<const R: usize>(w: usize, k: usize, a: *const f32, ars: usize, acs: usize, b: *const f32, ldb: usize, c: *mut f32, ldc: usize) {
     let lanes = |w: usize| -> __mmask16 { if w >= 16 { 0xffff } else { ((1u32 << w) - 1) as __mmask16 } };
     let m0 = lanes(w);
