@@ -1,7 +1,7 @@
 //! The batched ensemble computes the same thing as models trained alone, and it learns.
 
 use sim2real::check::model::Activation;
-use sim2real::engine::batch::{MemberRows, upload_inputs};
+use sim2real::engine::batch::MemberRows;
 use sim2real::engine::device::base_device;
 use sim2real::engine::{EnsembleNet, MemberData, NetShape, TrainConfig, train_ensemble};
 
@@ -35,7 +35,7 @@ fn train(members: &[u64]) -> (Vec<sim2real::engine::TrainOutcome>, Vec<Vec<f32>>
     let mut net = EnsembleNet::init(&shape(), members, &device);
     let out = train_ensemble(&mut net, &data, &config(), members, &device, &|| false).unwrap();
     let test: Vec<Vec<f32>> = members.iter().map(|&k| rows(k + 200, 10, 4).x).collect();
-    let pred = net.predict(upload_inputs(&test, 10, 4, &device));
+    let pred = net.predict(&test, 10);
     (out, pred)
 }
 

@@ -27,7 +27,7 @@ use rand_chacha::ChaCha8Rng;
 use serde::Serialize;
 
 use crate::check::model::Activation;
-use crate::engine::batch::{MemberRows, upload_inputs};
+use crate::engine::batch::MemberRows;
 use crate::engine::device::base_device;
 use crate::engine::{EnsembleNet, MemberData, NetShape, TrainConfig, TrainOutcome, train_ensemble};
 use workload::Rows;
@@ -177,7 +177,7 @@ pub fn run_on(cfg: &BenchConfig, source: &Rows, target: &Rows, origin: &str) -> 
     let data = MemberData::new(&[source.pick(&tr)], &[source.pick(&va)], cfg.dim, &device)?;
     let mut base = EnsembleNet::init(&shape, &[0], &device);
     let pre = train_ensemble(&mut base, &data, &tcfg, &[0], &device, &never).map_err(|_| "interrupted".to_string())?;
-    let base_weights = base.to_members().into_iter().next().ok_or("pretraining returned no member")?;
+    let base_weights = base.weights().first().cloned().ok_or("pretraining returned no member")?;
     let pretrain_s = t0.elapsed().as_secs_f64();
     let pre_flops = counted_flops(macs, va.len(), &pre[0]);
 
@@ -199,10 +199,10 @@ pub fn run_on(cfg: &BenchConfig, source: &Rows, target: &Rows, origin: &str) -> 
     }
     let val_rows = val[0].rows();
     let data = MemberData::new(&train, &val, cfg.dim, &device)?;
-    let mut net = EnsembleNet::from_members(&shape, &vec![base_weights; cfg.trials], &device);
+    let mut net = EnsembleNet::from_weights(&shape, vec![base_weights; cfg.trials]);
     let seeds: Vec<u64> = (1..=cfg.trials as u64).collect();
     let outs = train_ensemble(&mut net, &data, &tcfg, &seeds, &device, &never).map_err(|_| "interrupted".to_string())?;
-    let preds = net.predict(upload_inputs(&test_x, ntest, cfg.dim, &device));
+    let preds = net.predict(&test_x, ntest);
     let finetune_s = t1.elapsed().as_secs_f64();
     let ft_flops = outs.iter().map(|o| counted_flops(macs, val_rows, o)).sum::<f64>();
     let flops = pre_flops + ft_flops;

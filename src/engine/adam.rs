@@ -28,6 +28,19 @@ impl Moments {
     pub fn zeros(len: usize) -> Self {
         Moments { m: vec![0.0; len], v: vec![0.0; len] }
     }
+
+    /// Zero moments allocated at the first step (a net that only predicts never pays for them).
+    pub fn lazy() -> Self {
+        Moments { m: Vec::new(), v: Vec::new() }
+    }
+
+    /// Sized for `len` parameters: zeros on first use.
+    pub fn ensure_len(&mut self, len: usize) {
+        if self.m.len() != len {
+            self.m.resize(len, 0.0);
+            self.v.resize(len, 0.0);
+        }
+    }
 }
 
 /// The constants of step `t` (1-based), computed once per step in f64 and rounded to f32.
@@ -80,6 +93,7 @@ impl Moments {
 /// write of each output per element. Uses 16-wide AVX-512 or 8-wide AVX when the CPU has it
 /// (same operations in the same order, no FMA contraction: bit-identical to the scalar loop).
 pub fn step(k: &StepConsts, param: &mut [f32], grad: &[f32], state: &mut Moments) {
+    state.ensure_len(param.len());
     step_parts(k, param, grad, MomentsMut { m: &mut state.m, v: &mut state.v })
 }
 

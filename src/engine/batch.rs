@@ -1,8 +1,8 @@
 //! Member data. Every member of one ensemble has the same number of training and validation
 //! rows (the executor groups members by size). The CPU engine trains each member on its own
-//! host rows; only inputs for prediction are uploaded as one `[E, rows, features]` tensor.
+//! host rows.
 
-use burn::tensor::{Device, Tensor, TensorData};
+use burn::tensor::Device;
 
 /// Host data of one member, already transformed: row-major features and labels.
 #[derive(Debug, Clone, PartialEq)]
@@ -52,10 +52,4 @@ impl MemberData {
         }
         Ok(MemberData { members: e, features, train_rows: n, val_rows: v, train: train.to_vec(), val: val.to_vec() })
     }
-}
-
-/// Upload `[E, rows, features]` inputs (e.g. test rows) for prediction.
-pub fn upload_inputs(x: &[Vec<f32>], rows: usize, features: usize, device: &Device) -> Tensor<3> {
-    let flat: Vec<f32> = x.iter().flat_map(|v| v.iter().copied()).collect();
-    Tensor::<3>::from_data(TensorData::new(flat, [x.len(), rows, features]), device)
 }

@@ -83,8 +83,8 @@ impl<'c> MemberNet<'c> {
                 fan_out,
                 w: w.clone(),
                 b: b.clone(),
-                w_moments: Moments::zeros(fan_in * fan_out),
-                b_moments: Moments::zeros(fan_out),
+                w_moments: Moments::lazy(),
+                b_moments: Moments::lazy(),
             })
             .collect();
         MemberNet { layers, act, crew }
@@ -201,6 +201,7 @@ fn adam_step(k: &StepConsts, param: &mut [f32], grad: &[f32], state: &mut Moment
     let Some(crew) = crew.filter(|_| param.len() >= WIDE_ADAM) else {
         return adam::step(k, param, grad, state);
     };
+    state.ensure_len(param.len());
     let half = param.len() / 2;
     let (p0, p1) = param.split_at_mut(half);
     let (g0, g1) = grad.split_at(half);

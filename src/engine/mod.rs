@@ -1,11 +1,10 @@
-//! The training engine: batched ensembles of MLPs on burn.
+//! The training engine: ensembles of MLPs (and pairwise models on burn).
 //!
-//! The trials of one grid point train together as ONE tensor program: every weight is a
-//! `[E, in, out]` tensor (E = ensemble members), the forward pass is a batched matmul, and each
-//! member has its own data, mini-batch order, Adam state, early-stopping counter and best
-//! weights. A member's numbers depend only on its own seed and data, never on which other
-//! members share the ensemble, so chunking, resuming or running one model alone gives the same
-//! result (see tests/engine.rs).
+//! The trials of one grid point train together as one ensemble job: each member has its own
+//! data, mini-batch order, Adam state, early-stopping counter and best weights. A member's
+//! numbers depend only on its own seed and data, never on which other members share the
+//! ensemble or how many threads run it, so chunking, resuming or running one model alone gives
+//! the same result (see tests/engine.rs).
 //!
 //! On the CPU the members do not step in lock step: each trains on its own (`member.rs`), the
 //! threads of the pool taking members one after another (`crew.rs`), entirely on host buffers:
@@ -14,15 +13,20 @@
 //! remaining ones with half of each wide product, so a lone member (a pretraining) uses the
 //! whole machine; the split is fixed by the layer shapes, so it never changes a number.
 //!
-//! Files: `device.rs` (backend + threads), `net.rs` (ensemble parameters, init, batched forward
-//! for prediction), `activation.rs` (fused bias + activation and slopes), `adam.rs` (fused
-//! Adam), `gemm.rs` (host matrix products), `crew.rs` (threads, members and helpers), `mlp.rs`
-//! (one member's forward/backward/step), `member.rs` (one member's training run), `batch.rs`
-//! (member data), `train.rs` (the ensemble).
+//! Files: `device.rs` (backend + threads), `net.rs` (the members' parameters, init,
+//! prediction), `activation.rs` (fused bias + activation and slopes), `adam.rs` (fused Adam),
+//! `gemm.rs` (host matrix products), `microkernel.rs` (the AVX-512 kernel for thin products),
+//! `crew.rs` (threads, members and helpers), `mlp.rs` (one member's forward/backward/step),
+//! `member.rs` (one member's training run), `batch.rs` (member data), `train.rs` (the ensemble).
 //!
-//! In the `cuda`/`wgpu` builds the pairwise models and batched prediction run on the device;
-//! MLP members still train on the host threads (the earlier per-member device path read the
-//! weights back after every Adam step; a lock-step device path is what a GPU would need).
+//! Why not one `[E, in, out]` tensor program stepping all members in lock step: on a CPU a
+//! batched product is a loop of per-member products anyway, and stepping members on their own
+//! keeps each member's weights and moments in cache through forward, backward and update and
+//! lets a member that stopped early cost nothing (BENCHMARKS.md: 4× faster than the lock-step
+//! burn version; then 1.5× more GFLOP/s from host buffers, the kernel and the helpers). In the
+//! `cuda`/`wgpu` builds the pairwise models run on the device; MLP members still train on the
+//! host threads — a GPU wants the lock-step program, which is not built (no device was lent to
+//! measure one).
 //!
 //! Pairwise models (a shared encoder over two inputs, combine, one head per task) use burn's
 //! autodiff instead: `pair_net.rs` (shape, forward, prediction), `pair_member.rs` (one member's

@@ -1,11 +1,13 @@
 //! Ensemble MLP parameters: one `[E, in, out]` weight and one `[E, 1, out]` bias tensor per
 //! layer, initialised per member from the member's own seed, and the batched forward pass.
 
-use burn::tensor::{Device, Tensor, TensorData, activation};
+use burn::tensor::{Device, Tensor, activation};
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
 use crate::check::model::Activation;
+
+use super::mlp::{MemberNet, Work};
 
 /// Layer widths of one member: inputs → hidden... → 1.
 #[derive(Debug, Clone, PartialEq)]
@@ -103,29 +105,30 @@ impl MemberWeights {
     }
 }
 
-/// E members' parameters, resident on the device (without autodiff).
+/// E members' parameters on the host, and their batched prediction.
+///
+/// On the CPU a batched `[E, b, in] × [E, in, out]` product is a loop of per-member products
+/// anyway, so the members are kept as they train (`member.rs`): one weight set each, no copies
+/// into and out of backend tensors around every training (measured: those copies and burn's
+/// batched prediction were 15 % of the bench's fine-tuning time).
 #[derive(Debug, Clone)]
 pub struct EnsembleNet {
     pub shape: NetShape,
     pub members: usize,
-    /// Per layer: weights `[E, in, out]`.
-    pub weights: Vec<Tensor<3>>,
-    /// Per layer: biases `[E, 1, out]`.
-    pub biases: Vec<Tensor<3>>,
+    weights: Vec<MemberWeights>,
 }
 
 impl EnsembleNet {
+    /// The ensemble of `members` (copied). `device` is kept for the API (the CPU engine keeps
+    /// the weights on the host).
     pub fn from_members(shape: &NetShape, members: &[MemberWeights], device: &Device) -> EnsembleNet {
-        let e = members.len();
-        let mut weights = Vec::new();
-        let mut biases = Vec::new();
-        for (l, (fan_in, fan_out)) in shape.layers().into_iter().enumerate() {
-            let w: Vec<f32> = members.iter().flat_map(|m| m.layers[l].0.iter().copied()).collect();
-            let b: Vec<f32> = members.iter().flat_map(|m| m.layers[l].1.iter().copied()).collect();
-            weights.push(Tensor::<3>::from_data(TensorData::new(w, [e, fan_in, fan_out]), device));
-            biases.push(Tensor::<3>::from_data(TensorData::new(b, [e, 1, fan_out]), device));
-        }
-        EnsembleNet { shape: shape.clone(), members: e, weights, biases }
+        let _ = device;
+        Self::from_weights(shape, members.to_vec())
+    }
+
+    /// The ensemble of `members` (moved).
+    pub fn from_weights(shape: &NetShape, members: Vec<MemberWeights>) -> EnsembleNet {
+        EnsembleNet { shape: shape.clone(), members: members.len(), weights: members }
     }
 
     pub fn init(shape: &NetShape, seeds: &[u64], device: &Device) -> EnsembleNet {
@@ -133,55 +136,39 @@ impl EnsembleNet {
         Self::from_members(shape, &members, device)
     }
 
-    /// Copy every member's parameters back to the host.
+    /// A copy of every member's parameters.
     pub fn to_members(&self) -> Vec<MemberWeights> {
-        let layers: Vec<(Vec<f32>, Vec<f32>)> = self
-            .weights
-            .iter()
-            .zip(&self.biases)
-            .map(|(w, b)| (to_vec(w), to_vec(b)))
-            .collect();
-        (0..self.members)
-            .map(|e| MemberWeights {
-                layers: layers
-                    .iter()
-                    .zip(self.shape.layers())
-                    .map(|((w, b), (i, o))| (w[e * i * o..(e + 1) * i * o].to_vec(), b[e * o..(e + 1) * o].to_vec()))
-                    .collect(),
+        self.weights.clone()
+    }
+
+    /// Every member's parameters (no copy).
+    pub fn weights(&self) -> &[MemberWeights] {
+        &self.weights
+    }
+
+    /// Replace the members' parameters (same number of members).
+    pub(super) fn set_weights(&mut self, weights: Vec<MemberWeights>) {
+        debug_assert_eq!(weights.len(), self.members);
+        self.members = weights.len();
+        self.weights = weights;
+    }
+
+    /// Predictions `[E][rows]` for member e's inputs `x[e]` (row-major `[rows, in]`), no dropout;
+    /// the members are spread over the thread pool.
+    pub fn predict(&self, x: &[Vec<f32>], rows: usize) -> Vec<Vec<f32>> {
+        use rayon::prelude::*;
+        let layers = self.shape.layers();
+        let act = self.shape.activation;
+        self.weights
+            .par_iter()
+            .zip(x.par_iter())
+            .with_max_len(1)
+            .map(|(w, x)| {
+                let net = MemberNet::new(w, act, &layers, None);
+                net.predict(x, rows, &mut Work::new())
             })
             .collect()
     }
-
-    /// Predictions `[E, rows]` for inputs `[E, rows, in]` (no autodiff, no dropout).
-    pub fn predict(&self, x: Tensor<3>) -> Vec<Vec<f32>> {
-        let rows = x.dims()[1];
-        let out = forward(&self.weights, &self.biases, x, self.shape.activation, None);
-        let flat = to_vec(&out);
-        flat.chunks(rows.max(1)).take(self.members).map(|c| c.to_vec()).collect()
-    }
-}
-
-/// The batched forward pass: `x [E, B, in]` → `[E, B, 1]`. Dropout masks (already scaled by
-/// 1/(1-p)) multiply the hidden activations when given, one `[E, B, width]` per hidden layer.
-pub fn forward(
-    weights: &[Tensor<3>],
-    biases: &[Tensor<3>],
-    x: Tensor<3>,
-    act: Activation,
-    dropout: Option<&[Tensor<3>]>,
-) -> Tensor<3> {
-    let last = weights.len() - 1;
-    let mut h = x;
-    for (l, (w, b)) in weights.iter().zip(biases).enumerate() {
-        h = h.matmul(w.clone()) + b.clone();
-        if l < last {
-            h = apply_activation(h, act);
-            if let Some(masks) = dropout {
-                h = h * masks[l].clone();
-            }
-        }
-    }
-    h
 }
 
 /// `act` applied elementwise.

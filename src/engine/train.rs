@@ -83,15 +83,16 @@ pub fn train_ensemble(
     let e = net.members;
     assert_eq!(e, data.members, "ensemble and data disagree on the number of members");
     assert_eq!(e, seeds.len(), "one seed per member");
+    let _ = device;
     let shape = net.shape.clone();
-    let init = net.to_members();
+    let init = net.weights();
     let jobs: Vec<MemberJob> = (0..e)
         .map(|i| MemberJob { init: &init[i], train: &data.train[i], val: &data.val[i], seed: seeds[i] })
         .collect();
     // Threads without a member left help the others with their wide products.
     let results = run_crew(e, true, |i, crew, stop| train_member(&jobs[i], &shape, cfg, crew, stop), interrupted)?;
     let (weights, outcomes): (Vec<_>, Vec<_>) = results.into_iter().unzip();
-    *net = EnsembleNet::from_members(&shape, &weights, device);
+    net.set_weights(weights);
     Ok(outcomes)
 }
 

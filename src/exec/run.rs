@@ -11,7 +11,6 @@ use std::time::Instant;
 use crate::check::model::Study;
 use crate::data::DataContext;
 use crate::diag::StudyErrors;
-use crate::engine::batch::upload_inputs;
 use crate::engine::device::base_device;
 use crate::engine::net::MemberWeights;
 use crate::engine::{EnsembleNet, MemberData, NetShape, TrainConfig, TrainOutcome, train_ensemble};
@@ -251,18 +250,18 @@ fn train_chunk(
     } else {
         seeds.iter().map(|&s| MemberWeights::init(shape, s)).collect()
     };
-    let mut net = EnsembleNet::from_members(shape, &initial, device);
+    let mut net = EnsembleNet::from_weights(shape, initial);
     let cfg = TrainConfig::from_spec(spec, if init.is_some() { spec.freeze } else { 0 }, study.model.dropout);
     let outcomes = train_ensemble(&mut net, &data, &cfg, &seeds, device, interrupted).map_err(|_| RunError::Interrupted)?;
 
     if let JobKind::Pretrain { .. } = jobs[0].kind {
-        store_pretrains(store, jobs, &outcomes, &net.to_members())?;
+        store_pretrains(store, jobs, &outcomes, net.weights())?;
         return Ok(Vec::new());
     }
 
     let test_rows = members[0].test_y.len();
     let test_x: Vec<Vec<f32>> = members.iter().map(|m| m.test_x.clone()).collect();
-    let preds = net.predict(upload_inputs(&test_x, test_rows, shape.inputs, device));
+    let preds = net.predict(&test_x, test_rows);
     let mut records = Vec::new();
     let mut maes = Vec::new();
     for (((job, out), m), pred) in jobs.iter().zip(&outcomes).zip(members).zip(&preds) {
