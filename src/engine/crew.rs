@@ -14,7 +14,7 @@
 use std::collections::VecDeque;
 use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicU8, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU8, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 /// A task offered to the helpers: a borrowed closure and its state. It lives on the offering
@@ -51,7 +51,13 @@ pub struct Crew {
     /// Threads without a member left become helpers (else they return).
     lend: bool,
     pacing: Mutex<Pacing>,
+    /// The pacer has decided against offering for a while: helpers sleep instead of spinning
+    /// (on a shared machine a spinning helper takes a core from the member it cannot help).
+    resting: AtomicBool,
 }
+
+/// How long a resting helper sleeps between looks at the queue.
+const REST: Duration = Duration::from_micros(50);
 
 impl Crew {
     /// A crew for `members` members. With `lend`, threads without a member left serve as
@@ -67,6 +73,7 @@ impl Crew {
             queue: Mutex::new(VecDeque::new()),
             queued: AtomicUsize::new(0),
             pacing: Mutex::new(Pacing::default()),
+            resting: AtomicBool::new(false),
         }
     }
 
@@ -95,7 +102,11 @@ impl Crew {
         self.helpers.fetch_add(1, Ordering::AcqRel);
         while self.finished.load(Ordering::Acquire) < self.members {
             if self.queued.load(Ordering::Acquire) == 0 {
-                std::hint::spin_loop();
+                if self.resting.load(Ordering::Relaxed) {
+                    std::thread::sleep(REST);
+                } else {
+                    std::hint::spin_loop();
+                }
                 continue;
             }
             if let Some(TaskPtr(ptr)) = self.pop() {
@@ -141,7 +152,7 @@ impl Crew {
     /// Run `a` on this thread and `b` on a helper if one is serving, else `b` here after `a`.
     /// Returns when both have run.
     pub fn join(&self, a: impl FnOnce(), b: impl FnOnce() + Send) {
-        if self.helpers.load(Ordering::Acquire) == 0 || !self.pacing().offer(Instant::now()) {
+        if self.helpers.load(Ordering::Acquire) == 0 || !self.offer() {
             a();
             b();
             return;
@@ -167,6 +178,15 @@ impl Crew {
         }
     }
 
+    /// Asks the pacer whether to offer this join's second half, and tells the helpers whether
+    /// to rest.
+    fn offer(&self) -> bool {
+        let mut pacing = self.pacing();
+        let offer = pacing.offer(Instant::now());
+        self.resting.store(pacing.resting(), Ordering::Relaxed);
+        offer
+    }
+
     fn pacing(&self) -> std::sync::MutexGuard<'_, Pacing> {
         self.pacing.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
@@ -179,8 +199,9 @@ impl Crew {
 /// against ~73 alone and 100–117 helped in good runs). So the crew alternates short phases with
 /// and without offering, times them (the wall time of [`PHASE`] consecutive joins, including
 /// everything the member does between them), and then keeps the faster way for [`EXPLOIT`]
-/// joins before measuring again. Timing decides only who computes a half, never what is
-/// computed.
+/// joins before measuring again; while it keeps "without", the helpers sleep between looks at
+/// the queue instead of spinning, so that they do not take a core from the member (or the
+/// machine's other work). Timing decides only who computes a half, never what is computed.
 struct Pacing {
     /// Offer work in the current phase.
     offering: bool,
@@ -245,6 +266,11 @@ impl Pacing {
     /// In a measuring phase (not exploiting a decision).
     fn measuring(&self) -> bool {
         self.with.is_none() || self.without.is_none()
+    }
+
+    /// Decided against offering until the next measurement.
+    fn resting(&self) -> bool {
+        !self.offering && !self.measuring()
     }
 }
 
@@ -408,6 +434,23 @@ mod tests {
         assert!(exploit.iter().all(|&o| o));
         let again = &d[(2 * PHASE + EXPLOIT) as usize..];
         assert!(again.iter().any(|&o| !o) && again.iter().any(|&o| o));
+    }
+
+    #[test]
+    fn helpers_rest_only_while_the_pacer_declines() {
+        let (fast, slow) = (Duration::from_micros(10), Duration::from_micros(17));
+        let mut p = Pacing::default();
+        let mut now = Instant::now();
+        let mut rested = Vec::new();
+        for _ in 0..(2 * PHASE + EXPLOIT + 2 * PHASE) {
+            let offered = p.offer(now);
+            rested.push(p.resting());
+            now += if offered { slow } else { fast };
+        }
+        // Measuring: never resting; exploiting "without": resting throughout; measuring again: not.
+        assert!(rested[..2 * PHASE as usize - 1].iter().all(|&r| !r));
+        assert!(rested[2 * PHASE as usize..(2 * PHASE + EXPLOIT) as usize].iter().all(|&r| r));
+        assert!(rested[(2 * PHASE + EXPLOIT) as usize..].iter().all(|&r| !r));
     }
 
     #[test]
