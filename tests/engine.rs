@@ -82,3 +82,22 @@ fn a_diverging_member_is_stopped_while_others_finish() {
     assert!(!out[1].diverged);
     assert!(out[1].best_val < 0.3, "{:?}", out[1]);
 }
+
+#[test]
+fn training_started_from_inside_the_thread_pool_finishes() {
+    // A caller that is itself a task of the pool (a notebook cell's par_iter, say) blocks one
+    // worker while the members train; the other workers must still train them all (a
+    // `rayon::broadcast`, which needs every worker, would wait forever here).
+    if rayon::current_num_threads() < 2 {
+        eprintln!("one pool thread: a blocked caller leaves no worker to train on");
+        return;
+    }
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let result = std::sync::Mutex::new(None);
+        rayon::scope(|s| s.spawn(|_| *result.lock().unwrap() = Some(train(&[1, 2, 3]).0.len())));
+        tx.send(result.into_inner().unwrap()).ok();
+    });
+    let got = rx.recv_timeout(std::time::Duration::from_secs(120)).expect("training from inside the pool did not finish");
+    assert_eq!(got, Some(3));
+}

@@ -6,6 +6,7 @@
 //! more. A diverging member (non-finite validation loss) is stopped and flagged while the others
 //! go on.
 
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
@@ -118,7 +119,22 @@ pub fn run_crew<R: Send>(
     let stop = AtomicBool::new(false);
     let crew = Crew::new(members, lend);
     let per_thread = std::thread::scope(|scope| {
-        let worker = scope.spawn(|| rayon::broadcast(|_| crew.work(|i| train(i, &crew, &stop))));
+        // One task per pool thread, each taking members and then helping. Spawned tasks rather
+        // than `rayon::broadcast`: a broadcast needs every worker, and would wait forever for one
+        // that is blocked in a caller (training started from inside the pool); tasks simply run
+        // on the workers that are free.
+        let worker = scope.spawn(|| {
+            let done = Mutex::new(Vec::new());
+            rayon::scope(|s| {
+                for _ in 0..rayon::current_num_threads().max(1) {
+                    s.spawn(|_| {
+                        let mine = crew.work(|i| train(i, &crew, &stop));
+                        done.lock().unwrap_or_else(|p| p.into_inner()).push(mine);
+                    });
+                }
+            });
+            done.into_inner().unwrap_or_else(|p| p.into_inner())
+        });
         while !worker.is_finished() {
             if interrupted() {
                 stop.store(true, Ordering::Relaxed);
