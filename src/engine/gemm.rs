@@ -1,14 +1,17 @@
-//! Host matrix products for a training member: `dst = a · b` on f32 slices through the `gemm`
-//! crate (the kernels burn's flex backend uses), single-threaded, into a caller-owned buffer.
+//! Host matrix products for a training member: `dst = a · b` on f32 slices, single-threaded per
+//! call, into a caller-owned buffer. Where the CPU has AVX-512F and the right operand's rows are
+//! contiguous, the product runs on the engine's own kernel (`microkernel.rs`, no packing);
+//! `dz · wᵀ` is turned into that form through a transposed copy of `dz`; everything else goes
+//! through the `gemm` crate (the kernels burn's flex backend uses).
 //!
-//! Calling gemm directly instead of going through backend tensors saves what the tensor API
-//! costs for the small products of mini-batch training: a fresh zeroed output per product that
-//! is then copied to an aligned buffer, and materialised transposes. Transposed operands here
-//! are strided views (`MatRef::t`), never copies.
+//! Calling the kernels directly instead of going through backend tensors saves what the tensor
+//! API costs for the small products of mini-batch training: a fresh zeroed output per product
+//! that is then copied to an aligned buffer, and materialised transposes. Transposed operands
+//! here are strided views (`MatRef::t`).
 //!
-//! A given call (same shapes, strides and values) always gives the same bits: no threads, no
-//! reordering by the caller's circumstances. Splitting one product into column blocks (see
-//! [`matmul_cols`]) is a different, but equally fixed, summation.
+//! A given call (same shapes, strides and values) always gives the same bits: no threads inside
+//! a call, no reordering by the caller's circumstances. Column blocks ([`matmul_cols`]) are a
+//! fixed decomposition, whichever thread runs each block.
 
 use gemm::{Parallelism, gemm};
 
