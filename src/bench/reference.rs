@@ -152,12 +152,14 @@ mod tests {
         assert!(rows_from_bytes(&bytes[4..], n, m, dim).unwrap_err().contains("expected"));
     }
 
-    /// Runs the generator where numpy is installed (the reference itself is not needed).
+    /// Runs the generator where numpy is installed (the reference itself is not needed); in CI
+    /// (`CI=true`, where `.ci/run` installs numpy) a missing numpy is a failure, not a skip.
     #[test]
     fn the_generator_snippet_runs_where_numpy_is_installed() {
         let python = Path::new("python3");
         let has_numpy = Command::new(python).args(["-c", "import numpy"]).output().map(|o| o.status.success()).unwrap_or(false);
         if !has_numpy {
+            assert!(std::env::var("CI").as_deref() != Ok("true"), "CI must run the generator snippet: install numpy");
             eprintln!("numpy is not installed: the generator snippet is not run");
             return;
         }
