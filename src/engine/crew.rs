@@ -331,27 +331,17 @@ mod tests {
     use super::*;
 
     #[test]
-    fn every_member_is_trained_once_and_helpers_run_offered_halves() {
+    fn every_member_is_trained_once_and_its_joins_complete() {
         let crew = Crew::new(3, true);
-        let helped = AtomicUsize::new(0);
         let results = std::thread::scope(|s| {
             let workers: Vec<_> = (0..3)
                 .map(|_| {
                     s.spawn(|| {
                         crew.work(|i| {
-                            let me = std::thread::current().id();
                             let mut sum = 0u64;
                             for step in 0..2000u64 {
                                 let (mut x, y) = (0u64, Mutex::new(0u64));
-                                crew.join(
-                                    || x = step,
-                                    || {
-                                        *y.lock().unwrap() = step * 2;
-                                        if std::thread::current().id() != me {
-                                            helped.fetch_add(1, Ordering::Relaxed);
-                                        }
-                                    },
-                                );
+                                crew.join(|| x = step, || *y.lock().unwrap() = step * 2);
                                 sum += x + *y.lock().unwrap();
                             }
                             (i, sum)
@@ -363,13 +353,13 @@ mod tests {
             all.sort_by_key(|r| r.0);
             all
         });
-        assert_eq!(results.len(), 3);
+        // Each member exactly once (by index), and both halves of every join ran before it returned,
+        // wherever they ran; the next test checks that a lone member's halves do move.
+        assert_eq!(results.iter().map(|r| r.0).collect::<Vec<_>>(), vec![0, 1, 2]);
         for (i, (member, sum)) in results {
             assert_eq!(i, member);
             assert_eq!(sum, (0..2000u64).map(|s| 3 * s).sum::<u64>());
         }
-        // With 3 threads and 3 members some halves may or may not move; the lone-member test
-        // below is the one that must see help. Here only correctness is asserted.
     }
 
     #[test]

@@ -64,20 +64,6 @@ impl<'a> MatRef<'a> {
     }
 }
 
-/// `dst = a · b`, where `dst` is row-major `[a.rows, b.cols]` with row stride `ld` (≥ b.cols).
-///
-/// # Panics
-/// When the shapes disagree or `dst` is too short (bugs in the caller).
-pub fn matmul_strided(dst: &mut [f32], ld: usize, a: MatRef, b: MatRef) {
-    let (m, n) = (a.rows, b.cols);
-    check(dst.len(), ld, a, b);
-    if m == 0 || n == 0 {
-        return;
-    }
-    // SAFETY: `check` verified every index of the three operands; `dst` is exclusively borrowed.
-    unsafe { product(Out(dst.as_mut_ptr()), ld, a, b) }
-}
-
 /// Checks the shapes of `dst (len values, row stride ld) = a · b` and that both views stay
 /// inside their slices.
 fn check(len: usize, ld: usize, a: MatRef, b: MatRef) {
@@ -171,9 +157,9 @@ unsafe fn general_product(out: Out, ld: usize, a: MatRef, b: MatRef) {
     }
 }
 
-/// `dst = a · b` with `dst` row-major `[a.rows, b.cols]` (contiguous).
+/// `dst = a · b` with `dst` row-major `[a.rows, b.cols]` (contiguous), as one block.
 pub fn matmul(dst: &mut [f32], a: MatRef, b: MatRef) {
-    matmul_strided(dst, b.cols, a, b)
+    matmul_cols(dst, a, b, 1, None)
 }
 
 /// `dst = a · b` computed as `blocks` independent products over consecutive column ranges of
@@ -326,7 +312,7 @@ mod tests {
         let mut kernel = vec![f32::NAN; m * n];
         matmul(&mut kernel, a, b);
         let mut general = vec![f32::NAN; m * n];
-        // SAFETY: as in `matmul_strided` (same checks, then the gemm crate's path).
+        // SAFETY: as in `matmul_cols` (same checks, then the gemm crate's path).
         check(general.len(), n, a, b);
         unsafe { general_product(Out(general.as_mut_ptr()), n, a, b) };
         for (g, h) in kernel.iter().zip(&general) {
