@@ -113,7 +113,8 @@ pub enum Command {
         /// One JSON line instead of text.
         #[arg(long)]
         json: bool,
-        /// Also run the PyTorch reference with this Python interpreter and print the ratios.
+        /// Also run the PyTorch reference with this Python interpreter and print the ratios; the
+        /// engine then trains on the reference's own rows (its numpy generator), so the MAEs compare.
         #[arg(long, value_name = "PYTHON")]
         torch: Option<PathBuf>,
     },
