@@ -163,10 +163,34 @@ impl<'c> MemberNet<'c> {
     /// that already moved, so this equals computing all gradients first
     /// (`loss.backward(); opt.step()`).
     pub fn backward_and_step(&mut self, work: &mut Work, y: &[f32], frozen: usize, k: &StepConsts) {
+        let crew = self.crew;
+        self.backward(work, y, frozen, |layer, dw, db| {
+            adam_step(k, &mut layer.w, dw, &mut layer.w_moments, crew);
+            adam::step(k, &mut layer.b, db, &mut layer.b_moments);
+        });
+    }
+
+    /// The gradients of the batch loss `mean((pred - y)^2)` through the recorded forward pass
+    /// in `work`, for every layer from `frozen` on, without a step: `(dL/dW [in, out], dL/db)`
+    /// per layer index (layers below `frozen` get empty vectors). The same code as training
+    /// (`backward_and_step`) computes them; this entry point exists for gradient checks.
+    pub fn gradients(&mut self, work: &mut Work, y: &[f32], frozen: usize) -> Vec<(Vec<f32>, Vec<f32>)> {
+        let mut grads = vec![(Vec::new(), Vec::new()); self.layers.len()];
+        let mut l = self.layers.len();
+        self.backward(work, y, frozen, |_, dw, db| {
+            l -= 1;
+            grads[l] = (dw.to_vec(), db.to_vec());
+        });
+        grads
+    }
+
+    /// The backward pass: for each layer from the last down to `frozen`, computes its weight
+    /// and bias gradients and the gradient flowing to the layer below (through the pre-step
+    /// weights), then hands the layer and its gradients to `apply` (top layer first).
+    fn backward(&mut self, work: &mut Work, y: &[f32], frozen: usize, mut apply: impl FnMut(&mut Layer, &[f32], &[f32])) {
         let rows = work.rows;
         let last = self.layers.len() - 1;
         let scale = 2.0 / rows as f32;
-        let crew = self.crew;
         let Work { input, outs, slopes, dz, dh, dw, db, .. } = work;
         // dLoss/dpred, [rows, 1].
         dz.clear();
@@ -184,9 +208,7 @@ impl<'c> MemberNet<'c> {
                 self.product(dh, dz_m, MatRef::row_major(&self.layers[l].w, fan_in, fan_out).t());
                 dh.iter_mut().zip(&slopes[l - 1]).for_each(|(g, &s)| *g *= s);
             }
-            let layer = &mut self.layers[l];
-            adam_step(k, &mut layer.w, dw, &mut layer.w_moments, crew);
-            adam::step(k, &mut layer.b, db, &mut layer.b_moments);
+            apply(&mut self.layers[l], dw, db);
             if !down {
                 break;
             }

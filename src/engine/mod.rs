@@ -40,6 +40,8 @@ pub mod gemm;
 pub mod device;
 pub mod member;
 pub mod microkernel;
+#[cfg(test)]
+mod grad_check;
 pub mod mlp;
 pub mod net;
 pub mod pair_member;
