@@ -10,7 +10,7 @@ pub const VALUE_WORDS: &[&str] = &[
     "x", "y", "group", "all", "logspace", "once", "per_trial", "csv", "parquet", "synthetic", "where", "join", "on",
     "select", "drop", "except", "and", "or", "not", "in", "log", "log10", "log1p", "standardize", "yeo_johnson",
     "minmax", "relu", "tanh", "sigmoid", "gelu", "adam", "direct", "power_law", "surface", "transfer", "alpha", "r2",
-    "mrs", "every", "largest", "by", "samples", "input", "encoder", "shared", "head", "derive", "exp", "sqrt",
+    "mrs", "every", "largest", "significantly", "by", "samples", "input", "encoder", "shared", "head", "derive", "exp", "sqrt",
     "multitask", "none", "true", "false",
 ];
 
