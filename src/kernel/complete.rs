@@ -146,8 +146,9 @@ mod tests {
         assert_eq!((start, end), (24, 27));
         let text = "data simulated = csv(\"a.csv\")\nsource si";
         let (m, _, _) = complete(text, text.chars().count(), &["size".to_string()]);
-        // `sigmoid` is an activation of the language, so it is a candidate too.
-        assert_eq!(m, vec!["sigmoid".to_string(), "simulated".to_string(), "size".to_string()]);
+        // `sigmoid` (an activation) and `significantly` (an expect keyword) are words of the
+        // language, so they are candidates too.
+        assert_eq!(m, vec!["sigmoid".to_string(), "significantly".to_string(), "simulated".to_string(), "size".to_string()]);
         let (m, _, _) = complete("model { act", 11, &[]);
         assert_eq!(m, vec!["activation".to_string()]);
         let (m, _, _) = complete("fit sur", 7, &[]);
