@@ -46,6 +46,41 @@ pub struct Results {
     /// `report samples`: scaling per test sample.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub samples: Option<Samples>,
+    /// Per grid point of the measured arm: the paired difference to `direct` on the same trials.
+    #[serde(default)]
+    pub paired: Vec<Paired>,
+    /// Which sources of variance the CIs contain (depends on `subset`); printed in every report.
+    #[serde(default)]
+    pub ci_variance: String,
+}
+
+/// The measured arm (transfer or multitask) minus `direct` at one grid point, trial by trial:
+/// both arms of trial t are tested on the same rows, so the difference of their MAEs removes
+/// the split-to-split variation that overlapping per-arm CIs leave in.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Paired {
+    pub n: usize,
+    pub m: usize,
+    /// `transfer` or `multitask`.
+    pub arm: Arm,
+    /// `direct`.
+    pub baseline: Arm,
+    /// Trials with a finite MAE in both arms.
+    pub pairs: usize,
+    /// Mean over those trials of (arm MAE − baseline MAE); negative when the arm is better.
+    #[serde(deserialize_with = "nan::f64")]
+    pub diff_mean: f64,
+    /// 90 % CI of `diff_mean` (Student t below 30 pairs, percentile bootstrap from 30).
+    #[serde(deserialize_with = "nan::pair")]
+    pub diff_ci90: [f64; 2],
+    /// Share of the pairs in which the arm's MAE is lower than the baseline's.
+    #[serde(deserialize_with = "nan::f64")]
+    pub wins: f64,
+    /// False for an interval from fewer than 30 pairs (or none); see `ci_note`.
+    #[serde(default)]
+    pub ci_reliable: bool,
+    #[serde(default)]
+    pub ci_note: Option<String>,
 }
 
 /// One grid point of one arm. `n` is 0 for the direct arm (no source data).
@@ -65,6 +100,13 @@ pub struct Point {
     pub mae_sd: f64,
     #[serde(deserialize_with = "nan::f64")]
     pub mae_median: f64,
+    /// False when `mae_ci90` comes from fewer than 30 trials (Student t, coverage relies on
+    /// near-normal errors) or is absent (one trial); absent in older files, read as false.
+    #[serde(default)]
+    pub ci_reliable: bool,
+    /// Why the CI is absent or unreliable.
+    #[serde(default)]
+    pub ci_note: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -86,6 +128,72 @@ pub struct FitRecord {
     pub equation: String,
     /// Why the fit should not be trusted (flat curve, too few points, hit a bound), if so.
     pub degenerate: Option<String>,
+    /// Residual degrees of freedom: grid points fitted minus parameters. 0 means an exact fit
+    /// (R² = 1 by construction, says nothing about the law).
+    #[serde(default)]
+    pub dof: Option<usize>,
+    /// Distinct trials the CIs resampled (jointly across the grid).
+    #[serde(default)]
+    pub ci_trials: Option<usize>,
+    /// Caveats that are not degeneracy: an exact fit, CIs from too few trials.
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+impl FitRecord {
+    /// A record without a fit yet (parameters, CIs, R² filled in by the caller).
+    pub fn empty(law: &str, arm: Arm, m: usize) -> FitRecord {
+        FitRecord {
+            law: law.into(),
+            arm,
+            m,
+            params: BTreeMap::new(),
+            ci90: BTreeMap::new(),
+            r2: f64::NAN,
+            equation: String::new(),
+            degenerate: None,
+            dof: None,
+            ci_trials: None,
+            note: None,
+        }
+    }
+
+    /// True when the fit has as many grid points as parameters (no residual degrees of freedom).
+    pub fn exact(&self) -> bool {
+        self.dof == Some(0)
+    }
+
+    /// Record `points − params` residual degrees of freedom, with a note for an exact fit.
+    pub fn set_dof(&mut self, points: usize, params: usize) {
+        let dof = points.saturating_sub(params);
+        self.dof = Some(dof);
+        if dof == 0 {
+            self.add_note(format!(
+                "exact fit: {points} grid points for {params} parameters leave no residual degrees of freedom, so R² = 1 by construction and says nothing about the law"
+            ));
+        }
+    }
+
+    /// Record the trials behind the CIs, with a note below [`crate::stats::RELIABLE_MIN_TRIALS`].
+    pub fn set_ci_trials(&mut self, trials: usize) {
+        self.ci_trials = Some(trials);
+        let min = crate::stats::RELIABLE_MIN_TRIALS;
+        if trials < min {
+            self.add_note(format!("CIs from only {trials} trials (< {min}): bootstrap intervals this small are too narrow; unreliable"));
+        }
+    }
+
+    /// True when the CIs come from fewer trials than [`crate::stats::RELIABLE_MIN_TRIALS`].
+    pub fn ci_unreliable(&self) -> bool {
+        self.ci_trials.is_some_and(|t| t < crate::stats::RELIABLE_MIN_TRIALS)
+    }
+
+    fn add_note(&mut self, text: String) {
+        self.note = Some(match self.note.take() {
+            Some(n) => format!("{n}; {text}"),
+            None => text,
+        });
+    }
 }
 
 /// The exchange rate between source and target samples at one grid point:
@@ -99,17 +207,23 @@ pub struct Exchange {
     pub dr_dn: f64,
     #[serde(deserialize_with = "nan::f64")]
     pub dr_dm: f64,
-    /// (∂R/∂m)/(∂R/∂n): source samples worth one target sample.
-    #[serde(deserialize_with = "nan::f64")]
+    /// (∂R/∂m)/(∂R/∂n): source samples worth one target sample; +∞ when source data no longer
+    /// helps (written as the string `"inf"`, see [`inf`]).
+    #[serde(serialize_with = "inf::f64", deserialize_with = "inf::de_f64")]
     pub samples_per_target: f64,
-    /// 90 % bootstrap CI of `samples_per_target` over trials.
-    #[serde(deserialize_with = "nan::pair")]
+    /// 90 % bootstrap CI of `samples_per_target` over trials (resampled jointly across the grid);
+    /// infinite replicates count, so the upper bound may be +∞ (`"inf"`).
+    #[serde(serialize_with = "inf::pair", deserialize_with = "inf::de_pair")]
     pub ci90: [f64; 2],
     /// "surface" (from the fitted Eq. 1) or "axis_gradients" (from 1-D power laws along n and
     /// along m through the point, used when Eq. 1 does not describe the surface).
     pub method: String,
     /// Why the fallback was used, or other caveats.
     pub note: Option<String>,
+    /// Why the rate should not be trusted: the fit it comes from is degenerate (for the
+    /// `axis_gradients` method: either 1-D fit is degenerate or exact).
+    #[serde(default)]
+    pub degenerate: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -140,6 +254,10 @@ pub struct TrialRow {
     pub test_rows: usize,
 }
 
+/// A group whose fit resampled fewer trials than this is ranked after the others (see
+/// [`Groups::tiny`]): below 3 trials a group's α CI rests on one or two draws.
+pub const MIN_GROUP_TRIALS: usize = 3;
+
 /// `report by COLUMN`: the target rows split by the values of one column, each group's test
 /// errors measured in every trial and fitted like the pooled curve.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -161,20 +279,32 @@ impl Groups {
         ms
     }
 
+    /// True when a group is too small to rank among the others at `m`: fewer than `min_rows`
+    /// target rows, or its fit at `m` resampled fewer than [`MIN_GROUP_TRIALS`] trials (the group
+    /// had test rows in too few trials).
+    pub fn tiny(&self, group: &Group, m: usize) -> bool {
+        let trials = group.fits.iter().find(|f| f.m == m).and_then(|f| f.ci_trials).unwrap_or(0);
+        group.small || trials < MIN_GROUP_TRIALS
+    }
+
     /// The groups ranked by the α of their power law at `m`, largest first (ties keep value
-    /// order): trustworthy fits first, then degenerate ones (flat curve, α at its bound), then
-    /// groups without a finite α at `m`.
+    /// order). Groups with enough rows and trials come first, [`Groups::tiny`] ones after them;
+    /// within each, trustworthy fits first, then degenerate or exact ones (flat curve, α at its
+    /// bound, no residual degrees of freedom), then groups without a finite α at `m`.
     pub fn ranked(&self, m: usize) -> Vec<(&Group, Option<&FitRecord>)> {
         let alpha = |f: Option<&FitRecord>| f.and_then(|f| f.params.get("alpha").copied()).filter(|a| a.is_finite());
-        let tier = |f: Option<&FitRecord>| match (alpha(f), f.is_some_and(|f| f.degenerate.is_some())) {
-            (Some(_), false) => 0,
-            (Some(_), true) => 1,
-            (None, _) => 2,
+        let tier = |g: &Group, f: Option<&FitRecord>| {
+            let quality = match (alpha(f), f.is_some_and(|f| f.degenerate.is_some() || f.exact())) {
+                (Some(_), false) => 0,
+                (Some(_), true) => 1,
+                (None, _) => 2,
+            };
+            (self.tiny(g, m), quality)
         };
         let mut v: Vec<(&Group, Option<&FitRecord>)> = self.groups.iter().map(|g| (g, g.fits.iter().find(|f| f.m == m))).collect();
         // Stable sort: groups keep their value order among equals.
         v.sort_by(|a, b| {
-            tier(a.1).cmp(&tier(b.1)).then_with(|| match (alpha(a.1), alpha(b.1)) {
+            tier(a.0, a.1).cmp(&tier(b.0, b.1)).then_with(|| match (alpha(a.1), alpha(b.1)) {
                 (Some(x), Some(y)) => y.total_cmp(&x),
                 _ => std::cmp::Ordering::Equal,
             })
@@ -263,6 +393,67 @@ pub struct Sample {
     pub class: String,
 }
 
+/// JSON has no infinity: ±∞ are written as the strings `"inf"` / `"-inf"` (NaN as `null`), and
+/// read back from those (or from a number or `null`).
+mod inf {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Num {
+        N(Option<f64>),
+        S(String),
+    }
+
+    fn read<E: serde::de::Error>(v: Num) -> Result<f64, E> {
+        match v {
+            Num::N(x) => Ok(x.unwrap_or(f64::NAN)),
+            Num::S(s) => match s.as_str() {
+                "inf" => Ok(f64::INFINITY),
+                "-inf" => Ok(f64::NEG_INFINITY),
+                "nan" => Ok(f64::NAN),
+                _ => Err(E::custom(format!("expected a number, null, \"inf\" or \"-inf\", found \"{s}\""))),
+            },
+        }
+    }
+
+    fn write<S: Serializer>(x: f64, s: S) -> Result<S::Ok, S::Error> {
+        match x {
+            f64::INFINITY => s.serialize_str("inf"),
+            f64::NEG_INFINITY => s.serialize_str("-inf"),
+            x if x.is_nan() => s.serialize_none(),
+            x => s.serialize_f64(x),
+        }
+    }
+
+    pub fn f64<S: Serializer>(x: &f64, s: S) -> Result<S::Ok, S::Error> {
+        write(*x, s)
+    }
+
+    pub fn pair<S: Serializer>(x: &[f64; 2], s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeTuple;
+        struct W(f64);
+        impl serde::Serialize for W {
+            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                write(self.0, s)
+            }
+        }
+        let mut t = s.serialize_tuple(2)?;
+        t.serialize_element(&W(x[0]))?;
+        t.serialize_element(&W(x[1]))?;
+        t.end()
+    }
+
+    pub fn de_f64<'de, D: Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
+        read(Num::deserialize(d)?)
+    }
+
+    pub fn de_pair<'de, D: Deserializer<'de>>(d: D) -> Result<[f64; 2], D::Error> {
+        let [a, b] = <[Num; 2]>::deserialize(d)?;
+        Ok([read(a)?, read(b)?])
+    }
+}
+
 /// JSON has no NaN: serde_json writes non-finite numbers as `null`; these read them back as NaN.
 mod nan {
     use std::collections::BTreeMap;
@@ -314,5 +505,53 @@ mod tests {
         let back: TrialRow = serde_json::from_str(&serde_json::to_string(&row).unwrap()).unwrap();
         assert!(back.mae.is_nan());
         assert_eq!(back.job, row.job);
+    }
+
+    #[test]
+    fn tiny_groups_rank_after_groups_with_enough_rows_and_trials() {
+        let group = |value: &str, rows: usize, alpha: f64, trials: usize| {
+            let mut f = FitRecord::empty("power_law", Arm::Transfer, 5);
+            f.params = BTreeMap::from([("alpha".into(), alpha)]);
+            f.set_dof(5, 3);
+            f.set_ci_trials(trials);
+            Group { value: value.into(), target_rows: rows, small: rows < 10, train_rows: vec![], points: vec![], fits: vec![f] }
+        };
+        // A 1-row group with a huge α (from one trial) used to be ranked first.
+        let g = Groups {
+            column: "c".into(),
+            min_rows: 10,
+            groups: vec![group("a", 1, 4.0, 1), group("b", 48, 0.2, 10), group("c", 261, 0.5, 10), group("d", 50, 3.0, 2)],
+        };
+        let order: Vec<&str> = g.ranked(5).iter().map(|(g, _)| g.value.as_str()).collect();
+        assert_eq!(order, ["c", "b", "a", "d"]);
+        assert!(g.tiny(&g.groups[0], 5) && g.tiny(&g.groups[3], 5) && !g.tiny(&g.groups[1], 5));
+    }
+
+    #[test]
+    fn an_infinite_exchange_rate_survives_a_json_round_trip() {
+        let x = Exchange {
+            n: 100,
+            m: 10,
+            dr_dn: 0.0,
+            dr_dm: -0.01,
+            samples_per_target: f64::INFINITY,
+            ci90: [12.5, f64::INFINITY],
+            method: "surface".into(),
+            note: None,
+            degenerate: None,
+        };
+        let json = serde_json::to_string(&x).unwrap();
+        assert!(json.contains(r#""samples_per_target":"inf""#) && json.contains(r#""ci90":[12.5,"inf"]"#), "{json}");
+        let back: Exchange = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, x);
+        // NaN stays null; an older file's null reads as NaN; other strings are an error.
+        let nan = Exchange { samples_per_target: f64::NAN, ci90: [f64::NAN, f64::NEG_INFINITY], ..x };
+        let json = serde_json::to_string(&nan).unwrap();
+        assert!(json.contains(r#""ci90":[null,"-inf"]"#), "{json}");
+        let back: Exchange = serde_json::from_str(&json).unwrap();
+        assert!(back.samples_per_target.is_nan() && back.ci90[1] == f64::NEG_INFINITY);
+        let bad = json.replace(r#""-inf""#, r#""lots""#);
+        let err = serde_json::from_str::<Exchange>(&bad).unwrap_err().to_string();
+        assert!(err.contains("lots"), "{err}");
     }
 }

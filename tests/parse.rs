@@ -133,3 +133,24 @@ fn an_expectation_text_stops_at_its_last_token() {
     assert_eq!(s.expects.len(), 1);
     assert_eq!(s.expects[0].text, "alpha > 0");
 }
+
+#[test]
+fn significantly_asks_for_the_paired_test_and_only_after_an_arm_comparison() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/studies/quickstart.study");
+    let base = fs::read_to_string(path).expect("study file readable");
+    let ok = format!("{base}\nexpect transfer < direct at largest n significantly\n");
+    let s = check::compile("q.study", &ok).unwrap_or_else(|e| panic!("{}", sim2real::diag::render_plain(&e)));
+    let last = s.expects.last().expect("an expectation");
+    assert!(matches!(last.kind, ExpectKind::Arms { significantly: true, .. }), "{:?}", last.kind);
+    assert_eq!(last.text, "transfer < direct at largest n significantly");
+    assert!(matches!(s.expects[1].kind, ExpectKind::Arms { significantly: false, .. }));
+    for (line, want) in [
+        ("expect alpha > 0 significantly", "`significantly` only applies to arm comparisons"),
+        ("expect transfer == direct at largest n significantly", "`significantly` needs a direction"),
+    ] {
+        let bad = format!("{base}\n{line}\n");
+        let e = check::compile("q.study", &bad).expect_err(line);
+        let text = sim2real::diag::render_plain(&e);
+        assert!(text.contains(want), "{line}: {text}");
+    }
+}

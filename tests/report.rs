@@ -33,6 +33,8 @@ fn base(study: &str, quick: bool) -> Results {
         warnings: Vec::new(),
         groups: None,
         samples: None,
+        paired: Vec::new(),
+        ci_variance: String::new(),
     }
 }
 
@@ -46,6 +48,8 @@ fn point(arm: Arm, n: usize, m: usize, mean: f64, trials: usize) -> Point {
         mae_ci90: [mean * 0.9, mean * 1.1],
         mae_sd: mean * 0.15,
         mae_median: mean * 0.98,
+        ci_reliable: trials >= 30,
+        ci_note: None,
     }
 }
 
@@ -70,6 +74,9 @@ fn power_fit(m: usize, d: f64, alpha: f64, c: f64, r2: f64) -> FitRecord {
         r2,
         equation: format!("R(n) = {d}·n^-{alpha} + {c}"),
         degenerate: None,
+        dof: None,
+        ci_trials: None,
+        note: None,
     }
 }
 
@@ -348,7 +355,7 @@ fn report_md_lists_degenerate_fits_and_warnings() {
     write_reports(&results, &trials_for(&results), dir.path()).expect("write_reports");
     let md = std::fs::read_to_string(dir.path().join("report.md")).expect("report.md");
     assert!(md.contains("degenerate: flat curve: alpha hit its upper bound"));
-    assert!(md.contains("| 3000 | 100 | 0 | NaN | [NaN, NaN] |"));
+    assert!(md.contains("| 3000 | 100 | 0 | NaN | — |"), "a point without trials has no CI, not [NaN, NaN]");
     assert!(md.contains("without a finite MAE"));
     assert!(md.contains("## Warnings\n\nNone."));
 }

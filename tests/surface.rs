@@ -90,3 +90,73 @@ fn the_exchange_rate_at_a_declared_point_is_the_analytic_ratio_there() {
     let analytic_far = marginal_rate(&truth, 50000.0, 100.0).samples_per_target;
     assert!((far.samples_per_target - analytic_far).abs() < 0.1 * analytic_far, "{} vs {analytic_far}", far.samples_per_target);
 }
+
+/// Rows whose trial t is `factor(t)` times the law in every cell, times a per-cell noise factor.
+fn rows_with(f: impl Fn(f64, f64) -> f64, trials: usize, factor: impl Fn(usize) -> f64, noise: impl Fn(usize, usize, usize) -> f64) -> Vec<TrialRow> {
+    let mut out = Vec::new();
+    for (i, &n) in NS.iter().enumerate() {
+        for (j, &m) in MS.iter().enumerate() {
+            for t in 0..trials {
+                out.push(TrialRow {
+                    job: format!("finetune n={n} m={m} t={t}"),
+                    arm: Arm::Transfer,
+                    n,
+                    m,
+                    trial: t,
+                    seed: t as u64,
+                    mae: f(n as f64, m as f64) * factor(t) * noise(i, j, t),
+                    epochs: 1,
+                    best_epoch: 1,
+                    test_rows: 10,
+                });
+            }
+        }
+    }
+    out
+}
+
+/// A deterministic pseudo-random number in [-1, 1] for (i, j, t).
+fn hash_unit(i: usize, j: usize, t: usize) -> f64 {
+    let mut z = (i as u64 * 1_000_003 + j as u64 * 10_007 + t as u64 * 101 + 17).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    z = (z ^ (z >> 31)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z ^= z >> 29;
+    (z % 20_001) as f64 / 10_000.0 - 1.0
+}
+
+#[test]
+fn a_surface_flat_in_n_has_an_exchange_rate_ci_up_to_infinity() {
+    // The error does not depend on n at all: source data is worth nothing, so replicates whose
+    // fit is flat in n have an infinite rate. Dropping them (as the old interval did) biased the
+    // upper bound low; they must stay in the order statistics.
+    let flat = |_n: f64, m: f64| 0.5 * m.powf(-0.4) + 0.02;
+    let rows = rows_with(flat, 8, |_| 1.0, |i, j, t| 1.0 + 0.03 * hash_unit(i, j, t));
+    let (_, exchange) = surface_and_exchange(&rows, 3);
+    let x = exchange.expect("exchange rate");
+    assert_eq!(x.ci90[1], f64::INFINITY, "{x:?}");
+    let json = serde_json::to_string(&x).unwrap();
+    assert!(json.contains(r#""inf"]"#), "{json}");
+}
+
+#[test]
+fn the_exchange_rate_ci_resamples_trials_jointly_across_cells() {
+    // A strong trial effect: trial t is the same multiple of the law in every cell (an easier or
+    // harder test split). Scaling R by a constant leaves (∂R/∂m)/(∂R/∂n) unchanged, so under the
+    // joint bootstrap every replicate has the same rate: a narrow CI. Resampling every cell on
+    // its own (simulated by giving each cell its own trial ids) mixes easy and hard trials across
+    // cells and gives a much wider interval.
+    let truth = Surface { a: 3.0, alpha: 0.5, b: 0.4, beta: 0.35, eps: 0.02 };
+    let factors = [0.7, 1.3, 0.85, 1.2, 1.0, 0.75, 1.25, 0.9];
+    let joint_rows = rows_with(|n, m| truth.eval(n, m), factors.len(), |t| factors[t], |_, _, _| 1.0);
+    let (fit, joint) = surface_and_exchange(&joint_rows, 5);
+    let joint = joint.expect("exchange rate");
+    assert_eq!(fit.ci_trials, Some(8));
+    let mut independent_rows = joint_rows.clone();
+    for (k, r) in independent_rows.iter_mut().enumerate() {
+        r.trial = k;
+    }
+    let (_, independent) = surface_and_exchange(&independent_rows, 5);
+    let independent = independent.expect("exchange rate");
+    let rel_width = |x: &sim2real::results::Exchange| (x.ci90[1] - x.ci90[0]) / x.samples_per_target;
+    assert!(rel_width(&joint) < 0.02, "joint {:?} around {}", joint.ci90, joint.samples_per_target);
+    assert!(rel_width(&independent) > 5.0 * rel_width(&joint), "independent {:?} vs joint {:?}", independent.ci90, joint.ci90);
+}

@@ -47,7 +47,7 @@ fn trials(truth: &Surface) -> Vec<TrialRow> {
 }
 
 fn point(arm: Arm, n: usize, m: usize, mean: f64) -> Point {
-    Point { n, m, arm, trials: 3, mae_mean: mean, mae_ci90: [mean * 0.97, mean * 1.03], mae_sd: 0.01, mae_median: mean }
+    Point { n, m, arm, trials: 3, mae_mean: mean, mae_ci90: [mean * 0.97, mean * 1.03], mae_sd: 0.01, mae_median: mean, ci_reliable: false, ci_note: None }
 }
 
 /// Results of an exact-surface run with a direct arm and the exchange rate at (2000, 100).
@@ -78,6 +78,8 @@ fn exact_results() -> Results {
         samples: None,
         expects: vec![],
         warnings: vec![],
+        paired: vec![],
+        ci_variance: String::new(),
     }
 }
 

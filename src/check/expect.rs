@@ -1,7 +1,7 @@
 //! `baseline direct`, `fit power_law` / `fit surface [at (n = N, m = M)]` and `expect ...` lines.
 
 use super::checker::Checker;
-use super::model::{Arm, AtN, Baseline, Expect, ExpectKind, Law, MrsPoint, Spanned};
+use super::model::{Arm, AtN, Baseline, CmpOp, Expect, ExpectKind, Law, MrsPoint, Spanned};
 use super::suggest::suggest;
 use super::values::RealRange;
 use crate::diag::Problem;
@@ -102,6 +102,18 @@ impl Checker<'_> {
 
     fn param_expect(&mut self, e: &ExpectStmt, ctx: &ExpectContext) -> Option<ExpectKind> {
         let name = e.subject.name.clone();
+        if let Some(span) = e.significantly {
+            self.report(
+                Problem::new(
+                    "type",
+                    format!("`significantly` only applies to arm comparisons; `{name}` is a fit parameter"),
+                    span,
+                    "not allowed here",
+                )
+                .with_help("write e.g. `expect transfer < direct at largest n significantly`; a parameter's CI is in the report"),
+            );
+            return None;
+        }
         if let Some(at) = &e.at {
             self.report(
                 Problem::new(
@@ -234,11 +246,21 @@ impl Checker<'_> {
             );
             return None;
         }
+        if let Some(span) = e.significantly
+            && matches!(e.op, CmpOp::Eq | CmpOp::Ne)
+        {
+            self.report(
+                Problem::new("type", format!("`significantly` needs a direction (`<`, `<=`, `>` or `>=`), found `{}`", e.op.symbol()), span, "no direction to test")
+                    .with_help("write e.g. `expect transfer < direct at largest n significantly`"),
+            );
+            return None;
+        }
         Some(ExpectKind::Arms {
             left,
             op: e.op,
             right,
             at: at?,
+            significantly: e.significantly.is_some(),
         })
     }
 }

@@ -459,8 +459,10 @@ pub enum ExpectKind {
     /// `beta`, `eps` of the surface), `r2`, or `mrs` (source samples worth one target sample);
     /// must hold for every fit that has it.
     Param { name: String, op: CmpOp, value: f64 },
-    /// `expect transfer < direct at every n` / `at largest n`: compares mean MAEs.
-    Arms { left: Arm, op: CmpOp, right: Arm, at: AtN },
+    /// `expect transfer < direct at every n` / `at largest n`: compares mean MAEs; with
+    /// `significantly`, the 90 % CI of the paired per-trial difference must exclude 0 in the
+    /// stated direction.
+    Arms { left: Arm, op: CmpOp, right: Arm, at: AtN, significantly: bool },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

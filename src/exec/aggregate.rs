@@ -3,10 +3,10 @@
 
 use std::collections::BTreeMap;
 
-use crate::check::model::{Arm, Law};
+use crate::check::model::{Arm, Law, SubsetMode};
 use crate::fit::{PowerLawFit, fit_power_law, power_law_ci};
 use crate::plan::seeds::derive;
-use crate::results::{FitRecord, Point, Results, SCHEMA_VERSION, TrialRow};
+use crate::results::{FitRecord, Paired, Point, Results, SCHEMA_VERSION, TrialRow};
 use crate::stats;
 
 use super::run::Loaded;
@@ -54,6 +54,8 @@ pub fn results(loaded: &Loaded, header: &Header, trials: &[TrialRow], threads: u
         warnings,
         groups: None,
         samples: None,
+        paired: paired(trials, seed),
+        ci_variance: ci_variance(loaded.study.grid.subset, loaded.study.measured_arm()),
     };
     results.expects = super::expect::evaluate(&loaded.study.expects, &results);
     results
@@ -71,16 +73,18 @@ pub fn points(trials: &[TrialRow], seed: u64) -> Vec<Point> {
     keys.into_iter()
         .map(|(arm, m, n)| {
             let v = maes(trials, arm, n, m);
-            let ci = stats::bootstrap_mean_ci(&v, 0.9, POINT_REPS, derive(seed, &format!("ci {} n={n} m={m}", arm.as_str())));
+            let ci = stats::mean_ci(&v, 0.9, POINT_REPS, derive(seed, &format!("ci {} n={n} m={m}", arm.as_str())));
             Point {
                 n,
                 m,
                 arm,
                 trials: v.len(),
                 mae_mean: if v.is_empty() { f64::NAN } else { stats::mean(&v) },
-                mae_ci90: ci,
+                mae_ci90: ci.ci,
                 mae_sd: if v.len() > 1 { stats::sd(&v) } else { f64::NAN },
                 mae_median: if v.is_empty() { f64::NAN } else { stats::median(&v) },
+                ci_reliable: ci.reliable,
+                ci_note: ci.note,
             }
         })
         .collect()
@@ -88,34 +92,128 @@ pub fn points(trials: &[TrialRow], seed: u64) -> Vec<Point> {
 
 /// The power law fitted to the mean MAE of `arm` per n at m, with bootstrap CIs over trials.
 pub fn power_law_record(trials: &[TrialRow], arm: Arm, m: usize, seed: u64) -> FitRecord {
-    let mut ns: Vec<usize> = trials.iter().filter(|t| t.arm == arm && t.m == m).map(|t| t.n).collect();
-    ns.sort_unstable();
-    ns.dedup();
-    let per_n: Vec<(f64, Vec<f64>)> =
-        ns.iter().map(|&n| (n as f64, maes(trials, arm, n, m))).filter(|(_, v)| !v.is_empty()).collect();
-    let x: Vec<f64> = per_n.iter().map(|(n, _)| *n).collect();
-    let y: Vec<f64> = per_n.iter().map(|(_, v)| stats::mean(v)).collect();
-    let mut rec = FitRecord {
-        law: "power_law".into(),
-        arm,
-        m,
-        params: BTreeMap::new(),
-        ci90: BTreeMap::new(),
-        r2: f64::NAN,
-        equation: String::new(),
-        degenerate: None,
-    };
+    // One (n, trial, MAE) per finite trial: the CI resamples trial ids jointly across n.
+    let rows: Vec<(f64, usize, f64)> =
+        trials.iter().filter(|t| t.arm == arm && t.m == m && t.mae.is_finite()).map(|t| (t.n as f64, t.trial, t.mae)).collect();
+    let boot = stats::JointBootstrap::new(rows.iter().map(|&(n, t, e)| (n.to_bits(), t, e)));
+    let (x, y): (Vec<f64>, Vec<f64>) = boot.means().into_iter().map(|(n, r)| (f64::from_bits(n), r)).unzip();
+    let mut rec = FitRecord::empty("power_law", arm, m);
     match fit_power_law(&x, &y) {
         Ok(PowerLawFit { law, r2, degenerate, .. }) => {
             rec.params = BTreeMap::from([("D".into(), law.d), ("alpha".into(), law.alpha), ("C".into(), law.c)]);
             rec.r2 = r2;
             rec.equation = law.equation();
             rec.degenerate = degenerate;
-            if let Some(ci) = power_law_ci(&per_n, 0.9, FIT_REPS, derive(seed, &format!("fit ci m={m}"))) {
+            rec.set_dof(x.len(), 3);
+            if let Some(ci) = power_law_ci(&rows, 0.9, FIT_REPS, derive(seed, &format!("fit ci m={m}"))) {
                 rec.ci90 = BTreeMap::from([("D".into(), ci.d), ("alpha".into(), ci.alpha), ("C".into(), ci.c)]);
+                rec.set_ci_trials(ci.trials);
             }
         }
         Err(e) => rec.degenerate = Some(format!("no fit: {e}")),
     }
     rec
+}
+
+/// Which variance the CIs of a run contain, given its `subset` mode (results.json `ci_variance`,
+/// printed in every report).
+pub fn ci_variance(subset: SubsetMode, measured: Arm) -> String {
+    let joint = "CIs resample whole trials jointly across the grid (trial t has the same test rows at every n and m)";
+    match (subset, measured) {
+        (SubsetMode::Once, Arm::Multitask) => format!(
+            "subset = once: all trials at an n share one source subset, so the CIs contain the variance of the target split and of training but not of which source rows were drawn; {joint}"
+        ),
+        (SubsetMode::Once, _) => format!(
+            "subset = once: all trials at an n fine-tune one pretrained model (one source subset), so the CIs contain the variance of the target split and of fine-tuning and direct training, not of the source subset or the pretraining; {joint}"
+        ),
+        (SubsetMode::PerTrial, _) => format!(
+            "subset = per_trial: every trial draws its own (nested) source subsets and pretraining, so the CIs contain the variance of the source subset, the pretraining, the target split and training; {joint}"
+        ),
+    }
+}
+
+/// Per grid point of the measured arm (transfer or multitask): the paired difference to the
+/// direct arm on the same trial (both use trial t's test rows), its 90 % CI over trials (the
+/// interval of [`stats::mean_ci`]) and the share of trials in which the measured arm wins.
+pub fn paired(trials: &[TrialRow], seed: u64) -> Vec<Paired> {
+    let direct: BTreeMap<(usize, usize), f64> =
+        trials.iter().filter(|t| t.arm == Arm::Direct && t.mae.is_finite()).map(|t| ((t.m, t.trial), t.mae)).collect();
+    let mut per_point: BTreeMap<(Arm, usize, usize), Vec<f64>> = BTreeMap::new();
+    for t in trials.iter().filter(|t| t.arm.uses_source()) {
+        let entry = per_point.entry((t.arm, t.m, t.n)).or_default();
+        if let (true, Some(d)) = (t.mae.is_finite(), direct.get(&(t.m, t.trial))) {
+            entry.push(t.mae - d);
+        }
+    }
+    if direct.is_empty() {
+        return Vec::new();
+    }
+    per_point
+        .into_iter()
+        .map(|((arm, m, n), diffs)| {
+            let ci = stats::mean_ci(&diffs, 0.9, POINT_REPS, derive(seed, &format!("paired {} n={n} m={m}", arm.as_str())));
+            let wins = diffs.iter().filter(|d| **d < 0.0).count();
+            Paired {
+                n,
+                m,
+                arm,
+                baseline: Arm::Direct,
+                pairs: diffs.len(),
+                diff_mean: stats::mean(&diffs),
+                diff_ci90: ci.ci,
+                wins: if diffs.is_empty() { f64::NAN } else { wins as f64 / diffs.len() as f64 },
+                ci_reliable: ci.reliable,
+                ci_note: ci.note,
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(arm: Arm, n: usize, trial: usize, mae: f64) -> TrialRow {
+        TrialRow { job: format!("{} n={n} t={trial}", arm.as_str()), arm, n, m: 20, trial, seed: 0, mae, epochs: 1, best_epoch: 1, test_rows: 5 }
+    }
+
+    #[test]
+    fn three_trials_get_a_t_interval_wider_than_the_percentile_one_and_one_trial_none() {
+        let trials = vec![row(Arm::Transfer, 100, 0, 1.0), row(Arm::Transfer, 100, 1, 2.0), row(Arm::Transfer, 100, 2, 4.0), row(Arm::Transfer, 200, 0, 4.06)];
+        let pts = points(&trials, 3);
+        let three = pts.iter().find(|p| p.n == 100).unwrap();
+        let percentile = stats::bootstrap_mean_ci(&[1.0, 2.0, 4.0], 0.9, POINT_REPS, 3);
+        assert!(three.mae_ci90[1] - three.mae_ci90[0] > 2.0 * (percentile[1] - percentile[0]), "{three:?} vs {percentile:?}");
+        assert!(!three.ci_reliable && three.ci_note.as_deref().is_some_and(|n| n.contains("only 3 trials")), "{three:?}");
+        let one = pts.iter().find(|p| p.n == 200).unwrap();
+        assert!(one.mae_ci90.iter().all(|x| x.is_nan()), "a single trial must not get [4.06, 4.06]: {one:?}");
+        assert_eq!(one.ci_note.as_deref(), Some("no interval from a single trial"));
+    }
+
+    #[test]
+    fn paired_differences_match_trials_by_id() {
+        // Trial 1's transfer run failed (NaN): 2 pairs; transfer wins in trial 0 only.
+        let trials = vec![
+            row(Arm::Direct, 0, 0, 1.0),
+            row(Arm::Direct, 0, 1, 2.0),
+            row(Arm::Direct, 0, 2, 3.0),
+            row(Arm::Transfer, 100, 0, 0.5),
+            row(Arm::Transfer, 100, 1, f64::NAN),
+            row(Arm::Transfer, 100, 2, 3.5),
+        ];
+        let p = paired(&trials, 1);
+        assert_eq!(p.len(), 1);
+        let p = &p[0];
+        assert_eq!((p.n, p.m, p.arm, p.baseline, p.pairs), (100, 20, Arm::Transfer, Arm::Direct, 2));
+        assert!((p.diff_mean - 0.0).abs() < 1e-12, "{p:?}");
+        assert!((p.wins - 0.5).abs() < 1e-12);
+        assert!(p.diff_ci90[0] < 0.0 && p.diff_ci90[1] > 0.0, "{p:?}");
+        assert!(paired(&trials[3..], 1).is_empty(), "no direct arm, no pairs");
+    }
+
+    #[test]
+    fn ci_variance_names_what_once_leaves_out() {
+        assert!(ci_variance(SubsetMode::Once, Arm::Transfer).contains("not of the source subset or the pretraining"));
+        assert!(ci_variance(SubsetMode::PerTrial, Arm::Transfer).contains("the pretraining, the target split"));
+    }
 }

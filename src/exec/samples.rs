@@ -34,18 +34,18 @@ pub fn samples(seed: u64, arm: Arm, trials: &[TrialRow], errors: &BTreeMap<Strin
     let mut ns: Vec<usize> = measured.clone().filter(|t| t.m == m).map(|t| t.n).collect();
     ns.sort_unstable();
     ns.dedup();
-    // Per row, per n: the row's errors over the trials it was tested in.
-    let mut per_row: BTreeMap<usize, Vec<Vec<f64>>> = BTreeMap::new();
+    // Per row, per n: the row's (trial, error) over the trials it was tested in.
+    let mut per_row: BTreeMap<usize, Vec<Vec<(usize, f64)>>> = BTreeMap::new();
     for t in measured.filter(|t| t.m == m) {
         let (Some(e), Ok(i)) = (errors.get(&t.job), ns.binary_search(&t.n)) else { continue };
         for (&row, &err) in e.rows.iter().zip(&e.abs_err) {
             if err.is_finite() {
-                per_row.entry(row as usize).or_insert_with(|| vec![Vec::new(); ns.len()])[i].push(err as f64);
+                per_row.entry(row as usize).or_insert_with(|| vec![Vec::new(); ns.len()])[i].push((t.trial, err as f64));
             }
         }
     }
     let key_cols: Vec<&crate::plan::keys::KeyColumn> = keys.by.iter().chain(&keys.ids).collect();
-    let rows: Vec<(usize, Vec<Vec<f64>>)> = per_row.into_iter().collect();
+    let rows: Vec<(usize, Vec<Vec<(usize, f64)>>)> = per_row.into_iter().collect();
     let samples: Vec<Sample> = rows
         .par_iter()
         .map(|(row, per_n)| {
@@ -72,12 +72,13 @@ pub fn samples(seed: u64, arm: Arm, trials: &[TrialRow], errors: &BTreeMap<Strin
 }
 
 /// One sample's curve, fit and class.
-fn sample(row: usize, keys: Vec<String>, ns: &[usize], per_n: &[Vec<f64>], ci_seed: u64) -> Sample {
-    let error: Vec<f64> = per_n.iter().map(|v| crate::stats::mean(v)).collect();
+fn sample(row: usize, keys: Vec<String>, ns: &[usize], per_n: &[Vec<(usize, f64)>], ci_seed: u64) -> Sample {
+    let per_n_values: Vec<Vec<f64>> = per_n.iter().map(|v| v.iter().map(|(_, e)| *e).collect()).collect();
+    let error: Vec<f64> = per_n_values.iter().map(|v| crate::stats::mean(v)).collect();
     let trials: Vec<usize> = per_n.iter().map(Vec::len).collect();
     let mut s = Sample { row, keys, error, trials, alpha: f64::NAN, alpha_ci90: [f64::NAN; 2], r2: f64::NAN, class: "unfit".into() };
     let with_data: Vec<(f64, Vec<f64>)> =
-        ns.iter().zip(per_n).filter(|(_, v)| !v.is_empty()).map(|(&n, v)| (n as f64, v.clone())).collect();
+        ns.iter().zip(&per_n_values).filter(|(_, v)| !v.is_empty()).map(|(&n, v)| (n as f64, v.clone())).collect();
     if with_data.len() < MIN_POINTS {
         return s;
     }
@@ -87,7 +88,9 @@ fn sample(row: usize, keys: Vec<String>, ns: &[usize], per_n: &[Vec<f64>], ci_se
     s.alpha = fit.law.alpha;
     s.r2 = fit.r2;
     let resampled = with_data.iter().any(|(_, v)| v.len() > 1);
-    if resampled && let Some(ci) = power_law_ci(&with_data, 0.9, SAMPLE_REPS, ci_seed) {
+    // The sample's trials are resampled jointly across n (trial t tests it at every n).
+    let rows: Vec<(f64, usize, f64)> = ns.iter().zip(per_n).flat_map(|(&n, v)| v.iter().map(move |&(t, e)| (n as f64, t, e))).collect();
+    if resampled && let Some(ci) = power_law_ci(&rows, 0.9, SAMPLE_REPS, ci_seed) {
         s.alpha_ci90 = ci.alpha;
     }
     let ci_ok = if resampled { s.alpha_ci90[0] > 0.0 } else { true };

@@ -1,21 +1,20 @@
 //! The two-dimensional law and the exchange rate between source and target samples:
 //! R(n, m) = (A·n^-α + B)·m^-β + ε fitted to the mean transfer MAE of every (n, m) cell, and the
 //! marginal rate of substitution at the largest n and m (or the point of `fit surface at (...)`)
-//! with a bootstrap CI over trials. When the
+//! with a bootstrap CI over trials, resampled jointly across all cells (one draw of trial ids per
+//! replicate, applied at every (n, m): trial t has the same test rows everywhere; see
+//! [`crate::stats::JointBootstrap`] for cells a drawn trial is missing from). When the
 //! surface does not describe the data (degenerate fit or R² below [`SURFACE_MIN_R2`]), the rate is
 //! taken, as the paper does for its multitask case, from 1-D power laws along each axis through
 //! the point, and reported as such.
 
 use std::collections::BTreeMap;
 
-use rand::{RngExt, SeedableRng};
-use rand_chacha::ChaCha8Rng;
-
 use crate::check::model::{Arm, MrsPoint};
 use crate::fit::{PowerLaw, fit_power_law, fit_surface, marginal_rate};
 use crate::plan::seeds::derive;
 use crate::results::{Exchange, FitRecord, TrialRow};
-use crate::stats::{mean, quantile};
+use crate::stats::{JointBootstrap, mean, quantile};
 
 /// Below this R², Eq. 1 is not taken to describe the surface.
 pub const SURFACE_MIN_R2: f64 = 0.95;
@@ -24,15 +23,11 @@ pub const SURFACE_MIN_R2: f64 = 0.95;
 pub const SURFACE_MAX_CHI2: f64 = 4.0;
 const REPS: usize = 200;
 
-/// Per (n, m) cell: the finite per-trial transfer MAEs.
-type Cells = BTreeMap<(usize, usize), Vec<f64>>;
+/// Per (n, m) cell: the finite per-trial MAEs of the measured arm, keyed by trial id.
+type Cells = JointBootstrap<(usize, usize)>;
 
 fn cells(trials: &[TrialRow]) -> Cells {
-    let mut c: Cells = BTreeMap::new();
-    for t in trials.iter().filter(|t| t.arm.uses_source() && t.mae.is_finite()) {
-        c.entry((t.n, t.m)).or_default().push(t.mae);
-    }
-    c
+    JointBootstrap::new(trials.iter().filter(|t| t.arm.uses_source()).map(|t| ((t.n, t.m), t.trial, t.mae)))
 }
 
 /// The fit record of the surface and the exchange rate at the largest n and m.
@@ -45,17 +40,9 @@ pub fn surface_and_exchange(trials: &[TrialRow], seed: u64) -> (FitRecord, Optio
 /// along the grid lines nearest to the point (in log distance) and takes their slopes at it.
 pub fn surface_and_exchange_at(trials: &[TrialRow], seed: u64, at: Option<MrsPoint>) -> (FitRecord, Option<Exchange>) {
     let cells = cells(trials);
-    let means: Vec<((usize, usize), f64)> = cells.iter().map(|(k, v)| (*k, mean(v))).collect();
-    let mut rec = FitRecord {
-        law: "surface".into(),
-        arm: trials.iter().map(|t| t.arm).find(|a| a.uses_source()).unwrap_or(Arm::Transfer),
-        m: 0,
-        params: BTreeMap::new(),
-        ci90: BTreeMap::new(),
-        r2: f64::NAN,
-        equation: String::new(),
-        degenerate: None,
-    };
+    let means: Vec<((usize, usize), f64)> = cells.means();
+    let arm = trials.iter().map(|t| t.arm).find(|a| a.uses_source()).unwrap_or(Arm::Transfer);
+    let mut rec = FitRecord::empty("surface", arm, 0);
     let Some(&((n_max, _), _)) = means.iter().max_by_key(|((n, _), _)| *n) else {
         rec.degenerate = Some("no fit: no finite transfer MAE".into());
         return (rec, None);
@@ -82,6 +69,7 @@ pub fn surface_and_exchange_at(trials: &[TrialRow], seed: u64, at: Option<MrsPoi
             rec.r2 = f.r2;
             rec.equation = s.equation();
             rec.degenerate = f.degenerate.clone();
+            rec.set_dof(means.len(), 5);
             if let Some(d) = &f.degenerate {
                 fallback_reason = Some(format!("the Eq. 1 fit is degenerate ({d})"));
             } else if !(f.r2 >= SURFACE_MIN_R2) {
@@ -100,15 +88,10 @@ pub fn surface_and_exchange_at(trials: &[TrialRow], seed: u64, at: Option<MrsPoi
             fallback_reason = Some(format!("Eq. 1 cannot be fitted ({e})"));
         }
     }
-    // Bootstrap: resample trials within every cell, refit, recompute.
-    let mut rng = ChaCha8Rng::seed_from_u64(derive(seed, "surface ci"));
+    // Bootstrap: one draw of trial ids per replicate, applied to every cell; refit, recompute.
     let mut boot_params: BTreeMap<&str, Vec<f64>> = BTreeMap::new();
     let mut boot_rate = Vec::new();
-    for _ in 0..REPS {
-        let resampled: Vec<((usize, usize), f64)> = cells
-            .iter()
-            .map(|(k, v)| (*k, mean(&(0..v.len()).map(|_| v[rng.random_range(0..v.len())]).collect::<Vec<_>>())))
-            .collect();
+    for resampled in cells.replicates(REPS, derive(seed, "surface ci")) {
         let refit = fit.as_ref().ok().and_then(|_| fit_means(&resampled).ok());
         if let Some(f) = &refit {
             let s = &f.surface;
@@ -120,12 +103,15 @@ pub fn surface_and_exchange_at(trials: &[TrialRow], seed: u64, at: Option<MrsPoi
             if let Some(f) = &refit {
                 boot_rate.push(marginal_rate(&f.surface, n_star as f64, m_star as f64).samples_per_target);
             }
-        } else if let Some((_, _, r)) = axis_rate(&resampled, &lines) {
-            boot_rate.push(r);
+        } else if let Some(a) = axis_rate(&resampled, &lines) {
+            boot_rate.push(a.rate);
         }
     }
     for (k, v) in boot_params {
         rec.ci90.insert(k.to_string(), percentile_ci(v));
+    }
+    if !rec.ci90.is_empty() {
+        rec.set_ci_trials(cells.trials());
     }
     let exchange = match (&fit, &fallback_reason) {
         (Ok(f), None) => {
@@ -139,15 +125,17 @@ pub fn surface_and_exchange_at(trials: &[TrialRow], seed: u64, at: Option<MrsPoi
                 ci90: percentile_ci(boot_rate),
                 method: "surface".into(),
                 note: extrapolated.clone(),
+                degenerate: f.degenerate.clone(),
             })
         }
-        (_, reason) => axis_rate(&means, &lines).map(|(dr_dn, dr_dm, rate)| Exchange {
+        (_, reason) => axis_rate(&means, &lines).map(|a| Exchange {
             n: n_star,
             m: m_star,
-            dr_dn,
-            dr_dm,
-            samples_per_target: rate,
+            dr_dn: a.dr_dn,
+            dr_dm: a.dr_dm,
+            samples_per_target: a.rate,
             ci90: percentile_ci(boot_rate),
+            degenerate: a.trouble,
             method: "axis_gradients".into(),
             note: Some(format!(
                 "{}; the rate comes from 1-D power laws along n at m = {m_line} and along m at n = {n_line}, as the paper does where Eq. 1 fails{}",
@@ -174,9 +162,14 @@ fn outside_grid(means: &[((usize, usize), f64)], n: usize, m: usize) -> Option<S
 fn reduced_chi2(cells: &Cells, s: &crate::fit::Surface) -> Option<f64> {
     let mut sum = 0.0;
     let mut k = 0usize;
-    for ((n, m), v) in cells.iter().filter(|(_, v)| v.len() >= 2) {
+    for ((n, m), _) in cells.means() {
+        let v: Vec<f64> = cells.cell(&(n, m)).into_iter().map(|(_, x)| x).collect();
+        if v.len() < 2 {
+            continue;
+        }
+        let v = &v;
         let se = crate::stats::sd(v) / (v.len() as f64).sqrt();
-        let resid = mean(v) - s.eval(*n as f64, *m as f64);
+        let resid = mean(v) - s.eval(n as f64, m as f64);
         // A cell without spread cannot calibrate the noise; skip it.
         if se > 0.0 && se.is_finite() {
             sum += (resid / se).powi(2);
@@ -213,9 +206,19 @@ fn nearest(values: impl Iterator<Item = usize>, target: usize) -> usize {
     values.min_by(|a, b| dist(*a).total_cmp(&dist(*b)).then(a.cmp(b))).unwrap_or(target)
 }
 
-/// (∂R/∂n, ∂R/∂m, source samples per target sample) from 1-D fits along each axis through
-/// the grid lines of `lines`; None when either axis has too few points to fit.
-fn axis_rate(means: &[((usize, usize), f64)], lines: &Lines) -> Option<(f64, f64, f64)> {
+/// The exchange rate of the axis-gradient fallback.
+struct AxisRate {
+    dr_dn: f64,
+    dr_dm: f64,
+    /// Source samples per target sample (+∞ when the fit along n is flat, NaN when both are).
+    rate: f64,
+    /// Why either 1-D fit should not be trusted (degenerate, or exact with no residual dof).
+    trouble: Option<String>,
+}
+
+/// The rate from 1-D fits along each axis through the grid lines of `lines`; None when either
+/// axis has too few points to fit.
+fn axis_rate(means: &[((usize, usize), f64)], lines: &Lines) -> Option<AxisRate> {
     let Lines { n_line, m_line, n_star, m_star } = *lines;
     let along = |fixed_n: bool| {
         let pts: Vec<(f64, f64)> = means
@@ -225,18 +228,30 @@ fn axis_rate(means: &[((usize, usize), f64)], lines: &Lines) -> Option<(f64, f64
             .collect();
         let x: Vec<f64> = pts.iter().map(|p| p.0).collect();
         let y: Vec<f64> = pts.iter().map(|p| p.1).collect();
-        fit_power_law(&x, &y).ok().map(|f| f.law)
+        let fit = fit_power_law(&x, &y).ok()?;
+        let axis = if fixed_n { format!("m at n = {n_line}") } else { format!("n at m = {m_line}") };
+        let trouble = match (&fit.degenerate, x.len() <= 3) {
+            (Some(d), _) => Some(format!("the 1-D fit along {axis} is degenerate (R² = {:.2}: {d})", fit.r2)),
+            (None, true) => Some(format!("the 1-D fit along {axis} is exact ({} points, 3 parameters)", x.len())),
+            (None, false) => None,
+        };
+        Some((fit.law, trouble))
     };
-    let in_n = along(false)?;
-    let in_m = along(true)?;
+    let (in_n, t_n) = along(false)?;
+    let (in_m, t_m) = along(true)?;
     let dr_dn = slope(&in_n, n_star as f64);
     let dr_dm = slope(&in_m, m_star as f64);
     let rate = if dr_dn == 0.0 { if dr_dm == 0.0 { f64::NAN } else { f64::INFINITY } } else { dr_dm / dr_dn };
-    Some((dr_dn, dr_dm, rate))
+    let trouble = [t_n, t_m].into_iter().flatten().collect::<Vec<_>>();
+    Some(AxisRate { dr_dn, dr_dm, rate, trouble: (!trouble.is_empty()).then(|| trouble.join("; ")) })
 }
 
+/// The 90 % percentile interval of bootstrap replicates. Infinite replicates (a replicate in which
+/// source data no longer helps has rate +∞) stay in the order statistics, so the interval is not
+/// biased low when the curve is flat in n and its upper bound may be +∞. Undefined (NaN)
+/// replicates are left out; fewer than 10 defined ones give no interval.
 fn percentile_ci(mut v: Vec<f64>) -> [f64; 2] {
-    v.retain(|x| x.is_finite());
+    v.retain(|x| !x.is_nan());
     if v.len() < 10 {
         return [f64::NAN, f64::NAN];
     }

@@ -10,7 +10,7 @@ pub const VALUE_WORDS: &[&str] = &[
     "x", "y", "group", "all", "logspace", "once", "per_trial", "csv", "parquet", "synthetic", "where", "join", "on",
     "select", "drop", "except", "and", "or", "not", "in", "log", "log10", "log1p", "standardize", "yeo_johnson",
     "minmax", "relu", "tanh", "sigmoid", "gelu", "adam", "direct", "power_law", "surface", "transfer", "alpha", "r2",
-    "mrs", "every", "largest", "by", "samples", "input", "encoder", "shared", "head", "derive", "exp", "sqrt",
+    "mrs", "every", "largest", "significantly", "by", "samples", "input", "encoder", "shared", "head", "derive", "exp", "sqrt",
     "multitask", "none", "true", "false",
 ];
 
@@ -146,8 +146,9 @@ mod tests {
         assert_eq!((start, end), (24, 27));
         let text = "data simulated = csv(\"a.csv\")\nsource si";
         let (m, _, _) = complete(text, text.chars().count(), &["size".to_string()]);
-        // `sigmoid` is an activation of the language, so it is a candidate too.
-        assert_eq!(m, vec!["sigmoid".to_string(), "simulated".to_string(), "size".to_string()]);
+        // `sigmoid` (an activation) and `significantly` (an expect keyword) are words of the
+        // language, so they are candidates too.
+        assert_eq!(m, vec!["sigmoid".to_string(), "significantly".to_string(), "simulated".to_string(), "size".to_string()]);
         let (m, _, _) = complete("model { act", 11, &[]);
         assert_eq!(m, vec!["activation".to_string()]);
         let (m, _, _) = complete("fit sur", 7, &[]);

@@ -14,8 +14,8 @@ pub const SAMPLES_FIGURE: &str = "samples.svg";
 /// The heading and explanation of the groups section.
 pub fn groups_intro(g: &Groups) -> String {
     format!(
-        "Test rows grouped by `{}`: each group's MAE is the mean over its test rows in a trial; R(n) = D·n^-α + C is fitted to the group's mean MAE per n (transfer or multitask arm) with a 90 % bootstrap CI over trials. Ranked by α (fastest scaling first; degenerate fits — flat, or α at its bound — after the others). m = the group's mean training rows per trial. Groups with fewer than {} target rows are too small to trust.",
-        g.column, g.min_rows
+        "Test rows grouped by `{}`: each group's MAE is the mean over its test rows in a trial; R(n) = D·n^-α + C is fitted to the group's mean MAE per n (transfer or multitask arm) with a 90 % bootstrap CI over trials. Ranked by α (fastest scaling first; degenerate or exact fits — flat, α at its bound, or no residual degrees of freedom — after the others). Groups with fewer than {} target rows or tested in fewer than {} trials are too small to trust and ranked after all others. m = the group's mean training rows per trial.",
+        g.column, g.min_rows, crate::results::MIN_GROUP_TRIALS
     )
 }
 
@@ -41,9 +41,14 @@ pub fn groups_table(g: &Groups, m: usize) -> Table {
         if group.small {
             notes.push(format!("too small to trust (< {} rows)", g.min_rows));
         }
+        let trials = fit.and_then(|f| f.ci_trials).unwrap_or(0);
+        if trials < crate::results::MIN_GROUP_TRIALS {
+            notes.push(format!("too few trials to trust ({trials} < {})", crate::results::MIN_GROUP_TRIALS));
+        }
         match fit {
             None => notes.push("no fit (no transfer or multitask points)".to_string()),
             Some(f) if f.degenerate.is_some() => notes.push("degenerate fit".to_string()),
+            Some(f) if f.exact() => notes.push("exact fit (0 dof)".to_string()),
             Some(_) => {}
         }
         table.push(vec![
@@ -52,7 +57,7 @@ pub fn groups_table(g: &Groups, m: usize) -> Table {
             group.target_rows.to_string(),
             group.train_rows.iter().find(|t| t.m == m).map_or(MISSING.to_string(), |t| format::sig_trim(t.mean, 3)),
             alpha,
-            fit.map_or(MISSING.to_string(), |f| format::param(f.r2)),
+            fit.map_or(MISSING.to_string(), super::summary::r2_cell),
             mae_at(learned.first()),
             mae_at(learned.last()),
             notes.join("; "),

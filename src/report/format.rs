@@ -63,9 +63,18 @@ pub fn param(x: f64) -> String {
     sig(x, PARAM_DIGITS)
 }
 
-/// A CI as `[lo, hi]`, each bound with `digits` significant digits.
+/// A CI as `[lo, hi]`, each bound with `digits` significant digits; an infinite bound prints as
+/// `∞` / `-∞`, and a CI without bounds (NaN) as `—`.
 pub fn ci(bounds: [f64; 2], digits: usize) -> String {
-    format!("[{}, {}]", sig(bounds[0], digits), sig(bounds[1], digits))
+    if bounds.iter().all(|b| b.is_nan()) {
+        return "—".to_string();
+    }
+    let bound = |b: f64| match b {
+        f64::INFINITY => "∞".to_string(),
+        f64::NEG_INFINITY => "-∞".to_string(),
+        b => sig(b, digits),
+    };
+    format!("[{}, {}]", bound(bounds[0]), bound(bounds[1]))
 }
 
 /// A compact label for an axis tick: `100`, `2k`, `10k`, `1.5M`, `0.05`.
@@ -141,6 +150,8 @@ mod tests {
         assert_eq!(sig(1.5e-6, 3), "1.50e-6");
         assert_eq!(sig(f64::NAN, 4), "NaN");
         assert_eq!(sig(f64::NEG_INFINITY, 4), "-inf");
+        assert_eq!(ci([12.0, f64::INFINITY], 3), "[12.0, ∞]");
+        assert_eq!(ci([f64::NAN, f64::NAN], 3), "—");
     }
 
     #[test]

@@ -4,7 +4,7 @@
 use std::fmt::Write as _;
 
 use super::scaling_plot::scaling_svg;
-use super::summary::{QUICK_BANNER, fits_table, metadata_table, points_table};
+use super::summary::{PAIRED_INTRO, QUICK_BANNER, fits_table, metadata_table, paired_table, points_table, unreliable_footnote};
 use super::svg::escape;
 use crate::results::{Results, TrialRow};
 
@@ -61,8 +61,17 @@ fn sections(results: &Results, heading: &str) -> String {
     if results.points.is_empty() {
         out.push_str("<p>No points.</p>\n");
     } else {
-        out.push_str("<p>Mean test MAE over trials with the 90 % percentile-bootstrap CI of the mean.</p>\n");
+        out.push_str("<p>Mean test MAE over trials with the 90 % CI of the mean (Student t below 30 trials, percentile bootstrap from 30).</p>\n");
         out.push_str(&points_table(results).to_html("points"));
+        let _ = writeln!(out, "<p>{}</p>", escape(&unreliable_footnote()));
+    }
+    if !results.ci_variance.is_empty() {
+        let _ = writeln!(out, "<p><strong>Uncertainty:</strong> {}</p>", escape(&results.ci_variance));
+    }
+    if let Some(t) = paired_table(results) {
+        let _ = writeln!(out, "<{heading}>Paired against direct</{heading}>");
+        let _ = writeln!(out, "<p>{}</p>", escape(PAIRED_INTRO));
+        out.push_str(&t.to_html("paired"));
     }
 
     if let Some(text) = super::summary::exchange_text(results) {

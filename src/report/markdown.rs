@@ -2,7 +2,7 @@
 
 use std::fmt::Write as _;
 
-use super::summary::{QUICK_BANNER, fits_table, metadata_table, points_table};
+use super::summary::{PAIRED_INTRO, QUICK_BANNER, fits_table, metadata_table, paired_table, points_table, unreliable_footnote};
 use crate::results::{Results, TrialRow};
 
 /// The file the figure is written to, relative to report.md.
@@ -32,11 +32,19 @@ pub fn report_markdown(results: &Results, trials: &[TrialRow]) -> String {
         }
     }
 
-    out.push_str("## Points\n\nMean test MAE over trials with the 90 % percentile-bootstrap CI of the mean.\n\n");
+    out.push_str("## Points\n\nMean test MAE over trials with the 90 % CI of the mean (Student t below 30 trials, percentile bootstrap from 30).\n\n");
     if results.points.is_empty() {
         out.push_str("No points.\n");
     } else {
         out.push_str(&points_table(results).to_markdown());
+        let _ = writeln!(out, "\n{}", escape(&unreliable_footnote()));
+    }
+    if !results.ci_variance.is_empty() {
+        let _ = writeln!(out, "\n**Uncertainty:** {}", escape(&results.ci_variance));
+    }
+    if let Some(t) = paired_table(results) {
+        let _ = writeln!(out, "\n## Paired against direct\n\n{}\n", escape(PAIRED_INTRO));
+        out.push_str(&t.to_markdown());
     }
 
     out.push_str("\n## Fits\n\n");

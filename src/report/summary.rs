@@ -5,13 +5,24 @@ use std::fmt::Write as _;
 
 use super::format::{self, MAE_DIGITS, PARAM_DIGITS};
 use super::table::{Align, Table};
-use crate::results::{Arm, FitRecord, Point, Results, TrialRow};
+use crate::results::{Arm, FitRecord, Paired, Point, Results, TrialRow};
+use crate::stats::RELIABLE_MIN_TRIALS;
 
 /// Shown in place of a missing value.
 pub const MISSING: &str = "—";
 
 /// The banner for quick runs.
 pub const QUICK_BANNER: &str = "QUICK RUN — smoke test only";
+
+/// Marks a CI from fewer than [`RELIABLE_MIN_TRIALS`] trials.
+pub const UNRELIABLE_MARK: &str = "†";
+
+/// The footnote explaining [`UNRELIABLE_MARK`] and `—` CIs.
+pub fn unreliable_footnote() -> String {
+    format!(
+        "{UNRELIABLE_MARK} CI from fewer than {RELIABLE_MIN_TRIALS} trials: unreliable (means: Student-t interval, whose coverage relies on near-normal errors; fits: bootstrap, too narrow). — no CI (fewer than 2 trials)."
+    )
+}
 
 /// One row of the points table: a transfer point and the direct point it is compared with.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -92,10 +103,68 @@ pub fn points_table(results: &Results) -> Table {
 
 fn point_cells(point: Option<&Point>) -> [String; 3] {
     match point {
-        Some(p) => [p.trials.to_string(), format::mae(p.mae_mean), format::ci(p.mae_ci90, MAE_DIGITS)],
+        Some(p) => [p.trials.to_string(), format::mae(p.mae_mean), mean_ci_cell(p.mae_ci90, p.ci_reliable)],
         None => [MISSING.to_string(), MISSING.to_string(), MISSING.to_string()],
     }
 }
+
+/// A mean's CI with [`UNRELIABLE_MARK`] when it is not reliable (`—` without a CI).
+pub fn mean_ci_cell(ci: [f64; 2], reliable: bool) -> String {
+    let text = format::ci(ci, MAE_DIGITS);
+    if reliable || text == MISSING { text } else { format!("{text} {UNRELIABLE_MARK}") }
+}
+
+/// R², with `(exact)` for a fit without residual degrees of freedom.
+pub fn r2_cell(fit: &FitRecord) -> String {
+    if fit.exact() { format!("{} (exact, 0 dof)", format::param(fit.r2)) } else { format::param(fit.r2) }
+}
+
+/// The degeneracy and other caveats of a fit, for a note column.
+pub fn fit_note(fit: &FitRecord) -> String {
+    let mut parts = Vec::new();
+    if let Some(why) = &fit.degenerate {
+        parts.push(format!("degenerate: {why}"));
+    }
+    if let Some(note) = &fit.note {
+        parts.push(note.clone());
+    }
+    parts.join("; ")
+}
+
+/// The paired-difference table: per grid point of the measured arm, the mean of (arm − direct)
+/// over trials with its 90 % CI and the share of trials the arm wins. `None` without pairs.
+pub fn paired_table(results: &Results) -> Option<Table> {
+    if results.paired.is_empty() {
+        return None;
+    }
+    let arm = results.paired[0].arm.as_str();
+    let diff = format!("{arm} − direct");
+    let wins = format!("{arm} wins");
+    let mut t = Table::new(&[
+        ("n", Align::Right),
+        ("m", Align::Right),
+        ("pairs", Align::Right),
+        (diff.as_str(), Align::Right),
+        ("90 % CI", Align::Left),
+        (wins.as_str(), Align::Right),
+    ]);
+    let mut rows: Vec<&Paired> = results.paired.iter().collect();
+    rows.sort_by_key(|p| (p.m, p.n));
+    for p in rows {
+        t.push(vec![
+            p.n.to_string(),
+            p.m.to_string(),
+            p.pairs.to_string(),
+            format::mae(p.diff_mean),
+            mean_ci_cell(p.diff_ci90, p.ci_reliable),
+            if p.wins.is_nan() { MISSING.to_string() } else { format!("{:.0} %", 100.0 * p.wins) },
+        ]);
+    }
+    Some(t)
+}
+
+/// The sentence introducing the paired table.
+pub const PAIRED_INTRO: &str = "Both arms of trial t are tested on the same rows, so they are compared trial by trial: the mean paired difference of test MAEs (negative: the arm beats direct learning), its 90 % CI over trials (Student t below 30 pairs, percentile bootstrap from 30) and the share of trials the arm wins.";
 
 /// The fits table: law, arm, m, equation, R², each parameter with its 90 % CI, and a note for
 /// degenerate fits.
@@ -118,10 +187,10 @@ pub fn fits_table(results: &Results) -> Table {
             fit.arm.as_str().to_string(),
             m_label(fit),
             format::equation(fit),
-            format::param(fit.r2),
+            r2_cell(fit),
         ];
         cells.extend(names.iter().map(|n| param_with_ci(fit, n)));
-        cells.push(fit.degenerate.as_ref().map_or(String::new(), |why| format!("degenerate: {why}")));
+        cells.push(fit_note(fit));
         table.push(cells);
     }
     table
@@ -151,13 +220,17 @@ pub fn exchange_text(results: &Results) -> Option<String> {
     if let Some(note) = &x.note {
         text.push_str(&format!(". Note: {note}"));
     }
+    if let Some(why) = &x.degenerate {
+        text.push_str(&format!(". WARNING: the rate comes from a fit that cannot be trusted: {why}"));
+    }
     Some(text)
 }
 
 /// `1.93 [1.50, 2.31]`, the value alone when there is no CI, `—` when the fit lacks the parameter.
 pub fn param_with_ci(fit: &FitRecord, name: &str) -> String {
     let value = fit.params.get(name).map(|v| format::param(*v));
-    let ci = fit.ci90.get(name).map(|c| format::ci(*c, PARAM_DIGITS));
+    let mark = if fit.ci_unreliable() { format!(" {UNRELIABLE_MARK}") } else { String::new() };
+    let ci = fit.ci90.get(name).map(|c| format!("{}{mark}", format::ci(*c, PARAM_DIGITS)));
     match (value, ci) {
         (Some(v), Some(c)) => format!("{v} {c}"),
         (Some(v), None) => v,
@@ -177,11 +250,19 @@ pub fn summary_text(results: &Results) -> String {
         results.label, results.seed, results.source_rows, results.target_rows
     );
 
-    out.push_str("\nPoints (mean test MAE over trials, 90 % bootstrap CI of the mean)\n");
+    out.push_str("\nPoints (mean test MAE over trials, 90 % CI of the mean)\n");
     if results.points.is_empty() {
         out.push_str("  (none)\n");
     } else {
         out.push_str(&points_table(results).to_text("  "));
+        let _ = writeln!(out, "  {}", unreliable_footnote());
+    }
+    if !results.ci_variance.is_empty() {
+        let _ = writeln!(out, "  Uncertainty: {}", results.ci_variance);
+    }
+    if let Some(t) = paired_table(results) {
+        out.push_str("\nPaired against direct (per trial, same test rows)\n");
+        out.push_str(&t.to_text("  "));
     }
 
     out.push_str("\nFits\n");
@@ -196,7 +277,7 @@ pub fn summary_text(results: &Results) -> String {
             fit.arm.as_str(),
             m_label(fit),
             format::equation(fit),
-            format::param(fit.r2)
+            r2_cell(fit)
         );
         let names = format::param_order(fit.params.keys().chain(fit.ci90.keys()));
         if !names.is_empty() {
@@ -205,6 +286,9 @@ pub fn summary_text(results: &Results) -> String {
         }
         if let Some(why) = &fit.degenerate {
             let _ = writeln!(out, "      WARNING: degenerate fit: {why}");
+        }
+        if let Some(note) = &fit.note {
+            let _ = writeln!(out, "      Note: {note}");
         }
     }
 

@@ -6,9 +6,9 @@
 
 use std::fmt::Write as _;
 
-use super::format::{self, MAE_DIGITS, PARAM_DIGITS};
+use super::format::{self, PARAM_DIGITS};
 use super::markdown::escape;
-use super::summary::{MISSING, QUICK_BANNER, exchange_text, m_label, param_with_ci};
+use super::summary::{MISSING, PAIRED_INTRO, QUICK_BANNER, exchange_text, fit_note, m_label, mean_ci_cell, paired_table, param_with_ci, r2_cell, unreliable_footnote};
 use super::table::{Align, Table};
 use crate::results::{Arm, Point, Results};
 
@@ -39,8 +39,7 @@ pub fn summary_markdown(results: &Results) -> String {
         for fit in &results.fits {
             let names = format::param_order(fit.params.keys().chain(fit.ci90.keys()));
             let params: Vec<String> = names.iter().map(|n| format!("{n} = {}", param_with_ci(fit, n))).collect();
-            let note = fit.degenerate.as_ref().map_or(String::new(), |why| format!("degenerate: {why}"));
-            t.push(vec![fit.law.clone(), m_label(fit), format::equation(fit), format::param(fit.r2), params.join("; "), note]);
+            t.push(vec![fit.law.clone(), m_label(fit), format::equation(fit), r2_cell(fit), params.join("; "), fit_note(fit)]);
         }
         out.push_str(&t.to_markdown());
     }
@@ -54,10 +53,18 @@ pub fn summary_markdown(results: &Results) -> String {
     out.push_str("\n## Against direct learning at the largest n\n\n");
     match largest_n_table(results) {
         Some(t) => {
-            out.push_str("Mean test MAE over trials with the 90 % bootstrap CI of the mean; ratio = arm / direct.\n\n");
+            out.push_str("Mean test MAE over trials with the 90 % CI of the mean; ratio = arm / direct.\n\n");
             out.push_str(&t.to_markdown());
+            let _ = writeln!(out, "\n{}", escape(&unreliable_footnote()));
         }
         None => out.push_str("No arm to compare with direct learning (needs `baseline direct`).\n"),
+    }
+    if let Some(t) = paired_table(results) {
+        let _ = writeln!(out, "\n## Paired against direct\n\n{}\n", escape(PAIRED_INTRO));
+        out.push_str(&t.to_markdown());
+    }
+    if !results.ci_variance.is_empty() {
+        let _ = writeln!(out, "\n**Uncertainty:** {}", escape(&results.ci_variance));
     }
 
     out.push_str("\n## Expectations\n\n");
@@ -127,7 +134,7 @@ fn largest_n_table(results: &Results) -> Option<Table> {
         let Some(p) = results.points.iter().filter(|p| p.arm == arm && p.m == m).max_by_key(|p| p.n) else { continue };
         let Some(d) = direct(m) else { continue };
         any = true;
-        let cell = |p: &Point| format!("{} {}", format::mae(p.mae_mean), format::ci(p.mae_ci90, MAE_DIGITS));
+        let cell = |p: &Point| format!("{} {}", format::mae(p.mae_mean), mean_ci_cell(p.mae_ci90, p.ci_reliable));
         t.push(vec![
             arm.as_str().to_string(),
             p.n.to_string(),

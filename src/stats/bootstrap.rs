@@ -12,7 +12,9 @@ use super::summary::quantile;
 /// `(1 − level)/2` and `(1 + level)/2` of those means (e.g. `level = 0.9` → 5 % and 95 %).
 ///
 /// Degenerate inputs: no values, `reps == 0`, a `level` outside `(0, 1)` or any non-finite
-/// value → `[NaN, NaN]`; a single value `v` → `[v, v]`.
+/// value → `[NaN, NaN]`; so does a single value (one trial has no spread to resample: a
+/// zero-width `[v, v]` would claim certainty). With few values the interval is too narrow; see
+/// [`super::mean_ci`].
 pub fn bootstrap_mean_ci(values: &[f64], level: f64, reps: usize, seed: u64) -> [f64; 2] {
     let nan = [f64::NAN, f64::NAN];
     if values.is_empty() || reps == 0 || !(level > 0.0 && level < 1.0) {
@@ -21,8 +23,8 @@ pub fn bootstrap_mean_ci(values: &[f64], level: f64, reps: usize, seed: u64) -> 
     if values.iter().any(|v| !v.is_finite()) {
         return nan;
     }
-    if let [v] = values {
-        return [*v, *v];
+    if values.len() < 2 {
+        return nan;
     }
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let len = values.len();
@@ -70,7 +72,7 @@ mod tests {
                 .iter()
                 .all(|x| x.is_nan())
         );
-        assert_eq!(bootstrap_mean_ci(&[2.5], 0.9, 100, 1), [2.5, 2.5]);
+        assert!(bootstrap_mean_ci(&[2.5], 0.9, 100, 1).iter().all(|x| x.is_nan()));
         assert!(
             bootstrap_mean_ci(&[1.0, 2.0], 0.9, 0, 1)
                 .iter()

@@ -30,7 +30,9 @@ pub fn median(values: &[f64]) -> f64 {
 /// statistics (Hyndman & Fan type 7, the default of R and NumPy): with `h = (len − 1)·q`,
 /// the result is `x[⌊h⌋] + (h − ⌊h⌋)·(x[⌊h⌋ + 1] − x[⌊h⌋])`.
 ///
-/// Returns `NaN` for an empty slice or a `q` outside `[0, 1]` (or `NaN`). The slice is not
+/// Infinite values are order statistics like any other: interpolating towards `+∞` gives `+∞`
+/// (so an upper bound of `∞` survives). Returns `NaN` for an empty slice or a `q` outside
+/// `[0, 1]` (or `NaN`). The slice is not
 /// checked for order; an unsorted slice gives a meaningless (but finite) answer.
 pub fn quantile(sorted: &[f64], q: f64) -> f64 {
     if sorted.is_empty() || !(0.0..=1.0).contains(&q) {
@@ -40,7 +42,15 @@ pub fn quantile(sorted: &[f64], q: f64) -> f64 {
     let lo = h.floor() as usize;
     let frac = h - lo as f64;
     match sorted.get(lo + 1) {
-        Some(&hi) if frac > 0.0 => sorted[lo] + frac * (hi - sorted[lo]),
+        // Infinite order statistics stay infinite: between x and +∞ the quantile is +∞, between
+        // −∞ and x it is −∞ (the limit of the interpolation), not ∞ − ∞ = NaN.
+        Some(&hi) if frac > 0.0 && sorted[lo] != hi => {
+            if hi == f64::INFINITY || sorted[lo] == f64::NEG_INFINITY {
+                if sorted[lo] == f64::NEG_INFINITY { f64::NEG_INFINITY } else { f64::INFINITY }
+            } else {
+                sorted[lo] + frac * (hi - sorted[lo])
+            }
+        }
         _ => sorted[lo],
     }
 }
@@ -86,5 +96,14 @@ mod tests {
         let y = [10.0, 20.0, 40.0, 80.0];
         assert!((quantile(&y, 0.5) - 30.0).abs() < 1e-12);
         assert!((quantile(&y, 0.9) - 68.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn quantile_keeps_infinite_order_statistics() {
+        let x = [1.0, 2.0, f64::INFINITY, f64::INFINITY];
+        assert_eq!(quantile(&x, 0.95), f64::INFINITY);
+        assert_eq!(quantile(&x, 0.5), f64::INFINITY); // between 2 and ∞
+        assert_eq!(quantile(&x, 1.0 / 3.0), 2.0);
+        assert_eq!(quantile(&[f64::NEG_INFINITY, 0.0], 0.5), f64::NEG_INFINITY);
     }
 }

@@ -148,7 +148,7 @@ pub enum ReportStmt {
     Kind(Ident),
 }
 
-/// `expect SUBJECT OP VALUE [at every|largest n]`.
+/// `expect SUBJECT OP VALUE [at every|largest n] [significantly]`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ExpectStmt {
     pub subject: Ident,
@@ -156,6 +156,8 @@ pub struct ExpectStmt {
     pub op_span: Span,
     pub value: ExpectValue,
     pub at: Option<AtClause>,
+    /// The span of a trailing `significantly` (arm comparisons: the paired CI must exclude 0).
+    pub significantly: Option<Span>,
     /// The expectation as written after `expect`, whitespace collapsed.
     pub text: String,
 }

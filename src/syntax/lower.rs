@@ -228,16 +228,18 @@ impl Lower {
             Rule::number => ExpectValue::Number(self.number(&inner)),
             _ => ExpectValue::Name(self.ident(&inner)),
         };
-        let at = match it.next() {
-            Some(at_pair) => {
-                let which = children(at_pair.clone()).nth(1).ok_or_else(|| self.bug(&at_pair))?;
-                Some(AtClause {
-                    which: self.ident(&which),
-                    span: self.span(&at_pair),
-                })
+        let (mut at, mut significantly) = (None, None);
+        for pair in it {
+            if pair.as_rule() == Rule::kw_significantly {
+                significantly = Some(self.span(&pair));
+                continue;
             }
-            None => None,
-        };
+            let which = children(pair.clone()).nth(1).ok_or_else(|| self.bug(&pair))?;
+            at = Some(AtClause {
+                which: self.ident(&which),
+                span: self.span(&pair),
+            });
+        }
         // The expectation as written: from the subject to its last token (not the comments pest
         // may have consumed after it), whitespace collapsed.
         let stmt_str = stmt.as_str();
@@ -255,6 +257,7 @@ impl Lower {
             op_span: self.span(&op_pair),
             value,
             at,
+            significantly,
             text,
         })
     }

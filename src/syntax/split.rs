@@ -17,6 +17,7 @@ pub const MAX_DEPTH: usize = 64;
 /// `and b == 2`), so a line starting with one of them never starts a new statement.
 const CONTINUATION_WORDS: &[&str] = &[
     "and", "or", "not", "in", "on", "where", "join", "select", "drop", "derive", "except", "at", "every", "largest",
+    "significantly",
 ];
 
 /// One statement's byte range `start..end` in the text (comments and blank lines included).

@@ -85,6 +85,7 @@ fn describe(rule: Rule) -> Option<&'static str> {
         Rule::kw_in => "`in`",
         Rule::kw_every | Rule::kw_largest => "`every` or `largest`",
         Rule::kw_n => "`n`",
+        Rule::kw_significantly => "`significantly`",
         Rule::kw_multitask => "`multitask`",
         Rule::model_block => "`{`",
         Rule::input_decl | Rule::kw_input => "`input NAME = COLUMNS`",
