@@ -46,6 +46,9 @@ fn point(arm: Arm, n: usize, m: usize, mean: f64, trials: usize) -> Point {
         mae_ci90: [mean * 0.9, mean * 1.1],
         mae_sd: mean * 0.15,
         mae_median: mean * 0.98,
+        mae_trimmed: mean,
+        failed: 0,
+        exploded: 0,
     }
 }
 
@@ -159,6 +162,10 @@ fn trials_for(results: &Results) -> Vec<TrialRow> {
                 epochs: 50,
                 best_epoch: 40,
                 test_rows: 60,
+                failure: None,
+                exploded: None,
+                constant_x: Vec::new(),
+                clipped_x: Default::default(),
             });
         }
     }

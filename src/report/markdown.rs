@@ -38,6 +38,7 @@ pub fn report_markdown(results: &Results, trials: &[TrialRow]) -> String {
     } else {
         out.push_str(&points_table(results).to_markdown());
     }
+    out.push_str(&super::trial_health::markdown(results, trials));
 
     out.push_str("\n## Fits\n\n");
     if results.fits.is_empty() {
