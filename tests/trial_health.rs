@@ -191,3 +191,33 @@ fn mae_transformed_judges_a_label_spanning_decades_in_its_transformed_units() {
         assert!((0.01..10.0).contains(&mae), "{t:?}");
     }
 }
+
+/// The shared datasets, or `None` outside CI when they are missing (in CI a failure).
+fn data_dir() -> Option<PathBuf> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = std::env::var_os("SIM2REAL_DATA").map(PathBuf::from).unwrap_or_else(|| root.join("../shared/data"));
+    if dir.is_dir() {
+        return Some(dir);
+    }
+    assert!(!std::env::var("CI").is_ok_and(|v| v == "true"), "CI: the shared datasets are missing at {}", dir.display());
+    eprintln!("note: {} not found; the real-data reproduction is not run (set SIM2REAL_DATA)", dir.display());
+    None
+}
+
+#[test]
+fn the_readme_transform_on_the_gas_data_no_longer_explodes() {
+    let Some(data) = data_dir() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_sim2real"))
+        .env("NO_COLOR", "1")
+        .env("SIM2REAL_DATA", &data)
+        .args(["run", fixture("o2_yeo_johnson.study").to_str().unwrap(), "--out", dir.path().to_str().unwrap(), "--quiet", "--threads", "2"])
+        .output()
+        .expect("run sim2real");
+    assert!(matches!(o.status.code(), Some(0 | 1)), "{}", text(&o));
+    let (mae, exploded) = worst(dir.path());
+    assert!(mae < 5.0, "largest trial MAE {mae} (labels span about -11 to -4)");
+    assert_eq!(exploded, 0);
+    let w = warnings(&results(dir.path()));
+    assert!(w.iter().any(|w| w.contains("clipped")), "{w:?}");
+}
