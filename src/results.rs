@@ -107,6 +107,30 @@ pub struct Point {
     /// Why the CI is absent or unreliable.
     #[serde(default)]
     pub ci_note: Option<String>,
+    /// Mean of the trials' MAEs without the ⌈`TRIM_FRACTION`·trials⌉ lowest and as many highest
+    /// (at least one each end from 3 trials on; the mean below 3): a mean that one exploding
+    /// trial cannot dominate.
+    #[serde(default = "nan::missing", deserialize_with = "nan::f64")]
+    pub mae_trimmed: f64,
+    /// Trials that failed (a transform could not map a row, their pretraining diverged in
+    /// every attempt): no MAE, not in `trials`. Each is listed with its reason in trials.csv.
+    #[serde(default)]
+    pub failed: usize,
+    /// Trials whose predictions exploded (see [`TrialRow::exploded`]; in `trials` when their MAE
+    /// is finite); an `expect` over this point fails while it is not 0.
+    #[serde(default)]
+    pub exploded: usize,
+}
+
+/// Fraction of the MAEs dropped at each end for [`Point::mae_trimmed`].
+pub const TRIM_FRACTION: f64 = 0.1;
+
+impl Results {
+    /// Grid points that lost every trial (none finished with a finite MAE) because trials failed
+    /// or diverged: `sim2real run` exits 3 when there is one.
+    pub fn lost_points(&self) -> Vec<&Point> {
+        self.points.iter().filter(|p| p.trials == 0).collect()
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -252,6 +276,29 @@ pub struct TrialRow {
     /// Epoch whose weights were kept (best validation loss).
     pub best_epoch: usize,
     pub test_rows: usize,
+    /// Why the trial failed (NaN `mae`), naming the table row and value where one row caused it;
+    /// `None` for a trial that ran.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub failure: Option<String>,
+    /// The trial's predictions exploded (non-finite, or beyond the range of the labels it was
+    /// trained on widened by `EXPLODE_WIDTHS` times its width on each side): the worst test row,
+    /// its prediction and the input columns that drove it. The trial is kept in the means.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exploded: Option<String>,
+    /// x columns treated as constant for this trial (spread negligible on its training rows).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub constant_x: Vec<String>,
+    /// x columns with test values clipped to the training range, with how many values.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub clipped_x: BTreeMap<String, usize>,
+}
+
+impl TrialRow {
+    /// A trial that ran: no failure, no flags.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(job: String, arm: Arm, n: usize, m: usize, trial: usize, seed: u64, mae: f64, epochs: usize, best_epoch: usize, test_rows: usize) -> TrialRow {
+        TrialRow { job, arm, n, m, trial, seed, mae, epochs, best_epoch, test_rows, failure: None, exploded: None, constant_x: Vec::new(), clipped_x: BTreeMap::new() }
+    }
 }
 
 /// A group whose fit resampled fewer trials than this is ranked after the others (see
@@ -460,6 +507,11 @@ mod nan {
 
     use serde::{Deserialize, Deserializer};
 
+    /// Default of a number absent from an older results.json.
+    pub fn missing() -> f64 {
+        f64::NAN
+    }
+
     pub fn f64<'de, D: Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
         Ok(Option::<f64>::deserialize(d)?.unwrap_or(f64::NAN))
     }
@@ -501,6 +553,10 @@ mod tests {
             epochs: 3,
             best_epoch: 0,
             test_rows: 2,
+            failure: None,
+            exploded: None,
+            constant_x: Vec::new(),
+            clipped_x: Default::default(),
         };
         let back: TrialRow = serde_json::from_str(&serde_json::to_string(&row).unwrap()).unwrap();
         assert!(back.mae.is_nan());

@@ -84,6 +84,7 @@ fn did_you_mean_for_unknown_names() {
         ("unknown_loader.study", "`csv`"),
         ("synthetic_unknown_argument.study", "`rows`"),
         ("report_problems.study", "`samples`"),
+        ("metric_and_label_clip.study", "`mae`"),
     ];
     for (name, suggestion) in cases {
         let err = errors(name);
@@ -93,6 +94,12 @@ fn did_you_mean_for_unknown_names() {
             "{name}: no suggestion of {suggestion} in {helps:?}"
         );
     }
+}
+
+#[test]
+fn clip_is_an_input_step_only() {
+    let err = errors("metric_and_label_clip.study");
+    assert!(err.problems.iter().any(|p| p.message == "`clip` applies to inputs only"), "{:?}", err.problems);
 }
 
 #[test]

@@ -50,6 +50,9 @@ fn point(arm: Arm, n: usize, m: usize, mean: f64, trials: usize) -> Point {
         mae_median: mean * 0.98,
         ci_reliable: trials >= 30,
         ci_note: None,
+        mae_trimmed: mean,
+        failed: 0,
+        exploded: 0,
     }
 }
 
@@ -166,6 +169,10 @@ fn trials_for(results: &Results) -> Vec<TrialRow> {
                 epochs: 50,
                 best_epoch: 40,
                 test_rows: 60,
+                failure: None,
+                exploded: None,
+                constant_x: Vec::new(),
+                clipped_x: Default::default(),
             });
         }
     }

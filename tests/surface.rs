@@ -23,6 +23,10 @@ fn rows(f: impl Fn(f64, f64) -> f64, ns: &[usize], ms: &[usize], trials: usize) 
                     epochs: 1,
                     best_epoch: 1,
                     test_rows: 10,
+                    failure: None,
+                    exploded: None,
+                    constant_x: Vec::new(),
+                    clipped_x: Default::default(),
                 });
             }
         }

@@ -586,3 +586,78 @@ fn describe_lists_fitted_parameters_per_column() {
     let p = Pipeline::fit(&[YeoJohnson], &m, &all_rows(&m)).expect("fit");
     assert_eq!(p.describe(), vec!["column 0: yeo_johnson(λ=-0.3353)"]);
 }
+
+// ---------------------------------------------------------------------------------------------
+// Input guards: constant columns and the default clip (Pipeline::fit_inputs).
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn negligible_spread_rule() {
+    use sim2real::transform::negligible_spread;
+    assert!(negligible_spread(&[5.0, 5.0, 5.0]));
+    assert!(negligible_spread(&[0.0, 0.0, 0.0, 0.05]), "one non-zero row of a sparse column");
+    assert!(negligible_spread(&[1000.0, 1000.0 + 1e-4]), "sd 5e-5 ≤ 1e-6 × 1000");
+    assert!(!negligible_spread(&[0.0, 1.0]));
+    assert!(!negligible_spread(&[0.0, 0.0, 0.05, 0.07]), "two rows off the most common value");
+    assert!(!negligible_spread(&[1.0, 2.0, 3.0]));
+}
+
+/// Rows 0..10 train; row 10 is a test row far outside: col 0 sparse (one non-zero training row),
+/// col 1 constant up to rounding, col 2 ordinary.
+fn guarded() -> (Matrix, Vec<usize>) {
+    let mut data = Vec::new();
+    for i in 0..10 {
+        data.extend([if i == 3 { 0.05 } else { 0.0 }, 1000.0 + 1e-7 * i as f64, i as f64]);
+    }
+    data.extend([0.5, 2000.0, 100.0]);
+    (Matrix::from_rows(11, 3, data), (0..10).collect())
+}
+
+#[test]
+fn constant_input_columns_read_zero_and_far_test_values_are_clipped() {
+    let (m, train) = guarded();
+    let p = Pipeline::fit_inputs(&[Standardize], &m, &train).expect("fit");
+    assert_eq!(p.constant_columns(), [0, 1]);
+    assert!(p.describe()[0].ends_with("constant (0)"), "{:?}", p.describe());
+    let (t, clipped) = p.apply_counted(&m).expect("apply");
+    assert_eq!(clipped, [0, 0, 1]);
+    for r in 0..11 {
+        assert_eq!((t.get(r, 0), t.get(r, 1)), (0.0, 0.0), "row {r}");
+    }
+    // Column 2 standardized: training z in ±1.567, width 3.133, so the bound is 1.567 + 3.133.
+    let sd = (99.0f64 / 12.0).sqrt();
+    let hi = 4.5 / sd * 3.0;
+    assert!((t.get(10, 2) - hi).abs() < 1e-12, "{} vs {hi}", t.get(10, 2));
+    for r in 0..10 {
+        assert!((t.get(r, 2) - (r as f64 - 4.5) / sd).abs() < 1e-12, "training rows are not clipped");
+    }
+
+    // `noclip`: the value passes as transformed (the constant guard stays).
+    let p = Pipeline::fit_inputs(&[Standardize, TransformKind::NoClip], &m, &train).expect("fit");
+    let (t, clipped) = p.apply_counted(&m).expect("apply");
+    assert_eq!(clipped, [0, 0, 0]);
+    assert!((t.get(10, 2) - 95.5 / sd).abs() < 1e-12);
+    // An explicit clip in the middle is the only one.
+    let p = Pipeline::fit_inputs(&[TransformKind::Clip, Standardize], &m, &train).expect("fit");
+    assert_eq!(p.steps(2).unwrap().len(), 2);
+    assert!(matches!(p.steps(2).unwrap()[0], Step::Clip { lo, hi } if lo == -9.0 && hi == 18.0));
+}
+
+#[test]
+fn a_yeo_johnson_overflow_goes_to_the_clip_bound_instead_of_failing() {
+    // Left-skewed training values: λ > 1, and 1e300 overflows (1 + x)^λ.
+    let mut values: Vec<f64> = (0..40).map(|i| 5.0 + (1.0 + i as f64 * 0.2).ln() * 2.0).collect();
+    values.push(1e300);
+    let m = column(&values);
+    let rows: Vec<usize> = (0..40).collect();
+    let lambda = lambda_of(&Pipeline::fit(&[YeoJohnson], &m, &rows).unwrap(), 0, 0);
+    assert!(lambda > 1.1, "λ = {lambda}");
+    let p = Pipeline::fit_inputs(&[YeoJohnson, Standardize], &m, &rows).expect("fit");
+    let (t, clipped) = p.apply_counted(&m).expect("an overflow before a clip is not an error");
+    let Step::Clip { hi, .. } = *p.steps(0).unwrap().last().unwrap() else { panic!("{:?}", p.steps(0)) };
+    assert_eq!((t.get(40, 0), clipped[0]), (hi, 1));
+    let p = Pipeline::fit_inputs(&[YeoJohnson, Standardize, TransformKind::NoClip], &m, &rows).expect("fit");
+    let e = p.apply(&m).expect_err("without clip the overflow fails");
+    assert_eq!(e.row, Some(40));
+    assert!(e.message.contains("overflows"), "{e}");
+}

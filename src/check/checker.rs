@@ -162,7 +162,7 @@ impl<'f> Checker<'f> {
             if let StatementKind::Transform { target, steps } = &stmt.kind {
                 match target.name.as_str() {
                     "x" => x_transforms = self.transform_steps(steps),
-                    "y" => y_transforms = self.transform_steps(steps),
+                    "y" => y_transforms = self.label_steps(steps),
                     _ => {
                         self.report(
                             Problem::new(

@@ -4,13 +4,13 @@
 //! - `m` is a list of fractions (every value written with a `.`, in (0, 1]) or of counts (≥ 1).
 
 use super::checker::Checker;
-use super::model::{GridSpec, MGrid, NGrid, Spanned, SubsetMode, Upper};
+use super::model::{GridSpec, MGrid, Metric, NGrid, Spanned, SubsetMode, Upper};
 use super::suggest::suggest;
 use super::values::RealRange;
 use crate::diag::Problem;
 use crate::syntax::ast::{Block, Call, Number, Span, Value};
 
-pub const GRID_SETTINGS: &[&str] = &["n", "m", "trials", "test", "subset"];
+pub const GRID_SETTINGS: &[&str] = &["n", "m", "trials", "test", "subset", "metric"];
 const LOGSPACE_ARGS: &[&str] = &["from", "to", "points"];
 const N_HELP: &str = "write `n = logspace(100, all, 6)` or a list of counts such as `n = [100, 300, 1000]`";
 const M_HELP: &str =
@@ -55,12 +55,17 @@ impl Checker<'_> {
             ),
             None => Some(SubsetMode::Once),
         };
+        let metric = match settings.get("metric") {
+            Some(v) => self.choice(v, "metric", &[("mae", Metric::Mae), ("mae_transformed", Metric::MaeTransformed)]),
+            None => Some(Metric::Mae),
+        };
         Some(GridSpec {
             n: n?,
             m: m?,
             trials: trials?,
             test: test?,
             subset: subset?,
+            metric: metric?,
         })
     }
 

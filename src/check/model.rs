@@ -118,6 +118,8 @@ pub enum ArithOp {
 pub enum ArithFn {
     /// Natural log; the argument must be > 0.
     Log,
+    /// Base-10 log; the argument must be > 0.
+    Log10,
     Exp,
     /// The argument must be ≥ 0.
     Sqrt,
@@ -236,6 +238,12 @@ pub enum TransformKind {
     /// (v - min) / (max - min) over training rows.
     #[serde(rename = "minmax")]
     MinMax,
+    /// Inputs only: clamp each value to the training rows' range widened by its width on each
+    /// side. Appended to every `transform x` pipeline unless it names `clip` or `noclip`.
+    Clip,
+    /// Inputs only: no default `clip` at the end of the pipeline (a marker, not a step).
+    #[serde(rename = "noclip")]
+    NoClip,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -350,6 +358,20 @@ pub struct GridSpec {
     /// Fraction of the target held out for testing in each trial; default 0.2.
     pub test: f64,
     pub subset: SubsetMode,
+    /// `metric = mae | mae_transformed`: the error every trial reports; default `mae`.
+    pub metric: Metric,
+}
+
+/// The error a trial reports on its test rows.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Metric {
+    /// Mean absolute error in the label's own units (predictions inverse-transformed).
+    #[default]
+    Mae,
+    /// Mean absolute error in the space of `transform y` (test labels transformed with the
+    /// trial's fitted label pipeline): labels spanning decades are judged in log units.
+    MaeTransformed,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]

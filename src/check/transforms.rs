@@ -2,6 +2,7 @@
 
 use super::checker::Checker;
 use super::model::TransformKind;
+use crate::diag::Problem;
 use crate::syntax::ast::Ident;
 
 const TRANSFORMS: &[(&str, TransformKind)] = &[
@@ -11,6 +12,8 @@ const TRANSFORMS: &[(&str, TransformKind)] = &[
     ("standardize", TransformKind::Standardize),
     ("yeo_johnson", TransformKind::YeoJohnson),
     ("minmax", TransformKind::MinMax),
+    ("clip", TransformKind::Clip),
+    ("noclip", TransformKind::NoClip),
 ];
 
 impl Checker<'_> {
@@ -18,5 +21,22 @@ impl Checker<'_> {
     pub fn transform_steps(&mut self, steps: &[Ident]) -> Option<Vec<TransformKind>> {
         let kinds: Vec<Option<TransformKind>> = steps.iter().map(|s| self.choose(s, "transform", TRANSFORMS)).collect();
         kinds.into_iter().collect()
+    }
+
+    /// `clip` and `noclip` act on inputs only: a label is never clipped (its test values are
+    /// what a trial is judged on).
+    pub fn label_steps(&mut self, steps: &[Ident]) -> Option<Vec<TransformKind>> {
+        let kinds = self.transform_steps(steps)?;
+        let mut ok = true;
+        for (s, k) in steps.iter().zip(&kinds) {
+            if matches!(k, TransformKind::Clip | TransformKind::NoClip) {
+                ok = false;
+                self.report(
+                    Problem::new("unknown_value", format!("`{}` applies to inputs only", s.name), s.span, "not a label transform")
+                        .with_help("the label is never clipped: its test values are what a trial is judged on; use it in `transform x = ...`"),
+                );
+            }
+        }
+        ok.then_some(kinds)
     }
 }

@@ -125,7 +125,21 @@ pub fn run(file: Option<&Path>, opts: &RunOptions) -> i32 {
         outcome.wall_s,
         outcome.dir.display()
     );
-    expect_code(&outcome.results)
+    let code = expect_code(&outcome.results);
+    let lost = outcome.results.lost_points();
+    if lost.is_empty() {
+        return code;
+    }
+    for p in &lost {
+        eprintln!(
+            "error: grid point {} n={} m={} lost all its trials ({} failed; any others diverged); see the warnings in report.md",
+            p.arm.as_str(),
+            p.n,
+            p.m,
+            p.failed
+        );
+    }
+    EXIT_FAILED
 }
 
 fn expect_code(r: &Results) -> i32 {

@@ -1,5 +1,5 @@
 //! `derive NAME = EXPR`: a new numeric column computed row by row. A missing input cell gives a
-//! missing result; division by zero, `log` of a value ≤ 0, `sqrt` of a negative value, a
+//! missing result; division by zero, `log` or `log10` of a value ≤ 0, `sqrt` of a negative value, a
 //! non-finite result and a text cell that is not a number are errors naming the column, the row
 //! (line of the file) and the file.
 
@@ -86,6 +86,8 @@ pub fn eval(e: &Arith, row: usize, cols: &[(String, Vec<f64>)]) -> Result<f64, S
             match func {
                 ArithFn::Log if x <= 0.0 => return Err(format!("log of {} (must be > 0)", fmt(x))),
                 ArithFn::Log => x.ln(),
+                ArithFn::Log10 if x <= 0.0 => return Err(format!("log10 of {} (must be > 0)", fmt(x))),
+                ArithFn::Log10 => x.log10(),
                 ArithFn::Exp => x.exp(),
                 ArithFn::Sqrt if x < 0.0 => return Err(format!("sqrt of {} (must be ≥ 0)", fmt(x))),
                 ArithFn::Sqrt => x.sqrt(),
@@ -100,4 +102,21 @@ pub fn eval(e: &Arith, row: usize, cols: &[(String, Vec<f64>)]) -> Result<f64, S
 
 fn fmt(x: f64) -> String {
     super::table::format_number(x)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn call(func: ArithFn, x: f64) -> Result<f64, String> {
+        eval(&Arith::Call { func, arg: Box::new(Arith::Num(x)), span: (0, 0).into() }, 0, &[])
+    }
+
+    #[test]
+    fn log10_is_the_base_10_log_and_needs_a_positive_argument() {
+        assert_eq!(call(ArithFn::Log10, 1000.0), Ok(3.0));
+        assert_eq!(call(ArithFn::Log10, 1e-11), Ok(-11.0));
+        assert_eq!(call(ArithFn::Log10, 0.0), Err("log10 of 0 (must be > 0)".to_string()));
+        assert!(call(ArithFn::Log10, -2.0).is_err_and(|e| e.starts_with("log10 of -2")));
+    }
 }

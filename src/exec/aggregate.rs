@@ -19,9 +19,10 @@ pub const FIT_REPS: usize = 200;
 pub fn results(loaded: &Loaded, header: &Header, trials: &[TrialRow], threads: usize) -> Results {
     let seed = loaded.study.seed;
     let mut warnings = loaded.plan.warnings.clone();
-    for t in trials.iter().filter(|t| !t.mae.is_finite()) {
+    for t in trials.iter().filter(|t| !t.mae.is_finite() && t.failure.is_none()) {
         warnings.push(format!("{} (seed {}) diverged: its loss became non-finite; left out of the means", t.job, t.seed));
     }
+    warnings.extend(super::health::warnings(trials));
     let points = points(trials, seed);
     let mut fits = Vec::new();
     if loaded.study.fits.iter().any(|f| f.law == Law::PowerLaw) {
@@ -85,6 +86,9 @@ pub fn points(trials: &[TrialRow], seed: u64) -> Vec<Point> {
                 mae_median: if v.is_empty() { f64::NAN } else { stats::median(&v) },
                 ci_reliable: ci.reliable,
                 ci_note: ci.note,
+                mae_trimmed: super::health::trimmed_mean(&v, crate::results::TRIM_FRACTION),
+                failed: trials.iter().filter(|t| t.arm == arm && t.n == n && t.m == m && t.failure.is_some()).count(),
+                exploded: trials.iter().filter(|t| t.arm == arm && t.n == n && t.m == m && t.exploded.is_some()).count(),
             }
         })
         .collect()

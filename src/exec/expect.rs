@@ -25,7 +25,9 @@ fn one(e: &Expect, r: &Results) -> ExpectOutcome {
         ExpectKind::Arms { left, op, right, at, significantly: false } => arms(r, *left, *op, *right, *at),
         ExpectKind::Arms { left, op, right, at, significantly: true } => significant(r, *left, *op, *right, *at),
     };
-    ExpectOutcome { text: e.text.clone(), passed, detail }
+    let mut outcome = ExpectOutcome { text: e.text.clone(), passed, detail };
+    super::health::veto(e, r, &mut outcome);
+    outcome
 }
 
 fn param(r: &Results, name: &str, op: CmpOp, value: f64) -> (bool, String) {

@@ -138,7 +138,7 @@ mod tests {
     use crate::results::Arm;
 
     fn row(job: &str, n: usize, trial: usize, mae: f64, test_rows: usize) -> TrialRow {
-        TrialRow { job: job.into(), arm: Arm::Transfer, n, m: 10, trial, seed: 0, mae, epochs: 1, best_epoch: 1, test_rows }
+        TrialRow { job: job.into(), arm: Arm::Transfer, n, m: 10, trial, seed: 0, mae, epochs: 1, best_epoch: 1, test_rows, failure: None, exploded: None, constant_x: Vec::new(), clipped_x: Default::default() }
     }
 
     #[test]

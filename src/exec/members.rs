@@ -4,13 +4,14 @@
 //! reordered as its layout says.
 
 use std::borrow::Cow;
+use std::collections::BTreeMap;
 
-use crate::check::model::{Study, TransformKind};
+use crate::check::model::{Metric, Study, TransformKind};
 use crate::data::Matrix;
 use crate::engine::batch::MemberRows;
 use crate::plan::splits::{permutation, trial_split, validation_split};
 use crate::plan::{JobKind, Prepared, RoleData, seeds::derive};
-use crate::transform::Pipeline;
+use crate::transform::{Pipeline, TransformError};
 
 /// Rows of one member, transformed, plus the label pipeline and raw test labels.
 #[derive(Debug, Clone)]
@@ -27,6 +28,17 @@ pub struct Member {
     /// Multitask: the n source rows, transformed (x with the member's x pipeline, y with the
     /// source's own label pipeline).
     pub source: Option<MemberRows>,
+    /// Smallest and largest label of the rows the label pipeline was fitted on, in the units of
+    /// the study's metric (label units, or transformed with `metric = mae_transformed`).
+    pub train_range: (f64, f64),
+    /// With `metric = mae_transformed`: the test labels transformed by `y_pipeline`.
+    pub test_y_t: Option<Vec<f64>>,
+    /// Names of the network's input columns, in order (the columns of `test_x`).
+    pub x_names: Vec<String>,
+    /// Input columns treated as constant (negligible spread on the fitted rows).
+    pub constant_x: Vec<String>,
+    /// Input columns whose test values were clipped to the training range, with counts.
+    pub clipped_x: BTreeMap<String, usize>,
 }
 
 impl Member {
@@ -35,7 +47,8 @@ impl Member {
         (self.train.rows(), self.val.rows(), self.test_y.len())
     }
 
-    /// Mean absolute error of predictions (transformed units) on the test rows, in label units.
+    /// Mean absolute error of predictions (transformed units) on the test rows, in the metric's
+    /// units (label units unless `metric = mae_transformed`).
     pub fn test_mae(&self, pred: &[f32]) -> f64 {
         if self.test_y.is_empty() {
             return f64::NAN;
@@ -44,12 +57,18 @@ impl Member {
         sum / self.test_y.len() as f64
     }
 
-    /// Absolute error of each test row's prediction (transformed units), in label units, in the
-    /// order of [`Member::test_rows`].
+    /// Absolute error of each test row's prediction (transformed units), in the metric's units,
+    /// in the order of [`Member::test_rows`].
     pub fn abs_errors(&self, pred: &[f32]) -> Vec<f64> {
+        let truth = self.test_y_t.as_deref().unwrap_or(&self.test_y);
+        self.predictions(pred).iter().zip(truth).map(|(p, y)| (p - y).abs()).collect()
+    }
+
+    /// Predictions (transformed units) in the metric's units: inverse-transformed to label units,
+    /// or kept as they are with `metric = mae_transformed`.
+    pub fn predictions(&self, pred: &[f32]) -> Vec<f64> {
         let m = Matrix::from_rows(pred.len(), 1, pred.iter().map(|&v| v as f64).collect());
-        let back = self.y_pipeline.inverse(&m);
-        back.data.iter().zip(&self.test_y).map(|(p, y)| (p - y).abs()).collect()
+        if self.test_y_t.is_some() { m.data } else { self.y_pipeline.inverse(&m).data }
     }
 }
 
@@ -120,6 +139,7 @@ fn build(
 ) -> Result<Member, String> {
     let y = Matrix::from_rows(d.rows(), 1, d.y.clone());
     let x_all = network_x(d);
+    let names = network_names(d);
     let source_x = source.map(|(s, rows)| network_x(s).take_rows(rows));
     let xp = match &source_x {
         None => fit(&study.x_transforms, &x_all, fit_rows, &d.table, "x")?,
@@ -135,24 +155,37 @@ fn build(
     let yp = fit(&study.y_transforms, &y, fit_rows, &d.table, "y")?;
     let to_f32 = |m: &Matrix| m.data.iter().map(|&v| v as f32).collect::<Vec<f32>>();
     let rows_of = |idx: &[usize]| -> Result<MemberRows, String> {
-        let x = xp.apply(&x_all.take_rows(idx)).map_err(|e| format!("transform x on `{}`: {e}", d.table))?;
-        let yv = yp.apply(&y.take_rows(idx)).map_err(|e| format!("transform y on `{}`: {e}", d.table))?;
+        let x = xp.apply(&x_all.take_rows(idx)).map_err(|e| located(&e, "x", &d.table, idx, &names, &x_all))?;
+        let yv = yp.apply(&y.take_rows(idx)).map_err(|e| located(&e, "y", &d.table, idx, &names, &y))?;
         Ok(MemberRows { x: to_f32(&x), y: to_f32(&yv) })
     };
+    let mut clipped_x = BTreeMap::new();
     let test_x = if test.is_empty() {
         Vec::new()
     } else {
-        let x = xp.apply(&x_all.take_rows(test)).map_err(|e| format!("transform x on `{}` test rows: {e}", d.table))?;
+        let (x, clipped) = xp.apply_counted(&x_all.take_rows(test)).map_err(|e| located(&e, "x", &d.table, test, &names, &x_all))?;
+        for (c, &k) in clipped.iter().enumerate().filter(|(_, k)| **k > 0) {
+            clipped_x.insert(names[c].clone(), k);
+        }
         to_f32(&x)
     };
+    let transformed = study.grid.metric == Metric::MaeTransformed;
+    let test_y_t = if transformed && !test.is_empty() {
+        let t = yp.apply(&y.take_rows(test)).map_err(|e| located(&e, "y", &d.table, test, &names, &y))?;
+        Some(t.data)
+    } else {
+        None
+    };
+    let fitted_y = if transformed { yp.apply(&y.take_rows(fit_rows)).map_err(|e| located(&e, "y", &d.table, fit_rows, &names, &y))?.data } else { fit_rows.iter().map(|&r| d.y[r]).collect() };
+    let train_range = fitted_y.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &v| (lo.min(v), hi.max(v)));
     let source = match (source, source_x) {
         (Some((s, rows)), Some(sx)) => {
             let sy = Matrix::from_rows(s.rows(), 1, s.y.clone());
             let all: Vec<usize> = (0..rows.len()).collect();
             let sy = sy.take_rows(rows);
             let syp = fit(&study.y_transforms, &sy, &all, &s.table, "y")?;
-            let x = xp.apply(&sx).map_err(|e| format!("transform x on `{}`: {e}", s.table))?;
-            let yv = syp.apply(&sy).map_err(|e| format!("transform y on `{}`: {e}", s.table))?;
+            let x = xp.apply(&sx).map_err(|e| located(&e, "x", &s.table, rows, &names, &network_x(s)))?;
+            let yv = syp.apply(&sy).map_err(|e| located(&e, "y", &s.table, rows, &names, &Matrix::from_rows(s.rows(), 1, s.y.clone())))?;
             Some(MemberRows { x: to_f32(&x), y: to_f32(&yv) })
         }
         _ => None,
@@ -165,9 +198,34 @@ fn build(
         test_rows: test.to_vec(),
         y_pipeline: yp,
         source,
+        train_range,
+        test_y_t,
+        constant_x: xp.constant_columns().into_iter().map(|c| names[c].clone()).collect(),
+        clipped_x,
+        x_names: names,
     })
 }
 
 fn fit(kinds: &[TransformKind], m: &Matrix, rows: &[usize], table: &str, what: &str) -> Result<Pipeline, String> {
-    Pipeline::fit(kinds, m, rows).map_err(|e| format!("transform {what} on `{table}`: {e}"))
+    let fitted = if what == "x" { Pipeline::fit_inputs(kinds, m, rows) } else { Pipeline::fit(kinds, m, rows) };
+    fitted.map_err(|e| format!("transform {what} on `{table}`: {e}"))
+}
+
+/// The network's input column names, in its order.
+fn network_names(d: &RoleData) -> Vec<String> {
+    match &d.layout {
+        None => d.columns.clone(),
+        Some(layout) => layout.order().iter().map(|&c| d.columns[c].clone()).collect(),
+    }
+}
+
+/// A transform error on the rows `rows` of `table` (the error's row indexes `rows`; `m` holds the
+/// table's values by table row), naming the table row, the column and the value:
+/// ``transform x on `t`, row 17 of the table (0-based), column `f_2` = -5: step 2: ...``.
+fn located(e: &TransformError, what: &str, table: &str, rows: &[usize], names: &[String], m: &Matrix) -> String {
+    let col = if what == "x" { names.get(e.column).map_or(format!("column {}", e.column), |n| format!("column `{n}`")) } else { "the label".to_string() };
+    match e.row.and_then(|r| rows.get(r)).filter(|&&r| r < m.rows && e.column < m.cols) {
+        Some(&r) => format!("transform {what} on `{table}`, row {r} of the table (0-based), {col} = {}: {}", m.get(r, e.column), e.message),
+        None => format!("transform {what} on `{table}`, {col}: {}", e.message),
+    }
 }

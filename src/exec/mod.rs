@@ -3,12 +3,13 @@
 //! `run` (the executor), `members` (one member's rows and transforms), `store` (the
 //! append-only results store and directory lock), `aggregate` (points, fits, expectations),
 //! `outputs` (results.json, trials.csv, reports), `progress` (bar or plain lines), `groups`,
-//! `samples` and `breakdown` (`report by COLUMN`, `report samples` from per-test-row errors).
+//! `health` (failed and exploding trials, pretraining retries), `samples` and `breakdown` (`report by COLUMN`, `report samples` from per-test-row errors).
 
 pub mod aggregate;
 pub mod breakdown;
 pub mod expect;
 pub mod groups;
+pub mod health;
 pub mod members;
 pub mod outputs;
 pub mod pair_run;

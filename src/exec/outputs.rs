@@ -12,12 +12,14 @@ pub fn write(dir: &Path, results: &Results, trials: &[TrialRow]) -> io::Result<(
     crate::report::write_reports(results, trials, dir)
 }
 
-/// One row per trial and arm (tidy). The `quick` column marks rows of a `--quick` smoke run.
+/// One row per trial and arm (tidy). The `quick` column marks rows of a `--quick` smoke run;
+/// `failure` says why a trial failed, `exploded` why its predictions count as exploding (empty
+/// when not; quoted, as they may hold commas).
 pub fn trials_csv(trials: &[TrialRow], quick: bool) -> String {
-    let mut s = String::from("job,arm,n,m,trial,seed,mae,epochs,best_epoch,test_rows,quick\n");
+    let mut s = String::from("job,arm,n,m,trial,seed,mae,epochs,best_epoch,test_rows,quick,failure,exploded\n");
     for t in trials {
         s.push_str(&format!(
-            "{},{},{},{},{},{},{},{},{},{},{}\n",
+            "{},{},{},{},{},{},{},{},{},{},{},{},{}\n",
             t.job,
             t.arm.as_str(),
             t.n,
@@ -28,10 +30,17 @@ pub fn trials_csv(trials: &[TrialRow], quick: bool) -> String {
             t.epochs,
             t.best_epoch,
             t.test_rows,
-            quick
+            quick,
+            quoted(t.failure.as_deref()),
+            quoted(t.exploded.as_deref())
         ));
     }
     s
+}
+
+/// A CSV field: empty for `None`, else double-quoted with inner quotes doubled.
+fn quoted(text: Option<&str>) -> String {
+    text.map_or(String::new(), |t| format!("\"{}\"", t.replace('"', "\"\"")))
 }
 
 fn atomic_write(path: &Path, bytes: &[u8]) -> io::Result<()> {

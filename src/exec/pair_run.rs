@@ -6,12 +6,13 @@ use crate::engine::device::base_device;
 use crate::engine::net::MemberWeights;
 use crate::engine::pair_member::{PairJob, train_pair_member};
 use crate::engine::pair_net::predict;
-use crate::engine::{TrainConfig, run_members};
+use crate::engine::{TrainConfig, TrainOutcome, run_members};
 use crate::plan::{Job, JobKind, build::pair_shape};
 
 use super::members::Member;
-use super::run::{Loaded, RunError, pretrained, store_pretrains, test_errors, trial_row};
-use super::store::{Record, Store, TrialRecord};
+use super::health::{pretrain_diverged, retry_diverged};
+use super::run::{Loaded, RunError, pretrained, store_pretrains, trial_record};
+use super::store::Store;
 
 /// Train `pending` (one group: same kind, n and m) with their `members`; returns test MAEs.
 pub fn run_pair_group(
@@ -50,20 +51,38 @@ pub fn run_pair_group(
     let device = base_device();
     let results = run_members(&jobs, |job, stop| train_pair_member(job, &shape, &cfg, lambda, &device, stop), interrupted)
         .map_err(|_| RunError::Interrupted)?;
-    let (weights, outcomes): (Vec<_>, Vec<_>) = results.into_iter().unzip();
 
     if let JobKind::Pretrain { .. } = first.kind {
-        store_pretrains(store, pending, &outcomes, &weights)?;
+        // Diverged pretrainings are retrained from scratch with derived seeds.
+        let first: Vec<(TrainOutcome, MemberWeights)> = results.into_iter().map(|(w, o)| (o, w)).collect();
+        let seeds: Vec<u64> = pending.iter().map(|j| j.seed).collect();
+        let bad = |i: usize, (o, w): &(TrainOutcome, MemberWeights)| pretrain_diverged(o, w, [&members[i].train.y, &members[i].val.y]);
+        let (mut done, retried) = retry_diverged(&seeds, first, bad, |idx, new_seeds| {
+            let inits: Vec<MemberWeights> = new_seeds.iter().map(|&s| shape.init(s)).collect();
+            let again: Vec<PairJob> = idx
+                .iter()
+                .zip(new_seeds)
+                .zip(&inits)
+                .map(|((&i, &seed), w)| PairJob { init: w, seed, ..jobs[i] })
+                .collect();
+            let out = run_members(&again, |job, stop| train_pair_member(job, &shape, &cfg, lambda, &device, stop), interrupted)
+                .map_err(|_| RunError::Interrupted)?;
+            Ok(out.into_iter().map(|(w, o)| (o, w)).collect())
+        })?;
+        for (i, d) in done.iter_mut().enumerate() {
+            d.0.diverged = bad(i, d);
+        }
+        let constant: Vec<Vec<String>> = members.iter().map(|m| m.constant_x.clone()).collect();
+        store_pretrains(store, pending, &done, &retried, &constant)?;
         return Ok(Vec::new());
     }
     let mut records = Vec::new();
     let mut maes = Vec::new();
-    for (((job, out), m), w) in pending.iter().zip(&outcomes).zip(members).zip(&weights) {
+    for ((job, (w, out)), m) in pending.iter().zip(&results).zip(members) {
         let pred = if out.diverged { Vec::new() } else { predict(&shape, w, &m.test_x, shape.target_head(), &device) };
-        let mae = if out.diverged { f64::NAN } else { m.test_mae(&pred) };
+        let (mae, record) = trial_record(job, out, m, &pred);
         maes.push(mae);
-        let test = test_errors(m, &pred, out.diverged);
-        records.extend(trial_row(job, out, mae, m.test_y.len()).map(|row| Record::Trial(TrialRecord { row, test })));
+        records.extend(record);
     }
     store.append_all(&records).map_err(|e| RunError::Failed(e.to_string()))?;
     Ok(maes)

@@ -19,6 +19,7 @@ use crate::plan::seeds::sha256_hex;
 use crate::plan::{Job, JobKind, Plan, Prepared, build, net_shape, prepare};
 use crate::results::{Results, TrialRow};
 
+use super::health::{explosion, pretrain_diverged, pretrain_warnings, retry_diverged, unusable};
 use super::members::{Member, member_for};
 use super::progress::Progress;
 use super::store::{DirLock, Header, PretrainRecord, Record, STORE_FORMAT, Store, TestErrors, TrialRecord};
@@ -166,6 +167,7 @@ pub fn run(loaded: &Loaded, opts: &RunOptions) -> Result<RunOutcome, RunError> {
         .filter_map(|j| store.trials.get(&j.id).cloned())
         .collect();
     let mut results = super::aggregate::results(loaded, &store.header, &trials, opts.threads);
+    results.warnings.extend(pretrain_warnings(plan.jobs.iter().filter_map(|j| store.pretrains.get(&j.id))));
     super::breakdown::attach(&mut results, loaded, &trials, &store.test_errors);
     super::outputs::write(&dir, &results, &trials).map_err(|e| RunError::Failed(format!("writing results to {}: {e}", dir.display())))?;
     Ok(RunOutcome { dir, results, trials, trained, wall_s: start.elapsed().as_secs_f64() })
@@ -197,19 +199,35 @@ fn run_group(
     interrupted: &dyn Fn() -> bool,
 ) -> Result<Vec<f64>, RunError> {
     let study = &loaded.study;
-    let members: Vec<Member> = pending
-        .iter()
-        .map(|j| member_for(&j.kind, study, &loaded.data).map_err(RunError::Failed))
-        .collect::<Result<_, _>>()?;
+    // A job that cannot start (a row its transforms cannot map, an unusable pretraining) is
+    // stored as failed at once; the run goes on with the others.
+    let mut ready: Vec<&Job> = Vec::new();
+    let mut members: Vec<Member> = Vec::new();
+    let mut failed = Vec::new();
+    for &job in pending {
+        match startable(job, study, &loaded.data, store) {
+            Ok(m) => {
+                ready.push(job);
+                members.push(m);
+            }
+            Err(why) => failed.push(failed_record(job, why)),
+        }
+    }
+    let mut maes: Vec<f64> = failed.iter().filter(|r| matches!(r, Record::Trial(_))).map(|_| f64::NAN).collect();
+    store.append_all(&failed).map_err(|e| RunError::Failed(e.to_string()))?;
+    let pending = &ready[..];
+    if pending.is_empty() {
+        return Ok(maes);
+    }
     if study.model.pair.is_some() {
-        return super::pair_run::run_pair_group(loaded, pending, &members, store, interrupted);
+        maes.extend(super::pair_run::run_pair_group(loaded, pending, &members, store, interrupted)?);
+        return Ok(maes);
     }
     // Members of equal sizes share an ensemble; large members are chunked.
     let mut by_size: BTreeMap<(usize, usize, usize), Vec<usize>> = BTreeMap::new();
     for (i, m) in members.iter().enumerate() {
         by_size.entry(m.size_key()).or_default().push(i);
     }
-    let mut maes = Vec::new();
     for ((train, val, _), idx) in by_size {
         // Rows (kept twice: host and device) plus the parameter copies alive while training:
         // the starting weights, the ensemble tensors, the training copy with its best weights and
@@ -245,17 +263,34 @@ fn train_chunk(
         JobKind::Finetune { .. } => (&study.finetune, Some(())),
         JobKind::Multitask { .. } => return Err(RunError::Failed("multitask jobs need a model with a shared encoder".into())),
     };
+    let fresh = |seeds: &[u64]| seeds.iter().map(|&s| MemberWeights::init(shape, s)).collect::<Vec<_>>();
     let initial: Vec<MemberWeights> = if init.is_some() {
         jobs.iter().map(|j| pretrained(store, &shape.layers(), j)).collect::<Result<_, _>>()?
     } else {
-        seeds.iter().map(|&s| MemberWeights::init(shape, s)).collect()
+        fresh(&seeds)
     };
     let mut net = EnsembleNet::from_weights(shape, initial);
     let cfg = TrainConfig::from_spec(spec, if init.is_some() { spec.freeze } else { 0 }, study.model.dropout);
     let outcomes = train_ensemble(&mut net, &data, &cfg, &seeds, device, interrupted).map_err(|_| RunError::Interrupted)?;
 
     if let JobKind::Pretrain { .. } = jobs[0].kind {
-        store_pretrains(store, jobs, &outcomes, net.weights())?;
+        // A diverged pretraining is retrained from scratch with derived seeds (members train
+        // independently, so a smaller ensemble gives each the numbers it would have alone).
+        let first: Vec<(TrainOutcome, MemberWeights)> = outcomes.into_iter().zip(net.weights().iter().cloned()).collect();
+        let bad = |i: usize, (o, w): &(TrainOutcome, MemberWeights)| pretrain_diverged(o, w, [&members[i].train.y, &members[i].val.y]);
+        let (mut done, retried) = retry_diverged(&seeds, first, bad, |idx, new_seeds| {
+            let train: Vec<_> = idx.iter().map(|&i| members[i].train.clone()).collect();
+            let val: Vec<_> = idx.iter().map(|&i| members[i].val.clone()).collect();
+            let data = MemberData::new(&train, &val, shape.inputs, device).map_err(RunError::Failed)?;
+            let mut net = EnsembleNet::from_weights(shape, fresh(new_seeds));
+            let outs = train_ensemble(&mut net, &data, &cfg, new_seeds, device, interrupted).map_err(|_| RunError::Interrupted)?;
+            Ok(outs.into_iter().zip(net.weights().iter().cloned()).collect())
+        })?;
+        for (i, d) in done.iter_mut().enumerate() {
+            d.0.diverged = bad(i, d);
+        }
+        let constant: Vec<Vec<String>> = members.iter().map(|m| m.constant_x.clone()).collect();
+        store_pretrains(store, jobs, &done, &retried, &constant)?;
         return Ok(Vec::new());
     }
 
@@ -265,13 +300,62 @@ fn train_chunk(
     let mut records = Vec::new();
     let mut maes = Vec::new();
     for (((job, out), m), pred) in jobs.iter().zip(&outcomes).zip(members).zip(&preds) {
-        let mae = if out.diverged { f64::NAN } else { m.test_mae(pred) };
+        let (mae, record) = trial_record(job, out, m, pred);
         maes.push(mae);
-        let test = test_errors(m, pred, out.diverged);
-        records.extend(trial_row(job, out, mae, test_rows).map(|row| Record::Trial(TrialRecord { row, test })));
+        records.extend(record);
     }
     store.append_all(&records).map_err(|e| RunError::Failed(e.to_string()))?;
     Ok(maes)
+}
+
+/// The member of a job that can start, or why it cannot: a fine-tune whose pretraining is
+/// unusable (diverged in every attempt, failed), or rows its transforms cannot map.
+fn startable(job: &Job, study: &Study, data: &Prepared, store: &Store) -> Result<Member, String> {
+    if let JobKind::Finetune { n, replicate, .. } = job.kind
+        && let Some(why) = store.pretrains.get(&JobKind::Pretrain { n, replicate }.id()).and_then(unusable)
+    {
+        return Err(why);
+    }
+    member_for(&job.kind, study, data)
+}
+
+/// The record of a job that failed before training: a trial row with NaN MAE and the reason, or
+/// a pretraining record without weights.
+fn failed_record(job: &Job, why: String) -> Record {
+    let none = TrainOutcome { epochs: 0, best_epoch: 0, best_val: f64::NAN, diverged: false, rows_seen: 0 };
+    match trial_row(job, &none, f64::NAN, 0) {
+        Some(mut row) => {
+            row.failure = Some(why);
+            Record::Trial(TrialRecord { row, test: TestErrors::default() })
+        }
+        None => Record::Pretrain(PretrainRecord {
+            job: job.id.clone(),
+            seed: job.seed,
+            epochs: 0,
+            best_epoch: 0,
+            best_val: f64::NAN,
+            diverged: false,
+            weights: String::new(),
+            weights_crc: 0,
+            retried: Vec::new(),
+            failure: Some(why),
+            constant_x: Vec::new(),
+        }),
+    }
+}
+
+/// A trained trial's MAE and record: its row (with explosion, constant and clipped inputs) and
+/// per-test-row errors. `pred` is empty for a diverged pairwise member.
+pub(super) fn trial_record(job: &Job, out: &TrainOutcome, m: &Member, pred: &[f32]) -> (f64, Option<Record>) {
+    let mae = if out.diverged { f64::NAN } else { m.test_mae(pred) };
+    let test = test_errors(m, pred, out.diverged);
+    let record = trial_row(job, out, mae, m.test_y.len()).map(|mut row| {
+        row.exploded = if out.diverged { None } else { explosion(m, pred) };
+        row.constant_x = m.constant_x.clone();
+        row.clipped_x = m.clipped_x.clone();
+        Record::Trial(TrialRecord { row, test })
+    });
+    (mae, record)
 }
 
 /// The test rows of a member and their absolute errors (NaN for a diverged member).
@@ -281,10 +365,17 @@ pub(super) fn test_errors(m: &Member, pred: &[f32], diverged: bool) -> TestError
     TestErrors { rows, abs_err }
 }
 
-/// Append the pretraining records of `jobs` with their weights.
-pub(super) fn store_pretrains(store: &mut Store, jobs: &[&Job], outcomes: &[TrainOutcome], weights: &[MemberWeights]) -> Result<(), RunError> {
+/// Append the pretraining records of `jobs` with their weights (after `retried` retries each) and
+/// the source columns each treated as constant.
+pub(super) fn store_pretrains(
+    store: &mut Store,
+    jobs: &[&Job],
+    done: &[(TrainOutcome, MemberWeights)],
+    retried: &[Vec<u64>],
+    constant: &[Vec<String>],
+) -> Result<(), RunError> {
     let mut records = Vec::new();
-    for ((job, out), w) in jobs.iter().zip(outcomes).zip(weights) {
+    for (((job, (out, w)), retried), constant) in jobs.iter().zip(done).zip(retried).zip(constant) {
         let (file, crc) = store.write_weights(&job.id, &w.to_bytes()).map_err(|e| RunError::Failed(e.to_string()))?;
         records.push(Record::Pretrain(PretrainRecord {
             job: job.id.clone(),
@@ -295,6 +386,9 @@ pub(super) fn store_pretrains(store: &mut Store, jobs: &[&Job], outcomes: &[Trai
             diverged: out.diverged || !w.all_finite(),
             weights: file,
             weights_crc: crc,
+            retried: retried.clone(),
+            failure: None,
+            constant_x: constant.clone(),
         }));
     }
     store.append_all(&records).map_err(|e| RunError::Failed(e.to_string()))
@@ -308,7 +402,7 @@ pub(super) fn trial_row(job: &Job, out: &TrainOutcome, mae: f64, test_rows: usiz
         JobKind::Multitask { n, m, trial, .. } => (crate::results::Arm::Multitask, n, m, trial),
         JobKind::Pretrain { .. } => return None,
     };
-    Some(TrialRow { job: job.id.clone(), arm, n, m, trial, seed: job.seed, mae, epochs: out.epochs, best_epoch: out.best_epoch, test_rows })
+    Some(TrialRow::new(job.id.clone(), arm, n, m, trial, job.seed, mae, out.epochs, out.best_epoch, test_rows))
 }
 
 /// The pretrained weights a fine-tune job starts from, for a network of these layers.
@@ -321,6 +415,9 @@ pub(super) fn pretrained(store: &Store, layers: &[(usize, usize)], job: &Job) ->
         .pretrains
         .get(&id)
         .ok_or_else(|| RunError::Failed(format!("{}: pretraining `{id}` is missing from the store", job.id)))?;
+    if let Some(why) = unusable(rec) {
+        return Err(RunError::Failed(format!("{}: {why}", job.id)));
+    }
     let bytes = store.read_weights(rec).map_err(|e| RunError::Failed(e.to_string()))?;
     MemberWeights::from_bytes_layers(layers, &bytes)
         .ok_or_else(|| RunError::Failed(format!("weights of `{id}` do not match the network; rerun with --fresh")))

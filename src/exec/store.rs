@@ -8,6 +8,9 @@
 //! Format versions ([`STORE_FORMAT`], in the header): 1 (no version field) kept each trial's test
 //! MAE only; 2 adds, inside the same record (so one line stays one job), the target row index and
 //! absolute error of every test row. A store of another version is refused, never misread.
+//! Fields added later within format 2 (a trial's `failure`, `exploded`, `constant_x`,
+//! `clipped_x`; a pretraining's `retried`, `failure`, `constant_x`) are optional and read as
+//! absent from older stores, so those resume unchanged.
 
 use std::collections::BTreeMap;
 use std::fs::{self, File, OpenOptions};
@@ -79,6 +82,10 @@ fn nan_f32s<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<f32>, D::Error
     Ok(Vec::<Option<f32>>::deserialize(d)?.into_iter().map(|v| v.unwrap_or(f32::NAN)).collect())
 }
 
+fn nan_f64<'de, D: serde::Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
+    Ok(Option::<f64>::deserialize(d)?.unwrap_or(f64::NAN))
+}
+
 /// A finished pretraining job.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PretrainRecord {
@@ -86,12 +93,25 @@ pub struct PretrainRecord {
     pub seed: u64,
     pub epochs: usize,
     pub best_epoch: usize,
+    /// NaN (JSON `null`) for a pretraining that failed before training.
+    #[serde(deserialize_with = "nan_f64")]
     pub best_val: f64,
     pub diverged: bool,
     /// File under `weights/`.
     pub weights: String,
     /// CRC32 of the weights file.
     pub weights_crc: u32,
+    /// Seeds of the retries after a divergence (`seed` was the first attempt), in order; the
+    /// record's numbers and weights are the last attempt's. `diverged` still true: every attempt
+    /// diverged and no fine-tune starts from these weights.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub retried: Vec<u64>,
+    /// Why the pretraining could not run (its rows could not be transformed); no weights.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub failure: Option<String>,
+    /// Source columns treated as constant on this pretraining's rows.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub constant_x: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -240,9 +260,10 @@ impl Store {
         if discarded > 0 || (stored_header.is_none() && good_len > 0) {
             file.set_len(good_len).map_err(|e| io(&path, e))?;
         }
-        // Pretrained weights whose file is missing or corrupt are redone.
+        // Pretrained weights whose file is missing or corrupt are redone (a failed pretraining
+        // has none).
         pretrains.retain(|_, p: &mut PretrainRecord| {
-            fs::read(dir.join("weights").join(&p.weights)).is_ok_and(|b| crc32fast::hash(&b) == p.weights_crc)
+            p.failure.is_some() || fs::read(dir.join("weights").join(&p.weights)).is_ok_and(|b| crc32fast::hash(&b) == p.weights_crc)
         });
         let mut store = Store { dir: dir.to_path_buf(), file, header: header.clone(), pretrains, trials, test_errors, discarded };
         if stored_header.is_none() {
@@ -367,7 +388,7 @@ mod tests {
     #[test]
     fn a_trial_record_keeps_its_test_errors_through_the_log() {
         let dir = tempfile::tempdir().unwrap();
-        let row = TrialRow { job: "direct m=5 t=0".into(), arm: Arm::Direct, n: 0, m: 5, trial: 0, seed: 1, mae: 0.5, epochs: 3, best_epoch: 2, test_rows: 2 };
+        let row = TrialRow { job: "direct m=5 t=0".into(), arm: Arm::Direct, n: 0, m: 5, trial: 0, seed: 1, mae: 0.5, epochs: 3, best_epoch: 2, test_rows: 2, failure: None, exploded: None, constant_x: Vec::new(), clipped_x: Default::default() };
         let test = TestErrors { rows: vec![4, 1], abs_err: vec![0.25, f32::NAN] };
         let mut s = Store::open(dir.path(), header(STORE_FORMAT), false).unwrap();
         s.append(&Record::Trial(TrialRecord { row: row.clone(), test })).unwrap();

@@ -127,6 +127,7 @@ pub fn report_html(results: &Results, trials: &[TrialRow]) -> String {
         }
     }
     out.push_str(&sections(results, "h2"));
+    out.push_str(&super::trial_health::html(results, trials));
     out.push_str("<h2>Warnings</h2>\n");
     if results.warnings.is_empty() {
         out.push_str("<p>None.</p>\n");

@@ -46,6 +46,7 @@ pub fn report_markdown(results: &Results, trials: &[TrialRow]) -> String {
         let _ = writeln!(out, "\n## Paired against direct\n\n{}\n", escape(PAIRED_INTRO));
         out.push_str(&t.to_markdown());
     }
+    out.push_str(&super::trial_health::markdown(results, trials));
 
     out.push_str("\n## Fits\n\n");
     if results.fits.is_empty() {

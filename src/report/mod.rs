@@ -24,6 +24,7 @@ mod summary_md;
 mod surface_curve;
 mod svg;
 mod table;
+mod trial_health;
 
 use std::path::Path;
 

@@ -19,6 +19,8 @@ pub enum Step {
     MinMax { min: f64, range: f64 },
     /// Yeo–Johnson with the maximum-likelihood λ of the training values.
     YeoJohnson { lambda: f64 },
+    /// Clamp to [lo, hi]: the training values' range widened by its width on each side.
+    Clip { lo: f64, hi: f64 },
 }
 
 impl Step {
@@ -40,6 +42,12 @@ impl Step {
                 Step::MinMax { min, range: if range == 0.0 { 1.0 } else { range } }
             }
             TransformKind::YeoJohnson => Step::YeoJohnson { lambda: yeo_johnson::normmax(values) },
+            TransformKind::Clip | TransformKind::NoClip => {
+                let min = values.iter().copied().fold(f64::INFINITY, f64::min);
+                let max = values.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+                let w = max - min;
+                Step::Clip { lo: min - w, hi: max + w }
+            }
         };
         if step.params().iter().all(|p| p.is_finite()) {
             Ok(step)
@@ -57,6 +65,7 @@ impl Step {
             Step::Standardize { .. } => TransformKind::Standardize,
             Step::MinMax { .. } => TransformKind::MinMax,
             Step::YeoJohnson { .. } => TransformKind::YeoJohnson,
+            Step::Clip { .. } => TransformKind::Clip,
         }
     }
 
@@ -69,6 +78,7 @@ impl Step {
             Step::Standardize { .. } => "standardize",
             Step::MinMax { .. } => "minmax",
             Step::YeoJohnson { .. } => "yeo_johnson",
+            Step::Clip { .. } => "clip",
         }
     }
 
@@ -87,6 +97,7 @@ impl Step {
             Step::Standardize { mean, sd } => (v - mean) / sd,
             Step::MinMax { min, range } => (v - min) / range,
             Step::YeoJohnson { lambda } => yeo_johnson::transform(v, lambda),
+            Step::Clip { lo, hi } => v.clamp(lo, hi),
         };
         if out.is_finite() { Ok(out) } else { Err(format!("{} overflows at value {v}", self.describe())) }
     }
@@ -102,6 +113,8 @@ impl Step {
             Step::Standardize { mean, sd } => y.mul_add(sd, mean),
             Step::MinMax { min, range } => y.mul_add(range, min),
             Step::YeoJohnson { lambda } => yeo_johnson::inverse(y, lambda),
+            // Not invertible; identity (a clipped value has no single preimage).
+            Step::Clip { .. } => y,
         };
         if x.is_nan() { x } else { x.clamp(-f64::MAX, f64::MAX) }
     }
@@ -113,6 +126,7 @@ impl Step {
             Step::Standardize { mean, sd } => format!("standardize(mean={}, sd={})", num(mean), num(sd)),
             Step::MinMax { min, range } => format!("minmax(min={}, range={})", num(min), num(range)),
             Step::YeoJohnson { lambda } => format!("yeo_johnson(λ={})", num(lambda)),
+            Step::Clip { lo, hi } => format!("clip({}, {})", num(lo), num(hi)),
         }
     }
 
@@ -122,7 +136,24 @@ impl Step {
             Step::Standardize { mean, sd } => vec![mean, sd],
             Step::MinMax { min, range } => vec![min, range],
             Step::YeoJohnson { lambda } => vec![lambda],
+            Step::Clip { lo, hi } => vec![lo, hi],
         }
+    }
+
+    /// Where `forward(v)` fails only because the result overflows f64 (v finite and in the
+    /// step's domain), the infinity it overflows to. Every step is increasing, so a later `clip`
+    /// maps that infinity to its bound.
+    pub fn overflow(&self, v: f64) -> Option<f64> {
+        if !v.is_finite() {
+            return None;
+        }
+        let out = match *self {
+            Step::Log | Step::Log10 | Step::Log1p | Step::Clip { .. } => return None,
+            Step::Standardize { mean, sd } => (v - mean) / sd,
+            Step::MinMax { min, range } => (v - min) / range,
+            Step::YeoJohnson { lambda } => yeo_johnson::transform(v, lambda),
+        };
+        out.is_infinite().then_some(out)
     }
 }
 
