@@ -86,6 +86,10 @@ pub struct FitRecord {
     pub equation: String,
     /// Why the fit should not be trusted (flat curve, too few points, hit a bound), if so.
     pub degenerate: Option<String>,
+    /// Parameters held at a given value (`fit power_law { D = 0.48 }`): their value is in
+    /// `params`, and they have no entry in `ci90`. Absent from the JSON when nothing is fixed.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub fixed: Vec<String>,
 }
 
 /// The exchange rate between source and target samples at one grid point:

@@ -70,6 +70,7 @@ fn power_fit(m: usize, d: f64, alpha: f64, c: f64, r2: f64) -> FitRecord {
         r2,
         equation: format!("R(n) = {d}·n^-{alpha} + {c}"),
         degenerate: None,
+        fixed: Vec::new(),
     }
 }
 

@@ -12,7 +12,7 @@ use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
 use crate::check::model::{Arm, MrsPoint};
-use crate::fit::{PowerLaw, fit_power_law, fit_surface, marginal_rate};
+use crate::fit::{PowerLaw, SurfaceFixed, fit_power_law, fit_surface_with, marginal_rate};
 use crate::plan::seeds::derive;
 use crate::results::{Exchange, FitRecord, TrialRow};
 use crate::stats::{mean, quantile};
@@ -44,6 +44,18 @@ pub fn surface_and_exchange(trials: &[TrialRow], seed: u64) -> (FitRecord, Optio
 /// the grid: the fitted law is then extrapolated). The axis-gradient fallback fits its 1-D laws
 /// along the grid lines nearest to the point (in log distance) and takes their slopes at it.
 pub fn surface_and_exchange_at(trials: &[TrialRow], seed: u64, at: Option<MrsPoint>) -> (FitRecord, Option<Exchange>) {
+    surface_and_exchange_fixed(trials, seed, at, &SurfaceFixed::default())
+}
+
+/// As [`surface_and_exchange_at`], with the parameters of `fixed` held in the Eq. 1 fit and in
+/// every bootstrap refit (listed in the record's `fixed`, without a CI). The axis-gradient
+/// fallback's 1-D laws do not use them.
+pub fn surface_and_exchange_fixed(
+    trials: &[TrialRow],
+    seed: u64,
+    at: Option<MrsPoint>,
+    fixed: &SurfaceFixed,
+) -> (FitRecord, Option<Exchange>) {
     let cells = cells(trials);
     let means: Vec<((usize, usize), f64)> = cells.iter().map(|(k, v)| (*k, mean(v))).collect();
     let mut rec = FitRecord {
@@ -55,6 +67,7 @@ pub fn surface_and_exchange_at(trials: &[TrialRow], seed: u64, at: Option<MrsPoi
         r2: f64::NAN,
         equation: String::new(),
         degenerate: None,
+        fixed: fixed.fixed().iter().map(|(k, _)| k.to_string()).collect(),
     };
     let Some(&((n_max, _), _)) = means.iter().max_by_key(|((n, _), _)| *n) else {
         rec.degenerate = Some("no fit: no finite transfer MAE".into());
@@ -67,7 +80,7 @@ pub fn surface_and_exchange_at(trials: &[TrialRow], seed: u64, at: Option<MrsPoi
     let m_line = nearest(means.iter().map(|((_, m), _)| *m), m_star);
     let lines = Lines { n_line, m_line, n_star, m_star };
     let extrapolated = outside_grid(&means, n_star, m_star);
-    let fit = fit_means(&means);
+    let fit = fit_means(&means, fixed);
     let mut fallback_reason = None;
     match &fit {
         Ok(f) => {
@@ -109,7 +122,7 @@ pub fn surface_and_exchange_at(trials: &[TrialRow], seed: u64, at: Option<MrsPoi
             .iter()
             .map(|(k, v)| (*k, mean(&(0..v.len()).map(|_| v[rng.random_range(0..v.len())]).collect::<Vec<_>>())))
             .collect();
-        let refit = fit.as_ref().ok().and_then(|_| fit_means(&resampled).ok());
+        let refit = fit.as_ref().ok().and_then(|_| fit_means(&resampled, fixed).ok());
         if let Some(f) = &refit {
             let s = &f.surface;
             for (k, v) in [("A", s.a), ("alpha", s.alpha), ("B", s.b), ("beta", s.beta), ("eps", s.eps)] {
@@ -124,7 +137,7 @@ pub fn surface_and_exchange_at(trials: &[TrialRow], seed: u64, at: Option<MrsPoi
             boot_rate.push(r);
         }
     }
-    for (k, v) in boot_params {
+    for (k, v) in boot_params.into_iter().filter(|(k, _)| !rec.fixed.iter().any(|f| f == k)) {
         rec.ci90.insert(k.to_string(), percentile_ci(v));
     }
     let exchange = match (&fit, &fallback_reason) {
@@ -186,11 +199,11 @@ fn reduced_chi2(cells: &Cells, s: &crate::fit::Surface) -> Option<f64> {
     (k > 5).then(|| sum / (k - 5) as f64)
 }
 
-fn fit_means(means: &[((usize, usize), f64)]) -> Result<crate::fit::SurfaceFit, crate::fit::FitError> {
+fn fit_means(means: &[((usize, usize), f64)], fixed: &SurfaceFixed) -> Result<crate::fit::SurfaceFit, crate::fit::FitError> {
     let n: Vec<f64> = means.iter().map(|((n, _), _)| *n as f64).collect();
     let m: Vec<f64> = means.iter().map(|((_, m), _)| *m as f64).collect();
     let r: Vec<f64> = means.iter().map(|(_, r)| *r).collect();
-    fit_surface(&n, &m, &r)
+    fit_surface_with(&n, &m, &r, fixed)
 }
 
 /// dR/dn of a 1-D power law at x.

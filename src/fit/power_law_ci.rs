@@ -3,7 +3,7 @@
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
-use super::power_law::fit_power_law;
+use super::power_law::{PowerLawFixed, fit_power_law_with};
 use crate::stats::quantile;
 
 /// Percentile-bootstrap intervals `[lower, upper]` of the fitted parameters.
@@ -36,6 +36,18 @@ pub fn power_law_ci(
     reps: usize,
     seed: u64,
 ) -> Option<PowerLawCi> {
+    power_law_ci_with(per_n, level, reps, seed, &PowerLawFixed::default())
+}
+
+/// As [`power_law_ci`], with the parameters of `fixed` held in every refit (their intervals
+/// are then the fixed value at both ends; callers report them as fixed, without a CI).
+pub fn power_law_ci_with(
+    per_n: &[(f64, Vec<f64>)],
+    level: f64,
+    reps: usize,
+    seed: u64,
+    fixed: &PowerLawFixed,
+) -> Option<PowerLawCi> {
     if !(level > 0.0 && level < 1.0) {
         return None;
     }
@@ -50,7 +62,7 @@ pub fn power_law_ci(
         .iter()
         .map(|(_, t)| t.iter().sum::<f64>() / t.len() as f64)
         .collect();
-    fit_power_law(&n, &means).ok()?;
+    fit_power_law_with(&n, &means, fixed).ok()?;
 
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let (mut d, mut alpha, mut c) = (
@@ -64,7 +76,7 @@ pub fn power_law_ci(
             let k = trials.len();
             *slot = (0..k).map(|_| trials[rng.random_range(0..k)]).sum::<f64>() / k as f64;
         }
-        if let Ok(fit) = fit_power_law(&n, &resampled) {
+        if let Ok(fit) = fit_power_law_with(&n, &resampled, fixed) {
             d.push(fit.law.d);
             alpha.push(fit.law.alpha);
             c.push(fit.law.c);
