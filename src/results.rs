@@ -162,6 +162,10 @@ pub struct FitRecord {
     /// Caveats that are not degeneracy: an exact fit, CIs from too few trials.
     #[serde(default)]
     pub note: Option<String>,
+    /// Parameters held at a given value (`fit power_law { D = 0.48 }`): their value is in
+    /// `params`, and they have no entry in `ci90`. Absent from the JSON when nothing is fixed.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub fixed: Vec<String>,
 }
 
 impl FitRecord {
@@ -179,6 +183,7 @@ impl FitRecord {
             dof: None,
             ci_trials: None,
             note: None,
+            fixed: Vec::new(),
         }
     }
 

@@ -80,6 +80,7 @@ fn power_fit(m: usize, d: f64, alpha: f64, c: f64, r2: f64) -> FitRecord {
         dof: None,
         ci_trials: None,
         note: None,
+        fixed: Vec::new(),
     }
 }
 

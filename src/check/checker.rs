@@ -68,7 +68,7 @@ fn single_key(stmt: &Statement) -> Option<String> {
         | StatementKind::Grid(_) => Some(stmt.keyword.name.clone()),
         StatementKind::Transform { target, .. } => Some(format!("transform {}", target.name)),
         StatementKind::Baseline(id) => Some(format!("baseline {}", id.name)),
-        StatementKind::Fit(id, _) => Some(format!("fit {}", id.name)),
+        StatementKind::Fit(id, _, _) => Some(format!("fit {}", id.name)),
         StatementKind::Data { .. } | StatementKind::Expect(_) | StatementKind::Report(_) => None,
     }
 }
@@ -224,13 +224,18 @@ impl<'f> Checker<'f> {
         for (_, stmt) in &singles {
             match &stmt.kind {
                 StatementKind::Baseline(id) => baselines.extend(self.baseline(id)),
-                StatementKind::Fit(id, at) => {
+                StatementKind::Fit(id, at, fixed) => {
                     let law = self.law(id);
                     let at = at.as_ref().and_then(|at| self.fit_point(law, at));
+                    let fixed = match (law, fixed) {
+                        (Some(law), Some(block)) => self.fit_fixed(law, block),
+                        _ => Vec::new(),
+                    };
                     if let Some(law) = law {
                         fits.push(super::model::FitSpec {
                             law,
                             at,
+                            fixed,
                             span: stmt.span.into(),
                         });
                     }

@@ -70,6 +70,29 @@ impl Checker<'_> {
         Some(Spanned::new(MrsPoint { n: n?, m: m? }, at.span))
     }
 
+    /// `{ NAME = VALUE ... }` after `fit LAW`: parameters of that law held fixed. Names must be
+    /// the law's parameters (the diagnostic lists them); values are numbers ≥ 0, exponents ≤ 5.
+    pub fn fit_fixed(&mut self, law: Law, block: &crate::syntax::ast::Block) -> Vec<(String, f64)> {
+        let (names, what): (&[&str], &str) = match law {
+            Law::PowerLaw => (&crate::fit::PowerLawFixed::NAMES, "`fit power_law { ... }`"),
+            Law::Surface => (&crate::fit::SurfaceFixed::NAMES, "`fit surface { ... }`"),
+        };
+        let settings = self.settings(block, what, names);
+        let mut fixed = Vec::new();
+        for name in names {
+            let Some(value) = settings.get(name) else { continue };
+            let range = if matches!(*name, "alpha" | "beta") {
+                RealRange { min: 0.0, min_inclusive: true, max: Some((crate::fit::EXPONENT_MAX, true)) }
+            } else {
+                RealRange::NON_NEGATIVE
+            };
+            if let Some(v) = self.real_value(value, &format!("the fixed parameter `{name}`"), range) {
+                fixed.push((name.to_string(), v));
+            }
+        }
+        fixed
+    }
+
     /// One `expect` line.
     pub fn expect(&mut self, e: &ExpectStmt, span: Span, ctx: &ExpectContext) -> Option<Expect> {
         let subject = e.subject.name.as_str();

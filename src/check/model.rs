@@ -455,8 +455,33 @@ pub struct FitSpec {
     /// largest n and m of the grid.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub at: Option<Spanned<MrsPoint>>,
+    /// `fit power_law { D = 0.48 }`: parameters held at these values (names as in fit records,
+    /// in the law's parameter order).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub fixed: Vec<(String, f64)>,
     #[serde(skip)]
     pub span: SourceSpan,
+}
+
+impl FitSpec {
+    /// The fixed parameters of a `fit power_law { ... }`.
+    pub fn power_law_fixed(&self) -> crate::fit::PowerLawFixed {
+        let mut f = crate::fit::PowerLawFixed::default();
+        for (name, value) in &self.fixed {
+            // The checker admits only valid names.
+            let _ = f.set(name, *value);
+        }
+        f
+    }
+
+    /// The fixed parameters of a `fit surface { ... }`.
+    pub fn surface_fixed(&self) -> crate::fit::SurfaceFixed {
+        let mut f = crate::fit::SurfaceFixed::default();
+        for (name, value) in &self.fixed {
+            let _ = f.set(name, *value);
+        }
+        f
+    }
 }
 
 /// A point of the (n, m) plane: n source rows, m target training rows (counts, both ≥ 1).

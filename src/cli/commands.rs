@@ -18,6 +18,9 @@ pub fn dispatch(cmd: Command) -> i32 {
         }
         Command::Report { dir, summary: false } => report(&dir),
         Command::Report { dir, summary: true } => report_summary(&dir),
+        Command::Fit { table, n, m, error, trial, law, fix, out, json, seed } => {
+            super::fit_table::run(&super::fit_table::FitOptions { table, n, m, error, trial, law, fix, out, json, seed })
+        }
         Command::Bench { n, m, trials, epochs, patience, threads, dim, json, torch } => {
             let cfg = BenchConfig { n, m, trials, epochs, patience, threads, dim, ..BenchConfig::default() };
             bench(&cfg, json, torch.as_deref())

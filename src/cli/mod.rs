@@ -1,9 +1,10 @@
-//! The `sim2real` command line: `check`, `plan`, `run`, `report`, `bench`.
+//! The `sim2real` command line: `check`, `plan`, `run`, `report`, `fit`, `bench`.
 //!
 //! Exit codes: 0 success; 1 an `expect` failed; 2 study or data errors (diagnostics on
 //! stderr); 3 a failure while running.
 
 mod commands;
+pub mod fit_table;
 mod render;
 
 use std::path::PathBuf;
@@ -86,6 +87,42 @@ pub enum Command {
         /// Only re-render summary.md (from results.json alone) and print it.
         #[arg(long)]
         summary: bool,
+    },
+    /// Fit the scaling laws to a learning-curve table (CSV), with the same CIs as a run.
+    ///
+    /// Each row is one trial's error at one n (and m). Without --trial the rows of one (n, m) are
+    /// independent trials; with one row per (n, m) (errors that are already means) there is nothing
+    /// to resample and no CI is given. Exit 0, or 2 on bad input.
+    Fit {
+        /// The table (CSV with a header row).
+        table: PathBuf,
+        /// Column of the sample size n (whole numbers > 0).
+        #[arg(long, value_name = "COL")]
+        n: String,
+        /// Column of the target sample size m (for the surface, or one power law per m).
+        #[arg(long, value_name = "COL")]
+        m: Option<String>,
+        /// Column of the error (e.g. test MAE).
+        #[arg(long, value_name = "COL")]
+        error: String,
+        /// Column naming the trial (repeat) each row belongs to.
+        #[arg(long, value_name = "COL")]
+        trial: Option<String>,
+        /// The law (default: surface with --m, power_law without).
+        #[arg(long, value_enum)]
+        law: Option<fit_table::LawArg>,
+        /// Hold a parameter fixed, e.g. --fix D=0.48 or --fix eps=0 (repeatable).
+        #[arg(long, value_name = "NAME=VALUE")]
+        fix: Vec<String>,
+        /// Also write results.json, trials.csv and the reports there.
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+        /// Print results.json instead of the text summary.
+        #[arg(long)]
+        json: bool,
+        /// Seed of the bootstrap resampling.
+        #[arg(long, default_value_t = 0)]
+        seed: u64,
     },
     /// Benchmark the training engine on the PyTorch reference's synthetic workload.
     Bench {

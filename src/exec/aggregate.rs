@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use crate::check::model::{Arm, Law, SubsetMode};
-use crate::fit::{PowerLawFit, fit_power_law, power_law_ci};
+use crate::fit::{PowerLawFit, PowerLawFixed, fit_power_law_with, power_law_ci_with};
 use crate::plan::seeds::derive;
 use crate::results::{FitRecord, Paired, Point, Results, SCHEMA_VERSION, TrialRow};
 use crate::stats;
@@ -25,15 +25,15 @@ pub fn results(loaded: &Loaded, header: &Header, trials: &[TrialRow], threads: u
     warnings.extend(super::health::warnings(trials));
     let points = points(trials, seed);
     let mut fits = Vec::new();
-    if loaded.study.fits.iter().any(|f| f.law == Law::PowerLaw) {
+    if let Some(f) = loaded.study.fits.iter().find(|f| f.law == Law::PowerLaw) {
         for &m in &loaded.plan.m_values {
-            fits.push(power_law_record(trials, loaded.study.measured_arm(), m, seed));
+            fits.push(power_law_record_fixed(trials, loaded.study.measured_arm(), m, seed, &f.power_law_fixed()));
         }
     }
     let mut exchange = None;
     if let Some(f) = loaded.study.fits.iter().find(|f| f.law == Law::Surface) {
         let at = f.at.as_ref().map(|p| p.value);
-        let (rec, ex) = super::surface::surface_and_exchange_at(trials, seed, at);
+        let (rec, ex) = super::surface::surface_and_exchange_fixed(trials, seed, at, &f.surface_fixed());
         fits.push(rec);
         exchange = ex;
     }
@@ -96,21 +96,29 @@ pub fn points(trials: &[TrialRow], seed: u64) -> Vec<Point> {
 
 /// The power law fitted to the mean MAE of `arm` per n at m, with bootstrap CIs over trials.
 pub fn power_law_record(trials: &[TrialRow], arm: Arm, m: usize, seed: u64) -> FitRecord {
+    power_law_record_fixed(trials, arm, m, seed, &PowerLawFixed::default())
+}
+
+/// As [`power_law_record`], with the parameters of `fixed` held (in the fit and in every
+/// bootstrap refit); they are listed in the record's `fixed` and have no CI.
+pub fn power_law_record_fixed(trials: &[TrialRow], arm: Arm, m: usize, seed: u64, fixed: &PowerLawFixed) -> FitRecord {
     // One (n, trial, MAE) per finite trial: the CI resamples trial ids jointly across n.
     let rows: Vec<(f64, usize, f64)> =
         trials.iter().filter(|t| t.arm == arm && t.m == m && t.mae.is_finite()).map(|t| (t.n as f64, t.trial, t.mae)).collect();
     let boot = stats::JointBootstrap::new(rows.iter().map(|&(n, t, e)| (n.to_bits(), t, e)));
     let (x, y): (Vec<f64>, Vec<f64>) = boot.means().into_iter().map(|(n, r)| (f64::from_bits(n), r)).unzip();
     let mut rec = FitRecord::empty("power_law", arm, m);
-    match fit_power_law(&x, &y) {
+    rec.fixed = fixed.fixed().iter().map(|(k, _)| k.to_string()).collect();
+    match fit_power_law_with(&x, &y, fixed) {
         Ok(PowerLawFit { law, r2, degenerate, .. }) => {
             rec.params = BTreeMap::from([("D".into(), law.d), ("alpha".into(), law.alpha), ("C".into(), law.c)]);
             rec.r2 = r2;
             rec.equation = law.equation();
             rec.degenerate = degenerate;
-            rec.set_dof(x.len(), 3);
-            if let Some(ci) = power_law_ci(&rows, 0.9, FIT_REPS, derive(seed, &format!("fit ci m={m}"))) {
+            rec.set_dof(x.len(), 3 - rec.fixed.len());
+            if let Some(ci) = power_law_ci_with(&rows, 0.9, FIT_REPS, derive(seed, &format!("fit ci m={m}")), fixed) {
                 rec.ci90 = BTreeMap::from([("D".into(), ci.d), ("alpha".into(), ci.alpha), ("C".into(), ci.c)]);
+                rec.ci90.retain(|k, _| !rec.fixed.contains(k));
                 rec.set_ci_trials(ci.trials);
             }
         }

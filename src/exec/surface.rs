@@ -11,7 +11,7 @@
 use std::collections::BTreeMap;
 
 use crate::check::model::{Arm, MrsPoint};
-use crate::fit::{PowerLaw, fit_power_law, fit_surface, marginal_rate};
+use crate::fit::{PowerLaw, SurfaceFixed, fit_power_law, fit_surface_with, marginal_rate};
 use crate::plan::seeds::derive;
 use crate::results::{Exchange, FitRecord, TrialRow};
 use crate::stats::{JointBootstrap, mean, quantile};
@@ -39,10 +39,23 @@ pub fn surface_and_exchange(trials: &[TrialRow], seed: u64) -> (FitRecord, Optio
 /// the grid: the fitted law is then extrapolated). The axis-gradient fallback fits its 1-D laws
 /// along the grid lines nearest to the point (in log distance) and takes their slopes at it.
 pub fn surface_and_exchange_at(trials: &[TrialRow], seed: u64, at: Option<MrsPoint>) -> (FitRecord, Option<Exchange>) {
+    surface_and_exchange_fixed(trials, seed, at, &SurfaceFixed::default())
+}
+
+/// As [`surface_and_exchange_at`], with the parameters of `fixed` held in the Eq. 1 fit and in
+/// every bootstrap refit (listed in the record's `fixed`, without a CI). The axis-gradient
+/// fallback's 1-D laws do not use them.
+pub fn surface_and_exchange_fixed(
+    trials: &[TrialRow],
+    seed: u64,
+    at: Option<MrsPoint>,
+    fixed: &SurfaceFixed,
+) -> (FitRecord, Option<Exchange>) {
     let cells = cells(trials);
     let means: Vec<((usize, usize), f64)> = cells.means();
     let arm = trials.iter().map(|t| t.arm).find(|a| a.uses_source()).unwrap_or(Arm::Transfer);
     let mut rec = FitRecord::empty("surface", arm, 0);
+    rec.fixed = fixed.fixed().iter().map(|(k, _)| k.to_string()).collect();
     let Some(&((n_max, _), _)) = means.iter().max_by_key(|((n, _), _)| *n) else {
         rec.degenerate = Some("no fit: no finite transfer MAE".into());
         return (rec, None);
@@ -54,7 +67,7 @@ pub fn surface_and_exchange_at(trials: &[TrialRow], seed: u64, at: Option<MrsPoi
     let m_line = nearest(means.iter().map(|((_, m), _)| *m), m_star);
     let lines = Lines { n_line, m_line, n_star, m_star };
     let extrapolated = outside_grid(&means, n_star, m_star);
-    let fit = fit_means(&means);
+    let fit = fit_means(&means, fixed);
     let mut fallback_reason = None;
     match &fit {
         Ok(f) => {
@@ -69,12 +82,12 @@ pub fn surface_and_exchange_at(trials: &[TrialRow], seed: u64, at: Option<MrsPoi
             rec.r2 = f.r2;
             rec.equation = s.equation();
             rec.degenerate = f.degenerate.clone();
-            rec.set_dof(means.len(), 5);
+            rec.set_dof(means.len(), 5 - rec.fixed.len());
             if let Some(d) = &f.degenerate {
                 fallback_reason = Some(format!("the Eq. 1 fit is degenerate ({d})"));
             } else if !(f.r2 >= SURFACE_MIN_R2) {
                 fallback_reason = Some(format!("Eq. 1 leaves structure in the residuals (R² = {:.3} < {SURFACE_MIN_R2})", f.r2));
-            } else if let Some(chi2) = reduced_chi2(&cells, s) {
+            } else if let Some(chi2) = reduced_chi2(&cells, s, 5 - rec.fixed.len()) {
                 if chi2 > SURFACE_MAX_CHI2 {
                     fallback_reason = Some(format!(
                         "Eq. 1 leaves structure in the residuals: they are {:.1}× larger than the trial-to-trial noise explains (reduced χ² = {chi2:.1} > {SURFACE_MAX_CHI2})",
@@ -92,7 +105,7 @@ pub fn surface_and_exchange_at(trials: &[TrialRow], seed: u64, at: Option<MrsPoi
     let mut boot_params: BTreeMap<&str, Vec<f64>> = BTreeMap::new();
     let mut boot_rate = Vec::new();
     for resampled in cells.replicates(REPS, derive(seed, "surface ci")) {
-        let refit = fit.as_ref().ok().and_then(|_| fit_means(&resampled).ok());
+        let refit = fit.as_ref().ok().and_then(|_| fit_means(&resampled, fixed).ok());
         if let Some(f) = &refit {
             let s = &f.surface;
             for (k, v) in [("A", s.a), ("alpha", s.alpha), ("B", s.b), ("beta", s.beta), ("eps", s.eps)] {
@@ -107,7 +120,7 @@ pub fn surface_and_exchange_at(trials: &[TrialRow], seed: u64, at: Option<MrsPoi
             boot_rate.push(a.rate);
         }
     }
-    for (k, v) in boot_params {
+    for (k, v) in boot_params.into_iter().filter(|(k, _)| !rec.fixed.iter().any(|f| f == k)) {
         rec.ci90.insert(k.to_string(), percentile_ci(v));
     }
     if !rec.ci90.is_empty() {
@@ -158,8 +171,9 @@ fn outside_grid(means: &[((usize, usize), f64)], n: usize, m: usize) -> Option<S
     })
 }
 
-/// Σ((mean − fit)/se)² / (cells − 5) over cells with ≥ 2 trials; None without enough cells.
-fn reduced_chi2(cells: &Cells, s: &crate::fit::Surface) -> Option<f64> {
+/// Σ((mean − fit)/se)² / (cells − free parameters) over cells with ≥ 2 trials; None without
+/// enough cells.
+fn reduced_chi2(cells: &Cells, s: &crate::fit::Surface, free: usize) -> Option<f64> {
     let mut sum = 0.0;
     let mut k = 0usize;
     for ((n, m), _) in cells.means() {
@@ -176,14 +190,14 @@ fn reduced_chi2(cells: &Cells, s: &crate::fit::Surface) -> Option<f64> {
             k += 1;
         }
     }
-    (k > 5).then(|| sum / (k - 5) as f64)
+    (k > free).then(|| sum / (k - free) as f64)
 }
 
-fn fit_means(means: &[((usize, usize), f64)]) -> Result<crate::fit::SurfaceFit, crate::fit::FitError> {
+fn fit_means(means: &[((usize, usize), f64)], fixed: &SurfaceFixed) -> Result<crate::fit::SurfaceFit, crate::fit::FitError> {
     let n: Vec<f64> = means.iter().map(|((n, _), _)| *n as f64).collect();
     let m: Vec<f64> = means.iter().map(|((_, m), _)| *m as f64).collect();
     let r: Vec<f64> = means.iter().map(|(_, r)| *r).collect();
-    fit_surface(&n, &m, &r)
+    fit_surface_with(&n, &m, &r, fixed)
 }
 
 /// dR/dn of a 1-D power law at x.

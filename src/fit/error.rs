@@ -24,4 +24,12 @@ pub enum FitError {
     /// The coordinate and value slices have different lengths.
     #[error("the inputs have different lengths ({lens}); every point needs one value of each")]
     LengthMismatch { lens: String },
+    /// A fixed parameter value that the law does not allow (non-finite, negative, or an
+    /// exponent above the search bound).
+    #[error("fixed parameter {name} = {value} is not allowed: {why}")]
+    BadFixed {
+        name: &'static str,
+        value: String,
+        why: String,
+    },
 }

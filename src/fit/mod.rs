@@ -14,9 +14,9 @@ mod power_law_ci;
 pub mod surface;
 
 pub use error::FitError;
-pub use power_law::{PowerLaw, PowerLawFit, fit_power_law};
-pub use power_law_ci::{PowerLawCi, power_law_ci};
-pub use surface::{Mrs, Surface, SurfaceFit, fit_surface, marginal_rate};
+pub use power_law::{PowerLaw, PowerLawFit, PowerLawFixed, fit_power_law, fit_power_law_with};
+pub use power_law_ci::{PowerLawCi, power_law_ci, power_law_ci_with};
+pub use surface::{Mrs, Surface, SurfaceFit, SurfaceFixed, fit_surface, fit_surface_with, marginal_rate};
 
 /// Upper bound of every exponent search (α, β ∈ [0, `EXPONENT_MAX`]).
 pub const EXPONENT_MAX: f64 = 5.0;

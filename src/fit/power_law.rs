@@ -70,29 +70,101 @@ const GRID_POINTS: usize = 40;
 /// Smallest non-zero exponent on the grid.
 const GRID_MIN: f64 = 5e-3;
 
+/// Parameters of [`PowerLaw`] held at given values instead of fitted (`None` = fitted).
+///
+/// Published fits often fix one parameter (e.g. `D = 0.48`). A fixed value must be finite and
+/// ≥ 0 (α also ≤ [`EXPONENT_MAX`]); the other parameters are fitted with it held.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct PowerLawFixed {
+    pub d: Option<f64>,
+    pub alpha: Option<f64>,
+    pub c: Option<f64>,
+}
+
+impl PowerLawFixed {
+    /// The parameter names, as in fit records and study files.
+    pub const NAMES: [&'static str; 3] = ["D", "alpha", "C"];
+
+    /// Fix the parameter called `name` (one of [`Self::NAMES`]) at `value`; `Err` names the valid
+    /// names for an unknown one.
+    pub fn set(&mut self, name: &str, value: f64) -> Result<(), String> {
+        set_named(&Self::NAMES, [&mut self.d, &mut self.alpha, &mut self.c], name, value)
+    }
+
+    /// `(name, value)` of every fixed parameter, in [`Self::NAMES`] order.
+    pub fn fixed(&self) -> Vec<(&'static str, f64)> {
+        named(&Self::NAMES, &[self.d, self.alpha, self.c])
+    }
+}
+
+/// Set the slot whose name (same position in `names`) is `name`; `Err` ("unknown parameter `x`
+/// (valid: D, alpha, C)") for an unknown name.
+pub(crate) fn set_named<const K: usize>(
+    names: &[&'static str; K],
+    slots: [&mut Option<f64>; K],
+    name: &str,
+    value: f64,
+) -> Result<(), String> {
+    for (n, slot) in names.iter().zip(slots) {
+        if *n == name {
+            *slot = Some(value);
+            return Ok(());
+        }
+    }
+    Err(format!("unknown parameter `{name}` (valid: {})", names.join(", ")))
+}
+
+/// `(name, value)` of the slots that hold a value.
+pub(crate) fn named(names: &[&'static str], values: &[Option<f64>]) -> Vec<(&'static str, f64)> {
+    names.iter().zip(values).filter_map(|(n, v)| v.map(|v| (*n, v))).collect()
+}
+
+/// Check fixed values: finite, ≥ 0, exponents ≤ [`EXPONENT_MAX`].
+pub(crate) fn check_fixed(fixed: &[(&'static str, f64)], exponents: &[&str]) -> Result<(), FitError> {
+    for &(name, value) in fixed {
+        let exponent = exponents.contains(&name);
+        let why = if !value.is_finite() {
+            "it must be a finite number".to_string()
+        } else if value < 0.0 {
+            "every parameter of the law is ≥ 0".to_string()
+        } else if exponent && value > EXPONENT_MAX {
+            format!("exponents are searched in [0, {EXPONENT_MAX}]")
+        } else {
+            continue;
+        };
+        return Err(FitError::BadFixed { name, value: value.to_string(), why });
+    }
+    Ok(())
+}
+
 /// Fit `R(n) = D·n^-α + C` with D, α, C ≥ 0 by least squares (see the module docs).
 ///
 /// Errors: slices of different lengths, a non-finite value, an `n ≤ 0`, or fewer than three
 /// distinct `n`. Repeated `n` are allowed (each point counts once).
 pub fn fit_power_law(n: &[f64], r: &[f64]) -> Result<PowerLawFit, FitError> {
+    fit_power_law_with(n, r, &PowerLawFixed::default())
+}
+
+/// As [`fit_power_law`], with the parameters of `fixed` held at their values. Each fixed
+/// parameter lowers the distinct n needed by one (at least one is always needed).
+pub fn fit_power_law_with(n: &[f64], r: &[f64], fixed: &PowerLawFixed) -> Result<PowerLawFit, FitError> {
     check_points(&[("n", n)], r)?;
+    check_fixed(&fixed.fixed(), &["alpha"])?;
     let got = distinct(n);
-    if got < MIN_DISTINCT_N {
-        return Err(FitError::TooFewPoints {
-            got,
-            need: MIN_DISTINCT_N,
-        });
+    let need = (MIN_DISTINCT_N - fixed.fixed().len()).max(1);
+    if got < need {
+        return Err(FitError::TooFewPoints { got, need });
     }
     let n_min = smallest(n);
-    let profile = Profile::new(n.iter().map(|v| (v / n_min).ln()).collect(), r);
-    let alpha = profile.best_alpha();
-    let (d_u, c, sse) = profile.solve(alpha);
-    // With D = 0 the exponent is meaningless; report 0 rather than an arbitrary number.
-    let (d, alpha) = if d_u > 0.0 {
-        (d_u * n_min.powf(alpha), alpha)
-    } else {
-        (0.0, 0.0)
+    let profile = Profile::new(n.iter().map(|v| (v / n_min).ln()).collect(), r, n_min, *fixed);
+    let alpha = match fixed.alpha {
+        Some(a) => a,
+        None => profile.best_alpha(),
     };
+    let (d, c, sse) = profile.solve(alpha);
+    // With D = 0 the exponent is meaningless; report 0 rather than an arbitrary number
+    // (unless the exponent was fixed).
+    let alpha = if d > 0.0 || fixed.alpha.is_some() { alpha } else { 0.0 };
     let law = PowerLaw { d, alpha, c };
 
     let ss_tot = total_ss(r);
@@ -152,26 +224,43 @@ fn diagnose(law: &PowerLaw, r: &[f64], r2: f64, n_min: f64, n_max: f64) -> Optio
     (!reasons.is_empty()).then(|| reasons.join("; "))
 }
 
-/// The profiled least-squares problem: for each α, (D_u, C) are solved exactly.
+/// The profiled least-squares problem: for each α, the free ones of (D, C) are solved exactly.
 struct Profile<'a> {
     /// `ln(n / n_min) ≥ 0` per point.
     log_n_rel: Vec<f64>,
     r: &'a [f64],
+    n_min: f64,
+    fixed: PowerLawFixed,
 }
 
 impl<'a> Profile<'a> {
-    fn new(log_n_rel: Vec<f64>, r: &'a [f64]) -> Self {
-        Profile { log_n_rel, r }
+    fn new(log_n_rel: Vec<f64>, r: &'a [f64], n_min: f64, fixed: PowerLawFixed) -> Self {
+        Profile { log_n_rel, r, n_min, fixed }
     }
 
-    /// Best `(D_u, C, SSE)` for exponent `alpha` (clamped to `[0, EXPONENT_MAX]`), where
-    /// `D_u` multiplies `(n / n_min)^-α`.
+    /// Best `(D, C, SSE)` for exponent `alpha` (clamped to `[0, EXPONENT_MAX]`), with fixed
+    /// parameters held. D is solved as `D_u` multiplying the well-scaled `(n / n_min)^-α`.
     fn solve(&self, alpha: f64) -> (f64, f64, f64) {
         let alpha = alpha.clamp(0.0, EXPONENT_MAX);
         let u: Vec<f64> = self.log_n_rel.iter().map(|l| (-alpha * l).exp()).collect();
         let one = vec![1.0; u.len()];
-        let fit = nnls(&[&u, &one], self.r);
-        (fit.coef[0], fit.coef[1], fit.sse)
+        // D·n^-α = (D·n_min^-α)·u.
+        let scale = self.n_min.powf(alpha);
+        let fixed_d_u = self.fixed.d.map(|d| d / scale);
+        let mut y = self.r.to_vec();
+        let mut columns: Vec<&[f64]> = Vec::new();
+        for (fixed, col) in [(fixed_d_u, &u), (self.fixed.c, &one)] {
+            match fixed {
+                Some(v) => y.iter_mut().zip(col.iter()).for_each(|(y, x)| *y -= v * x),
+                None => columns.push(col),
+            }
+        }
+        let fit = nnls(&columns, &y);
+        let mut free = fit.coef.into_iter();
+        let d_u = fixed_d_u.unwrap_or_else(|| free.next().unwrap_or(0.0));
+        let c = self.fixed.c.unwrap_or_else(|| free.next().unwrap_or(0.0));
+        let d = self.fixed.d.unwrap_or(d_u * scale);
+        (d, c, fit.sse)
     }
 
     /// The exponent minimising the profiled SSE: log-grid scan, then Brent in the best bracket.
@@ -250,7 +339,7 @@ mod tests {
         };
         let r: Vec<f64> = n.iter().map(|&x| truth.eval(x)).collect();
         let n_min = smallest(&n);
-        let p = Profile::new(n.iter().map(|v| (v / n_min).ln()).collect(), &r);
+        let p = Profile::new(n.iter().map(|v| (v / n_min).ln()).collect(), &r, n_min, PowerLawFixed::default());
         let at_truth = p.solve(0.6).2;
         assert!(at_truth < 1e-20);
         assert!(p.solve(0.5).2 > 1e-6 && p.solve(0.7).2 > 1e-6);

@@ -2,7 +2,7 @@
 //! across sample sizes (trial t shares its test rows, and with `subset = per_trial` its nested
 //! source subsets, across every n; see [`crate::stats::JointBootstrap`]).
 
-use super::power_law::fit_power_law;
+use super::power_law::{PowerLawFixed, fit_power_law_with};
 use crate::stats::{JointBootstrap, quantile};
 
 /// Percentile-bootstrap intervals `[lower, upper]` of the fitted parameters.
@@ -36,6 +36,12 @@ const MIN_REPS_USED: usize = 10;
 /// Returns `None` when no interval can be given: `level` outside `(0, 1)`, fewer than three
 /// distinct usable n, invalid values (the fit fails), or fewer than 10 successful refits.
 pub fn power_law_ci(rows: &[(f64, usize, f64)], level: f64, reps: usize, seed: u64) -> Option<PowerLawCi> {
+    power_law_ci_with(rows, level, reps, seed, &PowerLawFixed::default())
+}
+
+/// As [`power_law_ci`], with the parameters of `fixed` held in every refit (their intervals
+/// are then the fixed value at both ends; callers report them as fixed, without a CI).
+pub fn power_law_ci_with(rows: &[(f64, usize, f64)], level: f64, reps: usize, seed: u64, fixed: &PowerLawFixed) -> Option<PowerLawCi> {
     if !(level > 0.0 && level < 1.0) {
         return None;
     }
@@ -47,12 +53,12 @@ pub fn power_law_ci(rows: &[(f64, usize, f64)], level: f64, reps: usize, seed: u
     let xy = |cells: &[(u64, f64)]| -> (Vec<f64>, Vec<f64>) { cells.iter().map(|&(k, r)| (f64::from_bits(k), r)).unzip() };
     // Fail fast (once, not per resample) on input the fit rejects.
     let (n, means) = xy(&boot.means());
-    fit_power_law(&n, &means).ok()?;
+    fit_power_law_with(&n, &means, fixed).ok()?;
 
     let (mut d, mut alpha, mut c) = (Vec::with_capacity(reps), Vec::with_capacity(reps), Vec::with_capacity(reps));
     for rep in boot.replicates(reps, seed) {
         let (n, r) = xy(&rep);
-        if let Ok(fit) = fit_power_law(&n, &r) {
+        if let Ok(fit) = fit_power_law_with(&n, &r, fixed) {
             d.push(fit.law.d);
             alpha.push(fit.law.alpha);
             c.push(fit.law.c);

@@ -14,6 +14,7 @@ use argmin::solver::neldermead::NelderMead;
 use super::format::sig3;
 use super::input::{check_points, distinct, smallest, total_ss};
 use super::nnls::nnls;
+use super::power_law::{check_fixed, named, set_named};
 use super::{EXPONENT_MAX, FitError};
 
 /// `R(n, m) = (a·n^-alpha + b)·m^-beta + eps`.
@@ -126,12 +127,47 @@ const GRID_MIN: f64 = 0.01;
 /// Grid points refined by Nelder–Mead.
 const STARTS: usize = 3;
 
+/// Parameters of [`Surface`] held at given values instead of fitted (`None` = fitted), e.g.
+/// `eps = 0`. Fixed values must be finite and ≥ 0 (exponents also ≤ [`EXPONENT_MAX`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct SurfaceFixed {
+    pub a: Option<f64>,
+    pub alpha: Option<f64>,
+    pub b: Option<f64>,
+    pub beta: Option<f64>,
+    pub eps: Option<f64>,
+}
+
+impl SurfaceFixed {
+    /// The parameter names, as in fit records and study files.
+    pub const NAMES: [&'static str; 5] = ["A", "alpha", "B", "beta", "eps"];
+
+    /// Fix the parameter called `name` (one of [`Self::NAMES`]) at `value`; `Err` names the valid
+    /// names for an unknown one.
+    pub fn set(&mut self, name: &str, value: f64) -> Result<(), String> {
+        let slots = [&mut self.a, &mut self.alpha, &mut self.b, &mut self.beta, &mut self.eps];
+        set_named(&Self::NAMES, slots, name, value)
+    }
+
+    /// `(name, value)` of every fixed parameter, in [`Self::NAMES`] order.
+    pub fn fixed(&self) -> Vec<(&'static str, f64)> {
+        named(&Self::NAMES, &[self.a, self.alpha, self.b, self.beta, self.eps])
+    }
+}
+
 /// Fit `R(n, m) = (A·n^-α + B)·m^-β + ε` (all ≥ 0) by least squares (see the module docs).
 ///
 /// Errors: slices of different lengths, a non-finite value, `n ≤ 0` or `m ≤ 0`, fewer than
 /// three distinct values on either axis, or fewer than six points.
 pub fn fit_surface(n: &[f64], m: &[f64], r: &[f64]) -> Result<SurfaceFit, FitError> {
+    fit_surface_with(n, m, r, &SurfaceFixed::default())
+}
+
+/// As [`fit_surface`], with the parameters of `fixed` held at their values (the data
+/// requirements stay those of the full law).
+pub fn fit_surface_with(n: &[f64], m: &[f64], r: &[f64], fixed: &SurfaceFixed) -> Result<SurfaceFit, FitError> {
     check_points(&[("n", n), ("m", m)], r)?;
+    check_fixed(&fixed.fixed(), &["alpha", "beta"])?;
     let got = distinct(n).min(distinct(m));
     if got < MIN_DISTINCT {
         return Err(FitError::TooFewPoints {
@@ -151,17 +187,20 @@ pub fn fit_surface(n: &[f64], m: &[f64], r: &[f64]) -> Result<SurfaceFit, FitErr
         log_m_rel: m.iter().map(|v| (v / m_min).ln()).collect(),
         r,
         penalty: r.iter().map(|v| v * v).sum::<f64>() + 1.0,
+        n_min,
+        m_min,
+        fixed: *fixed,
     };
     let [alpha, beta] = profile.best_exponents();
-    let (coef, sse) = profile.solve(alpha, beta);
-    let [a_u, b_u, eps] = coef;
-    // Exponents of vanished terms are meaningless; report 0 rather than arbitrary numbers.
-    let alpha = if a_u > 0.0 { alpha } else { 0.0 };
-    let beta = if a_u > 0.0 || b_u > 0.0 { beta } else { 0.0 };
+    let ([a, b, eps], sse) = profile.solve(alpha, beta);
+    // Exponents of vanished terms are meaningless; report 0 rather than arbitrary numbers
+    // (unless they were fixed).
+    let alpha = if a > 0.0 || fixed.alpha.is_some() { alpha } else { 0.0 };
+    let beta = if a > 0.0 || b > 0.0 || fixed.beta.is_some() { beta } else { 0.0 };
     let surface = Surface {
-        a: a_u * n_min.powf(alpha) * m_min.powf(beta),
+        a,
         alpha,
-        b: b_u * m_min.powf(beta),
+        b,
         beta,
         eps,
     };
@@ -221,17 +260,22 @@ fn diagnose(s: &Surface, r: &[f64], r2: f64) -> Option<String> {
     (!reasons.is_empty()).then(|| reasons.join("; "))
 }
 
-/// The profiled least-squares problem over (α, β).
+/// The profiled least-squares problem over the free ones of (α, β).
 struct Profile<'a> {
     log_n_rel: Vec<f64>,
     log_m_rel: Vec<f64>,
     r: &'a [f64],
     /// Weight of the quadratic penalty for leaving [0, EXPONENT_MAX]² (≥ any SSE of interest).
     penalty: f64,
+    n_min: f64,
+    m_min: f64,
+    fixed: SurfaceFixed,
 }
 
 impl Profile<'_> {
-    /// Best `([A_u, B_u, ε], SSE)` for exponents clamped to `[0, EXPONENT_MAX]`.
+    /// Best `([A, B, ε], SSE)` for exponents clamped to `[0, EXPONENT_MAX]`, with fixed
+    /// parameters held. The free coefficients are solved on the well-scaled basis
+    /// `u·v, v, 1` (`A = A_u·n_min^α·m_min^β`, `B = B_u·m_min^β`).
     fn solve(&self, alpha: f64, beta: f64) -> ([f64; 3], f64) {
         let (alpha, beta) = (
             alpha.clamp(0.0, EXPONENT_MAX),
@@ -245,55 +289,120 @@ impl Profile<'_> {
             .map(|(l, v)| (-alpha * l).exp() * v)
             .collect();
         let one = vec![1.0; v.len()];
-        let fit = nnls(&[&uv, &v, &one], self.r);
-        ([fit.coef[0], fit.coef[1], fit.coef[2]], fit.sse)
+        let (a_scale, b_scale) = (
+            self.n_min.powf(alpha) * self.m_min.powf(beta),
+            self.m_min.powf(beta),
+        );
+        let fixed_u = [
+            self.fixed.a.map(|a| a / a_scale),
+            self.fixed.b.map(|b| b / b_scale),
+            self.fixed.eps,
+        ];
+        let mut y = self.r.to_vec();
+        let mut columns: Vec<&[f64]> = Vec::new();
+        for (fixed, col) in fixed_u.iter().zip([&uv, &v, &one]) {
+            match fixed {
+                Some(c) => y.iter_mut().zip(col.iter()).for_each(|(y, x)| *y -= c * x),
+                None => columns.push(col),
+            }
+        }
+        let fit = nnls(&columns, &y);
+        let mut free = fit.coef.into_iter();
+        let mut coef = [0.0; 3];
+        for (slot, fixed) in coef.iter_mut().zip(fixed_u) {
+            *slot = fixed.unwrap_or_else(|| free.next().unwrap_or(0.0));
+        }
+        let [a_u, b_u, eps] = coef;
+        (
+            [
+                self.fixed.a.unwrap_or(a_u * a_scale),
+                self.fixed.b.unwrap_or(b_u * b_scale),
+                eps,
+            ],
+            fit.sse,
+        )
     }
 
-    /// Grid scan, then Nelder–Mead from the best few grid points; the overall best wins.
+    /// The full (α, β) from the free exponents `p` (in order α, β; fixed ones skipped).
+    fn exponents(&self, p: &[f64]) -> [f64; 2] {
+        let mut free = p.iter().copied();
+        [
+            self.fixed.alpha.unwrap_or_else(|| free.next().unwrap_or(0.0)),
+            self.fixed.beta.unwrap_or_else(|| free.next().unwrap_or(0.0)),
+        ]
+    }
+
+    /// Number of exponents searched.
+    fn free(&self) -> usize {
+        [self.fixed.alpha, self.fixed.beta].iter().filter(|f| f.is_none()).count()
+    }
+
+    /// Grid scan over the free exponents, then Nelder–Mead from the best few grid points; the
+    /// overall best wins.
     fn best_exponents(&self) -> [f64; 2] {
+        let k = self.free();
+        if k == 0 {
+            return self.exponents(&[]);
+        }
         let axis: Vec<f64> = std::iter::once(0.0)
             .chain((0..GRID_POINTS).map(|k| {
                 let t = k as f64 / (GRID_POINTS - 1) as f64;
                 GRID_MIN * (EXPONENT_MAX / GRID_MIN).powf(t)
             }))
             .collect();
-        let mut scanned: Vec<(f64, [f64; 2])> = axis
-            .iter()
-            .flat_map(|&a| axis.iter().map(move |&b| [a, b]))
-            .map(|p| (self.solve(p[0], p[1]).1, p))
+        let points: Vec<Vec<f64>> = if k == 1 {
+            axis.iter().map(|&a| vec![a]).collect()
+        } else {
+            axis.iter()
+                .flat_map(|&a| axis.iter().map(move |&b| vec![a, b]))
+                .collect()
+        };
+        let mut scanned: Vec<(f64, Vec<f64>)> = points
+            .into_iter()
+            .map(|p| {
+                let [a, b] = self.exponents(&p);
+                (self.solve(a, b).1, p)
+            })
             .collect();
         scanned.sort_by(|x, y| x.0.total_cmp(&y.0));
         let mut best = scanned
             .first()
-            .copied()
-            .unwrap_or((f64::INFINITY, [0.0, 0.0]));
-        for &(_, start) in scanned.iter().take(STARTS) {
+            .cloned()
+            .unwrap_or((f64::INFINITY, vec![0.0; k]));
+        for (_, start) in scanned.iter().take(STARTS) {
             if let Some((cost, p)) = self.refine(start)
                 && cost < best.0
             {
                 best = (cost, p);
             }
         }
-        best.1
+        self.exponents(&best.1)
     }
 
-    /// Nelder–Mead from `start`; returns the best (SSE, clamped exponents), `None` if argmin fails.
-    fn refine(&self, start: [f64; 2]) -> Option<(f64, [f64; 2])> {
+    /// Nelder–Mead from `start` (the free exponents); returns the best (SSE, clamped free
+    /// exponents), `None` if argmin fails.
+    fn refine(&self, start: &[f64]) -> Option<(f64, Vec<f64>)> {
         let step = |x: f64| 0.1 * x.max(0.1);
-        let simplex = vec![
-            start.to_vec(),
-            vec![start[0] + step(start[0]), start[1]],
-            vec![start[0], start[1] + step(start[1])],
-        ];
+        let mut simplex = vec![start.to_vec()];
+        for i in 0..start.len() {
+            let mut vertex = start.to_vec();
+            vertex[i] += step(start[i]);
+            simplex.push(vertex);
+        }
         let solver = NelderMead::new(simplex).with_sd_tolerance(1e-22).ok()?;
         let result = Executor::new(self, solver)
             .configure(|state| state.max_iters(400))
             .timer(false)
             .run()
             .ok()?;
-        let p = result.state().get_best_param()?;
-        let p = [p[0].clamp(0.0, EXPONENT_MAX), p[1].clamp(0.0, EXPONENT_MAX)];
-        Some((self.solve(p[0], p[1]).1, p))
+        let p: Vec<f64> = result
+            .state()
+            .get_best_param()?
+            .iter()
+            .map(|x| x.clamp(0.0, EXPONENT_MAX))
+            .collect();
+        let [a, b] = self.exponents(&p);
+        Some((self.solve(a, b).1, p))
     }
 }
 
@@ -302,7 +411,6 @@ impl CostFunction for &Profile<'_> {
     type Output = f64;
 
     fn cost(&self, p: &Vec<f64>) -> Result<f64, ArgminError> {
-        let (alpha, beta) = (p[0], p[1]);
         let outside = |x: f64| {
             if x < 0.0 {
                 -x
@@ -310,7 +418,8 @@ impl CostFunction for &Profile<'_> {
                 (x - EXPONENT_MAX).max(0.0)
             }
         };
-        let excess = outside(alpha).powi(2) + outside(beta).powi(2);
+        let excess: f64 = p.iter().map(|x| outside(*x).powi(2)).sum();
+        let [alpha, beta] = self.exponents(p);
         Ok(self.solve(alpha, beta).1 + self.penalty * excess)
     }
 }

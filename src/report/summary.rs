@@ -226,13 +226,14 @@ pub fn exchange_text(results: &Results) -> Option<String> {
     Some(text)
 }
 
-/// `1.93 [1.50, 2.31]`, the value alone when there is no CI, `—` when the fit lacks the parameter.
+/// `1.93 [1.50, 2.31]`, `0.480 (fixed)` for a fixed parameter, the value alone when there is no CI, `—` when the fit lacks the parameter.
 pub fn param_with_ci(fit: &FitRecord, name: &str) -> String {
     let value = fit.params.get(name).map(|v| format::param(*v));
     let mark = if fit.ci_unreliable() { format!(" {UNRELIABLE_MARK}") } else { String::new() };
     let ci = fit.ci90.get(name).map(|c| format!("{}{mark}", format::ci(*c, PARAM_DIGITS)));
     match (value, ci) {
         (Some(v), Some(c)) => format!("{v} {c}"),
+        (Some(v), None) if fit.fixed.iter().any(|f| f == name) => format!("{v} (fixed)"),
         (Some(v), None) => v,
         (None, Some(c)) => format!("{MISSING} {c}"),
         (None, None) => MISSING.to_string(),

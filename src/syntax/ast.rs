@@ -132,8 +132,9 @@ pub enum StatementKind {
     Grid(Block),
     /// `baseline NAME`.
     Baseline(Ident),
-    /// `fit LAW` or `fit LAW at (n = N, m = M)`.
-    Fit(Ident, Option<FitAt>),
+    /// `fit LAW`, `fit LAW at (n = N, m = M)`, each optionally followed by `{ NAME = VALUE ... }`
+    /// (parameters held fixed).
+    Fit(Ident, Option<FitAt>, Option<Block>),
     Expect(ExpectStmt),
     /// `report by COLUMN` / `report samples`.
     Report(ReportStmt),

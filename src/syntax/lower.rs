@@ -193,11 +193,14 @@ impl Lower {
             Rule::baseline_stmt => StatementKind::Baseline(self.ident(&self.next(&mut it, &stmt)?)),
             Rule::fit_stmt => {
                 let law = self.ident(&self.next(&mut it, &stmt)?);
-                let at = match it.next() {
-                    Some(at) => Some(self.fit_at(at)?),
-                    None => None,
-                };
-                StatementKind::Fit(law, at)
+                let (mut at, mut fixed) = (None, None);
+                for part in it {
+                    match part.as_rule() {
+                        Rule::fit_at => at = Some(self.fit_at(part)?),
+                        _ => fixed = Some(self.block(part)?),
+                    }
+                }
+                StatementKind::Fit(law, at, fixed)
             }
             Rule::expect_stmt => StatementKind::Expect(self.expect(&stmt, it)?),
             Rule::report_stmt => {
