@@ -101,18 +101,18 @@ fn rows_with(f: impl Fn(f64, f64) -> f64, trials: usize, factor: impl Fn(usize) 
     for (i, &n) in NS.iter().enumerate() {
         for (j, &m) in MS.iter().enumerate() {
             for t in 0..trials {
-                out.push(TrialRow {
-                    job: format!("finetune n={n} m={m} t={t}"),
-                    arm: Arm::Transfer,
+                out.push(TrialRow::new(
+                    format!("finetune n={n} m={m} t={t}"),
+                    Arm::Transfer,
                     n,
                     m,
-                    trial: t,
-                    seed: t as u64,
-                    mae: f(n as f64, m as f64) * factor(t) * noise(i, j, t),
-                    epochs: 1,
-                    best_epoch: 1,
-                    test_rows: 10,
-                });
+                    t,
+                    t as u64,
+                    f(n as f64, m as f64) * factor(t) * noise(i, j, t),
+                    1,
+                    1,
+                    10,
+                ));
             }
         }
     }
