@@ -33,6 +33,8 @@ const CASES: &[(&str, i32, &[&str])] = &[
     ("target_two_rows", 2, &["`tgt`", "2 rows"]),
     ("m_beyond_target", 2, &["m = 500", "24"]),
     ("x_width_mismatch", 2, &["3 feature columns", "2"]),
+    ("x_names_differ", 2, &["differ by name", "only the source has `x3`", "`x2`"]),
+    ("x_order_differs", 2, &["different order", "from column 1", "`x2` in the target", "≠ x2"]),
     ("glob_matches_nothing", 2, &["`d_*`", "tables/good.csv"]),
     ("bom_crlf", 0, &["ok:"]),
     ("constant_x", 0, &["ok:"]),
