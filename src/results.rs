@@ -65,6 +65,13 @@ pub struct Point {
     pub mae_sd: f64,
     #[serde(deserialize_with = "nan::f64")]
     pub mae_median: f64,
+    /// Target rows each trial of the point trained on, [fewest, most] over its trials; with
+    /// `val_rows` (its early-stopping validation rows) they make exactly m in every trial.
+    /// [0, 0] in results written before these fields existed.
+    #[serde(default)]
+    pub train_rows: [usize; 2],
+    #[serde(default)]
+    pub val_rows: [usize; 2],
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -138,6 +145,12 @@ pub struct TrialRow {
     /// Epoch whose weights were kept (best validation loss).
     pub best_epoch: usize,
     pub test_rows: usize,
+    /// Target rows the trial trained on, and the rows its early stopping validated on: together
+    /// exactly m (0 and 0 in runs written before these fields existed).
+    #[serde(default)]
+    pub train_rows: usize,
+    #[serde(default)]
+    pub val_rows: usize,
 }
 
 /// `report by COLUMN`: the target rows split by the values of one column, each group's test
@@ -310,6 +323,8 @@ mod tests {
             epochs: 3,
             best_epoch: 0,
             test_rows: 2,
+            train_rows: 4,
+            val_rows: 1,
         };
         let back: TrialRow = serde_json::from_str(&serde_json::to_string(&row).unwrap()).unwrap();
         assert!(back.mae.is_nan());

@@ -35,6 +35,7 @@ const CASES: &[(&str, i32, &[&str])] = &[
     ("x_width_mismatch", 2, &["3 feature columns", "2"]),
     ("x_names_differ", 2, &["differ by name", "only the source has `x3`", "`x2`"]),
     ("x_order_differs", 2, &["different order", "from column 1", "`x2` in the target", "≠ x2"]),
+    ("power_law_two_n", 2, &["`fit power_law` needs at least 3 values of n", "10, 30"]),
     ("glob_matches_nothing", 2, &["`d_*`", "tables/good.csv"]),
     ("bom_crlf", 0, &["ok:"]),
     ("constant_x", 0, &["ok:"]),

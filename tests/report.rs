@@ -46,6 +46,8 @@ fn point(arm: Arm, n: usize, m: usize, mean: f64, trials: usize) -> Point {
         mae_ci90: [mean * 0.9, mean * 1.1],
         mae_sd: mean * 0.15,
         mae_median: mean * 0.98,
+        train_rows: [m - m / 5; 2],
+        val_rows: [m / 5; 2],
     }
 }
 
@@ -159,6 +161,8 @@ fn trials_for(results: &Results) -> Vec<TrialRow> {
                 epochs: 50,
                 best_epoch: 40,
                 test_rows: 60,
+                train_rows: p.m - p.m / 5,
+                val_rows: p.m / 5,
             });
         }
     }

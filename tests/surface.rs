@@ -23,6 +23,8 @@ fn rows(f: impl Fn(f64, f64) -> f64, ns: &[usize], ms: &[usize], trials: usize) 
                     epochs: 1,
                     best_epoch: 1,
                     test_rows: 10,
+                    train_rows: m - m / 5,
+                    val_rows: m / 5,
                 });
             }
         }

@@ -39,6 +39,8 @@ fn trials(truth: &Surface) -> Vec<TrialRow> {
                     epochs: 1,
                     best_epoch: 1,
                     test_rows: 10,
+                    train_rows: m - m / 5,
+                    val_rows: m / 5,
                 });
             }
         }
@@ -47,7 +49,7 @@ fn trials(truth: &Surface) -> Vec<TrialRow> {
 }
 
 fn point(arm: Arm, n: usize, m: usize, mean: f64) -> Point {
-    Point { n, m, arm, trials: 3, mae_mean: mean, mae_ci90: [mean * 0.97, mean * 1.03], mae_sd: 0.01, mae_median: mean }
+    Point { n, m, arm, trials: 3, mae_mean: mean, mae_ci90: [mean * 0.97, mean * 1.03], mae_sd: 0.01, mae_median: mean, train_rows: [m - m / 5; 2], val_rows: [m / 5; 2] }
 }
 
 /// Results of an exact-surface run with a direct arm and the exchange rate at (2000, 100).

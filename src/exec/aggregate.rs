@@ -81,9 +81,18 @@ pub fn points(trials: &[TrialRow], seed: u64) -> Vec<Point> {
                 mae_ci90: ci,
                 mae_sd: if v.len() > 1 { stats::sd(&v) } else { f64::NAN },
                 mae_median: if v.is_empty() { f64::NAN } else { stats::median(&v) },
+                train_rows: row_range(trials, arm, n, m, |t| t.train_rows),
+                val_rows: row_range(trials, arm, n, m, |t| t.val_rows),
             }
         })
         .collect()
+}
+
+/// [fewest, most] of a row count over the trials of one arm at (n, m), diverged ones included
+/// (they trained on those rows too); [0, 0] without trials.
+fn row_range(trials: &[TrialRow], arm: Arm, n: usize, m: usize, rows: impl Fn(&TrialRow) -> usize) -> [usize; 2] {
+    let v: Vec<usize> = trials.iter().filter(|t| t.arm == arm && t.n == n && t.m == m).map(rows).collect();
+    [v.iter().copied().min().unwrap_or(0), v.iter().copied().max().unwrap_or(0)]
 }
 
 /// The power law fitted to the mean MAE of `arm` per n at m, with bootstrap CIs over trials.

@@ -14,10 +14,10 @@ pub fn write(dir: &Path, results: &Results, trials: &[TrialRow]) -> io::Result<(
 
 /// One row per trial and arm (tidy). The `quick` column marks rows of a `--quick` smoke run.
 pub fn trials_csv(trials: &[TrialRow], quick: bool) -> String {
-    let mut s = String::from("job,arm,n,m,trial,seed,mae,epochs,best_epoch,test_rows,quick\n");
+    let mut s = String::from("job,arm,n,m,trial,seed,mae,epochs,best_epoch,test_rows,train_rows,val_rows,quick\n");
     for t in trials {
         s.push_str(&format!(
-            "{},{},{},{},{},{},{},{},{},{},{}\n",
+            "{},{},{},{},{},{},{},{},{},{},{},{},{}\n",
             t.job,
             t.arm.as_str(),
             t.n,
@@ -28,6 +28,8 @@ pub fn trials_csv(trials: &[TrialRow], quick: bool) -> String {
             t.epochs,
             t.best_epoch,
             t.test_rows,
+            t.train_rows,
+            t.val_rows,
             quick
         ));
     }

@@ -63,7 +63,7 @@ pub fn run_pair_group(
         let mae = if out.diverged { f64::NAN } else { m.test_mae(&pred) };
         maes.push(mae);
         let test = test_errors(m, &pred, out.diverged);
-        records.extend(trial_row(job, out, mae, m.test_y.len()).map(|row| Record::Trial(TrialRecord { row, test })));
+        records.extend(trial_row(job, out, mae, m).map(|row| Record::Trial(TrialRecord { row, test })));
     }
     store.append_all(&records).map_err(|e| RunError::Failed(e.to_string()))?;
     Ok(maes)

@@ -268,7 +268,7 @@ fn train_chunk(
         let mae = if out.diverged { f64::NAN } else { m.test_mae(pred) };
         maes.push(mae);
         let test = test_errors(m, pred, out.diverged);
-        records.extend(trial_row(job, out, mae, test_rows).map(|row| Record::Trial(TrialRecord { row, test })));
+        records.extend(trial_row(job, out, mae, m).map(|row| Record::Trial(TrialRecord { row, test })));
     }
     store.append_all(&records).map_err(|e| RunError::Failed(e.to_string()))?;
     Ok(maes)
@@ -300,15 +300,29 @@ pub(super) fn store_pretrains(store: &mut Store, jobs: &[&Job], outcomes: &[Trai
     store.append_all(&records).map_err(|e| RunError::Failed(e.to_string()))
 }
 
-/// The trial row of a fine-tune, direct or multitask job (pretraining has none).
-pub(super) fn trial_row(job: &Job, out: &TrainOutcome, mae: f64, test_rows: usize) -> Option<TrialRow> {
+/// The trial row of a fine-tune, direct or multitask job (pretraining has none), with the rows
+/// its member trained, validated and was tested on.
+pub(super) fn trial_row(job: &Job, out: &TrainOutcome, mae: f64, member: &Member) -> Option<TrialRow> {
     let (arm, n, m, trial) = match job.kind {
         JobKind::Finetune { n, m, trial, .. } => (crate::results::Arm::Transfer, n, m, trial),
         JobKind::Direct { m, trial } => (crate::results::Arm::Direct, 0, m, trial),
         JobKind::Multitask { n, m, trial, .. } => (crate::results::Arm::Multitask, n, m, trial),
         JobKind::Pretrain { .. } => return None,
     };
-    Some(TrialRow { job: job.id.clone(), arm, n, m, trial, seed: job.seed, mae, epochs: out.epochs, best_epoch: out.best_epoch, test_rows })
+    Some(TrialRow {
+        job: job.id.clone(),
+        arm,
+        n,
+        m,
+        trial,
+        seed: job.seed,
+        mae,
+        epochs: out.epochs,
+        best_epoch: out.best_epoch,
+        test_rows: member.test_y.len(),
+        train_rows: member.train.rows(),
+        val_rows: member.val.rows(),
+    })
 }
 
 /// The pretrained weights a fine-tune job starts from, for a network of these layers.
