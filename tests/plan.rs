@@ -202,17 +202,17 @@ fn target_rows_in_the_source_are_warned_about_unless_allowed() {
     let same = "source exp { x = [x1, x2]  y = y }\ntarget exp { x = [x1, x2]  y = y  group = grp }";
     let (_dir, path, text) = grouped_study(&groups, same, "n = [20, 30, 48]  m = [1.0]  trials = 2");
     let plan = load(&path, &text, false).unwrap_or_else(|e| panic!("{e}")).plan;
-    let w: Vec<&String> = plan.warnings.iter().filter(|w| w.contains("also appear in the source")).collect();
+    let w: Vec<&String> = plan.warnings.iter().filter(|w| w.contains("with the same x values and label")).collect();
     assert_eq!(w.len(), 1, "{:?}", plan.warnings);
     assert!(w[0].starts_with("60 of the target's 60 rows") && w[0].contains("`exp` is both the source and the target"), "{}", w[0]);
     // Said to be intended: no warning.
     let allowed = text.replace("source exp { x = [x1, x2]  y = y }", "source exp { x = [x1, x2]  y = y  overlap = allowed }");
     let plan = load(&path, &allowed, false).unwrap_or_else(|e| panic!("{e}")).plan;
-    assert!(plan.warnings.iter().all(|w| !w.contains("also appear in the source")), "{:?}", plan.warnings);
+    assert!(plan.warnings.iter().all(|w| !w.contains("with the same x values and label")), "{:?}", plan.warnings);
     // Distinct tables (other labels): no warning.
     let (_dir, path, text) = grouped_study(&groups, GROUPED_ROLES, "n = [20, 60, 200]  m = [1.0]  trials = 2");
     let plan = load(&path, &text, false).unwrap_or_else(|e| panic!("{e}")).plan;
-    assert!(plan.warnings.iter().all(|w| !w.contains("also appear in the source")), "{:?}", plan.warnings);
+    assert!(plan.warnings.iter().all(|w| !w.contains("with the same x values and label")), "{:?}", plan.warnings);
 }
 
 #[test]

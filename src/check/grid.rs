@@ -11,6 +11,15 @@ use crate::diag::Problem;
 use crate::syntax::ast::{Block, Call, Number, Span, Value};
 
 pub const GRID_SETTINGS: &[&str] = &["n", "m", "trials", "test", "subset"];
+/// Fewest rows a trial may train on after its validation split. One row teaches a network a
+/// constant at best (every gradient step fits the same label, and the early-stopping curve
+/// measures nothing but that label's distance to the validation row); two are the fewest from
+/// which a trend can be learned. Together with [`MIN_VAL_ROWS`] this makes m ≥ [`MIN_M`].
+pub const MIN_TRAIN_ROWS: usize = 2;
+/// Fewest early-stopping validation rows: early stopping needs a loss to watch.
+pub const MIN_VAL_ROWS: usize = 1;
+/// The smallest m (training + validation rows) a grid may hold.
+pub const MIN_M: usize = MIN_TRAIN_ROWS + MIN_VAL_ROWS;
 const LOGSPACE_ARGS: &[&str] = &["from", "to", "points"];
 const N_HELP: &str = "write `n = logspace(100, all, 6)` or a list of counts such as `n = [100, 300, 1000]`";
 const M_HELP: &str =
@@ -229,7 +238,6 @@ impl Checker<'_> {
     /// Every count of `m` leaves a training and a validation set (m ≥ MIN_M); `m = [1]` gets the
     /// hint that `1.0` is the fraction "all".
     fn m_counts_leave_a_split(&mut self, items: &[Value], counts: &[usize]) -> bool {
-        use crate::plan::splits::{MIN_M, MIN_TRAIN_ROWS, MIN_VAL_ROWS};
         let mut ok = true;
         for (item, &c) in items.iter().zip(counts) {
             if c >= MIN_M {

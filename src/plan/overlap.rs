@@ -37,11 +37,12 @@ pub fn target_rows_in_source(source: &RoleData, target: &RoleData) -> Option<Str
         rows.push("…".into());
     }
     Some(format!(
-        "{} of the target's {} rows also appear in the source `{}` with the same x values and label{same} (target rows {}, counted after joins and filters): \
+        "{} of the target's {} rows also {} in the source `{}` with the same x values and label{same} (target rows {}, counted after joins and filters): \
          a trial's test rows can be among the rows pretrained on, which measures recall rather than transfer; filter them out of the \
          source with `where`, or write `overlap = allowed` in the source block if this is intended",
         shared.len(),
         target.rows(),
+        if shared.len() == 1 { "appears" } else { "appear" },
         source.table,
         rows.join(", ")
     ))
@@ -74,7 +75,7 @@ mod tests {
         // Same x, another label (a simulation and a measurement of one material): no overlap.
         let measured = role("exp", vec![1.0, 2.0, 3.0, 4.0], vec![0.15, 0.2]);
         let w = target_rows_in_source(&source, &measured).expect("row 2 is shared");
-        assert!(w.starts_with("1 of the target's 2 rows") && w.contains("target rows 2,") && w.contains("overlap = allowed"), "{w}");
+        assert!(w.starts_with("1 of the target's 2 rows also appears in") && w.contains("target rows 2,") && w.contains("overlap = allowed"), "{w}");
         let other = role("exp", vec![1.0, 2.0, 3.0, 4.0], vec![0.15, 0.25]);
         assert_eq!(target_rows_in_source(&source, &other), None);
     }

@@ -36,15 +36,8 @@ pub fn test_count(rows: usize, test: f64) -> usize {
     ((rows as f64 * test).round() as usize).clamp(1, rows.saturating_sub(1).max(1))
 }
 
-/// Fewest rows a trial may train on after its validation split. One row teaches a network a
-/// constant at best (every gradient step fits the same label, and the early-stopping curve
-/// measures nothing but that label's distance to the validation row); two are the fewest from
-/// which a trend can be learned. Together with [`MIN_VAL_ROWS`] this makes m ≥ [`MIN_M`].
-pub const MIN_TRAIN_ROWS: usize = 2;
-/// Fewest early-stopping validation rows: early stopping needs a loss to watch.
-pub const MIN_VAL_ROWS: usize = 1;
-/// The smallest m (training + validation rows) a grid may hold.
-pub const MIN_M: usize = MIN_TRAIN_ROWS + MIN_VAL_ROWS;
+// The row minima live with the grid check (`check` runs without the `engine` feature).
+pub use crate::check::{MIN_M, MIN_TRAIN_ROWS, MIN_VAL_ROWS};
 
 /// Split `rows` target rows for one trial. Without groups: a random `test` fraction of rows.
 /// With groups: whole groups go to the test side, in random order, until it holds at least the
