@@ -120,6 +120,38 @@ pub struct Point {
     /// is finite); an `expect` over this point fails while it is not 0.
     #[serde(default)]
     pub exploded: usize,
+    /// Target rows each trial of the point trained on, [fewest, most] over its trials; with
+    /// `val_rows` (its early-stopping validation rows) they make exactly m in every trial.
+    /// [0, 0] in results written before these fields existed.
+    #[serde(default)]
+    pub train_rows: [usize; 2],
+    #[serde(default)]
+    pub val_rows: [usize; 2],
+}
+
+/// An empty point (arm transfer, no trials, NaN statistics), for fixtures that spell the fields
+/// they care about (`Point { n, m, mae_mean, ..Default::default() }`).
+impl Default for Point {
+    fn default() -> Self {
+        let nan = f64::NAN;
+        Point {
+            n: 0,
+            m: 0,
+            arm: Arm::Transfer,
+            trials: 0,
+            mae_mean: nan,
+            mae_ci90: [nan, nan],
+            mae_sd: nan,
+            mae_median: nan,
+            ci_reliable: false,
+            ci_note: None,
+            mae_trimmed: nan,
+            failed: 0,
+            exploded: 0,
+            train_rows: [0, 0],
+            val_rows: [0, 0],
+        }
+    }
 }
 
 /// Fraction of the MAEs dropped at each end for [`Point::mae_trimmed`].
@@ -296,13 +328,27 @@ pub struct TrialRow {
     /// x columns with test values clipped to the training range, with how many values.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub clipped_x: BTreeMap<String, usize>,
+    /// Target rows the trial trained on, and the rows its early stopping validated on: together
+    /// exactly m (0 and 0 in runs written before these fields existed).
+    #[serde(default)]
+    pub train_rows: usize,
+    #[serde(default)]
+    pub val_rows: usize,
+}
+
+/// An empty row (arm transfer, NaN MAE): test fixtures spell the fields they care about and
+/// take the rest from here (`TrialRow { n, mae, ..Default::default() }`).
+impl Default for TrialRow {
+    fn default() -> Self {
+        TrialRow::new(String::new(), Arm::Transfer, 0, 0, 0, 0, f64::NAN, 0, 0, 0)
+    }
 }
 
 impl TrialRow {
     /// A trial that ran: no failure, no flags.
     #[allow(clippy::too_many_arguments)]
     pub fn new(job: String, arm: Arm, n: usize, m: usize, trial: usize, seed: u64, mae: f64, epochs: usize, best_epoch: usize, test_rows: usize) -> TrialRow {
-        TrialRow { job, arm, n, m, trial, seed, mae, epochs, best_epoch, test_rows, failure: None, exploded: None, constant_x: Vec::new(), clipped_x: BTreeMap::new() }
+        TrialRow { job, arm, n, m, trial, seed, mae, epochs, best_epoch, test_rows, failure: None, exploded: None, constant_x: Vec::new(), clipped_x: BTreeMap::new(), train_rows: 0, val_rows: 0 }
     }
 }
 
@@ -562,6 +608,8 @@ mod tests {
             exploded: None,
             constant_x: Vec::new(),
             clipped_x: Default::default(),
+            train_rows: 4,
+            val_rows: 1,
         };
         let back: TrialRow = serde_json::from_str(&serde_json::to_string(&row).unwrap()).unwrap();
         assert!(back.mae.is_nan());

@@ -58,6 +58,7 @@ fn simulate(
                 epochs: 1,
                 best_epoch: 1,
                 test_rows: 10,
+                ..Default::default()
             });
         }
     }

@@ -135,6 +135,7 @@ fn curve_rows(law: PowerLaw, trials: usize) -> Vec<TrialRow> {
                 epochs: 1,
                 best_epoch: 1,
                 test_rows: 5,
+                ..Default::default()
             });
         }
     }
@@ -175,6 +176,7 @@ fn fit_records_mark_fixed_parameters_without_a_ci() {
                     epochs: 1,
                     best_epoch: 1,
                     test_rows: 5,
+                    ..Default::default()
                 });
             }
         }
@@ -283,6 +285,7 @@ fn fit_command_fits_the_surface_with_its_exchange_rate() {
                     epochs: 1,
                     best_epoch: 1,
                     test_rows: 5,
+                    ..Default::default()
                 });
             }
         }

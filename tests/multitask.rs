@@ -26,7 +26,7 @@ fn with_table(csv: &str, ops: &str, x: &str) -> (tempfile::TempDir, String) {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("t.csv"), csv).unwrap();
     let study = format!(
-        "data t = csv(\"t.csv\"){ops}\nsource t {{ x = {x}  y = y }}\ntarget t {{ x = {x}  y = y }}\ngrid {{ n = [3]  m = [2] }}\n"
+        "data t = csv(\"t.csv\"){ops}\nsource t {{ x = {x}  y = y }}\ntarget t {{ x = {x}  y = y }}\ngrid {{ n = [3]  m = [3] }}\n"
     );
     (dir, study)
 }
@@ -108,7 +108,7 @@ fn the_plan_lists_multitask_jobs_with_stable_ids_and_seeds() {
     let o = run(&["plan", pair_study().to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     let t = text(&o);
-    assert!(t.contains("jobs: 6 (4 multitask, 2 direct)"), "{t}");
+    assert!(t.contains("jobs: 8 (6 multitask, 2 direct)"), "{t}");
     assert!(t.contains("multitask n=240 m=99 t=1"), "{t}");
     assert!(t.contains("shared encoder 2×4-16-8 (incl. flag) → abs_diff → head (+2 inputs) 10-8-1 ×2"), "{t}");
     assert!(t.contains("dropped 1 of `first` (p_only)"), "{t}");
@@ -125,12 +125,21 @@ fn a_multitask_run_writes_multitask_points_and_fits_them() {
     let results: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(out.join("results.json")).unwrap()).unwrap();
     let points = results["points"].as_array().unwrap();
     let multitask: Vec<_> = points.iter().filter(|p| p["arm"] == "multitask").collect();
-    assert_eq!(multitask.len(), 2, "{points:?}");
+    assert_eq!(multitask.len(), 3, "{points:?}");
     assert!(multitask.iter().all(|p| p["trials"] == 2 && p["mae_mean"].as_f64().is_some_and(|v| v > 0.0)));
     assert!(points.iter().any(|p| p["arm"] == "direct" && p["n"] == 0));
     assert_eq!(results["fits"][0]["arm"], "multitask");
     let trials = std::fs::read_to_string(out.join("trials.csv")).unwrap();
-    assert_eq!(trials.lines().filter(|l| l.contains(",multitask,")).count(), 4, "{trials}");
+    assert_eq!(trials.lines().filter(|l| l.contains(",multitask,")).count(), 6, "{trials}");
+    // Every trial records the rows it trained and early-stopped on: together exactly its m.
+    let mut rdr = csv::Reader::from_reader(trials.as_bytes());
+    for row in rdr.deserialize::<sim2real::results::TrialRow>() {
+        let row = row.unwrap();
+        assert!(row.val_rows >= 1 && row.train_rows >= 2, "{row:?}");
+        assert_eq!(row.train_rows + row.val_rows, row.m, "{row:?}");
+    }
+    assert!(points.iter().all(|p| p["train_rows"][0].as_u64().unwrap() + p["val_rows"][1].as_u64().unwrap() <= p["m"].as_u64().unwrap()
+        && p["train_rows"][1].as_u64().unwrap() + p["val_rows"][0].as_u64().unwrap() >= p["m"].as_u64().unwrap()), "{points:?}");
     // A rerun resumes: nothing left to train, same results.
     let o = run(&["run", pair_study().to_str().unwrap(), "--out", out.to_str().unwrap(), "--threads", "2"]);
     assert!(text(&o).contains("0 trained now") || text(&o).contains("(0 trained"), "{}", text(&o));

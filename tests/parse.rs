@@ -85,7 +85,8 @@ fn gas_study_folds_operations_left_to_right() {
         ["d_17", "d_?x"]
     );
     assert_eq!(s.grid.m.value, MGrid::Counts(vec![20, 40]));
-    assert_eq!(s.source.group.iter().map(|g| g.value.as_str()).collect::<Vec<_>>(), vec!["polymer"]);
+    assert_eq!(s.target.group.iter().map(|g| g.value.as_str()).collect::<Vec<_>>(), vec!["polymer"]);
+    assert!(s.source.group.is_empty());
 }
 
 #[test]

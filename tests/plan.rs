@@ -84,3 +84,143 @@ fn composite_groups_keep_pairs_together_in_every_split() {
 fn tiny_path() -> std::path::PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cli/tiny.study")
 }
+
+/// A study over two generated tables in a temporary folder: `sim.csv` (200 source rows) and
+/// `exp.csv` (one target row per entry of `groups`, label = the group's index, so a member's
+/// label values tell which groups it holds). `roles` and `grid` are study text.
+fn grouped_study(groups: &[String], roles: &str, grid: &str) -> (tempfile::TempDir, std::path::PathBuf, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let mut sim = String::from("x1,x2,y\n");
+    for i in 0..200 {
+        sim.push_str(&format!("{},{},{}\n", (i as f64 * 0.37).sin(), (i as f64 * 0.11).cos(), (i % 17) as f64 * 0.5 + 100.0));
+    }
+    let mut names: Vec<&String> = Vec::new();
+    let mut exp = String::from("x1,x2,y,grp\n");
+    for (i, g) in groups.iter().enumerate() {
+        if !names.contains(&g) {
+            names.push(g);
+        }
+        let code = names.iter().position(|n| *n == g).unwrap();
+        exp.push_str(&format!("{},{},{code},{g}\n", (i as f64 * 0.73).sin(), (i as f64 * 0.29).cos()));
+    }
+    std::fs::write(dir.path().join("sim.csv"), sim).unwrap();
+    std::fs::write(dir.path().join("exp.csv"), exp).unwrap();
+    let text = format!(
+        "study grouped\nseed 3\ndata sim = csv(\"sim.csv\")\ndata exp = csv(\"exp.csv\")\n{roles}\nmodel {{ hidden = [4] }}\n\
+         pretrain {{ epochs = 2 }}\nfinetune {{ epochs = 2 }}\ngrid {{ {grid} }}\nbaseline direct\n"
+    );
+    let path = dir.path().join("grouped.study");
+    std::fs::write(&path, &text).unwrap();
+    (dir, path, text)
+}
+
+const GROUPED_ROLES: &str = "source sim { x = [x1, x2]  y = y }\ntarget exp { x = [x1, x2]  y = y  group = grp }";
+
+/// 60 rows of one group and 40 singletons: a trial whose test side draws "big" keeps 40 rows.
+fn one_big_group() -> Vec<String> {
+    (0..100).map(|i| if i % 5 < 3 { "big".to_string() } else { format!("s{i}") }).collect()
+}
+
+/// Exit code and output of the binary, the diagnostics' frame characters and line wraps removed.
+fn sim2real(args: &[&str]) -> (Option<i32>, String) {
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_sim2real")).env("NO_COLOR", "1").args(args).output().expect("run sim2real");
+    let text = format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr));
+    (o.status.code(), text.replace('│', " ").split_whitespace().collect::<Vec<_>>().join(" "))
+}
+
+#[test]
+fn an_m_no_trial_can_hold_is_rejected_naming_the_trial_and_its_groups() {
+    // m = 80 is the nominal training part (100 rows, 20 test), but a trial that holds out the
+    // 60-row group has 40 rows left: the plan refuses instead of training on 40 and calling it 80.
+    let (_dir, path, _) = grouped_study(&one_big_group(), GROUPED_ROLES, "n = [20, 60, 200]  m = [80]  trials = 6");
+    let (code, text) = sim2real(&["check", path.to_str().unwrap()]);
+    assert_eq!(code, Some(2), "{text}");
+    assert!(text.contains("m = 80 is more than the ") && text.contains(" target rows trial "), "{text}");
+    assert!(text.contains("holds out whole groups of `grp`") && text.contains("\"big\" (60 rows)"), "{text}");
+}
+
+#[test]
+fn every_trial_of_a_group_split_trains_on_exactly_m_rows() {
+    use sim2real::exec::members::member_for;
+    let (_dir, path, text) = grouped_study(&one_big_group(), GROUPED_ROLES, "n = [20, 60, 200]  m = [0.5, 1.0]  trials = 6");
+    let loaded = load(&path, &text, false).unwrap_or_else(|e| panic!("{e}"));
+    let plan = &loaded.plan;
+    // m = 1.0 resolves against the smallest training part (at most the 40 rows besides "big"),
+    // not the nominal 80.
+    let smallest = plan.train_part;
+    assert!(smallest <= 40 && smallest < plan.train_part_max, "{:?}", plan.train_parts);
+    assert_eq!(plan.train_parts.iter().min(), Some(&smallest));
+    assert_eq!(plan.m_values, vec![(smallest as f64 * 0.5).round() as usize, smallest]);
+    assert!(plan.render().contains("for training (whole groups"), "{}", plan.render());
+    let mut checked = 0;
+    for job in plan.jobs.iter().filter(|j| !matches!(j.kind, sim2real::plan::JobKind::Pretrain { .. })) {
+        let m = match job.kind {
+            sim2real::plan::JobKind::Direct { m, .. } | sim2real::plan::JobKind::Finetune { m, .. } => m,
+            _ => unreachable!(),
+        };
+        let member = member_for(&job.kind, &loaded.study, &loaded.data).unwrap_or_else(|e| panic!("{}: {e}", job.id));
+        assert_eq!(member.train.rows() + member.val.rows(), m, "{} trains on other than m rows", job.id);
+        assert_eq!((member.train.rows(), member.val.rows()), (job.train_rows, job.val_rows), "{}: the plan's counts", job.id);
+        checked += 1;
+    }
+    assert_eq!(checked, 2 * 6 * 4, "direct and fine-tune jobs of both m");
+}
+
+#[test]
+fn early_stopping_validation_never_shares_a_group_with_training() {
+    use sim2real::exec::members::member_for;
+    // 25 groups of 4 rows; the label is the group's index, so a member's label values name its groups.
+    let groups: Vec<String> = (0..100).map(|i| format!("g{}", (i * 7) % 25)).collect();
+    let (_dir, path, text) = grouped_study(&groups, GROUPED_ROLES, "n = [20, 60, 200]  m = [0.15, 0.5, 1.0]  trials = 8");
+    let loaded = load(&path, &text, false).unwrap_or_else(|e| panic!("{e}"));
+    let labels = |rows: &sim2real::engine::batch::MemberRows| rows.y.iter().map(|v| *v as i64).collect::<std::collections::BTreeSet<_>>();
+    for job in loaded.plan.jobs.iter().filter(|j| matches!(j.kind, sim2real::plan::JobKind::Direct { .. })) {
+        let member = member_for(&job.kind, &loaded.study, &loaded.data).unwrap();
+        let (train, val) = (labels(&member.train), labels(&member.val));
+        assert!(!val.is_empty() && train.len() >= 2, "{}: {val:?} / {train:?}", job.id);
+        assert!(train.is_disjoint(&val), "{}: groups {:?} on both sides", job.id, train.intersection(&val).collect::<Vec<_>>());
+        let test: std::collections::BTreeSet<i64> = member.test_rows.iter().map(|&r| loaded.data.target.y[r] as i64).collect();
+        assert!(test.is_disjoint(&train) && test.is_disjoint(&val), "{}: a test group is trained on", job.id);
+    }
+}
+
+#[test]
+fn validation_that_cannot_take_whole_groups_is_rejected() {
+    // Two groups of 50: every trial holds one out, so its training rows are one group and no
+    // validation set can be drawn without sharing it.
+    let groups: Vec<String> = (0..100).map(|i| if i % 2 == 0 { "even".to_string() } else { "odd".to_string() }).collect();
+    let (_dir, path, _) = grouped_study(&groups, GROUPED_ROLES, "n = [20, 60, 200]  m = [1.0]  trials = 2");
+    let (code, text) = sim2real(&["check", path.to_str().unwrap()]);
+    assert_eq!(code, Some(2), "{text}");
+    assert!(text.contains("trial 0 (and 1 more trials) cannot train the direct arm on m = 50 rows"), "{text}");
+    assert!(text.contains("1 group of `grp`") && text.contains("(50 rows)"), "{text}");
+}
+
+#[test]
+fn target_rows_in_the_source_are_warned_about_unless_allowed() {
+    let groups: Vec<String> = (0..60).map(|i| format!("g{}", i % 12)).collect();
+    let same = "source exp { x = [x1, x2]  y = y }\ntarget exp { x = [x1, x2]  y = y  group = grp }";
+    let (_dir, path, text) = grouped_study(&groups, same, "n = [20, 30, 48]  m = [1.0]  trials = 2");
+    let plan = load(&path, &text, false).unwrap_or_else(|e| panic!("{e}")).plan;
+    let w: Vec<&String> = plan.warnings.iter().filter(|w| w.contains("with the same x values and label")).collect();
+    assert_eq!(w.len(), 1, "{:?}", plan.warnings);
+    assert!(w[0].starts_with("60 of the target's 60 rows") && w[0].contains("`exp` is both the source and the target"), "{}", w[0]);
+    // Said to be intended: no warning.
+    let allowed = text.replace("source exp { x = [x1, x2]  y = y }", "source exp { x = [x1, x2]  y = y  overlap = allowed }");
+    let plan = load(&path, &allowed, false).unwrap_or_else(|e| panic!("{e}")).plan;
+    assert!(plan.warnings.iter().all(|w| !w.contains("with the same x values and label")), "{:?}", plan.warnings);
+    // Distinct tables (other labels): no warning.
+    let (_dir, path, text) = grouped_study(&groups, GROUPED_ROLES, "n = [20, 60, 200]  m = [1.0]  trials = 2");
+    let plan = load(&path, &text, false).unwrap_or_else(|e| panic!("{e}")).plan;
+    assert!(plan.warnings.iter().all(|w| !w.contains("with the same x values and label")), "{:?}", plan.warnings);
+}
+
+#[test]
+fn the_quick_banner_counts_the_values_it_kept() {
+    // `fit surface` keeps 3 values of m even in a smoke run; the banner says 3, not QUICK_M.
+    let plan = plan_of("tests/cli/tiny_surface.study", true);
+    assert_eq!(plan.m_values.len(), 3);
+    let banner = plan.warnings.iter().find(|w| w.starts_with("QUICK RUN")).expect("a banner");
+    assert!(banner.contains(&format!("{} of 3 of m", plan.m_values.len())), "{banner}");
+    assert!(banner.contains(&format!("{} of {} trials", plan.trials, 3)), "{banner}");
+}

@@ -53,6 +53,8 @@ fn point(arm: Arm, n: usize, m: usize, mean: f64, trials: usize) -> Point {
         mae_trimmed: mean,
         failed: 0,
         exploded: 0,
+        train_rows: [m - m / 5; 2],
+        val_rows: [m / 5; 2],
     }
 }
 
@@ -174,6 +176,8 @@ fn trials_for(results: &Results) -> Vec<TrialRow> {
                 exploded: None,
                 constant_x: Vec::new(),
                 clipped_x: Default::default(),
+                train_rows: p.m - p.m / 5,
+                val_rows: p.m / 5,
             });
         }
     }

@@ -115,3 +115,35 @@ fn chi_multitask_quick_runs_on_the_real_data() {
     let rows: u64 = groups.iter().map(|g| g["target_rows"].as_u64().unwrap()).sum();
     assert_eq!(serde_json::json!(rows), res["target_rows"]);
 }
+
+/// Defect: with `group = [polymer, solvent]` a trial's test side takes whole pairs and holds out
+/// more rows than 20 %, so the nominal m (a fraction of the nominal training part) exceeded some
+/// trials' training rows and those trials trained on fewer rows than their recorded m. Every
+/// trial of the χ study's plan now trains on exactly the m it is reported under.
+#[test]
+fn every_trial_of_the_chi_study_trains_on_exactly_its_m() {
+    use sim2real::exec::members::member_for;
+    use sim2real::plan::JobKind;
+    let Some(data) = data_dir() else { return };
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(root.join("studies/chi_multitask.study")).unwrap();
+    let study = sim2real::check::compile("chi_multitask.study", &text).unwrap_or_else(|e| panic!("{}", sim2real::diag::render_plain(&e)));
+    let ctx = sim2real::data::DataContext { study_dir: root.join("studies"), data_dir: data };
+    let prepared = sim2real::plan::prepare(&study, &ctx).unwrap_or_else(|p| panic!("{}", p[0].message));
+    let plan = sim2real::plan::build(&study, &prepared, false).unwrap_or_else(|p| panic!("{}", p[0].message));
+    let smallest_n = plan.n_values[0];
+    let mut checked = 0;
+    for job in &plan.jobs {
+        let m = match job.kind {
+            JobKind::Direct { m, .. } => m,
+            // The target rows of a multitask trial do not depend on n: build the members (which
+            // also transform the n source rows) at the smallest n only.
+            JobKind::Multitask { n, m, .. } if n == smallest_n => m,
+            _ => continue,
+        };
+        let member = member_for(&job.kind, &study, &prepared).unwrap_or_else(|e| panic!("{}: {e}", job.id));
+        assert_eq!(member.train.rows() + member.val.rows(), m, "{}: trained on other than its m rows", job.id);
+        checked += 1;
+    }
+    assert_eq!(checked, 2 * plan.trials * plan.m_values.len(), "every trial at every m, both arms");
+}

@@ -27,6 +27,8 @@ fn rows(f: impl Fn(f64, f64) -> f64, ns: &[usize], ms: &[usize], trials: usize) 
                     exploded: None,
                     constant_x: Vec::new(),
                     clipped_x: Default::default(),
+                    train_rows: m - m / 5,
+                    val_rows: m / 5,
                 });
             }
         }

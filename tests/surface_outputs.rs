@@ -43,6 +43,8 @@ fn trials(truth: &Surface) -> Vec<TrialRow> {
                     exploded: None,
                     constant_x: Vec::new(),
                     clipped_x: Default::default(),
+                    train_rows: m - m / 5,
+                    val_rows: m / 5,
                 });
             }
         }
@@ -51,7 +53,7 @@ fn trials(truth: &Surface) -> Vec<TrialRow> {
 }
 
 fn point(arm: Arm, n: usize, m: usize, mean: f64) -> Point {
-    Point { n, m, arm, trials: 3, mae_mean: mean, mae_ci90: [mean * 0.97, mean * 1.03], mae_sd: 0.01, mae_median: mean, ci_reliable: false, ci_note: None, mae_trimmed: mean, failed: 0, exploded: 0 }
+    Point { n, m, arm, trials: 3, mae_mean: mean, mae_ci90: [mean * 0.97, mean * 1.03], mae_sd: 0.01, mae_median: mean, ci_reliable: false, ci_note: None, mae_trimmed: mean, failed: 0, exploded: 0, train_rows: [m - m / 5; 2], val_rows: [m / 5; 2] }
 }
 
 /// Results of an exact-surface run with a direct arm and the exchange rate at (2000, 100).

@@ -11,6 +11,15 @@ use crate::diag::Problem;
 use crate::syntax::ast::{Block, Call, Number, Span, Value};
 
 pub const GRID_SETTINGS: &[&str] = &["n", "m", "trials", "test", "subset", "metric"];
+/// Fewest rows a trial may train on after its validation split. One row teaches a network a
+/// constant at best (every gradient step fits the same label, and the early-stopping curve
+/// measures nothing but that label's distance to the validation row); two are the fewest from
+/// which a trend can be learned. Together with [`MIN_VAL_ROWS`] this makes m ≥ [`MIN_M`].
+pub const MIN_TRAIN_ROWS: usize = 2;
+/// Fewest early-stopping validation rows: early stopping needs a loss to watch.
+pub const MIN_VAL_ROWS: usize = 1;
+/// The smallest m (training + validation rows) a grid may hold.
+pub const MIN_M: usize = MIN_TRAIN_ROWS + MIN_VAL_ROWS;
 const LOGSPACE_ARGS: &[&str] = &["from", "to", "points"];
 const N_HELP: &str = "write `n = logspace(100, all, 6)` or a list of counts such as `n = [100, 300, 1000]`";
 const M_HELP: &str =
@@ -231,6 +240,28 @@ impl Checker<'_> {
         ok.then_some(out)
     }
 
+    /// Every count of `m` leaves a training and a validation set (m ≥ MIN_M); `m = [1]` gets the
+    /// hint that `1.0` is the fraction "all".
+    fn m_counts_leave_a_split(&mut self, items: &[Value], counts: &[usize]) -> bool {
+        let mut ok = true;
+        for (item, &c) in items.iter().zip(counts) {
+            if c >= MIN_M {
+                continue;
+            }
+            let help = if c == 1 {
+                "`m = [1]` is one row; to train on all of each trial's training rows write the fraction `m = [1.0]`".to_string()
+            } else {
+                format!("a trial's m rows hold its early-stopping validation rows (≥ {MIN_VAL_ROWS}) and its training rows (≥ {MIN_TRAIN_ROWS}); use m ≥ {MIN_M}, or fractions such as `m = [0.5, 1.0]`")
+            };
+            self.report(
+                Problem::new("out_of_range", format!("m = {c} is too few target rows to train and validate on"), item.span(), format!("at least {MIN_M}"))
+                    .with_help(help),
+            );
+            ok = false;
+        }
+        ok
+    }
+
     fn m_grid(&mut self, value: &Value) -> Option<MGrid> {
         let Value::List { items, span } = value else {
             self.type_error(value, "`m`", "a list of fractions or counts", Some(M_HELP.into()));
@@ -254,7 +285,8 @@ impl Checker<'_> {
             return None;
         }
         if fractions == 0 {
-            return self.count_list(items, *span, "`m`", M_HELP).map(MGrid::Counts);
+            let counts = self.count_list(items, *span, "`m`", M_HELP)?;
+            return self.m_counts_leave_a_split(items, &counts).then_some(MGrid::Counts(counts));
         }
         let mut out: Vec<f64> = Vec::with_capacity(numbers.len());
         let mut ok = true;
@@ -305,9 +337,12 @@ mod tests {
             Ok(MGrid::Fractions(vec![0.5, 1.0]))
         );
         assert_eq!(
-            grid("n = [10] m = [1, 50]").map(|g| g.m.value),
-            Ok(MGrid::Counts(vec![1, 50]))
+            grid("n = [10] m = [3, 50]").map(|g| g.m.value),
+            Ok(MGrid::Counts(vec![3, 50]))
         );
+        // Too few rows to train and validate on; `1` hints at the fraction `1.0`.
+        assert!(grid("n = [10] m = [1, 50]").is_err_and(|e| e.contains("m = [1.0]") && e.contains("too few")));
+        assert!(grid("n = [10] m = [2]").is_err_and(|e| e.contains("m ≥ 3")));
         // `1.0` is a fraction (it has a `.`), `1` is a count.
         assert_eq!(
             grid("n = [10] m = [1.0]").map(|g| g.m.value),

@@ -26,7 +26,7 @@ mod values;
 
 pub use blocks::{FINETUNE_SETTINGS, MODEL_SETTINGS, MULTITASK_SETTINGS, PRETRAIN_SETTINGS, default_model, default_train};
 pub use pair::{COMBINES, ENCODER_SETTINGS, HEAD_SETTINGS};
-pub use grid::GRID_SETTINGS;
+pub use grid::{GRID_SETTINGS, MIN_M, MIN_TRAIN_ROWS, MIN_VAL_ROWS};
 pub use report::REPORT_KINDS;
 pub use checker::{check, compile};
 pub use model::*;

@@ -218,8 +218,16 @@ pub struct Role {
     /// `group = col` or `group = [a, b]`: rows sharing these values never sit on both sides of a
     /// split (empty: rows are split independently).
     pub group: Vec<Spanned<String>>,
+    /// `overlap = allowed` (source only): target rows may appear in the source on purpose, so the
+    /// plan does not warn about them.
+    #[serde(skip_serializing_if = "is_false")]
+    pub overlap_allowed: bool,
     #[serde(skip)]
     pub span: SourceSpan,
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

@@ -1,4 +1,4 @@
-//! `source TABLE { x = COLS  y = COL  group = COL }` and `target TABLE { ... }`.
+//! `source TABLE { x = COLS  y = COL  overlap = allowed }` and `target TABLE { x = COLS  y = COL  group = COL }`.
 
 use super::checker::Checker;
 use super::model::{ColumnSet, Role, Spanned};
@@ -6,7 +6,9 @@ use super::suggest::suggest;
 use crate::diag::Problem;
 use crate::syntax::ast::{Block, Ident, Span, Value};
 
-const ROLE_SETTINGS: &[&str] = &["x", "y", "group"];
+const TARGET_SETTINGS: &[&str] = &["x", "y", "group"];
+/// `group` is listed so that it gets its own diagnostic on the source rather than "unknown".
+const SOURCE_SETTINGS: &[&str] = &["x", "y", "group", "overlap"];
 
 impl Checker<'_> {
     /// A role block; `what` is "`source`" or "`target`", `tables` every declared table.
@@ -32,7 +34,8 @@ impl Checker<'_> {
             );
             false
         };
-        let settings = self.settings(block, what, ROLE_SETTINGS);
+        let is_source = what == "`source`";
+        let settings = self.settings(block, what, if is_source { SOURCE_SETTINGS } else { TARGET_SETTINGS });
         let usage = format!(
             "write e.g. `{} {} {{ x = f_*  y = y }}`",
             what.trim_matches('`'),
@@ -68,7 +71,15 @@ impl Checker<'_> {
                 None
             }
         };
+        let overlap_allowed = match settings.get("overlap") {
+            Some(v) => self.choice(v, "`overlap`", &[("allowed", true), ("warn", false)])?,
+            None => false,
+        };
         let group = match settings.get("group") {
+            Some(v) if is_source => {
+                self.source_group(v);
+                Vec::new()
+            }
             Some(Value::List { items, .. }) if !items.is_empty() => {
                 let cols: Vec<_> = items.iter().map(|v| self.single_column(v, "`group`")).collect();
                 cols.into_iter().collect::<Option<Vec<_>>>()?
@@ -84,8 +95,28 @@ impl Checker<'_> {
             x: x?,
             y: y?,
             group,
+            overlap_allowed,
             span: span.into(),
         })
+    }
+
+    /// `group` on the source: rejected. Source subsets are random rows nested across n, and no
+    /// split of the source is ever tested, so a source group would change nothing.
+    fn source_group(&mut self, value: &Value) {
+        self.report(
+            Problem::new(
+                "source_group",
+                "`group` has no meaning on the source",
+                value.span(),
+                "the source is never split",
+            )
+            .with_help(
+                "groups keep related target rows on one side of each trial's test split and of its early-stopping \
+                 validation split; the source is never split for testing (its subsets are random rows, nested across n). \
+                 Move `group` to the target, or remove it. To keep the target's test rows out of pretraining, filter \
+                 the source with `where` (a plan warning names target rows that also appear in the source)",
+            ),
+        );
     }
 
     /// One column: a name or a quoted name.

@@ -89,9 +89,18 @@ pub fn points(trials: &[TrialRow], seed: u64) -> Vec<Point> {
                 mae_trimmed: super::health::trimmed_mean(&v, crate::results::TRIM_FRACTION),
                 failed: trials.iter().filter(|t| t.arm == arm && t.n == n && t.m == m && t.failure.is_some()).count(),
                 exploded: trials.iter().filter(|t| t.arm == arm && t.n == n && t.m == m && t.exploded.is_some()).count(),
+                train_rows: row_range(trials, arm, n, m, |t| t.train_rows),
+                val_rows: row_range(trials, arm, n, m, |t| t.val_rows),
             }
         })
         .collect()
+}
+
+/// [fewest, most] of a row count over the trials of one arm at (n, m), diverged ones included
+/// (they trained on those rows too); [0, 0] without trials.
+fn row_range(trials: &[TrialRow], arm: Arm, n: usize, m: usize, rows: impl Fn(&TrialRow) -> usize) -> [usize; 2] {
+    let v: Vec<usize> = trials.iter().filter(|t| t.arm == arm && t.n == n && t.m == m).map(rows).collect();
+    [v.iter().copied().min().unwrap_or(0), v.iter().copied().max().unwrap_or(0)]
 }
 
 /// The power law fitted to the mean MAE of `arm` per n at m, with bootstrap CIs over trials.
@@ -186,7 +195,7 @@ mod tests {
     use super::*;
 
     fn row(arm: Arm, n: usize, trial: usize, mae: f64) -> TrialRow {
-        TrialRow { job: format!("{} n={n} t={trial}", arm.as_str()), arm, n, m: 20, trial, seed: 0, mae, epochs: 1, best_epoch: 1, test_rows: 5 }
+        TrialRow { job: format!("{} n={n} t={trial}", arm.as_str()), arm, n, m: 20, trial, seed: 0, mae, epochs: 1, best_epoch: 1, test_rows: 5, ..Default::default() }
     }
 
     #[test]

@@ -296,7 +296,7 @@ mod tests {
     }
 
     fn point(arm: Arm, n: usize, mean: f64) -> Point {
-        Point { n, m: 50, arm, trials: 10, mae_mean: mean, mae_ci90: [mean - 0.1, mean + 0.1], mae_sd: 0.1, mae_median: mean, ci_reliable: false, ci_note: None }
+        Point { n, m: 50, arm, trials: 10, mae_mean: mean, mae_ci90: [mean - 0.1, mean + 0.1], mae_sd: 0.1, mae_median: mean, ci_reliable: false, ci_note: None, ..Default::default() }
     }
 
     fn paired(n: usize, mean: f64, ci: [f64; 2]) -> Paired {

@@ -99,7 +99,8 @@ fn train_rows_per_trial<'k>(
         let counts = trial_ids
             .into_iter()
             .map(|trial| {
-                let (rows, _) = target_rows(study, target, m, trial);
+                // Planned trials always have m training rows (plan::build rejects other grids).
+                let rows = target_rows(study, target, m, trial).map(|(rows, _)| rows).unwrap_or_default();
                 let mut c: BTreeMap<&str, usize> = BTreeMap::new();
                 for r in rows {
                     if let Some(v) = key.values.get(r) {
@@ -138,7 +139,7 @@ mod tests {
     use crate::results::Arm;
 
     fn row(job: &str, n: usize, trial: usize, mae: f64, test_rows: usize) -> TrialRow {
-        TrialRow { job: job.into(), arm: Arm::Transfer, n, m: 10, trial, seed: 0, mae, epochs: 1, best_epoch: 1, test_rows, failure: None, exploded: None, constant_x: Vec::new(), clipped_x: Default::default() }
+        TrialRow { job: job.into(), arm: Arm::Transfer, n, m: 10, trial, seed: 0, mae, epochs: 1, best_epoch: 1, test_rows, failure: None, exploded: None, constant_x: Vec::new(), clipped_x: Default::default(), train_rows: 8, val_rows: 2 }
     }
 
     #[test]

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use crate::check::model::{Metric, Study, TransformKind};
 use crate::data::Matrix;
 use crate::engine::batch::MemberRows;
-use crate::plan::splits::{permutation, trial_split, validation_split};
+use crate::plan::splits::{permutation, target_split, validation_split};
 use crate::plan::{JobKind, Prepared, RoleData, seeds::derive};
 use crate::transform::{Pipeline, TransformError};
 
@@ -78,7 +78,7 @@ pub fn member_for(job: &JobKind, study: &Study, data: &Prepared) -> Result<Membe
     match *job {
         JobKind::Pretrain { n, replicate } => {
             let rows = source_subset(n, replicate, study, data);
-            let (val, train) = validation_split(&rows, study.pretrain.validation);
+            let (val, train) = validation_split(&rows, study.pretrain.validation, None);
             build(&data.source, &rows, &train, &val, &[], None, study)
         }
         JobKind::Finetune { m, trial, .. } => target_member(m, trial, study.finetune.validation, None, study, data),
@@ -91,11 +91,15 @@ pub fn member_for(job: &JobKind, study: &Study, data: &Prepared) -> Result<Membe
     }
 }
 
-/// The target rows of trial `trial` at size m: (training rows, validation included; test rows).
-pub fn target_rows(study: &Study, target: &RoleData, m: usize, trial: usize) -> (Vec<usize>, Vec<usize>) {
-    let split = trial_split(target.rows(), study.grid.test, target.groups.as_deref(), derive(study.seed, &format!("split t={trial}")));
-    let rows = split.train_part[..m.min(split.train_part.len())].to_vec();
-    (rows, split.test)
+/// The target rows of trial `trial` at size m: (exactly m training rows, validation included;
+/// test rows). An m beyond the trial's training part is an error, never fewer rows: the plan
+/// rejects such grids (`plan::build`), so a planned job always gets its m rows.
+pub fn target_rows(study: &Study, target: &RoleData, m: usize, trial: usize) -> Result<(Vec<usize>, Vec<usize>), String> {
+    let split = target_split(study, target, trial);
+    match split.train_part.get(..m) {
+        Some(rows) => Ok((rows.to_vec(), split.test)),
+        None => Err(format!("trial {trial}: m = {m} but only {} target rows are left for training after its test split", split.train_part.len())),
+    }
 }
 
 /// The first n rows of source subset `replicate`.
@@ -105,11 +109,13 @@ fn source_subset(n: usize, replicate: usize, study: &Study, data: &Prepared) -> 
 }
 
 fn target_member(m: usize, trial: usize, validation: f64, source: Option<&[usize]>, study: &Study, data: &Prepared) -> Result<Member, String> {
-    let (rows, test) = target_rows(study, &data.target, m, trial);
-    if rows.len() < 2 {
-        return Err(format!("trial {trial}: only {} target rows left for training after the group split", rows.len()));
+    let (rows, test) = target_rows(study, &data.target, m, trial)?;
+    // Validation by whole groups when the target declares them: early stopping must not watch
+    // rows of a group the network trains on.
+    let (val, train) = validation_split(&rows, validation, data.target.groups.as_deref());
+    if val.is_empty() || train.is_empty() {
+        return Err(format!("trial {trial}: the m = {m} rows cannot be split into validation and training rows by whole groups"));
     }
-    let (val, train) = validation_split(&rows, validation);
     build(&data.target, &rows, &train, &val, &test, source.map(|r| (&data.source, r)), study)
 }
 

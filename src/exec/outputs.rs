@@ -16,10 +16,10 @@ pub fn write(dir: &Path, results: &Results, trials: &[TrialRow]) -> io::Result<(
 /// `failure` says why a trial failed, `exploded` why its predictions count as exploding (empty
 /// when not; quoted, as they may hold commas).
 pub fn trials_csv(trials: &[TrialRow], quick: bool) -> String {
-    let mut s = String::from("job,arm,n,m,trial,seed,mae,epochs,best_epoch,test_rows,quick,failure,exploded\n");
+    let mut s = String::from("job,arm,n,m,trial,seed,mae,epochs,best_epoch,test_rows,train_rows,val_rows,quick,failure,exploded\n");
     for t in trials {
         s.push_str(&format!(
-            "{},{},{},{},{},{},{},{},{},{},{},{},{}\n",
+            "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n",
             t.job,
             t.arm.as_str(),
             t.n,
@@ -30,6 +30,8 @@ pub fn trials_csv(trials: &[TrialRow], quick: bool) -> String {
             t.epochs,
             t.best_epoch,
             t.test_rows,
+            t.train_rows,
+            t.val_rows,
             quick,
             quoted(t.failure.as_deref()),
             quoted(t.exploded.as_deref())

@@ -351,6 +351,8 @@ pub(super) fn trial_record(job: &Job, out: &TrainOutcome, m: &Member, pred: &[f3
     let test = test_errors(m, pred, out.diverged);
     let record = trial_row(job, out, mae, m.test_y.len()).map(|mut row| {
         row.exploded = if out.diverged { None } else { explosion(m, pred) };
+        row.train_rows = m.train.rows();
+        row.val_rows = m.val.rows();
         row.constant_x = m.constant_x.clone();
         row.clipped_x = m.clipped_x.clone();
         Record::Trial(TrialRecord { row, test })
@@ -394,7 +396,8 @@ pub(super) fn store_pretrains(
     store.append_all(&records).map_err(|e| RunError::Failed(e.to_string()))
 }
 
-/// The trial row of a fine-tune, direct or multitask job (pretraining has none).
+/// The trial row of a fine-tune, direct or multitask job (pretraining has none); the caller sets
+/// the rows its member trained and validated on (a failed trial trained on none).
 pub(super) fn trial_row(job: &Job, out: &TrainOutcome, mae: f64, test_rows: usize) -> Option<TrialRow> {
     let (arm, n, m, trial) = match job.kind {
         JobKind::Finetune { n, m, trial, .. } => (crate::results::Arm::Transfer, n, m, trial),

@@ -103,7 +103,7 @@ mod tests {
     use super::*;
 
     fn trial(job: &str, n: usize, t: usize, mae: f64) -> TrialRow {
-        TrialRow { job: job.into(), arm: Arm::Transfer, n, m: 5, trial: t, seed: 0, mae, epochs: 1, best_epoch: 1, test_rows: 2, failure: None, exploded: None, constant_x: Vec::new(), clipped_x: Default::default() }
+        TrialRow { job: job.into(), arm: Arm::Transfer, n, m: 5, trial: t, seed: 0, mae, epochs: 1, best_epoch: 1, test_rows: 2, failure: None, exploded: None, constant_x: Vec::new(), clipped_x: Default::default(), train_rows: 4, val_rows: 1 }
     }
 
     /// Row 0 falls as n^-0.5 (with trial noise), row 1 stays flat.

@@ -388,7 +388,7 @@ mod tests {
     #[test]
     fn a_trial_record_keeps_its_test_errors_through_the_log() {
         let dir = tempfile::tempdir().unwrap();
-        let row = TrialRow { job: "direct m=5 t=0".into(), arm: Arm::Direct, n: 0, m: 5, trial: 0, seed: 1, mae: 0.5, epochs: 3, best_epoch: 2, test_rows: 2, failure: None, exploded: None, constant_x: Vec::new(), clipped_x: Default::default() };
+        let row = TrialRow { job: "direct m=5 t=0".into(), arm: Arm::Direct, n: 0, m: 5, trial: 0, seed: 1, mae: 0.5, epochs: 3, best_epoch: 2, test_rows: 2, failure: None, exploded: None, constant_x: Vec::new(), clipped_x: Default::default(), train_rows: 4, val_rows: 1 };
         let test = TestErrors { rows: vec![4, 1], abs_err: vec![0.25, f32::NAN] };
         let mut s = Store::open(dir.path(), header(STORE_FORMAT), false).unwrap();
         s.append(&Record::Trial(TrialRecord { row: row.clone(), test })).unwrap();

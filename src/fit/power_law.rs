@@ -60,7 +60,7 @@ pub struct PowerLawFit {
 }
 
 /// Distinct sample sizes needed for three parameters.
-const MIN_DISTINCT_N: usize = 3;
+pub const MIN_DISTINCT_N: usize = 3;
 /// Exponents below this are "no decrease".
 const ALPHA_FLAT: f64 = 1e-3;
 /// A fit explaining less than this share of the variation across n is "no detectable decrease".

@@ -3,7 +3,7 @@
 //! pretraining followed by its fine-tunes, m ascending (with `multitask`: for each n its
 //! multitask jobs, m ascending; no pretraining).
 
-use crate::check::model::{Baseline, Study, SubsetMode};
+use crate::check::model::{Baseline, Law, Study, SubsetMode};
 use crate::diag::Problem;
 use crate::engine::{NetShape, PairShape};
 
@@ -11,7 +11,10 @@ use super::grid::{m_values, n_values, thin};
 use super::ir::{Job, JobKind, Plan};
 use super::prepare::Prepared;
 use super::seeds::derive;
-use super::splits::test_count;
+use super::splits::{
+    MIN_M, MIN_TRAIN_ROWS, MIN_VAL_ROWS, TrialSplit, describe_groups, group_sizes, target_split, test_count, validation_count, validation_split,
+};
+use crate::fit::power_law::MIN_DISTINCT_N;
 
 /// In `--quick` runs: at most this many trials, n values and m values.
 pub const QUICK_TRIALS: usize = 3;
@@ -34,27 +37,39 @@ pub fn build(study: &Study, data: &Prepared, quick: bool) -> Result<Plan, Vec<Pr
     let source_rows = data.source.rows();
     let target_rows = data.target.rows();
     let (mut ns, mut warnings) = n_values(&study.grid.n.value, source_rows);
-    let test_rows = test_count(target_rows, study.grid.test);
-    let train_part = target_rows - test_rows;
+    // Every trial's split of the target, drawn once here from its seed (the executor's members
+    // draw the same ones through `target_split`). Group splits hold out whole groups, so the
+    // training part varies by trial: m resolves against the smallest one, so that every trial of
+    // a grid point trains on exactly m rows. All trials of the study count, also with `--quick`,
+    // so a smoke run has the m values (and job ids) of the full run.
+    let splits: Vec<TrialSplit> = (0..study.grid.trials).map(|t| target_split(study, &data.target, t)).collect();
+    let tightest = (0..splits.len()).min_by_key(|&t| (splits[t].train_part.len(), t)).unwrap_or(0);
+    let train_part = splits.get(tightest).map_or(0, |s| s.train_part.len());
+    let train_part_max = splits.iter().map(|s| s.train_part.len()).max().unwrap_or(0);
     let mut ms = match m_values(&study.grid.m.value, train_part) {
         Ok(v) => v,
-        Err(msg) => {
-            problems.push(
-                Problem::new("grid_beyond_data", msg, study.grid.m.span, "too large for the target")
-                    .with_help(format!("the target `{}` has {target_rows} rows; {test_rows} are held out for testing", data.target.table)),
-            );
+        Err(bad) => {
+            problems.push(m_beyond_data(study, data, &splits[tightest], tightest, bad));
             vec![]
         }
     };
-    if let Some(&m) = ms.first() {
-        if m < 2 {
-            problems.push(Problem::new(
+    if let Some(&m) = ms.first()
+        && m < MIN_M
+    {
+        // Counts below MIN_M are rejected by `check`; a small fraction of a small target lands here.
+        problems.push(
+            Problem::new(
                 "grid_too_small",
-                format!("m = {m} leaves no row for early-stopping validation"),
+                format!("m = {m} is too few target rows to train and validate on"),
                 study.grid.m.span,
-                "at least 2 rows needed",
-            ));
-        }
+                format!("at least {MIN_M} rows needed"),
+            )
+            .with_help(format!(
+                "a trial's m rows hold its early-stopping validation rows (≥ {MIN_VAL_ROWS}) and its training rows (≥ {MIN_TRAIN_ROWS}); \
+                 the smallest training part of a trial has {train_part} rows, so use fractions of at least {:.2}",
+                MIN_M as f64 / train_part.max(1) as f64
+            )),
+        );
     }
     if let Some(&n) = ns.first() {
         if n < 2 {
@@ -64,7 +79,27 @@ pub fn build(study: &Study, data: &Prepared, quick: bool) -> Result<Plan, Vec<Pr
     if ns.is_empty() {
         problems.push(Problem::new("grid_beyond_data", "the n grid is empty for this source", study.grid.n.span, "no n values"));
     }
-    let surface = study.fits.iter().find(|f| f.law == crate::check::model::Law::Surface);
+    if let Some(f) = study.fits.iter().find(|f| f.law == Law::PowerLaw)
+        && ns.len() < MIN_DISTINCT_N
+        && !ns.is_empty()
+    {
+        problems.push(
+            Problem::new(
+                "grid_too_small",
+                format!(
+                    "`fit power_law` needs at least {MIN_DISTINCT_N} values of n (it fits D, α and C); this grid has {} ({})",
+                    ns.len(),
+                    ns.iter().map(|n| n.to_string()).collect::<Vec<_>>().join(", ")
+                ),
+                f.span,
+                "too few points for three parameters",
+            )
+            .with_help(format!(
+                "give `n` at least {MIN_DISTINCT_N} distinct values (after capping at the source's {source_rows} rows), e.g. `n = logspace(20, all, 5)`"
+            )),
+        );
+    }
+    let surface = study.fits.iter().find(|f| f.law == Law::Surface);
     if let Some(f) = surface {
         if ns.len() < 3 || ms.len() < 3 {
             problems.push(
@@ -78,20 +113,48 @@ pub fn build(study: &Study, data: &Prepared, quick: bool) -> Result<Plan, Vec<Pr
             );
         }
     }
+    let groups = data.target.groups.as_deref();
+    // The early-stopping validation split of each target arm, per trial and m: by whole groups,
+    // it must leave a validation and a training set in every trial.
+    if problems.is_empty() {
+        for &m in &ms {
+            for (arm, frac) in target_validations(study) {
+                let bad: Vec<usize> = (0..splits.len())
+                    .filter(|&t| {
+                        let (val, train) = validation_split(&splits[t].train_part[..m], frac, groups);
+                        val.len() < MIN_VAL_ROWS || train.len() < MIN_TRAIN_ROWS
+                    })
+                    .collect();
+                if let Some(&t) = bad.first() {
+                    problems.push(no_validation(study, m, t, bad.len(), arm, &splits[t].train_part[..m], groups));
+                    break;
+                }
+            }
+        }
+    }
     if !problems.is_empty() {
         return Err(problems);
     }
     let mut trials = study.grid.trials;
     if quick {
+        let (all_n, all_m) = (ns.len(), ms.len());
         trials = trials.min(QUICK_TRIALS);
         ns = thin(&ns, QUICK_N);
         // Eq. 1 needs three values of m even in a smoke run.
         ms = thin(&ms, if surface.is_some() { QUICK_M.max(3) } else { QUICK_M });
         warnings.push(format!(
-            "QUICK RUN: at most {QUICK_TRIALS} trials, {QUICK_N} values of n and {QUICK_M} of m — a smoke test, not a measurement"
+            "QUICK RUN: {trials} of {} trials, {} of {all_n} values of n and {} of {all_m} of m — a smoke test, not a measurement",
+            study.grid.trials,
+            ns.len(),
+            ms.len()
         ));
     }
     if let Some(w) = surface.and_then(|f| f.at.as_ref()).and_then(|at| extrapolated(at.value, &ns, &ms)) {
+        warnings.push(w);
+    }
+    if !study.source.overlap_allowed
+        && let Some(w) = super::overlap::target_rows_in_source(&data.source, &data.target)
+    {
         warnings.push(w);
     }
     let replicates = match study.grid.subset {
@@ -102,10 +165,7 @@ pub fn build(study: &Study, data: &Prepared, quick: bool) -> Result<Plan, Vec<Pr
     let shape = net_shape(study, data.source.columns.len());
     let pair = pair_shape(study, data, if study.multitask.is_some() { 2 } else { 1 });
     let macs = pair.as_ref().map_or(shape.macs_per_row(), |p| p.macs_per_row()) as f64;
-    let val_of = |rows: usize, frac: f64| ((rows as f64 * frac).round() as usize).clamp(1, rows.saturating_sub(1).max(1));
-    let job = |kind: JobKind, rows: usize, epochs: usize, frac: f64, test: usize| {
-        let val = val_of(rows, frac);
-        let train = rows - val;
+    let job = |kind: JobKind, train: usize, val: usize, epochs: usize, test: usize| {
         let id = kind.id();
         Job {
             seed: derive(study.seed, &id),
@@ -118,12 +178,18 @@ pub fn build(study: &Study, data: &Prepared, quick: bool) -> Result<Plan, Vec<Pr
             flops_max: 2.0 * macs * epochs as f64 * (3.0 * train as f64 + val as f64) + 2.0 * macs * test as f64,
         }
     };
+    // A trial job at m: the trial's exact training and validation rows (as its member draws them).
+    let target_job = |kind: JobKind, m: usize, trial: usize, epochs: usize, frac: f64| {
+        let split = &splits[trial];
+        let (val, train) = validation_split(&split.train_part[..m], frac, groups);
+        job(kind, train.len(), val.len(), epochs, split.test.len())
+    };
     let mut jobs = Vec::new();
     if study.baselines.contains(&Baseline::Direct) {
         let direct = study.direct_train();
         for &m in &ms {
             for t in 0..trials {
-                jobs.push(job(JobKind::Direct { m, trial: t }, m, direct.max_epochs, direct.validation, test_rows));
+                jobs.push(target_job(JobKind::Direct { m, trial: t }, m, t, direct.max_epochs, direct.validation));
             }
         }
     }
@@ -132,29 +198,24 @@ pub fn build(study: &Study, data: &Prepared, quick: bool) -> Result<Plan, Vec<Pr
             for &m in &ms {
                 for t in 0..trials {
                     let replicate = if replicates == 1 { 0 } else { t };
-                    let mut j = job(JobKind::Multitask { n, m, trial: t, replicate }, m, mt.train.max_epochs, mt.train.validation, test_rows);
+                    let mut j = target_job(JobKind::Multitask { n, m, trial: t, replicate }, m, t, mt.train.max_epochs, mt.train.validation);
                     // Each epoch also passes over the n source rows (in steps of both tasks).
                     let per_epoch = n.max(j.train_rows) as f64 * 2.0;
-                    j.flops_max = 2.0 * macs * mt.train.max_epochs as f64 * (3.0 * per_epoch + j.val_rows as f64) + 2.0 * macs * test_rows as f64;
+                    j.flops_max = 2.0 * macs * mt.train.max_epochs as f64 * (3.0 * per_epoch + j.val_rows as f64) + 2.0 * macs * j.test_rows as f64;
                     jobs.push(j);
                 }
             }
         }
     }
     for &n in ns.iter().filter(|_| study.multitask.is_none()) {
+        let val = validation_count(n, study.pretrain.validation);
         for r in 0..replicates {
-            jobs.push(job(JobKind::Pretrain { n, replicate: r }, n, study.pretrain.max_epochs, study.pretrain.validation, 0));
+            jobs.push(job(JobKind::Pretrain { n, replicate: r }, n - val, val, study.pretrain.max_epochs, 0));
         }
         for &m in &ms {
             for t in 0..trials {
                 let replicate = if replicates == 1 { 0 } else { t };
-                jobs.push(job(
-                    JobKind::Finetune { n, m, trial: t, replicate },
-                    m,
-                    study.finetune.max_epochs,
-                    study.finetune.validation,
-                    test_rows,
-                ));
+                jobs.push(target_job(JobKind::Finetune { n, m, trial: t, replicate }, m, t, study.finetune.max_epochs, study.finetune.validation));
             }
         }
     }
@@ -168,7 +229,7 @@ pub fn build(study: &Study, data: &Prepared, quick: bool) -> Result<Plan, Vec<Pr
         source_rows,
         target_rows,
         features: pair.as_ref().map_or(shape.inputs, PairShape::inputs),
-        test_rows,
+        test_rows: target_rows - train_part_max,
         train_part,
         n_values: ns,
         m_values: ms,
@@ -180,7 +241,82 @@ pub fn build(study: &Study, data: &Prepared, quick: bool) -> Result<Plan, Vec<Pr
         flops_max: jobs.iter().map(|j| j.flops_max).sum(),
         jobs,
         warnings,
+        test_rows_max: target_rows - train_part,
+        train_part_max,
+        train_parts: splits[..trials].iter().map(|s| s.train_part.len()).collect(),
     })
+}
+
+/// The target arms of a study with the validation fraction of their early stopping.
+fn target_validations(study: &Study) -> Vec<(&'static str, f64)> {
+    let mut out = Vec::new();
+    if study.baselines.contains(&Baseline::Direct) {
+        out.push(("direct", study.direct_train().validation));
+    }
+    match &study.multitask {
+        Some(mt) => out.push(("multitask", mt.train.validation)),
+        None => out.push(("finetune", study.finetune.validation)),
+    }
+    out
+}
+
+/// The target's group columns in words, e.g. "`polymer, solvent`".
+fn group_columns(study: &Study) -> String {
+    format!("`{}`", study.target.group.iter().map(|g| g.value.as_str()).collect::<Vec<_>>().join(", "))
+}
+
+/// An m count beyond the training part of trial `trial` (the trial with the smallest one).
+fn m_beyond_data(study: &Study, data: &Prepared, split: &TrialSplit, trial: usize, bad: usize) -> Problem {
+    let (rows, part) = (data.target.rows(), split.train_part.len());
+    let nominal = test_count(rows, study.grid.test);
+    match data.target.groups.as_deref() {
+        Some(g) if split.test.len() > nominal => {
+            let held = group_sizes(&split.test, g);
+            Problem::new(
+                "grid_beyond_data",
+                format!("m = {bad} is more than the {part} target rows trial {trial} has left for training"),
+                study.grid.m.span,
+                "too large for the target",
+            )
+            .with_help(format!(
+                "the target `{}` has {rows} rows; trial {trial} holds out whole groups of {}: {} rows where the test share asks for {nominal}, \
+                 in {} group{}: {}. Use m ≤ {part}, or fractions (`m = [1.0]` is the smallest training part of any trial)",
+                data.target.table,
+                group_columns(study),
+                split.test.len(),
+                held.len(),
+                if held.len() == 1 { "" } else { "s" },
+                describe_groups(&held, 6)
+            ))
+        }
+        _ => Problem::new(
+            "grid_beyond_data",
+            format!("m = {bad} is more than the {part} target rows left for training after the test split"),
+            study.grid.m.span,
+            "too large for the target",
+        )
+        .with_help(format!("the target `{}` has {rows} rows; {} are held out for testing", data.target.table, split.test.len())),
+    }
+}
+
+/// Trial `trial` at m cannot be split into validation and training rows by whole groups.
+/// (Only with groups: without them m ≥ MIN_M always splits.)
+fn no_validation(study: &Study, m: usize, trial: usize, failing: usize, arm: &str, rows: &[usize], groups: Option<&[String]>) -> Problem {
+    let sizes = groups.map(|g| group_sizes(rows, g)).unwrap_or_default();
+    let others = if failing > 1 { format!(" (and {} more trials)", failing - 1) } else { String::new() };
+    Problem::new(
+        "grid_too_small",
+        format!(
+            "trial {trial}{others} cannot train the {arm} arm on m = {m} rows: they belong to {} group{} of {}, and early-stopping \
+             validation takes whole groups while leaving at least {MIN_TRAIN_ROWS} rows to train",
+            sizes.len(),
+            if sizes.len() == 1 { "" } else { "s" },
+            group_columns(study)
+        ),
+        study.grid.m.span,
+        format!("m = {m} too small for these groups"),
+    )
+    .with_help(format!("the m = {m} rows of trial {trial}: {}. Use a larger m", describe_groups(&sizes, 6)))
 }
 
 /// The warning for an exchange-rate point (`fit surface at (...)`) outside the measured grid.

@@ -51,14 +51,13 @@ pub fn logspace(from: usize, to: usize, points: usize) -> Vec<usize> {
 }
 
 /// Concrete m values (target training rows per trial) from counts or fractions of the training
-/// part, ascending and distinct. Counts above the training part are errors (returned as Err).
-pub fn m_values(grid: &MGrid, train_part: usize) -> Result<Vec<usize>, String> {
+/// part, ascending and distinct. `train_part` is the smallest training part of any trial, so
+/// every trial has m rows. A count above it is an error (returned as Err: the count).
+pub fn m_values(grid: &MGrid, train_part: usize) -> Result<Vec<usize>, usize> {
     let mut out: Vec<usize> = match grid {
         MGrid::Counts(c) => {
-            if let Some(bad) = c.iter().find(|&&v| v > train_part) {
-                return Err(format!(
-                    "m = {bad} is more than the {train_part} target rows left for training after the test split"
-                ));
+            if let Some(&bad) = c.iter().find(|&&v| v > train_part) {
+                return Err(bad);
             }
             c.clone()
         }
@@ -107,7 +106,7 @@ mod tests {
     #[test]
     fn m_values_fractions_and_counts() {
         assert_eq!(m_values(&MGrid::Fractions(vec![0.5, 1.0]), 240).unwrap(), vec![120, 240]);
-        assert!(m_values(&MGrid::Counts(vec![300]), 240).is_err());
+        assert_eq!(m_values(&MGrid::Counts(vec![300]), 240), Err(300));
     }
 
     #[test]

@@ -14,9 +14,11 @@ pub struct Plan {
     pub source_rows: usize,
     pub target_rows: usize,
     pub features: usize,
-    /// Target rows held out per trial (nominal; group splits may hold out a few more).
+    /// Target rows held out per trial: the fewest of any trial (group splits hold out whole
+    /// groups, so trials differ; `test_rows_max` is the most).
     pub test_rows: usize,
-    /// Target rows available for training per trial (nominal).
+    /// Target rows available for training per trial: the fewest of any trial of the study (m
+    /// fractions resolve against it, so every trial has m rows; `train_part_max` is the most).
     pub train_part: usize,
     pub n_values: Vec<usize>,
     pub m_values: Vec<usize>,
@@ -33,6 +35,12 @@ pub struct Plan {
     pub warnings: Vec<String>,
     /// Upper bound on training FLOPs (all jobs running to max epochs).
     pub flops_max: f64,
+    /// The most target rows any trial holds out.
+    pub test_rows_max: usize,
+    /// The most target rows any trial has for training.
+    pub train_part_max: usize,
+    /// The training part of each planned trial (index = trial), in rows.
+    pub train_parts: Vec<usize>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -97,11 +105,16 @@ impl Plan {
         let _ = writeln!(s, "plan for study `{}`{}", self.study, if self.quick { "  [QUICK RUN: trials and grids shrunk]" } else { "" });
         let _ = writeln!(s, "  seed {}", self.seed);
         let _ = writeln!(s, "  source: {} rows × {} features", self.source_rows, self.features);
-        let _ = writeln!(
-            s,
-            "  target: {} rows → per trial {} test, {} for training",
-            self.target_rows, self.test_rows, self.train_part
-        );
+        if self.test_rows == self.test_rows_max {
+            let _ = writeln!(s, "  target: {} rows → per trial {} test, {} for training", self.target_rows, self.test_rows, self.train_part);
+        } else {
+            // Whole groups are held out, so trials differ; m counts the rows of every trial.
+            let _ = writeln!(
+                s,
+                "  target: {} rows → per trial {}–{} test, {}–{} for training (whole groups; min–max over trials, m ≤ {})",
+                self.target_rows, self.test_rows, self.test_rows_max, self.train_part, self.train_part_max, self.train_part
+            );
+        }
         match &self.network {
             Some(net) => {
                 let _ = writeln!(s, "  network: {net}");

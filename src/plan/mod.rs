@@ -2,12 +2,13 @@
 //!
 //! `prepare` evaluates the tables and binds the roles (all data checks live there), `grid`
 //! makes the n and m grids concrete, `splits` draws target splits and source subsets, `seeds`
-//! derives every seed from the master seed, `build` lays out the jobs, `ir` is the plan itself, `keys` the target's key columns for `report` breakdowns.
+//! derives every seed from the master seed, `overlap` finds target rows that are also source rows, `build` lays out the jobs, `ir` is the plan itself, `keys` the target's key columns for `report` breakdowns.
 
 pub mod build;
 pub mod grid;
 pub mod ir;
 pub mod keys;
+pub mod overlap;
 pub mod pair_layout;
 pub mod prepare;
 pub mod seeds;

@@ -111,6 +111,11 @@ pub fn prepare(study: &Study, ctx: &DataContext) -> Result<Prepared, Vec<Problem
                 )
                 .with_help("one network reads both roles, so each input must select the same number of columns in both"),
             );
+        } else if let (Some(s), Some(t)) = (&source.layout, &target.layout) {
+            let names = |d: &RoleData, idx: Vec<usize>| idx.into_iter().map(|i| d.columns[i].clone()).collect::<Vec<_>>();
+            if let Some(p) = columns_differ(&names(&source, s.order()), &names(&target, t.order()), study) {
+                problems.push(p);
+            }
         }
     } else if source.columns.len() != target.columns.len() {
         problems.push(
@@ -124,8 +129,13 @@ pub fn prepare(study: &Study, ctx: &DataContext) -> Result<Prepared, Vec<Problem
                 study.target.x.span,
                 format!("{} columns", target.columns.len()),
             )
-            .with_help("pretrained weights are reused on the target, so both must select the same number of x columns in the same order"),
+            .with_help(format!(
+                "pretrained weights are reused on the target, so both must select the same x columns in the same order\n{}",
+                side_by_side(&source.columns, &target.columns)
+            )),
         );
+    } else if let Some(p) = columns_differ(&source.columns, &target.columns, study) {
+        problems.push(p);
     }
     for (role, data) in [(&study.source, &source), (&study.target, &target)] {
         if data.rows() < 3 {
@@ -217,4 +227,72 @@ fn bind(_study: &Study, role: &Role, what: &str, tables: &BTreeMap<String, Table
         }),
         _ => Err(problems),
     }
+}
+
+/// Source and target x columns (in the order the network reads them) must be the same names in
+/// the same order: the network reads input i of both as one feature. Globs are compared after
+/// they expanded against each table.
+fn columns_differ(source: &[String], target: &[String], study: &Study) -> Option<Problem> {
+    if source == target {
+        return None;
+    }
+    let only = |a: &[String], b: &[String]| a.iter().filter(|c| !b.contains(c)).cloned().collect::<Vec<_>>();
+    let (only_s, only_t) = (only(source, target), only(target, source));
+    let message = if only_s.is_empty() && only_t.is_empty() {
+        let first = source.iter().zip(target).position(|(a, b)| a != b).unwrap_or(0);
+        format!(
+            "the source and the target select the same x columns in a different order (from column {}: `{}` in the source, `{}` in the target)",
+            first + 1,
+            source[first],
+            target[first]
+        )
+    } else {
+        let list = |v: &[String]| {
+            let mut s = v.iter().take(8).map(|c| format!("`{c}`")).collect::<Vec<_>>().join(", ");
+            if v.len() > 8 {
+                s.push_str(&format!(" and {} more", v.len() - 8));
+            }
+            s
+        };
+        let mut parts = Vec::new();
+        if !only_s.is_empty() {
+            parts.push(format!("only the source has {}", list(&only_s)));
+        }
+        if !only_t.is_empty() {
+            parts.push(format!("only the target has {}", list(&only_t)));
+        }
+        format!("the source's and the target's x columns differ by name: {}", parts.join("; "))
+    };
+    Some(
+        Problem::new("feature_mismatch", message, study.target.x.span, "not the source's columns")
+            .with_help(format!(
+                "the network reads column i of both roles as the same input (pretrained weights are reused on the target), \
+                 so both must select the same columns in the same order\n{}",
+                side_by_side(source, target)
+            )),
+    )
+}
+
+/// The two column lists side by side, one row per position (`≠` where they differ), the rows
+/// around differences only when the lists are long.
+fn side_by_side(source: &[String], target: &[String]) -> String {
+    let rows = source.len().max(target.len());
+    let width = source.iter().map(|c| c.chars().count()).max().unwrap_or(0).max("source".len());
+    let cell = |v: &[String], i: usize| v.get(i).map_or("—", String::as_str).to_string();
+    let differs = |i: usize| source.get(i) != target.get(i);
+    let shown: Vec<usize> = (0..rows).filter(|&i| rows <= 12 || (i.saturating_sub(1)..=i + 1).any(differs)).take(12).collect();
+    let mut out = format!("  {:>4}  {:<width$}    target", "#", "source");
+    let mut last = None;
+    for i in shown {
+        if last.is_some_and(|l: usize| i > l + 1) {
+            out.push_str("\n     …");
+        }
+        let mark = if differs(i) { "≠" } else { " " };
+        out.push_str(&format!("\n  {:>4}  {:<width$}  {mark} {}", i + 1, cell(source, i), cell(target, i)));
+        last = Some(i);
+    }
+    if last.is_some_and(|l| l + 1 < rows) {
+        out.push_str(&format!("\n     … ({rows} columns)"));
+    }
+    out
 }
