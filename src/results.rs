@@ -36,6 +36,10 @@ pub struct Results {
     /// one target sample at the largest n and m.
     #[serde(default)]
     pub exchange: Option<Exchange>,
+    /// The training settings of each phase (transfer's pretrain and finetune, or multitask; the
+    /// direct baseline's), as the plan printed them. Absent in results written before it existed.
+    #[serde(default)]
+    pub training: Vec<crate::check::model::TrainingSettings>,
     /// Outcome of every `expect` line, in order.
     pub expects: Vec<ExpectOutcome>,
     /// Warnings raised while planning or running (grid capped, members diverged, ...).

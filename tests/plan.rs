@@ -84,3 +84,48 @@ fn composite_groups_keep_pairs_together_in_every_split() {
 fn tiny_path() -> std::path::PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cli/tiny.study")
 }
+
+/// tiny.study with its `finetune` lr changed and an optional `direct` block.
+fn tiny_with(finetune_lr: &str, direct: &str) -> sim2real::exec::Loaded {
+    let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cli/tiny.study"))
+        .unwrap()
+        .replace("finetune { lr = 3e-3", &format!("finetune {{ lr = {finetune_lr}"))
+        .replace("baseline direct", &format!("baseline direct\n{direct}"));
+    load(Path::new("tests/cli/tiny.study"), &text, false).unwrap_or_else(|e| panic!("{e}"))
+}
+
+#[test]
+fn direct_trains_at_the_pretraining_settings_not_the_fine_tuning_ones() {
+    // tiny.study pretrains at lr 3e-3 (batch 32); fine-tuning at 1e-4 must not carry over to the
+    // baseline, which starts from a random initialisation like pretraining.
+    let l = tiny_with("1e-4", "");
+    assert_eq!(l.study.finetune.lr, 1e-4);
+    let direct = l.study.direct_train();
+    assert_eq!((direct.lr, direct.batch, direct.max_epochs), (3e-3, 32, 40), "the direct arm trains with the pretrain settings");
+    assert_eq!(direct, &l.study.pretrain);
+    // The plan says so, with where the settings come from.
+    let row = l.plan.training.iter().find(|t| t.phase == "direct").expect("a direct row");
+    assert_eq!((row.spec.lr, row.from.as_str()), (3e-3, "pretrain (default)"));
+    let text = l.plan.render();
+    assert!(text.contains("training settings:"), "{text}");
+    let line = text.lines().find(|l| l.trim_start().starts_with("direct")).expect("direct line in the plan");
+    assert!(line.contains("3e-3") && line.contains("pretrain (default)"), "{line}");
+    let ft = text.lines().find(|l| l.contains(" finetune ")).expect("finetune line");
+    assert!(ft.contains("1e-4"), "{ft}");
+}
+
+#[test]
+fn a_direct_block_sets_the_baselines_training() {
+    let l = tiny_with("1e-4", "direct { lr = 5e-4  batch = 8  epochs = 70 }");
+    let d = l.study.direct_train();
+    assert_eq!((d.lr, d.batch, d.max_epochs, d.patience), (5e-4, 8, 70, 5));
+    let row = l.plan.training.iter().find(|t| t.phase == "direct").unwrap();
+    assert_eq!(row.from, "direct");
+    // The direct jobs are planned with its epochs.
+    let job = l.plan.jobs.iter().find(|j| j.id.starts_with("direct")).unwrap();
+    assert_eq!(job.max_epochs, 70);
+    let json = serde_json::to_value(&l.plan).unwrap();
+    let phases: Vec<&str> = json["training"].as_array().unwrap().iter().map(|t| t["phase"].as_str().unwrap()).collect();
+    assert_eq!(phases, ["pretrain", "finetune", "direct"]);
+    assert_eq!(json["training"][2]["lr"], 5e-4);
+}

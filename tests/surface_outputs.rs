@@ -74,6 +74,7 @@ fn exact_results() -> Results {
         points,
         fits: vec![fit],
         exchange,
+        training: Vec::new(),
         groups: None,
         samples: None,
         expects: vec![],

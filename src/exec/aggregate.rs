@@ -50,6 +50,7 @@ pub fn results(loaded: &Loaded, header: &Header, trials: &[TrialRow], threads: u
         points,
         fits,
         exchange,
+        training: loaded.plan.training.clone(),
         expects: Vec::new(),
         warnings,
         groups: None,

@@ -252,6 +252,23 @@ pub fn metadata_table(results: &Results, trials: &[TrialRow]) -> Table {
     table
 }
 
+/// The "Training settings" table: one row per phase (pretrain, finetune, direct, multitask);
+/// `None` for results written before the settings were recorded.
+pub fn training_table(results: &Results) -> Option<Table> {
+    use crate::check::model::TrainingSettings;
+    if results.training.is_empty() {
+        return None;
+    }
+    let numeric = |h: &str| !matches!(h, "arm" | "phase" | "from");
+    let columns: Vec<(&str, Align)> =
+        TrainingSettings::HEADER.iter().map(|&h| (h, if numeric(h) { Align::Right } else { Align::Left })).collect();
+    let mut table = Table::new(&columns);
+    for t in &results.training {
+        table.push(t.cells().to_vec());
+    }
+    Some(table)
+}
+
 /// `120 (transfer 100, direct 20); 3 without a finite MAE`.
 fn trial_summary(trials: &[TrialRow]) -> String {
     if trials.is_empty() {
