@@ -22,7 +22,8 @@ pub struct Results {
     /// True when run with `--quick` (fewer trials, coarser grid): numbers are a smoke test only.
     pub quick: bool,
     pub seed: u64,
-    pub threads: usize,
+    // No `threads`: results do not depend on the thread count (see exec/store.rs `Header`), so
+    // results.json is the same bytes whatever `--threads` was; older files' field is ignored.
     /// Rows of the source and target tables after joins and filters.
     pub source_rows: usize,
     pub target_rows: usize,

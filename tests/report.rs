@@ -23,7 +23,6 @@ fn base(study: &str, quick: bool) -> Results {
         data_sha256: "b1946ac92492d2347c6235b4d2611184b1946ac92492d2347c6235b4d2611184".to_string(),
         quick,
         seed: 7,
-        threads: 2,
         source_rows: 40000,
         target_rows: 300,
         label: "permeability".to_string(),

@@ -67,7 +67,6 @@ fn exact_results() -> Results {
         data_sha256: "1".repeat(64),
         quick: false,
         seed: 1,
-        threads: 2,
         source_rows: 10000,
         target_rows: 300,
         label: "y".into(),

@@ -125,7 +125,6 @@ pub fn run(loaded: &Loaded, opts: &RunOptions) -> Result<RunOutcome, RunError> {
         data_sha256: sha256_hex(format!("{}{}", loaded.data.source.fingerprint, loaded.data.target.fingerprint).as_bytes()),
         plan_sha256: sha256_hex(serde_json::to_string(&plan.jobs).unwrap_or_default().as_bytes()),
         quick: plan.quick,
-        threads: opts.threads,
     };
     let mut store = Store::open(&dir, header, opts.fresh).map_err(|e| RunError::Failed(e.to_string()))?;
     let mut progress = Progress::new(plan.jobs.len(), opts.progress, plan.quick);
@@ -165,7 +164,7 @@ pub fn run(loaded: &Loaded, opts: &RunOptions) -> Result<RunOutcome, RunError> {
         .iter()
         .filter_map(|j| store.trials.get(&j.id).cloned())
         .collect();
-    let mut results = super::aggregate::results(loaded, &store.header, &trials, opts.threads);
+    let mut results = super::aggregate::results(loaded, &store.header, &trials);
     super::breakdown::attach(&mut results, loaded, &trials, &store.test_errors);
     super::outputs::write(&dir, &results, &trials).map_err(|e| RunError::Failed(format!("writing results to {}: {e}", dir.display())))?;
     Ok(RunOutcome { dir, results, trials, trained, wall_s: start.elapsed().as_secs_f64() })

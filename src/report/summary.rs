@@ -240,7 +240,6 @@ pub fn metadata_table(results: &Results, trials: &[TrialRow]) -> Table {
         ("data sha256", format::digest_prefix(&results.data_sha256, DIGEST_PREFIX)),
         ("mode", mode),
         ("seed", results.seed.to_string()),
-        ("threads", results.threads.to_string()),
         ("source rows", results.source_rows.to_string()),
         ("target rows", results.target_rows.to_string()),
         ("label", results.label.clone()),
