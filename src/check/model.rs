@@ -117,7 +117,9 @@ pub struct TableDef {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub enum TableExpr {
     /// Path as written; resolved relative to the study file, then under `SIM2REAL_DATA`.
-    Csv(Spanned<String>),
+    /// `numeric`: `csv("f.csv", numeric: [a, b])`, columns read as numbers whose other cells are
+    /// missing (rows a role needs them in are dropped, with a plan warning).
+    Csv { path: Spanned<String>, numeric: Vec<Spanned<String>> },
     Parquet(Spanned<String>),
     Synthetic(Spanned<SyntheticSpec>),
     /// A table declared earlier with `data NAME = ...`.
