@@ -22,7 +22,8 @@ pub struct Results {
     /// True when run with `--quick` (fewer trials, coarser grid): numbers are a smoke test only.
     pub quick: bool,
     pub seed: u64,
-    pub threads: usize,
+    // No `threads`: results do not depend on the thread count (see exec/store.rs `Header`), so
+    // results.json is the same bytes whatever `--threads` was; older files' field is ignored.
     /// Rows of the source and target tables after joins and filters.
     pub source_rows: usize,
     pub target_rows: usize,
@@ -36,6 +37,10 @@ pub struct Results {
     /// one target sample at the largest n and m.
     #[serde(default)]
     pub exchange: Option<Exchange>,
+    /// The training settings of each phase (transfer's pretrain and finetune, or multitask; the
+    /// direct baseline's), as the plan printed them. Absent in results written before it existed.
+    #[serde(default)]
+    pub training: Vec<crate::check::model::TrainingSettings>,
     /// Outcome of every `expect` line, in order.
     pub expects: Vec<ExpectOutcome>,
     /// Warnings raised while planning or running (grid capped, members diverged, ...).

@@ -32,7 +32,7 @@ fn spn<T>(v: T, at: usize, len: usize) -> Spanned<T> {
 }
 
 fn csv(path: &str) -> TableExpr {
-    TableExpr::Csv(sp(path.to_string()))
+    TableExpr::Csv { path: sp(path.to_string()), numeric: Vec::new() }
 }
 
 fn cols(include: &[&str], exclude: &[&str]) -> ColumnSet {
@@ -89,7 +89,7 @@ fn join(left: TableExpr, right: TableExpr, on: &[(&str, &str)]) -> TableExpr {
 
 #[test]
 fn missing_file_names_both_places_looked_at() {
-    let e = load_err(&TableExpr::Csv(spn("nope.csv".to_string(), 12, 10)));
+    let e = load_err(&TableExpr::Csv { path: spn("nope.csv".to_string(), 12, 10), numeric: Vec::new() });
     let study = fixtures().join("nope.csv");
     let data = fixtures().join("no-such-data-dir").join("nope.csv");
     assert_mentions(&e, &["nope.csv", "not found", &study.display().to_string(), &data.display().to_string()]);
@@ -118,10 +118,33 @@ fn ragged_row_names_its_line() {
 }
 
 #[test]
-fn duplicate_column_name_is_an_error() {
-    let e = load_err(&csv("dup_col.csv"));
-    assert_mentions(&e, &["dup_col.csv", "`x`", "twice", "columns 2 and 4", "line 1"]);
+fn duplicate_column_name_is_an_error_only_where_the_study_uses_it() {
+    // The file loads (a spreadsheet export repeats the names of empty columns) ...
+    let t = load_csv("dup_col.csv");
+    assert_eq!(t.column_names(), vec!["id", "y"], "the repeated `x` columns are left out");
+    assert_eq!(t.numeric(&names(&["y"])).unwrap().data, vec![2.0]);
+    // ... and using the name is an error with every position.
+    let e = t.numeric(&names(&["x"])).unwrap_err();
+    assert_mentions(&e, &["dup_col.csv", "`x`", "2 times", "columns 2, 4", "line 1"]);
     assert_eq!(e.column.as_deref(), Some("x"));
+    let e = t.resolve(&cols(&["x"], &[])).unwrap_err();
+    assert_mentions(&e, &["`x`", "columns 2, 4"]);
+    let e = t.resolve(&cols(&["?"], &[])).unwrap_err();
+    assert_mentions(&e, &["`x`", "columns 2, 4"]);
+    assert_eq!(t.resolve(&cols(&["*"], &["x"])).unwrap(), names(&["id", "y"]), "`except` a repeated name is fine");
+    let e = load_err(&where_(csv("dup_col.csv"), Cond::Cmp { column: sp("x".into()), op: CmpOp::Gt, value: Literal::Num(1.0) }, (0, 1)));
+    assert_mentions(&e, &["`x`", "columns 2, 4"]);
+}
+
+#[test]
+fn several_unused_none_columns_of_a_spreadsheet_export_load() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(tmp.path().join("sheet.csv"), "polymer,None,tc,None,None\nA,,0.2,,\nB,,0.3,,\n").unwrap();
+    let c = sim2real::data::DataContext { study_dir: tmp.path().to_path_buf(), data_dir: tmp.path().to_path_buf() };
+    let t = evaluate_expr(&csv("sheet.csv"), &BTreeMap::new(), &c).unwrap();
+    assert_eq!(t.numeric_column("tc").unwrap(), vec![0.2, 0.3]);
+    let e = t.numeric_column("None").unwrap_err();
+    assert_mentions(&e, &["`None`", "3 times", "columns 2, 4, 5"]);
 }
 
 #[test]
@@ -311,6 +334,55 @@ fn join_is_an_inner_join_in_left_order() {
     let x = t.resolve(&cols(&["d_*"], &[])).unwrap();
     let m = t.numeric(&x).unwrap();
     assert_eq!(m.row(3), &[20.0, 200.0]);
+}
+
+#[test]
+fn join_that_drops_left_rows_says_how_many_and_which() {
+    let t = load(&join(csv("polymers.csv"), csv("descriptors.csv"), &[("polymer", "smiles")])).unwrap();
+    assert_eq!(t.notes().len(), 1, "{:?}", t.notes());
+    let note = &t.notes()[0];
+    for part in ["polymers.csv", "descriptors.csv", "drops 2 of the 6 rows", "`polymer` = \"CN\" at line 4", "`polymer` missing at line 6"] {
+        assert!(note.contains(part), "{part:?} not in {note:?}");
+    }
+    // A join that keeps every left row says nothing.
+    let t = load(&join(csv("numeric_keys.csv"), csv("text_keys.csv"), &[("code", "code")])).unwrap();
+    let kept = load(&csv("numeric_keys.csv")).unwrap().nrows();
+    assert_eq!(t.notes().is_empty(), t.nrows() == kept, "{:?}", t.notes());
+}
+
+#[test]
+fn a_numeric_column_with_formula_cells_says_how_many_and_where() {
+    // 144 cells of a numeric column hold spreadsheet formulas (as in a public table).
+    let tmp = tempfile::tempdir().unwrap();
+    let mut text = String::from("id,k,x\n");
+    for i in 0..300 {
+        let k = if i % 2 == 1 && i < 289 { format!("=F{i}/G{i}*B{i}") } else { format!("0.{}", 10 + i % 80) };
+        text.push_str(&format!("p{i},{k},{i}\n"));
+    }
+    std::fs::write(tmp.path().join("t.csv"), &text).unwrap();
+    let c = DataContext { study_dir: tmp.path().to_path_buf(), data_dir: tmp.path().to_path_buf() };
+    let t = evaluate_expr(&csv("t.csv"), &BTreeMap::new(), &c).unwrap();
+    let e = t.numeric(&names(&["x", "k"])).unwrap_err();
+    assert_mentions(&e, &["`k`", "t.csv", "not numeric", "144 of its 300 non-empty cells are not numbers", "line 3 `=F1/G1*B1`", "line 5 `=F3/G3*B3`", "and 141 more", "read as text"]);
+    assert_eq!(e.row, Some(3));
+    assert!(e.help.as_deref().is_some_and(|h| h.contains("numeric: [k]")), "{:?}", e.help);
+    // A `where` comparing it with a number says the same, not "holds values like \"0.1\"".
+    let gt = Cond::Cmp { column: sp("k".into()), op: CmpOp::Gt, value: Literal::Num(0.5) };
+    let e = evaluate_expr(&where_(csv("t.csv"), gt.clone(), (0, 1)), &BTreeMap::new(), &c).unwrap_err();
+    assert_mentions(&e, &["`k`", "144 of its 300", "line 3 `=F1/G1*B1`"]);
+    // `numeric: [k]` reads them as missing, with a note that counts them.
+    let forced = TableExpr::Csv { path: sp("t.csv".into()), numeric: vec![sp("k".into())] };
+    let t = evaluate_expr(&forced, &BTreeMap::new(), &c).unwrap();
+    let k = t.column("k").unwrap();
+    assert!(k.is_numeric() && k.is_missing(1) && !k.is_missing(0));
+    assert!(t.notes()[0].contains("144 cell(s) of column `k` are not numbers and are read as missing"), "{:?}", t.notes());
+    let kept = evaluate_expr(&where_(forced.clone(), gt, (0, 1)), &BTreeMap::new(), &c).unwrap();
+    assert!(kept.nrows() > 0);
+    // A name in `numeric:` that is not a column is an error at its span.
+    let bad = TableExpr::Csv { path: sp("t.csv".into()), numeric: vec![spn("kk".into(), 30, 2)] };
+    let e = evaluate_expr(&bad, &BTreeMap::new(), &c).unwrap_err();
+    assert_mentions(&e, &["`kk`", "no such column"]);
+    assert_eq!(e.span, Some(SourceSpan::from((30, 2))));
 }
 
 #[test]

@@ -18,9 +18,13 @@ fn run(out: &Path) -> Output {
 }
 
 fn run_study(study: &Path, out: &Path) -> Output {
+    run_threads(study, out, 2)
+}
+
+fn run_threads(study: &Path, out: &Path, threads: usize) -> Output {
     let o = Command::new(env!("CARGO_BIN_EXE_sim2real"))
         .env("NO_COLOR", "1")
-        .args(["run", &study.display().to_string(), "--out", &out.display().to_string(), "--quiet", "--threads", "2"])
+        .args(["run", &study.display().to_string(), "--out", &out.display().to_string(), "--quiet", "--threads", &threads.to_string()])
         .output()
         .expect("start sim2real");
     assert_eq!(o.status.code(), Some(0), "{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr));
@@ -92,4 +96,31 @@ fn a_pretraining_redone_alone_writes_the_same_weights() {
     // Pretraining n=200 r=2 trained in one ensemble with r=0, 1, 3; alone it must give the same
     // weights (the same checksum in its record).
     redo_alone(&kill_study(), |r| r["type"] == "pretrain" && r["job"] == "pretrain n=200 r=2", true);
+}
+
+/// Every member's result depends only on its seed, so the thread count changes nothing: one and
+/// two threads give the same bytes, and a run started with one thread resumes with two.
+#[test]
+fn results_do_not_depend_on_the_thread_count_and_a_run_resumes_with_another() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (one, two) = (tmp.path().join("one"), tmp.path().join("two"));
+    run_threads(&kill_study(), &one, 1);
+    run_threads(&kill_study(), &two, 2);
+    for f in ["results.json", "trials.csv", "store.log", "summary.md", "report.md"] {
+        assert!(read(&one.join(f)) == read(&two.join(f)), "{f} differs between --threads 1 and --threads 2");
+    }
+    // Keep the header and the first half of the 1-thread run's records, as if it had been
+    // stopped there, and resume with two threads.
+    let lines = log_lines(&one);
+    let keep = 1 + (lines.len() - 1) / 2;
+    std::fs::write(one.join("store.log"), lines[..keep].iter().map(|l| format!("{l}\n")).collect::<String>()).unwrap();
+    let o = run_threads(&kill_study(), &one, 2);
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(out.contains("trained now"), "{out}");
+    assert!(read(&one.join("results.json")) == read(&two.join("results.json")), "the resumed results.json differs");
+    assert!(read(&one.join("trials.csv")) == read(&two.join("trials.csv")), "the resumed trials.csv differs");
+    let (mut a, mut b) = (log_lines(&one), log_lines(&two));
+    a.sort();
+    b.sort();
+    assert_eq!(a, b, "the resumed store holds the same records");
 }

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 
 use sim2real::report::{html_fragment, scaling_svg, summary_table, write_reports};
 use sim2real::results::{Arm, ExpectOutcome, FitRecord, Point, Results, SCHEMA_VERSION, TrialRow};
+use sim2real::check::model::{TrainSpec, TrainingSettings};
 
 #[path = "support/xml.rs"]
 mod xml;
@@ -22,13 +23,13 @@ fn base(study: &str, quick: bool) -> Results {
         data_sha256: "b1946ac92492d2347c6235b4d2611184b1946ac92492d2347c6235b4d2611184".to_string(),
         quick,
         seed: 7,
-        threads: 2,
         source_rows: 40000,
         target_rows: 300,
         label: "permeability".to_string(),
         points: Vec::new(),
         fits: Vec::new(),
         exchange: None,
+        training: training(),
         expects: Vec::new(),
         warnings: Vec::new(),
         groups: None,
@@ -36,6 +37,18 @@ fn base(study: &str, quick: bool) -> Results {
         paired: Vec::new(),
         ci_variance: String::new(),
     }
+}
+
+/// Pretraining at the default lr, fine-tuning at 1e-4, the direct baseline at the pretraining
+/// settings (its default).
+fn training() -> Vec<TrainingSettings> {
+    let spec = |lr: f64, epochs: usize, freeze: usize| TrainSpec { lr, weight_decay: 0.0, batch: 32, max_epochs: epochs, patience: 5, validation: 0.2, freeze };
+    let row = |arm: Arm, phase: &str, from: &str, spec: TrainSpec| TrainingSettings { arm, phase: phase.into(), from: from.into(), spec };
+    vec![
+        row(Arm::Transfer, "pretrain", "pretrain", spec(1e-3, 100, 0)),
+        row(Arm::Transfer, "finetune", "finetune", spec(1e-4, 200, 1)),
+        row(Arm::Direct, "direct", "pretrain (default)", spec(1e-3, 100, 0)),
+    ]
 }
 
 fn point(arm: Arm, n: usize, m: usize, mean: f64, trials: usize) -> Point {

@@ -29,6 +29,17 @@ pub const FINETUNE_SETTINGS: &[&str] = &[
     "freeze",
 ];
 
+/// `direct { ... }`: the direct baseline trains from a random initialisation, like pretraining.
+pub const DIRECT_SETTINGS: &[&str] = PRETRAIN_SETTINGS;
+
+/// Which training block [`Checker::train_block`] reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TrainBlock {
+    Pretrain,
+    Finetune,
+    Direct,
+}
+
 pub const MULTITASK_SETTINGS: &[&str] = &[
     "lambda",
     "lr",
@@ -126,23 +137,23 @@ impl Checker<'_> {
         ok.then_some(widths)
     }
 
-    /// `pretrain { ... }` (`finetune == false`) or `finetune { ... }`. Returns the spec and the
-    /// span of `freeze`, which is checked against the model once both are known.
-    pub fn train_block(&mut self, block: &Block, finetune: bool) -> (TrainSpec, Option<Span>) {
-        let (what, allowed) = if finetune {
-            ("`finetune`", FINETUNE_SETTINGS)
-        } else {
-            ("`pretrain`", PRETRAIN_SETTINGS)
+    /// `pretrain { ... }`, `finetune { ... }` or `direct { ... }`. Returns the spec and the span
+    /// of `freeze` (fine-tuning only), which is checked against the model once both are known.
+    pub fn train_block(&mut self, block: &Block, kind: TrainBlock) -> (TrainSpec, Option<Span>) {
+        let (what, allowed) = match kind {
+            TrainBlock::Pretrain => ("`pretrain`", PRETRAIN_SETTINGS),
+            TrainBlock::Finetune => ("`finetune`", FINETUNE_SETTINGS),
+            TrainBlock::Direct => ("`direct`", DIRECT_SETTINGS),
         };
+        let finetune = kind == TrainBlock::Finetune;
         if !finetune && let Some(s) = block.settings.iter().find(|s| s.name.name == "freeze") {
+            let (label, help) = if kind == TrainBlock::Direct {
+                ("not a `direct` setting", "the direct baseline trains from a random initialisation, so there is nothing to keep fixed; `freeze` belongs in `finetune`")
+            } else {
+                ("not a `pretrain` setting", "move `freeze` into the `finetune` block; pretraining always trains every layer")
+            };
             self.report(
-                Problem::new(
-                    "unknown_setting",
-                    "`freeze` only applies to `finetune`",
-                    s.name.span,
-                    "not a `pretrain` setting",
-                )
-                .with_help("move `freeze` into the `finetune` block; pretraining always trains every layer"),
+                Problem::new("unknown_setting", "`freeze` only applies to `finetune`", s.name.span, label).with_help(help),
             );
         }
         let block_without_freeze;

@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use super::blocks::{default_model, default_train};
+use super::blocks::{TrainBlock, default_model, default_train};
 use super::expect::ExpectContext;
 use super::model::{Study, TableDef};
 use super::tables::Scope;
@@ -64,6 +64,7 @@ fn single_key(stmt: &Statement) -> Option<String> {
         | StatementKind::Model(_)
         | StatementKind::Pretrain(_)
         | StatementKind::Finetune(_)
+        | StatementKind::Direct(_)
         | StatementKind::Multitask(_)
         | StatementKind::Grid(_) => Some(stmt.keyword.name.clone()),
         StatementKind::Transform { target, .. } => Some(format!("transform {}", target.name)),
@@ -197,12 +198,12 @@ impl<'f> Checker<'f> {
             _ => None,
         };
         let pretrain = match single("pretrain").map(|s| &s.kind) {
-            Some(StatementKind::Pretrain(block)) => self.train_block(block, false).0,
+            Some(StatementKind::Pretrain(block)) => self.train_block(block, TrainBlock::Pretrain).0,
             _ => default_train(),
         };
         let finetune = match single("finetune").map(|s| &s.kind) {
             Some(StatementKind::Finetune(block)) => {
-                let (spec, freeze_span) = self.train_block(block, true);
+                let (spec, freeze_span) = self.train_block(block, TrainBlock::Finetune);
                 if let Some(span) = freeze_span {
                     self.check_freeze(spec.freeze, span, &model, model_stmt.is_some());
                 }
@@ -243,6 +244,19 @@ impl<'f> Checker<'f> {
                 _ => {}
             }
         }
+        let direct = match single("direct") {
+            Some(stmt @ Statement { kind: StatementKind::Direct(block), .. }) => {
+                let spec = self.train_block(block, TrainBlock::Direct).0;
+                if !baselines.contains(&super::model::Baseline::Direct) {
+                    self.report(
+                        Problem::new("unused", "`direct` sets the training of a baseline the study does not run", stmt.keyword.span, "no `baseline direct`")
+                            .with_help("add `baseline direct` to train the same network on the target alone, or remove this block"),
+                    );
+                }
+                Some(spec)
+            }
+            _ => None,
+        };
         let ctx = ExpectContext {
             laws: fits.iter().map(|f: &super::model::FitSpec| f.law).collect(),
             has_direct: baselines.contains(&super::model::Baseline::Direct),
@@ -268,6 +282,7 @@ impl<'f> Checker<'f> {
             model,
             pretrain,
             finetune,
+            direct,
             multitask,
             grid: grid?,
             baselines,
@@ -330,7 +345,8 @@ impl<'f> Checker<'f> {
         ok.then_some(defs)
     }
 
-    /// `multitask` replaces pretraining and fine-tuning (the direct baseline uses its settings),
+    /// `multitask` replaces pretraining and fine-tuning (the direct baseline uses its settings
+    /// unless a `direct` block is given),
     /// and needs a model with a shared encoder (the two task heads sit on top of it).
     fn check_multitask_context(&mut self, keyword: Span, model: &super::model::ModelSpec, pretrain: Option<&Statement>, finetune: Option<&Statement>) {
         for (stmt, what) in [(pretrain, "pretrain"), (finetune, "finetune")] {
@@ -339,7 +355,7 @@ impl<'f> Checker<'f> {
                 self.report(
                     Problem::new("conflict", format!("`{what}` cannot be used with `multitask`"), s.keyword.span, "not used by a multitask study")
                         .with_help(format!(
-                            "`multitask` (line {line}) trains source and target jointly and the direct baseline uses its settings; remove `{what}`, or remove `multitask` to pretrain and fine-tune"
+                            "`multitask` (line {line}) trains source and target jointly (the direct baseline uses its settings unless a `direct` block is given); remove `{what}`, or remove `multitask` to pretrain and fine-tune"
                         )),
                 );
             }

@@ -24,7 +24,7 @@ mod tables;
 mod transforms;
 mod values;
 
-pub use blocks::{FINETUNE_SETTINGS, MODEL_SETTINGS, MULTITASK_SETTINGS, PRETRAIN_SETTINGS, default_model, default_train};
+pub use blocks::{DIRECT_SETTINGS, FINETUNE_SETTINGS, MODEL_SETTINGS, MULTITASK_SETTINGS, PRETRAIN_SETTINGS, default_model, default_train};
 pub use pair::{COMBINES, ENCODER_SETTINGS, HEAD_SETTINGS};
 pub use grid::{GRID_SETTINGS, MIN_M, MIN_TRAIN_ROWS, MIN_VAL_ROWS};
 pub use report::REPORT_KINDS;

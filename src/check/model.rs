@@ -38,6 +38,10 @@ pub struct Study {
     pub model: ModelSpec,
     pub pretrain: TrainSpec,
     pub finetune: TrainSpec,
+    /// `direct { ... }`: the direct baseline's settings as written; `None` = the default (see
+    /// [`Study::direct_train`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub direct: Option<TrainSpec>,
     /// `multitask { ... }`: the measured arm trains source and target jointly (no pretraining).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub multitask: Option<MultitaskSpec>,
@@ -59,9 +63,43 @@ impl Study {
         if self.multitask.is_some() { Arm::Multitask } else { Arm::Transfer }
     }
 
-    /// The settings the direct baseline trains with: the `multitask` block's, else `finetune`'s.
+    /// The settings the direct baseline trains with: the `direct` block's; without one, those of
+    /// the other arm that starts from a random initialisation: `multitask`'s in a multitask
+    /// study, else `pretrain`'s (never `finetune`'s, which are chosen for a pretrained start).
     pub fn direct_train(&self) -> &TrainSpec {
-        self.multitask.as_ref().map_or(&self.finetune, |m| &m.train)
+        match (&self.direct, &self.multitask) {
+            (Some(d), _) => d,
+            (None, Some(m)) => &m.train,
+            (None, None) => &self.pretrain,
+        }
+    }
+
+    /// The training settings of every phase that runs, for the plan and the reports: transfer's
+    /// pretraining and fine-tuning (or multitask's joint training), then the direct baseline's.
+    pub fn training_settings(&self) -> Vec<TrainingSettings> {
+        let row = |arm: Arm, phase: &str, spec: &TrainSpec, from: &str| TrainingSettings {
+            arm,
+            phase: phase.to_string(),
+            from: from.to_string(),
+            spec: spec.clone(),
+        };
+        let mut rows = Vec::new();
+        match &self.multitask {
+            Some(m) => rows.push(row(Arm::Multitask, "multitask", &m.train, "multitask")),
+            None => {
+                rows.push(row(Arm::Transfer, "pretrain", &self.pretrain, "pretrain"));
+                rows.push(row(Arm::Transfer, "finetune", &self.finetune, "finetune"));
+            }
+        }
+        if self.baselines.contains(&Baseline::Direct) {
+            let from = match (&self.direct, &self.multitask) {
+                (Some(_), _) => "direct",
+                (None, Some(_)) => "multitask (default)",
+                (None, None) => "pretrain (default)",
+            };
+            rows.push(row(Arm::Direct, "direct", self.direct_train(), from));
+        }
+        rows
     }
 }
 
@@ -79,7 +117,9 @@ pub struct TableDef {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub enum TableExpr {
     /// Path as written; resolved relative to the study file, then under `SIM2REAL_DATA`.
-    Csv(Spanned<String>),
+    /// `numeric`: `csv("f.csv", numeric: [a, b])`, columns read as numbers whose other cells are
+    /// missing (rows a role needs them in are dropped, with a plan warning).
+    Csv { path: Spanned<String>, numeric: Vec<Spanned<String>> },
     Parquet(Spanned<String>),
     Synthetic(Spanned<SyntheticSpec>),
     /// A table declared earlier with `data NAME = ...`.
@@ -344,8 +384,45 @@ pub struct MultitaskSpec {
     pub train: TrainSpec,
 }
 
-/// `pretrain { ... }` / `finetune { ... }`. Optimizer is Adam.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// The settings one training phase runs with (a row of the plan's and the reports' "Training
+/// settings" table). `from` names the block they come from (`pretrain`, `finetune`, `direct`,
+/// `multitask`), with " (default)" when the `direct` baseline has no block of its own.
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
+pub struct TrainingSettings {
+    pub arm: Arm,
+    /// `pretrain`, `finetune`, `direct` or `multitask`.
+    pub phase: String,
+    pub from: String,
+    #[serde(flatten)]
+    pub spec: TrainSpec,
+}
+
+impl TrainingSettings {
+    /// Column titles of [`TrainingSettings::cells`].
+    pub const HEADER: [&'static str; 10] =
+        ["arm", "phase", "lr", "weight decay", "batch", "max epochs", "patience", "validation", "freeze", "from"];
+
+    /// The row as text, in the order of [`TrainingSettings::HEADER`].
+    pub fn cells(&self) -> [String; 10] {
+        let small = |x: f64| if x == 0.0 { "0".to_string() } else { format!("{x:e}") };
+        let s = &self.spec;
+        [
+            self.arm.as_str().to_string(),
+            self.phase.clone(),
+            small(s.lr),
+            small(s.weight_decay),
+            s.batch.to_string(),
+            s.max_epochs.to_string(),
+            s.patience.to_string(),
+            format!("{}", s.validation),
+            s.freeze.to_string(),
+            self.from.clone(),
+        ]
+    }
+}
+
+/// `pretrain { ... }` / `finetune { ... }` / `direct { ... }`. Optimizer is Adam.
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
 pub struct TrainSpec {
     pub lr: f64,
     pub weight_decay: f64,

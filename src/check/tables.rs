@@ -151,7 +151,7 @@ impl Checker<'_> {
     /// `csv("...")`, `parquet("...")` or `synthetic(...)`.
     fn loader(&mut self, call: &Call) -> Option<TableExpr> {
         match call.name.name.as_str() {
-            "csv" => self.path_arg(call).map(TableExpr::Csv),
+            "csv" => self.csv_args(call),
             "parquet" => self.path_arg(call).map(TableExpr::Parquet),
             "synthetic" => self
                 .synthetic(call)
@@ -173,6 +173,57 @@ impl Checker<'_> {
                 None
             }
         }
+    }
+
+    /// `csv("path")` or `csv("path", numeric: [a, b])` (column names: the columns read as
+    /// numbers, their other cells as missing).
+    fn csv_args(&mut self, call: &Call) -> Option<TableExpr> {
+        let (path_args, options): (Vec<_>, Vec<_>) = call.args.iter().partition(|a| a.name.is_none());
+        let path_only = Call { name: call.name.clone(), args: path_args.into_iter().cloned().collect(), span: call.span };
+        let path = self.path_arg(&path_only);
+        let mut numeric: Option<Vec<Spanned<String>>> = None;
+        let mut ok = true;
+        for arg in options {
+            let Some(name) = &arg.name else { continue };
+            if name.name != "numeric" {
+                let help = suggest(&name.name, ["numeric"].into_iter())
+                    .unwrap_or_else(|| "`csv` takes the path and `numeric: [COLUMNS]`".into());
+                self.report(
+                    Problem::new("unknown_setting", format!("unknown `csv` argument `{}`", name.name), name.span, "unknown argument")
+                        .with_help(help),
+                );
+                ok = false;
+                continue;
+            }
+            if numeric.is_some() {
+                self.report(Problem::new("duplicate", "`numeric` is given twice", name.span, "given again here"));
+                ok = false;
+                continue;
+            }
+            let items: Vec<&Value> = match &arg.value {
+                Value::List { items, .. } => items.iter().collect(),
+                v => vec![v],
+            };
+            let mut cols = Vec::new();
+            for v in items {
+                match v {
+                    Value::Name(i) => cols.push(Spanned::new(i.name.clone(), i.span)),
+                    Value::Str(s) => cols.push(Spanned::new(s.value.clone(), s.span)),
+                    other => {
+                        self.type_error(
+                            other,
+                            "`numeric`",
+                            "column names",
+                            Some("write e.g. `csv(\"f.csv\", numeric: [tc, \"k (W/mK)\"])`: these columns are read as numbers, other cells as missing".into()),
+                        );
+                        ok = false;
+                    }
+                }
+            }
+            numeric = Some(cols);
+        }
+        let path = path?;
+        ok.then(|| TableExpr::Csv { path, numeric: numeric.unwrap_or_default() })
     }
 
     fn path_arg(&mut self, call: &Call) -> Option<Spanned<String>> {

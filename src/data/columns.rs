@@ -42,6 +42,14 @@ impl Table {
     pub fn resolve(&self, set: &ColumnSet) -> Result<Vec<String>, DataError> {
         let mut out: Vec<String> = Vec::new();
         for pat in &set.include {
+            // A repeated header name (left out of the table) cannot be selected, by name or glob
+            // (unless `except` leaves it out).
+            let matches = |p: &str, n: &str| p == n || (is_glob(p) && glob_match(p, n));
+            let excluded = |n: &str| set.exclude.iter().any(|e| matches(&e.value, n));
+            if let Some(dup) = self.meta.duplicates.iter().find(|(n, _, _)| matches(&pat.value, n) && !excluded(n)) {
+                let e = self.duplicate_error(&dup.0).expect("a duplicate name");
+                return Err(e.with_span(pat.span));
+            }
             for name in self.expand(pat)? {
                 if !out.contains(&name) {
                     out.push(name);
@@ -49,6 +57,9 @@ impl Table {
             }
         }
         for pat in &set.exclude {
+            if self.is_duplicate(&pat.value) {
+                continue; // already left out of the table
+            }
             let gone = self.expand(pat)?;
             out.retain(|n| !gone.contains(n));
         }

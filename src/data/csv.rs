@@ -1,23 +1,36 @@
 //! CSV loader: a header row, then rows of the same width. Empty cells are missing. A column is
 //! numeric when every non-empty cell parses as f64 (so `NaN` / `inf` read as numbers, and NaN as
-//! missing), else text. Fields and names are trimmed of surrounding whitespace; a UTF-8 BOM is
-//! stripped.
+//! missing), else text; a column listed in `csv("f.csv", numeric: [a, b])` is numeric anyway, its
+//! cells that are not numbers read as missing (counted in a plan warning). Fields and names are
+//! trimmed of surrounding whitespace; a UTF-8 BOM is stripped. A header name that occurs more than
+//! once leaves its columns out of the table (an error only when the study uses the name).
 
 use std::path::Path;
+
+use crate::check::model::Spanned;
 
 use super::error::DataError;
 use super::table::{Column, Table};
 
+/// How many example cells a message lists.
+pub(crate) const EXAMPLES: usize = 3;
+
 /// Loads the CSV file at `path`; `label` (the path as written in the study) names it in errors
-/// and becomes the table's label. Every row remembers its 1-based line in the file.
-pub fn load_csv(path: &Path, label: &str) -> Result<Table, DataError> {
+/// and becomes the table's label. Every row remembers its 1-based line in the file. The columns
+/// in `numeric` are read as numbers, with cells that are not numbers missing.
+pub fn load_csv(path: &Path, label: &str, numeric: &[Spanned<String>]) -> Result<Table, DataError> {
     let bytes = std::fs::read(path)
         .map_err(|e| DataError::new(format!("cannot read {label} ({}): {e}", path.display())).with_file(label))?;
-    parse_csv(&bytes, label)
+    parse_csv_with(&bytes, label, numeric)
 }
 
-/// Parses CSV bytes (see [`load_csv`]).
+/// Parses CSV bytes (see [`load_csv`]), types inferred.
 pub fn parse_csv(bytes: &[u8], label: &str) -> Result<Table, DataError> {
+    parse_csv_with(bytes, label, &[])
+}
+
+/// Parses CSV bytes with the columns in `numeric` forced numeric (see [`load_csv`]).
+pub fn parse_csv_with(bytes: &[u8], label: &str, numeric: &[Spanned<String>]) -> Result<Table, DataError> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err(DataError::new(format!("{label} is empty: expected a header row"))
@@ -35,7 +48,19 @@ pub fn parse_csv(bytes: &[u8], label: &str) -> Result<Table, DataError> {
     };
     let header_line = lines_at.line_of(header.position());
     let names: Vec<String> = header.iter().map(str::to_string).collect();
-    check_header(&names, label, header_line)?;
+    let duplicates = check_header(&names, label, header_line)?;
+    for n in numeric {
+        if duplicates.iter().any(|(d, _, _)| *d == n.value) {
+            continue; // the table's duplicate error names the positions when it is looked up
+        }
+        if !names.contains(&n.value) {
+            return Err(DataError::new(format!("`numeric:` names `{}`, but {label} has no such column", n.value))
+                .with_file(label)
+                .with_column(&n.value)
+                .with_span(n.span)
+                .with_help_opt(crate::diag::did_you_mean(&n.value, names.iter().map(String::as_str))));
+        }
+    }
 
     let mut cells: Vec<Vec<Option<String>>> = vec![Vec::new(); names.len()];
     let mut lines = Vec::new();
@@ -61,30 +86,79 @@ pub fn parse_csv(bytes: &[u8], label: &str) -> Result<Table, DataError> {
         return Err(DataError::new(format!("{label} has a header but no rows")).with_file(label));
     }
 
-    let columns = names.into_iter().zip(cells).map(|(n, c)| (n, infer(c))).collect();
-    Table::new(label, columns, Some(lines))
+    let mut notes = Vec::new();
+    let mut lenient = Vec::new();
+    let mut columns = Vec::with_capacity(names.len());
+    for (name, c) in names.into_iter().zip(cells) {
+        if duplicates.iter().any(|(d, _, _)| *d == name) {
+            continue;
+        }
+        if numeric.iter().any(|n| n.value == name) {
+            let (col, bad) = forced_numeric(c, &lines);
+            if !bad.is_empty() {
+                notes.push(format!(
+                    "{label}: {} cell(s) of column `{name}` are not numbers and are read as missing (`numeric: [{name}]`): {}",
+                    bad.len(),
+                    list_cells(&bad)
+                ));
+            }
+            lenient.push(name.clone());
+            columns.push((name, col));
+        } else {
+            columns.push((name, infer(c)));
+        }
+    }
+    let mut table = Table::new(label, columns, Some(lines))?;
+    table.meta.duplicates = duplicates;
+    table.meta.lenient = lenient;
+    Ok(notes.into_iter().fold(table, Table::with_note))
 }
 
-/// Empty and duplicate column names are errors.
-fn check_header(names: &[String], label: &str, line: usize) -> Result<(), DataError> {
+/// "line 130 `=F129/G129*B129`, line 131 `n/a`, line 140 `?` and 141 more" from (line, value) pairs.
+pub(crate) fn list_cells(cells: &[(usize, String)]) -> String {
+    let shown: Vec<String> = cells.iter().take(EXAMPLES).map(|(l, v)| format!("line {l} `{v}`")).collect();
+    let more = cells.len().saturating_sub(EXAMPLES);
+    if more > 0 { format!("{} and {more} more", shown.join(", ")) } else { shown.join(", ") }
+}
+
+/// A column read as numbers whatever its cells hold: cells that do not parse are missing. Also
+/// returns those cells as (line, value).
+fn forced_numeric(cells: Vec<Option<String>>, lines: &[usize]) -> (Column, Vec<(usize, String)>) {
+    let mut bad = Vec::new();
+    let v = cells
+        .into_iter()
+        .zip(lines)
+        .map(|(c, &line)| match c {
+            None => f64::NAN,
+            Some(s) => s.parse::<f64>().unwrap_or_else(|_| {
+                bad.push((line, s));
+                f64::NAN
+            }),
+        })
+        .collect();
+    (Column::Numeric(v), bad)
+}
+
+/// Empty column names are errors. Names that occur more than once are returned with their
+/// 1-based positions and the header line: those columns are left out of the table, and using
+/// such a name is an error (a spreadsheet export often repeats the name of empty columns).
+fn check_header(names: &[String], label: &str, line: usize) -> Result<Vec<(String, Vec<usize>, usize)>, DataError> {
+    let mut duplicates: Vec<(String, Vec<usize>, usize)> = Vec::new();
     for (i, n) in names.iter().enumerate() {
         if n.is_empty() {
             return Err(DataError::new(format!("{label}: column {} of the header (line {line}) has no name", i + 1))
                 .with_file(label)
                 .with_row(line));
         }
-        if let Some(j) = names[..i].iter().position(|m| m == n) {
-            return Err(DataError::new(format!(
-                "{label}: column name `{n}` appears twice in the header (line {line}, columns {} and {})",
-                j + 1,
-                i + 1
-            ))
-            .with_file(label)
-            .with_column(n)
-            .with_row(line));
+        if duplicates.iter().any(|(d, _, _)| d == n) {
+            continue;
+        }
+        let at: Vec<usize> = names.iter().enumerate().filter(|(_, m)| *m == n).map(|(j, _)| j + 1).collect();
+        if at.len() > 1 {
+            duplicates.push((n.clone(), at, line));
         }
     }
-    Ok(())
+    Ok(duplicates)
 }
 
 /// Numeric if every present cell parses as f64 (NaN becomes missing), else text.

@@ -105,13 +105,20 @@ fn check_type(
         ),
         (Column::Text(_), Literal::Num(x)) => {
             let example = table.column(name).and_then(|c| (0..table.nrows()).find_map(|r| c.cell_text(r)));
-            err(
-                format!("type mismatch: column `{name}` of {} is text, but {x} is a number", table.label()),
-                match example {
-                    Some(e) => format!("write the value as a string, \"{x}\"; the column holds values like \"{e}\""),
-                    None => format!("write the value as a string: \"{x}\""),
-                },
-            )
+            match table.why_text(name) {
+                // Mostly numbers with a few odd cells (spreadsheet formulas, "n/a"): say which.
+                Some(why) if table.text_help(name).contains("numeric:") => err(
+                    format!("type mismatch: column `{name}` of {} is read as text because {why}, but {x} is a number", table.label()),
+                    table.text_help(name),
+                ),
+                _ => err(
+                    format!("type mismatch: column `{name}` of {} is text, but {x} is a number", table.label()),
+                    match example {
+                        Some(e) => format!("write the value as a string, \"{x}\"; the column holds values like \"{e}\""),
+                        None => format!("write the value as a string: \"{x}\""),
+                    },
+                ),
+            }
         }
     }
 }

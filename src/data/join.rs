@@ -5,7 +5,8 @@
 //! [`format_number`]), else numerically. Rows with a missing key cell never match. A right key
 //! that occurs twice is an error naming the key and both lines. The result has the left columns
 //! then the right's non-key columns; any other name clash is an error. Rows follow the left
-//! table's order (a left row without a partner is dropped), and so do the row origins.
+//! table's order (a left row without a partner is dropped, and the result carries a plan warning
+//! with how many and a few of their keys), and so do the row origins.
 
 use std::collections::HashMap;
 
@@ -81,15 +82,59 @@ pub fn join(
     }
 
     let (mut left_rows, mut right_rows) = (Vec::new(), Vec::new());
+    let mut unmatched = Vec::new();
     for l in 0..left.nrows() {
-        let Some(key) = key_of(pairs.iter().map(|(lc, _, t)| (*lc, *t)), l) else { continue };
-        if let Some(&r) = index.get(&key) {
-            left_rows.push(l);
-            right_rows.push(r);
+        match key_of(pairs.iter().map(|(lc, _, t)| (*lc, *t)), l).and_then(|key| index.get(&key)) {
+            Some(&r) => {
+                left_rows.push(l);
+                right_rows.push(r);
+            }
+            None => unmatched.push(l),
         }
     }
     let extra = kept.iter().map(|(n, c)| (n.to_string(), c.take(&right_rows))).collect();
-    Ok(left.take_rows(&left_rows).append_columns(extra))
+    let mut out = left.take_rows(&left_rows).append_columns(extra);
+    out.meta.merge(&right.meta);
+    if !unmatched.is_empty() && !left_rows.is_empty() {
+        out = out.with_note(unmatched_note(left, right, on, &unmatched));
+    }
+    Ok(out)
+}
+
+/// "join of a.csv with b.csv drops 12 of 480 rows of a.csv that have no partner (`polymer` =
+/// "CCO" at line 5, ...)": the plan warning of an inner join that lost left rows.
+fn unmatched_note(left: &Table, right: &Table, on: &[(Spanned<String>, Spanned<String>)], unmatched: &[usize]) -> String {
+    let mut examples: Vec<String> = Vec::new();
+    for &l in unmatched {
+        let key = on
+            .iter()
+            .map(|(lc, _)| {
+                let col = left.column(&lc.value);
+                match col.and_then(|c| c.cell_text(l)) {
+                    Some(v) if col.is_some_and(Column::is_numeric) => format!("`{}` = {v}", lc.value),
+                    Some(v) => format!("`{}` = \"{v}\"", lc.value),
+                    None => format!("`{}` missing", lc.value),
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(", ");
+        if !examples.iter().any(|e| e.starts_with(&format!("{key} at "))) {
+            examples.push(format!("{key} at {}", left.locate(l).0));
+        }
+        if examples.len() == super::csv::EXAMPLES {
+            break;
+        }
+    }
+    format!(
+        "join of {} with {} drops {} of the {} rows of {}: their key has no partner in {} (e.g. {})",
+        left.label(),
+        right.label(),
+        unmatched.len(),
+        left.nrows(),
+        left.label(),
+        right.label(),
+        examples.join("; ")
+    )
 }
 
 /// The key of `row` over these (column, compare-as-text) parts; `None` if any cell is missing.

@@ -63,10 +63,50 @@ impl Column {
     }
 }
 
+/// Whether a cell's text reads as a number (as the CSV loader parses it).
+pub(crate) fn is_number(s: &str) -> bool {
+    s.trim().parse::<f64>().is_ok()
+}
+
 /// Canonical text of a number: Rust's shortest round-trip form (`1`, `0.5`, `1000000`), with
 /// `-0` written `0`. Used for group columns and for joining a numeric key with a text key.
 pub fn format_number(v: f64) -> String {
     if v == 0.0 { "0".to_string() } else { format!("{v}") }
+}
+
+/// What a table carries besides its cells, through every operation on it.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(crate) struct TableMeta {
+    /// Plan warnings raised while building the table (a join that dropped rows, cells read as
+    /// missing); [`Table::notes`].
+    pub notes: Vec<String>,
+    /// Header names that occur more than once: (name, 1-based column positions, header line).
+    /// Their columns are left out of the table; using such a name is an error listing them.
+    pub duplicates: Vec<(String, Vec<usize>, usize)>,
+    /// Columns read with `csv(..., numeric: [...])`: their non-numbers are missing, and a role
+    /// drops the rows where a column of this kind that it uses is missing.
+    pub lenient: Vec<String>,
+}
+
+impl TableMeta {
+    /// Adds what `other` carries (notes and names not already here).
+    pub(crate) fn merge(&mut self, other: &TableMeta) {
+        for n in &other.notes {
+            if !self.notes.contains(n) {
+                self.notes.push(n.clone());
+            }
+        }
+        for d in &other.duplicates {
+            if !self.duplicates.iter().any(|(n, _, _)| *n == d.0) {
+                self.duplicates.push(d.clone());
+            }
+        }
+        for l in &other.lenient {
+            if !self.lenient.contains(l) {
+                self.lenient.push(l.clone());
+            }
+        }
+    }
 }
 
 /// A table: columns in order, all of `nrows` cells, a label saying where the data came from (the
@@ -81,6 +121,7 @@ pub struct Table {
     lines: Option<Vec<usize>>,
     /// What `lines` counts: `"line"` (of a text file) or `"row"` (of a parquet file or generator).
     unit: &'static str,
+    pub(crate) meta: TableMeta,
 }
 
 impl Table {
@@ -117,13 +158,55 @@ impl Table {
         {
             return Err(DataError::new(format!("{label}: {} line numbers for {nrows} rows", l.len())).with_file(&label));
         }
-        Ok(Table { names, columns: cols, nrows, label, lines, unit: "line" })
+        Ok(Table { names, columns: cols, nrows, label, lines, unit: "line", meta: TableMeta::default() })
     }
 
     /// Says that the row numbers count rows of the source (parquet, generator), not text lines.
     pub(crate) fn numbered_by_row(mut self) -> Table {
         self.unit = "row";
         self
+    }
+
+    /// Plan warnings raised while building this table (rows a join dropped, cells read as
+    /// missing), in the order they arose.
+    pub fn notes(&self) -> &[String] {
+        &self.meta.notes
+    }
+
+    /// This table with one more plan warning.
+    pub(crate) fn with_note(mut self, note: String) -> Table {
+        if !self.meta.notes.contains(&note) {
+            self.meta.notes.push(note);
+        }
+        self
+    }
+
+    /// The error for a header name that occurs more than once, if `col` is one.
+    pub(crate) fn duplicate_error(&self, col: &str) -> Option<DataError> {
+        let (_, at, line) = self.meta.duplicates.iter().find(|(n, _, _)| n == col)?;
+        let list: Vec<String> = at.iter().map(usize::to_string).collect();
+        Some(
+            DataError::new(format!(
+                "{}: column name `{col}` appears {} times in the header (line {line}, columns {}), so the study cannot tell which one it means",
+                self.label,
+                at.len(),
+                list.join(", ")
+            ))
+            .with_file(&self.label)
+            .with_column(col)
+            .with_row(*line)
+            .with_help("rename the columns in the file so that each name occurs once (names the study does not use may repeat)"),
+        )
+    }
+
+    /// Whether `name` was read with `csv(..., numeric: [...])` (its missing cells drop rows).
+    pub fn is_lenient(&self, name: &str) -> bool {
+        self.meta.lenient.iter().any(|n| n == name)
+    }
+
+    /// Whether `name` is a repeated header name (left out of the table).
+    pub(crate) fn is_duplicate(&self, name: &str) -> bool {
+        self.meta.duplicates.iter().any(|(n, _, _)| n == name)
     }
 
     pub fn nrows(&self) -> usize {
@@ -188,6 +271,9 @@ impl Table {
     }
 
     fn unknown_column(&self, col: &str) -> DataError {
+        if let Some(e) = self.duplicate_error(col) {
+            return e;
+        }
         // A close name if there is one, else the names there are.
         let help = crate::diag::did_you_mean(col, self.names.iter().map(String::as_str)).unwrap_or_else(|| self.columns_help());
         DataError::new(format!("{} has no column `{col}`", self.label)).with_file(&self.label).with_column(col).with_help(help)
@@ -252,6 +338,15 @@ impl Table {
                 Ok(v.clone())
             }
             Column::Text(v) => {
+                if let Some(why) = self.why_text(col) {
+                    let first = v.iter().position(|c| c.as_deref().is_some_and(|s| !is_number(s))).unwrap_or(0);
+                    let (_, row) = self.locate(first);
+                    return Err(DataError::new(format!("column `{col}` of {} is not numeric: {why}, so it was read as text", self.label))
+                        .with_file(&self.label)
+                        .with_column(col)
+                        .with_row(row)
+                        .with_help(self.text_help(col)));
+                }
                 let mut out = Vec::with_capacity(v.len());
                 for (r, cell) in v.iter().enumerate() {
                     let Some(s) = cell else {
@@ -268,6 +363,47 @@ impl Table {
                 }
                 Ok(out)
             }
+        }
+    }
+
+    /// Why a text column is text: "144 of its 1200 non-empty cells are not numbers (line 130
+    /// `=F129/G129*B129`, …)" (`None` for a numeric column or one whose cells all parse).
+    pub(crate) fn why_text(&self, col: &str) -> Option<String> {
+        let Some(Column::Text(v)) = self.column(col) else { return None };
+        let bad: Vec<(usize, String)> = v
+            .iter()
+            .enumerate()
+            .filter_map(|(r, c)| c.as_deref().filter(|s| !is_number(s)).map(|s| (self.locate(r).1, s.to_string())))
+            .collect();
+        if bad.is_empty() {
+            return None;
+        }
+        let present = v.iter().filter(|c| c.is_some()).count();
+        let unit = if self.lines.is_some() { self.unit } else { "row" };
+        let listed = super::csv::list_cells(&bad).replace("line ", &format!("{unit} "));
+        Some(format!("{} of its {present} non-empty cells are not numbers ({listed})", bad.len()))
+    }
+
+    /// The help for a column read as text: fix the cells, or, when most cells are numbers, read
+    /// the others as missing with `numeric:`.
+    pub(crate) fn text_help(&self, col: &str) -> String {
+        let mostly_numbers = match self.column(col) {
+            Some(Column::Text(v)) => {
+                let present: Vec<&str> = v.iter().flatten().map(String::as_str).collect();
+                present.iter().filter(|s| is_number(s)).count() * 2 > present.len()
+            }
+            _ => false,
+        };
+        if mostly_numbers && self.label.ends_with(".csv") {
+            let ident = col.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+                && col.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+            let name = if ident { col.to_string() } else { format!("\"{col}\"") };
+            format!(
+                "fix those cells in the file, or read them as missing with `csv(\"{}\", numeric: [{name}])` (a role then drops the rows where it is missing, with a plan warning)",
+                self.label
+            )
+        } else {
+            "only numeric columns can be used as x or y".to_string()
         }
     }
 
@@ -325,6 +461,7 @@ impl Table {
             label: self.label.clone(),
             lines: self.lines.as_ref().map(|l| idx.iter().map(|&i| l[i]).collect()),
             unit: self.unit,
+            meta: self.meta.clone(),
         }
     }
 
@@ -343,6 +480,7 @@ impl Table {
             label: self.label.clone(),
             lines: self.lines.clone(),
             unit: self.unit,
+            meta: self.meta.clone(),
         })
     }
 

@@ -232,31 +232,32 @@ mod tests {
         }
     }
 
-    /// Every vector width this CPU has, called directly, against the scalar loop.
+    /// Every vector width this CPU has, called directly, against the scalar loop; the widths it
+    /// lacks are named as not run (and fail where `SIM2REAL_REQUIRE_ROUTES` lists them).
     #[cfg(target_arch = "x86_64")]
     #[test]
     fn each_vector_width_agrees_with_the_scalar_loop_bit_for_bit() {
         type Step = unsafe fn(&StepConsts, &mut [f32], &[f32], &mut [f32], &mut [f32]);
-        let widths: [(&str, Step); 2] = [("avx", simd::step_avx), ("avx512f", simd::step_avx512)];
-        for (feature, f) in widths {
-            let available = match feature {
-                "avx" => std::arch::is_x86_feature_detected!("avx"),
-                _ => std::arch::is_x86_feature_detected!("avx512f"),
-            };
-            if !available {
-                continue;
-            }
+        let widths: [(&'static str, Step, bool); 2] = [
+            ("avx", simd::step_avx, std::arch::is_x86_feature_detected!("avx")),
+            ("avx512", simd::step_avx512, std::arch::is_x86_feature_detected!("avx512f")),
+        ];
+        let routes: Vec<(&'static str, bool)> = widths.iter().map(|(n, _, a)| (*n, *a)).collect();
+        let ran = crate::engine::gemm::run_each_route("adam", &routes, |feature| {
+            let f = widths.iter().find(|(n, _, _)| *n == feature).expect("a width").1;
             let n = 77;
             let k = StepConsts::new(&AdamConfig::new(1e-3, 0.01), 3);
             let g: Vec<f32> = (0..n).map(|i| (i as f32 * 0.21).cos() * 1e-2).collect();
             let mut p1: Vec<f32> = (0..n).map(|i| (i as f32 * 0.37).sin()).collect();
             let (mut m1, mut v1) = (vec![1e-3f32; n], vec![1e-5f32; n]);
             let (mut p2, mut m2, mut v2) = (p1.clone(), m1.clone(), v1.clone());
-            // SAFETY: the feature was detected above; equal lengths.
+            // SAFETY: `run_each_route` runs only the widths detected above; equal lengths.
             unsafe { f(&k, &mut p1, &g, &mut m1, &mut v1) };
             step_scalar(&k, &mut p2, &g, &mut m2, &mut v2);
             assert_eq!((p1, m1, v1), (p2, m2, v2), "{feature}");
-        }
+        });
+        // The dispatcher's choice is the widest that ran.
+        eprintln!("adam: step() uses `{}`", ran.last().copied().unwrap_or("scalar"));
     }
 
     #[test]

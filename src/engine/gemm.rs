@@ -12,11 +12,80 @@
 //! A given call (same shapes, strides and values) always gives the same bits: no threads inside
 //! a call, no reordering by the caller's circumstances. Column blocks ([`matmul_cols`]) are a
 //! fixed decomposition, whichever thread runs each block.
+//!
+//! The portable route can be forced on a CPU that has the kernel, so that every machine can run
+//! both ([`Route`]): for the whole process with `SIM2REAL_MATMUL=portable` in the environment, or
+//! for the products one thread starts with [`with_route`] (the tests).
+
+use std::cell::Cell;
+use std::sync::OnceLock;
 
 use gemm::{Parallelism, gemm};
 
 use super::crew::Crew;
 use super::microkernel;
+
+/// The two ways a product is computed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Route {
+    /// The engine's AVX-512 kernel (`microkernel.rs`): CPUs with AVX-512F.
+    Kernel,
+    /// The gemm crate: any CPU.
+    Portable,
+}
+
+impl Route {
+    pub const ALL: [Route; 2] = [Route::Kernel, Route::Portable];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Route::Kernel => "AVX-512 kernel",
+            Route::Portable => "portable gemm",
+        }
+    }
+
+    /// Whether this CPU can run the route.
+    pub fn available(self) -> bool {
+        match self {
+            Route::Kernel => microkernel::available(),
+            Route::Portable => true,
+        }
+    }
+}
+
+thread_local! {
+    /// The route [`with_route`] forces on this thread.
+    static FORCED: Cell<Option<Route>> = const { Cell::new(None) };
+}
+
+/// Runs `f` with every product that this thread starts computed on `route` (also the blocks a
+/// crew's helpers compute for it). The route must be [`Route::available`].
+///
+/// # Panics
+/// When the CPU cannot run `route` (a test must check and say so instead).
+pub fn with_route<R>(route: Route, f: impl FnOnce() -> R) -> R {
+    assert!(route.available(), "the {} route is not available on this CPU", route.name());
+    let before = FORCED.replace(Some(route));
+    struct Restore(Option<Route>);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            FORCED.set(self.0);
+        }
+    }
+    let _restore = Restore(before);
+    f()
+}
+
+/// The route a product started on this thread takes: the forced one, else the kernel where the
+/// CPU has it, unless `SIM2REAL_MATMUL=portable` (read once per process).
+pub fn current_route() -> Route {
+    static PORTABLE_ENV: OnceLock<bool> = OnceLock::new();
+    if let Some(r) = FORCED.get() {
+        return r;
+    }
+    let portable = *PORTABLE_ENV.get_or_init(|| std::env::var("SIM2REAL_MATMUL").is_ok_and(|v| v == "portable"));
+    if !portable && microkernel::available() { Route::Kernel } else { Route::Portable }
+}
 
 /// A read-only matrix view of a slice: element (r, c) is `data[r * rs + c * cs]`.
 #[derive(Debug, Clone, Copy)]
@@ -103,7 +172,7 @@ impl Out {
 /// # Safety
 /// Every such element must be inside the allocation `out` points into and written by nobody
 /// else meanwhile; the views are in bounds (see [`check`]).
-unsafe fn product(out: Out, ld: usize, a: MatRef, b: MatRef) {
+unsafe fn product(out: Out, ld: usize, a: MatRef, b: MatRef, route: Route) {
     let (m, k, n) = (a.rows, a.cols, b.cols);
     if m == 0 || n == 0 {
         return;
@@ -115,7 +184,7 @@ unsafe fn product(out: Out, ld: usize, a: MatRef, b: MatRef) {
         }
         return;
     }
-    if b.cs == 1 && microkernel::available() {
+    if b.cs == 1 && route == Route::Kernel {
         // SAFETY: AVX-512F is there; bounds as promised by the caller.
         unsafe { microkernel::matmul(m, n, k, a.data.as_ptr(), a.rs, a.cs, b.data.as_ptr(), b.rs, out.0, ld) };
         return;
@@ -175,10 +244,12 @@ pub fn matmul_cols(dst: &mut [f32], a: MatRef, b: MatRef, blocks: usize, crew: O
     let blocks = blocks.clamp(1, n);
     let bounds: Vec<(usize, usize)> = (0..blocks).map(|i| (i * n / blocks, (i + 1) * n / blocks)).collect();
     let out = Out(dst.as_mut_ptr());
-    if !transposed_rows(b) {
+    // Decided here, once, so that a crew's helpers compute their blocks the same way.
+    let route = current_route();
+    if !transposed_rows(b, route) {
         // SAFETY: `check` covered the whole output and both views; the blocks are disjoint
         // column ranges of it, each written by exactly one call.
-        return run_blocks(&bounds, crew, &|start, end| unsafe { product(out.at(start), n, a, b.columns(start, end - start)) });
+        return run_blocks(&bounds, crew, &|start, end| unsafe { product(out.at(start), n, a, b.columns(start, end - start), route) });
     }
     // b is a transposed row-major matrix (the weights in `dz · wᵀ`): its columns are contiguous
     // rows of the stored matrix, which the kernel can only read as A. So compute
@@ -207,7 +278,7 @@ pub fn matmul_cols(dst: &mut [f32], a: MatRef, b: MatRef, blocks: usize, crew: O
             // SAFETY: rows start..end of the scratch and columns start..end of dst are written
             // only by this block; bᵀ's rows start..end are inside its view (checked above).
             unsafe {
-                product(scratch.at(start * m), m, bt.rows_from(start, end - start), at);
+                product(scratch.at(start * m), m, bt.rows_from(start, end - start), at, route);
                 let (src, dst) = (scratch.at(start * m).0 as *const f32, out.at(start).0);
                 for c in 0..end - start {
                     for r in 0..m {
@@ -226,8 +297,8 @@ thread_local! {
 
 /// Whether `b` is a transposed row-major matrix with more than one column, for which
 /// [`matmul_cols`] takes the transposed route through the kernel.
-fn transposed_rows(b: MatRef) -> bool {
-    b.cs != 1 && b.rs == 1 && b.cols > 1 && microkernel::available()
+fn transposed_rows(b: MatRef, route: Route) -> bool {
+    b.cs != 1 && b.rs == 1 && b.cols > 1 && route == Route::Kernel
 }
 
 /// Runs `block(start, end)` for every (start, end) in `bounds`, halving the list recursively so
@@ -250,9 +321,43 @@ fn run_blocks(bounds: &[(usize, usize)], crew: Option<&Crew>, block: &(dyn Fn(us
     }
 }
 
+/// For tests: runs `run` on every route of `routes` ((name, available on this CPU)) that this
+/// CPU has, says on stderr which ran and which it lacks, and fails when a route named in
+/// `SIM2REAL_REQUIRE_ROUTES` (comma-separated names, for a machine known to have them, e.g.
+/// `kernel,avx512`) could not run. Returns the names that ran.
+#[cfg(test)]
+pub(crate) fn run_each_route(what: &str, routes: &[(&'static str, bool)], mut run: impl FnMut(&'static str)) -> Vec<&'static str> {
+    let required = std::env::var("SIM2REAL_REQUIRE_ROUTES").unwrap_or_default();
+    let mut ran = Vec::new();
+    for &(name, available) in routes {
+        if available {
+            run(name);
+            eprintln!("{what}: route `{name}` ran");
+            ran.push(name);
+        } else {
+            eprintln!("{what}: route `{name}` NOT RUN: this CPU does not have it");
+            assert!(
+                !required.split(',').any(|r| r.trim() == name),
+                "{what}: route `{name}` is required by SIM2REAL_REQUIRE_ROUTES={required} but this CPU does not have it"
+            );
+        }
+    }
+    assert!(!ran.is_empty(), "{what}: no route ran");
+    ran
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn route_named(name: &str) -> Route {
+        if name == "kernel" { Route::Kernel } else { Route::Portable }
+    }
+
+    /// The matmul routes as (name, available) for [`run_each_route`].
+    fn routes() -> Vec<(&'static str, bool)> {
+        Route::ALL.iter().map(|r| (if *r == Route::Kernel { "kernel" } else { "portable" }, r.available())).collect()
+    }
 
     fn naive(a: MatRef, b: MatRef) -> Vec<f64> {
         let mut out = vec![0.0f64; a.rows * b.cols];
@@ -275,7 +380,28 @@ mod tests {
     }
 
     #[test]
-    fn products_of_views_and_transposes_match_a_naive_product() {
+    fn products_of_views_and_transposes_match_a_naive_product_on_every_route() {
+        let ran = run_each_route("matmul", &routes(), |name| with_route(route_named(name), products_match_a_naive_product));
+        // The portable route runs on every CPU, so every machine tests it.
+        assert!(ran.contains(&"portable"));
+        assert_eq!(ran.contains(&"kernel"), microkernel::available());
+    }
+
+    #[test]
+    fn the_environment_switch_and_with_route_pick_the_route() {
+        // Without a forced route: the kernel where the CPU has it (unless SIM2REAL_MATMUL=portable).
+        let env_portable = std::env::var("SIM2REAL_MATMUL").is_ok_and(|v| v == "portable");
+        let auto = if microkernel::available() && !env_portable { Route::Kernel } else { Route::Portable };
+        assert_eq!(current_route(), auto);
+        assert_eq!(with_route(Route::Portable, current_route), Route::Portable);
+        assert_eq!(current_route(), auto, "the forced route ends with the closure");
+        if !Route::Kernel.available() {
+            let forced = std::panic::catch_unwind(|| with_route(Route::Kernel, || ()));
+            assert!(forced.is_err(), "forcing the kernel without AVX-512F must fail, not fall back silently");
+        }
+    }
+
+    fn products_match_a_naive_product() {
         // Shapes around the kernel's 12 × 32 tiles and 16-lane halves, and degenerate ones.
         for (m, k, n) in [(7, 13, 11), (32, 190, 512), (13, 37, 33), (25, 1, 17), (12, 64, 16), (1, 5, 1), (3, 300, 47)] {
             let x = values(m * k, 1);
@@ -302,22 +428,21 @@ mod tests {
     }
 
     #[test]
-    fn the_kernel_and_the_general_gemm_agree() {
-        if !microkernel::available() {
-            return;
-        }
+    fn every_route_agrees_with_the_general_gemm() {
         let (m, k, n) = (29, 77, 45);
         let (x, w) = (values(m * k, 7), values(k * n, 8));
         let (a, b) = (MatRef::row_major(&x, m, k), MatRef::row_major(&w, k, n));
-        let mut kernel = vec![f32::NAN; m * n];
-        matmul(&mut kernel, a, b);
         let mut general = vec![f32::NAN; m * n];
         // SAFETY: as in `matmul_cols` (same checks, then the gemm crate's path).
         check(general.len(), n, a, b);
         unsafe { general_product(Out(general.as_mut_ptr()), n, a, b) };
-        for (g, h) in kernel.iter().zip(&general) {
-            assert!((g - h).abs() <= 1e-5 * (1.0 + h.abs()), "{g} vs {h}");
-        }
+        run_each_route("matmul vs gemm", &routes(), |name| {
+            let mut got = vec![f32::NAN; m * n];
+            with_route(route_named(name), || matmul(&mut got, a, b));
+            for (g, h) in got.iter().zip(&general) {
+                assert!((g - h).abs() <= 1e-5 * (1.0 + h.abs()), "{name}: {g} vs {h}");
+            }
+        });
     }
 
     #[test]

@@ -16,7 +16,7 @@ use super::store::Header;
 pub const POINT_REPS: usize = 2000;
 pub const FIT_REPS: usize = 200;
 
-pub fn results(loaded: &Loaded, header: &Header, trials: &[TrialRow], threads: usize) -> Results {
+pub fn results(loaded: &Loaded, header: &Header, trials: &[TrialRow]) -> Results {
     let seed = loaded.study.seed;
     let mut warnings = loaded.plan.warnings.clone();
     for t in trials.iter().filter(|t| !t.mae.is_finite() && t.failure.is_none()) {
@@ -44,13 +44,13 @@ pub fn results(loaded: &Loaded, header: &Header, trials: &[TrialRow], threads: u
         data_sha256: header.data_sha256.clone(),
         quick: loaded.plan.quick,
         seed,
-        threads,
         source_rows: loaded.plan.source_rows,
         target_rows: loaded.plan.target_rows,
         label: loaded.data.target.label.clone(),
         points,
         fits,
         exchange,
+        training: loaded.plan.training.clone(),
         expects: Vec::new(),
         warnings,
         groups: None,

@@ -215,7 +215,6 @@ mod tests {
             data_sha256: String::new(),
             quick: false,
             seed: 1,
-            threads: 1,
             source_rows: 0,
             target_rows: 0,
             label: "y".into(),
@@ -227,6 +226,7 @@ mod tests {
             groups: None,
             samples: None,
             paired,
+            training: Vec::new(),
             ci_variance: String::new(),
         }
     }

@@ -31,7 +31,7 @@ pub fn run_pair_group(
         JobKind::Pretrain { .. } => (&study.pretrain, 0),
         JobKind::Finetune { .. } => (&study.finetune, study.finetune.freeze),
         JobKind::Direct { .. } => (study.direct_train(), 0),
-        JobKind::Multitask { .. } => (study.direct_train(), 0),
+        JobKind::Multitask { .. } => (study.multitask.as_ref().map_or(&study.finetune, |m| &m.train), 0),
     };
     let lambda = study.multitask.as_ref().map_or(0.0, |m| m.lambda);
     let cfg = TrainConfig::from_spec(spec, frozen, 0.0);

@@ -126,7 +126,6 @@ pub fn run(loaded: &Loaded, opts: &RunOptions) -> Result<RunOutcome, RunError> {
         data_sha256: sha256_hex(format!("{}{}", loaded.data.source.fingerprint, loaded.data.target.fingerprint).as_bytes()),
         plan_sha256: sha256_hex(serde_json::to_string(&plan.jobs).unwrap_or_default().as_bytes()),
         quick: plan.quick,
-        threads: opts.threads,
     };
     let mut store = Store::open(&dir, header, opts.fresh).map_err(|e| RunError::Failed(e.to_string()))?;
     let mut progress = Progress::new(plan.jobs.len(), opts.progress, plan.quick);
@@ -166,7 +165,7 @@ pub fn run(loaded: &Loaded, opts: &RunOptions) -> Result<RunOutcome, RunError> {
         .iter()
         .filter_map(|j| store.trials.get(&j.id).cloned())
         .collect();
-    let mut results = super::aggregate::results(loaded, &store.header, &trials, opts.threads);
+    let mut results = super::aggregate::results(loaded, &store.header, &trials);
     results.warnings.extend(pretrain_warnings(plan.jobs.iter().filter_map(|j| store.pretrains.get(&j.id))));
     super::breakdown::attach(&mut results, loaded, &trials, &store.test_errors);
     super::outputs::write(&dir, &results, &trials).map_err(|e| RunError::Failed(format!("writing results to {}: {e}", dir.display())))?;

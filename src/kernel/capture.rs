@@ -34,8 +34,31 @@ pub fn log(msg: &str) {
     }
 }
 
+/// Puts the saved stderr back on descriptor 2 and waits for the forwarding thread, also when
+/// `f` panics (the kernel catches the panic and goes on serving with its stderr intact).
+struct Restore {
+    saved: RawFd,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Drop for Restore {
+    fn drop(&mut self) {
+        let _ = std::io::stderr().flush();
+        // SAFETY: `saved` is a descriptor we own. Restoring fd 2 closes the pipe's last write
+        // end, so the reader sees EOF.
+        unsafe {
+            libc::dup2(self.saved, 2);
+            libc::close(self.saved);
+        }
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
 /// Run `f` with stderr redirected to a pipe; each line written to it is passed to `on_line`
-/// (on another thread) until `f` returns and the pipe is drained.
+/// (on another thread) until `f` returns (or panics) and the pipe is drained; then stderr is
+/// what it was before.
 pub fn with_stderr_lines<T>(on_line: impl Fn(String) + Send + 'static, f: impl FnOnce() -> T) -> T {
     let mut fds: [RawFd; 2] = [-1, -1];
     // SAFETY: pipe writes two descriptors into the array on success.
@@ -68,15 +91,8 @@ pub fn with_stderr_lines<T>(on_line: impl Fn(String) + Send + 'static, f: impl F
             }
         }
     });
-    let out = f();
-    let _ = std::io::stderr().flush();
-    // Restoring fd 2 closes the pipe's last write end, so the reader sees EOF.
-    unsafe {
-        libc::dup2(saved, 2);
-        libc::close(saved);
-    }
-    let _ = thread.join();
-    out
+    let _restore = Restore { saved, thread: Some(thread) };
+    f()
 }
 
 #[cfg(test)]
@@ -100,5 +116,33 @@ mod tests {
         assert_eq!(v, 7);
         let got = got.lock().unwrap();
         assert!(got.contains(&"first".to_string()) && got.contains(&"second".to_string()), "{got:?}");
+    }
+
+    /// (device, inode) of what descriptor 2 refers to.
+    fn stderr_identity() -> (u64, u64) {
+        // SAFETY: fstat fills the struct for a valid descriptor (2 is open in tests).
+        let mut st: libc::stat = unsafe { std::mem::zeroed() };
+        assert_eq!(unsafe { libc::fstat(2, &mut st) }, 0);
+        (st.st_dev as u64, st.st_ino as u64)
+    }
+
+    #[test]
+    fn a_panic_inside_restores_stderr_and_still_forwards_what_came_before() {
+        let before = stderr_identity();
+        let got = Arc::new(Mutex::new(Vec::new()));
+        let sink = got.clone();
+        let caught = std::panic::catch_unwind(|| {
+            with_stderr_lines(
+                move |l| sink.lock().unwrap().push(l),
+                || {
+                    let _ = writeln!(std::io::stderr(), "before the panic");
+                    panic!("a bug in a cell");
+                },
+            )
+        });
+        assert!(caught.is_err());
+        assert_eq!(stderr_identity(), before, "fd 2 points where it did before the cell");
+        // The forwarding thread ended (it was joined) after passing on the line.
+        assert!(got.lock().unwrap().contains(&"before the panic".to_string()), "{:?}", got.lock().unwrap());
     }
 }

@@ -41,6 +41,7 @@ pub fn keyword_reference(word: &str) -> Option<&'static str> {
         "model" => "model { hidden = [..]  activation = relu  dropout = p } — the network (or inputs, a shared encoder, combine and a head)",
         "pretrain" => "pretrain { lr  batch  epochs  patience ... } — training on n source rows",
         "finetune" => "finetune { lr  batch  epochs  patience  freeze ... } — training on m target rows",
+        "direct" => "direct { lr  batch  epochs  patience ... } — the direct baseline's training (default: the pretrain settings)",
         "multitask" => "multitask { lambda  lr  batch  epochs  patience ... } — train source and target jointly, one head each",
         "grid" => "grid { n = ...  m = ...  trials = N  test = f  subset = ... } — the n and m grids and repeats",
         "baseline" => "baseline direct — also train the same architecture on the target alone",

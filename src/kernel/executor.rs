@@ -59,6 +59,22 @@ pub fn kernel_info() -> Value {
     })
 }
 
+/// The error of a cell that panicked: the panic's message, said to be a bug.
+fn panic_error(payload: Box<dyn std::any::Any + Send>) -> CellError {
+    let what = payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "(no message)".to_string());
+    log(&format!("a cell panicked: {what}"));
+    let evalue = format!("the cell panicked: {what}");
+    CellError::new(
+        "Panic",
+        evalue.clone(),
+        &format!("internal error: {evalue}\nThis is a bug in sim2real; the kernel is still running. A study cell's run directory keeps the jobs finished before the panic (rerun the cell to resume)."),
+    )
+}
+
 /// State of the executor thread.
 pub struct Executor {
     out: Outbox,
@@ -139,7 +155,13 @@ impl Executor {
         if !silent {
             out.publish(msg, "execute_input", json!({ "code": code, "execution_count": count }));
         }
-        let result = if code.trim().is_empty() { Ok(None) } else { self.run_cell(msg, &code) };
+        let result = if code.trim().is_empty() {
+            Ok(None)
+        } else {
+            // A panic in a cell (a bug) becomes its error; the kernel goes on serving. Unwinding
+            // has put stderr back and released the run directory's lock.
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.run_cell(msg, &code))).unwrap_or_else(|p| Err(panic_error(p)))
+        };
         match result {
             Ok(bundle) => {
                 if let Some(data) = bundle.filter(|_| !silent) {

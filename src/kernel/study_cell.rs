@@ -48,7 +48,11 @@ pub fn run_study(
         out.display()
     ));
     let opts = RunOptions { out: Some(out), threads, quick: flags.quick, fresh: flags.fresh, interrupt, progress: true };
-    let outcome = with_stderr_lines(say.clone(), || exec::run(&loaded, &opts)).map_err(to_cell_error)?;
+    let outcome = with_stderr_lines(say.clone(), || {
+        injected_panic(text);
+        exec::run(&loaded, &opts)
+    })
+    .map_err(to_cell_error)?;
     let r = &outcome.results;
     let mut figures = vec![crate::report::SCALING_SVG];
     figures.extend(crate::report::grid_figures(r).iter().map(|f| f.file));
@@ -68,6 +72,21 @@ pub fn run_study(
     let failed_expects =
         r.expects.iter().filter(|e| !e.passed).map(|e| format!("expectation failed: expect {} ({})", e.text, e.detail)).collect();
     Ok(StudyResult { bundle, failed_expects, columns })
+}
+
+/// Test hook of the kernel's client tests (tests/kernel/test_kernel.py), in debug builds only:
+/// with `SIM2REAL_KERNEL_TEST_PANIC=MARKER` in the kernel's environment, a study cell whose text
+/// contains MARKER panics while its progress is captured, as a bug in the engine would. Release
+/// builds have no hook.
+fn injected_panic(text: &str) {
+    #[cfg(debug_assertions)]
+    if let Ok(marker) = std::env::var("SIM2REAL_KERNEL_TEST_PANIC")
+        && !marker.is_empty()
+        && text.contains(&marker)
+    {
+        panic!("injected by the test hook ({marker})");
+    }
+    let _ = text;
 }
 
 fn to_cell_error(e: RunError) -> CellError {

@@ -238,6 +238,7 @@ pub fn build(study: &Study, data: &Prepared, quick: bool) -> Result<Plan, Vec<Pr
         replicates,
         layers,
         network: pair.as_ref().map(PairShape::describe),
+        training: study.training_settings(),
         flops_max: jobs.iter().map(|j| j.flops_max).sum(),
         jobs,
         warnings,

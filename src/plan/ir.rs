@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use crate::check::model::{Arm, SubsetMode};
+use crate::check::model::{Arm, SubsetMode, TrainingSettings};
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Plan {
@@ -31,6 +31,8 @@ pub struct Plan {
     /// The pairwise network in words (shared encoder, combine, heads), when the model has one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub network: Option<String>,
+    /// The training settings of each phase (pretrain, finetune, direct, multitask).
+    pub training: Vec<TrainingSettings>,
     pub jobs: Vec<Job>,
     pub warnings: Vec<String>,
     /// Upper bound on training FLOPs (all jobs running to max epochs).
@@ -134,6 +136,17 @@ impl Plan {
                 SubsetMode::PerTrial => "a new one per trial",
             }
         );
+        if !self.training.is_empty() {
+            let _ = writeln!(s, "training settings:");
+            let rows: Vec<[String; 10]> = std::iter::once(TrainingSettings::HEADER.map(str::to_string))
+                .chain(self.training.iter().map(TrainingSettings::cells))
+                .collect();
+            let widths: Vec<usize> = (0..10).map(|c| rows.iter().map(|r| r[c].chars().count()).max().unwrap_or(0)).collect();
+            for r in &rows {
+                let line: Vec<String> = r.iter().zip(&widths).map(|(cell, w)| format!("{cell:<w$}")).collect();
+                let _ = writeln!(s, "  {}", line.join("  ").trim_end());
+            }
+        }
         for w in &self.warnings {
             let _ = writeln!(s, "  warning: {w}");
         }

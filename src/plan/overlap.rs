@@ -64,6 +64,7 @@ mod tests {
             groups: None,
             fingerprint: String::new(),
             layout: None,
+            notes: Vec::new(),
         }
     }
 

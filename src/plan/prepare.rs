@@ -3,6 +3,7 @@
 //! exist, are numeric and finite, both roles have the same feature count, transforms accept
 //! the values, and there are enough rows for the split. Problems point at the study text.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use crate::check::model::{Role, Study};
@@ -28,6 +29,9 @@ pub struct RoleData {
     pub fingerprint: String,
     /// With a pairwise model: where its inputs sit among `columns`.
     pub layout: Option<PairLayout>,
+    /// Plan warnings of its table (rows a join dropped, cells read as missing, rows dropped for
+    /// a missing x or y).
+    pub notes: Vec<String>,
 }
 
 impl RoleData {
@@ -45,8 +49,19 @@ pub struct Prepared {
 }
 
 impl Prepared {
-    /// Plan warnings of the data (columns a shared encoder's alignment dropped), source first.
+    /// Plan warnings of the data (rows a join dropped, cells read as missing, rows dropped for a
+    /// missing x or y; columns a shared encoder's alignment dropped), source first, each once.
     pub fn warnings(&self) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for n in self.source.notes.iter().chain(&self.target.notes).chain(&self.layout_warnings()) {
+            if !out.contains(n) {
+                out.push(n.clone());
+            }
+        }
+        out
+    }
+
+    fn layout_warnings(&self) -> Vec<String> {
         let (s, t) = (self.source.layout.as_ref(), self.target.layout.as_ref());
         match (s, t) {
             (Some(s), Some(t)) if s.warnings == t.warnings => s.warnings.clone(),
@@ -64,9 +79,11 @@ pub fn prepare(study: &Study, ctx: &DataContext) -> Result<Prepared, Vec<Problem
         let fallback = study.tables.first().map(|t| t.span).unwrap_or_else(|| (0, 0).into());
         vec![e.to_problem(fallback)]
     })?;
-    let source = bind(study, &study.source, "source", &tables);
-    let target = bind(study, &study.target, "target", &tables);
-    let keys = super::keys::target_keys(study, &tables);
+    let source_tables = drop_missing(&tables, &study.source, "source");
+    let target_tables = drop_missing(&tables, &study.target, "target");
+    let source = bind(study, &study.source, "source", &source_tables);
+    let target = bind(study, &study.target, "target", &target_tables);
+    let keys = super::keys::target_keys(study, &target_tables);
     let (source, target) = match (source, target) {
         (Ok(s), Ok(t)) => (s, t),
         (s, t) => {
@@ -172,6 +189,45 @@ pub fn prepare(study: &Study, ctx: &DataContext) -> Result<Prepared, Vec<Problem
     if problems.is_empty() { Ok(Prepared { source, target, keys }) } else { Err(problems) }
 }
 
+/// The tables with the role's table reduced to the rows whose x and y cells are present in every
+/// column read with `csv(..., numeric: [...])` (the only columns whose missing cells are dropped
+/// rather than reported), with a plan warning that counts them. Unchanged when nothing drops or
+/// the columns cannot be resolved (binding reports that).
+fn drop_missing<'t>(tables: &'t BTreeMap<String, Table>, role: &Role, what: &str) -> Cow<'t, BTreeMap<String, Table>> {
+    let Some(table) = tables.get(&role.table.value) else { return Cow::Borrowed(tables) };
+    let Ok(mut used) = table.resolve(&role.x) else { return Cow::Borrowed(tables) };
+    used.push(role.y.value.clone());
+    let lenient: Vec<(&String, &crate::data::Column)> =
+        used.iter().filter(|c| table.is_lenient(c)).filter_map(|c| table.column(c).map(|col| (c, col))).collect();
+    let mut counts: Vec<(String, usize)> = Vec::new();
+    let keep: Vec<usize> = (0..table.nrows())
+        .filter(|&r| {
+            let missing: Vec<&String> = lenient.iter().filter(|(_, col)| col.is_missing(r)).map(|(c, _)| *c).collect();
+            for c in &missing {
+                match counts.iter_mut().find(|(n, _)| n == *c) {
+                    Some((_, k)) => *k += 1,
+                    None => counts.push(((*c).clone(), 1)),
+                }
+            }
+            missing.is_empty()
+        })
+        .collect();
+    if keep.len() == table.nrows() {
+        return Cow::Borrowed(tables);
+    }
+    let per_column: Vec<String> = counts.iter().map(|(c, k)| format!("`{c}` {k}")).collect();
+    let note = format!(
+        "{what}: {} of the {} rows of `{}` are dropped because a column it uses, read with `numeric:`, is missing there ({})",
+        table.nrows() - keep.len(),
+        table.nrows(),
+        role.table.value,
+        per_column.join(", ")
+    );
+    let mut out = tables.clone();
+    out.insert(role.table.value.clone(), table.take_rows(&keep).with_note(note));
+    Cow::Owned(out)
+}
+
 fn bind(_study: &Study, role: &Role, what: &str, tables: &BTreeMap<String, Table>) -> Result<RoleData, Vec<Problem>> {
     let name = &role.table.value;
     let Some(table) = tables.get(name) else {
@@ -224,6 +280,7 @@ fn bind(_study: &Study, role: &Role, what: &str, tables: &BTreeMap<String, Table
             groups,
             fingerprint: table.fingerprint(),
             layout: None,
+            notes: table.notes().to_vec(),
         }),
         _ => Err(problems),
     }

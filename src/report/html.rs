@@ -116,6 +116,10 @@ pub fn report_html(results: &Results, trials: &[TrialRow]) -> String {
     }
     out.push_str("<h2>Run</h2>\n");
     out.push_str(&metadata_table(results, trials).to_html("meta"));
+    if let Some(t) = super::summary::training_table(results) {
+        out.push_str("<h2>Training settings</h2>\n");
+        out.push_str(&t.to_html("training"));
+    }
     out.push_str("<h2>Scaling</h2>\n<figure>\n");
     out.push_str(&scaling_svg(results));
     out.push_str("</figure>\n");

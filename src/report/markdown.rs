@@ -21,6 +21,10 @@ pub fn report_markdown(results: &Results, trials: &[TrialRow]) -> String {
 
     out.push_str("## Run\n\n");
     out.push_str(&metadata_table(results, trials).to_markdown());
+    if let Some(t) = super::summary::training_table(results) {
+        out.push_str("\n## Training settings\n\nEach arm's optimiser settings (Adam); `from` is the block they come from.\n\n");
+        out.push_str(&t.to_markdown());
+    }
 
     let _ = writeln!(out, "\n## Scaling\n\n![scaling]({FIGURE_FILE})\n");
     let grid = super::grid_figures(results);

@@ -325,7 +325,6 @@ pub fn metadata_table(results: &Results, trials: &[TrialRow]) -> Table {
         ("data sha256", format::digest_prefix(&results.data_sha256, DIGEST_PREFIX)),
         ("mode", mode),
         ("seed", results.seed.to_string()),
-        ("threads", results.threads.to_string()),
         ("source rows", results.source_rows.to_string()),
         ("target rows", results.target_rows.to_string()),
         ("label", results.label.clone()),
@@ -335,6 +334,23 @@ pub fn metadata_table(results: &Results, trials: &[TrialRow]) -> Table {
         table.push(vec![field.to_string(), value]);
     }
     table
+}
+
+/// The "Training settings" table: one row per phase (pretrain, finetune, direct, multitask);
+/// `None` for results written before the settings were recorded.
+pub fn training_table(results: &Results) -> Option<Table> {
+    use crate::check::model::TrainingSettings;
+    if results.training.is_empty() {
+        return None;
+    }
+    let numeric = |h: &str| !matches!(h, "arm" | "phase" | "from");
+    let columns: Vec<(&str, Align)> =
+        TrainingSettings::HEADER.iter().map(|&h| (h, if numeric(h) { Align::Right } else { Align::Left })).collect();
+    let mut table = Table::new(&columns);
+    for t in &results.training {
+        table.push(t.cells().to_vec());
+    }
+    Some(table)
 }
 
 /// `120 (transfer 100, direct 20); 3 without a finite MAE`.

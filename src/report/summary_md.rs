@@ -23,6 +23,10 @@ pub fn summary_markdown(results: &Results) -> String {
         let _ = writeln!(out, "> **{QUICK_BANNER}.** Fewer trials on a coarser grid: do not quote these numbers.\n");
     }
     out.push_str(&inputs_table(results).to_markdown());
+    if let Some(t) = super::summary::training_table(results) {
+        out.push_str("\n## Training settings\n\n");
+        out.push_str(&t.to_markdown());
+    }
 
     out.push_str("\n## Fitted laws\n\n");
     if results.fits.is_empty() {

@@ -127,6 +127,8 @@ pub enum StatementKind {
     Model(ModelBlock),
     Pretrain(Block),
     Finetune(Block),
+    /// `direct { ... }`: the direct baseline's training settings.
+    Direct(Block),
     /// `multitask { ... }`.
     Multitask(Block),
     Grid(Block),

@@ -189,6 +189,7 @@ impl Lower {
             Rule::multitask_stmt => StatementKind::Multitask(self.block(self.next(&mut it, &stmt)?)?),
             Rule::pretrain_stmt => StatementKind::Pretrain(self.block(self.next(&mut it, &stmt)?)?),
             Rule::finetune_stmt => StatementKind::Finetune(self.block(self.next(&mut it, &stmt)?)?),
+            Rule::direct_stmt => StatementKind::Direct(self.block(self.next(&mut it, &stmt)?)?),
             Rule::grid_stmt => StatementKind::Grid(self.block(self.next(&mut it, &stmt)?)?),
             Rule::baseline_stmt => StatementKind::Baseline(self.ident(&self.next(&mut it, &stmt)?)),
             Rule::fit_stmt => {

@@ -24,6 +24,7 @@ pub const STATEMENT_KEYWORDS: &[&str] = &[
     "model",
     "pretrain",
     "finetune",
+    "direct",
     "multitask",
     "grid",
     "baseline",

@@ -70,6 +70,7 @@ fn describe(rule: Rule) -> Option<&'static str> {
         Rule::kw_model => "`model`",
         Rule::kw_pretrain => "`pretrain`",
         Rule::kw_finetune => "`finetune`",
+        Rule::kw_direct => "`direct`",
         Rule::kw_grid => "`grid`",
         Rule::kw_baseline => "`baseline`",
         Rule::kw_fit => "`fit`",

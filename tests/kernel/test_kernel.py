@@ -49,6 +49,10 @@ BROKEN = "%%study\nstudy broken\nsead 3\n"
 
 TMP = None
 WORK = None
+# The kernel's test hook (debug builds): a study cell containing this text panics inside the
+# engine's captured stderr, as a bug would (src/kernel/study_cell.rs, `injected_panic`).
+PANIC_MARKER = "sim2real-test-panic-4f1c"
+os.environ["SIM2REAL_KERNEL_TEST_PANIC"] = PANIC_MARKER
 
 
 def setUpModule():
@@ -135,6 +139,30 @@ class KernelSession(unittest.TestCase):
         reply, outputs, _ = execute(self.kc, "%%study\nstudy still_alive\nseed 1\n")
         self.assertEqual(reply["status"], "error")  # still checked (no source/target), so the kernel answers
         self.assertTrue(any("source" in "\n".join(m["content"].get("traceback", [])) for m in outputs))
+
+    def test_a_panic_in_a_cell_is_an_error_and_the_kernel_goes_on(self):
+        cell = TINY.replace("study tiny", "study panics") + f"# {PANIC_MARKER}\n"
+        # The hook fires before any training: seconds, so a kernel that died fails here soon.
+        reply, outputs, _ = execute(self.kc, cell, timeout=120)
+        self.assertEqual(reply["status"], "error", reply)
+        self.assertEqual(reply["ename"], "Panic", reply)
+        self.assertIn("injected by the test hook", reply["evalue"])
+        errors = [m for m in outputs if m["msg_type"] == "error"]
+        self.assertEqual(len(errors), 1, outputs)
+        self.assertIn("still running", "\n".join(errors[0]["content"]["traceback"]))
+        # The panic message printed while the cell's stderr was captured reached the notebook.
+        streamed = "".join(m["content"]["text"] for m in outputs if m["msg_type"] == "stream")
+        self.assertIn("panicked", streamed)
+        # The kernel answers, and the next study cell streams its progress through a fresh
+        # capture of stderr and runs to the end.
+        self.kc.kernel_info()
+        self.assertEqual(self.kc.get_shell_msg(timeout=30)["msg_type"], "kernel_info_reply")
+        reply, outputs, _ = execute(self.kc, TINY.replace("study tiny", "study after_panic"))
+        self.assertEqual(reply["status"], "ok", reply)
+        streams = "".join(m["content"]["text"] for m in outputs if m["msg_type"] == "stream")
+        self.assertIn("jobs", streams)
+        self.assertNotIn("panicked", streams)
+        self.assertTrue((WORK / "runs" / "after_panic" / "results.json").is_file())
 
     def test_complete_and_inspect(self):
         code = "%%study\ndata sim = csv(\"a.csv\")\nsour"
