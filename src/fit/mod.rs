@@ -5,6 +5,7 @@
 //! coefficients are profiled out exactly for fixed exponents ([`nnls`]); only the exponents are
 //! searched, on a grid first and then with argmin (Brent for the 1-D α, Nelder–Mead for (α, β)).
 
+pub mod budget;
 mod error;
 mod format;
 mod input;
@@ -14,6 +15,7 @@ mod power_law_ci;
 pub mod surface;
 
 pub use error::FitError;
+pub(crate) use format::sig3;
 pub use power_law::{PowerLaw, PowerLawFit, fit_power_law};
 pub use power_law_ci::{PowerLawCi, power_law_ci};
 pub use surface::{Mrs, Surface, SurfaceFit, fit_surface, marginal_rate};
