@@ -140,7 +140,7 @@ impl Marginal {
     pub fn words(&self) -> String {
         let k = self.samples_per_target;
         let p = self.price_ratio;
-        let (what, cmp) = if self.source_first { ("simulations (source rows)", "fewer") } else { ("experiments (target rows)", "more") };
+        let (what, cmp) = if self.source_first { ("simulations (source rows)", "below") } else { ("experiments (target rows)", "above") };
         if !k.is_finite() {
             return format!(
                 "one more source row no longer lowers the error here, so buy {what} first"
@@ -148,7 +148,7 @@ impl Marginal {
         }
         format!(
             "one more experiment lowers the MAE as much as {} simulations (the marginal rate of substitution), \
-             and costs as much as {} simulations (c_m/c_n); the exchange rate is {cmp} than the price ratio, \
+             and costs as much as {} simulations (c_m/c_n); the exchange rate is {cmp} the price ratio, \
              so a unit spent on {what} lowers the MAE more: buy {what} first \
              (per unit cost: −∂R/∂n/c_n = {}, −∂R/∂m/c_m = {})",
             sig3(k),
