@@ -21,6 +21,9 @@ pub fn dispatch(cmd: Command) -> i32 {
         Command::Fit { table, n, m, error, trial, law, fix, out, json, seed } => {
             super::fit_table::run(&super::fit_table::FitOptions { table, n, m, error, trial, law, fix, out, json, seed })
         }
+        Command::Budget { dir, source_cost, target_cost, goal, spend, have, json } => {
+            budget(&dir, source_cost, target_cost, goal, spend, have.as_deref(), json)
+        }
         Command::Bench { n, m, trials, epochs, patience, threads, dim, json, torch } => {
             let cfg = BenchConfig { n, m, trials, epochs, patience, threads, dim, ..BenchConfig::default() };
             bench(&cfg, json, torch.as_deref())
@@ -206,6 +209,68 @@ fn report(dir: &Path) -> i32 {
             eprintln!("error: {m}");
             EXIT_STUDY
         }
+    }
+}
+
+/// `budget DIR ...`: the planner on the run's surface, recomputed from its trials (exit 2 on bad
+/// input, a run without `fit surface`, a degenerate surface or an unreachable goal).
+fn budget(dir: &Path, source: f64, target: f64, goal: Option<f64>, spend: Option<f64>, have: Option<&str>, json: bool) -> i32 {
+    use crate::fit::budget::{Ask, Costs};
+    let planned = || -> Result<exec::budget::Budget, String> {
+        let have = have.map(parse_have).transpose()?;
+        let ask = match (goal, spend) {
+            (Some(g), _) => Ask::Goal(g),
+            (None, Some(x)) => Ask::Spend(x),
+            (None, None) => return Err("give --goal or --spend".into()),
+        };
+        let run = crate::Run::load(dir)?;
+        if !run.results.fits.iter().any(|f| f.law == "surface") {
+            return Err(format!(
+                "{} has no surface fit: add `fit surface` to the study's fits and run it again (the planner needs R(n, m))",
+                dir.display()
+            ));
+        }
+        let req = exec::budget::Request { costs: Costs { source, target }, have, ask };
+        // The surface as the run fitted it: with the study's fixed parameters (`fit surface { eps = 0 }`).
+        let mut fixed = crate::fit::SurfaceFixed::default();
+        if let Some(rec) = run.results.fits.iter().find(|f| f.law == "surface") {
+            for name in &rec.fixed {
+                if let Some(&v) = rec.params.get(name) {
+                    fixed.set(name, v).map_err(|e| format!("results.json: {e}"))?;
+                }
+            }
+        }
+        exec::budget::plan(&run.trials, run.results.seed, &fixed, &req)
+    };
+    match planned() {
+        Ok(b) if json => match serde_json::to_string_pretty(&b) {
+            Ok(s) => {
+                println!("{s}");
+                EXIT_OK
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                EXIT_FAILED
+            }
+        },
+        Ok(b) => {
+            print!("{}", exec::budget::render(&b));
+            EXIT_OK
+        }
+        Err(m) => {
+            eprintln!("error: {m}");
+            EXIT_STUDY
+        }
+    }
+}
+
+/// `--have n,m`.
+fn parse_have(text: &str) -> Result<crate::fit::budget::Have, String> {
+    let parts: Vec<&str> = text.split(',').map(str::trim).collect();
+    let num = |s: &str| s.parse::<f64>().map_err(|_| format!("--have {text}: `{s}` is not a number (expected n,m, e.g. 1206,952)"));
+    match parts.as_slice() {
+        [n, m] => Ok(crate::fit::budget::Have { n: num(n)?, m: num(m)? }),
+        _ => Err(format!("--have {text}: expected two numbers n,m, e.g. 1206,952")),
     }
 }
 

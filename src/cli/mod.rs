@@ -1,4 +1,4 @@
-//! The `sim2real` command line: `check`, `plan`, `run`, `report`, `fit`, `bench`.
+//! The `sim2real` command line: `check`, `plan`, `run`, `report`, `fit`, `budget`, `bench`.
 //!
 //! Exit codes: 0 success; 1 an `expect` failed; 2 study or data errors (diagnostics on
 //! stderr); 3 a failure while running.
@@ -123,6 +123,30 @@ pub enum Command {
         /// Seed of the bootstrap resampling.
         #[arg(long, default_value_t = 0)]
         seed: u64,
+    },
+    /// Plan what to buy next on a finished run's fitted surface (needs `fit surface`): the cheapest
+    /// (n, m) reaching a goal MAE, or the lowest MAE for a spend, with bootstrap intervals.
+    Budget {
+        /// A run directory holding results.json and trials.csv.
+        dir: PathBuf,
+        /// Cost of one source row (simulation), > 0.
+        #[arg(long, allow_negative_numbers = true)]
+        source_cost: f64,
+        /// Cost of one target row (experiment), > 0, in the same unit.
+        #[arg(long, allow_negative_numbers = true)]
+        target_cost: f64,
+        /// Target MAE to reach as cheaply as possible.
+        #[arg(long, allow_negative_numbers = true, conflicts_with = "spend", required_unless_present = "spend")]
+        goal: Option<f64>,
+        /// Budget to spend beyond `--have` for the lowest MAE.
+        #[arg(long, allow_negative_numbers = true)]
+        spend: Option<f64>,
+        /// What is already paid for, as `n,m` (default: the largest measured n and m).
+        #[arg(long, value_name = "N,M")]
+        have: Option<String>,
+        /// One JSON object instead of text.
+        #[arg(long)]
+        json: bool,
     },
     /// Benchmark the training engine on the PyTorch reference's synthetic workload.
     Bench {

@@ -272,3 +272,55 @@ fn percentile_ci(mut v: Vec<f64>) -> [f64; 2] {
     v.sort_by(|a, b| a.total_cmp(b));
     [quantile(&v, 0.05), quantile(&v, 0.95)]
 }
+
+/// The surface fitted to the cell means and its bootstrap refits: the same replicates (one joint
+/// draw of trial ids per replicate, [`REPS`] of them, seed `derive(seed, "surface ci")`) that the
+/// CIs of [`surface_and_exchange_at`] come from, for callers that need whole surfaces (the budget
+/// planner). Replicates whose refit fails are left out and counted in `failed`.
+#[derive(Debug, Clone)]
+pub struct SurfaceReplicates {
+    pub fit: Result<crate::fit::SurfaceFit, crate::fit::FitError>,
+    pub replicates: Vec<crate::fit::Surface>,
+    pub failed: usize,
+    /// The largest measured n and m (0 without cells).
+    pub n_max: usize,
+    pub m_max: usize,
+    /// Distinct trials resampled.
+    pub trials: usize,
+}
+
+/// See [`SurfaceReplicates`].
+pub fn surface_replicates(trials: &[TrialRow], seed: u64, fixed: &SurfaceFixed) -> SurfaceReplicates {
+    surface_replicates_if(trials, seed, fixed, |_| true)
+}
+
+/// As [`surface_replicates`], refitting the replicates only when the point fit succeeds and
+/// `wanted` accepts it (the refits are the expensive part; a caller that will reject the fit
+/// anyway skips them and gets no replicates).
+pub fn surface_replicates_if(
+    trials: &[TrialRow],
+    seed: u64,
+    fixed: &SurfaceFixed,
+    wanted: impl FnOnce(&crate::fit::SurfaceFit) -> bool,
+) -> SurfaceReplicates {
+    let cells = cells(trials);
+    let means = cells.means();
+    let fit = fit_means(&means, fixed);
+    let (mut replicates, mut failed) = (Vec::new(), 0);
+    if fit.as_ref().is_ok_and(wanted) {
+        for resampled in cells.replicates(REPS, derive(seed, "surface ci")) {
+            match fit_means(&resampled, fixed) {
+                Ok(f) => replicates.push(f.surface),
+                Err(_) => failed += 1,
+            }
+        }
+    }
+    SurfaceReplicates {
+        fit,
+        replicates,
+        failed,
+        n_max: means.iter().map(|((n, _), _)| *n).max().unwrap_or(0),
+        m_max: means.iter().map(|((_, m), _)| *m).max().unwrap_or(0),
+        trials: cells.trials(),
+    }
+}

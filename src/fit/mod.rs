@@ -5,6 +5,7 @@
 //! coefficients are profiled out exactly for fixed exponents ([`nnls`]); only the exponents are
 //! searched, on a grid first and then with argmin (Brent for the 1-D α, Nelder–Mead for (α, β)).
 
+pub mod budget;
 mod error;
 mod format;
 mod input;
@@ -14,6 +15,7 @@ mod power_law_ci;
 pub mod surface;
 
 pub use error::FitError;
+pub(crate) use format::sig3;
 pub use power_law::{PowerLaw, PowerLawFit, PowerLawFixed, fit_power_law, fit_power_law_with};
 pub use power_law_ci::{PowerLawCi, power_law_ci, power_law_ci_with};
 pub use surface::{Mrs, Surface, SurfaceFit, SurfaceFixed, fit_surface, fit_surface_with, marginal_rate};

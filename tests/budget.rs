@@ -1,0 +1,206 @@
+//! The data-budget planner end to end: `sim2real budget` on a finished run directory written from
+//! an exact synthetic surface with trial noise (results.json + trials.csv, no training), its JSON
+//! against the library solver, its uncertainty, and every bad input with exit 2.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use sim2real::exec::budget::{Request, plan};
+use sim2real::exec::outputs::trials_csv;
+use sim2real::exec::surface::{surface_and_exchange, surface_replicates};
+use sim2real::fit::Surface;
+use sim2real::fit::budget::{Ask, Costs, Have, Outcome, solve};
+use sim2real::results::{Arm, Results, SCHEMA_VERSION, TrialRow};
+
+const NS: [usize; 5] = [100, 300, 1000, 3000, 10000];
+const MS: [usize; 4] = [30, 60, 120, 240];
+const TRUTH: Surface = Surface { a: 3.0, alpha: 0.5, b: 0.4, beta: 0.35, eps: 0.02 };
+const TRIALS: usize = 8;
+const SEED: u64 = 7;
+
+/// A deterministic value in [−1, 1) from a key (splitmix64).
+fn noise(key: u64) -> f64 {
+    let mut z = key.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^= z >> 31;
+    (z >> 11) as f64 / (1u64 << 52) as f64 - 1.0
+}
+
+/// Trials of `truth`: a per-trial effect shared by every cell (2 %) plus per-cell noise (`sd`).
+fn trials(truth: &Surface, sd: f64) -> Vec<TrialRow> {
+    let mut out = Vec::new();
+    for (i, &n) in NS.iter().enumerate() {
+        for (j, &m) in MS.iter().enumerate() {
+            for t in 0..TRIALS {
+                let e = 0.02 * noise(t as u64) + sd * noise(1000 + (t * 100 + i * 10 + j) as u64);
+                out.push(TrialRow {
+                    job: format!("finetune n={n} m={m} t={t}"),
+                    arm: Arm::Transfer,
+                    n,
+                    m,
+                    trial: t,
+                    seed: t as u64,
+                    mae: truth.eval(n as f64, m as f64) * (1.0 + e),
+                    epochs: 1,
+                    best_epoch: 1,
+                    test_rows: 10,
+                    ..Default::default()
+                });
+            }
+        }
+    }
+    out
+}
+
+/// A finished run directory (results.json with the surface fit, trials.csv).
+fn write_run(dir: &Path, trials: &[TrialRow], with_surface: bool) {
+    let (fit, exchange) = surface_and_exchange(trials, SEED);
+    let results = Results {
+        schema: SCHEMA_VERSION,
+        study: "budget".into(),
+        study_sha256: "0".repeat(64),
+        data_sha256: "1".repeat(64),
+        quick: false,
+        seed: SEED,
+        source_rows: 10000,
+        target_rows: 300,
+        label: "y".into(),
+        points: vec![],
+        fits: if with_surface { vec![fit] } else { vec![] },
+        exchange: if with_surface { exchange } else { None },
+        groups: None,
+        samples: None,
+        expects: vec![],
+        warnings: vec![],
+        paired: vec![],
+        ci_variance: String::new(),
+        training: vec![],
+    };
+    std::fs::create_dir_all(dir).unwrap();
+    std::fs::write(dir.join("results.json"), serde_json::to_string_pretty(&results).unwrap()).unwrap();
+    std::fs::write(dir.join("trials.csv"), trials_csv(trials, false)).unwrap();
+}
+
+fn budget(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_sim2real"))
+        .env("NO_COLOR", "1")
+        .arg("budget")
+        .arg(dir)
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn text(o: &Output) -> String {
+    format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))
+}
+
+fn rel(a: f64, b: f64) -> f64 {
+    (a - b).abs() / b.abs()
+}
+
+#[test]
+fn budget_json_is_the_solver_on_the_runs_surface_with_intervals() {
+    let dir = tempfile::tempdir().unwrap();
+    let trials = trials(&TRUTH, 0.01);
+    write_run(dir.path(), &trials, true);
+    let o = budget(dir.path(), &["--source-cost", "0.2", "--target-cost", "40", "--goal", "0.05", "--json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("one JSON object");
+    let num = |k: &str| v[k].as_f64().unwrap_or_else(|| panic!("`{k}` in {v}"));
+    // The same optimum as the library solver on the surface fitted to the same trials.
+    let s = surface_replicates(&trials, SEED, &Default::default()).fit.unwrap().surface;
+    let have = Have { n: 10000.0, m: 240.0 };
+    let Outcome::Optimum(o) = solve(&s, Costs { source: 0.2, target: 40.0 }, have, Ask::Goal(0.05)) else { panic!("reachable") };
+    assert!(rel(num("n"), o.n) < 1e-12 && rel(num("m"), o.m) < 1e-12, "{v}");
+    assert!(rel(num("cost"), o.cost) < 1e-12 && rel(num("mae"), 0.05) < 1e-9, "{v}");
+    assert_eq!((v["have"]["n"].as_f64(), v["have"]["m"].as_f64()), (Some(10000.0), Some(240.0)), "default have = largest measured");
+    // Intervals over the 200 bootstrap replicates bracket the point answer.
+    assert_eq!(v["replicates"].as_u64(), Some(200));
+    for k in ["n", "m", "cost"] {
+        let ci = &v["ci90"][k];
+        let (lo, hi) = (ci[0].as_f64().unwrap(), ci[1].as_f64().unwrap());
+        assert!(lo <= num(k) && num(k) <= hi && lo < hi, "{k}: {lo} ≤ {} ≤ {hi}", num(k));
+    }
+    let p = num("p_source_first");
+    assert!((0.0..=1.0).contains(&p));
+    // R(have) = 0.083 > goal: more data is needed, beyond the measured grid.
+    assert_ne!(v["decision"].as_str(), Some("nothing"));
+    assert!(v["extrapolation"]["m_factor"].as_f64().unwrap() > 1.0);
+    assert!(v["extrapolation"]["note"].as_str().unwrap().contains("beyond the measured grid"));
+}
+
+#[test]
+fn budget_text_for_a_spend_states_the_decision_and_its_uncertainty() {
+    let dir = tempfile::tempdir().unwrap();
+    write_run(dir.path(), &trials(&TRUTH, 0.01), true);
+    let o = budget(dir.path(), &["--source-cost", "0.2", "--target-cost", "40", "--spend", "5000", "--have", "1000,60"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let out = String::from_utf8_lossy(&o.stdout);
+    for want in ["lowest MAE for 5000 spent", "have     n = 1000, m = 60", "optimum", "90 % CI", "marginal rate of substitution", "->"] {
+        assert!(out.contains(want), "`{want}` missing from:\n{out}");
+    }
+}
+
+#[test]
+fn the_buy_first_call_follows_the_truth_when_clear_and_abstains_on_a_tie() {
+    let trials = trials(&TRUTH, 0.01);
+    let have = Have { n: 1000.0, m: 60.0 };
+    let truth_rate = sim2real::fit::marginal_rate(&TRUTH, have.n, have.m).samples_per_target;
+    let at = |price: f64| {
+        let req = Request { costs: Costs { source: 1.0, target: price }, have: Some(have), ask: Ask::Spend(100.0) };
+        plan(&trials, SEED, &Default::default(), &req).unwrap()
+    };
+    // Experiments 10× dearer than the exchange rate: simulations first, decided.
+    let dear = at(truth_rate * 10.0);
+    assert!(dear.decided && dear.p_source_first >= 0.9, "{:?}", dear.verdict);
+    assert!(dear.verdict[0].starts_with("buy simulations first"));
+    // 10× cheaper: experiments first, decided.
+    let cheap = at(truth_rate / 10.0);
+    assert!(cheap.decided && cheap.p_source_first <= 0.1, "{:?}", cheap.verdict);
+    // At the fitted exchange rate itself the replicates split: no call.
+    let s = surface_replicates(&trials, SEED, &Default::default()).fit.unwrap().surface;
+    let tie = at(sim2real::fit::marginal_rate(&s, have.n, have.m).samples_per_target);
+    assert!(!tie.decided, "p = {}", tie.p_source_first);
+    assert!(tie.verdict[0].starts_with("too uncertain to decide"), "{:?}", tie.verdict);
+}
+
+#[test]
+fn bad_inputs_exit_2_with_a_clear_message() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = dir.path().join("good");
+    write_run(&good, &trials(&TRUTH, 0.01), true);
+    let cases: [(&[&str], &str); 6] = [
+        (&["--source-cost", "0", "--target-cost", "40", "--goal", "0.1"], "source cost must be a finite number > 0"),
+        (&["--source-cost", "1", "--target-cost", "-4", "--goal", "0.1"], "target cost must be a finite number > 0"),
+        (&["--source-cost", "1", "--target-cost", "4", "--goal", "0.001"], "is unreachable"),
+        (&["--source-cost", "1", "--target-cost", "4", "--spend", "-3"], "spend must be"),
+        (&["--source-cost", "1", "--target-cost", "4", "--spend", "3", "--have", "10"], "expected two numbers n,m"),
+        (&["--source-cost", "1", "--target-cost", "4"], "--goal"),
+    ];
+    for (args, want) in cases {
+        let o = budget(&good, args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", text(&o));
+        assert!(text(&o).contains(want), "{args:?}: `{want}` missing from {}", text(&o));
+    }
+    // The floor is named: ε of the fitted surface.
+    let o = budget(&good, &["--source-cost", "1", "--target-cost", "4", "--goal", "0.001"]);
+    assert!(text(&o).contains("irreducible error ε"), "{}", text(&o));
+    // A run without `fit surface`.
+    let no_fit = dir.path().join("no_fit");
+    write_run(&no_fit, &trials(&TRUTH, 0.01), false);
+    let o = budget(&no_fit, &["--source-cost", "1", "--target-cost", "4", "--goal", "0.1"]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(text(&o).contains("no surface fit: add `fit surface`"), "{}", text(&o));
+    // A degenerate surface: the error does not fall with n or m.
+    let flat = dir.path().join("flat");
+    write_run(&flat, &trials(&Surface { a: 0.0, alpha: 0.0, b: 0.0, beta: 0.0, eps: 0.3 }, 0.01), true);
+    let o = budget(&flat, &["--source-cost", "1", "--target-cost", "4", "--goal", "0.1"]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(text(&o).contains("degenerate"), "{}", text(&o));
+    // Not a run directory.
+    let o = budget(&dir.path().join("missing"), &["--source-cost", "1", "--target-cost", "4", "--goal", "0.1"]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(text(&o).contains("results.json"), "{}", text(&o));
+}
