@@ -153,6 +153,18 @@ fn exact_surface_figures_draw_one_curve_per_grid_line_and_the_contours() {
     assert_eq!(count_class(indiff, "no-contours"), 0);
 }
 
+/// The curves of a multitask study are labelled with its arm, never "transfer".
+#[test]
+fn multitask_figures_label_their_curves_multitask() {
+    let mut results = exact_results();
+    results.points.iter_mut().filter(|p| p.arm == Arm::Transfer).for_each(|p| p.arm = Arm::Multitask);
+    let figures = grid_figures(&results);
+    for f in figures.iter().filter(|f| f.file == MAE_VS_N_SVG || f.file == MAE_VS_M_SVG) {
+        assert!(f.svg.contains("multitask, "), "{}: no multitask legend entry", f.file);
+        assert!(!f.svg.contains("transfer"), "{}: labels a multitask curve transfer", f.file);
+    }
+}
+
 #[test]
 fn a_degenerate_surface_draws_no_contours_and_says_why() {
     let mut results = exact_results();

@@ -165,7 +165,8 @@ fn legend_rows(series: &[Series], surface: &SurfaceState) -> Vec<Vec<Option<Entr
             let finite = s.points.iter().any(|(_, p)| positive(p.mae_mean));
             let suffix = if finite { "" } else { " (no finite MAE)" };
             let (swatch, text) = match s.fixed {
-                Some(_) => (Swatch::Series(s.color), format!("transfer, {}{suffix}", s.label)),
+                // The measured arm: "transfer", or "multitask" for a multitask study.
+                Some(_) => (Swatch::Series(s.color), format!("{}, {}{suffix}", s.points.first().map_or("transfer", |(_, p)| p.arm.as_str()), s.label)),
                 None => (Swatch::Direct(s.color), format!("direct learning (no source data){suffix}")),
             };
             let cut = match (surface, s.fixed) {

@@ -52,7 +52,8 @@ pub fn samples_svg(results: &Results) -> String {
     let panel = Panel::new(MARGIN_LEFT, WIDTH - MARGIN_RIGHT, PLOT_TOP, plot_y1, xr, yr);
 
     let mut svg = root(WIDTH, height, &format!("{} — test error per sample against n", results.study));
-    svg.push(titles(results, WIDTH, &format!("mean absolute error of each test sample against n (transfer, m = {}), log–log", s.m)));
+    let arm = results.points.iter().find(|p| p.arm.uses_source()).map_or("transfer", |p| p.arm.as_str());
+    svg.push(titles(results, WIDTH, &format!("mean absolute error of each test sample against n ({arm}, m = {}), log–log", s.m)));
     svg.push(Element::new("defs").child(Element::new("clipPath").attr("id", "sim2real-samples").child(panel.rect())));
     svg.push(panel.axes(11.0));
     let mut data = Element::new("g").attr("class", "data").attr("clip-path", "url(#sim2real-samples)");
