@@ -141,7 +141,8 @@ pub fn plan(trials: &[TrialRow], seed: u64, fixed: &crate::fit::SurfaceFixed, re
         source_first += usize::from(marginal(r, req.costs, have).source_first);
     }
     let reps = sr.replicates.len();
-    let ci90 = BudgetCi { n: interval(ns), m: interval(ms), cost: interval(costs), mae: interval(maes) };
+    let tail = crate::stats::expanded_tail(0.9, sr.trials);
+    let ci90 = BudgetCi { n: interval(ns, tail), m: interval(ms, tail), cost: interval(costs, tail), mae: interval(maes, tail) };
     let p_source_first = if reps >= MIN_REPLICATES { source_first as f64 / reps as f64 } else { f64::NAN };
     let decided = p_source_first >= DECIDE || p_source_first <= 1.0 - DECIDE;
     let [c_lo, c_hi] = ci90.cost;
@@ -205,15 +206,16 @@ fn point_answer(fit: &crate::fit::SurfaceFit, req: &Request, have: Have) -> Resu
     }
 }
 
-/// The 90 % percentile interval; infinite values stay in the order statistics; NaN with fewer
-/// than [`MIN_REPLICATES`] values.
-fn interval(mut v: Vec<f64>) -> [f64; 2] {
+/// The 90 % interval read at `tail` and 1 − `tail` (the expanded percentile interval of the fit's
+/// CIs, [`crate::stats::expanded_tail`]); infinite values stay in the order statistics; NaN with
+/// fewer than [`MIN_REPLICATES`] values.
+fn interval(mut v: Vec<f64>, tail: f64) -> [f64; 2] {
     v.retain(|x| !x.is_nan());
     if v.len() < MIN_REPLICATES {
         return [f64::NAN, f64::NAN];
     }
     v.sort_by(|a, b| a.total_cmp(b));
-    [quantile(&v, 0.05), quantile(&v, 0.95)]
+    [quantile(&v, tail), quantile(&v, 1.0 - tail)]
 }
 
 fn extrapolation(n: f64, m: f64, n_max: usize, m_max: usize) -> Extrapolation {

@@ -121,7 +121,7 @@ pub fn surface_and_exchange_fixed(
         }
     }
     for (k, v) in boot_params.into_iter().filter(|(k, _)| !rec.fixed.iter().any(|f| f == k)) {
-        rec.ci90.insert(k.to_string(), percentile_ci(v));
+        rec.ci90.insert(k.to_string(), percentile_ci(v, cells.trials()));
     }
     if !rec.ci90.is_empty() {
         rec.set_ci_trials(cells.trials());
@@ -135,7 +135,7 @@ pub fn surface_and_exchange_fixed(
                 dr_dn: r.dr_dn,
                 dr_dm: r.dr_dm,
                 samples_per_target: r.samples_per_target,
-                ci90: percentile_ci(boot_rate),
+                ci90: percentile_ci(boot_rate, cells.trials()),
                 method: "surface".into(),
                 note: extrapolated.clone(),
                 degenerate: f.degenerate.clone(),
@@ -147,7 +147,7 @@ pub fn surface_and_exchange_fixed(
             dr_dn: a.dr_dn,
             dr_dm: a.dr_dm,
             samples_per_target: a.rate,
-            ci90: percentile_ci(boot_rate),
+            ci90: percentile_ci(boot_rate, cells.trials()),
             degenerate: a.trouble,
             method: "axis_gradients".into(),
             note: Some(format!(
@@ -264,13 +264,17 @@ fn axis_rate(means: &[((usize, usize), f64)], lines: &Lines) -> Option<AxisRate>
 /// source data no longer helps has rate +∞) stay in the order statistics, so the interval is not
 /// biased low when the curve is flat in n and its upper bound may be +∞. Undefined (NaN)
 /// replicates are left out; fewer than 10 defined ones give no interval.
-fn percentile_ci(mut v: Vec<f64>) -> [f64; 2] {
+/// The 90 % expanded percentile interval of replicates over `trials` resampled trials
+/// (Hesterberg's small-sample expansion, see [`crate::stats::expanded_tail`]); infinite values
+/// stay in the order statistics; NaN with fewer than 10 replicates.
+fn percentile_ci(mut v: Vec<f64>, trials: usize) -> [f64; 2] {
     v.retain(|x| !x.is_nan());
     if v.len() < 10 {
         return [f64::NAN, f64::NAN];
     }
     v.sort_by(|a, b| a.total_cmp(b));
-    [quantile(&v, 0.05), quantile(&v, 0.95)]
+    let tail = crate::stats::expanded_tail(0.9, trials);
+    [quantile(&v, tail), quantile(&v, 1.0 - tail)]
 }
 
 /// The surface fitted to the cell means and its bootstrap refits: the same replicates (one joint

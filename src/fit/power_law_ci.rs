@@ -21,7 +21,7 @@ pub struct PowerLawCi {
 /// Minimum successful refits for an interval to mean anything.
 const MIN_REPS_USED: usize = 10;
 
-/// Percentile-bootstrap CIs of (D, α, C) at confidence `level` (e.g. 0.9).
+/// Expanded-percentile bootstrap CIs of (D, α, C) at confidence `level` (e.g. 0.9).
 ///
 /// `rows` holds one `(n, trial id, error)` per trial and sample size. Each of `reps` replicates
 /// draws the trial ids with replacement **once** and applies that draw at every n (a paired,
@@ -67,7 +67,8 @@ pub fn power_law_ci_with(rows: &[(f64, usize, f64)], level: f64, reps: usize, se
     if d.len() < MIN_REPS_USED {
         return None;
     }
-    let tail = (1.0 - level) / 2.0;
+    // Hesterberg's expanded percentile interval: honest for few trials (see `expanded_tail`).
+    let tail = crate::stats::expanded_tail(level, boot.trials());
     let interval = |mut v: Vec<f64>| {
         v.sort_by(f64::total_cmp);
         [quantile(&v, tail), quantile(&v, 1.0 - tail)]

@@ -6,10 +6,12 @@
 
 mod bootstrap;
 mod interval;
+mod normal;
 mod paired;
 mod summary;
 
 pub use bootstrap::bootstrap_mean_ci;
 pub use interval::{BOOTSTRAP_MIN_TRIALS, MeanCi, RELIABLE_MIN_TRIALS, mean_ci, t_critical};
+pub use normal::{erf, expanded_tail, normal_cdf};
 pub use paired::JointBootstrap;
 pub use summary::{mean, median, quantile, sd};
