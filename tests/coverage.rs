@@ -14,6 +14,9 @@
 //! COVERAGE_REPLICATES=200 cargo test --test coverage -- --nocapture
 //! ```
 
+#[path = "support/coverage_band.rs"]
+mod coverage_band;
+use coverage_band::band;
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
@@ -139,20 +142,6 @@ fn exchange_coverage(reps: usize) -> (Tally, usize) {
     (t, fallback)
 }
 
-/// The coverage band to assert for `k` usable replicates. From 200 on (the full study) it is the
-/// target itself, 85–95 % (a correctly calibrated 90 % interval leaves it with probability ≈ 2 %
-/// at 200). Below, the target widened by 3 binomial standard deviations, so that the reduced
-/// count in `cargo test` catches a broken interval without failing on chance.
-fn band(k: usize) -> (f64, f64) {
-    if k >= FULL {
-        return (0.85, 0.95);
-    }
-    let sd = (0.9 * 0.1 / k.max(1) as f64).sqrt();
-    ((0.85 - 3.0 * sd).max(0.0), (0.95 + 3.0 * sd).min(1.0))
-}
-
-/// Replicates of the full study.
-const FULL: usize = 200;
 
 #[test]
 fn alpha_ci_covers_the_true_exponent() {
