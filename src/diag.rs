@@ -68,8 +68,7 @@ impl StudyErrors {
 /// Render a diagnostic as plain text (no colours, no unicode art dependencies on the terminal),
 /// as used for snapshots, notebooks and non-terminal stderr.
 pub fn render_plain(diag: &dyn Diagnostic) -> String {
-    let handler = miette::GraphicalReportHandler::new_themed(miette::GraphicalTheme::unicode_nocolor())
-        .with_width(100);
+    let handler = miette::GraphicalReportHandler::new_themed(miette::GraphicalTheme::unicode_nocolor()).with_width(100);
     let mut out = String::new();
     let _ = handler.render_report(&mut out, diag);
     out

@@ -32,8 +32,8 @@ pub mod diag;
 pub mod engine;
 #[cfg(feature = "engine")]
 pub mod exec;
-pub mod kernel;
 pub mod fit;
+pub mod kernel;
 #[cfg(feature = "engine")]
 pub mod plan;
 pub mod report;

@@ -245,7 +245,9 @@ impl FitRecord {
         self.ci_trials = Some(trials);
         let min = crate::stats::RELIABLE_MIN_TRIALS;
         if trials < min {
-            self.add_note(format!("CIs from only {trials} trials (< {min}): bootstrap intervals this small are too narrow; unreliable"));
+            self.add_note(format!(
+                "CIs from only {trials} trials (< {min}): bootstrap intervals this small are too narrow; unreliable"
+            ));
         }
     }
 
@@ -352,8 +354,36 @@ impl Default for TrialRow {
 impl TrialRow {
     /// A trial that ran: no failure, no flags.
     #[allow(clippy::too_many_arguments)]
-    pub fn new(job: String, arm: Arm, n: usize, m: usize, trial: usize, seed: u64, mae: f64, epochs: usize, best_epoch: usize, test_rows: usize) -> TrialRow {
-        TrialRow { job, arm, n, m, trial, seed, mae, epochs, best_epoch, test_rows, failure: None, exploded: None, constant_x: Vec::new(), clipped_x: BTreeMap::new(), train_rows: 0, val_rows: 0 }
+    pub fn new(
+        job: String,
+        arm: Arm,
+        n: usize,
+        m: usize,
+        trial: usize,
+        seed: u64,
+        mae: f64,
+        epochs: usize,
+        best_epoch: usize,
+        test_rows: usize,
+    ) -> TrialRow {
+        TrialRow {
+            job,
+            arm,
+            n,
+            m,
+            trial,
+            seed,
+            mae,
+            epochs,
+            best_epoch,
+            test_rows,
+            failure: None,
+            exploded: None,
+            constant_x: Vec::new(),
+            clipped_x: BTreeMap::new(),
+            train_rows: 0,
+            val_rows: 0,
+        }
     }
 }
 
@@ -404,7 +434,8 @@ impl Groups {
             };
             (self.tiny(g, m), quality)
         };
-        let mut v: Vec<(&Group, Option<&FitRecord>)> = self.groups.iter().map(|g| (g, g.fits.iter().find(|f| f.m == m))).collect();
+        let mut v: Vec<(&Group, Option<&FitRecord>)> =
+            self.groups.iter().map(|g| (g, g.fits.iter().find(|f| f.m == m))).collect();
         // Stable sort: groups keep their value order among equals.
         v.sort_by(|a, b| {
             tier(a.0, a.1).cmp(&tier(b.0, b.1)).then_with(|| match (alpha(a.1), alpha(b.1)) {
@@ -628,13 +659,25 @@ mod tests {
             f.params = BTreeMap::from([("alpha".into(), alpha)]);
             f.set_dof(5, 3);
             f.set_ci_trials(trials);
-            Group { value: value.into(), target_rows: rows, small: rows < 10, train_rows: vec![], points: vec![], fits: vec![f] }
+            Group {
+                value: value.into(),
+                target_rows: rows,
+                small: rows < 10,
+                train_rows: vec![],
+                points: vec![],
+                fits: vec![f],
+            }
         };
         // A 1-row group with a huge α (from one trial) used to be ranked first.
         let g = Groups {
             column: "c".into(),
             min_rows: 10,
-            groups: vec![group("a", 1, 4.0, 1), group("b", 48, 0.2, 10), group("c", 261, 0.5, 10), group("d", 50, 3.0, 2)],
+            groups: vec![
+                group("a", 1, 4.0, 1),
+                group("b", 48, 0.2, 10),
+                group("c", 261, 0.5, 10),
+                group("d", 50, 3.0, 2),
+            ],
         };
         let order: Vec<&str> = g.ranked(5).iter().map(|(g, _)| g.value.as_str()).collect();
         assert_eq!(order, ["c", "b", "a", "d"]);

@@ -5,7 +5,8 @@ use std::process::{Command, Output};
 
 use serde_json::Value;
 
-const TINY: [&str; 12] = ["bench", "--n", "200", "--m", "60", "--trials", "3", "--epochs", "2", "--dim", "16", "--json"];
+const TINY: [&str; 12] =
+    ["bench", "--n", "200", "--m", "60", "--trials", "3", "--epochs", "2", "--dim", "16", "--json"];
 
 fn bench(extra: &[&str], peers: Option<&std::path::Path>) -> Output {
     let mut c = Command::new(env!("CARGO_BIN_EXE_sim2real"));
@@ -33,13 +34,26 @@ fn positive(v: &Value, key: &str) -> f64 {
 #[test]
 fn tiny_bench_reports_finite_positive_numbers() {
     let v = json_line(&bench(&[], None));
-    for key in ["trials_per_s", "gflops", "wall_s", "pretrain_s", "finetune_s", "mean_mae", "peak_gflops", "efficiency", "flops"] {
+    for key in [
+        "trials_per_s",
+        "gflops",
+        "wall_s",
+        "pretrain_s",
+        "finetune_s",
+        "mean_mae",
+        "peak_gflops",
+        "efficiency",
+        "flops",
+    ] {
         positive(&v, key);
     }
     let wall = positive(&v, "wall_s");
     let parts = positive(&v, "pretrain_s") + positive(&v, "finetune_s");
     assert!((wall - parts).abs() <= 1e-9 * wall.max(1.0), "wall {wall} vs parts {parts}");
-    assert_eq!((v["n"].as_u64(), v["m"].as_u64(), v["trials"].as_u64(), v["dim"].as_u64()), (Some(200), Some(60), Some(3), Some(16)));
+    assert_eq!(
+        (v["n"].as_u64(), v["m"].as_u64(), v["trials"].as_u64(), v["dim"].as_u64()),
+        (Some(200), Some(60), Some(3), Some(16))
+    );
     // The FLOPs are counted exactly: 2·MACs·(3·train rows + val rows) per epoch. dim 16:
     // MACs = 16·512 + 512·256 + 256·128 + 128·64 + 64·32 + 32 = 182_304; pretraining has 160
     // training and 40 validation rows, each trial 39 and 9 (60 → 12 test, 48 → 9 val).

@@ -54,7 +54,13 @@ fn setup(dir: &Path) -> (PathBuf, Vec<String>) {
     let mut classes = Vec::new();
     for i in 0..200 {
         let x: Vec<f64> = (0..4).map(|_| 2.0 * r.next() - 1.0).collect();
-        let class = if i == 199 { "tiny" } else if i % 2 == 0 { "a" } else { "b" };
+        let class = if i == 199 {
+            "tiny"
+        } else if i % 2 == 0 {
+            "a"
+        } else {
+            "b"
+        };
         let y = if i % 2 == 0 { truth(&x) + 0.05 * (r.next() - 0.5) } else { 2.0 * (r.next() - 0.5) };
         tgt.push_str(&format!("{},{},{},{},{y},{class}\n", x[0], x[1], x[2], x[3]));
         classes.push(class.to_string());
@@ -77,7 +83,8 @@ fn run(study: &Path, out: &Path) -> String {
     text
 }
 
-const OUTPUTS: &[&str] = &["results.json", "trials.csv", "groups.csv", "groups.svg", "samples.csv", "samples.svg", "report.md"];
+const OUTPUTS: &[&str] =
+    &["results.json", "trials.csv", "groups.csv", "groups.svg", "samples.csv", "samples.svg", "report.md"];
 
 /// The trial records of the store: (record, rows, errors).
 fn store_trials(dir: &Path) -> Vec<(Value, Vec<usize>, Vec<f64>)> {
@@ -88,7 +95,8 @@ fn store_trials(dir: &Path) -> Vec<(Value, Vec<usize>, Vec<f64>)> {
             let v: Value = serde_json::from_str(l.split_once(' ')?.1).ok()?;
             (v["type"] == "trial").then(|| {
                 let rows = v["test"]["rows"].as_array().unwrap().iter().map(|r| r.as_u64().unwrap() as usize).collect();
-                let errs = v["test"]["abs_err"].as_array().unwrap().iter().map(|e| e.as_f64().unwrap_or(f64::NAN)).collect();
+                let errs =
+                    v["test"]["abs_err"].as_array().unwrap().iter().map(|e| e.as_f64().unwrap_or(f64::NAN)).collect();
                 (v, rows, errs)
             })
         })
@@ -124,8 +132,14 @@ fn groups_and_samples_add_up_to_the_pooled_results_and_rank_the_scaling_group_fi
 
     // Ranking: the class that follows the source's function scales fastest.
     let csv = std::fs::read_to_string(out.join("groups.csv")).unwrap();
-    let ranks: Vec<(String, String)> =
-        csv.lines().skip(1).map(|l| { let f: Vec<&str> = l.split(',').collect(); (f[1].to_string(), f[3].to_string()) }).collect();
+    let ranks: Vec<(String, String)> = csv
+        .lines()
+        .skip(1)
+        .map(|l| {
+            let f: Vec<&str> = l.split(',').collect();
+            (f[1].to_string(), f[3].to_string())
+        })
+        .collect();
     assert_eq!(ranks[0], ("a".to_string(), "1".to_string()), "{csv}");
     let alpha = |g: &str| by_value[g]["fits"][0]["params"]["alpha"].as_f64().unwrap();
     assert!(alpha("a") > alpha("b"), "a {} b {}", alpha("a"), alpha("b"));
@@ -144,7 +158,8 @@ fn groups_and_samples_add_up_to_the_pooled_results_and_rank_the_scaling_group_fi
             s.0 += e;
             s.1 += 1;
         }
-        let weighted: f64 = acc.values().map(|(sum, count)| sum / *count as f64 * *count as f64).sum::<f64>() / rows.len() as f64;
+        let weighted: f64 =
+            acc.values().map(|(sum, count)| sum / *count as f64 * *count as f64).sum::<f64>() / rows.len() as f64;
         assert!(close(weighted, pooled), "{}: {weighted} vs {pooled}", rec["job"]);
         for (g, (sum, count)) in acc {
             let key = (g.to_string(), rec["arm"].as_str().unwrap().to_string(), rec["n"].as_u64().unwrap());
@@ -152,7 +167,12 @@ fn groups_and_samples_add_up_to_the_pooled_results_and_rank_the_scaling_group_fi
         }
     }
     for ((g, arm, n), maes) in &per_group {
-        let point = by_value[g]["points"].as_array().unwrap().iter().find(|p| p["arm"] == arm.as_str() && p["n"] == *n).expect("group point");
+        let point = by_value[g]["points"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["arm"] == arm.as_str() && p["n"] == *n)
+            .expect("group point");
         assert_eq!(point["trials"].as_u64().unwrap() as usize, maes.len());
         let mean = maes.iter().sum::<f64>() / maes.len() as f64;
         assert!(close(point["mae_mean"].as_f64().unwrap(), mean), "{g} {arm} n={n}");
@@ -175,14 +195,25 @@ fn groups_and_samples_add_up_to_the_pooled_results_and_rank_the_scaling_group_fi
             }
         }
         let point = res["points"].as_array().unwrap().iter().find(|p| p["arm"] == "transfer" && p["n"] == *n).unwrap();
-        assert!(close(num / den, point["mae_mean"].as_f64().unwrap()), "n = {n}: {} vs {}", num / den, point["mae_mean"]);
+        assert!(
+            close(num / den, point["mae_mean"].as_f64().unwrap()),
+            "n = {n}: {} vs {}",
+            num / den,
+            point["mae_mean"]
+        );
         assert!(close(samples["pooled"][i].as_f64().unwrap(), point["mae_mean"].as_f64().unwrap()));
     }
     let samples_csv = std::fs::read_to_string(out.join("samples.csv")).unwrap();
-    assert!(samples_csv.starts_with("row,class,m,alpha,alpha_ci90_lo,alpha_ci90_hi,r2,classification,"), "{samples_csv}");
+    assert!(
+        samples_csv.starts_with("row,class,m,alpha,alpha_ci90_lo,alpha_ci90_hi,r2,classification,"),
+        "{samples_csv}"
+    );
     assert_eq!(samples_csv.lines().count(), list.len() + 1);
     let report = std::fs::read_to_string(out.join("report.md")).unwrap();
-    assert!(report.contains("## Groups by class") && report.contains("too small to trust") && report.contains("## Samples"), "{report}");
+    assert!(
+        report.contains("## Groups by class") && report.contains("too small to trust") && report.contains("## Samples"),
+        "{report}"
+    );
 
     // A second run, and a run resumed after losing its last records, give the same bytes.
     let b = tmp.path().join("b");
@@ -203,7 +234,11 @@ fn an_unknown_report_column_is_a_data_diagnostic_with_a_suggestion() {
     let tmp = tempfile::tempdir().unwrap();
     let (study, _) = setup(tmp.path());
     std::fs::write(&study, STUDY.replace("report by class", "report by clas")).unwrap();
-    let o = Command::new(env!("CARGO_BIN_EXE_sim2real")).env("NO_COLOR", "1").args(["check", &study.display().to_string()]).output().unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_sim2real"))
+        .env("NO_COLOR", "1")
+        .args(["check", &study.display().to_string()])
+        .output()
+        .unwrap();
     let text = String::from_utf8_lossy(&o.stderr);
     assert_eq!(o.status.code(), Some(2), "{text}");
     assert!(text.contains("no column `clas`") && text.contains("did you mean `class`?"), "{text}");

@@ -112,10 +112,16 @@ fn budget_json_is_the_solver_on_the_runs_surface_with_intervals() {
     // The same optimum as the library solver on the surface fitted to the same trials.
     let s = surface_replicates(&trials, SEED, &Default::default()).fit.unwrap().surface;
     let have = Have { n: 10000.0, m: 240.0 };
-    let Outcome::Optimum(o) = solve(&s, Costs { source: 0.2, target: 40.0 }, have, Ask::Goal(0.05)) else { panic!("reachable") };
+    let Outcome::Optimum(o) = solve(&s, Costs { source: 0.2, target: 40.0 }, have, Ask::Goal(0.05)) else {
+        panic!("reachable")
+    };
     assert!(rel(num("n"), o.n) < 1e-12 && rel(num("m"), o.m) < 1e-12, "{v}");
     assert!(rel(num("cost"), o.cost) < 1e-12 && rel(num("mae"), 0.05) < 1e-9, "{v}");
-    assert_eq!((v["have"]["n"].as_f64(), v["have"]["m"].as_f64()), (Some(10000.0), Some(240.0)), "default have = largest measured");
+    assert_eq!(
+        (v["have"]["n"].as_f64(), v["have"]["m"].as_f64()),
+        (Some(10000.0), Some(240.0)),
+        "default have = largest measured"
+    );
     // Intervals over the 200 bootstrap replicates bracket the point answer.
     assert_eq!(v["replicates"].as_u64(), Some(200));
     for k in ["n", "m", "cost"] {
@@ -135,10 +141,18 @@ fn budget_json_is_the_solver_on_the_runs_surface_with_intervals() {
 fn budget_text_for_a_spend_states_the_decision_and_its_uncertainty() {
     let dir = tempfile::tempdir().unwrap();
     write_run(dir.path(), &trials(&TRUTH, 0.01), true);
-    let o = budget(dir.path(), &["--source-cost", "0.2", "--target-cost", "40", "--spend", "5000", "--have", "1000,60"]);
+    let o =
+        budget(dir.path(), &["--source-cost", "0.2", "--target-cost", "40", "--spend", "5000", "--have", "1000,60"]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     let out = String::from_utf8_lossy(&o.stdout);
-    for want in ["lowest MAE for 5000 spent", "have     n = 1000, m = 60", "optimum", "90 % CI", "marginal rate of substitution", "->"] {
+    for want in [
+        "lowest MAE for 5000 spent",
+        "have     n = 1000, m = 60",
+        "optimum",
+        "90 % CI",
+        "marginal rate of substitution",
+        "->",
+    ] {
         assert!(out.contains(want), "`{want}` missing from:\n{out}");
     }
 }

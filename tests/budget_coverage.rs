@@ -73,7 +73,8 @@ fn intervals_cover_the_true_optimum_and_the_buy_first_call_is_right() {
     let n_trials: usize = std::env::var("BUDGET_TRIALS").ok().and_then(|v| v.parse().ok()).unwrap_or(TRIALS);
     let true_rate = marginal_rate(&TRUTH, HAVE.n, HAVE.m).samples_per_target;
     let costs = |f: usize| Costs { source: 1.0, target: true_rate * PRICE_FACTORS[f] };
-    let truth: Vec<_> = (0..PRICE_FACTORS.len()).map(|f| *solve(&TRUTH, costs(f), HAVE, Ask::Goal(GOAL)).optimum().unwrap()).collect();
+    let truth: Vec<_> =
+        (0..PRICE_FACTORS.len()).map(|f| *solve(&TRUTH, costs(f), HAVE, Ask::Goal(GOAL)).optimum().unwrap()).collect();
     // One goal per study; the price ratio cycles through PRICE_FACTORS.
     let results: Vec<(usize, bool, bool, bool, bool)> = std::thread::scope(|scope| {
         let workers: Vec<_> = (0..2)
@@ -124,7 +125,10 @@ fn intervals_cover_the_true_optimum_and_the_buy_first_call_is_right() {
         );
     }
     let (lo, hi) = band(studies);
-    assert!((lo..=hi).contains(&cost_cov), "cost coverage {cost_cov} outside [{lo:.2}, {hi:.2}] over {studies} studies");
+    assert!(
+        (lo..=hi).contains(&cost_cov),
+        "cost coverage {cost_cov} outside [{lo:.2}, {hi:.2}] over {studies} studies"
+    );
     let right: Vec<bool> = results.iter().map(|r| r.4).collect();
     assert!(share(right) >= 0.9, "buy-first call right in fewer than 90 % of studies");
 }

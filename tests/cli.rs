@@ -51,7 +51,9 @@ fn check_accepts_a_valid_study_and_rejects_bad_ones() {
 #[test]
 fn check_reports_unknown_columns_with_the_span() {
     let dir = tempfile::tempdir().unwrap();
-    let study = std::fs::read_to_string(tiny()).unwrap().replace("target exp { x = f_*  y = y }", "target exp { x = f_*  y = yy }");
+    let study = std::fs::read_to_string(tiny())
+        .unwrap()
+        .replace("target exp { x = f_*  y = y }", "target exp { x = f_*  y = yy }");
     let p = dir.path().join("s.study");
     std::fs::write(&p, study).unwrap();
     let o = run(&["check", p.to_str().unwrap()]);

@@ -111,8 +111,7 @@ const SURFACE_MS: [usize; 4] = [20, 40, 80, 160];
 const SURFACE_TRIALS: usize = 10;
 
 fn exchange_coverage(reps: usize) -> (Tally, usize) {
-    let cells: Vec<(usize, usize)> =
-        SURFACE_NS.iter().flat_map(|&n| SURFACE_MS.iter().map(move |&m| (n, m))).collect();
+    let cells: Vec<(usize, usize)> = SURFACE_NS.iter().flat_map(|&n| SURFACE_MS.iter().map(move |&m| (n, m))).collect();
     let (n_max, m_max) = (SURFACE_NS[3] as f64, SURFACE_MS[3] as f64);
     let rate = marginal_rate(&SURFACE, n_max, m_max).samples_per_target;
     let mut rng = ChaCha8Rng::seed_from_u64(12);
@@ -141,7 +140,6 @@ fn exchange_coverage(reps: usize) -> (Tally, usize) {
     }
     (t, fallback)
 }
-
 
 #[test]
 fn alpha_ci_covers_the_true_exponent() {

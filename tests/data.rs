@@ -132,7 +132,11 @@ fn duplicate_column_name_is_an_error_only_where_the_study_uses_it() {
     let e = t.resolve(&cols(&["?"], &[])).unwrap_err();
     assert_mentions(&e, &["`x`", "columns 2, 4"]);
     assert_eq!(t.resolve(&cols(&["*"], &["x"])).unwrap(), names(&["id", "y"]), "`except` a repeated name is fine");
-    let e = load_err(&where_(csv("dup_col.csv"), Cond::Cmp { column: sp("x".into()), op: CmpOp::Gt, value: Literal::Num(1.0) }, (0, 1)));
+    let e = load_err(&where_(
+        csv("dup_col.csv"),
+        Cond::Cmp { column: sp("x".into()), op: CmpOp::Gt, value: Literal::Num(1.0) },
+        (0, 1),
+    ));
     assert_mentions(&e, &["`x`", "columns 2, 4"]);
 }
 
@@ -341,7 +345,13 @@ fn join_that_drops_left_rows_says_how_many_and_which() {
     let t = load(&join(csv("polymers.csv"), csv("descriptors.csv"), &[("polymer", "smiles")])).unwrap();
     assert_eq!(t.notes().len(), 1, "{:?}", t.notes());
     let note = &t.notes()[0];
-    for part in ["polymers.csv", "descriptors.csv", "drops 2 of the 6 rows", "`polymer` = \"CN\" at line 4", "`polymer` missing at line 6"] {
+    for part in [
+        "polymers.csv",
+        "descriptors.csv",
+        "drops 2 of the 6 rows",
+        "`polymer` = \"CN\" at line 4",
+        "`polymer` missing at line 6",
+    ] {
         assert!(note.contains(part), "{part:?} not in {note:?}");
     }
     // A join that keeps every left row says nothing.
@@ -363,7 +373,19 @@ fn a_numeric_column_with_formula_cells_says_how_many_and_where() {
     let c = DataContext { study_dir: tmp.path().to_path_buf(), data_dir: tmp.path().to_path_buf() };
     let t = evaluate_expr(&csv("t.csv"), &BTreeMap::new(), &c).unwrap();
     let e = t.numeric(&names(&["x", "k"])).unwrap_err();
-    assert_mentions(&e, &["`k`", "t.csv", "not numeric", "144 of its 300 non-empty cells are not numbers", "line 3 `=F1/G1*B1`", "line 5 `=F3/G3*B3`", "and 141 more", "read as text"]);
+    assert_mentions(
+        &e,
+        &[
+            "`k`",
+            "t.csv",
+            "not numeric",
+            "144 of its 300 non-empty cells are not numbers",
+            "line 3 `=F1/G1*B1`",
+            "line 5 `=F3/G3*B3`",
+            "and 141 more",
+            "read as text",
+        ],
+    );
     assert_eq!(e.row, Some(3));
     assert!(e.help.as_deref().is_some_and(|h| h.contains("numeric: [k]")), "{:?}", e.help);
     // A `where` comparing it with a number says the same, not "holds values like \"0.1\"".
@@ -375,7 +397,11 @@ fn a_numeric_column_with_formula_cells_says_how_many_and_where() {
     let t = evaluate_expr(&forced, &BTreeMap::new(), &c).unwrap();
     let k = t.column("k").unwrap();
     assert!(k.is_numeric() && k.is_missing(1) && !k.is_missing(0));
-    assert!(t.notes()[0].contains("144 cell(s) of column `k` are not numbers and are read as missing"), "{:?}", t.notes());
+    assert!(
+        t.notes()[0].contains("144 cell(s) of column `k` are not numbers and are read as missing"),
+        "{:?}",
+        t.notes()
+    );
     let kept = evaluate_expr(&where_(forced.clone(), gt, (0, 1)), &BTreeMap::new(), &c).unwrap();
     assert!(kept.nrows() > 0);
     // A name in `numeric:` that is not a column is an error at its span.

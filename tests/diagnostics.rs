@@ -32,11 +32,7 @@ fn errors(name: &str) -> sim2real::diag::StudyErrors {
 #[test]
 fn every_malformed_study_is_rejected_and_snapshotted() {
     let names = malformed_files();
-    assert!(
-        names.len() >= 30,
-        "expected at least 30 malformed studies, found {}",
-        names.len()
-    );
+    assert!(names.len() >= 30, "expected at least 30 malformed studies, found {}", names.len());
     for name in names {
         let err = errors(&name);
         assert!(!err.problems.is_empty(), "{name}: an error without problems");
@@ -50,11 +46,7 @@ fn every_malformed_study_is_rejected_and_snapshotted() {
 
 /// The problems' codes, in order.
 fn codes(name: &str) -> Vec<String> {
-    errors(name)
-        .problems
-        .iter()
-        .map(|p| p.code.trim_start_matches("sim2real::").to_string())
-        .collect()
+    errors(name).problems.iter().map(|p| p.code.trim_start_matches("sim2real::").to_string()).collect()
 }
 
 #[test]
@@ -64,10 +56,7 @@ fn two_broken_statements_give_two_problems() {
 
 #[test]
 fn all_problems_are_reported_not_only_the_first() {
-    assert_eq!(
-        codes("range_counts.study"),
-        ["out_of_range", "out_of_range", "out_of_range"]
-    );
+    assert_eq!(codes("range_counts.study"), ["out_of_range", "out_of_range", "out_of_range"]);
     assert_eq!(codes("missing_required.study"), ["missing", "missing", "missing"]);
 }
 
@@ -105,18 +94,11 @@ fn clip_is_an_input_step_only() {
 #[test]
 fn spans_stay_inside_the_text() {
     for name in malformed_files() {
-        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("tests/malformed")
-            .join(&name);
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/malformed").join(&name);
         let text = String::from_utf8_lossy(&fs::read(&path).expect("readable")).into_owned();
         for p in errors(&name).problems {
             let end = p.span.offset() + p.span.len();
-            assert!(
-                end <= text.len(),
-                "{name}: span {:?} beyond the text ({} bytes)",
-                p.span,
-                text.len()
-            );
+            assert!(end <= text.len(), "{name}: span {:?} beyond the text ({} bytes)", p.span, text.len());
             assert!(
                 text.is_char_boundary(p.span.offset()) && text.is_char_boundary(end),
                 "{name}: span splits a character"
@@ -158,9 +140,7 @@ fn pseudo_random_garbage_never_panics() {
     for _ in 0..300 {
         let mut s = String::new();
         for _ in 0..200 {
-            state = state
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
+            state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
             s.push(alphabet[(state >> 33) as usize % alphabet.len()]);
         }
         let _ = compile("garbage.study", &s);

@@ -71,10 +71,7 @@ fn a_diverging_member_is_stopped_while_others_finish() {
     let mut train: Vec<MemberRows> = members.iter().map(|&k| rows(k, 48, 4)).collect();
     // Member 0 gets labels so large that its loss overflows f32.
     train[0].y.iter_mut().for_each(|v| *v = 1e30);
-    let val: Vec<MemberRows> = vec![
-        MemberRows { y: vec![1e30; 12], ..rows(101, 12, 4) },
-        rows(102, 12, 4),
-    ];
+    let val: Vec<MemberRows> = vec![MemberRows { y: vec![1e30; 12], ..rows(101, 12, 4) }, rows(102, 12, 4)];
     let data = MemberData::new(&train, &val, 4, &device).unwrap();
     let mut net = EnsembleNet::init(&shape(), &members, &device);
     let out = train_ensemble(&mut net, &data, &config(), &members, &device, &|| false).unwrap();
@@ -98,6 +95,7 @@ fn training_started_from_inside_the_thread_pool_finishes() {
         rayon::scope(|s| s.spawn(|_| *result.lock().unwrap() = Some(train(&[1, 2, 3]).0.len())));
         tx.send(result.into_inner().unwrap()).ok();
     });
-    let got = rx.recv_timeout(std::time::Duration::from_secs(120)).expect("training from inside the pool did not finish");
+    let got =
+        rx.recv_timeout(std::time::Duration::from_secs(120)).expect("training from inside the pool did not finish");
     assert_eq!(got, Some(3));
 }

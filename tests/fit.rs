@@ -4,15 +4,11 @@ use std::time::Instant;
 
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use sim2real::fit::{
-    FitError, PowerLaw, Surface, fit_power_law, fit_surface, marginal_rate, power_law_ci,
-};
+use sim2real::fit::{FitError, PowerLaw, Surface, fit_power_law, fit_surface, marginal_rate, power_law_ci};
 use sim2real::stats::{bootstrap_mean_ci, mean, median, quantile, sd};
 
 fn logspace(lo: f64, hi: f64, k: usize) -> Vec<f64> {
-    (0..k)
-        .map(|i| lo * (hi / lo).powf(i as f64 / (k - 1) as f64))
-        .collect()
+    (0..k).map(|i| lo * (hi / lo).powf(i as f64 / (k - 1) as f64)).collect()
 }
 
 fn rel_err(got: f64, want: f64) -> f64 {
@@ -27,63 +23,29 @@ fn noise(rng: &mut ChaCha8Rng, sigma: f64) -> f64 {
 #[test]
 fn exact_curves_recover_parameters() {
     let cases = [
-        PowerLaw {
-            d: 1.93,
-            alpha: 0.412,
-            c: 0.118,
-        },
-        PowerLaw {
-            d: 3.0,
-            alpha: 0.8,
-            c: 0.0,
-        },
-        PowerLaw {
-            d: 5000.0,
-            alpha: 1.3,
-            c: 0.05,
-        },
-        PowerLaw {
-            d: 1.0e6,
-            alpha: 2.5,
-            c: 0.3,
-        },
-        PowerLaw {
-            d: 0.7,
-            alpha: 0.15,
-            c: 0.02,
-        },
+        PowerLaw { d: 1.93, alpha: 0.412, c: 0.118 },
+        PowerLaw { d: 3.0, alpha: 0.8, c: 0.0 },
+        PowerLaw { d: 5000.0, alpha: 1.3, c: 0.05 },
+        PowerLaw { d: 1.0e6, alpha: 2.5, c: 0.3 },
+        PowerLaw { d: 0.7, alpha: 0.15, c: 0.02 },
     ];
     for grid in [logspace(100.0, 70000.0, 10), logspace(10.0, 1000.0, 6)] {
         for truth in cases {
             let r: Vec<f64> = grid.iter().map(|&n| truth.eval(n)).collect();
             let fit = fit_power_law(&grid, &r).expect("exact curve is fittable");
             let law = fit.law;
-            assert!(
-                rel_err(law.alpha, truth.alpha) < 0.02,
-                "α: {law:?} vs {truth:?}"
-            );
+            assert!(rel_err(law.alpha, truth.alpha) < 0.02, "α: {law:?} vs {truth:?}");
             assert!(rel_err(law.d, truth.d) < 0.02, "D: {law:?} vs {truth:?}");
-            assert!(
-                (law.c - truth.c).abs() < 0.02 * truth.c.max(1e-3),
-                "C: {law:?} vs {truth:?}"
-            );
+            assert!((law.c - truth.c).abs() < 0.02 * truth.c.max(1e-3), "C: {law:?} vs {truth:?}");
             assert!(fit.r2 > 0.999_999, "r2 {}", fit.r2);
-            assert!(
-                fit.degenerate.is_none(),
-                "{:?} for {truth:?}",
-                fit.degenerate
-            );
+            assert!(fit.degenerate.is_none(), "{:?} for {truth:?}", fit.degenerate);
         }
     }
 }
 
 #[test]
 fn noisy_curve_gives_close_alpha_and_a_ci_containing_the_truth() {
-    let truth = PowerLaw {
-        d: 2.0,
-        alpha: 0.5,
-        c: 0.1,
-    };
+    let truth = PowerLaw { d: 2.0, alpha: 0.5, c: 0.1 };
     let grid = logspace(100.0, 70000.0, 10);
     let mut rng = ChaCha8Rng::seed_from_u64(42);
     // 20 trials per n with 5 % multiplicative noise.
@@ -91,10 +53,7 @@ fn noisy_curve_gives_close_alpha_and_a_ci_containing_the_truth() {
         .iter()
         .map(|&n| {
             let r = truth.eval(n);
-            (
-                n,
-                (0..20).map(|_| r * (1.0 + noise(&mut rng, 0.05))).collect(),
-            )
+            (n, (0..20).map(|_| r * (1.0 + noise(&mut rng, 0.05))).collect())
         })
         .collect();
     let means: Vec<f64> = per_n.iter().map(|(_, t)| mean(t)).collect();
@@ -110,21 +69,11 @@ fn noisy_curve_gives_close_alpha_and_a_ci_containing_the_truth() {
         ("d", ci.d, truth.d, fit.law.d),
         ("c", ci.c, truth.c, fit.law.c),
     ] {
-        assert!(
-            iv[0] <= want && want <= iv[1],
-            "{name}: {iv:?} should contain {want}"
-        );
-        assert!(
-            iv[0] <= est && est <= iv[1],
-            "{name}: {iv:?} should contain the estimate {est}"
-        );
+        assert!(iv[0] <= want && want <= iv[1], "{name}: {iv:?} should contain {want}");
+        assert!(iv[0] <= est && est <= iv[1], "{name}: {iv:?} should contain the estimate {est}");
     }
     // Sensible width: not a point, not the whole search range.
-    assert!(
-        ci.alpha[1] - ci.alpha[0] > 1e-3 && ci.alpha[1] - ci.alpha[0] < 0.5,
-        "{:?}",
-        ci.alpha
-    );
+    assert!(ci.alpha[1] - ci.alpha[0] > 1e-3 && ci.alpha[1] - ci.alpha[0] < 0.5, "{:?}", ci.alpha);
     // Deterministic for a seed.
     assert_eq!(power_law_ci(&trial_rows(&per_n), 0.9, 200, 7), Some(ci));
 }
@@ -141,19 +90,13 @@ fn flat_curves_are_reported_degenerate() {
     let mut rng = ChaCha8Rng::seed_from_u64(3);
     let noisy: Vec<f64> = grid.iter().map(|_| 0.42 + noise(&mut rng, 0.01)).collect();
     let fit = fit_power_law(&grid, &noisy).expect("fittable");
-    let msg = fit
-        .degenerate
-        .clone()
-        .unwrap_or_else(|| panic!("noisy flat should be degenerate: {fit:?}"));
+    let msg = fit.degenerate.clone().unwrap_or_else(|| panic!("noisy flat should be degenerate: {fit:?}"));
     assert!(msg.contains("the error does not fall with n"), "{msg}");
 
     // Rising with n: no decrease at all.
     let rising: Vec<f64> = grid.iter().map(|n| 0.1 + 0.01 * n.ln()).collect();
     let fit = fit_power_law(&grid, &rising).expect("fittable");
-    assert!(
-        fit.degenerate
-            .is_some_and(|m| m.starts_with("the error does not fall with n"))
-    );
+    assert!(fit.degenerate.is_some_and(|m| m.starts_with("the error does not fall with n")));
 }
 
 #[test]
@@ -168,11 +111,7 @@ fn step_curve_hits_the_exponent_bound() {
 #[test]
 fn clean_fit_with_zero_c_is_not_degenerate() {
     let grid = logspace(100.0, 70000.0, 10);
-    let truth = PowerLaw {
-        d: 10.0,
-        alpha: 0.3,
-        c: 0.0,
-    };
+    let truth = PowerLaw { d: 10.0, alpha: 0.3, c: 0.0 };
     let r: Vec<f64> = grid.iter().map(|&n| truth.eval(n)).collect();
     let fit = fit_power_law(&grid, &r).expect("fittable");
     assert!(fit.law.c < 1e-6);
@@ -182,48 +121,26 @@ fn clean_fit_with_zero_c_is_not_degenerate() {
 
 #[test]
 fn bad_input_is_an_error() {
-    assert_eq!(
-        fit_power_law(&[100.0, 200.0], &[1.0, 0.5]),
-        Err(FitError::TooFewPoints { got: 2, need: 3 })
-    );
+    assert_eq!(fit_power_law(&[100.0, 200.0], &[1.0, 0.5]), Err(FitError::TooFewPoints { got: 2, need: 3 }));
     // Repeated n do not count as distinct.
     assert_eq!(
         fit_power_law(&[100.0, 100.0, 200.0, 200.0], &[1.0, 1.1, 0.5, 0.6]),
         Err(FitError::TooFewPoints { got: 2, need: 3 })
     );
-    assert_eq!(
-        fit_power_law(&[100.0, 200.0, 400.0], &[1.0, f64::NAN, 0.4]),
-        Err(FitError::NonFinite { index: 1 })
-    );
-    assert_eq!(
-        fit_power_law(&[100.0, f64::INFINITY, 400.0], &[1.0, 0.5, 0.4]),
-        Err(FitError::NonFinite { index: 1 })
-    );
-    assert_eq!(
-        fit_power_law(&[100.0, 0.0, 400.0], &[1.0, 0.5, 0.4]),
-        Err(FitError::NonPositiveN { index: 1 })
-    );
-    assert!(matches!(
-        fit_power_law(&[1.0, 2.0, 3.0], &[1.0, 0.5]),
-        Err(FitError::LengthMismatch { .. })
-    ));
+    assert_eq!(fit_power_law(&[100.0, 200.0, 400.0], &[1.0, f64::NAN, 0.4]), Err(FitError::NonFinite { index: 1 }));
+    assert_eq!(fit_power_law(&[100.0, f64::INFINITY, 400.0], &[1.0, 0.5, 0.4]), Err(FitError::NonFinite { index: 1 }));
+    assert_eq!(fit_power_law(&[100.0, 0.0, 400.0], &[1.0, 0.5, 0.4]), Err(FitError::NonPositiveN { index: 1 }));
+    assert!(matches!(fit_power_law(&[1.0, 2.0, 3.0], &[1.0, 0.5]), Err(FitError::LengthMismatch { .. })));
     let msg = FitError::TooFewPoints { got: 2, need: 3 }.to_string();
     assert!(msg.contains("got 2") && msg.contains("at least 3"), "{msg}");
     assert!(power_law_ci(&[(100.0, 0, 1.0), (200.0, 0, 0.5)], 0.9, 100, 1).is_none());
-    assert!(
-        power_law_ci(&[(1.0, 0, 1.0), (2.0, 0, 0.5), (3.0, 0, 0.4)], 1.5, 100, 1)
-        .is_none()
-    );
+    assert!(power_law_ci(&[(1.0, 0, 1.0), (2.0, 0, 0.5), (3.0, 0, 0.4)], 1.5, 100, 1).is_none());
 }
 
 #[test]
 fn fits_are_fast() {
     let grid = logspace(100.0, 70000.0, 10);
-    let truth = PowerLaw {
-        d: 1.93,
-        alpha: 0.412,
-        c: 0.118,
-    };
+    let truth = PowerLaw { d: 1.93, alpha: 0.412, c: 0.118 };
     let r: Vec<f64> = grid.iter().map(|&n| truth.eval(n)).collect();
     let start = Instant::now();
     for _ in 0..20 {
@@ -235,14 +152,7 @@ fn fits_are_fast() {
     let per_n: Vec<(f64, Vec<f64>)> = grid
         .iter()
         .zip(&r)
-        .map(|(&n, &v)| {
-            (
-                n,
-                (0..10)
-                    .map(|i| v * (1.0 + 0.01 * (i as f64 - 4.5)))
-                    .collect(),
-            )
-        })
+        .map(|(&n, &v)| (n, (0..10).map(|i| v * (1.0 + 0.01 * (i as f64 - 4.5))).collect()))
         .collect();
     let start = Instant::now();
     power_law_ci(&trial_rows(&per_n), 0.9, 200, 1).expect("a CI");
@@ -273,20 +183,8 @@ fn surface_grid() -> (Vec<f64>, Vec<f64>) {
 fn surface_fit_recovers_known_parameters() {
     let (n, m) = surface_grid();
     for truth in [
-        Surface {
-            a: 5.0,
-            alpha: 0.5,
-            b: 0.3,
-            beta: 0.4,
-            eps: 0.05,
-        },
-        Surface {
-            a: 40.0,
-            alpha: 0.8,
-            b: 1.2,
-            beta: 0.25,
-            eps: 0.0,
-        },
+        Surface { a: 5.0, alpha: 0.5, b: 0.3, beta: 0.4, eps: 0.05 },
+        Surface { a: 40.0, alpha: 0.8, b: 1.2, beta: 0.25, eps: 0.0 },
     ] {
         let r: Vec<f64> = n.iter().zip(&m).map(|(&x, &y)| truth.eval(x, y)).collect();
         let fit = fit_surface(&n, &m, &r).expect("fittable");
@@ -295,10 +193,7 @@ fn surface_fit_recovers_known_parameters() {
         assert!(rel_err(s.alpha, truth.alpha) < 0.02, "{s:?} vs {truth:?}");
         assert!(rel_err(s.b, truth.b) < 0.02, "{s:?} vs {truth:?}");
         assert!(rel_err(s.beta, truth.beta) < 0.02, "{s:?} vs {truth:?}");
-        assert!(
-            (s.eps - truth.eps).abs() < 0.02 * truth.eps.max(1e-3),
-            "{s:?} vs {truth:?}"
-        );
+        assert!((s.eps - truth.eps).abs() < 0.02 * truth.eps.max(1e-3), "{s:?} vs {truth:?}");
         assert!(fit.r2 > 0.999_999 && fit.degenerate.is_none(), "{fit:?}");
     }
 }
@@ -308,31 +203,16 @@ fn surface_bad_input() {
     let (n, m) = surface_grid();
     let mut r = vec![0.5; n.len()];
     r[3] = f64::NAN;
-    assert_eq!(
-        fit_surface(&n, &m, &r),
-        Err(FitError::NonFinite { index: 3 })
-    );
-    let two_m: Vec<f64> = m
-        .iter()
-        .map(|&y| if y < 50.0 { 10.0 } else { 100.0 })
-        .collect();
-    assert_eq!(
-        fit_surface(&n, &two_m, &vec![0.5; n.len()]),
-        Err(FitError::TooFewPoints { got: 2, need: 3 })
-    );
+    assert_eq!(fit_surface(&n, &m, &r), Err(FitError::NonFinite { index: 3 }));
+    let two_m: Vec<f64> = m.iter().map(|&y| if y < 50.0 { 10.0 } else { 100.0 }).collect();
+    assert_eq!(fit_surface(&n, &two_m, &vec![0.5; n.len()]), Err(FitError::TooFewPoints { got: 2, need: 3 }));
     let flat = fit_surface(&n, &m, &vec![0.5; n.len()]).expect("fittable");
     assert!(flat.degenerate.is_some_and(|d| d.contains("does not fall")));
 }
 
 #[test]
 fn marginal_rate_matches_the_hand_formula() {
-    let s = Surface {
-        a: 5.0,
-        alpha: 0.5,
-        b: 0.3,
-        beta: 0.4,
-        eps: 0.05,
-    };
+    let s = Surface { a: 5.0, alpha: 0.5, b: 0.3, beta: 0.4, eps: 0.05 };
     let (n, m) = (1000.0f64, 50.0f64);
     // R = (A n^-α + B) m^-β + ε
     // ∂R/∂n = −α A n^(−α−1) m^(−β)
@@ -372,15 +252,8 @@ fn bootstrap_ci_is_deterministic_and_contains_the_mean() {
     assert!(a[0] < mu && mu < a[1], "{a:?} vs {mu}");
     // Roughly ±1.645·sd/√n wide.
     let half = 1.645 * sd(&v) / (v.len() as f64).sqrt();
-    assert!(
-        rel_err((a[1] - a[0]) / 2.0, half) < 0.25,
-        "{a:?} half-width vs {half}"
-    );
-    assert!(
-        bootstrap_mean_ci(&[], 0.9, 100, 1)
-            .iter()
-            .all(|x| x.is_nan())
-    );
+    assert!(rel_err((a[1] - a[0]) / 2.0, half) < 0.25, "{a:?} half-width vs {half}");
+    assert!(bootstrap_mean_ci(&[], 0.9, 100, 1).iter().all(|x| x.is_nan()));
     // One trial has no interval (a zero-width one would claim certainty).
     assert!(bootstrap_mean_ci(&[0.7], 0.9, 100, 1).iter().all(|x| x.is_nan()));
 }

@@ -18,7 +18,8 @@ use sim2real::results::{Arm, TrialRow};
 const NS: [f64; 6] = [100.0, 200.0, 400.0, 800.0, 1600.0, 3200.0];
 
 fn study(fit_line: &str) -> String {
-    let tiny = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cli/tiny_surface.study")).unwrap();
+    let tiny =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cli/tiny_surface.study")).unwrap();
     tiny.replace("fit surface at (n = 300, m = 60)", fit_line)
 }
 
@@ -148,7 +149,8 @@ fn fit_records_mark_fixed_parameters_without_a_ci() {
     let free = power_law_record(&rows, Arm::Transfer, 10, 1);
     assert!(free.fixed.is_empty());
     assert_eq!(free.ci90.len(), 3);
-    let rec = power_law_record_fixed(&rows, Arm::Transfer, 10, 1, &PowerLawFixed { d: Some(3.0), ..Default::default() });
+    let rec =
+        power_law_record_fixed(&rows, Arm::Transfer, 10, 1, &PowerLawFixed { d: Some(3.0), ..Default::default() });
     assert_eq!(rec.fixed, vec!["D".to_string()]);
     assert_eq!(rec.params["D"], 3.0);
     assert!(!rec.ci90.contains_key("D"));
@@ -245,7 +247,19 @@ fn fit_command_gives_the_records_a_run_gives() {
     rows.iter_mut().for_each(|t| t.m = 0);
     let table = write_table(dir.path(), "curve.csv", &rows, false);
     let out = dir.path().join("out");
-    let o = fit_cmd(&[&table, "--n", "size", "--error", "err", "--trial", "repeat", "--seed", "4", "--out", out.to_str().unwrap()]);
+    let o = fit_cmd(&[
+        &table,
+        "--n",
+        "size",
+        "--error",
+        "err",
+        "--trial",
+        "repeat",
+        "--seed",
+        "4",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     assert!(text(&o).contains("power_law"), "{}", text(&o));
     let results: sim2real::results::Results =
@@ -322,10 +336,22 @@ fn fit_command_rejects_bad_tables_with_row_and_value() {
     let p = dir.path().join("bad.csv");
     let cases: [(&str, &[&str], &str); 6] = [
         ("n,mae\n10,0.5\n20,0.4\n", &["--n", "size", "--error", "mae"], "--n size: no such column"),
-        ("n,mae\n10,0.5\n20,abc\n", &["--n", "n", "--error", "mae"], "row 3, column mae (--error): `abc` is not a number"),
-        ("n,mae\n10,0.5\n0,0.4\n", &["--n", "n", "--error", "mae"], "row 3, column n (--n): `0` is not a sample size > 0"),
+        (
+            "n,mae\n10,0.5\n20,abc\n",
+            &["--n", "n", "--error", "mae"],
+            "row 3, column mae (--error): `abc` is not a number",
+        ),
+        (
+            "n,mae\n10,0.5\n0,0.4\n",
+            &["--n", "n", "--error", "mae"],
+            "row 3, column n (--n): `0` is not a sample size > 0",
+        ),
         ("n,mae\n10,0.5\n-5,0.4\n", &["--n", "n", "--error", "mae"], "`-5` is not a sample size > 0"),
-        ("n,mae\n10,0.5\n20,0.4\n40,0.3\n", &["--n", "n", "--error", "mae", "--fix", "beta=1"], "unknown parameter `beta` (valid: D, alpha, C)"),
+        (
+            "n,mae\n10,0.5\n20,0.4\n40,0.3\n",
+            &["--n", "n", "--error", "mae", "--fix", "beta=1"],
+            "unknown parameter `beta` (valid: D, alpha, C)",
+        ),
         ("n,mae\n10,0.5\n20,0.4\n", &["--n", "n", "--error", "mae"], "too few points"),
     ];
     for (body, args, want) in cases {

@@ -113,13 +113,16 @@ const EXPONENT_SCALE: f64 = 1.0;
 fn committed_reference_is_current() {
     let python = std::env::var("PYTHON").unwrap_or_else(|_| "python3".to_string());
     let ci = std::env::var("CI").is_ok_and(|v| v == "true");
-    let has_scipy = Command::new(&python)
-        .args(["-c", "import scipy, numpy"])
-        .output()
-        .is_ok_and(|o| o.status.success());
+    let has_scipy =
+        Command::new(&python).args(["-c", "import scipy, numpy"]).output().is_ok_and(|o| o.status.success());
     if !has_scipy {
-        assert!(!ci, "CI=true but `{python} -c 'import scipy, numpy'` fails: install scipy to check the reference fits");
-        eprintln!("NOTICE: scipy is not installed for `{python}`: the committed reference.csv was NOT re-derived (set PYTHON or pip install scipy)");
+        assert!(
+            !ci,
+            "CI=true but `{python} -c 'import scipy, numpy'` fails: install scipy to check the reference fits"
+        );
+        eprintln!(
+            "NOTICE: scipy is not installed for `{python}`: the committed reference.csv was NOT re-derived (set PYTHON or pip install scipy)"
+        );
         return;
     }
     let out = Command::new(&python)

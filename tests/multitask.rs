@@ -62,7 +62,10 @@ fn data_error(csv: &str, ops: &str) -> String {
 fn derive_errors_name_the_column_the_line_and_the_file() {
     let csv = "a,b,y,name\n1,2,1,x\n0,-1,2,y\n3,3,3,z\n";
     let m = data_error(csv, " | derive d = b / a");
-    assert!(m.contains("column `d`") && m.contains("t.csv") && m.contains("line 3") && m.contains("division by zero"), "{m}");
+    assert!(
+        m.contains("column `d`") && m.contains("t.csv") && m.contains("line 3") && m.contains("division by zero"),
+        "{m}"
+    );
     let m = data_error(csv, " | derive d = log(a)");
     assert!(m.contains("line 3") && m.contains("log of 0"), "{m}");
     let m = data_error(csv, " | derive d = sqrt(b)");
@@ -77,10 +80,12 @@ fn derive_errors_name_the_column_the_line_and_the_file() {
 
 #[test]
 fn a_shared_encoder_aligns_its_inputs_by_wildcard_text() {
-    let csv = "p_x,p_y,p_only,s_y,s_x,s_extra,t,y\n1,2,3,4,5,6,7,1\n2,3,4,5,6,7,8,2\n3,4,5,6,7,8,9,3\n4,5,6,7,8,9,1,4\n";
+    let csv =
+        "p_x,p_y,p_only,s_y,s_x,s_extra,t,y\n1,2,3,4,5,6,7,1\n2,3,4,5,6,7,8,2\n3,4,5,6,7,8,9,3\n4,5,6,7,8,9,1,4\n";
     let model = "\nmodel {\n input a = p_*\n input b = s_*\n input c = t\n encoder shared(a, b) { latent = 2 }\n head { inputs = c }\n}\n";
     let (dir, text) = with_table(csv, "", "[p_*, s_*, t]");
-    let study = compile("t.study", &format!("{text}{model}")).unwrap_or_else(|e| panic!("{}", sim2real::diag::render_plain(&e)));
+    let study = compile("t.study", &format!("{text}{model}"))
+        .unwrap_or_else(|e| panic!("{}", sim2real::diag::render_plain(&e)));
     let data = prepare(&study, &ctx(dir.path())).unwrap_or_else(|p| panic!("{}", p[0].message));
     let l = data.target.layout.as_ref().expect("a layout");
     let names = |idx: &[usize]| idx.iter().map(|&i| data.target.columns[i].clone()).collect::<Vec<_>>();
@@ -89,7 +94,11 @@ fn a_shared_encoder_aligns_its_inputs_by_wildcard_text() {
     assert_eq!(names(&l.head), ["t"]);
     let w = data.warnings();
     assert_eq!(w.len(), 1, "{w:?}");
-    assert!(w[0].contains("2 columns") && w[0].contains("1 of `a` (p_only)") && w[0].contains("1 of `b` (s_extra)"), "{}", w[0]);
+    assert!(
+        w[0].contains("2 columns") && w[0].contains("1 of `a` (p_only)") && w[0].contains("1 of `b` (s_extra)"),
+        "{}",
+        w[0]
+    );
 
     // Nothing in common: an error at the encoder.
     let csv = "p_x,s_y,y\n1,2,1\n2,3,2\n3,4,3\n";
@@ -122,7 +131,8 @@ fn a_multitask_run_writes_multitask_points_and_fits_them() {
     let out = dir.path().join("run");
     let o = run(&["run", pair_study().to_str().unwrap(), "--out", out.to_str().unwrap(), "--threads", "2"]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
-    let results: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(out.join("results.json")).unwrap()).unwrap();
+    let results: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("results.json")).unwrap()).unwrap();
     let points = results["points"].as_array().unwrap();
     let multitask: Vec<_> = points.iter().filter(|p| p["arm"] == "multitask").collect();
     assert_eq!(multitask.len(), 3, "{points:?}");
@@ -138,12 +148,17 @@ fn a_multitask_run_writes_multitask_points_and_fits_them() {
         assert!(row.val_rows >= 1 && row.train_rows >= 2, "{row:?}");
         assert_eq!(row.train_rows + row.val_rows, row.m, "{row:?}");
     }
-    assert!(points.iter().all(|p| p["train_rows"][0].as_u64().unwrap() + p["val_rows"][1].as_u64().unwrap() <= p["m"].as_u64().unwrap()
-        && p["train_rows"][1].as_u64().unwrap() + p["val_rows"][0].as_u64().unwrap() >= p["m"].as_u64().unwrap()), "{points:?}");
+    assert!(
+        points.iter().all(|p| p["train_rows"][0].as_u64().unwrap() + p["val_rows"][1].as_u64().unwrap()
+            <= p["m"].as_u64().unwrap()
+            && p["train_rows"][1].as_u64().unwrap() + p["val_rows"][0].as_u64().unwrap() >= p["m"].as_u64().unwrap()),
+        "{points:?}"
+    );
     // A rerun resumes: nothing left to train, same results.
     let o = run(&["run", pair_study().to_str().unwrap(), "--out", out.to_str().unwrap(), "--threads", "2"]);
     assert!(text(&o).contains("0 trained now") || text(&o).contains("(0 trained"), "{}", text(&o));
-    let again: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(out.join("results.json")).unwrap()).unwrap();
+    let again: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("results.json")).unwrap()).unwrap();
     assert_eq!(again["points"], results["points"]);
 }
 
@@ -154,7 +169,8 @@ fn a_pairwise_model_pretrains_fine_tunes_and_learns_directly() {
     let out = dir.path().join("run");
     let o = run(&["run", study.to_str().unwrap(), "--out", out.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
-    let results: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(out.join("results.json")).unwrap()).unwrap();
+    let results: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("results.json")).unwrap()).unwrap();
     let points = results["points"].as_array().unwrap();
     assert_eq!(points.iter().filter(|p| p["arm"] == "transfer").count(), 2, "{points:?}");
     assert_eq!(points.iter().filter(|p| p["arm"] == "direct").count(), 1, "{points:?}");

@@ -5,12 +5,12 @@
 use std::sync::atomic::AtomicBool;
 
 use sim2real::check::model::{Activation, Combine};
+use sim2real::engine::TrainConfig;
 use sim2real::engine::batch::MemberRows;
 use sim2real::engine::device::base_device;
 use sim2real::engine::net::{MemberWeights, to_vec};
 use sim2real::engine::pair_member::{PairJob, TaskWeight, step_loss, train_pair_member};
 use sim2real::engine::pair_net::{PairBatch, PairShape, params, predict};
-use sim2real::engine::TrainConfig;
 
 /// Side 1, no head inputs, a linear 1→1 encoder, `concat`, linear heads.
 fn tiny(heads: usize) -> PairShape {
@@ -30,13 +30,7 @@ fn tiny(heads: usize) -> PairShape {
 
 /// z(x) = 2x + 0.5; source head ŷ = za − zb + 0.1; target head ŷ = 0.5·za + 0.5·zb.
 fn tiny_weights() -> MemberWeights {
-    MemberWeights {
-        layers: vec![
-            (vec![2.0], vec![0.5]),
-            (vec![1.0, -1.0], vec![0.1]),
-            (vec![0.5, 0.5], vec![0.0]),
-        ],
-    }
+    MemberWeights { layers: vec![(vec![2.0], vec![0.5]), (vec![1.0, -1.0], vec![0.1]), (vec![0.5, 0.5], vec![0.0])] }
 }
 
 #[test]

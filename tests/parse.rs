@@ -37,14 +37,7 @@ fn quickstart_matches_the_language_reference() {
     assert_eq!(s.name, "quickstart");
     assert_eq!(s.seed, 7);
     assert_eq!(s.tables.len(), 2);
-    assert_eq!(
-        s.grid.n.value,
-        NGrid::Logspace {
-            from: 100,
-            to: Upper::All,
-            points: 6
-        }
-    );
+    assert_eq!(s.grid.n.value, NGrid::Logspace { from: 100, to: Upper::All, points: 6 });
     assert_eq!(s.grid.m.value, MGrid::Fractions(vec![1.0]));
     assert_eq!(s.grid.trials, 20);
     assert_eq!(s.finetune.max_epochs, 200);
@@ -59,31 +52,20 @@ fn gas_study_folds_operations_left_to_right() {
     let s = study("gas.study");
     assert_eq!(s.name, "gas transport");
     // sim = gas | where | join | drop  →  Drop(Join(Where(Ref)))
-    let TableExpr::Drop { input, cols } = &s.tables[2].expr else {
-        panic!("drop outermost")
-    };
+    let TableExpr::Drop { input, cols } = &s.tables[2].expr else { panic!("drop outermost") };
     assert_eq!(cols.include[0].value, "smiles");
-    let TableExpr::Join { input, on, .. } = input.as_ref() else {
-        panic!("join next")
-    };
+    let TableExpr::Join { input, on, .. } = input.as_ref() else { panic!("join next") };
     assert_eq!((on[0].0.value.as_str(), on[0].1.value.as_str()), ("polymer", "smiles"));
-    let TableExpr::Where { input, cond } = input.as_ref() else {
-        panic!("where next")
-    };
+    let TableExpr::Where { input, cond } = input.as_ref() else { panic!("where next") };
     assert!(matches!(input.as_ref(), TableExpr::Ref(r) if r.value == "gas"));
     assert!(matches!(cond.value, Cond::And(..)));
     // exp's select has an `except` list with a glob.
-    let TableExpr::Select { cols, .. } = &s.tables[3].expr else {
-        panic!("select outermost")
-    };
+    let TableExpr::Select { cols, .. } = &s.tables[3].expr else { panic!("select outermost") };
     assert_eq!(
         cols.include.iter().map(|c| c.value.as_str()).collect::<Vec<_>>(),
         ["d_*", "log10 value", "value", "polymer"]
     );
-    assert_eq!(
-        cols.exclude.iter().map(|c| c.value.as_str()).collect::<Vec<_>>(),
-        ["d_17", "d_?x"]
-    );
+    assert_eq!(cols.exclude.iter().map(|c| c.value.as_str()).collect::<Vec<_>>(), ["d_17", "d_?x"]);
     assert_eq!(s.grid.m.value, MGrid::Counts(vec![20, 40]));
     assert_eq!(s.target.group.iter().map(|g| g.value.as_str()).collect::<Vec<_>>(), vec!["polymer"]);
     assert!(s.source.group.is_empty());

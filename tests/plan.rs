@@ -31,7 +31,10 @@ fn quickstart_plan_json() {
     // The full job list is long; snapshot the head and check the totals exactly.
     let head: String = json.lines().take(60).collect::<Vec<_>>().join("\n");
     insta::assert_snapshot!(head);
-    assert_eq!(plan.jobs.len(), plan.n_values.len() * (plan.replicates + plan.trials * plan.m_values.len()) + plan.trials * plan.m_values.len());
+    assert_eq!(
+        plan.jobs.len(),
+        plan.n_values.len() * (plan.replicates + plan.trials * plan.m_values.len()) + plan.trials * plan.m_values.len()
+    );
 }
 
 #[test]
@@ -61,7 +64,8 @@ fn composite_groups_keep_pairs_together_in_every_split() {
     // Build a key table on the fly: two coarse group columns derived from f_1.
     let dir = tempfile::tempdir().unwrap();
     let study_path = dir.path().join("g.study");
-    let loaded0 = load(Path::new("tests/cli/tiny.study"), &std::fs::read_to_string(tiny_path()).unwrap(), false).unwrap();
+    let loaded0 =
+        load(Path::new("tests/cli/tiny.study"), &std::fs::read_to_string(tiny_path()).unwrap(), false).unwrap();
     let f1 = loaded0.data.target.x.column(0);
     let mut csv = String::from("f_1,g1,g2\n");
     for (i, v) in f1.iter().enumerate() {
@@ -92,7 +96,12 @@ fn grouped_study(groups: &[String], roles: &str, grid: &str) -> (tempfile::TempD
     let dir = tempfile::tempdir().unwrap();
     let mut sim = String::from("x1,x2,y\n");
     for i in 0..200 {
-        sim.push_str(&format!("{},{},{}\n", (i as f64 * 0.37).sin(), (i as f64 * 0.11).cos(), (i % 17) as f64 * 0.5 + 100.0));
+        sim.push_str(&format!(
+            "{},{},{}\n",
+            (i as f64 * 0.37).sin(),
+            (i as f64 * 0.11).cos(),
+            (i % 17) as f64 * 0.5 + 100.0
+        ));
     }
     let mut names: Vec<&String> = Vec::new();
     let mut exp = String::from("x1,x2,y,grp\n");
@@ -123,7 +132,11 @@ fn one_big_group() -> Vec<String> {
 
 /// Exit code and output of the binary, the diagnostics' frame characters and line wraps removed.
 fn sim2real(args: &[&str]) -> (Option<i32>, String) {
-    let o = std::process::Command::new(env!("CARGO_BIN_EXE_sim2real")).env("NO_COLOR", "1").args(args).output().expect("run sim2real");
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_sim2real"))
+        .env("NO_COLOR", "1")
+        .args(args)
+        .output()
+        .expect("run sim2real");
     let text = format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr));
     (o.status.code(), text.replace('│', " ").split_whitespace().collect::<Vec<_>>().join(" "))
 }
@@ -142,7 +155,8 @@ fn an_m_no_trial_can_hold_is_rejected_naming_the_trial_and_its_groups() {
 #[test]
 fn every_trial_of_a_group_split_trains_on_exactly_m_rows() {
     use sim2real::exec::members::member_for;
-    let (_dir, path, text) = grouped_study(&one_big_group(), GROUPED_ROLES, "n = [20, 60, 200]  m = [0.5, 1.0]  trials = 6");
+    let (_dir, path, text) =
+        grouped_study(&one_big_group(), GROUPED_ROLES, "n = [20, 60, 200]  m = [0.5, 1.0]  trials = 6");
     let loaded = load(&path, &text, false).unwrap_or_else(|e| panic!("{e}"));
     let plan = &loaded.plan;
     // m = 1.0 resolves against the smallest training part (at most the 40 rows besides "big"),
@@ -160,7 +174,12 @@ fn every_trial_of_a_group_split_trains_on_exactly_m_rows() {
         };
         let member = member_for(&job.kind, &loaded.study, &loaded.data).unwrap_or_else(|e| panic!("{}: {e}", job.id));
         assert_eq!(member.train.rows() + member.val.rows(), m, "{} trains on other than m rows", job.id);
-        assert_eq!((member.train.rows(), member.val.rows()), (job.train_rows, job.val_rows), "{}: the plan's counts", job.id);
+        assert_eq!(
+            (member.train.rows(), member.val.rows()),
+            (job.train_rows, job.val_rows),
+            "{}: the plan's counts",
+            job.id
+        );
         checked += 1;
     }
     assert_eq!(checked, 2 * 6 * 4, "direct and fine-tune jobs of both m");
@@ -171,15 +190,24 @@ fn early_stopping_validation_never_shares_a_group_with_training() {
     use sim2real::exec::members::member_for;
     // 25 groups of 4 rows; the label is the group's index, so a member's label values name its groups.
     let groups: Vec<String> = (0..100).map(|i| format!("g{}", (i * 7) % 25)).collect();
-    let (_dir, path, text) = grouped_study(&groups, GROUPED_ROLES, "n = [20, 60, 200]  m = [0.15, 0.5, 1.0]  trials = 8");
+    let (_dir, path, text) =
+        grouped_study(&groups, GROUPED_ROLES, "n = [20, 60, 200]  m = [0.15, 0.5, 1.0]  trials = 8");
     let loaded = load(&path, &text, false).unwrap_or_else(|e| panic!("{e}"));
-    let labels = |rows: &sim2real::engine::batch::MemberRows| rows.y.iter().map(|v| *v as i64).collect::<std::collections::BTreeSet<_>>();
+    let labels = |rows: &sim2real::engine::batch::MemberRows| {
+        rows.y.iter().map(|v| *v as i64).collect::<std::collections::BTreeSet<_>>()
+    };
     for job in loaded.plan.jobs.iter().filter(|j| matches!(j.kind, sim2real::plan::JobKind::Direct { .. })) {
         let member = member_for(&job.kind, &loaded.study, &loaded.data).unwrap();
         let (train, val) = (labels(&member.train), labels(&member.val));
         assert!(!val.is_empty() && train.len() >= 2, "{}: {val:?} / {train:?}", job.id);
-        assert!(train.is_disjoint(&val), "{}: groups {:?} on both sides", job.id, train.intersection(&val).collect::<Vec<_>>());
-        let test: std::collections::BTreeSet<i64> = member.test_rows.iter().map(|&r| loaded.data.target.y[r] as i64).collect();
+        assert!(
+            train.is_disjoint(&val),
+            "{}: groups {:?} on both sides",
+            job.id,
+            train.intersection(&val).collect::<Vec<_>>()
+        );
+        let test: std::collections::BTreeSet<i64> =
+            member.test_rows.iter().map(|&r| loaded.data.target.y[r] as i64).collect();
         assert!(test.is_disjoint(&train) && test.is_disjoint(&val), "{}: a test group is trained on", job.id);
     }
 }
@@ -188,7 +216,8 @@ fn early_stopping_validation_never_shares_a_group_with_training() {
 fn validation_that_cannot_take_whole_groups_is_rejected() {
     // Two groups of 50: every trial holds one out, so its training rows are one group and no
     // validation set can be drawn without sharing it.
-    let groups: Vec<String> = (0..100).map(|i| if i % 2 == 0 { "even".to_string() } else { "odd".to_string() }).collect();
+    let groups: Vec<String> =
+        (0..100).map(|i| if i % 2 == 0 { "even".to_string() } else { "odd".to_string() }).collect();
     let (_dir, path, _) = grouped_study(&groups, GROUPED_ROLES, "n = [20, 60, 200]  m = [1.0]  trials = 2");
     let (code, text) = sim2real(&["check", path.to_str().unwrap()]);
     assert_eq!(code, Some(2), "{text}");
@@ -204,9 +233,14 @@ fn target_rows_in_the_source_are_warned_about_unless_allowed() {
     let plan = load(&path, &text, false).unwrap_or_else(|e| panic!("{e}")).plan;
     let w: Vec<&String> = plan.warnings.iter().filter(|w| w.contains("with the same x values and label")).collect();
     assert_eq!(w.len(), 1, "{:?}", plan.warnings);
-    assert!(w[0].starts_with("60 of the target's 60 rows") && w[0].contains("`exp` is both the source and the target"), "{}", w[0]);
+    assert!(
+        w[0].starts_with("60 of the target's 60 rows") && w[0].contains("`exp` is both the source and the target"),
+        "{}",
+        w[0]
+    );
     // Said to be intended: no warning.
-    let allowed = text.replace("source exp { x = [x1, x2]  y = y }", "source exp { x = [x1, x2]  y = y  overlap = allowed }");
+    let allowed =
+        text.replace("source exp { x = [x1, x2]  y = y }", "source exp { x = [x1, x2]  y = y  overlap = allowed }");
     let plan = load(&path, &allowed, false).unwrap_or_else(|e| panic!("{e}")).plan;
     assert!(plan.warnings.iter().all(|w| !w.contains("with the same x values and label")), "{:?}", plan.warnings);
     // Distinct tables (other labels): no warning.
@@ -240,7 +274,11 @@ fn direct_trains_at_the_pretraining_settings_not_the_fine_tuning_ones() {
     let l = tiny_with("1e-4", "");
     assert_eq!(l.study.finetune.lr, 1e-4);
     let direct = l.study.direct_train();
-    assert_eq!((direct.lr, direct.batch, direct.max_epochs), (3e-3, 32, 40), "the direct arm trains with the pretrain settings");
+    assert_eq!(
+        (direct.lr, direct.batch, direct.max_epochs),
+        (3e-3, 32, 40),
+        "the direct arm trains with the pretrain settings"
+    );
     assert_eq!(direct, &l.study.pretrain);
     // The plan says so, with where the settings come from.
     let row = l.plan.training.iter().find(|t| t.phase == "direct").expect("a direct row");
@@ -320,7 +358,9 @@ grid { n = [20, 40]  m = [10]  trials = 2 }
     // Without `numeric:` the label is an error that counts the cells and shows them.
     let plain = study.replace("csv(\"exp.csv\", numeric: [tc])", "csv(\"exp.csv\")");
     let e = match load(&path, &plain, false).err().expect("a text label is an error") {
-        sim2real::exec::RunError::Study(e) => e.problems.iter().map(|p| p.message.clone()).collect::<Vec<_>>().join("\n"),
+        sim2real::exec::RunError::Study(e) => {
+            e.problems.iter().map(|p| p.message.clone()).collect::<Vec<_>>().join("\n")
+        }
         other => panic!("expected a study error, got {other}"),
     };
     for part in ["`tc`", "5 of its 40 non-empty cells are not numbers", "line 5 `=F3/G3`"] {

@@ -24,10 +24,24 @@ fn run_study(study: &Path, out: &Path) -> Output {
 fn run_threads(study: &Path, out: &Path, threads: usize) -> Output {
     let o = Command::new(env!("CARGO_BIN_EXE_sim2real"))
         .env("NO_COLOR", "1")
-        .args(["run", &study.display().to_string(), "--out", &out.display().to_string(), "--quiet", "--threads", &threads.to_string()])
+        .args([
+            "run",
+            &study.display().to_string(),
+            "--out",
+            &out.display().to_string(),
+            "--quiet",
+            "--threads",
+            &threads.to_string(),
+        ])
         .output()
         .expect("start sim2real");
-    assert_eq!(o.status.code(), Some(0), "{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr));
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
     o
 }
 
@@ -83,7 +97,11 @@ fn redo_alone(study: &Path, pick: impl Fn(&serde_json::Value) -> bool, also_remo
 #[test]
 fn a_finetune_job_trained_alone_matches_its_ensemble_result() {
     // Trial 1 of n=150 m=80 trained with its two sibling trials; now it trains alone.
-    redo_alone(&tiny(), |r| r["type"] == "trial" && r["arm"] == "transfer" && r["n"] == 150 && r["m"] == 80 && r["trial"] == 1, false);
+    redo_alone(
+        &tiny(),
+        |r| r["type"] == "trial" && r["arm"] == "transfer" && r["n"] == 150 && r["m"] == 80 && r["trial"] == 1,
+        false,
+    );
 }
 
 #[test]

@@ -21,7 +21,15 @@ fn bin() -> Command {
 
 fn run_args(out: &Path) -> Vec<String> {
     let study = kill_study().display().to_string();
-    vec!["run".into(), study, "--out".into(), out.display().to_string(), "--quiet".into(), "--threads".into(), "2".into()]
+    vec![
+        "run".into(),
+        study,
+        "--out".into(),
+        out.display().to_string(),
+        "--quiet".into(),
+        "--threads".into(),
+        "2".into(),
+    ]
 }
 
 fn run_to_end(out: &Path) -> Output {

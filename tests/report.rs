@@ -3,9 +3,9 @@
 
 use std::collections::BTreeMap;
 
+use sim2real::check::model::{TrainSpec, TrainingSettings};
 use sim2real::report::{html_fragment, scaling_svg, summary_table, write_reports};
 use sim2real::results::{Arm, ExpectOutcome, FitRecord, Point, Results, SCHEMA_VERSION, TrialRow};
-use sim2real::check::model::{TrainSpec, TrainingSettings};
 
 #[path = "support/xml.rs"]
 mod xml;
@@ -42,8 +42,21 @@ fn base(study: &str, quick: bool) -> Results {
 /// Pretraining at the default lr, fine-tuning at 1e-4, the direct baseline at the pretraining
 /// settings (its default).
 fn training() -> Vec<TrainingSettings> {
-    let spec = |lr: f64, epochs: usize, freeze: usize| TrainSpec { lr, weight_decay: 0.0, batch: 32, max_epochs: epochs, patience: 5, validation: 0.2, freeze };
-    let row = |arm: Arm, phase: &str, from: &str, spec: TrainSpec| TrainingSettings { arm, phase: phase.into(), from: from.into(), spec };
+    let spec = |lr: f64, epochs: usize, freeze: usize| TrainSpec {
+        lr,
+        weight_decay: 0.0,
+        batch: 32,
+        max_epochs: epochs,
+        patience: 5,
+        validation: 0.2,
+        freeze,
+    };
+    let row = |arm: Arm, phase: &str, from: &str, spec: TrainSpec| TrainingSettings {
+        arm,
+        phase: phase.into(),
+        from: from.into(),
+        spec,
+    };
     vec![
         row(Arm::Transfer, "pretrain", "pretrain", spec(1e-3, 100, 0)),
         row(Arm::Transfer, "finetune", "finetune", spec(1e-4, 200, 1)),
@@ -250,10 +263,8 @@ fn three_m_figure_draws_each_arm_and_fit() {
     for m in [50, 100, 200] {
         assert!(svg.contains(&format!("direct learning (m = {m})")));
     }
-    let colours: Vec<&str> = with_class(&svg, "series")
-        .iter()
-        .filter_map(|t| t.split("stroke=\"").nth(1)?.split('"').next())
-        .collect();
+    let colours: Vec<&str> =
+        with_class(&svg, "series").iter().filter_map(|t| t.split("stroke=\"").nth(1)?.split('"').next()).collect();
     assert_eq!(colours.len(), 3);
     assert!(colours[0] != colours[1] && colours[1] != colours[2] && colours[0] != colours[2]);
     assert!(!svg.contains("QUICK RUN"), "not a quick run");
@@ -315,7 +326,8 @@ fn text_in_the_figure_is_escaped() {
 #[test]
 fn summary_table_puts_arms_side_by_side() {
     let text = summary_table(&three_m());
-    let row = text.lines().find(|l| l.trim_start().starts_with("1000") && l.contains(" 200 ")).expect("row n=1000 m=200");
+    let row =
+        text.lines().find(|l| l.trim_start().starts_with("1000") && l.contains(" 200 ")).expect("row n=1000 m=200");
     assert!(row.contains("0.2262") && row.contains("0.2700"), "transfer and direct on one line: {row}");
     assert!(text.contains("WARNING: degenerate fit: flat curve"));
     assert!(text.contains("FAIL  r2 >= 0.9"));

@@ -24,7 +24,10 @@ fn sim2real(data: &Path, args: &[&str]) -> (i32, String) {
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .output()
         .expect("run sim2real");
-    (o.status.code().unwrap_or(-1), format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr)))
+    (
+        o.status.code().unwrap_or(-1),
+        format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr)),
+    )
 }
 
 #[test]
@@ -50,7 +53,8 @@ fn quick_run(study: &str, source_rows: u64) -> serde_json::Value {
     let (code, text) = sim2real(&data, &["run", study, "--quick", "--quiet", "--out", out.path().to_str().unwrap()]);
     assert!(code == 0 || code == 1, "exit {code}: {text}");
     assert!(!text.contains("panicked"), "{text}");
-    let res: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(out.path().join("results.json")).unwrap()).unwrap();
+    let res: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.path().join("results.json")).unwrap()).unwrap();
     assert_eq!(res["quick"], serde_json::json!(true));
     assert_eq!(res["source_rows"], serde_json::json!(source_rows));
     let points = res["points"].as_array().unwrap();
@@ -109,7 +113,11 @@ fn chi_multitask_quick_runs_on_the_real_data() {
     assert!(res["warnings"].as_array().unwrap().iter().any(|w| w.as_str().is_some_and(|w| w.contains("124 columns"))));
     // The n × m grid gives Eq. 1 on the multitask arm and an exchange rate (surface or fallback);
     // `report by polymer_class` groups every target row.
-    assert!(res["fits"].as_array().unwrap().iter().any(|f| f["law"] == "surface" && f["arm"] == "multitask"), "{}", res["fits"]);
+    assert!(
+        res["fits"].as_array().unwrap().iter().any(|f| f["law"] == "surface" && f["arm"] == "multitask"),
+        "{}",
+        res["fits"]
+    );
     assert!(res["exchange"].is_object(), "exchange: {}", res["exchange"]);
     let groups = res["groups"]["groups"].as_array().expect("groups section");
     let rows: u64 = groups.iter().map(|g| g["target_rows"].as_u64().unwrap()).sum();
@@ -127,7 +135,8 @@ fn every_trial_of_the_chi_study_trains_on_exactly_its_m() {
     let Some(data) = data_dir() else { return };
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let text = std::fs::read_to_string(root.join("studies/chi_multitask.study")).unwrap();
-    let study = sim2real::check::compile("chi_multitask.study", &text).unwrap_or_else(|e| panic!("{}", sim2real::diag::render_plain(&e)));
+    let study = sim2real::check::compile("chi_multitask.study", &text)
+        .unwrap_or_else(|e| panic!("{}", sim2real::diag::render_plain(&e)));
     let ctx = sim2real::data::DataContext { study_dir: root.join("studies"), data_dir: data };
     let prepared = sim2real::plan::prepare(&study, &ctx).unwrap_or_else(|p| panic!("{}", p[0].message));
     let plan = sim2real::plan::build(&study, &prepared, false).unwrap_or_else(|p| panic!("{}", p[0].message));

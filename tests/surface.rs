@@ -87,18 +87,32 @@ fn the_exchange_rate_at_a_declared_point_is_the_analytic_ratio_there() {
     let dm_dn = -dr_dn / dr_dm;
     let fitted = -x.dr_dn / x.dr_dm;
     assert!((fitted - dm_dn).abs() < 0.03 * dm_dn.abs(), "dm/dn {fitted} vs analytic {dm_dn}");
-    assert!((x.samples_per_target + 1.0 / dm_dn).abs() < 0.03 / dm_dn.abs(), "{} vs {}", x.samples_per_target, -1.0 / dm_dn);
+    assert!(
+        (x.samples_per_target + 1.0 / dm_dn).abs() < 0.03 / dm_dn.abs(),
+        "{} vs {}",
+        x.samples_per_target,
+        -1.0 / dm_dn
+    );
     // The default point is still the largest n and m; an off-grid point says it is extrapolated.
     assert_eq!(surface_and_exchange(&rows, 1).1.map(|x| (x.n, x.m)), Some((10000, 240)));
     let (_, far) = surface_and_exchange_at(&rows, 1, Some(MrsPoint { n: 50000, m: 100 }));
     let far = far.expect("exchange rate");
     assert!(far.note.as_deref().is_some_and(|n| n.starts_with("extrapolated")), "{far:?}");
     let analytic_far = marginal_rate(&truth, 50000.0, 100.0).samples_per_target;
-    assert!((far.samples_per_target - analytic_far).abs() < 0.1 * analytic_far, "{} vs {analytic_far}", far.samples_per_target);
+    assert!(
+        (far.samples_per_target - analytic_far).abs() < 0.1 * analytic_far,
+        "{} vs {analytic_far}",
+        far.samples_per_target
+    );
 }
 
 /// Rows whose trial t is `factor(t)` times the law in every cell, times a per-cell noise factor.
-fn rows_with(f: impl Fn(f64, f64) -> f64, trials: usize, factor: impl Fn(usize) -> f64, noise: impl Fn(usize, usize, usize) -> f64) -> Vec<TrialRow> {
+fn rows_with(
+    f: impl Fn(f64, f64) -> f64,
+    trials: usize,
+    factor: impl Fn(usize) -> f64,
+    noise: impl Fn(usize, usize, usize) -> f64,
+) -> Vec<TrialRow> {
     let mut out = Vec::new();
     for (i, &n) in NS.iter().enumerate() {
         for (j, &m) in MS.iter().enumerate() {
@@ -164,5 +178,10 @@ fn the_exchange_rate_ci_resamples_trials_jointly_across_cells() {
     let independent = independent.expect("exchange rate");
     let rel_width = |x: &sim2real::results::Exchange| (x.ci90[1] - x.ci90[0]) / x.samples_per_target;
     assert!(rel_width(&joint) < 0.02, "joint {:?} around {}", joint.ci90, joint.samples_per_target);
-    assert!(rel_width(&independent) > 5.0 * rel_width(&joint), "independent {:?} vs joint {:?}", independent.ci90, joint.ci90);
+    assert!(
+        rel_width(&independent) > 5.0 * rel_width(&joint),
+        "independent {:?} vs joint {:?}",
+        independent.ci90,
+        joint.ci90
+    );
 }

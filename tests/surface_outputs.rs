@@ -53,7 +53,23 @@ fn trials(truth: &Surface) -> Vec<TrialRow> {
 }
 
 fn point(arm: Arm, n: usize, m: usize, mean: f64) -> Point {
-    Point { n, m, arm, trials: 3, mae_mean: mean, mae_ci90: [mean * 0.97, mean * 1.03], mae_sd: 0.01, mae_median: mean, ci_reliable: false, ci_note: None, mae_trimmed: mean, failed: 0, exploded: 0, train_rows: [m - m / 5; 2], val_rows: [m / 5; 2] }
+    Point {
+        n,
+        m,
+        arm,
+        trials: 3,
+        mae_mean: mean,
+        mae_ci90: [mean * 0.97, mean * 1.03],
+        mae_sd: 0.01,
+        mae_median: mean,
+        ci_reliable: false,
+        ci_note: None,
+        mae_trimmed: mean,
+        failed: 0,
+        exploded: 0,
+        train_rows: [m - m / 5; 2],
+        val_rows: [m / 5; 2],
+    }
 }
 
 /// Results of an exact-surface run with a direct arm and the exchange rate at (2000, 100).
@@ -206,7 +222,10 @@ fn text(o: &Output) -> String {
 }
 
 fn run_quick(study: &Path, out: &Path) {
-    let o = bin().args(["run", study.to_str().unwrap(), "--out", out.to_str().unwrap(), "--quick", "--quiet"]).output().unwrap();
+    let o = bin()
+        .args(["run", study.to_str().unwrap(), "--out", out.to_str().unwrap(), "--quick", "--quiet"])
+        .output()
+        .unwrap();
     assert!(matches!(o.status.code(), Some(0 | 1)), "{}", text(&o));
 }
 
@@ -219,7 +238,17 @@ fn a_quick_2d_run_writes_the_figures_and_a_summary_stable_across_reruns() {
     let summary = std::fs::read(a.join("summary.md")).expect("summary.md");
     assert_eq!(summary, std::fs::read(b.join("summary.md")).unwrap(), "summary.md differs between reruns");
     let summary = String::from_utf8(summary).unwrap();
-    for needle in ["# tiny\\_surface — results summary", "QUICK RUN", "| n grid | 50, 150, 600 |", "## Fitted laws", "| surface | all |", "## Exchange rate", "at n = 300, m = 60", "| transfer | 600 | 20 |", "## Expectations"] {
+    for needle in [
+        "# tiny\\_surface — results summary",
+        "QUICK RUN",
+        "| n grid | 50, 150, 600 |",
+        "## Fitted laws",
+        "| surface | all |",
+        "## Exchange rate",
+        "at n = 300, m = 60",
+        "| transfer | 600 | 20 |",
+        "## Expectations",
+    ] {
         assert!(summary.contains(needle), "summary.md lacks {needle:?}:\n{summary}");
     }
     assert!(!summary.contains(dir.path().to_str().unwrap()), "summary.md holds a path");
@@ -235,7 +264,10 @@ fn a_quick_2d_run_writes_the_figures_and_a_summary_stable_across_reruns() {
     assert_eq!(grid_point_markers(&indiff), 9, "the 3 × 3 measured grid");
     assert_eq!(count_class(&indiff, "mrs-point"), 1);
     // Either the fitted surface's contours or a statement that there are none.
-    assert!(count_class(&indiff, "contour") == INDIFFERENCE_LEVELS || count_class(&indiff, "no-contours") == 1, "{indiff}");
+    assert!(
+        count_class(&indiff, "contour") == INDIFFERENCE_LEVELS || count_class(&indiff, "no-contours") == 1,
+        "{indiff}"
+    );
 
     let report = std::fs::read_to_string(a.join("report.md")).unwrap();
     for f in [MAE_VS_N_SVG, MAE_VS_M_SVG, INDIFFERENCE_SVG] {
@@ -259,11 +291,20 @@ fn an_exchange_point_outside_the_grid_is_extrapolated_with_a_warning() {
     std::fs::write(&p, text).unwrap();
     let out = dir.path().join("out");
     run_quick(&p, &out);
-    let results: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(out.join("results.json")).unwrap()).unwrap();
+    let results: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("results.json")).unwrap()).unwrap();
     assert_eq!((results["exchange"]["n"].as_u64(), results["exchange"]["m"].as_u64()), (Some(5000), Some(60)));
-    let warned = results["warnings"].as_array().unwrap().iter().any(|w| w.as_str().is_some_and(|w| w.contains("extrapolated") && w.contains("n = 5000")));
+    let warned = results["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|w| w.as_str().is_some_and(|w| w.contains("extrapolated") && w.contains("n = 5000")));
     assert!(warned, "{}", results["warnings"]);
-    assert!(results["exchange"]["note"].as_str().is_some_and(|n| n.contains("extrapolated")), "{}", results["exchange"]);
+    assert!(
+        results["exchange"]["note"].as_str().is_some_and(|n| n.contains("extrapolated")),
+        "{}",
+        results["exchange"]
+    );
 }
 
 #[test]

@@ -53,7 +53,10 @@ fn a_diverged_pretraining_is_retried_then_its_fine_tunes_fail_visibly() {
         assert!(t["failure"].contains("diverged in all 4 attempt(s)"), "{t:?}");
         assert_eq!(t["epochs"], "0", "{t:?}");
     }
-    assert!(direct.iter().all(|t| t["mae"].parse::<f64>().is_ok_and(f64::is_finite) && t["failure"].is_empty()), "{direct:?}");
+    assert!(
+        direct.iter().all(|t| t["mae"].parse::<f64>().is_ok_and(f64::is_finite) && t["failure"].is_empty()),
+        "{direct:?}"
+    );
     let r = results(dir.path());
     for p in r["points"].as_array().unwrap().iter().filter(|p| p["arm"] == "transfer") {
         assert_eq!((p["trials"].as_u64(), p["failed"].as_u64()), (Some(0), Some(3)), "{p}");
@@ -80,7 +83,10 @@ fn a_diverged_pretraining_is_retried_then_its_fine_tunes_fail_visibly() {
     assert!(report.contains("finetune n=150 m=80 t=0"), "{report}");
 
     // Resuming changes nothing, byte for byte.
-    let before = (std::fs::read(dir.path().join("results.json")).unwrap(), std::fs::read(dir.path().join("trials.csv")).unwrap());
+    let before = (
+        std::fs::read(dir.path().join("results.json")).unwrap(),
+        std::fs::read(dir.path().join("trials.csv")).unwrap(),
+    );
     let o = run(&fixture("diverge.study"), dir.path());
     assert_eq!(o.status.code(), Some(3), "{}", text(&o));
     assert!(text(&o).contains("0 trained now"), "{}", text(&o));
@@ -108,7 +114,11 @@ fn a_row_a_transform_cannot_map_fails_its_trial_and_the_run_goes_on() {
     let counted: u64 = points.iter().map(|p| p["failed"].as_u64().unwrap()).sum();
     assert_eq!(counted as usize, failed.len());
     assert!(points.iter().all(|p| p["trials"].as_u64().unwrap() > 0), "{points:?}");
-    assert!(warnings(&r).iter().any(|w| w.contains("failed and are left out") && w.contains("`x_b` = -5")), "{:?}", warnings(&r));
+    assert!(
+        warnings(&r).iter().any(|w| w.contains("failed and are left out") && w.contains("`x_b` = -5")),
+        "{:?}",
+        warnings(&r)
+    );
 }
 
 /// The largest finite trial MAE of a run and whether any trial was flagged as exploding.
@@ -149,7 +159,9 @@ fn a_yeo_johnson_blow_up_is_clipped() {
 fn without_the_guards_explosions_are_flagged_and_the_expect_fails() {
     // `noclip` restores the old inputs: the far group's Yeo–Johnson values explode the predictions.
     let dir = tempfile::tempdir().unwrap();
-    let study = std::fs::read_to_string(fixture("skewed.study")).unwrap().replace("yeo_johnson | standardize", "yeo_johnson | standardize | noclip");
+    let study = std::fs::read_to_string(fixture("skewed.study"))
+        .unwrap()
+        .replace("yeo_johnson | standardize", "yeo_johnson | standardize | noclip");
     let path = fixture("skewed.study").with_file_name("skewed_noclip.study");
     let path = dir.path().join(path.file_name().unwrap());
     std::fs::write(&path, study).unwrap();
@@ -175,7 +187,9 @@ fn without_the_guards_explosions_are_flagged_and_the_expect_fails() {
 #[test]
 fn mae_transformed_judges_a_label_spanning_decades_in_its_transformed_units() {
     let dir = tempfile::tempdir().unwrap();
-    let study = std::fs::read_to_string(fixture("sparse.study")).unwrap().replace("trials = 8", "trials = 3\n  metric = mae_transformed");
+    let study = std::fs::read_to_string(fixture("sparse.study"))
+        .unwrap()
+        .replace("trials = 8", "trials = 3\n  metric = mae_transformed");
     let path = dir.path().join("sparse_t.study");
     std::fs::write(&path, study).unwrap();
     for f in ["sparse_source.csv", "sparse_target.csv"] {
@@ -199,7 +213,11 @@ fn data_dir() -> Option<PathBuf> {
     if dir.is_dir() {
         return Some(dir);
     }
-    assert!(!std::env::var("CI").is_ok_and(|v| v == "true"), "CI: the shared datasets are missing at {}", dir.display());
+    assert!(
+        !std::env::var("CI").is_ok_and(|v| v == "true"),
+        "CI: the shared datasets are missing at {}",
+        dir.display()
+    );
     eprintln!("note: {} not found; the real-data reproduction is not run (set SIM2REAL_DATA)", dir.display());
     None
 }
@@ -211,7 +229,15 @@ fn the_readme_transform_on_the_gas_data_no_longer_explodes() {
     let o = Command::new(env!("CARGO_BIN_EXE_sim2real"))
         .env("NO_COLOR", "1")
         .env("SIM2REAL_DATA", &data)
-        .args(["run", fixture("o2_yeo_johnson.study").to_str().unwrap(), "--out", dir.path().to_str().unwrap(), "--quiet", "--threads", "2"])
+        .args([
+            "run",
+            fixture("o2_yeo_johnson.study").to_str().unwrap(),
+            "--out",
+            dir.path().to_str().unwrap(),
+            "--quiet",
+            "--threads",
+            "2",
+        ])
         .output()
         .expect("run sim2real");
     assert!(matches!(o.status.code(), Some(0 | 1)), "{}", text(&o));

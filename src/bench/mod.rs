@@ -83,7 +83,15 @@ impl BenchConfig {
     }
 
     fn train_config(&self) -> TrainConfig {
-        TrainConfig { lr: 1e-3, weight_decay: 0.0, batch: 32, max_epochs: self.epochs, patience: self.patience, frozen: 0, dropout: 0.0 }
+        TrainConfig {
+            lr: 1e-3,
+            weight_decay: 0.0,
+            batch: 32,
+            max_epochs: self.epochs,
+            patience: self.patience,
+            frozen: 0,
+            dropout: 0.0,
+        }
     }
 }
 
@@ -201,7 +209,8 @@ pub fn run_on(cfg: &BenchConfig, source: &Rows, target: &Rows, origin: &str) -> 
     let data = MemberData::new(&train, &val, cfg.dim, &device)?;
     let mut net = EnsembleNet::from_weights(&shape, vec![base_weights; cfg.trials]);
     let seeds: Vec<u64> = (1..=cfg.trials as u64).collect();
-    let outs = train_ensemble(&mut net, &data, &tcfg, &seeds, &device, &never).map_err(|_| "interrupted".to_string())?;
+    let outs =
+        train_ensemble(&mut net, &data, &tcfg, &seeds, &device, &never).map_err(|_| "interrupted".to_string())?;
     let preds = net.predict(&test_x, ntest);
     let finetune_s = t1.elapsed().as_secs_f64();
     let ft_flops = outs.iter().map(|o| counted_flops(macs, val_rows, o)).sum::<f64>();

@@ -33,7 +33,8 @@ pub fn concurrent_matmul_gflops(size: usize, reps: usize, copies: usize, device:
     use rayon::prelude::*;
     let size = size.max(1);
     let copies = copies.max(1);
-    let operands: Vec<(Tensor<2>, Tensor<2>)> = (0..copies).map(|c| (fill(size, 1 + c, device), fill(size, 5 + c, device))).collect();
+    let operands: Vec<(Tensor<2>, Tensor<2>)> =
+        (0..copies).map(|c| (fill(size, 1 + c, device), fill(size, 5 + c, device))).collect();
     let inner = batch_len(size);
     let round = |count: usize| {
         operands.par_iter().with_max_len(1).for_each(|(a, b)| {

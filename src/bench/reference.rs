@@ -107,7 +107,8 @@ pub fn run(python: &Path, script: &Path, cfg: &BenchConfig) -> Result<Value, Str
         ));
     }
     let stdout = String::from_utf8_lossy(&out.stdout);
-    let line = stdout.lines().rev().find(|l| l.trim_start().starts_with('{')).ok_or("the reference printed no JSON line")?;
+    let line =
+        stdout.lines().rev().find(|l| l.trim_start().starts_with('{')).ok_or("the reference printed no JSON line")?;
     serde_json::from_str(line).map_err(|e| format!("the reference's JSON: {e}"))
 }
 
@@ -157,7 +158,8 @@ mod tests {
     #[test]
     fn the_generator_snippet_runs_where_numpy_is_installed() {
         let python = Path::new("python3");
-        let has_numpy = Command::new(python).args(["-c", "import numpy"]).output().map(|o| o.status.success()).unwrap_or(false);
+        let has_numpy =
+            Command::new(python).args(["-c", "import numpy"]).output().map(|o| o.status.success()).unwrap_or(false);
         if !has_numpy {
             assert!(std::env::var("CI").as_deref() != Ok("true"), "CI must run the generator snippet: install numpy");
             eprintln!("numpy is not installed: the generator snippet is not run");

@@ -9,25 +9,10 @@ use crate::diag::Problem;
 use crate::syntax::ast::{Block, Span, Value};
 
 pub const MODEL_SETTINGS: &[&str] = &["hidden", "activation", "dropout", "combine"];
-pub const PRETRAIN_SETTINGS: &[&str] = &[
-    "lr",
-    "weight_decay",
-    "batch",
-    "epochs",
-    "patience",
-    "validation",
-    "optimizer",
-];
-pub const FINETUNE_SETTINGS: &[&str] = &[
-    "lr",
-    "weight_decay",
-    "batch",
-    "epochs",
-    "patience",
-    "validation",
-    "optimizer",
-    "freeze",
-];
+pub const PRETRAIN_SETTINGS: &[&str] =
+    &["lr", "weight_decay", "batch", "epochs", "patience", "validation", "optimizer"];
+pub const FINETUNE_SETTINGS: &[&str] =
+    &["lr", "weight_decay", "batch", "epochs", "patience", "validation", "optimizer", "freeze"];
 
 /// `direct { ... }`: the direct baseline trains from a random initialisation, like pretraining.
 pub const DIRECT_SETTINGS: &[&str] = PRETRAIN_SETTINGS;
@@ -40,16 +25,8 @@ pub enum TrainBlock {
     Direct,
 }
 
-pub const MULTITASK_SETTINGS: &[&str] = &[
-    "lambda",
-    "lr",
-    "weight_decay",
-    "batch",
-    "epochs",
-    "patience",
-    "validation",
-    "optimizer",
-];
+pub const MULTITASK_SETTINGS: &[&str] =
+    &["lambda", "lr", "weight_decay", "batch", "epochs", "patience", "validation", "optimizer"];
 
 const ACTIVATIONS: &[(&str, Activation)] = &[
     ("relu", Activation::Relu),
@@ -60,25 +37,12 @@ const ACTIVATIONS: &[(&str, Activation)] = &[
 
 /// The model used when no `model` statement is given.
 pub fn default_model() -> ModelSpec {
-    ModelSpec {
-        hidden: vec![64, 32],
-        activation: Activation::Relu,
-        dropout: 0.0,
-        pair: None,
-    }
+    ModelSpec { hidden: vec![64, 32], activation: Activation::Relu, dropout: 0.0, pair: None }
 }
 
 /// The training settings used when a block or a setting is not given.
 pub fn default_train() -> TrainSpec {
-    TrainSpec {
-        lr: 1e-3,
-        weight_decay: 0.0,
-        batch: 32,
-        max_epochs: 100,
-        patience: 5,
-        validation: 0.2,
-        freeze: 0,
-    }
+    TrainSpec { lr: 1e-3, weight_decay: 0.0, batch: 32, max_epochs: 100, patience: 5, validation: 0.2, freeze: 0 }
 }
 
 impl Checker<'_> {
@@ -106,23 +70,13 @@ impl Checker<'_> {
 
     pub(super) fn hidden(&mut self, value: &Value) -> Option<Vec<usize>> {
         let Value::List { items, span } = value else {
-            self.type_error(
-                value,
-                "`hidden`",
-                "a list of layer widths",
-                Some("write e.g. `hidden = [64, 32]`".into()),
-            );
+            self.type_error(value, "`hidden`", "a list of layer widths", Some("write e.g. `hidden = [64, 32]`".into()));
             return None;
         };
         if items.is_empty() {
             self.report(
-                Problem::new(
-                    "empty",
-                    "`hidden` must list at least one layer width",
-                    *span,
-                    "empty list",
-                )
-                .with_help("write e.g. `hidden = [64, 32]`"),
+                Problem::new("empty", "`hidden` must list at least one layer width", *span, "empty list")
+                    .with_help("write e.g. `hidden = [64, 32]`"),
             );
             return None;
         }
@@ -148,12 +102,19 @@ impl Checker<'_> {
         let finetune = kind == TrainBlock::Finetune;
         if !finetune && let Some(s) = block.settings.iter().find(|s| s.name.name == "freeze") {
             let (label, help) = if kind == TrainBlock::Direct {
-                ("not a `direct` setting", "the direct baseline trains from a random initialisation, so there is nothing to keep fixed; `freeze` belongs in `finetune`")
+                (
+                    "not a `direct` setting",
+                    "the direct baseline trains from a random initialisation, so there is nothing to keep fixed; `freeze` belongs in `finetune`",
+                )
             } else {
-                ("not a `pretrain` setting", "move `freeze` into the `finetune` block; pretraining always trains every layer")
+                (
+                    "not a `pretrain` setting",
+                    "move `freeze` into the `finetune` block; pretraining always trains every layer",
+                )
             };
             self.report(
-                Problem::new("unknown_setting", "`freeze` only applies to `finetune`", s.name.span, label).with_help(help),
+                Problem::new("unknown_setting", "`freeze` only applies to `finetune`", s.name.span, label)
+                    .with_help(help),
             );
         }
         let block_without_freeze;
@@ -161,12 +122,7 @@ impl Checker<'_> {
             block
         } else {
             block_without_freeze = Block {
-                settings: block
-                    .settings
-                    .iter()
-                    .filter(|s| s.name.name != "freeze")
-                    .cloned()
-                    .collect(),
+                settings: block.settings.iter().filter(|s| s.name.name != "freeze").cloned().collect(),
                 span: block.span,
             };
             &block_without_freeze
@@ -243,11 +199,7 @@ impl Checker<'_> {
             None => model.hidden.len(),
         };
         if freeze > layers {
-            let where_ = if model_given {
-                "the `model`"
-            } else {
-                "the default model (`hidden = [64, 32]`)"
-            };
+            let where_ = if model_given { "the `model`" } else { "the default model (`hidden = [64, 32]`)" };
             self.report(
                 Problem::new(
                     "out_of_range",

@@ -19,10 +19,7 @@ pub struct Checker<'f> {
 /// Checks a parsed study. `default_name` is the study name when there is no `study` statement
 /// (usually the file stem). Returns every problem found.
 pub fn check(file: &ast::File, default_name: &str) -> Result<Study, Vec<Problem>> {
-    let mut checker = Checker {
-        file,
-        problems: Vec::new(),
-    };
+    let mut checker = Checker { file, problems: Vec::new() };
     let study = checker.study(default_name);
     match study {
         Some(study) if checker.problems.is_empty() => Ok(study),
@@ -44,11 +41,7 @@ pub fn check(file: &ast::File, default_name: &str) -> Result<Study, Vec<Problem>
 /// Parses and checks a study file's text. The study name defaults to the file stem of
 /// `file_name`, which also names the file in diagnostics.
 pub fn compile(file_name: &str, text: &str) -> Result<Study, StudyErrors> {
-    let stem = Path::new(file_name)
-        .file_stem()
-        .and_then(|s| s.to_str())
-        .filter(|s| !s.is_empty())
-        .unwrap_or("study");
+    let stem = Path::new(file_name).file_stem().and_then(|s| s.to_str()).filter(|s| !s.is_empty()).unwrap_or("study");
     let file = crate::syntax::parse(text).map_err(|p| StudyErrors::new(file_name, text, p))?;
     check(&file, stem).map_err(|p| StudyErrors::new(file_name, text, p))
 }
@@ -100,12 +93,7 @@ impl<'f> Checker<'f> {
 
         let name = match single("study").map(|s| &s.kind) {
             Some(StatementKind::Study(id)) if id.name.is_empty() => {
-                self.report(Problem::new(
-                    "out_of_range",
-                    "the study name is empty",
-                    id.span,
-                    "empty name",
-                ));
+                self.report(Problem::new("out_of_range", "the study name is empty", id.span, "empty name"));
                 None
             }
             Some(StatementKind::Study(id)) => Some(id.name.clone()),
@@ -127,32 +115,20 @@ impl<'f> Checker<'f> {
             .collect();
 
         let source = match single("source") {
-            Some(
-                s @ Statement {
-                    kind: StatementKind::Source { table, block },
-                    ..
-                },
-            ) => self.role("`source`", table, block, s.span, &table_names),
+            Some(s @ Statement { kind: StatementKind::Source { table, block }, .. }) => {
+                self.role("`source`", table, block, s.span, &table_names)
+            }
             _ => {
-                self.missing(
-                    "source",
-                    "`source sim { x = f_*  y = y }` (the simulated data to pretrain on)",
-                );
+                self.missing("source", "`source sim { x = f_*  y = y }` (the simulated data to pretrain on)");
                 None
             }
         };
         let target = match single("target") {
-            Some(
-                s @ Statement {
-                    kind: StatementKind::Target { table, block },
-                    ..
-                },
-            ) => self.role("`target`", table, block, s.span, &table_names),
+            Some(s @ Statement { kind: StatementKind::Target { table, block }, .. }) => {
+                self.role("`target`", table, block, s.span, &table_names)
+            }
             _ => {
-                self.missing(
-                    "target",
-                    "`target exp { x = f_*  y = y }` (the experimental data to fine-tune on)",
-                );
+                self.missing("target", "`target exp { x = f_*  y = y }` (the experimental data to fine-tune on)");
                 None
             }
         };
@@ -233,12 +209,7 @@ impl<'f> Checker<'f> {
                         _ => Vec::new(),
                     };
                     if let Some(law) = law {
-                        fits.push(super::model::FitSpec {
-                            law,
-                            at,
-                            fixed,
-                            span: stmt.span.into(),
-                        });
+                        fits.push(super::model::FitSpec { law, at, fixed, span: stmt.span.into() });
                     }
                 }
                 _ => {}
@@ -249,8 +220,15 @@ impl<'f> Checker<'f> {
                 let spec = self.train_block(block, TrainBlock::Direct).0;
                 if !baselines.contains(&super::model::Baseline::Direct) {
                     self.report(
-                        Problem::new("unused", "`direct` sets the training of a baseline the study does not run", stmt.keyword.span, "no `baseline direct`")
-                            .with_help("add `baseline direct` to train the same network on the target alone, or remove this block"),
+                        Problem::new(
+                            "unused",
+                            "`direct` sets the training of a baseline the study does not run",
+                            stmt.keyword.span,
+                            "no `baseline direct`",
+                        )
+                        .with_help(
+                            "add `baseline direct` to train the same network on the target alone, or remove this block",
+                        ),
                     );
                 }
                 Some(spec)
@@ -327,17 +305,9 @@ impl<'f> Checker<'f> {
                 ok = false;
                 continue;
             }
-            let scope = Scope {
-                declared: &declared,
-                all: &all,
-                this: &name.name,
-            };
+            let scope = Scope { declared: &declared, all: &all, this: &name.name };
             match self.table_expr(expr, &scope) {
-                Some(e) => defs.push(TableDef {
-                    name: name.name.clone(),
-                    expr: e,
-                    span: stmt.span.into(),
-                }),
+                Some(e) => defs.push(TableDef { name: name.name.clone(), expr: e, span: stmt.span.into() }),
                 None => ok = false,
             }
             declared.push(name.name.clone());
@@ -348,7 +318,13 @@ impl<'f> Checker<'f> {
     /// `multitask` replaces pretraining and fine-tuning (the direct baseline uses its settings
     /// unless a `direct` block is given),
     /// and needs a model with a shared encoder (the two task heads sit on top of it).
-    fn check_multitask_context(&mut self, keyword: Span, model: &super::model::ModelSpec, pretrain: Option<&Statement>, finetune: Option<&Statement>) {
+    fn check_multitask_context(
+        &mut self,
+        keyword: Span,
+        model: &super::model::ModelSpec,
+        pretrain: Option<&Statement>,
+        finetune: Option<&Statement>,
+    ) {
         for (stmt, what) in [(pretrain, "pretrain"), (finetune, "finetune")] {
             if let Some(s) = stmt {
                 let line = self.file.line_of(keyword.start);
@@ -379,9 +355,7 @@ impl<'f> Checker<'f> {
                 Span::new(end, end),
                 format!("add `{keyword}`"),
             )
-            .with_help(format!(
-                "a study needs `source`, `target` and `grid`; add e.g. {example}"
-            )),
+            .with_help(format!("a study needs `source`, `target` and `grid`; add e.g. {example}")),
         );
     }
 }

@@ -6,7 +6,8 @@ use super::model::{Arith, ArithFn, ArithOp, Spanned};
 use super::values::RealRange;
 use crate::syntax::ast;
 
-pub const DERIVE_FUNCTIONS: &[(&str, ArithFn)] = &[("log", ArithFn::Log), ("log10", ArithFn::Log10), ("exp", ArithFn::Exp), ("sqrt", ArithFn::Sqrt)];
+pub const DERIVE_FUNCTIONS: &[(&str, ArithFn)] =
+    &[("log", ArithFn::Log), ("log10", ArithFn::Log10), ("exp", ArithFn::Exp), ("sqrt", ArithFn::Sqrt)];
 
 impl Checker<'_> {
     /// A `derive` expression; every problem in it is reported.

@@ -116,11 +116,7 @@ impl Checker<'_> {
             );
             return None;
         };
-        Some(Expect {
-            kind,
-            text: e.text.clone(),
-            span: span.into(),
-        })
+        Some(Expect { kind, text: e.text.clone(), span: span.into() })
     }
 
     fn param_expect(&mut self, e: &ExpectStmt, ctx: &ExpectContext) -> Option<ExpectKind> {
@@ -149,15 +145,9 @@ impl Checker<'_> {
             );
         }
         let value = match &e.value {
-            ExpectValue::Number(n) => self.real(
-                n,
-                "the bound",
-                RealRange {
-                    min: f64::NEG_INFINITY,
-                    min_inclusive: false,
-                    max: None,
-                },
-            ),
+            ExpectValue::Number(n) => {
+                self.real(n, "the bound", RealRange { min: f64::NEG_INFINITY, min_inclusive: false, max: None })
+            }
             ExpectValue::Name(id) => {
                 self.report(
                     Problem::new(
@@ -192,11 +182,7 @@ impl Checker<'_> {
         if e.at.is_some() {
             return None;
         }
-        Some(ExpectKind::Param {
-            name,
-            op: e.op,
-            value: value?,
-        })
+        Some(ExpectKind::Param { name, op: e.op, value: value? })
     }
 
     fn arms_expect(&mut self, e: &ExpectStmt, left: Arm, ctx: &ExpectContext) -> Option<ExpectKind> {
@@ -206,10 +192,7 @@ impl Checker<'_> {
                 self.report(
                     Problem::new(
                         "type",
-                        format!(
-                            "`{}` must be compared with the other arm, found a number",
-                            left.as_str()
-                        ),
+                        format!("`{}` must be compared with the other arm, found a number", left.as_str()),
                         n.span,
                         "expected `transfer` or `direct`",
                     )
@@ -237,10 +220,19 @@ impl Checker<'_> {
         let right = right?;
         for arm in [left, right] {
             if arm != Arm::Direct && arm != ctx.measured {
-                let how = if arm == Arm::Multitask { "add a `multitask { ... }` block" } else { "this study trains `multitask` instead" };
+                let how = if arm == Arm::Multitask {
+                    "add a `multitask { ... }` block"
+                } else {
+                    "this study trains `multitask` instead"
+                };
                 self.report(
-                    Problem::new("missing", format!("this study has no `{}` arm", arm.as_str()), e.subject.span.to(e.value_span()), "arm not trained")
-                        .with_help(format!("{how}; compare `{}` with `direct`", ctx.measured.as_str())),
+                    Problem::new(
+                        "missing",
+                        format!("this study has no `{}` arm", arm.as_str()),
+                        e.subject.span.to(e.value_span()),
+                        "arm not trained",
+                    )
+                    .with_help(format!("{how}; compare `{}` with `direct`", ctx.measured.as_str())),
                 );
                 return None;
             }
@@ -273,17 +265,16 @@ impl Checker<'_> {
             && matches!(e.op, CmpOp::Eq | CmpOp::Ne)
         {
             self.report(
-                Problem::new("type", format!("`significantly` needs a direction (`<`, `<=`, `>` or `>=`), found `{}`", e.op.symbol()), span, "no direction to test")
-                    .with_help("write e.g. `expect transfer < direct at largest n significantly`"),
+                Problem::new(
+                    "type",
+                    format!("`significantly` needs a direction (`<`, `<=`, `>` or `>=`), found `{}`", e.op.symbol()),
+                    span,
+                    "no direction to test",
+                )
+                .with_help("write e.g. `expect transfer < direct at largest n significantly`"),
             );
             return None;
         }
-        Some(ExpectKind::Arms {
-            left,
-            op: e.op,
-            right,
-            at: at?,
-            significantly: e.significantly.is_some(),
-        })
+        Some(ExpectKind::Arms { left, op: e.op, right, at: at?, significantly: e.significantly.is_some() })
     }
 }

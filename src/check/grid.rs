@@ -57,25 +57,16 @@ impl Checker<'_> {
             None => Some(0.2),
         };
         let subset = match settings.get("subset") {
-            Some(v) => self.choice(
-                v,
-                "subset mode",
-                &[("once", SubsetMode::Once), ("per_trial", SubsetMode::PerTrial)],
-            ),
+            Some(v) => {
+                self.choice(v, "subset mode", &[("once", SubsetMode::Once), ("per_trial", SubsetMode::PerTrial)])
+            }
             None => Some(SubsetMode::Once),
         };
         let metric = match settings.get("metric") {
             Some(v) => self.choice(v, "metric", &[("mae", Metric::Mae), ("mae_transformed", Metric::MaeTransformed)]),
             None => Some(Metric::Mae),
         };
-        Some(GridSpec {
-            n: n?,
-            m: m?,
-            trials: trials?,
-            test: test?,
-            subset: subset?,
-            metric: metric?,
-        })
+        Some(GridSpec { n: n?, m: m?, trials: trials?, test: test?, subset: subset?, metric: metric? })
     }
 
     fn n_grid(&mut self, value: &Value) -> Option<NGrid> {
@@ -249,13 +240,21 @@ impl Checker<'_> {
                 continue;
             }
             let help = if c == 1 {
-                "`m = [1]` is one row; to train on all of each trial's training rows write the fraction `m = [1.0]`".to_string()
+                "`m = [1]` is one row; to train on all of each trial's training rows write the fraction `m = [1.0]`"
+                    .to_string()
             } else {
-                format!("a trial's m rows hold its early-stopping validation rows (≥ {MIN_VAL_ROWS}) and its training rows (≥ {MIN_TRAIN_ROWS}); use m ≥ {MIN_M}, or fractions such as `m = [0.5, 1.0]`")
+                format!(
+                    "a trial's m rows hold its early-stopping validation rows (≥ {MIN_VAL_ROWS}) and its training rows (≥ {MIN_TRAIN_ROWS}); use m ≥ {MIN_M}, or fractions such as `m = [0.5, 1.0]`"
+                )
             };
             self.report(
-                Problem::new("out_of_range", format!("m = {c} is too few target rows to train and validate on"), item.span(), format!("at least {MIN_M}"))
-                    .with_help(help),
+                Problem::new(
+                    "out_of_range",
+                    format!("m = {c} is too few target rows to train and validate on"),
+                    item.span(),
+                    format!("at least {MIN_M}"),
+                )
+                .with_help(help),
             );
             ok = false;
         }
@@ -293,12 +292,7 @@ impl Checker<'_> {
         for n in numbers {
             match self.real(n, "a fraction in `m`", RealRange::FRACTION) {
                 Some(f) if out.contains(&f) => {
-                    self.report(Problem::new(
-                        "duplicate",
-                        format!("`m` lists {f} twice"),
-                        n.span,
-                        "listed again here",
-                    ));
+                    self.report(Problem::new("duplicate", format!("`m` lists {f} twice"), n.span, "listed again here"));
                     ok = false;
                 }
                 Some(f) => out.push(f),
@@ -325,29 +319,18 @@ mod tests {
         let text = format!(
             "data t = synthetic(part: source)\nsource t {{ x = f_* y = y }}\ntarget t {{ x = f_* y = y }}\ngrid {{ {body} }}\n"
         );
-        compile("g.study", &text)
-            .map(|s| s.grid)
-            .map_err(|e| format!("{:?}", e.problems))
+        compile("g.study", &text).map(|s| s.grid).map_err(|e| format!("{:?}", e.problems))
     }
 
     #[test]
     fn m_fractions_vs_counts() {
-        assert_eq!(
-            grid("n = [10] m = [0.5, 1.0]").map(|g| g.m.value),
-            Ok(MGrid::Fractions(vec![0.5, 1.0]))
-        );
-        assert_eq!(
-            grid("n = [10] m = [3, 50]").map(|g| g.m.value),
-            Ok(MGrid::Counts(vec![3, 50]))
-        );
+        assert_eq!(grid("n = [10] m = [0.5, 1.0]").map(|g| g.m.value), Ok(MGrid::Fractions(vec![0.5, 1.0])));
+        assert_eq!(grid("n = [10] m = [3, 50]").map(|g| g.m.value), Ok(MGrid::Counts(vec![3, 50])));
         // Too few rows to train and validate on; `1` hints at the fraction `1.0`.
         assert!(grid("n = [10] m = [1, 50]").is_err_and(|e| e.contains("m = [1.0]") && e.contains("too few")));
         assert!(grid("n = [10] m = [2]").is_err_and(|e| e.contains("m ≥ 3")));
         // `1.0` is a fraction (it has a `.`), `1` is a count.
-        assert_eq!(
-            grid("n = [10] m = [1.0]").map(|g| g.m.value),
-            Ok(MGrid::Fractions(vec![1.0]))
-        );
+        assert_eq!(grid("n = [10] m = [1.0]").map(|g| g.m.value), Ok(MGrid::Fractions(vec![1.0])));
         assert!(grid("n = [10] m = [0.5, 50]").is_err_and(|e| e.contains("mixes fractions and counts")));
         assert!(grid("n = [10] m = [1.5]").is_err_and(|e| e.contains("out_of_range")));
         assert!(grid("n = [10] m = [0.0]").is_err_and(|e| e.contains("out_of_range")));
@@ -359,19 +342,11 @@ mod tests {
     fn logspace_arguments() {
         assert_eq!(
             grid("n = logspace(100, all, 6)").map(|g| g.n.value),
-            Ok(NGrid::Logspace {
-                from: 100,
-                to: Upper::All,
-                points: 6
-            })
+            Ok(NGrid::Logspace { from: 100, to: Upper::All, points: 6 })
         );
         assert_eq!(
             grid("n = logspace(points: 3, from: 10, to: 1000)").map(|g| g.n.value),
-            Ok(NGrid::Logspace {
-                from: 10,
-                to: Upper::Count(1000),
-                points: 3
-            })
+            Ok(NGrid::Logspace { from: 10, to: Upper::Count(1000), points: 3 })
         );
         assert!(grid("n = logspace(0, all, 6)").is_err_and(|e| e.contains("at least 1")));
         assert!(grid("n = logspace(100, all, 0)").is_err_and(|e| e.contains("at least 1")));

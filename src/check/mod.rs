@@ -14,8 +14,8 @@ mod checker;
 mod derive;
 mod expect;
 mod grid;
-mod pair;
 pub mod model;
+mod pair;
 mod report;
 mod roles;
 mod settings;
@@ -24,9 +24,12 @@ mod tables;
 mod transforms;
 mod values;
 
-pub use blocks::{DIRECT_SETTINGS, FINETUNE_SETTINGS, MODEL_SETTINGS, MULTITASK_SETTINGS, PRETRAIN_SETTINGS, default_model, default_train};
-pub use pair::{COMBINES, ENCODER_SETTINGS, HEAD_SETTINGS};
-pub use grid::{GRID_SETTINGS, MIN_M, MIN_TRAIN_ROWS, MIN_VAL_ROWS};
-pub use report::REPORT_KINDS;
+pub use blocks::{
+    DIRECT_SETTINGS, FINETUNE_SETTINGS, MODEL_SETTINGS, MULTITASK_SETTINGS, PRETRAIN_SETTINGS, default_model,
+    default_train,
+};
 pub use checker::{check, compile};
+pub use grid::{GRID_SETTINGS, MIN_M, MIN_TRAIN_ROWS, MIN_VAL_ROWS};
 pub use model::*;
+pub use pair::{COMBINES, ENCODER_SETTINGS, HEAD_SETTINGS};
+pub use report::REPORT_KINDS;

@@ -119,18 +119,40 @@ pub enum TableExpr {
     /// Path as written; resolved relative to the study file, then under `SIM2REAL_DATA`.
     /// `numeric`: `csv("f.csv", numeric: [a, b])`, columns read as numbers whose other cells are
     /// missing (rows a role needs them in are dropped, with a plan warning).
-    Csv { path: Spanned<String>, numeric: Vec<Spanned<String>> },
+    Csv {
+        path: Spanned<String>,
+        numeric: Vec<Spanned<String>>,
+    },
     Parquet(Spanned<String>),
     Synthetic(Spanned<SyntheticSpec>),
     /// A table declared earlier with `data NAME = ...`.
     Ref(Spanned<String>),
-    Where { input: Box<TableExpr>, cond: Spanned<Cond> },
+    Where {
+        input: Box<TableExpr>,
+        cond: Spanned<Cond>,
+    },
     /// Inner join; `on` pairs are (left column, right column). Right rows must be unique per key.
-    Join { input: Box<TableExpr>, right: Box<TableExpr>, on: Vec<(Spanned<String>, Spanned<String>)>, #[serde(skip)] span: SourceSpan },
-    Select { input: Box<TableExpr>, cols: ColumnSet },
-    Drop { input: Box<TableExpr>, cols: ColumnSet },
+    Join {
+        input: Box<TableExpr>,
+        right: Box<TableExpr>,
+        on: Vec<(Spanned<String>, Spanned<String>)>,
+        #[serde(skip)]
+        span: SourceSpan,
+    },
+    Select {
+        input: Box<TableExpr>,
+        cols: ColumnSet,
+    },
+    Drop {
+        input: Box<TableExpr>,
+        cols: ColumnSet,
+    },
     /// `derive NAME = EXPR`: a new numeric column computed row by row.
-    Derive { input: Box<TableExpr>, name: Spanned<String>, expr: Spanned<Arith> },
+    Derive {
+        input: Box<TableExpr>,
+        name: Spanned<String>,
+        expr: Spanned<Arith>,
+    },
 }
 
 /// A `derive` expression over numbers and numeric columns.
@@ -139,8 +161,19 @@ pub enum Arith {
     Num(f64),
     Col(Spanned<String>),
     Neg(Box<Arith>),
-    Bin { op: ArithOp, left: Box<Arith>, right: Box<Arith>, #[serde(skip)] span: SourceSpan },
-    Call { func: ArithFn, arg: Box<Arith>, #[serde(skip)] span: SourceSpan },
+    Bin {
+        op: ArithOp,
+        left: Box<Arith>,
+        right: Box<Arith>,
+        #[serde(skip)]
+        span: SourceSpan,
+    },
+    Call {
+        func: ArithFn,
+        arg: Box<Arith>,
+        #[serde(skip)]
+        span: SourceSpan,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -462,7 +495,11 @@ pub enum Metric {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub enum NGrid {
     /// `logspace(from, to, points)`: rounded, de-duplicated, capped at the source size.
-    Logspace { from: usize, to: Upper, points: usize },
+    Logspace {
+        from: usize,
+        to: Upper,
+        points: usize,
+    },
     List(Vec<usize>),
 }
 

@@ -26,8 +26,7 @@ const LATENT_ACTIVATIONS: &[(&str, Option<Activation>)] = &[
     ("gelu", Some(Activation::Gelu)),
 ];
 
-const ENCODER_EXAMPLE: &str =
-    "write e.g. `encoder shared(polymer, solvent) { hidden = [256, 128]  latent = 32  latent_activation = tanh  flag = true }`";
+const ENCODER_EXAMPLE: &str = "write e.g. `encoder shared(polymer, solvent) { hidden = [256, 128]  latent = 32  latent_activation = tanh  flag = true }`";
 
 impl Checker<'_> {
     /// A `model` block that declares inputs, an encoder or a head: the pair spec is added to the
@@ -38,21 +37,33 @@ impl Checker<'_> {
         if m.inputs.is_empty() && m.encoders.is_empty() && m.heads.is_empty() {
             if let Some(s) = combine_setting {
                 self.report(
-                    Problem::new("unknown_setting", "`combine` needs a shared `encoder`", s.name.span, "no encoder to combine")
-                        .with_help(ENCODER_EXAMPLE),
+                    Problem::new(
+                        "unknown_setting",
+                        "`combine` needs a shared `encoder`",
+                        s.name.span,
+                        "no encoder to combine",
+                    )
+                    .with_help(ENCODER_EXAMPLE),
                 );
             }
             return spec;
         }
         for s in &m.block.settings {
             let why = match s.name.name.as_str() {
-                "hidden" => "with an `encoder`, layer widths go into `encoder { hidden = ... }` and `head { hidden = ... }`",
+                "hidden" => {
+                    "with an `encoder`, layer widths go into `encoder { hidden = ... }` and `head { hidden = ... }`"
+                }
                 "dropout" => "dropout is not supported with an `encoder` (the pairwise model trains without it)",
                 _ => continue,
             };
             self.report(
-                Problem::new("unknown_setting", format!("`{}` does not apply to a model with an `encoder`", s.name.name), s.name.span, "not used here")
-                    .with_help(why),
+                Problem::new(
+                    "unknown_setting",
+                    format!("`{}` does not apply to a model with an `encoder`", s.name.name),
+                    s.name.span,
+                    "not used here",
+                )
+                .with_help(why),
             );
         }
         spec.pair = self.pair(m, combine_setting.map(|s| &s.value));
@@ -69,8 +80,13 @@ impl Checker<'_> {
         let encoder = match m.encoders.as_slice() {
             [] => {
                 self.report(
-                    Problem::new("missing", "a model with `input`s or a `head` needs an `encoder`", m.block.span, "no encoder here")
-                        .with_help(ENCODER_EXAMPLE),
+                    Problem::new(
+                        "missing",
+                        "a model with `input`s or a `head` needs an `encoder`",
+                        m.block.span,
+                        "no encoder here",
+                    )
+                    .with_help(ENCODER_EXAMPLE),
                 );
                 None
             }
@@ -89,8 +105,13 @@ impl Checker<'_> {
             [first, rest @ ..] => {
                 for h in rest {
                     self.report(
-                        Problem::new("duplicate", "a model has one `head` (multitask trains one copy per task)", h.keyword.span, "second head")
-                            .with_help(format!("the first is on line {}", self.file.line_of(first.span.start))),
+                        Problem::new(
+                            "duplicate",
+                            "a model has one `head` (multitask trains one copy per task)",
+                            h.keyword.span,
+                            "second head",
+                        )
+                        .with_help(format!("the first is on line {}", self.file.line_of(first.span.start))),
                     );
                 }
                 self.head(first, &names)
@@ -103,8 +124,13 @@ impl Checker<'_> {
             if !used {
                 ok = false;
                 self.report(
-                    Problem::new("unused", format!("input `{}` is used by neither the encoder nor the head", input.name.name), input.name.span, "unused input")
-                        .with_help(format!("add it to the head (`head {{ inputs = {} }}`) or remove it", input.name.name)),
+                    Problem::new(
+                        "unused",
+                        format!("input `{}` is used by neither the encoder nor the head", input.name.name),
+                        input.name.span,
+                        "unused input",
+                    )
+                    .with_help(format!("add it to the head (`head {{ inputs = {} }}`) or remove it", input.name.name)),
                 );
             }
         }
@@ -118,8 +144,13 @@ impl Checker<'_> {
             if let Some(first) = out.iter().find(|i| i.name == d.name.name) {
                 let line = self.file.line_of(first.span.offset());
                 self.report(
-                    Problem::new("duplicate", format!("input `{}` is declared twice", d.name.name), d.name.span, "declared again here")
-                        .with_help(format!("the first `input {}` is on line {line}", d.name.name)),
+                    Problem::new(
+                        "duplicate",
+                        format!("input `{}` is declared twice", d.name.name),
+                        d.name.span,
+                        "declared again here",
+                    )
+                    .with_help(format!("the first `input {}` is on line {line}", d.name.name)),
                 );
                 ok = false;
                 continue;
@@ -145,30 +176,47 @@ impl Checker<'_> {
             }
         });
         self.report(
-            Problem::new("unknown_input", format!("{used_by} uses `{}`, which is not a declared input", id.name), id.span, "no input of this name")
-                .with_help(help),
+            Problem::new(
+                "unknown_input",
+                format!("{used_by} uses `{}`, which is not a declared input", id.name),
+                id.span,
+                "no input of this name",
+            )
+            .with_help(help),
         );
         None
     }
 
     fn encoder(&mut self, e: &EncoderDecl, names: &[String]) -> Option<EncoderSpec> {
         let kind_ok = self.choose(&e.kind, "encoder kind", &[("shared", ())]).is_some();
-        let refs: Vec<Option<Spanned<String>>> = e.inputs.iter().map(|i| self.input_ref(i, names, "the encoder")).collect();
+        let refs: Vec<Option<Spanned<String>>> =
+            e.inputs.iter().map(|i| self.input_ref(i, names, "the encoder")).collect();
         let refs: Option<Vec<Spanned<String>>> = refs.into_iter().collect();
         let pair = match refs {
             Some(r) if r.len() == 2 && r[0].value == r[1].value => {
                 self.report(
-                    Problem::new("type", "the encoder's two inputs are the same", e.inputs[0].span.to(e.inputs[1].span), "same input twice")
-                        .with_help("a shared encoder compares two different inputs, e.g. `shared(polymer, solvent)`"),
+                    Problem::new(
+                        "type",
+                        "the encoder's two inputs are the same",
+                        e.inputs[0].span.to(e.inputs[1].span),
+                        "same input twice",
+                    )
+                    .with_help("a shared encoder compares two different inputs, e.g. `shared(polymer, solvent)`"),
                 );
                 None
             }
             Some(r) if r.len() == 2 => Some([r[0].clone(), r[1].clone()]),
             Some(r) => {
-                let span = e.inputs.first().map_or(e.kind.span, |f| f.span.to(e.inputs.last().map_or(f.span, |l| l.span)));
+                let span =
+                    e.inputs.first().map_or(e.kind.span, |f| f.span.to(e.inputs.last().map_or(f.span, |l| l.span)));
                 self.report(
-                    Problem::new("type", format!("a shared encoder takes two inputs, found {}", r.len()), span, "expected two inputs")
-                        .with_help(ENCODER_EXAMPLE),
+                    Problem::new(
+                        "type",
+                        format!("a shared encoder takes two inputs, found {}", r.len()),
+                        span,
+                        "expected two inputs",
+                    )
+                    .with_help(ENCODER_EXAMPLE),
                 );
                 None
             }
@@ -183,8 +231,13 @@ impl Checker<'_> {
             Some(v) => self.count_value(v, "`latent`", 1),
             None => {
                 self.report(
-                    Problem::new("missing", "the encoder has no `latent` (the width of its output)", e.block.span, "no `latent` here")
-                        .with_help(ENCODER_EXAMPLE),
+                    Problem::new(
+                        "missing",
+                        "the encoder has no `latent` (the width of its output)",
+                        e.block.span,
+                        "no `latent` here",
+                    )
+                    .with_help(ENCODER_EXAMPLE),
                 );
                 None
             }
@@ -222,7 +275,12 @@ impl Checker<'_> {
                     match item {
                         Value::Name(id) => match self.input_ref(id, names, "the head") {
                             Some(r) if out.iter().any(|o: &Spanned<String>| o.value == r.value) => {
-                                self.report(Problem::new("duplicate", format!("`{}` is listed twice", id.name), id.span, "listed again"));
+                                self.report(Problem::new(
+                                    "duplicate",
+                                    format!("`{}` is listed twice", id.name),
+                                    id.span,
+                                    "listed again",
+                                ));
                                 ok = false;
                             }
                             Some(r) => out.push(r),
@@ -237,7 +295,12 @@ impl Checker<'_> {
                 ok.then_some(out)
             }
             Some(other) => {
-                self.type_error(other, "`inputs`", "an input name or a list of input names", Some("write e.g. `inputs = conditions`".into()));
+                self.type_error(
+                    other,
+                    "`inputs`",
+                    "an input name or a list of input names",
+                    Some("write e.g. `inputs = conditions`".into()),
+                );
                 None
             }
         };

@@ -32,7 +32,12 @@ impl Checker<'_> {
                         continue;
                     }
                     if column.name.is_empty() {
-                        self.report(Problem::new("out_of_range", "the column name is empty", column.span, "empty name"));
+                        self.report(Problem::new(
+                            "out_of_range",
+                            "the column name is empty",
+                            column.span,
+                            "empty name",
+                        ));
                         continue;
                     }
                     by_line = line;
@@ -41,8 +46,13 @@ impl Checker<'_> {
                 ReportStmt::Kind(word) if word.name == "samples" => {
                     if samples_line > 0 {
                         self.report(
-                            Problem::new("duplicate", "`report samples` is declared twice", stmt.span, "declared again here")
-                                .with_help(format!("the first `report samples` is on line {samples_line}")),
+                            Problem::new(
+                                "duplicate",
+                                "`report samples` is declared twice",
+                                stmt.span,
+                                "declared again here",
+                            )
+                            .with_help(format!("the first `report samples` is on line {samples_line}")),
                         );
                         continue;
                     }
@@ -62,8 +72,13 @@ impl Checker<'_> {
                         None => format!("write {listed}"),
                     };
                     self.report(
-                        Problem::new("unknown_value", format!("unknown report `{}`", word.name), word.span, "not a known report")
-                            .with_help(help),
+                        Problem::new(
+                            "unknown_value",
+                            format!("unknown report `{}`", word.name),
+                            word.span,
+                            "not a known report",
+                        )
+                        .with_help(help),
                     );
                 }
             }
@@ -78,7 +93,8 @@ mod tests {
 
     #[test]
     fn report_by_a_quoted_column_and_samples() {
-        let study = crate::check::compile("r.study", &format!("{BASE}report by \"poly class\"\nreport samples\n")).expect("valid");
+        let study = crate::check::compile("r.study", &format!("{BASE}report by \"poly class\"\nreport samples\n"))
+            .expect("valid");
         assert_eq!(study.report.by.map(|c| c.value), Some("poly class".to_string()));
         assert!(study.report.samples);
         let none = crate::check::compile("r.study", BASE).expect("valid");

@@ -36,11 +36,7 @@ impl Checker<'_> {
         };
         let is_source = what == "`source`";
         let settings = self.settings(block, what, if is_source { SOURCE_SETTINGS } else { TARGET_SETTINGS });
-        let usage = format!(
-            "write e.g. `{} {} {{ x = f_*  y = y }}`",
-            what.trim_matches('`'),
-            table.name
-        );
+        let usage = format!("write e.g. `{} {} {{ x = f_*  y = y }}`", what.trim_matches('`'), table.name);
         let x = match settings.get("x") {
             Some(v) => self.column_set(v, "`x`"),
             None => {
@@ -60,13 +56,8 @@ impl Checker<'_> {
             Some(v) => self.single_column(v, "`y`"),
             None => {
                 self.report(
-                    Problem::new(
-                        "missing",
-                        format!("{what} has no `y` (the label column)"),
-                        block.span,
-                        "no `y` here",
-                    )
-                    .with_help(usage),
+                    Problem::new("missing", format!("{what} has no `y` (the label column)"), block.span, "no `y` here")
+                        .with_help(usage),
                 );
                 None
             }
@@ -147,11 +138,7 @@ impl Checker<'_> {
             Some(e) => self.patterns(e, &format!("`except` in {what}"))?,
             None => Vec::new(),
         };
-        Some(ColumnSet {
-            include,
-            exclude,
-            span: value.span().into(),
-        })
+        Some(ColumnSet { include, exclude, span: value.span().into() })
     }
 
     fn patterns(&mut self, value: &Value, what: &str) -> Option<Vec<Spanned<String>>> {
@@ -171,13 +158,8 @@ impl Checker<'_> {
         };
         if items.is_empty() {
             self.report(
-                Problem::new(
-                    "empty",
-                    format!("{what} is an empty list of columns"),
-                    *span,
-                    "no columns",
-                )
-                .with_help(usage),
+                Problem::new("empty", format!("{what} is an empty list of columns"), *span, "no columns")
+                    .with_help(usage),
             );
             return None;
         }
@@ -186,12 +168,7 @@ impl Checker<'_> {
             match one(item) {
                 Some(p) => out.push(p),
                 None => {
-                    self.type_error(
-                        item,
-                        &format!("every item of {what}"),
-                        "a column name or pattern",
-                        help.clone(),
-                    );
+                    self.type_error(item, &format!("every item of {what}"), "a column name or pattern", help.clone());
                     return None;
                 }
             }

@@ -30,15 +30,9 @@ mod tests {
 
     #[test]
     fn short_names_get_edit_distance_suggestions() {
-        assert_eq!(
-            suggest("cvs", ["csv", "parquet", "synthetic"]),
-            Some("did you mean `csv`?".into())
-        );
+        assert_eq!(suggest("cvs", ["csv", "parquet", "synthetic"]), Some("did you mean `csv`?".into()));
         assert_eq!(suggest("sm", ["sim", "exp"]), Some("did you mean `sim`?".into()));
-        assert_eq!(
-            suggest("patiance", ["lr", "patience"]),
-            Some("did you mean `patience`?".into())
-        );
+        assert_eq!(suggest("patiance", ["lr", "patience"]), Some("did you mean `patience`?".into()));
         assert_eq!(suggest("zzz", ["sim", "exp"]), None);
         assert_eq!(suggest("x", ["y"]), None);
     }

@@ -31,10 +31,7 @@ impl Checker<'_> {
             let input = current.take().map(Box::new);
             let next = match op {
                 TableOp::Where { cond, .. } => match (input, self.cond(cond)) {
-                    (Some(input), Some(c)) => Some(TableExpr::Where {
-                        input,
-                        cond: Spanned::new(c, cond_span(cond)),
-                    }),
+                    (Some(input), Some(c)) => Some(TableExpr::Where { input, cond: Spanned::new(c, cond_span(cond)) }),
                     _ => None,
                 },
                 TableOp::Join { right, on, span } => {
@@ -49,12 +46,9 @@ impl Checker<'_> {
                         })
                         .collect();
                     match (input, right) {
-                        (Some(input), Some(right)) => Some(TableExpr::Join {
-                            input,
-                            right: Box::new(right),
-                            on,
-                            span: (*span).into(),
-                        }),
+                        (Some(input), Some(right)) => {
+                            Some(TableExpr::Join { input, right: Box::new(right), on, span: (*span).into() })
+                        }
                         _ => None,
                     }
                 }
@@ -85,9 +79,7 @@ impl Checker<'_> {
 
     fn primary(&mut self, primary: &Primary, scope: &Scope<'_>) -> Option<TableExpr> {
         match primary {
-            Primary::Name(id) => self
-                .table_ref(id, scope)
-                .map(|name| TableExpr::Ref(Spanned::new(name, id.span))),
+            Primary::Name(id) => self.table_ref(id, scope).map(|name| TableExpr::Ref(Spanned::new(name, id.span))),
             Primary::Call(call) => self.loader(call),
         }
     }
@@ -137,13 +129,8 @@ impl Checker<'_> {
                 }
             });
         self.report(
-            Problem::new(
-                "unknown_table",
-                format!("unknown table `{}`", id.name),
-                id.span,
-                "no table of this name",
-            )
-            .with_help(help),
+            Problem::new("unknown_table", format!("unknown table `{}`", id.name), id.span, "no table of this name")
+                .with_help(help),
         );
         None
     }
@@ -153,9 +140,7 @@ impl Checker<'_> {
         match call.name.name.as_str() {
             "csv" => self.csv_args(call),
             "parquet" => self.path_arg(call).map(TableExpr::Parquet),
-            "synthetic" => self
-                .synthetic(call)
-                .map(|s| TableExpr::Synthetic(Spanned::new(s, call.span))),
+            "synthetic" => self.synthetic(call).map(|s| TableExpr::Synthetic(Spanned::new(s, call.span))),
             other => {
                 let help = match suggest(other, LOADERS.iter().copied()) {
                     Some(d) => d,
@@ -179,7 +164,8 @@ impl Checker<'_> {
     /// numbers, their other cells as missing).
     fn csv_args(&mut self, call: &Call) -> Option<TableExpr> {
         let (path_args, options): (Vec<_>, Vec<_>) = call.args.iter().partition(|a| a.name.is_none());
-        let path_only = Call { name: call.name.clone(), args: path_args.into_iter().cloned().collect(), span: call.span };
+        let path_only =
+            Call { name: call.name.clone(), args: path_args.into_iter().cloned().collect(), span: call.span };
         let path = self.path_arg(&path_only);
         let mut numeric: Option<Vec<Spanned<String>>> = None;
         let mut ok = true;
@@ -189,8 +175,13 @@ impl Checker<'_> {
                 let help = suggest(&name.name, ["numeric"].into_iter())
                     .unwrap_or_else(|| "`csv` takes the path and `numeric: [COLUMNS]`".into());
                 self.report(
-                    Problem::new("unknown_setting", format!("unknown `csv` argument `{}`", name.name), name.span, "unknown argument")
-                        .with_help(help),
+                    Problem::new(
+                        "unknown_setting",
+                        format!("unknown `csv` argument `{}`", name.name),
+                        name.span,
+                        "unknown argument",
+                    )
+                    .with_help(help),
                 );
                 ok = false;
                 continue;
@@ -265,13 +256,8 @@ impl Checker<'_> {
         for arg in &call.args {
             let Some(name) = &arg.name else {
                 self.report(
-                    Problem::new(
-                        "type",
-                        "`synthetic` arguments must be named",
-                        arg.span,
-                        "unnamed argument",
-                    )
-                    .with_help(SYNTHETIC_HELP),
+                    Problem::new("type", "`synthetic` arguments must be named", arg.span, "unnamed argument")
+                        .with_help(SYNTHETIC_HELP),
                 );
                 ok = false;
                 continue;
@@ -310,11 +296,9 @@ impl Checker<'_> {
         let get = |n: &str| args.iter().find(|(a, _, _)| *a == n).map(|(_, v, s)| (*v, *s));
 
         let part = match get("part") {
-            Some((v, _)) => self.choice(
-                v,
-                "part",
-                &[("source", SyntheticPart::Source), ("target", SyntheticPart::Target)],
-            ),
+            Some((v, _)) => {
+                self.choice(v, "part", &[("source", SyntheticPart::Source), ("target", SyntheticPart::Target)])
+            }
             None => {
                 self.report(
                     Problem::new(
@@ -359,25 +343,14 @@ impl Checker<'_> {
             None if part == SyntheticPart::Source => Some(0.05),
             None => Some(0.1),
         };
-        let spec = SyntheticSpec {
-            part,
-            rows: rows?,
-            features: features?,
-            bias: bias?,
-            noise: noise?,
-            seed: seed?,
-        };
+        let spec = SyntheticSpec { part, rows: rows?, features: features?, bias: bias?, noise: noise?, seed: seed? };
         ok.then_some(spec)
     }
 
     /// A column set of a `select`/`drop`.
     fn column_set_ast(&mut self, cols: &ast::ColumnSet) -> model::ColumnSet {
         let conv = |ids: &[Ident]| ids.iter().map(|i| Spanned::new(i.name.clone(), i.span)).collect();
-        model::ColumnSet {
-            include: conv(&cols.include),
-            exclude: conv(&cols.exclude),
-            span: cols.span.into(),
-        }
+        model::ColumnSet { include: conv(&cols.include), exclude: conv(&cols.exclude), span: cols.span.into() }
     }
 
     /// A row condition. `and`/`or` chains become balanced binary trees (same meaning, shallow
@@ -386,41 +359,25 @@ impl Checker<'_> {
         match cond {
             ast::Cond::Cmp { column, op, value, .. } => {
                 let value = self.literal(value)?;
-                Some(Cond::Cmp {
-                    column: Spanned::new(column.name.clone(), column.span),
-                    op: *op,
-                    value,
-                })
+                Some(Cond::Cmp { column: Spanned::new(column.name.clone(), column.span), op: *op, value })
             }
             ast::Cond::In { column, values, span } => {
                 if values.is_empty() {
                     self.report(
-                        Problem::new(
-                            "empty",
-                            format!("`{} in []` lists no values", column.name),
-                            *span,
-                            "empty list",
-                        )
-                        .with_help("list at least one value, e.g. `gas in [\"CO2\", \"N2\"]`"),
+                        Problem::new("empty", format!("`{} in []` lists no values", column.name), *span, "empty list")
+                            .with_help("list at least one value, e.g. `gas in [\"CO2\", \"N2\"]`"),
                     );
                     return None;
                 }
                 let values: Vec<Option<Literal>> = values.iter().map(|v| self.literal(v)).collect();
                 let values = values.into_iter().collect::<Option<Vec<_>>>()?;
-                Some(Cond::In {
-                    column: Spanned::new(column.name.clone(), column.span),
-                    values,
-                })
+                Some(Cond::In { column: Spanned::new(column.name.clone(), column.span), values })
             }
             ast::Cond::And(parts) => self.chain(parts, |a, b| Cond::And(Box::new(a), Box::new(b))),
             ast::Cond::Or(parts) => self.chain(parts, |a, b| Cond::Or(Box::new(a), Box::new(b))),
             ast::Cond::Not { count, cond, .. } => {
                 let inner = self.cond(cond)?;
-                Some(if count % 2 == 1 {
-                    Cond::Not(Box::new(inner))
-                } else {
-                    inner
-                })
+                Some(if count % 2 == 1 { Cond::Not(Box::new(inner)) } else { inner })
             }
         }
     }
@@ -437,12 +394,7 @@ impl Checker<'_> {
             ast::Literal::Num(n) => match n.text.parse::<f64>() {
                 Ok(v) if v.is_finite() => Some(Literal::Num(v)),
                 _ => {
-                    self.out_of_range(
-                        n.span,
-                        "a number in a condition",
-                        "a finite number",
-                        &format!("`{}`", n.text),
-                    );
+                    self.out_of_range(n.span, "a number in a condition", "a finite number", &format!("`{}`", n.text));
                     None
                 }
             },
@@ -477,11 +429,7 @@ mod tests {
     use super::*;
 
     fn leaf(i: usize) -> Cond {
-        Cond::Cmp {
-            column: Spanned::new(format!("c{i}"), (0, 0)),
-            op: model::CmpOp::Eq,
-            value: Literal::Num(i as f64),
-        }
+        Cond::Cmp { column: Spanned::new(format!("c{i}"), (0, 0)), op: model::CmpOp::Eq, value: Literal::Num(i as f64) }
     }
 
     fn depth(c: &Cond) -> usize {
@@ -502,12 +450,6 @@ mod tests {
     #[test]
     fn balanced_keeps_order() {
         let tree = balanced((0..3).map(leaf).collect(), |a, b| Cond::Or(Box::new(a), Box::new(b))).expect("non-empty");
-        assert_eq!(
-            tree,
-            Cond::Or(
-                Box::new(leaf(0)),
-                Box::new(Cond::Or(Box::new(leaf(1)), Box::new(leaf(2))))
-            )
-        );
+        assert_eq!(tree, Cond::Or(Box::new(leaf(0)), Box::new(Cond::Or(Box::new(leaf(1)), Box::new(leaf(2))))));
     }
 }

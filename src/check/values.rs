@@ -17,42 +17,18 @@ pub struct RealRange {
 
 impl RealRange {
     /// `> 0`.
-    pub const POSITIVE: RealRange = RealRange {
-        min: 0.0,
-        min_inclusive: false,
-        max: None,
-    };
+    pub const POSITIVE: RealRange = RealRange { min: 0.0, min_inclusive: false, max: None };
     /// `≥ 0`.
-    pub const NON_NEGATIVE: RealRange = RealRange {
-        min: 0.0,
-        min_inclusive: true,
-        max: None,
-    };
+    pub const NON_NEGATIVE: RealRange = RealRange { min: 0.0, min_inclusive: true, max: None };
     /// `(0, 1)`.
-    pub const OPEN_UNIT: RealRange = RealRange {
-        min: 0.0,
-        min_inclusive: false,
-        max: Some((1.0, false)),
-    };
+    pub const OPEN_UNIT: RealRange = RealRange { min: 0.0, min_inclusive: false, max: Some((1.0, false)) };
     /// `(0, 1]`.
-    pub const FRACTION: RealRange = RealRange {
-        min: 0.0,
-        min_inclusive: false,
-        max: Some((1.0, true)),
-    };
+    pub const FRACTION: RealRange = RealRange { min: 0.0, min_inclusive: false, max: Some((1.0, true)) };
     /// `[0, 1)`.
-    pub const DROPOUT: RealRange = RealRange {
-        min: 0.0,
-        min_inclusive: true,
-        max: Some((1.0, false)),
-    };
+    pub const DROPOUT: RealRange = RealRange { min: 0.0, min_inclusive: true, max: Some((1.0, false)) };
 
     pub fn contains(&self, v: f64) -> bool {
-        let above = if self.min_inclusive {
-            v >= self.min
-        } else {
-            v > self.min
-        };
+        let above = if self.min_inclusive { v >= self.min } else { v > self.min };
         let below = match self.max {
             None => true,
             Some((max, true)) => v <= max,
@@ -147,12 +123,7 @@ impl Checker<'_> {
             match n.text.parse::<i128>() {
                 Ok(v) => v,
                 Err(_) => {
-                    self.out_of_range(
-                        n.span,
-                        what,
-                        "at most 18446744073709551615",
-                        "a number that is far too large",
-                    );
+                    self.out_of_range(n.span, what, "at most 18446744073709551615", "a number that is far too large");
                     return None;
                 }
             }
@@ -176,12 +147,7 @@ impl Checker<'_> {
         match usize::try_from(v) {
             Ok(v) => Some(v),
             Err(_) => {
-                self.out_of_range(
-                    n.span,
-                    what,
-                    &format!("at most {}", usize::MAX),
-                    &format!("`{}`", n.text),
-                );
+                self.out_of_range(n.span, what, &format!("at most {}", usize::MAX), &format!("`{}`", n.text));
                 None
             }
         }

@@ -19,7 +19,18 @@ pub fn dispatch(cmd: Command) -> i32 {
         Command::Report { dir, summary: false } => report(&dir),
         Command::Report { dir, summary: true } => report_summary(&dir),
         Command::Fit { table, n, m, error, trial, law, fix, out, json, seed } => {
-            super::fit_table::run(&super::fit_table::FitOptions { table, n, m, error, trial, law, fix, out, json, seed })
+            super::fit_table::run(&super::fit_table::FitOptions {
+                table,
+                n,
+                m,
+                error,
+                trial,
+                law,
+                fix,
+                out,
+                json,
+                seed,
+            })
         }
         Command::Budget { dir, source_cost, target_cost, goal, spend, have, json } => {
             budget(&dir, source_cost, target_cost, goal, spend, have.as_deref(), json)
@@ -59,7 +70,8 @@ fn fail(e: &RunError) -> i32 {
 }
 
 fn check(files: &[PathBuf], no_data: bool) -> i32 {
-    let files: Vec<Option<&Path>> = if files.is_empty() { vec![None] } else { files.iter().map(|f| Some(f.as_path())).collect() };
+    let files: Vec<Option<&Path>> =
+        if files.is_empty() { vec![None] } else { files.iter().map(|f| Some(f.as_path())).collect() };
     let mut code = EXIT_OK;
     for f in files {
         let result = source(f).and_then(|(path, text)| {
@@ -190,7 +202,8 @@ fn report(dir: &Path) -> i32 {
         let results: Results = serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
         let path = dir.join("trials.csv");
         let mut rdr = csv::Reader::from_path(&path).map_err(|e| format!("{}: {e}", path.display()))?;
-        let trials = rdr.deserialize().collect::<Result<Vec<TrialRow>, _>>().map_err(|e| format!("{}: {e}", path.display()))?;
+        let trials =
+            rdr.deserialize().collect::<Result<Vec<TrialRow>, _>>().map_err(|e| format!("{}: {e}", path.display()))?;
         Ok((results, trials))
     };
     match read() {
@@ -214,7 +227,15 @@ fn report(dir: &Path) -> i32 {
 
 /// `budget DIR ...`: the planner on the run's surface, recomputed from its trials (exit 2 on bad
 /// input, a run without `fit surface`, a degenerate surface or an unreachable goal).
-fn budget(dir: &Path, source: f64, target: f64, goal: Option<f64>, spend: Option<f64>, have: Option<&str>, json: bool) -> i32 {
+fn budget(
+    dir: &Path,
+    source: f64,
+    target: f64,
+    goal: Option<f64>,
+    spend: Option<f64>,
+    have: Option<&str>,
+    json: bool,
+) -> i32 {
     use crate::fit::budget::{Ask, Costs};
     let planned = || -> Result<exec::budget::Budget, String> {
         let have = have.map(parse_have).transpose()?;
@@ -267,7 +288,9 @@ fn budget(dir: &Path, source: f64, target: f64, goal: Option<f64>, spend: Option
 /// `--have n,m`.
 fn parse_have(text: &str) -> Result<crate::fit::budget::Have, String> {
     let parts: Vec<&str> = text.split(',').map(str::trim).collect();
-    let num = |s: &str| s.parse::<f64>().map_err(|_| format!("--have {text}: `{s}` is not a number (expected n,m, e.g. 1206,952)"));
+    let num = |s: &str| {
+        s.parse::<f64>().map_err(|_| format!("--have {text}: `{s}` is not a number (expected n,m, e.g. 1206,952)"))
+    };
     match parts.as_slice() {
         [n, m] => Ok(crate::fit::budget::Have { n: num(n)?, m: num(m)? }),
         _ => Err(format!("--have {text}: expected two numbers n,m, e.g. 1206,952")),

@@ -183,7 +183,8 @@ fn read_trials(text: &[u8], o: &FitOptions) -> Result<Vec<TrialRow>, Bad> {
             _ => 0,
         };
         let ev = cell(e_col);
-        let mae: f64 = ev.parse().map_err(|_| format!("row {row}, column {} (--error): `{ev}` is not a number", o.error))?;
+        let mae: f64 =
+            ev.parse().map_err(|_| format!("row {row}, column {} (--error): `{ev}` is not a number", o.error))?;
         if !mae.is_finite() {
             return Err(format!("row {row}, column {} (--error): `{ev}` is not a finite number", o.error));
         }
@@ -236,11 +237,8 @@ pub fn run(o: &FitOptions) -> i32 {
         eprintln!("error: cannot write {}: {e}", dir.display());
         return super::EXIT_FAILED;
     }
-    let unfit: Vec<&str> = results
-        .fits
-        .iter()
-        .filter_map(|f| f.degenerate.as_deref().filter(|d| d.starts_with("no fit")))
-        .collect();
+    let unfit: Vec<&str> =
+        results.fits.iter().filter_map(|f| f.degenerate.as_deref().filter(|d| d.starts_with("no fit"))).collect();
     if !unfit.is_empty() && unfit.len() == results.fits.len() {
         eprintln!("error: the law could not be fitted: {}", unfit.join("; "));
         return super::EXIT_STUDY;

@@ -21,10 +21,14 @@ pub const EXIT_STUDY: i32 = 2;
 pub const EXIT_FAILED: i32 = 3;
 
 #[derive(Parser, Debug)]
-#[command(name = "sim2real", version, about = "How much is simulated data worth for predicting real experiments?",
+#[command(
+    name = "sim2real",
+    version,
+    about = "How much is simulated data worth for predicting real experiments?",
     long_about = "Runs .study files: pretrain on n source (simulated) rows, fine-tune on m target (experimental) rows, \
 repeat random splits, compare against direct learning and fit R(n) = D·n^-α + C.\n\n\
-Exit codes: 0 success, 1 an `expect` failed, 2 study or data errors, 3 a failure while running.")]
+Exit codes: 0 success, 1 an `expect` failed, 2 study or data errors, 3 a failure while running."
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,

@@ -69,7 +69,9 @@ fn collect_columns(table: &Table, e: &Arith, out: &mut Vec<(String, Vec<f64>)>) 
 pub fn eval(e: &Arith, row: usize, cols: &[(String, Vec<f64>)]) -> Result<f64, String> {
     let v = match e {
         Arith::Num(x) => *x,
-        Arith::Col(c) => cols.iter().find(|(n, _)| *n == c.value).and_then(|(_, v)| v.get(row).copied()).unwrap_or(f64::NAN),
+        Arith::Col(c) => {
+            cols.iter().find(|(n, _)| *n == c.value).and_then(|(_, v)| v.get(row).copied()).unwrap_or(f64::NAN)
+        }
         Arith::Neg(inner) => -eval(inner, row, cols)?,
         Arith::Bin { op, left, right, .. } => {
             let (a, b) = (eval(left, row, cols)?, eval(right, row, cols)?);

@@ -107,7 +107,9 @@ fn no_match_help(left: &Table, right: &Table, on: &[(Spanned<String>, Spanned<St
         let v = (0..t.nrows()).find_map(|r| c.cell_text(r))?;
         Some(if c.is_numeric() { v } else { format!("\"{v}\"") })
     };
-    let Some((l, r)) = on.first() else { return "check that the key columns hold the same values on both sides".to_string() };
+    let Some((l, r)) = on.first() else {
+        return "check that the key columns hold the same values on both sides".to_string();
+    };
     match (first(left, &l.value), first(right, &r.value)) {
         (Some(a), Some(b)) => format!(
             "check that the key columns hold the same values on both sides: `{}` starts with {a}, `{}` with {b}",

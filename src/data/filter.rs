@@ -108,13 +108,18 @@ fn check_type(
             match table.why_text(name) {
                 // Mostly numbers with a few odd cells (spreadsheet formulas, "n/a"): say which.
                 Some(why) if table.text_help(name).contains("numeric:") => err(
-                    format!("type mismatch: column `{name}` of {} is read as text because {why}, but {x} is a number", table.label()),
+                    format!(
+                        "type mismatch: column `{name}` of {} is read as text because {why}, but {x} is a number",
+                        table.label()
+                    ),
                     table.text_help(name),
                 ),
                 _ => err(
                     format!("type mismatch: column `{name}` of {} is text, but {x} is a number", table.label()),
                     match example {
-                        Some(e) => format!("write the value as a string, \"{x}\"; the column holds values like \"{e}\""),
+                        Some(e) => {
+                            format!("write the value as a string, \"{x}\"; the column holds values like \"{e}\"")
+                        }
                         None => format!("write the value as a string: \"{x}\""),
                     },
                 ),

@@ -103,7 +103,12 @@ pub fn join(
 
 /// "join of a.csv with b.csv drops 12 of 480 rows of a.csv that have no partner (`polymer` =
 /// "CCO" at line 5, ...)": the plan warning of an inner join that lost left rows.
-fn unmatched_note(left: &Table, right: &Table, on: &[(Spanned<String>, Spanned<String>)], unmatched: &[usize]) -> String {
+fn unmatched_note(
+    left: &Table,
+    right: &Table,
+    on: &[(Spanned<String>, Spanned<String>)],
+    unmatched: &[usize],
+) -> String {
     let mut examples: Vec<String> = Vec::new();
     for &l in unmatched {
         let key = on

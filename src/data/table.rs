@@ -275,8 +275,12 @@ impl Table {
             return e;
         }
         // A close name if there is one, else the names there are.
-        let help = crate::diag::did_you_mean(col, self.names.iter().map(String::as_str)).unwrap_or_else(|| self.columns_help());
-        DataError::new(format!("{} has no column `{col}`", self.label)).with_file(&self.label).with_column(col).with_help(help)
+        let help = crate::diag::did_you_mean(col, self.names.iter().map(String::as_str))
+            .unwrap_or_else(|| self.columns_help());
+        DataError::new(format!("{} has no column `{col}`", self.label))
+            .with_file(&self.label)
+            .with_column(col)
+            .with_help(help)
     }
 
     /// This table with one more column at the end; its name must be new.
@@ -288,7 +292,8 @@ impl Table {
                 .with_help("give the derived column a new name, or `drop` the old one first"));
         }
         if column.len() != self.nrows {
-            return Err(DataError::new(format!("column `{name}` has {} cells, expected {}", column.len(), self.nrows)).with_column(name));
+            return Err(DataError::new(format!("column `{name}` has {} cells, expected {}", column.len(), self.nrows))
+                .with_column(name));
         }
         self.names.push(name.to_string());
         self.columns.push(column);
@@ -341,11 +346,14 @@ impl Table {
                 if let Some(why) = self.why_text(col) {
                     let first = v.iter().position(|c| c.as_deref().is_some_and(|s| !is_number(s))).unwrap_or(0);
                     let (_, row) = self.locate(first);
-                    return Err(DataError::new(format!("column `{col}` of {} is not numeric: {why}, so it was read as text", self.label))
-                        .with_file(&self.label)
-                        .with_column(col)
-                        .with_row(row)
-                        .with_help(self.text_help(col)));
+                    return Err(DataError::new(format!(
+                        "column `{col}` of {} is not numeric: {why}, so it was read as text",
+                        self.label
+                    ))
+                    .with_file(&self.label)
+                    .with_column(col)
+                    .with_row(row)
+                    .with_help(self.text_help(col)));
                 }
                 let mut out = Vec::with_capacity(v.len());
                 for (r, cell) in v.iter().enumerate() {

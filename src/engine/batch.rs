@@ -34,7 +34,12 @@ impl MemberData {
     /// Check and keep the rows. All members must have equal train and equal validation row
     /// counts (≥ 1). `device` is where training runs (kept for the API; the CPU engine reads
     /// the rows from the host).
-    pub fn new(train: &[MemberRows], val: &[MemberRows], features: usize, device: &Device) -> Result<MemberData, String> {
+    pub fn new(
+        train: &[MemberRows],
+        val: &[MemberRows],
+        features: usize,
+        device: &Device,
+    ) -> Result<MemberData, String> {
         let _ = device;
         let e = train.len();
         if e == 0 || val.len() != e {

@@ -167,7 +167,8 @@ impl Crew {
         let run_ref: &(dyn Fn() + Sync) = &run;
         // SAFETY (lifetime erasure): the task is removed from the queue or finished before this
         // function returns or unwinds past `guard` (below), so no helper reaches `run` later.
-        let run_ptr: *const (dyn Fn() + Sync + 'static) = unsafe { std::mem::transmute(run_ref as *const (dyn Fn() + Sync)) };
+        let run_ptr: *const (dyn Fn() + Sync + 'static) =
+            unsafe { std::mem::transmute(run_ref as *const (dyn Fn() + Sync)) };
         let task = Task { run: run_ptr, state: AtomicU8::new(0) };
         let ptr = TaskPtr(&task);
         self.push(ptr);
@@ -454,4 +455,3 @@ mod tests {
         assert_eq!(outcome, 1);
     }
 }
-

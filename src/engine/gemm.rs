@@ -146,7 +146,15 @@ fn check(len: usize, ld: usize, a: MatRef, b: MatRef) {
     for v in [&a, &b] {
         if v.rows > 0 && v.cols > 0 {
             let last = (v.rows - 1) * v.rs + (v.cols - 1) * v.cs;
-            assert!(last < v.data.len(), "view {}×{} (strides {}, {}) over {} values", v.rows, v.cols, v.rs, v.cs, v.data.len());
+            assert!(
+                last < v.data.len(),
+                "view {}×{} (strides {}, {}) over {} values",
+                v.rows,
+                v.cols,
+                v.rs,
+                v.cs,
+                v.data.len()
+            );
         }
     }
 }
@@ -249,7 +257,9 @@ pub fn matmul_cols(dst: &mut [f32], a: MatRef, b: MatRef, blocks: usize, crew: O
     if !transposed_rows(b, route) {
         // SAFETY: `check` covered the whole output and both views; the blocks are disjoint
         // column ranges of it, each written by exactly one call.
-        return run_blocks(&bounds, crew, &|start, end| unsafe { product(out.at(start), n, a, b.columns(start, end - start), route) });
+        return run_blocks(&bounds, crew, &|start, end| unsafe {
+            product(out.at(start), n, a, b.columns(start, end - start), route)
+        });
     }
     // b is a transposed row-major matrix (the weights in `dz · wᵀ`): its columns are contiguous
     // rows of the stored matrix, which the kernel can only read as A. So compute
@@ -326,7 +336,11 @@ fn run_blocks(bounds: &[(usize, usize)], crew: Option<&Crew>, block: &(dyn Fn(us
 /// `SIM2REAL_REQUIRE_ROUTES` (comma-separated names, for a machine known to have them, e.g.
 /// `kernel,avx512`) could not run. Returns the names that ran.
 #[cfg(test)]
-pub(crate) fn run_each_route(what: &str, routes: &[(&'static str, bool)], mut run: impl FnMut(&'static str)) -> Vec<&'static str> {
+pub(crate) fn run_each_route(
+    what: &str,
+    routes: &[(&'static str, bool)],
+    mut run: impl FnMut(&'static str),
+) -> Vec<&'static str> {
     let required = std::env::var("SIM2REAL_REQUIRE_ROUTES").unwrap_or_default();
     let mut ran = Vec::new();
     for &(name, available) in routes {
@@ -363,7 +377,8 @@ mod tests {
         let mut out = vec![0.0f64; a.rows * b.cols];
         for r in 0..a.rows {
             for c in 0..b.cols {
-                out[r * b.cols + c] = (0..a.cols).map(|k| a.data[r * a.rs + k * a.cs] as f64 * b.data[k * b.rs + c * b.cs] as f64).sum();
+                out[r * b.cols + c] =
+                    (0..a.cols).map(|k| a.data[r * a.rs + k * a.cs] as f64 * b.data[k * b.rs + c * b.cs] as f64).sum();
             }
         }
         out
@@ -381,7 +396,8 @@ mod tests {
 
     #[test]
     fn products_of_views_and_transposes_match_a_naive_product_on_every_route() {
-        let ran = run_each_route("matmul", &routes(), |name| with_route(route_named(name), products_match_a_naive_product));
+        let ran =
+            run_each_route("matmul", &routes(), |name| with_route(route_named(name), products_match_a_naive_product));
         // The portable route runs on every CPU, so every machine tests it.
         assert!(ran.contains(&"portable"));
         assert_eq!(ran.contains(&"kernel"), microkernel::available());
@@ -403,7 +419,8 @@ mod tests {
 
     fn products_match_a_naive_product() {
         // Shapes around the kernel's 12 × 32 tiles and 16-lane halves, and degenerate ones.
-        for (m, k, n) in [(7, 13, 11), (32, 190, 512), (13, 37, 33), (25, 1, 17), (12, 64, 16), (1, 5, 1), (3, 300, 47)] {
+        for (m, k, n) in [(7, 13, 11), (32, 190, 512), (13, 37, 33), (25, 1, 17), (12, 64, 16), (1, 5, 1), (3, 300, 47)]
+        {
             let x = values(m * k, 1);
             let w = values(k * n, 2);
             let dz = values(m * n, 3);

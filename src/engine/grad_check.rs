@@ -34,7 +34,15 @@ type Layers64 = Vec<(Vec<f64>, Vec<f64>)>;
 
 /// The reference loss mean((f(x) − y)²) in f64, hidden activations times `masks` (inverted
 /// dropout, already scaled) when given.
-fn loss64(layers: &Layers64, shape: &[(usize, usize)], act: Activation, x: &[f64], y: &[f64], rows: usize, masks: Option<&[Vec<f32>]>) -> f64 {
+fn loss64(
+    layers: &Layers64,
+    shape: &[(usize, usize)],
+    act: Activation,
+    x: &[f64],
+    y: &[f64],
+    rows: usize,
+    masks: Option<&[Vec<f32>]>,
+) -> f64 {
     let mut h: Vec<f64> = x.to_vec();
     let last = shape.len() - 1;
     for (l, (&(fan_in, fan_out), (w, b))) in shape.iter().zip(layers).enumerate() {
@@ -81,7 +89,9 @@ fn check(case: &Case, tamper: impl Fn(&mut Vec<(Vec<f32>, Vec<f32>)>)) -> (f64, 
     let masks: Option<Vec<Vec<f32>>> = dropout.then(|| {
         shape[..shape.len() - 1]
             .iter()
-            .map(|&(_, out)| (0..rows * out).map(|_| if rng.random_range(0.0f64..1.0) < 0.3 { 0.0 } else { 1.0 / 0.7 }).collect())
+            .map(|&(_, out)| {
+                (0..rows * out).map(|_| if rng.random_range(0.0f64..1.0) < 0.3 { 0.0 } else { 1.0 / 0.7 }).collect()
+            })
             .collect()
     });
 
@@ -92,7 +102,11 @@ fn check(case: &Case, tamper: impl Fn(&mut Vec<(Vec<f32>, Vec<f32>)>)) -> (f64, 
     let mut grads = net.gradients(&mut work, &y, frozen);
     tamper(&mut grads);
 
-    let base: Layers64 = weights.layers.iter().map(|(w, b)| (w.iter().map(|&v| v as f64).collect(), b.iter().map(|&v| v as f64).collect())).collect();
+    let base: Layers64 = weights
+        .layers
+        .iter()
+        .map(|(w, b)| (w.iter().map(|&v| v as f64).collect(), b.iter().map(|&v| v as f64).collect()))
+        .collect();
     let x64: Vec<f64> = x.iter().map(|&v| v as f64).collect();
     let y64: Vec<f64> = y.iter().map(|&v| v as f64).collect();
     let h = 1e-4;
@@ -143,10 +157,24 @@ fn random_cases() -> Vec<Case> {
         widths.push(1);
         let shape: Vec<(usize, usize)> = widths.windows(2).map(|w| (w[0], w[1])).collect();
         let frozen = if k % 3 == 2 { rng.random_range(1..shape.len()) } else { 0 };
-        cases.push(Case { shape, act: acts[k % 4], rows: rng.random_range(1usize..40), frozen, dropout: k % 2 == 1, seed: 100 + k as u64 });
+        cases.push(Case {
+            shape,
+            act: acts[k % 4],
+            rows: rng.random_range(1usize..40),
+            frozen,
+            dropout: k % 2 == 1,
+            seed: 100 + k as u64,
+        });
     }
     // One product wide enough (≥ 128 columns) to take the two-column-halves route.
-    cases.push(Case { shape: vec![(5, 130), (130, 1)], act: Activation::Tanh, rows: 7, frozen: 0, dropout: true, seed: 7 });
+    cases.push(Case {
+        shape: vec![(5, 130), (130, 1)],
+        act: Activation::Tanh,
+        rows: 7,
+        frozen: 0,
+        dropout: true,
+        seed: 7,
+    });
     cases
 }
 
@@ -171,12 +199,18 @@ fn analytic_gradients_match_finite_differences() {
 /// gradients, fails it in every case where that term matters.
 #[test]
 fn a_broken_backward_pass_fails_the_check() {
-    let case = Case { shape: vec![(4, 6), (6, 5), (5, 1)], act: Activation::Tanh, rows: 9, frozen: 0, dropout: true, seed: 3 };
+    let case =
+        Case { shape: vec![(4, 6), (6, 5), (5, 1)], act: Activation::Tanh, rows: 9, frozen: 0, dropout: true, seed: 3 };
     assert!(check(&case, |_| {}).0 <= 1.0);
     // A bias gradient lost.
     assert!(check(&case, |g| g[1].1.iter_mut().for_each(|v| *v = 0.0)).0 > 10.0);
     // The 2/rows scale of the loss lost (gradients of sum instead of mean / 2).
-    assert!(check(&case, |g| g.iter_mut().for_each(|(w, b)| w.iter_mut().chain(b.iter_mut()).for_each(|v| *v *= 0.5 * 9.0))).0 > 10.0);
+    assert!(
+        check(&case, |g| g
+            .iter_mut()
+            .for_each(|(w, b)| w.iter_mut().chain(b.iter_mut()).for_each(|v| *v *= 0.5 * 9.0)))
+        .0 > 10.0
+    );
     // A weight gradient transposed in the first layer (in ≠ out).
     assert!(
         check(&case, |g| {
@@ -227,7 +261,10 @@ fn pairwise_gradients_match_finite_differences() {
             let mut rng = ChaCha8Rng::seed_from_u64(seed);
             let rows = 6;
             let mut data = |n: usize| -> (Vec<f32>, Vec<f32>) {
-                ((0..n * shape.inputs()).map(|_| rng.random_range(-1.0f32..1.0)).collect(), (0..n).map(|_| rng.random_range(-1.0f32..1.0)).collect())
+                (
+                    (0..n * shape.inputs()).map(|_| rng.random_range(-1.0f32..1.0)).collect(),
+                    (0..n).map(|_| rng.random_range(-1.0f32..1.0)).collect(),
+                )
             };
             let (tx, ty) = data(rows);
             let (sx, sy) = data(rows);
@@ -245,7 +282,8 @@ fn pairwise_gradients_match_finite_differences() {
             let grads = loss.backward();
             let h = 1e-3f32;
             for (l, (wt, bt)) in p.iter().enumerate() {
-                let analytic = [wt.grad(&grads).map(|g| super::net::to_vec(&g)), bt.grad(&grads).map(|g| super::net::to_vec(&g))];
+                let analytic =
+                    [wt.grad(&grads).map(|g| super::net::to_vec(&g)), bt.grad(&grads).map(|g| super::net::to_vec(&g))];
                 if l < frozen {
                     assert!(analytic.iter().all(Option::is_none), "{combine:?}: frozen layer {l} got a gradient");
                     continue;

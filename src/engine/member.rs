@@ -131,5 +131,8 @@ pub(super) fn permutation(n: usize, rng: &mut ChaCha8Rng) -> Vec<usize> {
 fn dropout_masks(hidden: &[usize], b: usize, p: f64, rng: &mut ChaCha8Rng) -> Vec<Vec<f32>> {
     let keep = 1.0 - p;
     let scale = (1.0 / keep) as f32;
-    hidden.iter().map(|&width| (0..b * width).map(|_| if rng.random::<f64>() < keep { scale } else { 0.0 }).collect()).collect()
+    hidden
+        .iter()
+        .map(|&width| (0..b * width).map(|_| if rng.random::<f64>() < keep { scale } else { 0.0 }).collect())
+        .collect()
 }

@@ -40,7 +40,18 @@ pub fn available() -> bool {
 /// Never to be called.
 #[cfg(not(target_arch = "x86_64"))]
 #[allow(clippy::too_many_arguments)]
-pub unsafe fn matmul(_: usize, _: usize, _: usize, _: *const f32, _: usize, _: usize, _: *const f32, _: usize, _: *mut f32, _: usize) {
+pub unsafe fn matmul(
+    _: usize,
+    _: usize,
+    _: usize,
+    _: *const f32,
+    _: usize,
+    _: usize,
+    _: *const f32,
+    _: usize,
+    _: *mut f32,
+    _: usize,
+) {
     unreachable!("the AVX-512 kernel does not exist on this architecture")
 }
 
@@ -53,7 +64,18 @@ pub unsafe fn matmul(_: usize, _: usize, _: usize, _: *const f32, _: usize, _: u
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx512f")]
 #[allow(clippy::too_many_arguments)]
-pub unsafe fn matmul(m: usize, n: usize, k: usize, a: *const f32, ars: usize, acs: usize, b: *const f32, ldb: usize, c: *mut f32, ldc: usize) {
+pub unsafe fn matmul(
+    m: usize,
+    n: usize,
+    k: usize,
+    a: *const f32,
+    ars: usize,
+    acs: usize,
+    b: *const f32,
+    ldb: usize,
+    c: *mut f32,
+    ldc: usize,
+) {
     let mut j = 0;
     while j < n {
         let w = (n - j).min(NR);
@@ -90,7 +112,17 @@ pub unsafe fn matmul(m: usize, n: usize, k: usize, a: *const f32, ars: usize, ac
 #[target_feature(enable = "avx512f")]
 #[inline]
 #[allow(clippy::too_many_arguments, clippy::needless_range_loop)] // r indexes A's rows too
-unsafe fn tile<const R: usize>(w: usize, k: usize, a: *const f32, ars: usize, acs: usize, b: *const f32, ldb: usize, c: *mut f32, ldc: usize) {
+unsafe fn tile<const R: usize>(
+    w: usize,
+    k: usize,
+    a: *const f32,
+    ars: usize,
+    acs: usize,
+    b: *const f32,
+    ldb: usize,
+    c: *mut f32,
+    ldc: usize,
+) {
     let lanes = |w: usize| -> __mmask16 { if w >= 16 { 0xffff } else { ((1u32 << w) - 1) as __mmask16 } };
     let m0 = lanes(w);
     let m1 = lanes(w.saturating_sub(16));

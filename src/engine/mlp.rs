@@ -73,7 +73,12 @@ impl<'c> MemberNet<'c> {
     /// The net with `weights`, layers `shape` ((fan_in, fan_out) each), fresh Adam moments.
     /// With a `crew`, wide products and Adam steps offer half their work to its idle threads
     /// (this changes the speed, never the numbers).
-    pub fn new(weights: &MemberWeights, act: Activation, shape: &[(usize, usize)], crew: Option<&'c Crew>) -> MemberNet<'c> {
+    pub fn new(
+        weights: &MemberWeights,
+        act: Activation,
+        shape: &[(usize, usize)],
+        crew: Option<&'c Crew>,
+    ) -> MemberNet<'c> {
         let layers = weights
             .layers
             .iter()
@@ -116,7 +121,11 @@ impl<'c> MemberNet<'c> {
             let (before, rest) = outs.split_at_mut(l);
             let x: &[f32] = if l == 0 { input } else { &before[l - 1] };
             let z = &mut rest[0];
-            self.product(z, MatRef::row_major(x, rows, layer.fan_in), MatRef::row_major(&layer.w, layer.fan_in, layer.fan_out));
+            self.product(
+                z,
+                MatRef::row_major(x, rows, layer.fan_in),
+                MatRef::row_major(&layer.w, layer.fan_in, layer.fan_out),
+            );
             if l == last {
                 bias_only(z, &layer.b);
                 break;
@@ -187,7 +196,13 @@ impl<'c> MemberNet<'c> {
     /// The backward pass: for each layer from the last down to `frozen`, computes its weight
     /// and bias gradients and the gradient flowing to the layer below (through the pre-step
     /// weights), then hands the layer and its gradients to `apply` (top layer first).
-    fn backward(&mut self, work: &mut Work, y: &[f32], frozen: usize, mut apply: impl FnMut(&mut Layer, &[f32], &[f32])) {
+    fn backward(
+        &mut self,
+        work: &mut Work,
+        y: &[f32],
+        frozen: usize,
+        mut apply: impl FnMut(&mut Layer, &[f32], &[f32]),
+    ) {
         let rows = work.rows;
         let last = self.layers.len() - 1;
         let scale = 2.0 / rows as f32;

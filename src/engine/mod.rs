@@ -36,12 +36,12 @@ pub mod activation;
 pub mod adam;
 pub mod batch;
 pub mod crew;
-pub mod gemm;
 pub mod device;
-pub mod member;
-pub mod microkernel;
+pub mod gemm;
 #[cfg(test)]
 mod grad_check;
+pub mod member;
+pub mod microkernel;
 pub mod mlp;
 pub mod net;
 pub mod pair_member;

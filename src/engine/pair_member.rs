@@ -55,7 +55,9 @@ pub fn step_loss(
     let target_loss = sq(target.0, target.1, shape.target_head());
     match source {
         None => target_loss,
-        Some(((batch, y), TaskWeight(lambda))) => sq(batch, y, 0).mul_scalar(lambda) + target_loss.mul_scalar(1.0 - lambda),
+        Some(((batch, y), TaskWeight(lambda))) => {
+            sq(batch, y, 0).mul_scalar(lambda) + target_loss.mul_scalar(1.0 - lambda)
+        }
     }
 }
 
@@ -104,7 +106,8 @@ pub fn train_pair_member(
     let adam_cfg = AdamConfig::new(cfg.lr, cfg.weight_decay);
     let mut rng = ChaCha8Rng::seed_from_u64(job.seed ^ 0x5eed_ba7c_4a11_0000);
     let mut weights = job.init.clone();
-    let mut moments: Vec<(Moments, Moments)> = layers.iter().map(|(i, o)| (Moments::zeros(i * o), Moments::zeros(*o))).collect();
+    let mut moments: Vec<(Moments, Moments)> =
+        layers.iter().map(|(i, o)| (Moments::zeros(i * o), Moments::zeros(*o))).collect();
     let mut best = job.init.clone();
     let mut out = TrainOutcome { epochs: 0, best_epoch: 0, best_val: f64::INFINITY, diverged: false, rows_seen: 0 };
     let source = job.source.filter(|s| s.rows() > 0);
@@ -142,7 +145,13 @@ pub fn train_pair_member(
                 _ => None,
             };
             let p = params(shape, &weights, device, Some(frozen));
-            let loss = step_loss(shape, &p, (&tb, &ty), src.as_ref().map(|(b, y)| ((b, y.as_slice()), TaskWeight(lambda))), device);
+            let loss = step_loss(
+                shape,
+                &p,
+                (&tb, &ty),
+                src.as_ref().map(|(b, y)| ((b, y.as_slice()), TaskWeight(lambda))),
+                device,
+            );
             let grads = loss.backward();
             t += 1;
             let k = StepConsts::new(&adam_cfg, t);

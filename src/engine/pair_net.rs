@@ -235,7 +235,9 @@ pub fn forward(shape: &PairShape, p: &Params, batch: &PairBatch, head: usize) ->
             let l = shape.latent;
             za.matmul(w0.clone().narrow(0, 0, l)) + zb.matmul(w0.clone().narrow(0, l, l))
         }
-        Combine::Distance => (za - zb).square().sum_dim(1).add_scalar(DISTANCE_EPS).sqrt().matmul(w0.clone().narrow(0, 0, 1)),
+        Combine::Distance => {
+            (za - zb).square().sum_dim(1).add_scalar(DISTANCE_EPS).sqrt().matmul(w0.clone().narrow(0, 0, 1))
+        }
     };
     if let Some(cond) = &batch.cond {
         h = h + cond.clone().matmul(w0.clone().narrow(0, k, shape.cond));

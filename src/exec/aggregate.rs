@@ -20,7 +20,8 @@ pub fn results(loaded: &Loaded, header: &Header, trials: &[TrialRow]) -> Results
     let seed = loaded.study.seed;
     let mut warnings = loaded.plan.warnings.clone();
     for t in trials.iter().filter(|t| !t.mae.is_finite() && t.failure.is_none()) {
-        warnings.push(format!("{} (seed {}) diverged: its loss became non-finite; left out of the means", t.job, t.seed));
+        warnings
+            .push(format!("{} (seed {}) diverged: its loss became non-finite; left out of the means", t.job, t.seed));
     }
     warnings.extend(super::health::warnings(trials));
     let points = points(trials, seed);
@@ -88,7 +89,10 @@ pub fn points(trials: &[TrialRow], seed: u64) -> Vec<Point> {
                 ci_note: ci.note,
                 mae_trimmed: super::health::trimmed_mean(&v, crate::results::TRIM_FRACTION),
                 failed: trials.iter().filter(|t| t.arm == arm && t.n == n && t.m == m && t.failure.is_some()).count(),
-                exploded: trials.iter().filter(|t| t.arm == arm && t.n == n && t.m == m && t.exploded.is_some()).count(),
+                exploded: trials
+                    .iter()
+                    .filter(|t| t.arm == arm && t.n == n && t.m == m && t.exploded.is_some())
+                    .count(),
                 train_rows: row_range(trials, arm, n, m, |t| t.train_rows),
                 val_rows: row_range(trials, arm, n, m, |t| t.val_rows),
             }
@@ -112,8 +116,11 @@ pub fn power_law_record(trials: &[TrialRow], arm: Arm, m: usize, seed: u64) -> F
 /// bootstrap refit); they are listed in the record's `fixed` and have no CI.
 pub fn power_law_record_fixed(trials: &[TrialRow], arm: Arm, m: usize, seed: u64, fixed: &PowerLawFixed) -> FitRecord {
     // One (n, trial, MAE) per finite trial: the CI resamples trial ids jointly across n.
-    let rows: Vec<(f64, usize, f64)> =
-        trials.iter().filter(|t| t.arm == arm && t.m == m && t.mae.is_finite()).map(|t| (t.n as f64, t.trial, t.mae)).collect();
+    let rows: Vec<(f64, usize, f64)> = trials
+        .iter()
+        .filter(|t| t.arm == arm && t.m == m && t.mae.is_finite())
+        .map(|t| (t.n as f64, t.trial, t.mae))
+        .collect();
     let boot = stats::JointBootstrap::new(rows.iter().map(|&(n, t, e)| (n.to_bits(), t, e)));
     let (x, y): (Vec<f64>, Vec<f64>) = boot.means().into_iter().map(|(n, r)| (f64::from_bits(n), r)).unzip();
     let mut rec = FitRecord::empty("power_law", arm, m);
@@ -172,7 +179,8 @@ pub fn paired(trials: &[TrialRow], seed: u64) -> Vec<Paired> {
     per_point
         .into_iter()
         .map(|((arm, m, n), diffs)| {
-            let ci = stats::mean_ci(&diffs, 0.9, POINT_REPS, derive(seed, &format!("paired {} n={n} m={m}", arm.as_str())));
+            let ci =
+                stats::mean_ci(&diffs, 0.9, POINT_REPS, derive(seed, &format!("paired {} n={n} m={m}", arm.as_str())));
             let wins = diffs.iter().filter(|d| **d < 0.0).count();
             Paired {
                 n,
@@ -195,17 +203,40 @@ mod tests {
     use super::*;
 
     fn row(arm: Arm, n: usize, trial: usize, mae: f64) -> TrialRow {
-        TrialRow { job: format!("{} n={n} t={trial}", arm.as_str()), arm, n, m: 20, trial, seed: 0, mae, epochs: 1, best_epoch: 1, test_rows: 5, ..Default::default() }
+        TrialRow {
+            job: format!("{} n={n} t={trial}", arm.as_str()),
+            arm,
+            n,
+            m: 20,
+            trial,
+            seed: 0,
+            mae,
+            epochs: 1,
+            best_epoch: 1,
+            test_rows: 5,
+            ..Default::default()
+        }
     }
 
     #[test]
     fn three_trials_get_a_t_interval_wider_than_the_percentile_one_and_one_trial_none() {
-        let trials = vec![row(Arm::Transfer, 100, 0, 1.0), row(Arm::Transfer, 100, 1, 2.0), row(Arm::Transfer, 100, 2, 4.0), row(Arm::Transfer, 200, 0, 4.06)];
+        let trials = vec![
+            row(Arm::Transfer, 100, 0, 1.0),
+            row(Arm::Transfer, 100, 1, 2.0),
+            row(Arm::Transfer, 100, 2, 4.0),
+            row(Arm::Transfer, 200, 0, 4.06),
+        ];
         let pts = points(&trials, 3);
         let three = pts.iter().find(|p| p.n == 100).unwrap();
         let percentile = stats::bootstrap_mean_ci(&[1.0, 2.0, 4.0], 0.9, POINT_REPS, 3);
-        assert!(three.mae_ci90[1] - three.mae_ci90[0] > 2.0 * (percentile[1] - percentile[0]), "{three:?} vs {percentile:?}");
-        assert!(!three.ci_reliable && three.ci_note.as_deref().is_some_and(|n| n.contains("only 3 trials")), "{three:?}");
+        assert!(
+            three.mae_ci90[1] - three.mae_ci90[0] > 2.0 * (percentile[1] - percentile[0]),
+            "{three:?} vs {percentile:?}"
+        );
+        assert!(
+            !three.ci_reliable && three.ci_note.as_deref().is_some_and(|n| n.contains("only 3 trials")),
+            "{three:?}"
+        );
         let one = pts.iter().find(|p| p.n == 200).unwrap();
         assert!(one.mae_ci90.iter().all(|x| x.is_nan()), "a single trial must not get [4.06, 4.06]: {one:?}");
         assert_eq!(one.ci_note.as_deref(), Some("no interval from a single trial"));

@@ -12,9 +12,17 @@ use super::store::TestErrors;
 pub fn attach(results: &mut Results, loaded: &Loaded, trials: &[TrialRow], errors: &BTreeMap<String, TestErrors>) {
     let keys = &loaded.data.keys;
     if let Some(by) = &keys.by {
-        results.groups = Some(super::groups::groups(&loaded.study, &loaded.data.target, &loaded.plan.m_values, trials, errors, by));
+        results.groups =
+            Some(super::groups::groups(&loaded.study, &loaded.data.target, &loaded.plan.m_values, trials, errors, by));
     }
     if loaded.study.report.samples {
-        results.samples = Some(super::samples::samples(loaded.study.seed, loaded.study.measured_arm(), trials, errors, keys, &results.points));
+        results.samples = Some(super::samples::samples(
+            loaded.study.seed,
+            loaded.study.measured_arm(),
+            trials,
+            errors,
+            keys,
+            &results.points,
+        ));
     }
 }

@@ -108,7 +108,9 @@ pub struct Extrapolation {
 pub fn plan(trials: &[TrialRow], seed: u64, fixed: &crate::fit::SurfaceFixed, req: &Request) -> Result<Budget, String> {
     // Costs and the ask first (`have` is checked once its default is known).
     validate(req.costs, req.have.unwrap_or(Have { n: 1.0, m: 1.0 }), req.ask)?;
-    let grid_max = |t: &[TrialRow], f: fn(&TrialRow) -> usize| t.iter().filter(|t| t.arm.uses_source() && t.mae.is_finite()).map(f).max().unwrap_or(0);
+    let grid_max = |t: &[TrialRow], f: fn(&TrialRow) -> usize| {
+        t.iter().filter(|t| t.arm.uses_source() && t.mae.is_finite()).map(f).max().unwrap_or(0)
+    };
     let have = req.have.unwrap_or(Have { n: grid_max(trials, |t| t.n) as f64, m: grid_max(trials, |t| t.m) as f64 });
     validate(req.costs, have, req.ask)?;
     // The point answer (or why there is none) before the bootstrap refits.
@@ -117,7 +119,9 @@ pub fn plan(trials: &[TrialRow], seed: u64, fixed: &crate::fit::SurfaceFixed, re
         point = point_answer(fit, req, have);
         point.is_ok()
     });
-    let fit = sr.fit.map_err(|e| format!("the surface R(n, m) cannot be fitted to this run ({e}), so there is nothing to plan on"))?;
+    let fit = sr.fit.map_err(|e| {
+        format!("the surface R(n, m) cannot be fitted to this run ({e}), so there is nothing to plan on")
+    })?;
     let point = point?;
     let s = fit.surface;
     let mg = marginal(&s, req.costs, have);
@@ -142,7 +146,12 @@ pub fn plan(trials: &[TrialRow], seed: u64, fixed: &crate::fit::SurfaceFixed, re
     }
     let reps = sr.replicates.len();
     let tail = crate::stats::expanded_tail(0.9, sr.trials);
-    let ci90 = BudgetCi { n: interval(ns, tail), m: interval(ms, tail), cost: interval(costs, tail), mae: interval(maes, tail) };
+    let ci90 = BudgetCi {
+        n: interval(ns, tail),
+        m: interval(ms, tail),
+        cost: interval(costs, tail),
+        mae: interval(maes, tail),
+    };
     let p_source_first = if reps >= MIN_REPLICATES { source_first as f64 / reps as f64 } else { f64::NAN };
     let decided = p_source_first >= DECIDE || p_source_first <= 1.0 - DECIDE;
     let [c_lo, c_hi] = ci90.cost;
@@ -189,7 +198,11 @@ pub fn plan(trials: &[TrialRow], seed: u64, fixed: &crate::fit::SurfaceFixed, re
 }
 
 /// The optimum on the fitted surface, or why it cannot be planned on.
-fn point_answer(fit: &crate::fit::SurfaceFit, req: &Request, have: Have) -> Result<crate::fit::budget::Optimum, String> {
+fn point_answer(
+    fit: &crate::fit::SurfaceFit,
+    req: &Request,
+    have: Have,
+) -> Result<crate::fit::budget::Optimum, String> {
     if let Some(d) = &fit.degenerate {
         return Err(format!("the fitted surface is degenerate ({d}), so a budget planned on it would be meaningless"));
     }
@@ -228,7 +241,10 @@ fn extrapolation(n: f64, m: f64, n_max: usize, m_max: usize) -> Extrapolation {
         beyond.push(format!("m = {} is ×{} the largest measured m ({m_max})", count(m), fmt(m_factor)));
     }
     let note = (!beyond.is_empty()).then(|| {
-        format!("extrapolated beyond the measured grid: {}; the fitted law is trusted there only as far as its form holds", beyond.join(", "))
+        format!(
+            "extrapolated beyond the measured grid: {}; the fitted law is trusted there only as far as its form holds",
+            beyond.join(", ")
+        )
     });
     Extrapolation { n_max, m_max, n_factor, m_factor, note }
 }
@@ -260,7 +276,10 @@ fn verdict(b: &Budget, trials: usize) -> Vec<String> {
         ));
     } else if b.decided {
         let (what, share) = if p >= DECIDE { ("simulations", p) } else { ("experiments", 1.0 - p) };
-        out.push(format!("buy {what} first: it is the better buy on {:.0} % of the bootstrap replicates of the surface", share * 100.0));
+        out.push(format!(
+            "buy {what} first: it is the better buy on {:.0} % of the bootstrap replicates of the surface",
+            share * 100.0
+        ));
     } else {
         out.push(format!(
             "too uncertain to decide what to buy first: simulations are the better buy on {:.0} % of the bootstrap replicates \
@@ -278,7 +297,12 @@ fn verdict(b: &Budget, trials: usize) -> Vec<String> {
     if b.cost_too_wide {
         let [lo, hi] = b.ci90.cost;
         out.push(if hi.is_finite() {
-            format!("the 90 % interval of the optimal cost spans a factor {} ({} to {}): too wide to budget on", fmt(hi / lo), fmt(lo), fmt(hi))
+            format!(
+                "the 90 % interval of the optimal cost spans a factor {} ({} to {}): too wide to budget on",
+                fmt(hi / lo),
+                fmt(lo),
+                fmt(hi)
+            )
         } else {
             format!("the 90 % interval of the optimal cost is unbounded (from {}): too wide to budget on", fmt(lo))
         });

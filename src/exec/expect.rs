@@ -49,7 +49,16 @@ fn param(r: &Results, name: &str, op: CmpOp, value: f64) -> (bool, String) {
             // +∞ (source data no longer helps at the point) is a value: `mrs > k` holds.
             Some(x) if !x.samples_per_target.is_nan() => {
                 let holds = op.holds(x.samples_per_target, value);
-                (holds, format!("mrs = {} source samples per target sample at n={}, m={} ({})", fmt(x.samples_per_target), x.n, x.m, x.method))
+                (
+                    holds,
+                    format!(
+                        "mrs = {} source samples per target sample at n={}, m={} ({})",
+                        fmt(x.samples_per_target),
+                        x.n,
+                        x.m,
+                        x.method
+                    ),
+                )
             }
             Some(x) => (false, format!("mrs is undefined at n={}, m={}", x.n, x.m)),
             None => (false, "no exchange rate in the results (needs `fit surface` and a fit along both axes)".into()),
@@ -75,7 +84,11 @@ fn param(r: &Results, name: &str, op: CmpOp, value: f64) -> (bool, String) {
         }
         if name == "r2" && f.exact() {
             ok = false;
-            parts.push(format!("{at}: r2 = {} says nothing: {} ✗", fmt(f.r2), f.note.as_deref().unwrap_or("exact fit")));
+            parts.push(format!(
+                "{at}: r2 = {} says nothing: {} ✗",
+                fmt(f.r2),
+                f.note.as_deref().unwrap_or("exact fit")
+            ));
             continue;
         }
         match v {
@@ -102,10 +115,7 @@ fn arms(r: &Results, left: Arm, op: CmpOp, right: Arm, at: AtN) -> (bool, String
     let mut compared = 0;
     for m in ms {
         let mean_at = |arm: Arm, n: usize| {
-            r.points
-                .iter()
-                .find(|p| p.arm == arm && p.m == m && (arm == Arm::Direct || p.n == n))
-                .map(|p| p.mae_mean)
+            r.points.iter().find(|p| p.arm == arm && p.m == m && (arm == Arm::Direct || p.n == n)).map(|p| p.mae_mean)
         };
         let mut ns: Vec<usize> = r.points.iter().filter(|p| p.arm.uses_source() && p.m == m).map(|p| p.n).collect();
         ns.sort_unstable();
@@ -241,7 +251,11 @@ mod tests {
     }
 
     fn param(name: &str, op: CmpOp, value: f64) -> Expect {
-        Expect { kind: ExpectKind::Param { name: name.into(), op, value }, text: format!("{name} {} {value}", op.symbol()), span: (0, 0).into() }
+        Expect {
+            kind: ExpectKind::Param { name: name.into(), op, value },
+            text: format!("{name} {} {value}", op.symbol()),
+            span: (0, 0).into(),
+        }
     }
 
     fn exchange(rate: f64, degenerate: Option<&str>) -> Exchange {
@@ -296,22 +310,54 @@ mod tests {
     }
 
     fn point(arm: Arm, n: usize, mean: f64) -> Point {
-        Point { n, m: 50, arm, trials: 10, mae_mean: mean, mae_ci90: [mean - 0.1, mean + 0.1], mae_sd: 0.1, mae_median: mean, ci_reliable: false, ci_note: None, ..Default::default() }
+        Point {
+            n,
+            m: 50,
+            arm,
+            trials: 10,
+            mae_mean: mean,
+            mae_ci90: [mean - 0.1, mean + 0.1],
+            mae_sd: 0.1,
+            mae_median: mean,
+            ci_reliable: false,
+            ci_note: None,
+            ..Default::default()
+        }
     }
 
     fn paired(n: usize, mean: f64, ci: [f64; 2]) -> Paired {
-        Paired { n, m: 50, arm: Arm::Transfer, baseline: Arm::Direct, pairs: 10, diff_mean: mean, diff_ci90: ci, wins: 0.7, ci_reliable: false, ci_note: Some("only 10 trials".into()) }
+        Paired {
+            n,
+            m: 50,
+            arm: Arm::Transfer,
+            baseline: Arm::Direct,
+            pairs: 10,
+            diff_mean: mean,
+            diff_ci90: ci,
+            wins: 0.7,
+            ci_reliable: false,
+            ci_note: Some("only 10 trials".into()),
+        }
     }
 
     fn arms(op: CmpOp, left: Arm, right: Arm, significantly: bool) -> Expect {
-        Expect { kind: ExpectKind::Arms { left, op, right, at: AtN::Largest, significantly }, text: "arms".into(), span: (0, 0).into() }
+        Expect {
+            kind: ExpectKind::Arms { left, op, right, at: AtN::Largest, significantly },
+            text: "arms".into(),
+            span: (0, 0).into(),
+        }
     }
 
     #[test]
     fn significantly_needs_the_paired_ci_to_exclude_zero() {
         let points = vec![point(Arm::Transfer, 100, 0.9), point(Arm::Transfer, 1000, 0.8), point(Arm::Direct, 0, 0.85)];
         // Means: transfer 0.8 < direct 0.85 holds; the paired CI [-0.12, 0.02] straddles 0.
-        let r = results(vec![], None, points.clone(), vec![paired(100, 0.05, [0.0, 0.1]), paired(1000, -0.05, [-0.12, 0.02])]);
+        let r = results(
+            vec![],
+            None,
+            points.clone(),
+            vec![paired(100, 0.05, [0.0, 0.1]), paired(1000, -0.05, [-0.12, 0.02])],
+        );
         let means = one(&arms(CmpOp::Lt, Arm::Transfer, Arm::Direct, false), &r);
         assert!(means.passed && means.detail.starts_with("compares mean MAEs"), "{means:?}");
         let sig = one(&arms(CmpOp::Lt, Arm::Transfer, Arm::Direct, true), &r);

@@ -24,7 +24,11 @@ pub const MIN_GROUP_ROWS: usize = 10;
 /// Per group value: one trial row per trial job in which the group had test rows, with the
 /// group's MAE as `mae` and its test rows as `test_rows`. Trials without a finite pooled MAE
 /// (diverged members) and jobs without stored errors are left out.
-pub fn group_trials(trials: &[TrialRow], errors: &BTreeMap<String, TestErrors>, key: &KeyColumn) -> BTreeMap<String, Vec<TrialRow>> {
+pub fn group_trials(
+    trials: &[TrialRow],
+    errors: &BTreeMap<String, TestErrors>,
+    key: &KeyColumn,
+) -> BTreeMap<String, Vec<TrialRow>> {
     let mut out: BTreeMap<String, Vec<TrialRow>> = BTreeMap::new();
     for t in trials.iter().filter(|t| t.mae.is_finite()) {
         let Some(e) = errors.get(&t.job) else { continue };
@@ -118,7 +122,9 @@ fn train_rows_per_trial<'k>(
 /// Mean over trials of a group's count (0 in trials without it); NaN without trials.
 fn mean_count(per_trial: Option<&Vec<BTreeMap<&str, usize>>>, value: &str) -> f64 {
     match per_trial {
-        Some(v) if !v.is_empty() => v.iter().map(|c| c.get(value).copied().unwrap_or(0) as f64).sum::<f64>() / v.len() as f64,
+        Some(v) if !v.is_empty() => {
+            v.iter().map(|c| c.get(value).copied().unwrap_or(0) as f64).sum::<f64>() / v.len() as f64
+        }
         _ => f64::NAN,
     }
 }
@@ -139,7 +145,24 @@ mod tests {
     use crate::results::Arm;
 
     fn row(job: &str, n: usize, trial: usize, mae: f64, test_rows: usize) -> TrialRow {
-        TrialRow { job: job.into(), arm: Arm::Transfer, n, m: 10, trial, seed: 0, mae, epochs: 1, best_epoch: 1, test_rows, failure: None, exploded: None, constant_x: Vec::new(), clipped_x: Default::default(), train_rows: 8, val_rows: 2 }
+        TrialRow {
+            job: job.into(),
+            arm: Arm::Transfer,
+            n,
+            m: 10,
+            trial,
+            seed: 0,
+            mae,
+            epochs: 1,
+            best_epoch: 1,
+            test_rows,
+            failure: None,
+            exploded: None,
+            constant_x: Vec::new(),
+            clipped_x: Default::default(),
+            train_rows: 8,
+            val_rows: 2,
+        }
     }
 
     #[test]
@@ -152,7 +175,8 @@ mod tests {
         let errors = BTreeMap::from([("j".to_string(), TestErrors { rows: rows.to_vec(), abs_err: errs.to_vec() })]);
         let per = group_trials(&trials, &errors, &key);
         assert_eq!(per.len(), 3);
-        let (sum, count) = per.values().flatten().fold((0.0, 0), |(s, c), t| (s + t.mae * t.test_rows as f64, c + t.test_rows));
+        let (sum, count) =
+            per.values().flatten().fold((0.0, 0), |(s, c), t| (s + t.mae * t.test_rows as f64, c + t.test_rows));
         assert_eq!(count, 5);
         assert!((sum / count as f64 - pooled).abs() < 1e-12);
         assert_eq!(per["a"][0].mae, (0.5 + 0.75) / 2.0);

@@ -41,7 +41,10 @@ pub fn pretrain_diverged(out: &TrainOutcome, weights: &MemberWeights, labels: [&
     let n = all().count().max(1) as f64;
     let mean = all().sum::<f64>() / n;
     let var = all().map(|v| (v - mean).powi(2)).sum::<f64>() / n;
-    out.diverged || !weights.all_finite() || !out.best_val.is_finite() || out.best_val > BLOWN_UP_VARIANCES * var.max(1e-12)
+    out.diverged
+        || !weights.all_finite()
+        || !out.best_val.is_finite()
+        || out.best_val > BLOWN_UP_VARIANCES * var.max(1e-12)
 }
 
 /// A prediction beyond the training label range widened by this many range widths on each side
@@ -116,11 +119,13 @@ pub fn explosion(member: &Member, pred: &[f32]) -> Option<String> {
     let (min, max) = (lo - EXPLODE_WIDTHS * width, hi + EXPLODE_WIDTHS * width);
     let excess = |v: f64| if v.is_finite() { ((min - v).max(v - max) / width).max(0.0) } else { f64::INFINITY };
     let out = p.iter().filter(|&&v| excess(v) > 0.0).count();
-    let (i, &v) = p.iter().enumerate().filter(|(_, v)| excess(**v) > 0.0).max_by(|a, b| excess(*a.1).total_cmp(&excess(*b.1)))?;
+    let (i, &v) =
+        p.iter().enumerate().filter(|(_, v)| excess(**v) > 0.0).max_by(|a, b| excess(*a.1).total_cmp(&excess(*b.1)))?;
     let cols = member.x_names.len();
     let mut inputs: Vec<(usize, f32)> = member.test_x[i * cols..(i + 1) * cols].iter().copied().enumerate().collect();
     inputs.sort_by(|a, b| b.1.abs().total_cmp(&a.1.abs()).then(a.0.cmp(&b.0)));
-    let drivers: Vec<String> = inputs.iter().take(3).map(|(c, z)| format!("{} = {}", member.x_names[*c], num(*z as f64))).collect();
+    let drivers: Vec<String> =
+        inputs.iter().take(3).map(|(c, z)| format!("{} = {}", member.x_names[*c], num(*z as f64))).collect();
     let units = if member.test_y_t.is_some() { " (transformed units)" } else { "" };
     Some(format!(
         "prediction {} for row {} of the target table{units}, beyond [{}, {}] (the training labels' range [{}, {}] widened {EXPLODE_WIDTHS}× its width each side); {out} of {} test predictions beyond it; largest transformed inputs of that row: {}",
@@ -232,7 +237,10 @@ pub fn pretrain_warnings<'a>(records: impl Iterator<Item = &'a PretrainRecord>) 
     }
     if !constant.is_empty() {
         let cols: Vec<String> = constant.iter().map(|(c, k)| format!("{c} ({k} of {total})")).collect();
-        out.push(format!("input columns treated as constant in some pretrainings (negligible spread on their rows): {}", cols.join(", ")));
+        out.push(format!(
+            "input columns treated as constant in some pretrainings (negligible spread on their rows): {}",
+            cols.join(", ")
+        ));
     }
     out
 }
@@ -261,8 +269,11 @@ fn points_of<'a>(e: &Expect, r: &'a Results) -> Vec<&'a Point> {
 /// detail (a point that lost every trial already fails the expectation).
 pub fn veto(e: &Expect, r: &Results, outcome: &mut ExpectOutcome) {
     let points = points_of(e, r);
-    let failed: Vec<String> =
-        points.iter().filter(|p| p.failed > 0).map(|p| format!("{} of {} at {}", p.failed, p.trials + p.failed, at(p.arm, p.n, p.m))).collect();
+    let failed: Vec<String> = points
+        .iter()
+        .filter(|p| p.failed > 0)
+        .map(|p| format!("{} of {} at {}", p.failed, p.trials + p.failed, at(p.arm, p.n, p.m)))
+        .collect();
     if !failed.is_empty() {
         outcome.detail = format!("{}; trials failed: {}", outcome.detail, failed.join("; "));
     }
@@ -275,7 +286,11 @@ pub fn veto(e: &Expect, r: &Results, outcome: &mut ExpectOutcome) {
         return;
     }
     outcome.passed = false;
-    outcome.detail = format!("{}; ✗ not decided: trials with exploding predictions ({}), see warnings", outcome.detail, bad.join("; "));
+    outcome.detail = format!(
+        "{}; ✗ not decided: trials with exploding predictions ({}), see warnings",
+        outcome.detail,
+        bad.join("; ")
+    );
 }
 
 #[cfg(test)]
@@ -300,10 +315,15 @@ mod tests {
         let seeds = [10, 20, 30];
         let good_at = |seed: u64| seed == retry_seed(20, 2);
         let mut calls = Vec::new();
-        let (out, retried) = retry_diverged(&seeds, vec![true, false, false], |_, ok: &bool| !ok, |idx: &[usize], s: &[u64]| {
-            calls.push(idx.to_vec());
-            Ok::<_, ()>(s.iter().map(|&s| good_at(s)).collect())
-        })
+        let (out, retried) = retry_diverged(
+            &seeds,
+            vec![true, false, false],
+            |_, ok: &bool| !ok,
+            |idx: &[usize], s: &[u64]| {
+                calls.push(idx.to_vec());
+                Ok::<_, ()>(s.iter().map(|&s| good_at(s)).collect())
+            },
+        )
         .unwrap();
         assert_eq!(out, [true, true, false]);
         assert_eq!(retried[0], Vec::<u64>::new());

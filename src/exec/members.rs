@@ -94,11 +94,19 @@ pub fn member_for(job: &JobKind, study: &Study, data: &Prepared) -> Result<Membe
 /// The target rows of trial `trial` at size m: (exactly m training rows, validation included;
 /// test rows). An m beyond the trial's training part is an error, never fewer rows: the plan
 /// rejects such grids (`plan::build`), so a planned job always gets its m rows.
-pub fn target_rows(study: &Study, target: &RoleData, m: usize, trial: usize) -> Result<(Vec<usize>, Vec<usize>), String> {
+pub fn target_rows(
+    study: &Study,
+    target: &RoleData,
+    m: usize,
+    trial: usize,
+) -> Result<(Vec<usize>, Vec<usize>), String> {
     let split = target_split(study, target, trial);
     match split.train_part.get(..m) {
         Some(rows) => Ok((rows.to_vec(), split.test)),
-        None => Err(format!("trial {trial}: m = {m} but only {} target rows are left for training after its test split", split.train_part.len())),
+        None => Err(format!(
+            "trial {trial}: m = {m} but only {} target rows are left for training after its test split",
+            split.train_part.len()
+        )),
     }
 }
 
@@ -108,13 +116,22 @@ fn source_subset(n: usize, replicate: usize, study: &Study, data: &Prepared) -> 
     order[..n.min(order.len())].to_vec()
 }
 
-fn target_member(m: usize, trial: usize, validation: f64, source: Option<&[usize]>, study: &Study, data: &Prepared) -> Result<Member, String> {
+fn target_member(
+    m: usize,
+    trial: usize,
+    validation: f64,
+    source: Option<&[usize]>,
+    study: &Study,
+    data: &Prepared,
+) -> Result<Member, String> {
     let (rows, test) = target_rows(study, &data.target, m, trial)?;
     // Validation by whole groups when the target declares them: early stopping must not watch
     // rows of a group the network trains on.
     let (val, train) = validation_split(&rows, validation, data.target.groups.as_deref());
     if val.is_empty() || train.is_empty() {
-        return Err(format!("trial {trial}: the m = {m} rows cannot be split into validation and training rows by whole groups"));
+        return Err(format!(
+            "trial {trial}: the m = {m} rows cannot be split into validation and training rows by whole groups"
+        ));
     }
     build(&data.target, &rows, &train, &val, &test, source.map(|r| (&data.source, r)), study)
 }
@@ -169,7 +186,8 @@ fn build(
     let test_x = if test.is_empty() {
         Vec::new()
     } else {
-        let (x, clipped) = xp.apply_counted(&x_all.take_rows(test)).map_err(|e| located(&e, "x", &d.table, test, &names, &x_all))?;
+        let (x, clipped) =
+            xp.apply_counted(&x_all.take_rows(test)).map_err(|e| located(&e, "x", &d.table, test, &names, &x_all))?;
         for (c, &k) in clipped.iter().enumerate().filter(|(_, k)| **k > 0) {
             clipped_x.insert(names[c].clone(), k);
         }
@@ -182,7 +200,11 @@ fn build(
     } else {
         None
     };
-    let fitted_y = if transformed { yp.apply(&y.take_rows(fit_rows)).map_err(|e| located(&e, "y", &d.table, fit_rows, &names, &y))?.data } else { fit_rows.iter().map(|&r| d.y[r]).collect() };
+    let fitted_y = if transformed {
+        yp.apply(&y.take_rows(fit_rows)).map_err(|e| located(&e, "y", &d.table, fit_rows, &names, &y))?.data
+    } else {
+        fit_rows.iter().map(|&r| d.y[r]).collect()
+    };
     let train_range = fitted_y.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &v| (lo.min(v), hi.max(v)));
     let source = match (source, source_x) {
         (Some((s, rows)), Some(sx)) => {
@@ -191,7 +213,9 @@ fn build(
             let sy = sy.take_rows(rows);
             let syp = fit(&study.y_transforms, &sy, &all, &s.table, "y")?;
             let x = xp.apply(&sx).map_err(|e| located(&e, "x", &s.table, rows, &names, &network_x(s)))?;
-            let yv = syp.apply(&sy).map_err(|e| located(&e, "y", &s.table, rows, &names, &Matrix::from_rows(s.rows(), 1, s.y.clone())))?;
+            let yv = syp
+                .apply(&sy)
+                .map_err(|e| located(&e, "y", &s.table, rows, &names, &Matrix::from_rows(s.rows(), 1, s.y.clone())))?;
             Some(MemberRows { x: to_f32(&x), y: to_f32(&yv) })
         }
         _ => None,
@@ -229,9 +253,17 @@ fn network_names(d: &RoleData) -> Vec<String> {
 /// table's values by table row), naming the table row, the column and the value:
 /// ``transform x on `t`, row 17 of the table (0-based), column `f_2` = -5: step 2: ...``.
 fn located(e: &TransformError, what: &str, table: &str, rows: &[usize], names: &[String], m: &Matrix) -> String {
-    let col = if what == "x" { names.get(e.column).map_or(format!("column {}", e.column), |n| format!("column `{n}`")) } else { "the label".to_string() };
+    let col = if what == "x" {
+        names.get(e.column).map_or(format!("column {}", e.column), |n| format!("column `{n}`"))
+    } else {
+        "the label".to_string()
+    };
     match e.row.and_then(|r| rows.get(r)).filter(|&&r| r < m.rows && e.column < m.cols) {
-        Some(&r) => format!("transform {what} on `{table}`, row {r} of the table (0-based), {col} = {}: {}", m.get(r, e.column), e.message),
+        Some(&r) => format!(
+            "transform {what} on `{table}`, row {r} of the table (0-based), {col} = {}: {}",
+            m.get(r, e.column),
+            e.message
+        ),
         None => format!("transform {what} on `{table}`, {col}: {}", e.message),
     }
 }

@@ -6,8 +6,8 @@
 //! `health` (failed and exploding trials, pretraining retries), `samples` and `breakdown` (`report by COLUMN`, `report samples` from per-test-row errors).
 
 pub mod aggregate;
-pub mod budget;
 pub mod breakdown;
+pub mod budget;
 pub mod expect;
 pub mod groups;
 pub mod health;

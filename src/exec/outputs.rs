@@ -16,7 +16,9 @@ pub fn write(dir: &Path, results: &Results, trials: &[TrialRow]) -> io::Result<(
 /// `failure` says why a trial failed, `exploded` why its predictions count as exploding (empty
 /// when not; quoted, as they may hold commas).
 pub fn trials_csv(trials: &[TrialRow], quick: bool) -> String {
-    let mut s = String::from("job,arm,n,m,trial,seed,mae,epochs,best_epoch,test_rows,train_rows,val_rows,quick,failure,exploded\n");
+    let mut s = String::from(
+        "job,arm,n,m,trial,seed,mae,epochs,best_epoch,test_rows,train_rows,val_rows,quick,failure,exploded\n",
+    );
     for t in trials {
         s.push_str(&format!(
             "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n",

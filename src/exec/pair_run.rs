@@ -9,8 +9,8 @@ use crate::engine::pair_net::predict;
 use crate::engine::{TrainConfig, TrainOutcome, run_members};
 use crate::plan::{Job, JobKind, build::pair_shape};
 
-use super::members::Member;
 use super::health::{pretrain_diverged, retry_diverged};
+use super::members::Member;
 use super::run::{Loaded, RunError, pretrained, store_pretrains, trial_record};
 use super::store::Store;
 
@@ -49,14 +49,17 @@ pub fn run_pair_group(
         .map(|((j, m), w)| PairJob { init: w, train: &m.train, val: &m.val, source: m.source.as_ref(), seed: j.seed })
         .collect();
     let device = base_device();
-    let results = run_members(&jobs, |job, stop| train_pair_member(job, &shape, &cfg, lambda, &device, stop), interrupted)
-        .map_err(|_| RunError::Interrupted)?;
+    let results =
+        run_members(&jobs, |job, stop| train_pair_member(job, &shape, &cfg, lambda, &device, stop), interrupted)
+            .map_err(|_| RunError::Interrupted)?;
 
     if let JobKind::Pretrain { .. } = first.kind {
         // Diverged pretrainings are retrained from scratch with derived seeds.
         let first: Vec<(TrainOutcome, MemberWeights)> = results.into_iter().map(|(w, o)| (o, w)).collect();
         let seeds: Vec<u64> = pending.iter().map(|j| j.seed).collect();
-        let bad = |i: usize, (o, w): &(TrainOutcome, MemberWeights)| pretrain_diverged(o, w, [&members[i].train.y, &members[i].val.y]);
+        let bad = |i: usize, (o, w): &(TrainOutcome, MemberWeights)| {
+            pretrain_diverged(o, w, [&members[i].train.y, &members[i].val.y])
+        };
         let (mut done, retried) = retry_diverged(&seeds, first, bad, |idx, new_seeds| {
             let inits: Vec<MemberWeights> = new_seeds.iter().map(|&s| shape.init(s)).collect();
             let again: Vec<PairJob> = idx
@@ -65,8 +68,12 @@ pub fn run_pair_group(
                 .zip(&inits)
                 .map(|((&i, &seed), w)| PairJob { init: w, seed, ..jobs[i] })
                 .collect();
-            let out = run_members(&again, |job, stop| train_pair_member(job, &shape, &cfg, lambda, &device, stop), interrupted)
-                .map_err(|_| RunError::Interrupted)?;
+            let out = run_members(
+                &again,
+                |job, stop| train_pair_member(job, &shape, &cfg, lambda, &device, stop),
+                interrupted,
+            )
+            .map_err(|_| RunError::Interrupted)?;
             Ok(out.into_iter().map(|(w, o)| (o, w)).collect())
         })?;
         for (i, d) in done.iter_mut().enumerate() {

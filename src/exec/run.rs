@@ -40,7 +40,14 @@ pub struct RunOptions {
 
 impl Default for RunOptions {
     fn default() -> Self {
-        RunOptions { out: None, threads: 2, quick: false, fresh: false, interrupt: Arc::new(AtomicBool::new(false)), progress: true }
+        RunOptions {
+            out: None,
+            threads: 2,
+            quick: false,
+            fresh: false,
+            interrupt: Arc::new(AtomicBool::new(false)),
+            progress: true,
+        }
     }
 }
 
@@ -82,7 +89,12 @@ pub fn read_study(path: &Path) -> Result<String, RunError> {
         RunError::Study(Box::new(StudyErrors::new(
             &path.display().to_string(),
             &text,
-            vec![crate::diag::Problem::new("encoding", "the study file is not valid UTF-8", (at, 1), "invalid byte here")],
+            vec![crate::diag::Problem::new(
+                "encoding",
+                "the study file is not valid UTF-8",
+                (at, 1),
+                "invalid byte here",
+            )],
         )))
     })
 }
@@ -109,7 +121,8 @@ pub struct RunOutcome {
 }
 
 pub fn default_out(study: &Study) -> PathBuf {
-    let safe: String = study.name.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '_' }).collect();
+    let safe: String =
+        study.name.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '_' }).collect();
     PathBuf::from("runs").join(safe)
 }
 
@@ -123,7 +136,9 @@ pub fn run(loaded: &Loaded, opts: &RunOptions) -> Result<RunOutcome, RunError> {
         format: STORE_FORMAT,
         study: loaded.study.name.clone(),
         study_sha256: sha256_hex(loaded.text.as_bytes()),
-        data_sha256: sha256_hex(format!("{}{}", loaded.data.source.fingerprint, loaded.data.target.fingerprint).as_bytes()),
+        data_sha256: sha256_hex(
+            format!("{}{}", loaded.data.source.fingerprint, loaded.data.target.fingerprint).as_bytes(),
+        ),
         plan_sha256: sha256_hex(serde_json::to_string(&plan.jobs).unwrap_or_default().as_bytes()),
         quick: plan.quick,
     };
@@ -160,15 +175,12 @@ pub fn run(loaded: &Loaded, opts: &RunOptions) -> Result<RunOutcome, RunError> {
     }
     progress.finish();
 
-    let trials: Vec<TrialRow> = plan
-        .jobs
-        .iter()
-        .filter_map(|j| store.trials.get(&j.id).cloned())
-        .collect();
+    let trials: Vec<TrialRow> = plan.jobs.iter().filter_map(|j| store.trials.get(&j.id).cloned()).collect();
     let mut results = super::aggregate::results(loaded, &store.header, &trials);
     results.warnings.extend(pretrain_warnings(plan.jobs.iter().filter_map(|j| store.pretrains.get(&j.id))));
     super::breakdown::attach(&mut results, loaded, &trials, &store.test_errors);
-    super::outputs::write(&dir, &results, &trials).map_err(|e| RunError::Failed(format!("writing results to {}: {e}", dir.display())))?;
+    super::outputs::write(&dir, &results, &trials)
+        .map_err(|e| RunError::Failed(format!("writing results to {}: {e}", dir.display())))?;
     Ok(RunOutcome { dir, results, trials, trained, wall_s: start.elapsed().as_secs_f64() })
 }
 
@@ -260,7 +272,9 @@ fn train_chunk(
         JobKind::Pretrain { .. } => (&study.pretrain, None),
         JobKind::Direct { .. } => (study.direct_train(), None),
         JobKind::Finetune { .. } => (&study.finetune, Some(())),
-        JobKind::Multitask { .. } => return Err(RunError::Failed("multitask jobs need a model with a shared encoder".into())),
+        JobKind::Multitask { .. } => {
+            return Err(RunError::Failed("multitask jobs need a model with a shared encoder".into()));
+        }
     };
     let fresh = |seeds: &[u64]| seeds.iter().map(|&s| MemberWeights::init(shape, s)).collect::<Vec<_>>();
     let initial: Vec<MemberWeights> = if init.is_some() {
@@ -270,19 +284,24 @@ fn train_chunk(
     };
     let mut net = EnsembleNet::from_weights(shape, initial);
     let cfg = TrainConfig::from_spec(spec, if init.is_some() { spec.freeze } else { 0 }, study.model.dropout);
-    let outcomes = train_ensemble(&mut net, &data, &cfg, &seeds, device, interrupted).map_err(|_| RunError::Interrupted)?;
+    let outcomes =
+        train_ensemble(&mut net, &data, &cfg, &seeds, device, interrupted).map_err(|_| RunError::Interrupted)?;
 
     if let JobKind::Pretrain { .. } = jobs[0].kind {
         // A diverged pretraining is retrained from scratch with derived seeds (members train
         // independently, so a smaller ensemble gives each the numbers it would have alone).
-        let first: Vec<(TrainOutcome, MemberWeights)> = outcomes.into_iter().zip(net.weights().iter().cloned()).collect();
-        let bad = |i: usize, (o, w): &(TrainOutcome, MemberWeights)| pretrain_diverged(o, w, [&members[i].train.y, &members[i].val.y]);
+        let first: Vec<(TrainOutcome, MemberWeights)> =
+            outcomes.into_iter().zip(net.weights().iter().cloned()).collect();
+        let bad = |i: usize, (o, w): &(TrainOutcome, MemberWeights)| {
+            pretrain_diverged(o, w, [&members[i].train.y, &members[i].val.y])
+        };
         let (mut done, retried) = retry_diverged(&seeds, first, bad, |idx, new_seeds| {
             let train: Vec<_> = idx.iter().map(|&i| members[i].train.clone()).collect();
             let val: Vec<_> = idx.iter().map(|&i| members[i].val.clone()).collect();
             let data = MemberData::new(&train, &val, shape.inputs, device).map_err(RunError::Failed)?;
             let mut net = EnsembleNet::from_weights(shape, fresh(new_seeds));
-            let outs = train_ensemble(&mut net, &data, &cfg, new_seeds, device, interrupted).map_err(|_| RunError::Interrupted)?;
+            let outs = train_ensemble(&mut net, &data, &cfg, new_seeds, device, interrupted)
+                .map_err(|_| RunError::Interrupted)?;
             Ok(outs.into_iter().zip(net.weights().iter().cloned()).collect())
         })?;
         for (i, d) in done.iter_mut().enumerate() {
@@ -362,7 +381,11 @@ pub(super) fn trial_record(job: &Job, out: &TrainOutcome, m: &Member, pred: &[f3
 /// The test rows of a member and their absolute errors (NaN for a diverged member).
 pub(super) fn test_errors(m: &Member, pred: &[f32], diverged: bool) -> TestErrors {
     let rows = m.test_rows.iter().map(|&r| r as u32).collect();
-    let abs_err = if diverged { vec![f32::NAN; m.test_rows.len()] } else { m.abs_errors(pred).into_iter().map(|e| e as f32).collect() };
+    let abs_err = if diverged {
+        vec![f32::NAN; m.test_rows.len()]
+    } else {
+        m.abs_errors(pred).into_iter().map(|e| e as f32).collect()
+    };
     TestErrors { rows, abs_err }
 }
 

@@ -28,7 +28,14 @@ pub const RULE: &str = "scaling: the power law R(n) = D·n^-α + C fitted to the
 
 /// The samples section of the results, at the largest m with trials of `arm` (the study's
 /// measured arm: transfer or multitask).
-pub fn samples(seed: u64, arm: Arm, trials: &[TrialRow], errors: &BTreeMap<String, TestErrors>, keys: &TargetKeys, pooled: &[Point]) -> Samples {
+pub fn samples(
+    seed: u64,
+    arm: Arm,
+    trials: &[TrialRow],
+    errors: &BTreeMap<String, TestErrors>,
+    keys: &TargetKeys,
+    pooled: &[Point],
+) -> Samples {
     let measured = trials.iter().filter(|t| t.arm == arm && t.mae.is_finite());
     let m = measured.clone().map(|t| t.m).max().unwrap_or(0);
     let mut ns: Vec<usize> = measured.clone().filter(|t| t.m == m).map(|t| t.n).collect();
@@ -40,7 +47,8 @@ pub fn samples(seed: u64, arm: Arm, trials: &[TrialRow], errors: &BTreeMap<Strin
         let (Some(e), Ok(i)) = (errors.get(&t.job), ns.binary_search(&t.n)) else { continue };
         for (&row, &err) in e.rows.iter().zip(&e.abs_err) {
             if err.is_finite() {
-                per_row.entry(row as usize).or_insert_with(|| vec![Vec::new(); ns.len()])[i].push((t.trial, err as f64));
+                per_row.entry(row as usize).or_insert_with(|| vec![Vec::new(); ns.len()])[i]
+                    .push((t.trial, err as f64));
             }
         }
     }
@@ -76,7 +84,16 @@ fn sample(row: usize, keys: Vec<String>, ns: &[usize], per_n: &[Vec<(usize, f64)
     let per_n_values: Vec<Vec<f64>> = per_n.iter().map(|v| v.iter().map(|(_, e)| *e).collect()).collect();
     let error: Vec<f64> = per_n_values.iter().map(|v| crate::stats::mean(v)).collect();
     let trials: Vec<usize> = per_n.iter().map(Vec::len).collect();
-    let mut s = Sample { row, keys, error, trials, alpha: f64::NAN, alpha_ci90: [f64::NAN; 2], r2: f64::NAN, class: "unfit".into() };
+    let mut s = Sample {
+        row,
+        keys,
+        error,
+        trials,
+        alpha: f64::NAN,
+        alpha_ci90: [f64::NAN; 2],
+        r2: f64::NAN,
+        class: "unfit".into(),
+    };
     let with_data: Vec<(f64, Vec<f64>)> =
         ns.iter().zip(&per_n_values).filter(|(_, v)| !v.is_empty()).map(|(&n, v)| (n as f64, v.clone())).collect();
     if with_data.len() < MIN_POINTS {
@@ -89,7 +106,8 @@ fn sample(row: usize, keys: Vec<String>, ns: &[usize], per_n: &[Vec<(usize, f64)
     s.r2 = fit.r2;
     let resampled = with_data.iter().any(|(_, v)| v.len() > 1);
     // The sample's trials are resampled jointly across n (trial t tests it at every n).
-    let rows: Vec<(f64, usize, f64)> = ns.iter().zip(per_n).flat_map(|(&n, v)| v.iter().map(move |&(t, e)| (n as f64, t, e))).collect();
+    let rows: Vec<(f64, usize, f64)> =
+        ns.iter().zip(per_n).flat_map(|(&n, v)| v.iter().map(move |&(t, e)| (n as f64, t, e))).collect();
     if resampled && let Some(ci) = power_law_ci(&rows, 0.9, SAMPLE_REPS, ci_seed) {
         s.alpha_ci90 = ci.alpha;
     }
@@ -103,7 +121,24 @@ mod tests {
     use super::*;
 
     fn trial(job: &str, n: usize, t: usize, mae: f64) -> TrialRow {
-        TrialRow { job: job.into(), arm: Arm::Transfer, n, m: 5, trial: t, seed: 0, mae, epochs: 1, best_epoch: 1, test_rows: 2, failure: None, exploded: None, constant_x: Vec::new(), clipped_x: Default::default(), train_rows: 4, val_rows: 1 }
+        TrialRow {
+            job: job.into(),
+            arm: Arm::Transfer,
+            n,
+            m: 5,
+            trial: t,
+            seed: 0,
+            mae,
+            epochs: 1,
+            best_epoch: 1,
+            test_rows: 2,
+            failure: None,
+            exploded: None,
+            constant_x: Vec::new(),
+            clipped_x: Default::default(),
+            train_rows: 4,
+            val_rows: 1,
+        }
     }
 
     /// Row 0 falls as n^-0.5 (with trial noise), row 1 stays flat.
@@ -145,7 +180,10 @@ mod tests {
         for (i, &n) in s.n.iter().enumerate() {
             let at_n: Vec<f64> = trials.iter().filter(|t| t.n == n).map(|t| t.mae).collect();
             let pooled = crate::stats::mean(&at_n);
-            let (num, den) = s.samples.iter().fold((0.0, 0.0), |(a, b), x| (a + x.error[i] * x.trials[i] as f64, b + x.trials[i] as f64));
+            let (num, den) = s
+                .samples
+                .iter()
+                .fold((0.0, 0.0), |(a, b), x| (a + x.error[i] * x.trials[i] as f64, b + x.trials[i] as f64));
             assert!((num / den - pooled).abs() < 1e-6 * pooled, "n = {n}: {} vs {pooled}", num / den);
         }
     }

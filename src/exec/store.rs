@@ -264,9 +264,11 @@ impl Store {
         // Pretrained weights whose file is missing or corrupt are redone (a failed pretraining
         // has none).
         pretrains.retain(|_, p: &mut PretrainRecord| {
-            p.failure.is_some() || fs::read(dir.join("weights").join(&p.weights)).is_ok_and(|b| crc32fast::hash(&b) == p.weights_crc)
+            p.failure.is_some()
+                || fs::read(dir.join("weights").join(&p.weights)).is_ok_and(|b| crc32fast::hash(&b) == p.weights_crc)
         });
-        let mut store = Store { dir: dir.to_path_buf(), file, header: header.clone(), pretrains, trials, test_errors, discarded };
+        let mut store =
+            Store { dir: dir.to_path_buf(), file, header: header.clone(), pretrains, trials, test_errors, discarded };
         if stored_header.is_none() {
             store.append(&Record::Header(header))?;
         }
@@ -329,7 +331,13 @@ impl DirLock {
         fs::create_dir_all(dir).map_err(|e| io(dir, e))?;
         let path = dir.join(".lock");
         for _ in 0..100 {
-            let mut file = OpenOptions::new().read(true).write(true).create(true).truncate(false).open(&path).map_err(|e| io(&path, e))?;
+            let mut file = OpenOptions::new()
+                .read(true)
+                .write(true)
+                .create(true)
+                .truncate(false)
+                .open(&path)
+                .map_err(|e| io(&path, e))?;
             match file.try_lock() {
                 Ok(()) => {}
                 Err(fs::TryLockError::WouldBlock) => {
@@ -383,13 +391,37 @@ mod tests {
     use crate::results::Arm;
 
     fn header(format: u32) -> Header {
-        Header { format, study: "s".into(), study_sha256: "a".into(), data_sha256: "b".into(), plan_sha256: "c".into(), quick: false }
+        Header {
+            format,
+            study: "s".into(),
+            study_sha256: "a".into(),
+            data_sha256: "b".into(),
+            plan_sha256: "c".into(),
+            quick: false,
+        }
     }
 
     #[test]
     fn a_trial_record_keeps_its_test_errors_through_the_log() {
         let dir = tempfile::tempdir().unwrap();
-        let row = TrialRow { job: "direct m=5 t=0".into(), arm: Arm::Direct, n: 0, m: 5, trial: 0, seed: 1, mae: 0.5, epochs: 3, best_epoch: 2, test_rows: 2, failure: None, exploded: None, constant_x: Vec::new(), clipped_x: Default::default(), train_rows: 4, val_rows: 1 };
+        let row = TrialRow {
+            job: "direct m=5 t=0".into(),
+            arm: Arm::Direct,
+            n: 0,
+            m: 5,
+            trial: 0,
+            seed: 1,
+            mae: 0.5,
+            epochs: 3,
+            best_epoch: 2,
+            test_rows: 2,
+            failure: None,
+            exploded: None,
+            constant_x: Vec::new(),
+            clipped_x: Default::default(),
+            train_rows: 4,
+            val_rows: 1,
+        };
         let test = TestErrors { rows: vec![4, 1], abs_err: vec![0.25, f32::NAN] };
         let mut s = Store::open(dir.path(), header(STORE_FORMAT), false).unwrap();
         s.append(&Record::Trial(TrialRecord { row: row.clone(), test })).unwrap();

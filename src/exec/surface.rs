@@ -86,7 +86,8 @@ pub fn surface_and_exchange_fixed(
             if let Some(d) = &f.degenerate {
                 fallback_reason = Some(format!("the Eq. 1 fit is degenerate ({d})"));
             } else if !(f.r2 >= SURFACE_MIN_R2) {
-                fallback_reason = Some(format!("Eq. 1 leaves structure in the residuals (R² = {:.3} < {SURFACE_MIN_R2})", f.r2));
+                fallback_reason =
+                    Some(format!("Eq. 1 leaves structure in the residuals (R² = {:.3} < {SURFACE_MIN_R2})", f.r2));
             } else if let Some(chi2) = reduced_chi2(&cells, s, 5 - rec.fixed.len()) {
                 if chi2 > SURFACE_MAX_CHI2 {
                     fallback_reason = Some(format!(
@@ -193,7 +194,10 @@ fn reduced_chi2(cells: &Cells, s: &crate::fit::Surface, free: usize) -> Option<f
     (k > free).then(|| sum / (k - free) as f64)
 }
 
-fn fit_means(means: &[((usize, usize), f64)], fixed: &SurfaceFixed) -> Result<crate::fit::SurfaceFit, crate::fit::FitError> {
+fn fit_means(
+    means: &[((usize, usize), f64)],
+    fixed: &SurfaceFixed,
+) -> Result<crate::fit::SurfaceFit, crate::fit::FitError> {
     let n: Vec<f64> = means.iter().map(|((n, _), _)| *n as f64).collect();
     let m: Vec<f64> = means.iter().map(|((_, m), _)| *m as f64).collect();
     let r: Vec<f64> = means.iter().map(|(_, r)| *r).collect();

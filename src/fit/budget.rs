@@ -140,11 +140,13 @@ impl Marginal {
     pub fn words(&self) -> String {
         let k = self.samples_per_target;
         let p = self.price_ratio;
-        let (what, cmp) = if self.source_first { ("simulations (source rows)", "below") } else { ("experiments (target rows)", "above") };
+        let (what, cmp) = if self.source_first {
+            ("simulations (source rows)", "below")
+        } else {
+            ("experiments (target rows)", "above")
+        };
         if !k.is_finite() {
-            return format!(
-                "one more source row no longer lowers the error here, so buy {what} first"
-            );
+            return format!("one more source row no longer lowers the error here, so buy {what} first");
         }
         format!(
             "one more experiment lowers the MAE as much as {} simulations (the marginal rate of substitution), \
@@ -402,7 +404,9 @@ mod tests {
     fn goal_on_the_full_surface_matches_brute_force_and_the_tangency() {
         // R(have) = 0.119: every goal needs more data.
         let mut interior = 0;
-        for (cn, cm, goal) in [(0.2, 40.0, 0.08), (1.0, 10.0, 0.1), (0.05, 100.0, 0.06), (2.0, 3.0, 0.05), (0.01, 400.0, 0.03)] {
+        for (cn, cm, goal) in
+            [(0.2, 40.0, 0.08), (1.0, 10.0, 0.1), (0.05, 100.0, 0.06), (2.0, 3.0, 0.05), (0.01, 400.0, 0.03)]
+        {
             let c = Costs { source: cn, target: cm };
             let o = opt(solve(&S, c, HAVE, Ask::Goal(goal)));
             assert_ne!(o.corner, Corner::Nothing);

@@ -27,9 +27,5 @@ pub enum FitError {
     /// A fixed parameter value that the law does not allow (non-finite, negative, or an
     /// exponent above the search bound).
     #[error("fixed parameter {name} = {value} is not allowed: {why}")]
-    BadFixed {
-        name: &'static str,
-        value: String,
-        why: String,
-    },
+    BadFixed { name: &'static str, value: String, why: String },
 }

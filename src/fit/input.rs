@@ -6,14 +6,9 @@ use super::FitError;
 /// hold only finite numbers. Errors name the first offending point.
 pub(crate) fn check_points(coords: &[(&str, &[f64])], r: &[f64]) -> Result<(), FitError> {
     if coords.iter().any(|(_, c)| c.len() != r.len()) {
-        let mut lens: Vec<String> = coords
-            .iter()
-            .map(|(name, c)| format!("{name}: {}", c.len()))
-            .collect();
+        let mut lens: Vec<String> = coords.iter().map(|(name, c)| format!("{name}: {}", c.len())).collect();
         lens.push(format!("r: {}", r.len()));
-        return Err(FitError::LengthMismatch {
-            lens: lens.join(", "),
-        });
+        return Err(FitError::LengthMismatch { lens: lens.join(", ") });
     }
     for index in 0..r.len() {
         if !r[index].is_finite() || coords.iter().any(|(_, c)| !c[index].is_finite()) {

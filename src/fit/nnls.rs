@@ -21,10 +21,7 @@ const RANK_TOL: f64 = 1e-10;
 /// Every column must have `y.len()` entries. Columns should be scaled to O(1) for conditioning.
 pub(crate) fn nnls(columns: &[&[f64]], y: &[f64]) -> Nnls {
     let k = columns.len();
-    let mut best = Nnls {
-        coef: vec![0.0; k],
-        sse: y.iter().map(|v| v * v).sum(),
-    };
+    let mut best = Nnls { coef: vec![0.0; k], sse: y.iter().map(|v| v * v).sum() };
     for mask in 1u32..(1u32 << k) {
         let support: Vec<usize> = (0..k).filter(|j| mask & (1 << j) != 0).collect();
         let cols: Vec<&[f64]> = support.iter().map(|&j| columns[j]).collect();

@@ -38,12 +38,7 @@ impl PowerLaw {
 
     /// The law with its numbers (three significant figures), e.g. `R(n) = 1.93·n^-0.412 + 0.118`.
     pub fn equation(&self) -> String {
-        format!(
-            "R(n) = {}·n^-{} + {}",
-            sig3(self.d),
-            sig3(self.alpha),
-            sig3(self.c)
-        )
+        format!("R(n) = {}·n^-{} + {}", sig3(self.d), sig3(self.alpha), sig3(self.c))
     }
 }
 
@@ -168,20 +163,11 @@ pub fn fit_power_law_with(n: &[f64], r: &[f64], fixed: &PowerLawFixed) -> Result
     let law = PowerLaw { d, alpha, c };
 
     let ss_tot = total_ss(r);
-    let r2 = if ss_tot > 0.0 {
-        1.0 - sse / ss_tot
-    } else {
-        f64::NAN
-    };
+    let r2 = if ss_tot > 0.0 { 1.0 - sse / ss_tot } else { f64::NAN };
     let rmse = (sse / r.len() as f64).sqrt();
     let n_max = n.iter().copied().fold(n_min, f64::max);
     let degenerate = diagnose(&law, r, r2, n_min, n_max);
-    Ok(PowerLawFit {
-        law,
-        r2,
-        rmse,
-        degenerate,
-    })
+    Ok(PowerLawFit { law, r2, rmse, degenerate })
 }
 
 /// Plain-words reasons not to trust a fit, joined by "; ", or `None` for a clean fit.
@@ -189,20 +175,11 @@ fn diagnose(law: &PowerLaw, r: &[f64], r2: f64, n_min: f64, n_max: f64) -> Optio
     let mut reasons = Vec::new();
     let flat = "the error does not fall with n";
     if r2.is_nan() {
-        reasons.push(format!(
-            "{flat}: it is {} at every n, so there is no curve to fit",
-            sig3(r[0])
-        ));
+        reasons.push(format!("{flat}: it is {} at every n, so there is no curve to fit", sig3(r[0])));
     } else if law.d == 0.0 {
-        reasons.push(format!(
-            "{flat}: the best non-negative fit is the constant R = {} (D = 0)",
-            sig3(law.c)
-        ));
+        reasons.push(format!("{flat}: the best non-negative fit is the constant R = {} (D = 0)", sig3(law.c)));
     } else if law.alpha < ALPHA_FLAT {
-        reasons.push(format!(
-            "{flat}: the fitted exponent α = {} is indistinguishable from 0",
-            sig3(law.alpha)
-        ));
+        reasons.push(format!("{flat}: the fitted exponent α = {} is indistinguishable from 0", sig3(law.alpha)));
     } else if r2 < R2_MIN {
         reasons.push(format!(
             "{flat}: the fitted decrease from {} (n = {}) to {} (n = {}) explains only {:.0} % of \
@@ -272,11 +249,8 @@ impl<'a> Profile<'a> {
             }))
             .collect();
         let sse: Vec<f64> = grid.iter().map(|&a| self.solve(a).2).collect();
-        let (i_best, &sse_best) = sse
-            .iter()
-            .enumerate()
-            .min_by(|a, b| a.1.total_cmp(b.1))
-            .unwrap_or((0, &f64::INFINITY));
+        let (i_best, &sse_best) =
+            sse.iter().enumerate().min_by(|a, b| a.1.total_cmp(b.1)).unwrap_or((0, &f64::INFINITY));
         let lo = grid[i_best.saturating_sub(1)];
         let hi = grid[(i_best + 1).min(grid.len() - 1)];
         match self.refine(lo, hi) {
@@ -288,11 +262,7 @@ impl<'a> Profile<'a> {
     /// Brent minimisation of the profile on `[lo, hi]`; `None` if argmin fails.
     fn refine(&self, lo: f64, hi: f64) -> Option<(f64, f64)> {
         let solver = BrentOpt::new(lo, hi).set_tolerance(f64::EPSILON.sqrt(), 1e-9);
-        let result = Executor::new(self, solver)
-            .configure(|state| state.max_iters(200))
-            .timer(false)
-            .run()
-            .ok()?;
+        let result = Executor::new(self, solver).configure(|state| state.max_iters(200)).timer(false).run().ok()?;
         let state = result.state();
         let alpha = *state.get_best_param()?;
         Some((alpha.clamp(0.0, EXPONENT_MAX), state.get_best_cost()))
@@ -313,18 +283,12 @@ mod tests {
     use super::*;
 
     fn logspace(lo: f64, hi: f64, k: usize) -> Vec<f64> {
-        (0..k)
-            .map(|i| lo * (hi / lo).powf(i as f64 / (k - 1) as f64))
-            .collect()
+        (0..k).map(|i| lo * (hi / lo).powf(i as f64 / (k - 1) as f64)).collect()
     }
 
     #[test]
     fn equation_format() {
-        let law = PowerLaw {
-            d: 1.9312,
-            alpha: 0.41234,
-            c: 0.1184,
-        };
+        let law = PowerLaw { d: 1.9312, alpha: 0.41234, c: 0.1184 };
         assert_eq!(law.equation(), "R(n) = 1.93·n^-0.412 + 0.118");
         assert!((law.eval(100.0) - (1.9312 * 100f64.powf(-0.41234) + 0.1184)).abs() < 1e-15);
     }
@@ -332,11 +296,7 @@ mod tests {
     #[test]
     fn profile_is_minimal_at_the_true_exponent() {
         let n = logspace(100.0, 70000.0, 10);
-        let truth = PowerLaw {
-            d: 3.0,
-            alpha: 0.6,
-            c: 0.2,
-        };
+        let truth = PowerLaw { d: 3.0, alpha: 0.6, c: 0.2 };
         let r: Vec<f64> = n.iter().map(|&x| truth.eval(x)).collect();
         let n_min = smallest(&n);
         let p = Profile::new(n.iter().map(|v| (v / n_min).ln()).collect(), &r, n_min, PowerLawFixed::default());
@@ -352,10 +312,6 @@ mod tests {
         let fit = fit_power_law(&n, &r).expect("valid input");
         assert_eq!(fit.law.d, 0.0);
         assert_eq!(fit.law.alpha, 0.0);
-        assert!(
-            fit.degenerate
-                .as_deref()
-                .is_some_and(|m| m.starts_with("the error does not fall with n"))
-        );
+        assert!(fit.degenerate.as_deref().is_some_and(|m| m.starts_with("the error does not fall with n")));
     }
 }

@@ -41,7 +41,13 @@ pub fn power_law_ci(rows: &[(f64, usize, f64)], level: f64, reps: usize, seed: u
 
 /// As [`power_law_ci`], with the parameters of `fixed` held in every refit (their intervals
 /// are then the fixed value at both ends; callers report them as fixed, without a CI).
-pub fn power_law_ci_with(rows: &[(f64, usize, f64)], level: f64, reps: usize, seed: u64, fixed: &PowerLawFixed) -> Option<PowerLawCi> {
+pub fn power_law_ci_with(
+    rows: &[(f64, usize, f64)],
+    level: f64,
+    reps: usize,
+    seed: u64,
+    fixed: &PowerLawFixed,
+) -> Option<PowerLawCi> {
     if !(level > 0.0 && level < 1.0) {
         return None;
     }
@@ -50,7 +56,8 @@ pub fn power_law_ci_with(rows: &[(f64, usize, f64)], level: f64, reps: usize, se
     }
     // Positive finite floats order like their bit patterns: the cells are keyed by n's bits.
     let boot = JointBootstrap::new(rows.iter().map(|&(n, t, e)| (n.to_bits(), t, e)));
-    let xy = |cells: &[(u64, f64)]| -> (Vec<f64>, Vec<f64>) { cells.iter().map(|&(k, r)| (f64::from_bits(k), r)).unzip() };
+    let xy =
+        |cells: &[(u64, f64)]| -> (Vec<f64>, Vec<f64>) { cells.iter().map(|&(k, r)| (f64::from_bits(k), r)).unzip() };
     // Fail fast (once, not per resample) on input the fit rejects.
     let (n, means) = xy(&boot.means());
     fit_power_law_with(&n, &means, fixed).ok()?;
@@ -102,7 +109,12 @@ mod tests {
         let independent = power_law_ci(&unpaired, 0.9, 200, 7).expect("a CI");
         let width = |ci: &PowerLawCi| ci.alpha[1] - ci.alpha[0];
         assert!(width(&joint) < 0.01, "joint α CI {:?}", joint.alpha);
-        assert!(width(&independent) > 10.0 * width(&joint), "independent {:?} vs joint {:?}", independent.alpha, joint.alpha);
+        assert!(
+            width(&independent) > 10.0 * width(&joint),
+            "independent {:?} vs joint {:?}",
+            independent.alpha,
+            joint.alpha
+        );
         assert!(joint.alpha[0] <= 0.4 + 1e-6 && 0.4 - 1e-6 <= joint.alpha[1], "{:?}", joint.alpha);
     }
 }

@@ -96,20 +96,12 @@ pub struct Mrs {
 /// Non-positive or non-finite `n` or `m` give `NaN` everywhere.
 pub fn marginal_rate(s: &Surface, n: f64, m: f64) -> Mrs {
     if !(n.is_finite() && m.is_finite() && n > 0.0 && m > 0.0) {
-        return Mrs {
-            dr_dn: f64::NAN,
-            dr_dm: f64::NAN,
-            samples_per_target: f64::NAN,
-        };
+        return Mrs { dr_dn: f64::NAN, dr_dm: f64::NAN, samples_per_target: f64::NAN };
     }
     let dr_dn = -s.alpha * s.a * n.powf(-s.alpha - 1.0) * m.powf(-s.beta);
     let dr_dm = -s.beta * (s.a * n.powf(-s.alpha) + s.b) * m.powf(-s.beta - 1.0);
     // -x / -0.0 = +inf for x > 0, 0/0 = NaN: exactly the documented conventions.
-    Mrs {
-        dr_dn,
-        dr_dm,
-        samples_per_target: dr_dm / dr_dn,
-    }
+    Mrs { dr_dn, dr_dm, samples_per_target: dr_dm / dr_dn }
 }
 
 /// Distinct values needed on each axis.
@@ -170,16 +162,10 @@ pub fn fit_surface_with(n: &[f64], m: &[f64], r: &[f64], fixed: &SurfaceFixed) -
     check_fixed(&fixed.fixed(), &["alpha", "beta"])?;
     let got = distinct(n).min(distinct(m));
     if got < MIN_DISTINCT {
-        return Err(FitError::TooFewPoints {
-            got,
-            need: MIN_DISTINCT,
-        });
+        return Err(FitError::TooFewPoints { got, need: MIN_DISTINCT });
     }
     if r.len() < MIN_POINTS {
-        return Err(FitError::TooFewPoints {
-            got: r.len(),
-            need: MIN_POINTS,
-        });
+        return Err(FitError::TooFewPoints { got: r.len(), need: MIN_POINTS });
     }
     let (n_min, m_min) = (smallest(n), smallest(m));
     let profile = Profile {
@@ -197,27 +183,12 @@ pub fn fit_surface_with(n: &[f64], m: &[f64], r: &[f64], fixed: &SurfaceFixed) -
     // (unless they were fixed).
     let alpha = if a > 0.0 || fixed.alpha.is_some() { alpha } else { 0.0 };
     let beta = if a > 0.0 || b > 0.0 || fixed.beta.is_some() { beta } else { 0.0 };
-    let surface = Surface {
-        a,
-        alpha,
-        b,
-        beta,
-        eps,
-    };
+    let surface = Surface { a, alpha, b, beta, eps };
     let ss_tot = total_ss(r);
-    let r2 = if ss_tot > 0.0 {
-        1.0 - sse / ss_tot
-    } else {
-        f64::NAN
-    };
+    let r2 = if ss_tot > 0.0 { 1.0 - sse / ss_tot } else { f64::NAN };
     let rmse = (sse / r.len() as f64).sqrt();
     let degenerate = diagnose(&surface, r, r2);
-    Ok(SurfaceFit {
-        surface,
-        r2,
-        rmse,
-        degenerate,
-    })
+    Ok(SurfaceFit { surface, r2, rmse, degenerate })
 }
 
 /// Plain-words reasons not to trust a surface fit, joined by "; ".
@@ -230,16 +201,10 @@ fn diagnose(s: &Surface, r: &[f64], r2: f64) -> Option<String> {
         ));
     } else {
         if s.a == 0.0 || s.alpha < EXP_FLAT {
-            reasons.push(
-                "the error does not fall with n: the fitted source term A·n^-α vanishes"
-                    .to_string(),
-            );
+            reasons.push("the error does not fall with n: the fitted source term A·n^-α vanishes".to_string());
         }
         if (s.a == 0.0 && s.b == 0.0) || s.beta < EXP_FLAT {
-            reasons.push(
-                "the error does not fall with m: the fitted exponent β or its scale is 0"
-                    .to_string(),
-            );
+            reasons.push("the error does not fall with m: the fitted exponent β or its scale is 0".to_string());
         }
         if r2 < R2_MIN {
             reasons.push(format!(
@@ -277,27 +242,12 @@ impl Profile<'_> {
     /// parameters held. The free coefficients are solved on the well-scaled basis
     /// `u·v, v, 1` (`A = A_u·n_min^α·m_min^β`, `B = B_u·m_min^β`).
     fn solve(&self, alpha: f64, beta: f64) -> ([f64; 3], f64) {
-        let (alpha, beta) = (
-            alpha.clamp(0.0, EXPONENT_MAX),
-            beta.clamp(0.0, EXPONENT_MAX),
-        );
+        let (alpha, beta) = (alpha.clamp(0.0, EXPONENT_MAX), beta.clamp(0.0, EXPONENT_MAX));
         let v: Vec<f64> = self.log_m_rel.iter().map(|l| (-beta * l).exp()).collect();
-        let uv: Vec<f64> = self
-            .log_n_rel
-            .iter()
-            .zip(&v)
-            .map(|(l, v)| (-alpha * l).exp() * v)
-            .collect();
+        let uv: Vec<f64> = self.log_n_rel.iter().zip(&v).map(|(l, v)| (-alpha * l).exp() * v).collect();
         let one = vec![1.0; v.len()];
-        let (a_scale, b_scale) = (
-            self.n_min.powf(alpha) * self.m_min.powf(beta),
-            self.m_min.powf(beta),
-        );
-        let fixed_u = [
-            self.fixed.a.map(|a| a / a_scale),
-            self.fixed.b.map(|b| b / b_scale),
-            self.fixed.eps,
-        ];
+        let (a_scale, b_scale) = (self.n_min.powf(alpha) * self.m_min.powf(beta), self.m_min.powf(beta));
+        let fixed_u = [self.fixed.a.map(|a| a / a_scale), self.fixed.b.map(|b| b / b_scale), self.fixed.eps];
         let mut y = self.r.to_vec();
         let mut columns: Vec<&[f64]> = Vec::new();
         for (fixed, col) in fixed_u.iter().zip([&uv, &v, &one]) {
@@ -313,14 +263,7 @@ impl Profile<'_> {
             *slot = fixed.unwrap_or_else(|| free.next().unwrap_or(0.0));
         }
         let [a_u, b_u, eps] = coef;
-        (
-            [
-                self.fixed.a.unwrap_or(a_u * a_scale),
-                self.fixed.b.unwrap_or(b_u * b_scale),
-                eps,
-            ],
-            fit.sse,
-        )
+        ([self.fixed.a.unwrap_or(a_u * a_scale), self.fixed.b.unwrap_or(b_u * b_scale), eps], fit.sse)
     }
 
     /// The full (α, β) from the free exponents `p` (in order α, β; fixed ones skipped).
@@ -353,9 +296,7 @@ impl Profile<'_> {
         let points: Vec<Vec<f64>> = if k == 1 {
             axis.iter().map(|&a| vec![a]).collect()
         } else {
-            axis.iter()
-                .flat_map(|&a| axis.iter().map(move |&b| vec![a, b]))
-                .collect()
+            axis.iter().flat_map(|&a| axis.iter().map(move |&b| vec![a, b])).collect()
         };
         let mut scanned: Vec<(f64, Vec<f64>)> = points
             .into_iter()
@@ -365,10 +306,7 @@ impl Profile<'_> {
             })
             .collect();
         scanned.sort_by(|x, y| x.0.total_cmp(&y.0));
-        let mut best = scanned
-            .first()
-            .cloned()
-            .unwrap_or((f64::INFINITY, vec![0.0; k]));
+        let mut best = scanned.first().cloned().unwrap_or((f64::INFINITY, vec![0.0; k]));
         for (_, start) in scanned.iter().take(STARTS) {
             if let Some((cost, p)) = self.refine(start)
                 && cost < best.0
@@ -390,17 +328,8 @@ impl Profile<'_> {
             simplex.push(vertex);
         }
         let solver = NelderMead::new(simplex).with_sd_tolerance(1e-22).ok()?;
-        let result = Executor::new(self, solver)
-            .configure(|state| state.max_iters(400))
-            .timer(false)
-            .run()
-            .ok()?;
-        let p: Vec<f64> = result
-            .state()
-            .get_best_param()?
-            .iter()
-            .map(|x| x.clamp(0.0, EXPONENT_MAX))
-            .collect();
+        let result = Executor::new(self, solver).configure(|state| state.max_iters(400)).timer(false).run().ok()?;
+        let p: Vec<f64> = result.state().get_best_param()?.iter().map(|x| x.clamp(0.0, EXPONENT_MAX)).collect();
         let [a, b] = self.exponents(&p);
         Some((self.solve(a, b).1, p))
     }
@@ -412,11 +341,7 @@ impl CostFunction for &Profile<'_> {
 
     fn cost(&self, p: &Vec<f64>) -> Result<f64, ArgminError> {
         let outside = |x: f64| {
-            if x < 0.0 {
-                -x
-            } else {
-                (x - EXPONENT_MAX).max(0.0)
-            }
+            if x < 0.0 { -x } else { (x - EXPONENT_MAX).max(0.0) }
         };
         let excess: f64 = p.iter().map(|x| outside(*x).powi(2)).sum();
         let [alpha, beta] = self.exponents(p);
@@ -430,42 +355,17 @@ mod tests {
 
     #[test]
     fn equation_format() {
-        let s = Surface {
-            a: 5.0,
-            alpha: 0.5,
-            b: 0.3,
-            beta: 0.4,
-            eps: 0.05,
-        };
-        assert_eq!(
-            s.equation(),
-            "R(n, m) = (5.00·n^-0.500 + 0.300)·m^-0.400 + 0.0500"
-        );
+        let s = Surface { a: 5.0, alpha: 0.5, b: 0.3, beta: 0.4, eps: 0.05 };
+        assert_eq!(s.equation(), "R(n, m) = (5.00·n^-0.500 + 0.300)·m^-0.400 + 0.0500");
     }
 
     #[test]
     fn marginal_rate_edge_cases() {
-        let no_source = Surface {
-            a: 0.0,
-            alpha: 0.0,
-            b: 1.0,
-            beta: 0.5,
-            eps: 0.0,
-        };
+        let no_source = Surface { a: 0.0, alpha: 0.0, b: 1.0, beta: 0.5, eps: 0.0 };
         let mrs = marginal_rate(&no_source, 100.0, 10.0);
         assert_eq!(mrs.samples_per_target, f64::INFINITY);
-        let flat = Surface {
-            a: 0.0,
-            alpha: 0.0,
-            b: 0.0,
-            beta: 0.0,
-            eps: 0.3,
-        };
-        assert!(
-            marginal_rate(&flat, 100.0, 10.0)
-                .samples_per_target
-                .is_nan()
-        );
+        let flat = Surface { a: 0.0, alpha: 0.0, b: 0.0, beta: 0.0, eps: 0.3 };
+        assert!(marginal_rate(&flat, 100.0, 10.0).samples_per_target.is_nan());
         assert!(marginal_rate(&no_source, -1.0, 10.0).dr_dn.is_nan());
     }
 }

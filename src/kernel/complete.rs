@@ -7,11 +7,60 @@ use crate::syntax::STATEMENT_KEYWORDS;
 /// Words used in values and roles (the block settings come from the checker itself, see
 /// [`setting_words`], so completion cannot drift from what the checker accepts).
 pub const VALUE_WORDS: &[&str] = &[
-    "x", "y", "group", "all", "logspace", "once", "per_trial", "csv", "parquet", "synthetic", "where", "join", "on",
-    "select", "drop", "except", "and", "or", "not", "in", "log", "log10", "log1p", "standardize", "yeo_johnson",
-    "minmax", "relu", "tanh", "sigmoid", "gelu", "adam", "direct", "power_law", "surface", "transfer", "alpha", "r2",
-    "mrs", "every", "largest", "significantly", "by", "samples", "input", "encoder", "shared", "head", "derive", "exp", "sqrt",
-    "multitask", "none", "true", "false",
+    "x",
+    "y",
+    "group",
+    "all",
+    "logspace",
+    "once",
+    "per_trial",
+    "csv",
+    "parquet",
+    "synthetic",
+    "where",
+    "join",
+    "on",
+    "select",
+    "drop",
+    "except",
+    "and",
+    "or",
+    "not",
+    "in",
+    "log",
+    "log10",
+    "log1p",
+    "standardize",
+    "yeo_johnson",
+    "minmax",
+    "relu",
+    "tanh",
+    "sigmoid",
+    "gelu",
+    "adam",
+    "direct",
+    "power_law",
+    "surface",
+    "transfer",
+    "alpha",
+    "r2",
+    "mrs",
+    "every",
+    "largest",
+    "significantly",
+    "by",
+    "samples",
+    "input",
+    "encoder",
+    "shared",
+    "head",
+    "derive",
+    "exp",
+    "sqrt",
+    "multitask",
+    "none",
+    "true",
+    "false",
 ];
 
 /// Every block setting the checker accepts, then [`VALUE_WORDS`].
@@ -38,15 +87,25 @@ pub fn keyword_reference(word: &str) -> Option<&'static str> {
         "source" => "source TABLE { x = COLS  y = COL  group = COL } — the pretraining (simulated) data",
         "target" => "target TABLE { x = COLS  y = COL  group = COL } — the fine-tuning (experimental) data",
         "transform" => "transform x = T | T ... / transform y = ... — column pipelines fitted on training rows only",
-        "model" => "model { hidden = [..]  activation = relu  dropout = p } — the network (or inputs, a shared encoder, combine and a head)",
+        "model" => {
+            "model { hidden = [..]  activation = relu  dropout = p } — the network (or inputs, a shared encoder, combine and a head)"
+        }
         "pretrain" => "pretrain { lr  batch  epochs  patience ... } — training on n source rows",
         "finetune" => "finetune { lr  batch  epochs  patience  freeze ... } — training on m target rows",
-        "direct" => "direct { lr  batch  epochs  patience ... } — the direct baseline's training (default: the pretrain settings)",
-        "multitask" => "multitask { lambda  lr  batch  epochs  patience ... } — train source and target jointly, one head each",
+        "direct" => {
+            "direct { lr  batch  epochs  patience ... } — the direct baseline's training (default: the pretrain settings)"
+        }
+        "multitask" => {
+            "multitask { lambda  lr  batch  epochs  patience ... } — train source and target jointly, one head each"
+        }
         "grid" => "grid { n = ...  m = ...  trials = N  test = f  subset = ... } — the n and m grids and repeats",
         "baseline" => "baseline direct — also train the same architecture on the target alone",
-        "fit" => "fit power_law — R(n) = D·n^-α + C per m; fit surface [at (n = N, m = M)] — R(n, m) = (A·n^-α + B)·m^-β + ε and the exchange rate",
-        "expect" => "expect ... — an assertion checked after the run (alpha > 0, r2 > 0.95, transfer < direct at every n)",
+        "fit" => {
+            "fit power_law — R(n) = D·n^-α + C per m; fit surface [at (n = N, m = M)] — R(n, m) = (A·n^-α + B)·m^-β + ε and the exchange rate"
+        }
+        "expect" => {
+            "expect ... — an assertion checked after the run (alpha > 0, r2 > 0.95, transfer < direct at every n)"
+        }
         "report" => "report by COLUMN — scaling per group of target rows; report samples — scaling per test sample",
         _ => return None,
     })
@@ -132,7 +191,13 @@ pub fn is_complete(code: &str) -> &'static str {
             }
         }
     }
-    if depth > 0 { "incomplete" } else if depth < 0 { "invalid" } else { "complete" }
+    if depth > 0 {
+        "incomplete"
+    } else if depth < 0 {
+        "invalid"
+    } else {
+        "complete"
+    }
 }
 
 #[cfg(test)]
@@ -149,7 +214,10 @@ mod tests {
         let (m, _, _) = complete(text, text.chars().count(), &["size".to_string()]);
         // `sigmoid` (an activation) and `significantly` (an expect keyword) are words of the
         // language, so they are candidates too.
-        assert_eq!(m, vec!["sigmoid".to_string(), "significantly".to_string(), "simulated".to_string(), "size".to_string()]);
+        assert_eq!(
+            m,
+            vec!["sigmoid".to_string(), "significantly".to_string(), "simulated".to_string(), "size".to_string()]
+        );
         let (m, _, _) = complete("model { act", 11, &[]);
         assert_eq!(m, vec!["activation".to_string()]);
         let (m, _, _) = complete("fit sur", 7, &[]);

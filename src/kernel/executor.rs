@@ -71,7 +71,9 @@ fn panic_error(payload: Box<dyn std::any::Any + Send>) -> CellError {
     CellError::new(
         "Panic",
         evalue.clone(),
-        &format!("internal error: {evalue}\nThis is a bug in sim2real; the kernel is still running. A study cell's run directory keeps the jobs finished before the panic (rerun the cell to resume)."),
+        &format!(
+            "internal error: {evalue}\nThis is a bug in sim2real; the kernel is still running. A study cell's run directory keeps the jobs finished before the panic (rerun the cell to resume)."
+        ),
     )
 }
 
@@ -124,7 +126,9 @@ impl Executor {
                 let code = msg.content.get("code").and_then(Value::as_str).unwrap_or("");
                 let cursor = msg.content.get("cursor_pos").and_then(Value::as_u64).unwrap_or(0) as usize;
                 let content = match complete::inspect(code, cursor) {
-                    Some(text) => json!({ "status": "ok", "found": true, "data": { "text/plain": text }, "metadata": {} }),
+                    Some(text) => {
+                        json!({ "status": "ok", "found": true, "data": { "text/plain": text }, "metadata": {} })
+                    }
                     None => json!({ "status": "ok", "found": false, "data": {}, "metadata": {} }),
                 };
                 out.reply(msg, "inspect_reply", content);
@@ -160,12 +164,17 @@ impl Executor {
         } else {
             // A panic in a cell (a bug) becomes its error; the kernel goes on serving. Unwinding
             // has put stderr back and released the run directory's lock.
-            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.run_cell(msg, &code))).unwrap_or_else(|p| Err(panic_error(p)))
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.run_cell(msg, &code)))
+                .unwrap_or_else(|p| Err(panic_error(p)))
         };
         match result {
             Ok(bundle) => {
                 if let Some(data) = bundle.filter(|_| !silent) {
-                    out.publish(msg, "execute_result", json!({ "execution_count": count, "data": data, "metadata": {} }));
+                    out.publish(
+                        msg,
+                        "execute_result",
+                        json!({ "execution_count": count, "data": data, "metadata": {} }),
+                    );
                 }
                 out.reply(
                     msg,
@@ -213,7 +222,9 @@ impl Executor {
                 let byte = code.char_indices().nth(cursor).map(|(i, _)| i).unwrap_or(code.len());
                 let to_chars = |b: usize| code[..b.min(code.len())].chars().count();
                 match self.rust.complete(code, byte) {
-                    Some((m, s, e)) if code.is_char_boundary(s.min(code.len())) && code.is_char_boundary(e.min(code.len())) => {
+                    Some((m, s, e))
+                        if code.is_char_boundary(s.min(code.len())) && code.is_char_boundary(e.min(code.len())) =>
+                    {
                         (m, to_chars(s), to_chars(e))
                     }
                     _ => (Vec::new(), cursor, cursor),

@@ -106,7 +106,8 @@ mod tests {
         let loc = Location::Prefix(tmp.path().to_path_buf());
         let dir = install(&loc).unwrap();
         assert_eq!(dir, tmp.path().join("share/jupyter/kernels/sim2real"));
-        let spec: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(dir.join("kernel.json")).unwrap()).unwrap();
+        let spec: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(dir.join("kernel.json")).unwrap()).unwrap();
         assert_eq!(spec["display_name"], "sim2real");
         assert_eq!(spec["argv"][1], "kernel");
         assert_eq!(spec["argv"][3], "{connection_file}");

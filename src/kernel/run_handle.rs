@@ -28,10 +28,8 @@ impl Run {
         let results: Results = serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
         let path = dir.join("trials.csv");
         let mut rdr = csv::Reader::from_path(&path).map_err(|e| format!("{}: {e}", path.display()))?;
-        let trials = rdr
-            .deserialize()
-            .collect::<Result<Vec<TrialRow>, _>>()
-            .map_err(|e| format!("{}: {e}", path.display()))?;
+        let trials =
+            rdr.deserialize().collect::<Result<Vec<TrialRow>, _>>().map_err(|e| format!("{}: {e}", path.display()))?;
         Ok(Run { dir: dir.to_path_buf(), results, trials })
     }
 

@@ -6,8 +6,8 @@
 //! about a minute once and then comes from evcxr's compilation cache (see docs/kernel.md).
 
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use evcxr::{CommandContext, EvalContextOutputs};
@@ -28,7 +28,9 @@ pub struct RustCells {
 
 /// Where the crate's source lives for `:dep`: `SIM2REAL_SOURCE`, else where it was built from.
 pub fn crate_source() -> Option<PathBuf> {
-    let p = std::env::var_os("SIM2REAL_SOURCE").map(PathBuf::from).unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")));
+    let p = std::env::var_os("SIM2REAL_SOURCE")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")));
     p.join("Cargo.toml").is_file().then_some(p)
 }
 
@@ -41,7 +43,8 @@ impl RustCells {
     pub fn execute(&mut self, code: &str, emit: &(dyn Fn(&str, String) + Sync)) -> Result<Option<Bundle>, CellError> {
         if self.ctx.is_none() {
             emit("stderr", "starting evcxr for Rust cells…\n".into());
-            let (mut ctx, outputs) = CommandContext::new().map_err(|e| CellError::new("EvcxrError", e.to_string(), &e.to_string()))?;
+            let (mut ctx, outputs) =
+                CommandContext::new().map_err(|e| CellError::new("EvcxrError", e.to_string(), &e.to_string()))?;
             if let Err(e) = ctx.execute(&format!(":cache {CACHE_MIB}")) {
                 super::capture::log(&format!("cannot enable evcxr's cache: {e}"));
             }
@@ -119,8 +122,13 @@ fn evcxr_error(e: evcxr::Error) -> CellError {
     match e {
         evcxr::Error::CompilationErrors(errors) => {
             let evalue = errors.first().map(|e| e.message()).unwrap_or_default();
-            let text: Vec<String> =
-                errors.iter().map(|e| { let r = e.rendered(); if r.trim().is_empty() { e.message() } else { r } }).collect();
+            let text: Vec<String> = errors
+                .iter()
+                .map(|e| {
+                    let r = e.rendered();
+                    if r.trim().is_empty() { e.message() } else { r }
+                })
+                .collect();
             CellError::new("CompilationError", evalue, &text.join("\n"))
         }
         other => {

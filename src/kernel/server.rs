@@ -159,7 +159,8 @@ async fn run(conn: Connection) -> Result<(), String> {
     });
 
     // Control: interrupt, shutdown, kernel_info — answered at once, even while a cell runs.
-    let (s, sess, intr, quit, iop) = (signer.clone(), session.clone(), interrupter.clone(), quit_tx.clone(), iopub_tx.clone());
+    let (s, sess, intr, quit, iop) =
+        (signer.clone(), session.clone(), interrupter.clone(), quit_tx.clone(), iopub_tx.clone());
     tokio::spawn(async move {
         loop {
             let f = match control.recv().await {

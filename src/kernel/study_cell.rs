@@ -47,7 +47,8 @@ pub fn run_study(
         loaded.plan.jobs.len(),
         out.display()
     ));
-    let opts = RunOptions { out: Some(out), threads, quick: flags.quick, fresh: flags.fresh, interrupt, progress: true };
+    let opts =
+        RunOptions { out: Some(out), threads, quick: flags.quick, fresh: flags.fresh, interrupt, progress: true };
     let outcome = with_stderr_lines(say.clone(), || {
         injected_panic(text);
         exec::run(&loaded, &opts)
@@ -69,8 +70,12 @@ pub fn run_study(
     bundle.insert("text/plain".into(), Value::String(plain));
     bundle.insert("text/html".into(), Value::String(crate::report::html_fragment(r)));
     bundle.insert("image/svg+xml".into(), Value::String(crate::report::scaling_svg(r)));
-    let failed_expects =
-        r.expects.iter().filter(|e| !e.passed).map(|e| format!("expectation failed: expect {} ({})", e.text, e.detail)).collect();
+    let failed_expects = r
+        .expects
+        .iter()
+        .filter(|e| !e.passed)
+        .map(|e| format!("expectation failed: expect {} ({})", e.text, e.detail))
+        .collect();
     Ok(StudyResult { bundle, failed_expects, columns })
 }
 

@@ -111,7 +111,10 @@ impl Message {
             .position(|f| f.as_ref() == DELIMITER)
             .ok_or_else(|| WireError::Malformed("no <IDS|MSG> delimiter".into()))?;
         if frames.len() < at + 6 {
-            return Err(WireError::Malformed(format!("{} frames after the delimiter, expected at least 5", frames.len() - at - 1)));
+            return Err(WireError::Malformed(format!(
+                "{} frames after the delimiter, expected at least 5",
+                frames.len() - at - 1
+            )));
         }
         let parts: Vec<&[u8]> = frames[at + 2..at + 6].iter().map(|f| f.as_ref()).collect();
         if !signer.verify(&frames[at + 1], &parts) {
@@ -267,7 +270,10 @@ mod tests {
     fn known_hmac_vector() {
         // RFC 4231 test case 2.
         let s = Signer::new("Jefe");
-        assert_eq!(s.sign(&[b"what do ya want ", b"for nothing?"]), "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+        assert_eq!(
+            s.sign(&[b"what do ya want ", b"for nothing?"]),
+            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
+        );
     }
 
     #[test]

@@ -12,7 +12,8 @@ use super::ir::{Job, JobKind, Plan};
 use super::prepare::Prepared;
 use super::seeds::derive;
 use super::splits::{
-    MIN_M, MIN_TRAIN_ROWS, MIN_VAL_ROWS, TrialSplit, describe_groups, group_sizes, target_split, test_count, validation_count, validation_split,
+    MIN_M, MIN_TRAIN_ROWS, MIN_VAL_ROWS, TrialSplit, describe_groups, group_sizes, target_split, test_count,
+    validation_count, validation_split,
 };
 use crate::fit::power_law::MIN_DISTINCT_N;
 
@@ -73,11 +74,21 @@ pub fn build(study: &Study, data: &Prepared, quick: bool) -> Result<Plan, Vec<Pr
     }
     if let Some(&n) = ns.first() {
         if n < 2 {
-            problems.push(Problem::new("grid_too_small", format!("n = {n} is too small to train on"), study.grid.n.span, "at least 2 rows needed"));
+            problems.push(Problem::new(
+                "grid_too_small",
+                format!("n = {n} is too small to train on"),
+                study.grid.n.span,
+                "at least 2 rows needed",
+            ));
         }
     }
     if ns.is_empty() {
-        problems.push(Problem::new("grid_beyond_data", "the n grid is empty for this source", study.grid.n.span, "no n values"));
+        problems.push(Problem::new(
+            "grid_beyond_data",
+            "the n grid is empty for this source",
+            study.grid.n.span,
+            "no n values",
+        ));
     }
     if let Some(f) = study.fits.iter().find(|f| f.law == Law::PowerLaw)
         && ns.len() < MIN_DISTINCT_N
@@ -105,7 +116,11 @@ pub fn build(study: &Study, data: &Prepared, quick: bool) -> Result<Plan, Vec<Pr
             problems.push(
                 Problem::new(
                     "grid_too_small",
-                    format!("`fit surface` needs at least 3 values of n and 3 of m; this grid has {} and {}", ns.len(), ms.len()),
+                    format!(
+                        "`fit surface` needs at least 3 values of n and 3 of m; this grid has {} and {}",
+                        ns.len(),
+                        ms.len()
+                    ),
                     f.span,
                     "not enough grid points for Eq. 1",
                 )
@@ -198,10 +213,17 @@ pub fn build(study: &Study, data: &Prepared, quick: bool) -> Result<Plan, Vec<Pr
             for &m in &ms {
                 for t in 0..trials {
                     let replicate = if replicates == 1 { 0 } else { t };
-                    let mut j = target_job(JobKind::Multitask { n, m, trial: t, replicate }, m, t, mt.train.max_epochs, mt.train.validation);
+                    let mut j = target_job(
+                        JobKind::Multitask { n, m, trial: t, replicate },
+                        m,
+                        t,
+                        mt.train.max_epochs,
+                        mt.train.validation,
+                    );
                     // Each epoch also passes over the n source rows (in steps of both tasks).
                     let per_epoch = n.max(j.train_rows) as f64 * 2.0;
-                    j.flops_max = 2.0 * macs * mt.train.max_epochs as f64 * (3.0 * per_epoch + j.val_rows as f64) + 2.0 * macs * j.test_rows as f64;
+                    j.flops_max = 2.0 * macs * mt.train.max_epochs as f64 * (3.0 * per_epoch + j.val_rows as f64)
+                        + 2.0 * macs * j.test_rows as f64;
                     jobs.push(j);
                 }
             }
@@ -215,7 +237,13 @@ pub fn build(study: &Study, data: &Prepared, quick: bool) -> Result<Plan, Vec<Pr
         for &m in &ms {
             for t in 0..trials {
                 let replicate = if replicates == 1 { 0 } else { t };
-                jobs.push(target_job(JobKind::Finetune { n, m, trial: t, replicate }, m, t, study.finetune.max_epochs, study.finetune.validation));
+                jobs.push(target_job(
+                    JobKind::Finetune { n, m, trial: t, replicate },
+                    m,
+                    t,
+                    study.finetune.max_epochs,
+                    study.finetune.validation,
+                ));
             }
         }
     }
@@ -296,13 +324,25 @@ fn m_beyond_data(study: &Study, data: &Prepared, split: &TrialSplit, trial: usiz
             study.grid.m.span,
             "too large for the target",
         )
-        .with_help(format!("the target `{}` has {rows} rows; {} are held out for testing", data.target.table, split.test.len())),
+        .with_help(format!(
+            "the target `{}` has {rows} rows; {} are held out for testing",
+            data.target.table,
+            split.test.len()
+        )),
     }
 }
 
 /// Trial `trial` at m cannot be split into validation and training rows by whole groups.
 /// (Only with groups: without them m ≥ MIN_M always splits.)
-fn no_validation(study: &Study, m: usize, trial: usize, failing: usize, arm: &str, rows: &[usize], groups: Option<&[String]>) -> Problem {
+fn no_validation(
+    study: &Study,
+    m: usize,
+    trial: usize,
+    failing: usize,
+    arm: &str,
+    rows: &[usize],
+    groups: Option<&[String]>,
+) -> Problem {
     let sizes = groups.map(|g| group_sizes(rows, g)).unwrap_or_default();
     let others = if failing > 1 { format!(" (and {} more trials)", failing - 1) } else { String::new() };
     Problem::new(
@@ -334,6 +374,9 @@ fn extrapolated(at: crate::check::model::MrsPoint, ns: &[usize], ms: &[usize]) -
         parts.push(format!("m = {} lies outside the measured m range {range}", at.m));
     }
     (!parts.is_empty()).then(|| {
-        format!("the exchange rate is extrapolated: {}; the fitted law is evaluated beyond the data", parts.join(" and "))
+        format!(
+            "the exchange rate is extrapolated: {}; the fitted law is evaluated beyond the data",
+            parts.join(" and ")
+        )
     })
 }

@@ -43,9 +43,8 @@ pub fn logspace(from: usize, to: usize, points: usize) -> Vec<usize> {
         return vec![to.max(from)];
     }
     let (a, b) = ((from as f64).ln(), (to as f64).ln());
-    let mut out: Vec<usize> = (0..points)
-        .map(|i| (a + (b - a) * i as f64 / (points - 1) as f64).exp().round() as usize)
-        .collect();
+    let mut out: Vec<usize> =
+        (0..points).map(|i| (a + (b - a) * i as f64 / (points - 1) as f64).exp().round() as usize).collect();
     out.dedup();
     out
 }

@@ -104,17 +104,31 @@ impl Plan {
     pub fn render(&self) -> String {
         use std::fmt::Write;
         let mut s = String::new();
-        let _ = writeln!(s, "plan for study `{}`{}", self.study, if self.quick { "  [QUICK RUN: trials and grids shrunk]" } else { "" });
+        let _ = writeln!(
+            s,
+            "plan for study `{}`{}",
+            self.study,
+            if self.quick { "  [QUICK RUN: trials and grids shrunk]" } else { "" }
+        );
         let _ = writeln!(s, "  seed {}", self.seed);
         let _ = writeln!(s, "  source: {} rows × {} features", self.source_rows, self.features);
         if self.test_rows == self.test_rows_max {
-            let _ = writeln!(s, "  target: {} rows → per trial {} test, {} for training", self.target_rows, self.test_rows, self.train_part);
+            let _ = writeln!(
+                s,
+                "  target: {} rows → per trial {} test, {} for training",
+                self.target_rows, self.test_rows, self.train_part
+            );
         } else {
             // Whole groups are held out, so trials differ; m counts the rows of every trial.
             let _ = writeln!(
                 s,
                 "  target: {} rows → per trial {}–{} test, {}–{} for training (whole groups; min–max over trials, m ≤ {})",
-                self.target_rows, self.test_rows, self.test_rows_max, self.train_part, self.train_part_max, self.train_part
+                self.target_rows,
+                self.test_rows,
+                self.test_rows_max,
+                self.train_part,
+                self.train_part_max,
+                self.train_part
             );
         }
         match &self.network {
@@ -122,7 +136,11 @@ impl Plan {
                 let _ = writeln!(s, "  network: {net}");
             }
             None => {
-                let _ = writeln!(s, "  network: {}", self.layers.iter().map(|w| w.to_string()).collect::<Vec<_>>().join("-"));
+                let _ = writeln!(
+                    s,
+                    "  network: {}",
+                    self.layers.iter().map(|w| w.to_string()).collect::<Vec<_>>().join("-")
+                );
             }
         }
         let _ = writeln!(s, "  n = {:?}", self.n_values);
@@ -141,7 +159,8 @@ impl Plan {
             let rows: Vec<[String; 10]> = std::iter::once(TrainingSettings::HEADER.map(str::to_string))
                 .chain(self.training.iter().map(TrainingSettings::cells))
                 .collect();
-            let widths: Vec<usize> = (0..10).map(|c| rows.iter().map(|r| r[c].chars().count()).max().unwrap_or(0)).collect();
+            let widths: Vec<usize> =
+                (0..10).map(|c| rows.iter().map(|r| r[c].chars().count()).max().unwrap_or(0)).collect();
             for r in &rows {
                 let line: Vec<String> = r.iter().zip(&widths).map(|(cell, w)| format!("{cell:<w$}")).collect();
                 let _ = writeln!(s, "  {}", line.join("  ").trim_end());
@@ -184,7 +203,11 @@ impl Plan {
             }
             shown += 1;
         }
-        let _ = writeln!(s, "estimated work: ≤ {:.1} GFLOP (all jobs to max epochs; early stopping ends most sooner)", self.flops_max / 1e9);
+        let _ = writeln!(
+            s,
+            "estimated work: ≤ {:.1} GFLOP (all jobs to max epochs; early stopping ends most sooner)",
+            self.flops_max / 1e9
+        );
         s
     }
 }

@@ -31,7 +31,11 @@ pub fn target_rows_in_source(source: &RoleData, target: &RoleData) -> Option<Str
     if shared.is_empty() {
         return None;
     }
-    let same = if source.table == target.table { format!(" (`{}` is both the source and the target)", target.table) } else { String::new() };
+    let same = if source.table == target.table {
+        format!(" (`{}` is both the source and the target)", target.table)
+    } else {
+        String::new()
+    };
     let mut rows: Vec<String> = shared.iter().take(5).map(|r| (r + 1).to_string()).collect();
     if shared.len() > 5 {
         rows.push("…".into());
@@ -72,11 +76,19 @@ mod tests {
     fn shared_rows_are_counted_and_distinct_tables_pass() {
         let source = role("sim", vec![1.0, 2.0, 3.0, 4.0, 5.0, 6.0], vec![0.1, 0.2, 0.3]);
         let same = target_rows_in_source(&source, &source).expect("the same table overlaps");
-        assert!(same.starts_with("3 of the target's 3 rows") && same.contains("both the source and the target"), "{same}");
+        assert!(
+            same.starts_with("3 of the target's 3 rows") && same.contains("both the source and the target"),
+            "{same}"
+        );
         // Same x, another label (a simulation and a measurement of one material): no overlap.
         let measured = role("exp", vec![1.0, 2.0, 3.0, 4.0], vec![0.15, 0.2]);
         let w = target_rows_in_source(&source, &measured).expect("row 2 is shared");
-        assert!(w.starts_with("1 of the target's 2 rows also appears in") && w.contains("target rows 2,") && w.contains("overlap = allowed"), "{w}");
+        assert!(
+            w.starts_with("1 of the target's 2 rows also appears in")
+                && w.contains("target rows 2,")
+                && w.contains("overlap = allowed"),
+            "{w}"
+        );
         let other = role("exp", vec![1.0, 2.0, 3.0, 4.0], vec![0.15, 0.25]);
         assert_eq!(target_rows_in_source(&source, &other), None);
     }

@@ -45,7 +45,9 @@ pub fn wildcard_text(pattern: &str, name: &str) -> Option<String> {
 fn capture(p: &[char], n: &[char]) -> Option<String> {
     match p.first() {
         None => n.is_empty().then(String::new),
-        Some('*') => (0..=n.len()).find_map(|k| capture(&p[1..], &n[k..]).map(|rest| n[..k].iter().collect::<String>() + &rest)),
+        Some('*') => {
+            (0..=n.len()).find_map(|k| capture(&p[1..], &n[k..]).map(|rest| n[..k].iter().collect::<String>() + &rest))
+        }
         Some('?') => {
             let (c, rest) = n.split_first()?;
             capture(&p[1..], rest).map(|r| format!("{c}{r}"))
@@ -121,20 +123,26 @@ pub fn layout(spec: &PairSpec, x: &[String], role: &str) -> Result<PairLayout, V
     let paired: Vec<(usize, usize)> =
         a.iter().filter_map(|(i, key)| b.iter().find(|(_, k)| k == key).map(|(j, _)| (*i, *j))).collect();
     if paired.is_empty() {
-        let sample = |v: &[(usize, String)]| v.iter().take(3).map(|(_, k)| format!("`{k}`")).collect::<Vec<_>>().join(", ");
-        return Err(vec![Problem::new(
-            "no_alignment",
-            format!("the encoder's inputs `{}` and `{}` have no columns in common in the {role}", ea.value, eb.value),
-            spec.encoder.span,
-            "nothing to align",
-        )
-        .with_help(format!(
-            "columns are aligned by the text their `*` matched; `{}` gives {} and `{}` gives {}",
-            ea.value,
-            sample(&a),
-            eb.value,
-            sample(&b)
-        ))]);
+        let sample =
+            |v: &[(usize, String)]| v.iter().take(3).map(|(_, k)| format!("`{k}`")).collect::<Vec<_>>().join(", ");
+        return Err(vec![
+            Problem::new(
+                "no_alignment",
+                format!(
+                    "the encoder's inputs `{}` and `{}` have no columns in common in the {role}",
+                    ea.value, eb.value
+                ),
+                spec.encoder.span,
+                "nothing to align",
+            )
+            .with_help(format!(
+                "columns are aligned by the text their `*` matched; `{}` gives {} and `{}` gives {}",
+                ea.value,
+                sample(&a),
+                eb.value,
+                sample(&b)
+            )),
+        ]);
     }
     let mut warnings = Vec::new();
     let dropped = |side: &[(usize, String)], used: &dyn Fn(usize) -> bool| -> Vec<String> {
@@ -147,7 +155,9 @@ pub fn layout(spec: &PairSpec, x: &[String], role: &str) -> Result<PairLayout, V
             let head: Vec<&str> = v.iter().take(3).map(String::as_str).collect();
             if v.len() > 3 { format!("{}, …", head.join(", ")) } else { head.join(", ") }
         };
-        let part = |name: &str, v: &[String]| if v.is_empty() { format!("none of `{name}`") } else { format!("{} of `{name}` ({})", v.len(), few(v)) };
+        let part = |name: &str, v: &[String]| {
+            if v.is_empty() { format!("none of `{name}`") } else { format!("{} of `{name}` ({})", v.len(), few(v)) }
+        };
         warnings.push(format!(
             "shared encoder: {} columns of `{}` and `{}` aligned by their wildcard text; dropped {} and {} without a partner",
             paired.len(),

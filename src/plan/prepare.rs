@@ -67,7 +67,9 @@ impl Prepared {
             (Some(s), Some(t)) if s.warnings == t.warnings => s.warnings.clone(),
             _ => [("source", s), ("target", t)]
                 .into_iter()
-                .flat_map(|(role, l)| l.into_iter().flat_map(move |l| l.warnings.iter().map(move |w| format!("{role}: {w}"))))
+                .flat_map(|(role, l)| {
+                    l.into_iter().flat_map(move |l| l.warnings.iter().map(move |w| format!("{role}: {w}")))
+                })
                 .collect(),
         }
     }
@@ -121,15 +123,23 @@ pub fn prepare(study: &Study, ctx: &DataContext) -> Result<Prepared, Vec<Problem
                     "feature_mismatch",
                     format!(
                         "the model's inputs are {} + {} + {} columns wide in the source but {} + {} + {} in the target",
-                        s.a.len(), s.b.len(), s.head.len(), t.a.len(), t.b.len(), t.head.len()
+                        s.a.len(),
+                        s.b.len(),
+                        s.head.len(),
+                        t.a.len(),
+                        t.b.len(),
+                        t.head.len()
                     ),
                     study.target.x.span,
                     "different widths",
                 )
-                .with_help("one network reads both roles, so each input must select the same number of columns in both"),
+                .with_help(
+                    "one network reads both roles, so each input must select the same number of columns in both",
+                ),
             );
         } else if let (Some(s), Some(t)) = (&source.layout, &target.layout) {
-            let names = |d: &RoleData, idx: Vec<usize>| idx.into_iter().map(|i| d.columns[i].clone()).collect::<Vec<_>>();
+            let names =
+                |d: &RoleData, idx: Vec<usize>| idx.into_iter().map(|i| d.columns[i].clone()).collect::<Vec<_>>();
             if let Some(p) = columns_differ(&names(&source, s.order()), &names(&target, t.order()), study) {
                 problems.push(p);
             }
@@ -172,16 +182,25 @@ pub fn prepare(study: &Study, ctx: &DataContext) -> Result<Prepared, Vec<Problem
             }
             let all: Vec<usize> = (0..m.rows).collect();
             if let Err(e) = Pipeline::fit(kinds, &m, &all) {
-                let column = if what == "x" { data.columns.get(e.column).cloned().unwrap_or_default() } else { data.label.clone() };
+                let column = if what == "x" {
+                    data.columns.get(e.column).cloned().unwrap_or_default()
+                } else {
+                    data.label.clone()
+                };
                 let row = e.row.map(|r| format!(", row {}", r + 1)).unwrap_or_default();
                 problems.push(
                     Problem::new(
                         "transform_domain",
-                        format!("transform {what} cannot be applied to column `{column}` of `{}`{row}: {}", data.table, e.message),
+                        format!(
+                            "transform {what} cannot be applied to column `{column}` of `{}`{row}: {}",
+                            data.table, e.message
+                        ),
                         span,
                         "these values",
                     )
-                    .with_help("choose a transform that accepts these values (e.g. yeo_johnson or log1p instead of log)"),
+                    .with_help(
+                        "choose a transform that accepts these values (e.g. yeo_johnson or log1p instead of log)",
+                    ),
                 );
             }
         }
@@ -237,7 +256,12 @@ fn bind(_study: &Study, role: &Role, what: &str, tables: &BTreeMap<String, Table
     let mut problems = Vec::new();
     let columns = match table.resolve(&role.x) {
         Ok(c) if c.is_empty() => {
-            problems.push(Problem::new("empty_selection", format!("the {what}'s x selects no columns"), role.x.span, "no columns"));
+            problems.push(Problem::new(
+                "empty_selection",
+                format!("the {what}'s x selects no columns"),
+                role.x.span,
+                "no columns",
+            ));
             None
         }
         Ok(c) => Some(c),
@@ -250,8 +274,13 @@ fn bind(_study: &Study, role: &Role, what: &str, tables: &BTreeMap<String, Table
     if let Some(cols) = &columns {
         if cols.contains(label) {
             problems.push(
-                Problem::new("label_in_features", format!("the label `{label}` is also an x column"), role.x.span, "includes the label")
-                    .with_help(format!("exclude it: `x = ... except {label}`")),
+                Problem::new(
+                    "label_in_features",
+                    format!("the label `{label}` is also an x column"),
+                    role.x.span,
+                    "includes the label",
+                )
+                .with_help(format!("exclude it: `x = ... except {label}`")),
             );
         }
     }
@@ -267,7 +296,11 @@ fn bind(_study: &Study, role: &Role, what: &str, tables: &BTreeMap<String, Table
             .map(|g| table.text_column(&g.value).map_err(|e| problems.push(to_problem(e, g.span))).ok())
             .collect();
         cols.into_iter().collect::<Option<Vec<_>>>().map(|cols| {
-            Some((0..table.nrows()).map(|r| cols.iter().map(|c| c[r].as_str()).collect::<Vec<_>>().join("\u{1f}")).collect())
+            Some(
+                (0..table.nrows())
+                    .map(|r| cols.iter().map(|c| c[r].as_str()).collect::<Vec<_>>().join("\u{1f}"))
+                    .collect(),
+            )
         })
     };
     match (columns, x, y, groups) {
@@ -320,14 +353,11 @@ fn columns_differ(source: &[String], target: &[String], study: &Study) -> Option
         }
         format!("the source's and the target's x columns differ by name: {}", parts.join("; "))
     };
-    Some(
-        Problem::new("feature_mismatch", message, study.target.x.span, "not the source's columns")
-            .with_help(format!(
-                "the network reads column i of both roles as the same input (pretrained weights are reused on the target), \
+    Some(Problem::new("feature_mismatch", message, study.target.x.span, "not the source's columns").with_help(format!(
+        "the network reads column i of both roles as the same input (pretrained weights are reused on the target), \
                  so both must select the same columns in the same order\n{}",
-                side_by_side(source, target)
-            )),
-    )
+        side_by_side(source, target)
+    )))
 }
 
 /// The two column lists side by side, one row per position (`≠` where they differ), the rows
@@ -337,7 +367,8 @@ fn side_by_side(source: &[String], target: &[String]) -> String {
     let width = source.iter().map(|c| c.chars().count()).max().unwrap_or(0).max("source".len());
     let cell = |v: &[String], i: usize| v.get(i).map_or("—", String::as_str).to_string();
     let differs = |i: usize| source.get(i) != target.get(i);
-    let shown: Vec<usize> = (0..rows).filter(|&i| rows <= 12 || (i.saturating_sub(1)..=i + 1).any(differs)).take(12).collect();
+    let shown: Vec<usize> =
+        (0..rows).filter(|&i| rows <= 12 || (i.saturating_sub(1)..=i + 1).any(differs)).take(12).collect();
     let mut out = format!("  {:>4}  {:<width$}    target", "#", "source");
     let mut last = None;
     for i in shown {

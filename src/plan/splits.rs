@@ -50,7 +50,8 @@ pub fn trial_split(rows: usize, test: f64, groups: Option<&[String]>, seed: u64)
         None => TrialSplit { test: perm[..want].to_vec(), train_part: perm[want..].to_vec() },
         Some(g) => {
             let picked = whole_groups(&perm, g, want, usize::MAX);
-            let (test, train_part): (Vec<usize>, Vec<usize>) = perm.iter().partition(|&&r| picked.contains(g[r].as_str()));
+            let (test, train_part): (Vec<usize>, Vec<usize>) =
+                perm.iter().partition(|&&r| picked.contains(g[r].as_str()));
             TrialSplit { test, train_part }
         }
     }
@@ -97,8 +98,11 @@ pub fn group_sizes<'g>(rows: &[usize], g: &'g [String]) -> Vec<(&'g str, usize)>
 /// Group sizes in words, at most `k` of them: `"a" (12 rows), "b" (3 rows) and 4 more groups`.
 /// Composite groups (several columns) show their values joined by ` / `.
 pub fn describe_groups(sizes: &[(&str, usize)], k: usize) -> String {
-    let mut parts: Vec<String> =
-        sizes.iter().take(k).map(|(name, n)| format!("\"{}\" ({n} row{})", name.replace('\u{1f}', " / "), if *n == 1 { "" } else { "s" })).collect();
+    let mut parts: Vec<String> = sizes
+        .iter()
+        .take(k)
+        .map(|(name, n)| format!("\"{}\" ({n} row{})", name.replace('\u{1f}', " / "), if *n == 1 { "" } else { "s" }))
+        .collect();
     if sizes.len() > k {
         parts.push(format!("{} more group{}", sizes.len() - k, if sizes.len() - k == 1 { "" } else { "s" }));
     }
@@ -108,7 +112,12 @@ pub fn describe_groups(sizes: &[(&str, usize)], k: usize) -> String {
 /// The rows of trial `trial` of a study's target: the one place the split is drawn from its seed
 /// (label `split t=TRIAL`, shared by all n and both arms), used by the plan and the executor.
 pub fn target_split(study: &Study, target: &RoleData, trial: usize) -> TrialSplit {
-    trial_split(target.rows(), study.grid.test, target.groups.as_deref(), derive(study.seed, &format!("split t={trial}")))
+    trial_split(
+        target.rows(),
+        study.grid.test,
+        target.groups.as_deref(),
+        derive(study.seed, &format!("split t={trial}")),
+    )
 }
 
 /// Number of validation rows among `len` rows without groups: round(fraction·len), at least
@@ -189,7 +198,11 @@ mod tests {
                 assert!(train.len() >= MIN_TRAIN_ROWS, "seed {seed} m {m}: {} training rows", train.len());
                 assert!(val.len() >= validation_count(m, 0.2), "seed {seed} m {m}: {} validation rows", val.len());
                 for &v in &val {
-                    assert!(train.iter().all(|&t| groups[t] != groups[v]), "seed {seed} m {m}: group {} on both sides", groups[v]);
+                    assert!(
+                        train.iter().all(|&t| groups[t] != groups[v]),
+                        "seed {seed} m {m}: group {} on both sides",
+                        groups[v]
+                    );
                 }
             }
         }
@@ -198,7 +211,8 @@ mod tests {
     #[test]
     fn group_validation_skips_a_group_that_would_leave_too_few_training_rows() {
         // Rows 0..6 are group "big", row 6 is "a": "big" comes first but would leave 1 row to train.
-        let groups: Vec<String> = ["big", "big", "big", "big", "big", "big", "a"].iter().map(|s| s.to_string()).collect();
+        let groups: Vec<String> =
+            ["big", "big", "big", "big", "big", "big", "a"].iter().map(|s| s.to_string()).collect();
         let (val, train) = validation_split(&[0, 1, 2, 3, 4, 5, 6], 0.2, Some(&groups));
         assert_eq!(val, vec![6]);
         assert_eq!(train, vec![0, 1, 2, 3, 4, 5]);
@@ -214,7 +228,8 @@ mod tests {
 
     #[test]
     fn group_sizes_are_listed_largest_first() {
-        let groups: Vec<String> = ["p\u{1f}s", "q\u{1f}s", "p\u{1f}s", "r\u{1f}t"].iter().map(|s| s.to_string()).collect();
+        let groups: Vec<String> =
+            ["p\u{1f}s", "q\u{1f}s", "p\u{1f}s", "r\u{1f}t"].iter().map(|s| s.to_string()).collect();
         let sizes = group_sizes(&[0, 1, 2, 3], &groups);
         assert_eq!(sizes[0], ("p\u{1f}s", 2));
         assert_eq!(describe_groups(&sizes, 2), "\"p / s\" (2 rows), \"q / s\" (1 row), 1 more group");

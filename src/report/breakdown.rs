@@ -15,7 +15,9 @@ pub const SAMPLES_FIGURE: &str = "samples.svg";
 pub fn groups_intro(g: &Groups) -> String {
     format!(
         "Test rows grouped by `{}`: each group's MAE is the mean over its test rows in a trial; R(n) = D·n^-α + C is fitted to the group's mean MAE per n (transfer or multitask arm) with a 90 % bootstrap CI over trials. Ranked by α (fastest scaling first; degenerate or exact fits — flat, α at its bound, or no residual degrees of freedom — after the others). Groups with fewer than {} target rows or tested in fewer than {} trials are too small to trust and ranked after all others. m = the group's mean training rows per trial.",
-        g.column, g.min_rows, crate::results::MIN_GROUP_TRIALS
+        g.column,
+        g.min_rows,
+        crate::results::MIN_GROUP_TRIALS
     )
 }
 
@@ -90,7 +92,10 @@ pub fn summary_sections(results: &Results) -> String {
     let mut out = String::new();
     if let Some(g) = &results.groups {
         for m in g.fitted_ms() {
-            out.push_str(&format!("\nGroups by {} at m = {} (ranked by α; m column = the group's mean training rows)\n", g.column, m));
+            out.push_str(&format!(
+                "\nGroups by {} at m = {} (ranked by α; m column = the group's mean training rows)\n",
+                g.column, m
+            ));
             out.push_str(&groups_table(g, m).to_text("  "));
         }
         if g.fitted_ms().is_empty() {
@@ -112,7 +117,11 @@ pub fn markdown_sections(results: &Results) -> String {
     let escape = super::markdown::escape;
     let mut out = String::new();
     if let Some(g) = &results.groups {
-        out.push_str(&format!("\n## Groups by {}\n\n{}\n\n![groups]({GROUPS_FIGURE})\n", escape(&g.column), escape(&groups_intro(g))));
+        out.push_str(&format!(
+            "\n## Groups by {}\n\n{}\n\n![groups]({GROUPS_FIGURE})\n",
+            escape(&g.column),
+            escape(&groups_intro(g))
+        ));
         for m in g.fitted_ms() {
             out.push_str(&format!("\n### m = {m}\n\n"));
             out.push_str(&groups_table(g, m).to_markdown());
@@ -134,7 +143,11 @@ pub fn html_sections(results: &Results, heading: &str, figures: bool) -> String 
     let escape = super::svg::escape;
     let mut out = String::new();
     if let Some(g) = &results.groups {
-        out.push_str(&format!("<{heading}>Groups by {}</{heading}>\n<p>{}</p>\n", escape(&g.column), escape(&groups_intro(g))));
+        out.push_str(&format!(
+            "<{heading}>Groups by {}</{heading}>\n<p>{}</p>\n",
+            escape(&g.column),
+            escape(&groups_intro(g))
+        ));
         if figures {
             out.push_str(&format!("<figure>\n{}</figure>\n", super::groups_plot::groups_svg(results)));
         }

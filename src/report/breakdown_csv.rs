@@ -20,8 +20,24 @@ fn csv_text(header: Vec<String>, rows: Vec<Vec<String>>) -> String {
 /// One row per group and m with a fit, ranked by α within each m (rank 1 = fastest scaling).
 pub fn groups_csv(g: &Groups) -> String {
     let header = [
-        "column", "value", "m", "rank", "target_rows", "train_rows_mean", "small", "alpha", "alpha_ci90_lo", "alpha_ci90_hi",
-        "D", "C", "r2", "degenerate", "n_smallest", "mae_smallest_n", "n_largest", "mae_largest_n",
+        "column",
+        "value",
+        "m",
+        "rank",
+        "target_rows",
+        "train_rows_mean",
+        "small",
+        "alpha",
+        "alpha_ci90_lo",
+        "alpha_ci90_hi",
+        "D",
+        "C",
+        "r2",
+        "degenerate",
+        "n_smallest",
+        "mae_smallest_n",
+        "n_largest",
+        "mae_largest_n",
     ];
     let mut rows = Vec::new();
     for m in g.fitted_ms() {
@@ -63,8 +79,20 @@ pub fn samples_csv(s: &Samples) -> String {
     header.extend(s.key_columns.iter().cloned());
     let (n_lo, n_hi) = (s.n.first().copied().unwrap_or(0), s.n.last().copied().unwrap_or(0));
     header.extend(
-        ["m", "alpha", "alpha_ci90_lo", "alpha_ci90_hi", "r2", "classification", "trials", "n_smallest", "error_smallest_n", "n_largest", "error_largest_n"]
-            .map(String::from),
+        [
+            "m",
+            "alpha",
+            "alpha_ci90_lo",
+            "alpha_ci90_hi",
+            "r2",
+            "classification",
+            "trials",
+            "n_smallest",
+            "error_smallest_n",
+            "n_largest",
+            "error_largest_n",
+        ]
+        .map(String::from),
     );
     let rows = s
         .samples

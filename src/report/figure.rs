@@ -88,7 +88,10 @@ pub fn document(title: String, layout: &Layout) -> Element {
         .attr("font-family", FONT_STACK)
         .num("font-size", FONT_SIZE)
         .child(Element::new("title").text(title))
-        .child(Element::new("defs").child(Element::new("clipPath").attr("id", PLOT_CLIP_ID).child(layout.plot_rect(Element::new("rect")))))
+        .child(
+            Element::new("defs")
+                .child(Element::new("clipPath").attr("id", PLOT_CLIP_ID).child(layout.plot_rect(Element::new("rect")))),
+        )
         .child(Element::new("rect").num("width", WIDTH).num("height", layout.height).attr("fill", "#ffffff"))
 }
 
@@ -109,7 +112,11 @@ pub fn titles(results: &Results, layout: &Layout, subtitle: &str) -> Element {
         .attr("font-weight", "bold")
         .text(results.study.clone());
     let subtitle = if results.quick {
-        Element::new("text").attr("class", "quick").attr("fill", "#B00020").attr("font-weight", "bold").text(QUICK_BANNER)
+        Element::new("text")
+            .attr("class", "quick")
+            .attr("fill", "#B00020")
+            .attr("font-weight", "bold")
+            .text(QUICK_BANNER)
     } else {
         Element::new("text").attr("class", "subtitle").attr("fill", "#555555").text(subtitle)
     };
@@ -157,7 +164,12 @@ pub fn ci_bar(px: f64, lo: f64, hi: f64, color: &str) -> Element {
         polyline_d(&[(px - 4.0, lo), (px + 4.0, lo)]),
         polyline_d(&[(px - 4.0, hi), (px + 4.0, hi)])
     );
-    Element::new("path").attr("class", "ci-bar").attr("d", d).attr("fill", "none").attr("stroke", color).num("stroke-width", 1.4)
+    Element::new("path")
+        .attr("class", "ci-bar")
+        .attr("d", d)
+        .attr("fill", "none")
+        .attr("stroke", color)
+        .num("stroke-width", 1.4)
 }
 
 /// An unfilled path through `pts` (pixels) of class `class`; `dash` is a stroke-dasharray.
@@ -218,7 +230,9 @@ pub fn mae_title(results: &Results) -> String {
 /// The plot frame, ticks with labels that never overlap, and the axis titles.
 pub fn axes(x: &LogScale, y: &LogScale, layout: &Layout, x_title: &str, y_title: &str) -> Element {
     let mut g = Element::new("g").attr("class", "axes");
-    g.push(layout.plot_rect(Element::new("rect")).attr("fill", "none").attr("stroke", "#444444").num("stroke-width", 1.0));
+    g.push(
+        layout.plot_rect(Element::new("rect")).attr("fill", "none").attr("stroke", "#444444").num("stroke-width", 1.0),
+    );
 
     let mut ticks = Element::new("g").attr("stroke", "#444444").num("stroke-width", 1.0);
     let mut labels = Element::new("g").attr("fill", "#222222");
@@ -233,7 +247,13 @@ pub fn axes(x: &LogScale, y: &LogScale, layout: &Layout, x_title: &str, y_title:
         ticks.push(line(px, layout.plot_y1, px, layout.plot_y1 + len));
         if labelled {
             last_right = px + half;
-            labels.push(Element::new("text").num("x", px).num("y", layout.plot_y1 + 17.0).attr("text-anchor", "middle").text(text));
+            labels.push(
+                Element::new("text")
+                    .num("x", px)
+                    .num("y", layout.plot_y1 + 17.0)
+                    .attr("text-anchor", "middle")
+                    .text(text),
+            );
         }
     }
     // y ticks, bottom to top: a label is dropped when it would overlap the one below.

@@ -45,11 +45,7 @@ pub fn sig_trim(x: f64, digits: usize) -> String {
         Some(i) => (&s[..i], &s[i..]),
         None => (s.as_str(), ""),
     };
-    let mantissa = if mantissa.contains('.') {
-        mantissa.trim_end_matches('0').trim_end_matches('.')
-    } else {
-        mantissa
-    };
+    let mantissa = if mantissa.contains('.') { mantissa.trim_end_matches('0').trim_end_matches('.') } else { mantissa };
     format!("{mantissa}{exponent}")
 }
 
@@ -128,11 +124,7 @@ pub fn param_order<'a>(names: impl IntoIterator<Item = &'a String>) -> Vec<Strin
 
 /// The first `len` characters of a hex digest, or `—` when it is empty.
 pub fn digest_prefix(hex: &str, len: usize) -> String {
-    if hex.is_empty() {
-        "—".to_string()
-    } else {
-        hex.chars().take(len).collect()
-    }
+    if hex.is_empty() { "—".to_string() } else { hex.chars().take(len).collect() }
 }
 
 #[cfg(test)]

@@ -80,7 +80,13 @@ pub fn grid_svg(results: &Results, along: Along) -> Option<String> {
         let direct: Vec<(f64, &Point)> =
             results.points.iter().filter(|p| p.arm == Arm::Direct).map(|p| (p.m as f64, p)).collect();
         if !direct.is_empty() {
-            series.push(Series { label: "direct learning".into(), color: "#444444", points: direct, fixed: None, class: "direct-curve" });
+            series.push(Series {
+                label: "direct learning".into(),
+                color: "#444444",
+                points: direct,
+                fixed: None,
+                class: "direct-curve",
+            });
         }
     }
     for s in &mut series {
@@ -101,7 +107,11 @@ pub fn grid_svg(results: &Results, along: Along) -> Option<String> {
         Along::M => ("target size", "target size m (experimental training rows, log scale)"),
     };
     let mut svg = figure::document(format!("{} — test MAE against {what}", results.study), &layout);
-    svg.push(figure::titles(results, &layout, "mean test MAE over trials with 90 % CI; dashed: the fitted Eq. 1 surface"));
+    svg.push(figure::titles(
+        results,
+        &layout,
+        "mean test MAE over trials with 90 % CI; dashed: the fitted Eq. 1 surface",
+    ));
     svg.push(figure::grid(&x, &y, &layout));
     let mut data = figure::clipped("data");
     for s in &series {
@@ -166,7 +176,10 @@ fn legend_rows(series: &[Series], surface: &SurfaceState) -> Vec<Vec<Option<Entr
             let suffix = if finite { "" } else { " (no finite MAE)" };
             let (swatch, text) = match s.fixed {
                 // The measured arm: "transfer", or "multitask" for a multitask study.
-                Some(_) => (Swatch::Series(s.color), format!("{}, {}{suffix}", s.points.first().map_or("transfer", |(_, p)| p.arm.as_str()), s.label)),
+                Some(_) => (
+                    Swatch::Series(s.color),
+                    format!("{}, {}{suffix}", s.points.first().map_or("transfer", |(_, p)| p.arm.as_str()), s.label),
+                ),
                 None => (Swatch::Direct(s.color), format!("direct learning (no source data){suffix}")),
             };
             let cut = match (surface, s.fixed) {

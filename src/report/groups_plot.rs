@@ -5,10 +5,10 @@
 //! reference. Groups too small to trust have a red title.
 
 use super::axis::log_range;
+use super::figure::marker;
 use super::format;
 use super::legend::{Entry, Legend, Swatch};
 use super::panel::Panel;
-use super::figure::marker;
 use super::summary::QUICK_BANNER;
 use super::svg::{Element, SVG_NS, polygon_d};
 use crate::results::{FitRecord, Group, Point, Results};
@@ -72,7 +72,11 @@ pub fn groups_svg(results: &Results) -> String {
 
     let mut svg = root(width, height, &format!("{} — test MAE against n per {}", results.study, g.column));
     let arm = ranked.iter().flat_map(|(grp, _)| measured(grp)).map(|p| p.arm.as_str()).next().unwrap_or("transfer");
-    svg.push(titles(results, width, &format!("test MAE of {arm} against source size n per {} (m = {m}), ranked by α; log–log", g.column)));
+    svg.push(titles(
+        results,
+        width,
+        &format!("test MAE of {arm} against source size n per {} (m = {m}), ranked by α; log–log", g.column),
+    ));
     let mut defs = Element::new("defs");
     let mut body = Element::new("g").attr("class", "panels");
     for (i, (grp, fit)) in ranked.iter().enumerate() {
@@ -93,14 +97,26 @@ pub fn groups_svg(results: &Results) -> String {
             .num("y", legend_top - 4.0)
             .attr("text-anchor", "middle")
             .num("font-size", 11.0)
-            .text(format!("source size n (log scale); y: test MAE of {} (log scale), same axes in every panel", results.label)),
+            .text(format!(
+                "source size n (log scale); y: test MAE of {} (log scale), same axes in every panel",
+                results.label
+            )),
     );
     svg.push(legend.draw(legend_top + 4.0));
     svg.render()
 }
 
 #[allow(clippy::too_many_arguments)]
-fn draw_group(panel: &Panel, clip: &str, rank: usize, grp: &Group, fit: Option<&FitRecord>, pts: &[Point], pooled: &[&Point], min_rows: usize) -> Element {
+fn draw_group(
+    panel: &Panel,
+    clip: &str,
+    rank: usize,
+    grp: &Group,
+    fit: Option<&FitRecord>,
+    pts: &[Point],
+    pooled: &[&Point],
+    min_rows: usize,
+) -> Element {
     let mut g = Element::new("g").attr("class", "group");
     let alpha = fit.map_or(String::from("no fit"), |f| format!("α = {}", super::summary::param_with_ci(f, "alpha")));
     let title_color = if grp.small { SMALL } else { "#222222" };
@@ -117,9 +133,17 @@ fn draw_group(panel: &Panel, clip: &str, rank: usize, grp: &Group, fit: Option<&
             .child(Element::new("title").text(grp.value.clone()))
             .text(fit_to(format!("{rank}. {}", grp.value), 6.5)),
     );
-    g.push(Element::new("text").num("x", panel.x0).num("y", panel.y0 - 17.0).num("font-size", 9.5).attr("fill", title_color).text(fit_to(alpha, 5.3)));
+    g.push(
+        Element::new("text")
+            .num("x", panel.x0)
+            .num("y", panel.y0 - 17.0)
+            .num("font-size", 9.5)
+            .attr("fill", title_color)
+            .text(fit_to(alpha, 5.3)),
+    );
     let m = pts.first().map(|p| p.m);
-    let own_m = grp.train_rows.iter().find(|t| Some(t.m) == m).map_or(String::from("—"), |t| format::sig_trim(t.mean, 3));
+    let own_m =
+        grp.train_rows.iter().find(|t| Some(t.m) == m).map_or(String::from("—"), |t| format::sig_trim(t.mean, 3));
     let small = if grp.small { format!(" — too small (< {min_rows})") } else { String::new() };
     g.push(
         Element::new("text")
@@ -132,7 +156,15 @@ fn draw_group(panel: &Panel, clip: &str, rank: usize, grp: &Group, fit: Option<&
     g.push(panel.axes(9.0));
     let mut data = Element::new("g").attr("clip-path", format!("url(#{clip})"));
     if let Some(d) = panel.path(pooled.iter().map(|p| (p.n as f64, p.mae_mean))) {
-        data.push(Element::new("path").attr("class", "pooled").attr("d", d).attr("fill", "none").attr("stroke", POOLED).num("stroke-width", 1.4).attr("stroke-dasharray", "3 3"));
+        data.push(
+            Element::new("path")
+                .attr("class", "pooled")
+                .attr("d", d)
+                .attr("fill", "none")
+                .attr("stroke", POOLED)
+                .num("stroke-width", 1.4)
+                .attr("stroke-dasharray", "3 3"),
+        );
     }
     let band: Vec<(f64, f64, f64)> = pts
         .iter()
@@ -141,23 +173,46 @@ fn draw_group(panel: &Panel, clip: &str, rank: usize, grp: &Group, fit: Option<&
     if band.len() >= 2 {
         let mut outline: Vec<(f64, f64)> = band.iter().map(|&(x, _, hi)| (x, hi)).collect();
         outline.extend(band.iter().rev().map(|&(x, lo, _)| (x, lo)));
-        data.push(Element::new("path").attr("class", "band").attr("d", polygon_d(&outline)).attr("fill", COLOR).num("fill-opacity", 0.18));
+        data.push(
+            Element::new("path")
+                .attr("class", "band")
+                .attr("d", polygon_d(&outline))
+                .attr("fill", COLOR)
+                .num("fill-opacity", 0.18),
+        );
     }
     if let Some(f) = fit.filter(|f| f.degenerate.is_none()) {
         let get = |k: &str| f.params.get(k).copied().filter(|v| v.is_finite());
-        if let (Some(d), Some(a), Some(c), Some(lo), Some(hi)) = (get("D"), get("alpha"), get("C"), pts.first(), pts.last()) {
+        if let (Some(d), Some(a), Some(c), Some(lo), Some(hi)) =
+            (get("D"), get("alpha"), get("C"), pts.first(), pts.last())
+        {
             let (lo, hi) = (lo.n as f64, hi.n as f64);
             let curve = (0..FIT_SAMPLES).map(|i| {
                 let n = lo * (hi / lo).powf(i as f64 / (FIT_SAMPLES - 1) as f64);
                 (n, d * n.powf(-a) + c)
             });
             if let Some(path) = panel.path(curve) {
-                data.push(Element::new("path").attr("class", "fit").attr("d", path).attr("fill", "none").attr("stroke", COLOR).num("stroke-width", 1.4).attr("stroke-dasharray", "6 4"));
+                data.push(
+                    Element::new("path")
+                        .attr("class", "fit")
+                        .attr("d", path)
+                        .attr("fill", "none")
+                        .attr("stroke", COLOR)
+                        .num("stroke-width", 1.4)
+                        .attr("stroke-dasharray", "6 4"),
+                );
             }
         }
     }
     if let Some(d) = panel.path(pts.iter().map(|p| (p.n as f64, p.mae_mean))) {
-        data.push(Element::new("path").attr("class", "series").attr("d", d).attr("fill", "none").attr("stroke", COLOR).num("stroke-width", 1.8));
+        data.push(
+            Element::new("path")
+                .attr("class", "series")
+                .attr("d", d)
+                .attr("fill", "none")
+                .attr("stroke", COLOR)
+                .num("stroke-width", 1.8),
+        );
     }
     for p in pts {
         if let Some((x, y)) = panel.at(p.n as f64, p.mae_mean) {
@@ -183,9 +238,24 @@ pub(super) fn root(width: f64, height: f64, title: &str) -> Element {
 
 /// Study name and a subtitle (the quick-run banner for quick runs).
 pub(super) fn titles(results: &Results, width: f64, subtitle: &str) -> Element {
-    let title = Element::new("text").num("x", width / 2.0).num("y", 22.0).attr("text-anchor", "middle").num("font-size", 15.0).attr("font-weight", "bold").text(results.study.clone());
-    let (color, text) = if results.quick { (SMALL, format!("{QUICK_BANNER} — {subtitle}")) } else { ("#555555", subtitle.to_string()) };
-    let sub = Element::new("text").num("x", width / 2.0).num("y", 40.0).attr("text-anchor", "middle").attr("fill", color).text(text);
+    let title = Element::new("text")
+        .num("x", width / 2.0)
+        .num("y", 22.0)
+        .attr("text-anchor", "middle")
+        .num("font-size", 15.0)
+        .attr("font-weight", "bold")
+        .text(results.study.clone());
+    let (color, text) = if results.quick {
+        (SMALL, format!("{QUICK_BANNER} — {subtitle}"))
+    } else {
+        ("#555555", subtitle.to_string())
+    };
+    let sub = Element::new("text")
+        .num("x", width / 2.0)
+        .num("y", 40.0)
+        .attr("text-anchor", "middle")
+        .attr("fill", color)
+        .text(text);
     Element::new("g").child(title).child(sub)
 }
 

@@ -4,7 +4,9 @@
 use std::fmt::Write as _;
 
 use super::scaling_plot::scaling_svg;
-use super::summary::{PAIRED_INTRO, QUICK_BANNER, fits_table, metadata_table, paired_table, points_table, unreliable_footnote};
+use super::summary::{
+    PAIRED_INTRO, QUICK_BANNER, fits_table, metadata_table, paired_table, points_table, unreliable_footnote,
+};
 use super::svg::escape;
 use crate::results::{Results, TrialRow};
 
@@ -89,7 +91,11 @@ fn sections(results: &Results, heading: &str) -> String {
         for e in &results.expects {
             let (class, verdict) = if e.passed { ("pass", "✅ PASS") } else { ("fail", "❌ FAIL") };
             let detail = if e.detail.is_empty() { String::new() } else { format!(" — {}", escape(&e.detail)) };
-            let _ = writeln!(out, "<li><span class=\"{class}\">{verdict}</span> <code>{}</code>{detail}</li>", escape(&e.text));
+            let _ = writeln!(
+                out,
+                "<li><span class=\"{class}\">{verdict}</span> <code>{}</code>{detail}</li>",
+                escape(&e.text)
+            );
         }
         out.push_str("</ul>\n");
     }
@@ -127,7 +133,15 @@ pub fn report_html(results: &Results, trials: &[TrialRow]) -> String {
     if !grid.is_empty() {
         out.push_str("<h2>Two-dimensional scaling</h2>\n");
         for f in grid {
-            let _ = write!(out, "<figure id=\"{}\">\n{}<figcaption>{} (<a href=\"{}\">{}</a>)</figcaption>\n</figure>\n", f.file.trim_end_matches(".svg"), f.svg, escape(f.caption), f.file, f.file);
+            let _ = write!(
+                out,
+                "<figure id=\"{}\">\n{}<figcaption>{} (<a href=\"{}\">{}</a>)</figcaption>\n</figure>\n",
+                f.file.trim_end_matches(".svg"),
+                f.svg,
+                escape(f.caption),
+                f.file,
+                f.file
+            );
         }
     }
     out.push_str(&sections(results, "h2"));

@@ -139,7 +139,15 @@ fn positive_point(x: &Exchange) -> bool {
 }
 
 /// One contour: its runs as paths and its level written at its right-hand end.
-fn draw_contour(s: &Surface, level: f64, class: &str, color: &str, dash: Option<&str>, x: &LogScale, y: &LogScale) -> Element {
+fn draw_contour(
+    s: &Surface,
+    level: f64,
+    class: &str,
+    color: &str,
+    dash: Option<&str>,
+    x: &LogScale,
+    y: &LogScale,
+) -> Element {
     let mut g = Element::new("g").attr("class", class).attr("data-level", format::param(level));
     let runs = contour(s, level, (x.lo, x.hi), (y.lo, y.hi));
     let mut end = None;
@@ -207,7 +215,11 @@ fn draw_exchange(xch: &Exchange, x: &LogScale, y: &LogScale) -> Element {
     g
 }
 
-fn legend_rows(contours: &Result<Surface, String>, levels: &[f64], exchange: Option<&Exchange>) -> Vec<Vec<Option<Entry>>> {
+fn legend_rows(
+    contours: &Result<Surface, String>,
+    levels: &[f64],
+    exchange: Option<&Exchange>,
+) -> Vec<Vec<Option<Entry>>> {
     let mut rows = Vec::new();
     match contours {
         Ok(_) if !levels.is_empty() => {
@@ -217,7 +229,10 @@ fn legend_rows(contours: &Result<Surface, String>, levels: &[f64], exchange: Opt
                 text: format!("fitted R(n, m) = {} (closed form from Eq. 1)", list.join(", ")),
             })]);
         }
-        Ok(_) => rows.push(vec![Some(Entry { swatch: Swatch::Note, text: "the fitted surface is flat over the grid: no contour levels".into() })]),
+        Ok(_) => rows.push(vec![Some(Entry {
+            swatch: Swatch::Note,
+            text: "the fitted surface is flat over the grid: no contour levels".into(),
+        })]),
         Err(why) => rows.push(vec![Some(Entry { swatch: Swatch::Note, text: why.clone() })]),
     }
     if let Some(x) = exchange {

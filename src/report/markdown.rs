@@ -2,7 +2,9 @@
 
 use std::fmt::Write as _;
 
-use super::summary::{PAIRED_INTRO, QUICK_BANNER, fits_table, metadata_table, paired_table, points_table, unreliable_footnote};
+use super::summary::{
+    PAIRED_INTRO, QUICK_BANNER, fits_table, metadata_table, paired_table, points_table, unreliable_footnote,
+};
 use crate::results::{Results, TrialRow};
 
 /// The file the figure is written to, relative to report.md.
@@ -13,16 +15,15 @@ pub fn report_markdown(results: &Results, trials: &[TrialRow]) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "# sim2real report: {}\n", escape(&results.study));
     if results.quick {
-        let _ = writeln!(
-            out,
-            "> **{QUICK_BANNER}.** Fewer trials on a coarser grid: do not quote these numbers.\n"
-        );
+        let _ = writeln!(out, "> **{QUICK_BANNER}.** Fewer trials on a coarser grid: do not quote these numbers.\n");
     }
 
     out.push_str("## Run\n\n");
     out.push_str(&metadata_table(results, trials).to_markdown());
     if let Some(t) = super::summary::training_table(results) {
-        out.push_str("\n## Training settings\n\nEach arm's optimiser settings (Adam); `from` is the block they come from.\n\n");
+        out.push_str(
+            "\n## Training settings\n\nEach arm's optimiser settings (Adam); `from` is the block they come from.\n\n",
+        );
         out.push_str(&t.to_markdown());
     }
 

@@ -40,7 +40,9 @@ pub const MAE_VS_M_SVG: &str = "mae_vs_m.svg";
 pub const INDIFFERENCE_SVG: &str = "indifference.svg";
 pub const SUMMARY_MD: &str = "summary.md";
 
-pub use indifference::{LEVELS as INDIFFERENCE_LEVELS, contour as indifference_contour, contour_levels as indifference_levels};
+pub use indifference::{
+    LEVELS as INDIFFERENCE_LEVELS, contour as indifference_contour, contour_levels as indifference_levels,
+};
 
 /// One figure of the two-dimensional grid, as written next to report.md.
 #[derive(Debug, Clone)]
@@ -57,13 +59,25 @@ pub struct Figure {
 pub fn grid_figures(results: &Results) -> Vec<Figure> {
     let mut out = Vec::new();
     if let Some(svg) = grid_plots::grid_svg(results, grid_plots::Along::N) {
-        out.push(Figure { file: MAE_VS_N_SVG, caption: "test MAE against n, one curve per m, with the Eq. 1 surface's cut at each m", svg });
+        out.push(Figure {
+            file: MAE_VS_N_SVG,
+            caption: "test MAE against n, one curve per m, with the Eq. 1 surface's cut at each m",
+            svg,
+        });
     }
     if let Some(svg) = grid_plots::grid_svg(results, grid_plots::Along::M) {
-        out.push(Figure { file: MAE_VS_M_SVG, caption: "test MAE against m, one curve per n, direct learning as the reference", svg });
+        out.push(Figure {
+            file: MAE_VS_M_SVG,
+            caption: "test MAE against m, one curve per n, direct learning as the reference",
+            svg,
+        });
     }
     if let Some(svg) = indifference::indifference_svg(results) {
-        out.push(Figure { file: INDIFFERENCE_SVG, caption: "indifference curves of the fitted R(n, m) with the exchange-rate point and its tangent", svg });
+        out.push(Figure {
+            file: INDIFFERENCE_SVG,
+            caption: "indifference curves of the fitted R(n, m) with the exchange-rate point and its tangent",
+            svg,
+        });
     }
     out
 }

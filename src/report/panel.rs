@@ -34,7 +34,11 @@ impl Panel {
 
     /// The clip rectangle of the area.
     pub fn rect(&self) -> Element {
-        Element::new("rect").num("x", self.x0).num("y", self.y0).num("width", self.x1 - self.x0).num("height", self.y1 - self.y0)
+        Element::new("rect")
+            .num("x", self.x0)
+            .num("y", self.y0)
+            .num("width", self.x1 - self.x0)
+            .num("height", self.y1 - self.y0)
     }
 
     /// Grid lines, frame, ticks and labels (font `font` px; a label is dropped when it would
@@ -54,7 +58,13 @@ impl Panel {
             let half = text.chars().count() as f64 * char_w / 2.0;
             if px - half > last_right + 4.0 {
                 last_right = px + half;
-                labels.push(Element::new("text").num("x", px).num("y", self.y1 + 4.0 + font).attr("text-anchor", "middle").text(text));
+                labels.push(
+                    Element::new("text")
+                        .num("x", px)
+                        .num("y", self.y1 + 4.0 + font)
+                        .attr("text-anchor", "middle")
+                        .text(text),
+                );
             }
         }
         let mut last_top = f64::INFINITY;
@@ -65,7 +75,11 @@ impl Panel {
             if py + font / 2.0 < last_top - 1.0 {
                 last_top = py - font / 2.0;
                 labels.push(
-                    Element::new("text").num("x", self.x0 - 6.0).num("y", py + font / 3.0).attr("text-anchor", "end").text(format::compact(t.value)),
+                    Element::new("text")
+                        .num("x", self.x0 - 6.0)
+                        .num("y", py + font / 3.0)
+                        .attr("text-anchor", "end")
+                        .text(format::compact(t.value)),
                 );
             }
         }

@@ -3,10 +3,10 @@
 //! mean MAE drawn on top.
 
 use super::axis::log_range;
+use super::figure::marker;
 use super::groups_plot::{empty, root, titles};
 use super::legend::{Entry, Legend, Swatch};
 use super::panel::Panel;
-use super::figure::marker;
 use super::svg::Element;
 use crate::results::Results;
 
@@ -35,7 +35,8 @@ pub fn samples_svg(results: &Results) -> String {
         return empty(results, "no test sample has a finite error");
     }
     let xr = log_range(s.n.iter().map(|&n| n as f64), 0.04).unwrap_or((10.0, 1000.0));
-    let yr = log_range(s.samples.iter().flat_map(|x| x.error.iter().copied()).chain(s.pooled.iter().copied()), 0.04).unwrap_or((0.1, 10.0));
+    let yr = log_range(s.samples.iter().flat_map(|x| x.error.iter().copied()).chain(s.pooled.iter().copied()), 0.04)
+        .unwrap_or((0.1, 10.0));
     let legend = Legend::new(
         vec![vec![
             Some(Entry { swatch: Swatch::Fit(SCALING), text: format!("scaling ({})", s.scaling) }),
@@ -53,13 +54,22 @@ pub fn samples_svg(results: &Results) -> String {
 
     let mut svg = root(WIDTH, height, &format!("{} — test error per sample against n", results.study));
     let arm = results.points.iter().find(|p| p.arm.uses_source()).map_or("transfer", |p| p.arm.as_str());
-    svg.push(titles(results, WIDTH, &format!("mean absolute error of each test sample against n ({arm}, m = {}), log–log", s.m)));
+    svg.push(titles(
+        results,
+        WIDTH,
+        &format!("mean absolute error of each test sample against n ({arm}, m = {}), log–log", s.m),
+    ));
     svg.push(Element::new("defs").child(Element::new("clipPath").attr("id", "sim2real-samples").child(panel.rect())));
     svg.push(panel.axes(11.0));
     let mut data = Element::new("g").attr("class", "data").attr("clip-path", "url(#sim2real-samples)");
     // Not scaling and unfit below, scaling above, the pooled curve on top of all.
     for class in ["unfit", "not_scaling", "scaling"] {
-        let mut g = Element::new("g").attr("class", class).attr("stroke", color(class)).attr("fill", "none").num("stroke-width", 0.8).num("stroke-opacity", 0.35);
+        let mut g = Element::new("g")
+            .attr("class", class)
+            .attr("stroke", color(class))
+            .attr("fill", "none")
+            .num("stroke-width", 0.8)
+            .num("stroke-opacity", 0.35);
         for x in s.samples.iter().filter(|x| x.class == class) {
             if let Some(d) = panel.path(s.n.iter().zip(&x.error).map(|(&n, &e)| (n as f64, e))) {
                 g.push(Element::new("path").attr("d", d));
@@ -68,7 +78,14 @@ pub fn samples_svg(results: &Results) -> String {
         data.push(g);
     }
     if let Some(d) = panel.path(s.n.iter().zip(&s.pooled).map(|(&n, &e)| (n as f64, e))) {
-        data.push(Element::new("path").attr("class", "pooled").attr("d", d).attr("fill", "none").attr("stroke", POOLED).num("stroke-width", 2.6));
+        data.push(
+            Element::new("path")
+                .attr("class", "pooled")
+                .attr("d", d)
+                .attr("fill", "none")
+                .attr("stroke", POOLED)
+                .num("stroke-width", 2.6),
+        );
     }
     for (&n, &e) in s.n.iter().zip(&s.pooled) {
         if let Some((px, py)) = panel.at(n as f64, e) {
@@ -77,7 +94,14 @@ pub fn samples_svg(results: &Results) -> String {
     }
     svg.push(data);
     let label = if results.label.is_empty() { String::new() } else { format!(" of {}", results.label) };
-    svg.push(Element::new("text").num("x", (panel.x0 + panel.x1) / 2.0).num("y", plot_y1 + 34.0).attr("text-anchor", "middle").num("font-size", 12.0).text("source size n (log scale)"));
+    svg.push(
+        Element::new("text")
+            .num("x", (panel.x0 + panel.x1) / 2.0)
+            .num("y", plot_y1 + 34.0)
+            .attr("text-anchor", "middle")
+            .num("font-size", 12.0)
+            .text("source size n (log scale)"),
+    );
     let cy = (panel.y0 + panel.y1) / 2.0;
     svg.push(
         Element::new("text")

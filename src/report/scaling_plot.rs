@@ -61,12 +61,8 @@ enum FitState {
 fn curves(results: &Results) -> Vec<Curve<'_>> {
     let is_power_law = |f: &&FitRecord| f.law == "power_law" && f.arm.uses_source();
     let any_fit = results.fits.iter().any(|f| is_power_law(&f));
-    let mut ms: Vec<usize> = results
-        .points
-        .iter()
-        .map(|p| p.m)
-        .chain(results.fits.iter().filter(is_power_law).map(|f| f.m))
-        .collect();
+    let mut ms: Vec<usize> =
+        results.points.iter().map(|p| p.m).chain(results.fits.iter().filter(is_power_law).map(|f| f.m)).collect();
     ms.sort_unstable();
     ms.dedup();
     ms.into_iter()
@@ -103,9 +99,7 @@ fn fit_state(fit: &FitRecord) -> FitState {
 fn x_range(results: &Results) -> (f64, f64) {
     let transfer = results.points.iter().filter(|p| p.arm.uses_source() && p.n > 0);
     let with_data = transfer.clone().filter(|p| positive(p.mae_mean)).map(|p| p.n as f64);
-    log_range(with_data, 0.04)
-        .or_else(|| log_range(transfer.map(|p| p.n as f64), 0.04))
-        .unwrap_or((10.0, 1000.0))
+    log_range(with_data, 0.04).or_else(|| log_range(transfer.map(|p| p.n as f64), 0.04)).unwrap_or((10.0, 1000.0))
 }
 
 fn y_range(results: &Results) -> (f64, f64) {
@@ -235,10 +229,9 @@ fn legend_rows(results: &Results, curves: &[Curve]) -> Vec<Vec<Option<Entry>>> {
             Entry { swatch: Swatch::Series(c.color), text: format!("{arm}, m = {}{suffix}", c.m) }
         });
         let fit = match &c.fit {
-            Drawn { equation, r2, .. } => Some(Entry {
-                swatch: Swatch::Fit(c.color),
-                text: format!("{equation}, R² = {}", format::param(*r2)),
-            }),
+            Drawn { equation, r2, .. } => {
+                Some(Entry { swatch: Swatch::Fit(c.color), text: format!("{equation}, R² = {}", format::param(*r2)) })
+            }
             NotDrawn(why) => Some(Entry { swatch: Swatch::Note, text: why.clone() }),
             Absent => None,
         };

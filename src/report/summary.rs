@@ -182,13 +182,8 @@ pub fn fits_table(results: &Results) -> Table {
     columns.push(("note", Align::Left));
     let mut table = Table::new(&columns);
     for fit in &results.fits {
-        let mut cells = vec![
-            fit.law.clone(),
-            fit.arm.as_str().to_string(),
-            m_label(fit),
-            format::equation(fit),
-            r2_cell(fit),
-        ];
+        let mut cells =
+            vec![fit.law.clone(), fit.arm.as_str().to_string(), m_label(fit), format::equation(fit), r2_cell(fit)];
         cells.extend(names.iter().map(|n| param_with_ci(fit, n)));
         cells.push(fit_note(fit));
         table.push(cells);

@@ -8,7 +8,10 @@ use std::fmt::Write as _;
 
 use super::format::{self, PARAM_DIGITS};
 use super::markdown::escape;
-use super::summary::{MISSING, PAIRED_INTRO, QUICK_BANNER, exchange_text, fit_note, m_label, mean_ci_cell, paired_table, param_with_ci, r2_cell, unreliable_footnote};
+use super::summary::{
+    MISSING, PAIRED_INTRO, QUICK_BANNER, exchange_text, fit_note, m_label, mean_ci_cell, paired_table, param_with_ci,
+    r2_cell, unreliable_footnote,
+};
 use super::table::{Align, Table};
 use crate::results::{Arm, Point, Results};
 
@@ -43,7 +46,14 @@ pub fn summary_markdown(results: &Results) -> String {
         for fit in &results.fits {
             let names = format::param_order(fit.params.keys().chain(fit.ci90.keys()));
             let params: Vec<String> = names.iter().map(|n| format!("{n} = {}", param_with_ci(fit, n))).collect();
-            t.push(vec![fit.law.clone(), m_label(fit), format::equation(fit), r2_cell(fit), params.join("; "), fit_note(fit)]);
+            t.push(vec![
+                fit.law.clone(),
+                m_label(fit),
+                format::equation(fit),
+                r2_cell(fit),
+                params.join("; "),
+                fit_note(fit),
+            ]);
         }
         out.push_str(&t.to_markdown());
     }
@@ -122,7 +132,8 @@ fn inputs_table(results: &Results) -> Table {
 /// Per non-direct arm and m: its point at the largest n against the direct point at that m.
 fn largest_n_table(results: &Results) -> Option<Table> {
     let direct = |m: usize| results.points.iter().filter(|p| p.arm == Arm::Direct && p.m == m).min_by_key(|p| p.n);
-    let mut keys: Vec<(Arm, usize)> = results.points.iter().filter(|p| p.arm.uses_source()).map(|p| (p.arm, p.m)).collect();
+    let mut keys: Vec<(Arm, usize)> =
+        results.points.iter().filter(|p| p.arm.uses_source()).map(|p| (p.arm, p.m)).collect();
     keys.sort();
     keys.dedup();
     let mut t = Table::new(&[

@@ -146,10 +146,7 @@ mod tests {
 
     #[test]
     fn escapes_text_and_attributes() {
-        let svg = Element::new("svg")
-            .attr("data-x", "a\"b<c")
-            .child(Element::new("text").text("x < y & 'z'"))
-            .render();
+        let svg = Element::new("svg").attr("data-x", "a\"b<c").child(Element::new("text").text("x < y & 'z'")).render();
         assert!(svg.contains("data-x=\"a&quot;b&lt;c\""));
         assert!(svg.contains("<text>x &lt; y &amp; &apos;z&apos;</text>"));
     }

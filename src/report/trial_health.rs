@@ -42,7 +42,8 @@ pub fn robust_table(results: &Results) -> Table {
 
 /// The trials that failed or whose predictions exploded: job, seed, what, why.
 fn trouble_table(trials: &[TrialRow]) -> Option<Table> {
-    let mut t = Table::new(&[("trial", Align::Left), ("seed", Align::Right), ("what", Align::Left), ("why", Align::Left)]);
+    let mut t =
+        Table::new(&[("trial", Align::Left), ("seed", Align::Right), ("what", Align::Left), ("why", Align::Left)]);
     for tr in trials {
         if let Some(f) = &tr.failure {
             t.push(vec![tr.job.clone(), tr.seed.to_string(), "failed".into(), f.clone()]);

@@ -69,7 +69,11 @@ pub fn mean_ci(values: &[f64], level: f64, reps: usize, seed: u64) -> MeanCi {
         (bootstrap_mean_ci(values, level, reps, seed), "bootstrap")
     };
     let reliable = k >= RELIABLE_MIN_TRIALS;
-    let note = (!reliable).then(|| format!("only {k} trials (< {RELIABLE_MIN_TRIALS}): the interval's coverage depends on the errors being near-normal"));
+    let note = (!reliable).then(|| {
+        format!(
+            "only {k} trials (< {RELIABLE_MIN_TRIALS}): the interval's coverage depends on the errors being near-normal"
+        )
+    });
     MeanCi { ci, method, reliable, note }
 }
 
@@ -128,7 +132,9 @@ mod tests {
     #[test]
     fn t_critical_values_match_tables() {
         // Two-sided 90 %: t(1) = 6.314, t(2) = 2.920, t(9) = 1.833, t(29) = 1.699; 95 %: t(4) = 2.776.
-        for (df, level, want) in [(1, 0.9, 6.3138), (2, 0.9, 2.9200), (9, 0.9, 1.8331), (29, 0.9, 1.6991), (4, 0.95, 2.7764)] {
+        for (df, level, want) in
+            [(1, 0.9, 6.3138), (2, 0.9, 2.9200), (9, 0.9, 1.8331), (29, 0.9, 1.6991), (4, 0.95, 2.7764)]
+        {
             let got = t_critical(df, level);
             assert!((got - want).abs() < 1e-3, "t({df}, {level}) = {got}, want {want}");
         }

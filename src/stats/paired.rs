@@ -69,7 +69,11 @@ impl<K: Clone + Ord> JointBootstrap<K> {
 
     /// The per-trial values of one cell, by trial id.
     pub fn cell(&self, key: &K) -> Vec<(usize, f64)> {
-        self.cells.iter().find(|(k, _)| k == key).map(|(_, v)| v.iter().map(|(i, x)| (self.ids[*i], *x)).collect()).unwrap_or_default()
+        self.cells
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.iter().map(|(i, x)| (self.ids[*i], *x)).collect())
+            .unwrap_or_default()
     }
 
     /// `reps` replicates, deterministic for `seed` (ChaCha8): each draws `trials()` trial ids

@@ -22,10 +22,7 @@ impl Span {
 
     /// The smallest span covering both.
     pub fn to(self, other: Span) -> Span {
-        Span {
-            start: self.start.min(other.start),
-            end: self.end.max(other.end),
-        }
+        Span { start: self.start.min(other.start), end: self.end.max(other.end) }
     }
 
     pub fn len(self) -> usize {
@@ -83,9 +80,7 @@ impl File {
 
 /// Byte offsets of line starts in `text`.
 pub fn line_starts(text: &str) -> Vec<usize> {
-    std::iter::once(0)
-        .chain(text.match_indices('\n').map(|(i, _)| i + 1))
-        .collect()
+    std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect()
 }
 
 /// One top-level statement.
@@ -375,11 +370,23 @@ pub enum Arith {
     /// A column (name or quoted name).
     Col(Ident),
     /// Unary minus.
-    Neg { expr: Box<Arith>, span: Span },
+    Neg {
+        expr: Box<Arith>,
+        span: Span,
+    },
     /// `a + b`, `a - b`, `a * b`, `a / b`.
-    Bin { op: char, left: Box<Arith>, right: Box<Arith>, span: Span },
+    Bin {
+        op: char,
+        left: Box<Arith>,
+        right: Box<Arith>,
+        span: Span,
+    },
     /// `name(arg)`.
-    Call { name: Ident, arg: Box<Arith>, span: Span },
+    Call {
+        name: Ident,
+        arg: Box<Arith>,
+        span: Span,
+    },
 }
 
 impl Arith {
@@ -426,7 +433,11 @@ pub enum Cond {
     /// Two or more operands.
     Or(Vec<Cond>),
     /// `not` repeated `count` times (≥ 1) before the operand.
-    Not { count: usize, cond: Box<Cond>, span: Span },
+    Not {
+        count: usize,
+        cond: Box<Cond>,
+        span: Span,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]

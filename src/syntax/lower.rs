@@ -67,17 +67,11 @@ impl Lower {
     }
 
     fn ident(&self, pair: &Pair<'_, Rule>) -> Ident {
-        Ident {
-            name: pair.as_str().to_string(),
-            span: self.span(pair),
-        }
+        Ident { name: pair.as_str().to_string(), span: self.span(pair) }
     }
 
     fn number(&self, pair: &Pair<'_, Rule>) -> Number {
-        Number {
-            text: pair.as_str().to_string(),
-            span: self.span(pair),
-        }
+        Number { text: pair.as_str().to_string(), span: self.span(pair) }
     }
 
     fn string(&self, pair: &Pair<'_, Rule>) -> Res<Str> {
@@ -109,10 +103,7 @@ impl Lower {
                 None => value.push('\\'),
             }
         }
-        Ok(Str {
-            value,
-            span: self.span(pair),
-        })
+        Ok(Str { value, span: self.span(pair) })
     }
 
     /// `string | name` as an identifier (a quoted name keeps the span of the quotes).
@@ -123,14 +114,8 @@ impl Lower {
             _ => pair,
         };
         match inner.as_rule() {
-            Rule::string => Ok(Ident {
-                name: self.string(&inner)?.value,
-                span,
-            }),
-            Rule::name | Rule::glob => Ok(Ident {
-                name: inner.as_str().to_string(),
-                span,
-            }),
+            Rule::string => Ok(Ident { name: self.string(&inner)?.value, span }),
+            Rule::name | Rule::glob => Ok(Ident { name: inner.as_str().to_string(), span }),
             _ => Err(self.bug(&inner)),
         }
     }
@@ -146,11 +131,7 @@ impl Lower {
             }
         }
         if problems.is_empty() {
-            Ok(File {
-                statements,
-                span: Span::new(0, text.len()),
-                line_starts: line_starts(text),
-            })
+            Ok(File { statements, span: Span::new(0, text.len()), line_starts: line_starts(text) })
         } else {
             Err(problems)
         }
@@ -239,31 +220,15 @@ impl Lower {
                 continue;
             }
             let which = children(pair.clone()).nth(1).ok_or_else(|| self.bug(&pair))?;
-            at = Some(AtClause {
-                which: self.ident(&which),
-                span: self.span(&pair),
-            });
+            at = Some(AtClause { which: self.ident(&which), span: self.span(&pair) });
         }
         // The expectation as written: from the subject to its last token (not the comments pest
         // may have consumed after it), whitespace collapsed.
         let stmt_str = stmt.as_str();
         let from = subject_pair.as_span().start() - stmt.as_span().start();
         let to = content_end(stmt_str, from, stmt_str.len());
-        let text = stmt_str
-            .get(from..to)
-            .unwrap_or(stmt_str)
-            .split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" ");
-        Ok(ExpectStmt {
-            subject,
-            op,
-            op_span: self.span(&op_pair),
-            value,
-            at,
-            significantly,
-            text,
-        })
+        let text = stmt_str.get(from..to).unwrap_or(stmt_str).split_whitespace().collect::<Vec<_>>().join(" ");
+        Ok(ExpectStmt { subject, op, op_span: self.span(&op_pair), value, at, significantly, text })
     }
 
     /// `at (n = N, m = M)`: the coordinates lowered like block settings.
@@ -288,11 +253,7 @@ impl Lower {
             let mut it = children(setting.clone());
             let name = self.ident(&self.next(&mut it, &setting)?);
             let value = self.value(self.next(&mut it, &setting)?)?;
-            settings.push(Setting {
-                name,
-                value,
-                span: sspan,
-            });
+            settings.push(Setting { name, value, span: sspan });
         }
         Ok(Block { settings, span })
     }
@@ -300,7 +261,12 @@ impl Lower {
     /// `model { ... }`: settings and declarations.
     fn model_block(&self, pair: Pair<'_, Rule>) -> Res<ModelBlock> {
         let span = self.span(&pair);
-        let mut out = ModelBlock { block: Block { settings: Vec::new(), span }, inputs: Vec::new(), encoders: Vec::new(), heads: Vec::new() };
+        let mut out = ModelBlock {
+            block: Block { settings: Vec::new(), span },
+            inputs: Vec::new(),
+            encoders: Vec::new(),
+            heads: Vec::new(),
+        };
         for item in children(pair) {
             let ispan = self.span(&item);
             let rule = item.as_rule();
@@ -352,11 +318,7 @@ impl Lower {
                 let base = self.value(self.next(&mut it, &pair)?)?;
                 match it.next() {
                     None => Ok(base),
-                    Some(ex) => Ok(Value::Except {
-                        base: Box::new(base),
-                        except: Box::new(self.value(ex)?),
-                        span,
-                    }),
+                    Some(ex) => Ok(Value::Except { base: Box::new(base), except: Box::new(self.value(ex)?), span }),
                 }
             }
             Rule::number => Ok(Value::Number(self.number(&pair))),
@@ -389,11 +351,7 @@ impl Lower {
                 }
             }
             let value = value.ok_or_else(|| self.bug(&arg))?;
-            args.push(Arg {
-                name,
-                value,
-                span: aspan,
-            });
+            args.push(Arg { name, value, span: aspan });
         }
         Ok(Call { name, args, span })
     }
@@ -418,10 +376,7 @@ impl Lower {
             let rule = op.as_rule();
             let mut parts = children(op.clone()).skip(1); // the keyword
             let lowered = match rule {
-                Rule::where_op => TableOp::Where {
-                    cond: self.cond(self.next(&mut parts, &op)?)?,
-                    span: ospan,
-                },
+                Rule::where_op => TableOp::Where { cond: self.cond(self.next(&mut parts, &op)?)?, span: ospan },
                 Rule::join_op => {
                     let right = self.primary(self.next(&mut parts, &op)?)?;
                     let mut on = Vec::new();
@@ -433,14 +388,8 @@ impl Lower {
                     }
                     TableOp::Join { right, on, span: ospan }
                 }
-                Rule::select_op => TableOp::Select {
-                    cols: self.column_set(self.next(&mut parts, &op)?)?,
-                    span: ospan,
-                },
-                Rule::drop_op => TableOp::Drop {
-                    cols: self.column_set(self.next(&mut parts, &op)?)?,
-                    span: ospan,
-                },
+                Rule::select_op => TableOp::Select { cols: self.column_set(self.next(&mut parts, &op)?)?, span: ospan },
+                Rule::drop_op => TableOp::Drop { cols: self.column_set(self.next(&mut parts, &op)?)?, span: ospan },
                 Rule::derive_op => {
                     let name = self.name_or_string(self.next(&mut parts, &op)?)?;
                     let expr = self.arith(self.next(&mut parts, &op)?)?;
@@ -503,15 +452,7 @@ impl Lower {
                     }
                 }
                 let inner = inner.ok_or_else(|| self.bug(&pair))?;
-                if count == 0 {
-                    Ok(inner)
-                } else {
-                    Ok(Cond::Not {
-                        count,
-                        cond: Box::new(inner),
-                        span,
-                    })
-                }
+                if count == 0 { Ok(inner) } else { Ok(Cond::Not { count, cond: Box::new(inner), span }) }
             }
             Rule::cmp_cond => {
                 let mut it = children(pair.clone());
@@ -519,20 +460,12 @@ impl Lower {
                 let op_pair = self.next(&mut it, &pair)?;
                 let op = cmp_op(op_pair.as_str()).ok_or_else(|| self.bug(&op_pair))?;
                 let value = self.literal(self.next(&mut it, &pair)?)?;
-                Ok(Cond::Cmp {
-                    column,
-                    op,
-                    value,
-                    span,
-                })
+                Ok(Cond::Cmp { column, op, value, span })
             }
             Rule::in_cond => {
                 let mut it = children(pair.clone());
                 let column = self.name_or_string(self.next(&mut it, &pair)?)?;
-                let values = it
-                    .filter(|p| p.as_rule() != Rule::kw_in)
-                    .map(|p| self.literal(p))
-                    .collect::<Res<_>>()?;
+                let values = it.filter(|p| p.as_rule() != Rule::kw_in).map(|p| self.literal(p)).collect::<Res<_>>()?;
                 Ok(Cond::In { column, values, span })
             }
             _ => Err(self.bug(&pair)),

@@ -32,10 +32,7 @@ pub fn parse(text: &str) -> Result<File, Vec<Problem>> {
         }
     }
 
-    let mut problems: Vec<Problem> = split_statements(text)
-        .into_iter()
-        .flat_map(|c| parse_chunk(text, &c))
-        .collect();
+    let mut problems: Vec<Problem> = split_statements(text).into_iter().flat_map(|c| parse_chunk(text, &c)).collect();
     if problems.is_empty() {
         // The statement split disagreed with the grammar; fall back to the whole-file error.
         problems.push(match whole_file_error {
@@ -126,9 +123,7 @@ fn unknown_statement(piece: &str, offset: usize) -> Option<Problem> {
     if !(first.is_ascii_alphabetic() || first == '_') {
         return None;
     }
-    let word_len = rest
-        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-        .unwrap_or(rest.len());
+    let word_len = rest.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).unwrap_or(rest.len());
     let word = &rest[..word_len];
     if STATEMENT_KEYWORDS.contains(&word) {
         return None;
@@ -139,13 +134,8 @@ fn unknown_statement(piece: &str, offset: usize) -> Option<Problem> {
         None => format!("a statement starts with one of: {}", STATEMENT_KEYWORDS.join(", ")),
     };
     Some(
-        Problem::new(
-            "unknown_statement",
-            format!("unknown statement `{word}`"),
-            span,
-            "not a statement keyword",
-        )
-        .with_help(help),
+        Problem::new("unknown_statement", format!("unknown statement `{word}`"), span, "not a statement keyword")
+            .with_help(help),
     )
 }
 
@@ -157,9 +147,7 @@ mod tests {
     #[test]
     fn parses_settings_on_one_line() {
         let file = parse("source sim { x = f_*   y = y }").expect("parses");
-        let StatementKind::Source { table, block } = &file.statements[0].kind else {
-            panic!("not a source")
-        };
+        let StatementKind::Source { table, block } = &file.statements[0].kind else { panic!("not a source") };
         assert_eq!(table.name, "sim");
         assert_eq!(block.settings.len(), 2);
         assert!(matches!(&block.settings[0].value, Value::Glob(g) if g.name == "f_*"));

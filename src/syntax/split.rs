@@ -16,7 +16,20 @@ pub const MAX_DEPTH: usize = 64;
 /// Words that continue an expression started on an earlier line (`| where a == 1` newline
 /// `and b == 2`), so a line starting with one of them never starts a new statement.
 const CONTINUATION_WORDS: &[&str] = &[
-    "and", "or", "not", "in", "on", "where", "join", "select", "drop", "derive", "except", "at", "every", "largest",
+    "and",
+    "or",
+    "not",
+    "in",
+    "on",
+    "where",
+    "join",
+    "select",
+    "drop",
+    "derive",
+    "except",
+    "at",
+    "every",
+    "largest",
     "significantly",
 ];
 
@@ -116,10 +129,7 @@ pub fn split_statements(text: &str) -> Vec<Chunk> {
                         && !continues(&last, tokens_in_chunk, first_word_is_keyword)
                 };
                 if starts && tokens_in_chunk > 0 {
-                    chunks.push(Chunk {
-                        start: chunk_start,
-                        end: i,
-                    });
+                    chunks.push(Chunk { start: chunk_start, end: i });
                     chunk_start = i;
                     depth = 0;
                     tokens_in_chunk = 0;
@@ -166,10 +176,7 @@ pub fn split_statements(text: &str) -> Vec<Chunk> {
         }
         tokens_in_chunk += 1;
     }
-    chunks.push(Chunk {
-        start: chunk_start,
-        end: text.len(),
-    });
+    chunks.push(Chunk { start: chunk_start, end: text.len() });
     chunks
 }
 
@@ -261,10 +268,7 @@ mod tests {
     use super::*;
 
     fn pieces(text: &str) -> Vec<&str> {
-        split_statements(text)
-            .iter()
-            .map(|c| text[c.start..c.end].trim())
-            .collect()
+        split_statements(text).iter().map(|c| text[c.start..c.end].trim()).collect()
     }
 
     #[test]
@@ -286,10 +290,7 @@ mod tests {
     #[test]
     fn keeps_keyword_words_used_as_names_inside_calls() {
         let text = "data s = synthetic(part:\n  source,\n  seed: 3)\nseed 2\n";
-        assert_eq!(
-            pieces(text),
-            vec!["data s = synthetic(part:\n  source,\n  seed: 3)", "seed 2"]
-        );
+        assert_eq!(pieces(text), vec!["data s = synthetic(part:\n  source,\n  seed: 3)", "seed 2"]);
     }
 
     #[test]

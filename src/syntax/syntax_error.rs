@@ -94,7 +94,9 @@ fn describe(rule: Rule) -> Option<&'static str> {
         Rule::head_decl | Rule::kw_head => "`head { ... }`",
         Rule::input_name => "an input name",
         Rule::derive_op | Rule::kw_derive => "`derive`",
-        Rule::arith | Rule::arith_term | Rule::arith_factor => "an expression (numbers, columns, `+ - * /`, `log(...)`)",
+        Rule::arith | Rule::arith_term | Rule::arith_factor => {
+            "an expression (numbers, columns, `+ - * /`, `log(...)`)"
+        }
         Rule::arith_call => "a function call",
         Rule::add_op | Rule::mul_op => "an operator (`+`, `-`, `*`, `/`)",
         Rule::neg => "`-`",
@@ -135,10 +137,8 @@ fn found_at(text: &str, pos: usize, chunk: (usize, usize)) -> Found {
         let what = if chunk_end >= text.len() {
             "the end of the file".to_string()
         } else {
-            let next: String = text[chunk_end..]
-                .chars()
-                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
-                .collect();
+            let next: String =
+                text[chunk_end..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
             format!("the next statement (`{next}`)")
         };
         return Found::End { at, what };
@@ -150,9 +150,7 @@ fn found_at(text: &str, pos: usize, chunk: (usize, usize)) -> Found {
         loop {
             match bytes.get(end) {
                 None | Some(b'\n') => {
-                    return Found::UnclosedString {
-                        span: Span::new(pos, end),
-                    };
+                    return Found::UnclosedString { span: Span::new(pos, end) };
                 }
                 Some(b'\\') => end += 2,
                 Some(b'"') => {
@@ -186,16 +184,9 @@ fn found_at(text: &str, pos: usize, chunk: (usize, usize)) -> Found {
     }
     let raw = text.get(pos..end_ok).unwrap_or("");
     let shown: String = raw.chars().take(30).collect();
-    let shown = if shown.len() < raw.len() {
-        format!("{shown}…")
-    } else {
-        shown
-    };
+    let shown = if shown.len() < raw.len() { format!("{shown}…") } else { shown };
     let shown = shown.escape_debug().to_string();
-    Found::Token {
-        text: format!("`{shown}`"),
-        span: Span::new(pos, end_ok),
-    }
+    Found::Token { text: format!("`{shown}`"), span: Span::new(pos, end_ok) }
 }
 
 /// Translates a pest error from parsing `text[chunk.0..chunk.1]` (positions relative to
@@ -210,12 +201,7 @@ pub fn syntax_problem(err: &Error<Rule>, text: &str, chunk: (usize, usize), whol
     let positives: Vec<Rule> = match &err.variant {
         ErrorVariant::ParsingError { positives, .. } => positives.clone(),
         ErrorVariant::CustomError { message } => {
-            return Problem::new(
-                "syntax",
-                format!("syntax error: {message}"),
-                Span::new(pos, pos),
-                "here",
-            );
+            return Problem::new("syntax", format!("syntax error: {message}"), Span::new(pos, pos), "here");
         }
     };
 
@@ -260,11 +246,7 @@ pub fn syntax_problem(err: &Error<Rule>, text: &str, chunk: (usize, usize), whol
         "syntax",
         format!("expected {expected}, found {found_text}"),
         span,
-        if expected.len() > 60 {
-            "not expected here".to_string()
-        } else {
-            format!("expected {expected}")
-        },
+        if expected.len() > 60 { "not expected here".to_string() } else { format!("expected {expected}") },
     );
     let has = |w: &str| words.iter().any(|x| x.contains(w));
     let help = match found_text.as_str() {

@@ -151,7 +151,13 @@ impl Pipeline {
                     v = match step.forward(v) {
                         // After an overflow (only with a clip ahead): every step is increasing.
                         _ if v.is_infinite() => match *step {
-                            Step::Clip { lo, hi } => if v > 0.0 { hi } else { lo },
+                            Step::Clip { lo, hi } => {
+                                if v > 0.0 {
+                                    hi
+                                } else {
+                                    lo
+                                }
+                            }
                             _ => v,
                         },
                         Ok(x) => x,
