@@ -5,7 +5,7 @@
 //! | stage      | folder        | input → output                                            |
 //! |------------|---------------|-----------------------------------------------------------|
 //! | syntax     | `syntax/`     | text → AST with spans (pest grammar in `grammar/`)        |
-//! | check      | `check/`      | AST → [`check::Study`] (names, types, ranges, grids)      |
+//! | check      | `check/`      | AST → [`ir::Study`] (names, types, ranges, grids)      |
 //! | data       | `data/`       | table expressions → [`data::Table`]s (csv, parquet, synthetic, join, filter) |
 //! | transform  | `transform/`  | column pipelines fitted on training rows only              |
 //! | plan       | `plan/`       | study + data → plan IR: jobs with seeds and FLOP estimates |
@@ -33,6 +33,7 @@ pub mod engine;
 #[cfg(feature = "engine")]
 pub mod exec;
 pub mod fit;
+pub mod ir;
 pub mod kernel;
 #[cfg(feature = "engine")]
 pub mod plan;

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-pub use crate::check::model::Arm;
+pub use crate::ir::Arm;
 
 /// Schema version of results.json; bump when a field changes meaning.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -40,7 +40,7 @@ pub struct Results {
     /// The training settings of each phase (transfer's pretrain and finetune, or multitask; the
     /// direct baseline's), as the plan printed them. Absent in results written before it existed.
     #[serde(default)]
-    pub training: Vec<crate::check::model::TrainingSettings>,
+    pub training: Vec<crate::ir::TrainingSettings>,
     /// Outcome of every `expect` line, in order.
     pub expects: Vec<ExpectOutcome>,
     /// Warnings raised while planning or running (grid capped, members diverged, ...).

@@ -7,10 +7,8 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use miette::SourceSpan;
-use sim2real::check::model::{
-    CmpOp, ColumnSet, Cond, Literal, Spanned, SyntheticPart, SyntheticSpec, TableDef, TableExpr,
-};
 use sim2real::data::{DataContext, DataError, SyntheticTruth, Table, evaluate, evaluate_expr};
+use sim2real::ir::{CmpOp, ColumnSet, Cond, Literal, Spanned, SyntheticPart, SyntheticSpec, TableDef, TableExpr};
 
 // ---------------------------------------------------------------- helpers
 

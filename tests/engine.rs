@@ -1,9 +1,9 @@
 //! The batched ensemble computes the same thing as models trained alone, and it learns.
 
-use sim2real::check::model::Activation;
 use sim2real::engine::batch::MemberRows;
 use sim2real::engine::device::base_device;
 use sim2real::engine::{EnsembleNet, MemberData, NetShape, TrainConfig, train_ensemble};
+use sim2real::ir::Activation;
 
 /// A deterministic toy regression task for member `k`: y = sin(x0) + 0.5·x1·x2.
 fn rows(k: u64, n: usize, d: usize) -> MemberRows {

@@ -5,7 +5,6 @@ use std::path::Path;
 use std::process::{Command, Output};
 
 use sim2real::check::compile;
-use sim2real::check::model::Law;
 use sim2real::diag::render_plain;
 use sim2real::exec::aggregate::{power_law_record, power_law_record_fixed};
 use sim2real::exec::surface::surface_and_exchange_fixed;
@@ -13,6 +12,7 @@ use sim2real::fit::{
     FitError, PowerLaw, PowerLawFixed, Surface, SurfaceFixed, fit_power_law, fit_power_law_with, fit_surface,
     fit_surface_with,
 };
+use sim2real::ir::Law;
 use sim2real::results::{Arm, TrialRow};
 
 const NS: [f64; 6] = [100.0, 200.0, 400.0, 800.0, 1600.0, 3200.0];
@@ -29,12 +29,12 @@ fn study_files_fix_parameters_of_either_law() {
     assert_eq!(s.fits.len(), 1);
     assert_eq!(s.fits[0].law, Law::PowerLaw);
     assert_eq!(s.fits[0].fixed, vec![("D".to_string(), 0.48), ("alpha".to_string(), 0.5)]);
-    assert_eq!(s.fits[0].power_law_fixed(), PowerLawFixed { d: Some(0.48), alpha: Some(0.5), c: None });
+    assert_eq!(PowerLawFixed::from_pairs(&s.fits[0].fixed), PowerLawFixed { d: Some(0.48), alpha: Some(0.5), c: None });
 
     let s = compile("t", &study("fit surface at (n = 300, m = 60) { eps = 0 }")).expect("valid");
     assert_eq!(s.fits[0].fixed, vec![("eps".to_string(), 0.0)]);
     assert!(s.fits[0].at.is_some());
-    assert_eq!(s.fits[0].surface_fixed(), SurfaceFixed { eps: Some(0.0), ..Default::default() });
+    assert_eq!(SurfaceFixed::from_pairs(&s.fits[0].fixed), SurfaceFixed { eps: Some(0.0), ..Default::default() });
     // Without a block nothing is fixed.
     let s = compile("t", &study("fit surface")).expect("valid");
     assert!(s.fits[0].fixed.is_empty());

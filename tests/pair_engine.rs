@@ -4,13 +4,13 @@
 
 use std::sync::atomic::AtomicBool;
 
-use sim2real::check::model::{Activation, Combine};
 use sim2real::engine::TrainConfig;
 use sim2real::engine::batch::MemberRows;
 use sim2real::engine::device::base_device;
 use sim2real::engine::net::{MemberWeights, to_vec};
 use sim2real::engine::pair_member::{PairJob, TaskWeight, step_loss, train_pair_member};
 use sim2real::engine::pair_net::{PairBatch, PairShape, params, predict};
+use sim2real::ir::{Activation, Combine};
 
 /// Side 1, no head inputs, a linear 1→1 encoder, `concat`, linear heads.
 fn tiny(heads: usize) -> PairShape {

@@ -3,9 +3,10 @@
 use std::fs;
 use std::path::Path;
 
-use sim2real::check::{self, Cond, ExpectKind, MGrid, NGrid, TableExpr, Upper};
+use sim2real::check;
+use sim2real::ir::{self, Cond, ExpectKind, MGrid, NGrid, TableExpr, Upper};
 
-fn study(name: &str) -> check::Study {
+fn study(name: &str) -> ir::Study {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/studies").join(name);
     let text = fs::read_to_string(&path).expect("study file readable");
     match check::compile(name, &text) {
@@ -87,7 +88,7 @@ fn defaults_follow_the_language_reference() {
     assert_eq!(s.model.hidden, vec![64, 32]);
     assert_eq!(s.grid.trials, 10);
     assert_eq!(s.grid.test, 0.2);
-    assert_eq!(s.grid.subset, check::SubsetMode::Once);
+    assert_eq!(s.grid.subset, ir::SubsetMode::Once);
     assert!(s.x_transforms.is_empty() && s.baselines.is_empty() && s.fits.is_empty() && s.expects.is_empty());
 }
 

@@ -5,7 +5,7 @@ use std::path::Path;
 
 use sim2real::exec::load;
 
-fn plan_of(file: &str, quick: bool) -> sim2real::plan::Plan {
+fn plan_of(file: &str, quick: bool) -> sim2real::ir::Plan {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(file);
     let text = std::fs::read_to_string(&path).unwrap();
     match load(Path::new(file), &text, quick) {
@@ -167,9 +167,9 @@ fn every_trial_of_a_group_split_trains_on_exactly_m_rows() {
     assert_eq!(plan.m_values, vec![(smallest as f64 * 0.5).round() as usize, smallest]);
     assert!(plan.render().contains("for training (whole groups"), "{}", plan.render());
     let mut checked = 0;
-    for job in plan.jobs.iter().filter(|j| !matches!(j.kind, sim2real::plan::JobKind::Pretrain { .. })) {
+    for job in plan.jobs.iter().filter(|j| !matches!(j.kind, sim2real::ir::JobKind::Pretrain { .. })) {
         let m = match job.kind {
-            sim2real::plan::JobKind::Direct { m, .. } | sim2real::plan::JobKind::Finetune { m, .. } => m,
+            sim2real::ir::JobKind::Direct { m, .. } | sim2real::ir::JobKind::Finetune { m, .. } => m,
             _ => unreachable!(),
         };
         let member = member_for(&job.kind, &loaded.study, &loaded.data).unwrap_or_else(|e| panic!("{}: {e}", job.id));
@@ -196,7 +196,7 @@ fn early_stopping_validation_never_shares_a_group_with_training() {
     let labels = |rows: &sim2real::engine::batch::MemberRows| {
         rows.y.iter().map(|v| *v as i64).collect::<std::collections::BTreeSet<_>>()
     };
-    for job in loaded.plan.jobs.iter().filter(|j| matches!(j.kind, sim2real::plan::JobKind::Direct { .. })) {
+    for job in loaded.plan.jobs.iter().filter(|j| matches!(j.kind, sim2real::ir::JobKind::Direct { .. })) {
         let member = member_for(&job.kind, &loaded.study, &loaded.data).unwrap();
         let (train, val) = (labels(&member.train), labels(&member.val));
         assert!(!val.is_empty() && train.len() >= 2, "{}: {val:?} / {train:?}", job.id);

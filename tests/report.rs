@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use sim2real::check::model::{TrainSpec, TrainingSettings};
+use sim2real::ir::{TrainSpec, TrainingSettings};
 use sim2real::report::{html_fragment, scaling_svg, summary_table, write_reports};
 use sim2real::results::{Arm, ExpectOutcome, FitRecord, Point, Results, SCHEMA_VERSION, TrialRow};
 

@@ -131,7 +131,7 @@ fn chi_multitask_quick_runs_on_the_real_data() {
 #[test]
 fn every_trial_of_the_chi_study_trains_on_exactly_its_m() {
     use sim2real::exec::members::member_for;
-    use sim2real::plan::JobKind;
+    use sim2real::ir::JobKind;
     let Some(data) = data_dir() else { return };
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let text = std::fs::read_to_string(root.join("studies/chi_multitask.study")).unwrap();

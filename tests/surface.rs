@@ -1,8 +1,8 @@
 //! The 2-D law and the exchange rate computed from trial rows, as the executor does.
 
-use sim2real::check::model::MrsPoint;
 use sim2real::exec::surface::{surface_and_exchange, surface_and_exchange_at};
 use sim2real::fit::{Surface, marginal_rate};
+use sim2real::ir::MrsPoint;
 use sim2real::results::{Arm, TrialRow};
 
 fn rows(f: impl Fn(f64, f64) -> f64, ns: &[usize], ms: &[usize], trials: usize) -> Vec<TrialRow> {

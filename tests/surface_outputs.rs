@@ -5,9 +5,9 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use sim2real::check::model::MrsPoint;
 use sim2real::exec::surface::surface_and_exchange_at;
 use sim2real::fit::Surface;
+use sim2real::ir::MrsPoint;
 use sim2real::report::{
     INDIFFERENCE_LEVELS, INDIFFERENCE_SVG, MAE_VS_M_SVG, MAE_VS_N_SVG, grid_figures, indifference_contour,
     indifference_levels,

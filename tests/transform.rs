@@ -1,7 +1,7 @@
 //! The transform stage: fitted column pipelines, their inverses, and Yeo–Johnson against scipy.
 
-use sim2real::check::model::TransformKind::{self, Log, Log1p, Log10, MinMax, Standardize, YeoJohnson};
 use sim2real::data::Matrix;
+use sim2real::ir::TransformKind::{self, Log, Log1p, Log10, MinMax, Standardize, YeoJohnson};
 use sim2real::transform::{Pipeline, Step, TransformError, yeo_johnson};
 
 fn column(values: &[f64]) -> Matrix {

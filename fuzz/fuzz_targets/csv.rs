@@ -5,7 +5,7 @@
 
 use libfuzzer_sys::fuzz_target;
 use miette::SourceSpan;
-use sim2real::check::model::{ColumnSet, Spanned};
+use sim2real::ir::{ColumnSet, Spanned};
 use sim2real::data::{DataError, Table};
 use sim2real::diag::{StudyErrors, render_plain};
 

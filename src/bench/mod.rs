@@ -26,10 +26,10 @@ use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use serde::Serialize;
 
-use crate::check::model::Activation;
 use crate::engine::batch::MemberRows;
 use crate::engine::device::base_device;
 use crate::engine::{EnsembleNet, MemberData, NetShape, TrainConfig, TrainOutcome, train_ensemble};
+use crate::ir::Activation;
 use workload::Rows;
 
 /// Hidden widths of the reference MLP.

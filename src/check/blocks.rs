@@ -2,10 +2,10 @@
 //! docs/language.md.
 
 use super::checker::Checker;
-use super::model::{Activation, ModelSpec, MultitaskSpec, TrainSpec};
 use super::settings::Settings;
 use super::values::RealRange;
 use crate::diag::Problem;
+use crate::ir::{Activation, ModelSpec, MultitaskSpec, TrainSpec};
 use crate::syntax::ast::{Block, Span, Value};
 
 pub const MODEL_SETTINGS: &[&str] = &["hidden", "activation", "dropout", "combine"];

@@ -5,9 +5,9 @@ use std::path::Path;
 
 use super::blocks::{TrainBlock, default_model, default_train};
 use super::expect::ExpectContext;
-use super::model::{Study, TableDef};
 use super::tables::Scope;
 use crate::diag::{Problem, StudyErrors};
+use crate::ir::{Study, TableDef};
 use crate::syntax::ast::{self, Span, Statement, StatementKind};
 
 /// Checking state: the file being checked and the problems found so far.
@@ -209,7 +209,7 @@ impl<'f> Checker<'f> {
                         _ => Vec::new(),
                     };
                     if let Some(law) = law {
-                        fits.push(super::model::FitSpec { law, at, fixed, span: stmt.span.into() });
+                        fits.push(crate::ir::FitSpec { law, at, fixed, span: stmt.span.into() });
                     }
                 }
                 _ => {}
@@ -218,7 +218,7 @@ impl<'f> Checker<'f> {
         let direct = match single("direct") {
             Some(stmt @ Statement { kind: StatementKind::Direct(block), .. }) => {
                 let spec = self.train_block(block, TrainBlock::Direct).0;
-                if !baselines.contains(&super::model::Baseline::Direct) {
+                if !baselines.contains(&crate::ir::Baseline::Direct) {
                     self.report(
                         Problem::new(
                             "unused",
@@ -236,9 +236,9 @@ impl<'f> Checker<'f> {
             _ => None,
         };
         let ctx = ExpectContext {
-            laws: fits.iter().map(|f: &super::model::FitSpec| f.law).collect(),
-            has_direct: baselines.contains(&super::model::Baseline::Direct),
-            measured: if multitask_stmt.is_some() { super::model::Arm::Multitask } else { super::model::Arm::Transfer },
+            laws: fits.iter().map(|f: &crate::ir::FitSpec| f.law).collect(),
+            has_direct: baselines.contains(&crate::ir::Baseline::Direct),
+            measured: if multitask_stmt.is_some() { crate::ir::Arm::Multitask } else { crate::ir::Arm::Transfer },
         };
         let mut expects = Vec::new();
         for stmt in &file.statements {
@@ -321,7 +321,7 @@ impl<'f> Checker<'f> {
     fn check_multitask_context(
         &mut self,
         keyword: Span,
-        model: &super::model::ModelSpec,
+        model: &crate::ir::ModelSpec,
         pretrain: Option<&Statement>,
         finetune: Option<&Statement>,
     ) {

@@ -2,8 +2,8 @@
 //! `log`, `exp`, `sqrt`. Columns are checked against the data later.
 
 use super::checker::Checker;
-use super::model::{Arith, ArithFn, ArithOp, Spanned};
 use super::values::RealRange;
+use crate::ir::{Arith, ArithFn, ArithOp, Spanned};
 use crate::syntax::ast;
 
 pub const DERIVE_FUNCTIONS: &[(&str, ArithFn)] =

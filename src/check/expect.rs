@@ -1,10 +1,10 @@
 //! `baseline direct`, `fit power_law` / `fit surface [at (n = N, m = M)]` and `expect ...` lines.
 
 use super::checker::Checker;
-use super::model::{Arm, AtN, Baseline, CmpOp, Expect, ExpectKind, Law, MrsPoint, Spanned};
 use super::suggest::suggest;
 use super::values::RealRange;
 use crate::diag::Problem;
+use crate::ir::{Arm, AtN, Baseline, CmpOp, Expect, ExpectKind, Law, MrsPoint, Spanned};
 use crate::syntax::ast::{ExpectStmt, ExpectValue, FitAt, Span};
 
 const PARAMS: &[&str] = &["D", "alpha", "C", "r2", "A", "B", "beta", "eps", "mrs"];

@@ -4,10 +4,10 @@
 //! - `m` is a list of fractions (every value written with a `.`, in (0, 1]) or of counts (≥ 1).
 
 use super::checker::Checker;
-use super::model::{GridSpec, MGrid, Metric, NGrid, Spanned, SubsetMode, Upper};
 use super::suggest::suggest;
 use super::values::RealRange;
 use crate::diag::Problem;
+use crate::ir::{GridSpec, MGrid, Metric, NGrid, Spanned, SubsetMode, Upper};
 use crate::syntax::ast::{Block, Call, Number, Span, Value};
 
 pub const GRID_SETTINGS: &[&str] = &["n", "m", "trials", "test", "subset", "metric"];
@@ -313,9 +313,9 @@ impl Checker<'_> {
 #[cfg(test)]
 mod tests {
     use crate::check::compile;
-    use crate::check::model::{MGrid, NGrid, Upper};
+    use crate::ir::{MGrid, NGrid, Upper};
 
-    fn grid(body: &str) -> Result<crate::check::GridSpec, String> {
+    fn grid(body: &str) -> Result<crate::ir::GridSpec, String> {
         let text = format!(
             "data t = synthetic(part: source)\nsource t {{ x = f_* y = y }}\ntarget t {{ x = f_* y = y }}\ngrid {{ {body} }}\n"
         );
@@ -363,6 +363,6 @@ mod tests {
         assert_eq!(g.m.value, MGrid::Fractions(vec![1.0]));
         assert_eq!(g.trials, 10);
         assert_eq!(g.test, 0.2);
-        assert_eq!(g.subset, crate::check::SubsetMode::Once);
+        assert_eq!(g.subset, crate::ir::SubsetMode::Once);
     }
 }

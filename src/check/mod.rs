@@ -14,7 +14,6 @@ mod checker;
 mod derive;
 mod expect;
 mod grid;
-pub mod model;
 mod pair;
 mod report;
 mod roles;
@@ -30,6 +29,5 @@ pub use blocks::{
 };
 pub use checker::{check, compile};
 pub use grid::{GRID_SETTINGS, MIN_M, MIN_TRAIN_ROWS, MIN_VAL_ROWS};
-pub use model::*;
 pub use pair::{COMBINES, ENCODER_SETTINGS, HEAD_SETTINGS};
 pub use report::REPORT_KINDS;

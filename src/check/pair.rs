@@ -2,9 +2,9 @@
 //! `combine = ...` and `head { ... }`. Column sets are resolved later, against the data.
 
 use super::checker::Checker;
-use super::model::{Activation, Combine, EncoderSpec, HeadSpec, ModelSpec, NamedInput, PairSpec, Spanned};
 use super::suggest::suggest;
 use crate::diag::Problem;
+use crate::ir::{Activation, Combine, EncoderSpec, HeadSpec, ModelSpec, NamedInput, PairSpec, Spanned};
 use crate::syntax::ast::{EncoderDecl, HeadDecl, Ident, InputDecl, ModelBlock, Value};
 
 pub const ENCODER_SETTINGS: &[&str] = &["hidden", "latent", "latent_activation", "flag"];

@@ -2,9 +2,9 @@
 //! planner sees the target table); here only the statement's shape and duplicates are checked.
 
 use super::checker::Checker;
-use super::model::{ReportSpec, Spanned};
 use super::suggest::suggest;
 use crate::diag::Problem;
+use crate::ir::{ReportSpec, Spanned};
 use crate::syntax::ast::{ReportStmt, Statement, StatementKind};
 
 /// The kinds of `report` statement.

@@ -1,9 +1,9 @@
 //! `source TABLE { x = COLS  y = COL  overlap = allowed }` and `target TABLE { x = COLS  y = COL  group = COL }`.
 
 use super::checker::Checker;
-use super::model::{ColumnSet, Role, Spanned};
 use super::suggest::suggest;
 use crate::diag::Problem;
+use crate::ir::{ColumnSet, Role, Spanned};
 use crate::syntax::ast::{Block, Ident, Span, Value};
 
 const TARGET_SETTINGS: &[&str] = &["x", "y", "group"];

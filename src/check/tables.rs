@@ -2,10 +2,10 @@
 //! conditions and column sets. Column names are not checked here (data is loaded at plan time).
 
 use super::checker::Checker;
-use super::model::{self, Cond, Literal, Spanned, SyntheticPart, SyntheticSpec, TableExpr};
 use super::suggest::suggest;
 use super::values::RealRange;
 use crate::diag::Problem;
+use crate::ir::{Cond, Literal, Spanned, SyntheticPart, SyntheticSpec, TableExpr};
 use crate::syntax::ast::{self, Call, Ident, Primary, Span, TableOp, Value};
 
 const LOADERS: &[&str] = &["csv", "parquet", "synthetic"];
@@ -348,9 +348,9 @@ impl Checker<'_> {
     }
 
     /// A column set of a `select`/`drop`.
-    fn column_set_ast(&mut self, cols: &ast::ColumnSet) -> model::ColumnSet {
+    fn column_set_ast(&mut self, cols: &ast::ColumnSet) -> crate::ir::ColumnSet {
         let conv = |ids: &[Ident]| ids.iter().map(|i| Spanned::new(i.name.clone(), i.span)).collect();
-        model::ColumnSet { include: conv(&cols.include), exclude: conv(&cols.exclude), span: cols.span.into() }
+        crate::ir::ColumnSet { include: conv(&cols.include), exclude: conv(&cols.exclude), span: cols.span.into() }
     }
 
     /// A row condition. `and`/`or` chains become balanced binary trees (same meaning, shallow
@@ -429,7 +429,11 @@ mod tests {
     use super::*;
 
     fn leaf(i: usize) -> Cond {
-        Cond::Cmp { column: Spanned::new(format!("c{i}"), (0, 0)), op: model::CmpOp::Eq, value: Literal::Num(i as f64) }
+        Cond::Cmp {
+            column: Spanned::new(format!("c{i}"), (0, 0)),
+            op: crate::ir::CmpOp::Eq,
+            value: Literal::Num(i as f64),
+        }
     }
 
     fn depth(c: &Cond) -> usize {

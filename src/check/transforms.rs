@@ -1,8 +1,8 @@
 //! `transform x = a | b` and `transform y = ...`.
 
 use super::checker::Checker;
-use super::model::TransformKind;
 use crate::diag::Problem;
+use crate::ir::TransformKind;
 use crate::syntax::ast::Ident;
 
 const TRANSFORMS: &[(&str, TransformKind)] = &[

@@ -12,10 +12,10 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use crate::check::model::Arm;
 use crate::exec::aggregate::{points, power_law_record_fixed};
 use crate::exec::surface::surface_and_exchange_fixed;
 use crate::fit::{PowerLawFixed, SurfaceFixed};
+use crate::ir::Arm;
 use crate::plan::seeds::sha256_hex;
 use crate::results::{FitRecord, Results, SCHEMA_VERSION, TrialRow};
 

@@ -1,6 +1,6 @@
 //! Column sets: names and globs (`d_*`, `p_?x`) expanded against a table, minus `except`.
 
-use crate::check::model::{ColumnSet, Spanned};
+use crate::ir::{ColumnSet, Spanned};
 
 use super::error::DataError;
 use super::table::Table;

@@ -7,7 +7,7 @@
 
 use std::path::Path;
 
-use crate::check::model::Spanned;
+use crate::ir::Spanned;
 
 use super::error::DataError;
 use super::table::{Column, Table};

@@ -3,7 +3,7 @@
 //! non-finite result and a text cell that is not a number are errors naming the column, the row
 //! (line of the file) and the file.
 
-use crate::check::model::{Arith, ArithFn, ArithOp, Spanned};
+use crate::ir::{Arith, ArithFn, ArithOp, Spanned};
 
 use super::error::DataError;
 use super::table::{Column, Table};

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::check::model::{Spanned, TableDef, TableExpr};
+use crate::ir::{Spanned, TableDef, TableExpr};
 
 use super::context::DataContext;
 use super::csv::load_csv;

@@ -12,7 +12,7 @@ use std::cmp::Ordering;
 
 use miette::SourceSpan;
 
-use crate::check::model::{CmpOp, Cond, Literal, Spanned};
+use crate::ir::{CmpOp, Cond, Literal, Spanned};
 
 use super::error::DataError;
 use super::table::{Column, Table};

@@ -12,7 +12,7 @@ use std::collections::HashMap;
 
 use miette::SourceSpan;
 
-use crate::check::model::Spanned;
+use crate::ir::Spanned;
 
 use super::error::DataError;
 use super::table::{Column, Table, format_number};

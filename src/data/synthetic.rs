@@ -29,7 +29,7 @@
 use rand_chacha::ChaCha8Rng;
 use rand_chacha::rand_core::{Rng, SeedableRng};
 
-use crate::check::model::{SyntheticPart, SyntheticSpec};
+use crate::ir::{SyntheticPart, SyntheticSpec};
 
 use super::error::DataError;
 use super::table::{Column, Table};

@@ -1,7 +1,7 @@
 //! Hidden-layer activations on host slices, fused with the bias add: `h = act(z + b)` in place,
 //! and, while training, the derivative `act'(z + b)` for the backward pass.
 
-use crate::check::model::Activation;
+use crate::ir::Activation;
 
 /// `z[r, c] += bias[c]`, then `z = act(z)` in place; when `deriv` is given it receives
 /// `act'` at the pre-activation value. `z` is row-major with `bias.len()` columns.

@@ -14,7 +14,7 @@
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
-use crate::check::model::Activation;
+use crate::ir::Activation;
 
 use super::mlp::{MemberNet, Work};
 use super::net::MemberWeights;
@@ -237,7 +237,7 @@ fn a_broken_backward_pass_fails_the_check() {
 fn pairwise_gradients_match_finite_differences() {
     use super::pair_member::{TaskWeight, step_loss};
     use super::pair_net::{PairBatch, PairShape, params};
-    use crate::check::model::Combine;
+    use crate::ir::Combine;
 
     let device = super::device::base_device();
     let ad = super::device::training_device();

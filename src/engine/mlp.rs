@@ -10,7 +10,7 @@
 //! shapes, so a member's numbers never depend on whether it trained alone, in an ensemble, or on
 //! how many threads there were.
 
-use crate::check::model::Activation;
+use crate::ir::Activation;
 
 use super::activation::{bias_act, bias_only};
 use super::adam::{self, Moments, StepConsts};

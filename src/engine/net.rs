@@ -5,7 +5,7 @@ use burn::tensor::{Device, Tensor, activation};
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
-use crate::check::model::Activation;
+use crate::ir::Activation;
 
 use super::mlp::{MemberNet, Work};
 

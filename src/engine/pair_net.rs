@@ -11,7 +11,7 @@
 
 use burn::tensor::{Device, Tensor, TensorData};
 
-use crate::check::model::{Activation, Combine, ModelSpec};
+use crate::ir::{Activation, Combine, ModelSpec};
 
 use super::net::{MemberWeights, apply_activation, to_vec};
 

@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use burn::tensor::Device;
 
-use crate::check::model::TrainSpec;
+use crate::ir::TrainSpec;
 
 use super::batch::MemberData;
 use super::crew::Crew;

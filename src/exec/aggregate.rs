@@ -3,8 +3,8 @@
 
 use std::collections::BTreeMap;
 
-use crate::check::model::{Arm, Law, SubsetMode};
 use crate::fit::{PowerLawFit, PowerLawFixed, fit_power_law_with, power_law_ci_with};
+use crate::ir::{Arm, Law, SubsetMode};
 use crate::plan::seeds::derive;
 use crate::results::{FitRecord, Paired, Point, Results, SCHEMA_VERSION, TrialRow};
 use crate::stats;
@@ -28,13 +28,24 @@ pub fn results(loaded: &Loaded, header: &Header, trials: &[TrialRow]) -> Results
     let mut fits = Vec::new();
     if let Some(f) = loaded.study.fits.iter().find(|f| f.law == Law::PowerLaw) {
         for &m in &loaded.plan.m_values {
-            fits.push(power_law_record_fixed(trials, loaded.study.measured_arm(), m, seed, &f.power_law_fixed()));
+            fits.push(power_law_record_fixed(
+                trials,
+                loaded.study.measured_arm(),
+                m,
+                seed,
+                &PowerLawFixed::from_pairs(&f.fixed),
+            ));
         }
     }
     let mut exchange = None;
     if let Some(f) = loaded.study.fits.iter().find(|f| f.law == Law::Surface) {
         let at = f.at.as_ref().map(|p| p.value);
-        let (rec, ex) = super::surface::surface_and_exchange_fixed(trials, seed, at, &f.surface_fixed());
+        let (rec, ex) = super::surface::surface_and_exchange_fixed(
+            trials,
+            seed,
+            at,
+            &crate::fit::SurfaceFixed::from_pairs(&f.fixed),
+        );
         fits.push(rec);
         exchange = ex;
     }

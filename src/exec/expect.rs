@@ -1,6 +1,6 @@
 //! Evaluating `expect` lines against results. Each outcome states the numbers it was decided on.
 
-use crate::check::model::{Arm, AtN, CmpOp, Expect, ExpectKind};
+use crate::ir::{Arm, AtN, CmpOp, Expect, ExpectKind};
 use crate::results::{ExpectOutcome, Results};
 
 pub fn evaluate(expects: &[Expect], r: &Results) -> Vec<ExpectOutcome> {

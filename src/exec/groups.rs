@@ -8,7 +8,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::check::model::Study;
+use crate::ir::Study;
 use crate::plan::RoleData;
 use crate::plan::keys::KeyColumn;
 use crate::plan::seeds::derive;

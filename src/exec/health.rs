@@ -17,7 +17,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::check::model::{Arm, AtN, Expect, ExpectKind};
+use crate::ir::{Arm, AtN, Expect, ExpectKind};
 use crate::plan::seeds::derive;
 use crate::results::{ExpectOutcome, Point, Results, TrialRow};
 

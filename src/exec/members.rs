@@ -6,11 +6,12 @@
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 
-use crate::check::model::{Metric, Study, TransformKind};
 use crate::data::Matrix;
 use crate::engine::batch::MemberRows;
+use crate::ir::JobKind;
+use crate::ir::{Metric, Study, TransformKind};
 use crate::plan::splits::{permutation, target_split, validation_split};
-use crate::plan::{JobKind, Prepared, RoleData, seeds::derive};
+use crate::plan::{Prepared, RoleData, seeds::derive};
 use crate::transform::{Pipeline, TransformError};
 
 /// Rows of one member, transformed, plus the label pipeline and raw test labels.

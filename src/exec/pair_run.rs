@@ -7,7 +7,8 @@ use crate::engine::net::MemberWeights;
 use crate::engine::pair_member::{PairJob, train_pair_member};
 use crate::engine::pair_net::predict;
 use crate::engine::{TrainConfig, TrainOutcome, run_members};
-use crate::plan::{Job, JobKind, build::pair_shape};
+use crate::ir::{Job, JobKind};
+use crate::plan::build::pair_shape;
 
 use super::health::{pretrain_diverged, retry_diverged};
 use super::members::Member;

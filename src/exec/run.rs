@@ -8,15 +8,16 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
-use crate::check::model::Study;
 use crate::data::DataContext;
 use crate::diag::StudyErrors;
 use crate::engine::device::base_device;
 use crate::engine::net::MemberWeights;
 use crate::engine::{EnsembleNet, MemberData, NetShape, TrainConfig, TrainOutcome, train_ensemble};
-use crate::plan::ir::group_of;
+use crate::ir::Study;
+use crate::ir::plan::group_of;
+use crate::ir::{Job, JobKind, Plan};
 use crate::plan::seeds::sha256_hex;
-use crate::plan::{Job, JobKind, Plan, Prepared, build, net_shape, prepare};
+use crate::plan::{Prepared, build, net_shape, prepare};
 use crate::results::{Results, TrialRow};
 
 use super::health::{explosion, pretrain_diverged, pretrain_warnings, retry_diverged, unusable};

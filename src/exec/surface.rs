@@ -10,8 +10,8 @@
 
 use std::collections::BTreeMap;
 
-use crate::check::model::{Arm, MrsPoint};
 use crate::fit::{PowerLaw, SurfaceFixed, fit_power_law, fit_surface_with, marginal_rate};
+use crate::ir::{Arm, MrsPoint};
 use crate::plan::seeds::derive;
 use crate::results::{Exchange, FitRecord, TrialRow};
 use crate::stats::{JointBootstrap, mean, quantile};

@@ -86,6 +86,16 @@ impl PowerLawFixed {
         set_named(&Self::NAMES, [&mut self.d, &mut self.alpha, &mut self.c], name, value)
     }
 
+    /// The fixed parameters of a `fit ... { name = value }` block (`FitSpec::fixed`); the checker
+    /// admits only valid names, so an unknown one here is skipped.
+    pub fn from_pairs(pairs: &[(String, f64)]) -> Self {
+        let mut f = Self::default();
+        for (name, value) in pairs {
+            let _ = f.set(name, *value);
+        }
+        f
+    }
+
     /// `(name, value)` of every fixed parameter, in [`Self::NAMES`] order.
     pub fn fixed(&self) -> Vec<(&'static str, f64)> {
         named(&Self::NAMES, &[self.d, self.alpha, self.c])

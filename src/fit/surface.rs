@@ -141,6 +141,16 @@ impl SurfaceFixed {
         set_named(&Self::NAMES, slots, name, value)
     }
 
+    /// The fixed parameters of a `fit ... { name = value }` block (`FitSpec::fixed`); the checker
+    /// admits only valid names, so an unknown one here is skipped.
+    pub fn from_pairs(pairs: &[(String, f64)]) -> Self {
+        let mut f = Self::default();
+        for (name, value) in pairs {
+            let _ = f.set(name, *value);
+        }
+        f
+    }
+
     /// `(name, value)` of every fixed parameter, in [`Self::NAMES`] order.
     pub fn fixed(&self) -> Vec<(&'static str, f64)> {
         named(&Self::NAMES, &[self.a, self.alpha, self.b, self.beta, self.eps])

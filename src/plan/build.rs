@@ -3,12 +3,11 @@
 //! pretraining followed by its fine-tunes, m ascending (with `multitask`: for each n its
 //! multitask jobs, m ascending; no pretraining).
 
-use crate::check::model::{Baseline, Law, Study, SubsetMode};
 use crate::diag::Problem;
 use crate::engine::{NetShape, PairShape};
+use crate::ir::{Baseline, Law, Study, SubsetMode};
 
 use super::grid::{m_values, n_values, thin};
-use super::ir::{Job, JobKind, Plan};
 use super::prepare::Prepared;
 use super::seeds::derive;
 use super::splits::{
@@ -16,6 +15,7 @@ use super::splits::{
     validation_count, validation_split,
 };
 use crate::fit::power_law::MIN_DISTINCT_N;
+use crate::ir::{Job, JobKind, Plan};
 
 /// In `--quick` runs: at most this many trials, n values and m values.
 pub const QUICK_TRIALS: usize = 3;
@@ -361,7 +361,7 @@ fn no_validation(
 }
 
 /// The warning for an exchange-rate point (`fit surface at (...)`) outside the measured grid.
-fn extrapolated(at: crate::check::model::MrsPoint, ns: &[usize], ms: &[usize]) -> Option<String> {
+fn extrapolated(at: crate::ir::MrsPoint, ns: &[usize], ms: &[usize]) -> Option<String> {
     let outside = |v: usize, grid: &[usize]| match (grid.iter().min(), grid.iter().max()) {
         (Some(&lo), Some(&hi)) => (v < lo || v > hi).then(|| format!("[{lo}, {hi}]")),
         _ => None,

@@ -1,7 +1,7 @@
 //! Turning the declared grids into concrete n and m values, with warnings when a value had to
 //! be capped or dropped.
 
-use crate::check::model::{MGrid, NGrid, Upper};
+use crate::ir::{MGrid, NGrid, Upper};
 
 /// Concrete n values (ascending, distinct, each in 1..=source_rows) and warnings.
 pub fn n_values(grid: &NGrid, source_rows: usize) -> (Vec<usize>, Vec<String>) {

@@ -5,9 +5,9 @@
 
 use std::collections::BTreeMap;
 
-use crate::check::model::Study;
 use crate::data::Table;
 use crate::diag::Problem;
+use crate::ir::Study;
 
 /// The key of a row whose cell is missing.
 pub const MISSING_KEY: &str = "(missing)";

@@ -2,11 +2,10 @@
 //!
 //! `prepare` evaluates the tables and binds the roles (all data checks live there), `grid`
 //! makes the n and m grids concrete, `splits` draws target splits and source subsets, `seeds`
-//! derives every seed from the master seed, `overlap` finds target rows that are also source rows, `build` lays out the jobs, `ir` is the plan itself, `keys` the target's key columns for `report` breakdowns.
+//! derives every seed from the master seed, `overlap` finds target rows that are also source rows, `build` lays out the jobs, the plan itself is `crate::ir::plan`, `keys` the target's key columns for `report` breakdowns.
 
 pub mod build;
 pub mod grid;
-pub mod ir;
 pub mod keys;
 pub mod overlap;
 pub mod pair_layout;
@@ -15,5 +14,4 @@ pub mod seeds;
 pub mod splits;
 
 pub use build::{build, net_shape};
-pub use ir::{Job, JobKind, Plan};
 pub use prepare::{Prepared, RoleData, prepare};

@@ -4,9 +4,9 @@
 //! pattern without wildcards aligns by its whole name). Columns without a partner are dropped
 //! (a plan warning says which); no partner at all is an error at the encoder.
 
-use crate::check::model::{ColumnSet, PairSpec};
 use crate::data::columns::{glob_match, is_glob};
 use crate::diag::Problem;
+use crate::ir::{ColumnSet, PairSpec};
 
 /// Column indices (into the role's x columns) of the network's inputs, in the order the pairwise
 /// network reads them: encoder input a, encoder input b (aligned pairwise), then the head's inputs.

@@ -6,9 +6,9 @@
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 
-use crate::check::model::{Role, Study};
 use crate::data::{DataContext, DataError, Matrix, Table};
 use crate::diag::Problem;
+use crate::ir::{Role, Study};
 use crate::transform::Pipeline;
 
 use super::pair_layout::{PairLayout, layout};

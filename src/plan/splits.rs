@@ -6,7 +6,7 @@ use std::collections::{HashMap, HashSet};
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
-use crate::check::model::Study;
+use crate::ir::Study;
 
 use super::prepare::RoleData;
 use super::seeds::derive;

@@ -334,7 +334,7 @@ pub fn metadata_table(results: &Results, trials: &[TrialRow]) -> Table {
 /// The "Training settings" table: one row per phase (pretrain, finetune, direct, multitask);
 /// `None` for results written before the settings were recorded.
 pub fn training_table(results: &Results) -> Option<Table> {
-    use crate::check::model::TrainingSettings;
+    use crate::ir::TrainingSettings;
     if results.training.is_empty() {
         return None;
     }

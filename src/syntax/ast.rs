@@ -4,41 +4,7 @@
 //! arguments and values are kept generic ([`Block`], [`Call`], [`Value`]) so that the checker
 //! can report unknown names and wrong types with precise messages.
 
-use miette::SourceSpan;
-
-pub use crate::check::model::CmpOp;
-
-/// A byte range `start..end` into the study text.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct Span {
-    pub start: usize,
-    pub end: usize,
-}
-
-impl Span {
-    pub fn new(start: usize, end: usize) -> Self {
-        Span { start, end }
-    }
-
-    /// The smallest span covering both.
-    pub fn to(self, other: Span) -> Span {
-        Span { start: self.start.min(other.start), end: self.end.max(other.end) }
-    }
-
-    pub fn len(self) -> usize {
-        self.end.saturating_sub(self.start)
-    }
-
-    pub fn is_empty(self) -> bool {
-        self.len() == 0
-    }
-}
-
-impl From<Span> for SourceSpan {
-    fn from(s: Span) -> SourceSpan {
-        SourceSpan::new(s.start.into(), s.len())
-    }
-}
+pub use crate::ir::{CmpOp, Span};
 
 /// An identifier (or a keyword-like word) with its span.
 #[derive(Debug, Clone, PartialEq)]

@@ -1,7 +1,7 @@
 //! A column pipeline: per column, the fitted steps of `transform x = a | b | ...`.
 
-use crate::check::model::TransformKind;
 use crate::data::Matrix;
+use crate::ir::TransformKind;
 
 use super::error::TransformError;
 use super::step::Step;

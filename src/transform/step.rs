@@ -1,6 +1,6 @@
 //! One fitted step of a column pipeline: its parameters, forward map, inverse and description.
 
-use crate::check::model::TransformKind;
+use crate::ir::TransformKind;
 
 use super::yeo_johnson;
 

@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use crate::check::model::{Arm, SubsetMode, TrainingSettings};
+use crate::ir::{Arm, SubsetMode, TrainingSettings};
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Plan {

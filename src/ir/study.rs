@@ -5,21 +5,9 @@
 //! later stage (the planner, which sees the data) may still need to point at the source.
 
 use miette::SourceSpan;
+
+pub use super::span::Spanned;
 use serde::Serialize;
-
-/// A value with the span of the text it came from.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Spanned<T> {
-    pub value: T,
-    #[serde(skip)]
-    pub span: SourceSpan,
-}
-
-impl<T> Spanned<T> {
-    pub fn new(value: T, span: impl Into<SourceSpan>) -> Self {
-        Spanned { value, span: span.into() }
-    }
-}
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Study {
@@ -583,27 +571,6 @@ pub struct FitSpec {
     pub fixed: Vec<(String, f64)>,
     #[serde(skip)]
     pub span: SourceSpan,
-}
-
-impl FitSpec {
-    /// The fixed parameters of a `fit power_law { ... }`.
-    pub fn power_law_fixed(&self) -> crate::fit::PowerLawFixed {
-        let mut f = crate::fit::PowerLawFixed::default();
-        for (name, value) in &self.fixed {
-            // The checker admits only valid names.
-            let _ = f.set(name, *value);
-        }
-        f
-    }
-
-    /// The fixed parameters of a `fit surface { ... }`.
-    pub fn surface_fixed(&self) -> crate::fit::SurfaceFixed {
-        let mut f = crate::fit::SurfaceFixed::default();
-        for (name, value) in &self.fixed {
-            let _ = f.set(name, *value);
-        }
-        f
-    }
 }
 
 /// A point of the (n, m) plane: n source rows, m target training rows (counts, both ≥ 1).
