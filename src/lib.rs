@@ -2,20 +2,25 @@
 //!
 //! The crate is a staged compiler for `.study` files; each folder is one stage:
 //!
-//! | stage      | folder        | input → output                                            |
-//! |------------|---------------|-----------------------------------------------------------|
-//! | syntax     | `syntax/`     | text → AST with spans (pest grammar in `grammar/`)        |
-//! | check      | `check/`      | AST → [`ir::Study`] (names, types, ranges, grids)      |
+//! | stage      | folder        | input → output                                                        |
+//! |------------|---------------|-----------------------------------------------------------------------|
+//! | (shared)   | `ir/`, `stats/`, `fit/`, `diag/` | the IRs (checked study, plan, spans); bootstrap and CI maths; the fitted laws (argmin) and budgets on them; diagnostics |
+//! | syntax     | `syntax/`     | text → AST with spans (pest grammar in `grammar/`)                    |
+//! | check      | `check/`      | AST → [`ir::Study`] (names, types, ranges, grids)                     |
 //! | data       | `data/`       | table expressions → [`data::Table`]s (csv, parquet, synthetic, join, filter) |
-//! | transform  | `transform/`  | column pipelines fitted on training rows only              |
-//! | plan       | `plan/`       | study + data → plan IR: jobs with seeds and FLOP estimates |
-//! | engine     | `engine/`     | ensemble MLP training (burn matmuls, hand-written backward) |
-//! | exec       | `exec/`       | runs the plan, appends every finished job to the store     |
-//! | stats, fit | `stats/`, `fit/` | bootstrap CIs, power-law fits (argmin)                 |
-//! | report     | `report/`     | results.json, trials.csv, report.md/html, scaling.svg      |
-//! | cli        | `cli/`        | the `sim2real` command                                     |
-//! | bench      | `bench/`      | `sim2real bench`: the engine vs. the PyTorch reference     |
-//! | kernel     | `kernel/`     | the Jupyter kernel; [`Run`] loads a finished run           |
+//! | transform  | `transform/`  | column pipelines fitted on training rows only                         |
+//! | engine     | `engine/`     | ensemble MLP training (host buffers, hand-written backward)           |
+//! | plan       | `plan/`       | study + data → [`ir::Plan`]: jobs with seeds, settings, FLOP estimates |
+//! | results    | `results.rs`  | the results value: points, fits, expectations (results.json)          |
+//! | exec       | `exec/`       | runs the plan, appends every finished job to the store, aggregates    |
+//! | report     | `report/`     | renders results: report.md/html, figures, trials.csv                  |
+//! | bench      | `bench/`      | `sim2real bench`: the engine vs. the PyTorch reference                |
+//! | kernel     | `kernel/`     | the Jupyter kernel; [`Run`] loads a finished run                      |
+//! | cli        | `cli/`        | the `sim2real` command                                                |
+//!
+//! Imports flow down this table (a stage uses earlier ones only; `tests/imports.rs` checks it),
+//! and the crate root has one function per stage: [`parse`], [`check()`], [`prepare`],
+//! [`plan()`], [`run`]. `sim2real check --emit ast|study|plan` prints each IR.
 //!
 //! Feature `engine` (default) gates the burn engine and what runs studies (`engine`, `plan`,
 //! `exec`, `bench`, `cli`); feature `kernel` (default) the Jupyter kernel. Without them the crate
@@ -44,3 +49,34 @@ pub mod syntax;
 pub mod transform;
 
 pub use kernel::Run;
+
+// The stages as functions, in order (`sim2real check --emit ast|study|plan` prints each IR).
+
+/// Stage 1, syntax: study text → syntax tree with spans.
+pub fn parse(file_name: &str, text: &str) -> Result<syntax::ast::File, diag::StudyErrors> {
+    syntax::parse(text).map_err(|p| diag::StudyErrors::new(file_name, text, p))
+}
+
+/// Stages 1–2, syntax and check: study text → checked study ([`ir::Study`]).
+pub fn check(file_name: &str, text: &str) -> Result<ir::Study, diag::StudyErrors> {
+    check::compile(file_name, text)
+}
+
+/// Stage 3, data: evaluate the study's tables and bind its roles (every data check).
+#[cfg(feature = "engine")]
+pub fn prepare(study: &ir::Study, ctx: &data::DataContext) -> Result<plan::Prepared, Vec<diag::Problem>> {
+    plan::prepare(study, ctx)
+}
+
+/// Stage 4, plan: checked study + data → plan IR ([`ir::Plan`]).
+#[cfg(feature = "engine")]
+pub fn plan(study: &ir::Study, data: &plan::Prepared, quick: bool) -> Result<ir::Plan, Vec<diag::Problem>> {
+    plan::build(study, data, quick)
+}
+
+/// Stages 5–7, engine, exec and fits: train every job of the plan not yet in the output
+/// directory's store, then aggregate and fit ([`exec::load`] runs stages 1–4 from a file).
+#[cfg(feature = "engine")]
+pub fn run(loaded: &exec::Loaded, opts: &exec::RunOptions) -> Result<exec::RunOutcome, exec::RunError> {
+    exec::run(loaded, opts)
+}

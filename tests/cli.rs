@@ -167,3 +167,29 @@ fn quick_runs_say_so() {
     let quick = csv.lines().next().unwrap().split(',').position(|h| h == "quick").expect("a quick column");
     assert!(csv.lines().skip(1).all(|l| l.split(',').nth(quick) == Some("true")), "{csv}");
 }
+
+#[test]
+fn check_emit_prints_each_stage_s_ir() {
+    let tiny = tiny();
+    let ast = run(&["check", "--emit", "ast", tiny.to_str().unwrap()]);
+    assert_eq!(ast.status.code(), Some(0), "{}", text(&ast));
+    let ast = String::from_utf8_lossy(&ast.stdout);
+    assert!(ast.starts_with("File {") && ast.contains("span: Span {"), "{ast}");
+
+    let study = run(&["check", "--emit", "study", tiny.to_str().unwrap()]);
+    assert_eq!(study.status.code(), Some(0), "{}", text(&study));
+    let study: serde_json::Value = serde_json::from_slice(&study.stdout).unwrap();
+    assert_eq!(study["name"], "tiny");
+
+    let plan = run(&["check", "--emit", "plan", tiny.to_str().unwrap()]);
+    assert_eq!(plan.status.code(), Some(0), "{}", text(&plan));
+    let plan: serde_json::Value = serde_json::from_slice(&plan.stdout).unwrap();
+    // The plan carries what the executor trains with: every phase's settings and the model.
+    assert!(plan["jobs"].as_array().is_some_and(|j| !j.is_empty()));
+    assert!(plan["training"].as_array().is_some_and(|t| t.iter().any(|r| r["phase"] == "finetune")));
+    assert!(plan["model"]["hidden"].is_array(), "{plan}");
+
+    let refused = run(&["check", "--emit", "plan", "--no-data", tiny.to_str().unwrap()]);
+    assert_eq!(refused.status.code(), Some(2), "{}", text(&refused));
+    assert!(text(&refused).contains("--emit plan needs the data"), "{}", text(&refused));
+}

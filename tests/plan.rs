@@ -172,7 +172,8 @@ fn every_trial_of_a_group_split_trains_on_exactly_m_rows() {
             sim2real::ir::JobKind::Direct { m, .. } | sim2real::ir::JobKind::Finetune { m, .. } => m,
             _ => unreachable!(),
         };
-        let member = member_for(&job.kind, &loaded.study, &loaded.data).unwrap_or_else(|e| panic!("{}: {e}", job.id));
+        let member = member_for(&job.kind, &loaded.plan, &loaded.study, &loaded.data)
+            .unwrap_or_else(|e| panic!("{}: {e}", job.id));
         assert_eq!(member.train.rows() + member.val.rows(), m, "{} trains on other than m rows", job.id);
         assert_eq!(
             (member.train.rows(), member.val.rows()),
@@ -197,7 +198,7 @@ fn early_stopping_validation_never_shares_a_group_with_training() {
         rows.y.iter().map(|v| *v as i64).collect::<std::collections::BTreeSet<_>>()
     };
     for job in loaded.plan.jobs.iter().filter(|j| matches!(j.kind, sim2real::ir::JobKind::Direct { .. })) {
-        let member = member_for(&job.kind, &loaded.study, &loaded.data).unwrap();
+        let member = member_for(&job.kind, &loaded.plan, &loaded.study, &loaded.data).unwrap();
         let (train, val) = (labels(&member.train), labels(&member.val));
         assert!(!val.is_empty() && train.len() >= 2, "{}: {val:?} / {train:?}", job.id);
         assert!(
@@ -365,5 +366,28 @@ grid { n = [20, 40]  m = [10]  trials = 2 }
     };
     for part in ["`tc`", "5 of its 40 non-empty cells are not numbers", "line 5 `=F3/G3`"] {
         assert!(e.contains(part), "{part:?} not in {e}");
+    }
+}
+
+/// The executor reads every job's training settings from the plan (`Plan::train_spec`), so the
+/// planner must write a settings row for every phase it schedules jobs of, in every committed
+/// study (the real-data ones need `SIM2REAL_DATA`, which CI provides).
+#[test]
+fn every_planned_job_has_its_training_settings_in_the_plan() {
+    let mut studies = vec!["tests/cli/tiny.study".to_string()];
+    for entry in std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("studies")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "study") {
+            studies.push(format!("studies/{}", path.file_name().unwrap().to_string_lossy()));
+        }
+    }
+    studies.sort();
+    assert!(studies.len() >= 5, "{studies:?}");
+    for file in &studies {
+        let plan = plan_of(file, true);
+        for job in &plan.jobs {
+            let spec = plan.train_spec(&job.kind).unwrap_or_else(|| panic!("{file}: no settings for {}", job.id));
+            assert_eq!(spec.max_epochs, job.max_epochs, "{file}: {}", job.id);
+        }
     }
 }

@@ -150,7 +150,7 @@ fn every_trial_of_the_chi_study_trains_on_exactly_its_m() {
             JobKind::Multitask { n, m, .. } if n == smallest_n => m,
             _ => continue,
         };
-        let member = member_for(&job.kind, &study, &prepared).unwrap_or_else(|e| panic!("{}: {e}", job.id));
+        let member = member_for(&job.kind, &plan, &study, &prepared).unwrap_or_else(|e| panic!("{}: {e}", job.id));
         assert_eq!(member.train.rows() + member.val.rows(), m, "{}: trained on other than its m rows", job.id);
         checked += 1;
     }

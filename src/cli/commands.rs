@@ -6,11 +6,11 @@ use crate::bench::{self, BenchConfig};
 use crate::exec::{self, RunError, RunOptions};
 use crate::results::{Results, TrialRow};
 
-use super::{Command, EXIT_EXPECT, EXIT_FAILED, EXIT_OK, EXIT_STUDY, QUICKSTART, QUICKSTART_NAME, render};
+use super::{Command, EXIT_EXPECT, EXIT_FAILED, EXIT_OK, EXIT_STUDY, Emit, QUICKSTART, QUICKSTART_NAME, render};
 
 pub fn dispatch(cmd: Command) -> i32 {
     match cmd {
-        Command::Check { files, no_data } => check(&files, no_data),
+        Command::Check { files, no_data, emit } => check(&files, no_data, emit),
         Command::Plan { file, json, quick } => plan(file.as_deref(), json, quick),
         Command::Run { file, out, threads, quick, fresh, quiet } => {
             let opts = RunOptions { out, threads, quick, fresh, progress: !quiet, ..RunOptions::default() };
@@ -69,27 +69,19 @@ fn fail(e: &RunError) -> i32 {
     }
 }
 
-fn check(files: &[PathBuf], no_data: bool) -> i32 {
+/// `check`: each file checked (with its data unless `no_data`), printing `ok` and the plan's
+/// warnings, or with `--emit` the intermediate representation at the stage asked for.
+fn check(files: &[PathBuf], no_data: bool, emit: Option<Emit>) -> i32 {
+    if no_data && emit == Some(Emit::Plan) {
+        eprintln!("error: --emit plan needs the data; drop --no-data");
+        return EXIT_STUDY;
+    }
     let files: Vec<Option<&Path>> =
         if files.is_empty() { vec![None] } else { files.iter().map(|f| Some(f.as_path())).collect() };
     let mut code = EXIT_OK;
     for f in files {
-        let result = source(f).and_then(|(path, text)| {
-            if no_data {
-                crate::check::compile(&path.display().to_string(), &text)
-                    .map(|s| (path, s.name, Vec::new()))
-                    .map_err(|e| RunError::Study(Box::new(e)))
-            } else {
-                exec::load(&path, &text, false).map(|l| (path, l.study.name, l.plan.warnings))
-            }
-        });
-        match result {
-            Ok((path, name, warnings)) => {
-                println!("ok: {} (study `{name}`)", path.display());
-                for w in warnings {
-                    println!("  warning: {w}");
-                }
-            }
+        match source(f).and_then(|(path, text)| checked(&path, &text, no_data, emit)) {
+            Ok(out) => print!("{out}"),
             Err(RunError::Failed(m)) => {
                 // Cannot even read the file: that is bad input too.
                 eprintln!("error: {m}");
@@ -102,6 +94,34 @@ fn check(files: &[PathBuf], no_data: bool) -> i32 {
         }
     }
     code
+}
+
+/// What `check` prints for one study file.
+fn checked(path: &Path, text: &str, no_data: bool, emit: Option<Emit>) -> Result<String, RunError> {
+    let name = path.display().to_string();
+    let study_errors = |e| RunError::Study(Box::new(e));
+    Ok(match emit {
+        Some(Emit::Ast) => format!("{:#?}\n", crate::parse(&name, text).map_err(study_errors)?),
+        Some(Emit::Study) => json(&crate::check(&name, text).map_err(study_errors)?)? + "\n",
+        Some(Emit::Plan) => json(&exec::load(path, text, false)?.plan)? + "\n",
+        None => {
+            let (study, warnings) = if no_data {
+                (crate::check(&name, text).map_err(study_errors)?.name, Vec::new())
+            } else {
+                let loaded = exec::load(path, text, false)?;
+                (loaded.study.name, loaded.plan.warnings)
+            };
+            let mut out = format!("ok: {name} (study `{study}`)\n");
+            for w in warnings {
+                out += &format!("  warning: {w}\n");
+            }
+            out
+        }
+    })
+}
+
+fn json(value: &impl serde::Serialize) -> Result<String, RunError> {
+    serde_json::to_string_pretty(value).map_err(|e| RunError::Failed(e.to_string()))
 }
 
 fn plan(file: Option<&Path>, json: bool, quick: bool) -> i32 {

@@ -34,6 +34,17 @@ pub struct Cli {
     pub command: Command,
 }
 
+/// The intermediate representations `sim2real check --emit` prints, one per stage.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Emit {
+    /// The syntax tree with spans (Rust debug notation).
+    Ast,
+    /// The checked study (`crate::ir::Study`) as JSON.
+    Study,
+    /// The plan IR (`crate::ir::Plan`) as JSON.
+    Plan,
+}
+
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Check studies (syntax, names, ranges, and their data) without training. Exit 0 or 2.
@@ -43,6 +54,10 @@ pub enum Command {
         /// Only parse and check the text; do not load the data.
         #[arg(long)]
         no_data: bool,
+        /// Print an intermediate representation instead of `ok`: the syntax tree (`ast`), the
+        /// checked study (`study`, JSON) or the plan (`plan`, JSON; needs the data).
+        #[arg(long, value_enum)]
+        emit: Option<Emit>,
     },
     /// Print the training plan: jobs, seeds, row counts, FLOP estimate.
     Plan {

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 
 use crate::data::Matrix;
 use crate::engine::batch::MemberRows;
-use crate::ir::JobKind;
+use crate::ir::{JobKind, Plan};
 use crate::ir::{Metric, Study, TransformKind};
 use crate::plan::splits::{permutation, target_split, validation_split};
 use crate::plan::{Prepared, RoleData, seeds::derive};
@@ -74,18 +74,22 @@ impl Member {
 }
 
 /// The member of a job: source rows for pretraining, target rows of the trial otherwise, and
-/// for multitask both.
-pub fn member_for(job: &JobKind, study: &Study, data: &Prepared) -> Result<Member, String> {
+/// for multitask both. The early-stopping validation fraction is the job's phase's, from the plan.
+pub fn member_for(job: &JobKind, plan: &Plan, study: &Study, data: &Prepared) -> Result<Member, String> {
+    let validation = plan
+        .train_spec(job)
+        .ok_or_else(|| format!("the plan has no training settings for `{}` jobs", job.phase()))?
+        .validation;
     match *job {
         JobKind::Pretrain { n, replicate } => {
             let rows = source_subset(n, replicate, study, data);
-            let (val, train) = validation_split(&rows, study.pretrain.validation, None);
+            let (val, train) = validation_split(&rows, validation, None);
             build(&data.source, &rows, &train, &val, &[], None, study)
         }
-        JobKind::Finetune { m, trial, .. } => target_member(m, trial, study.finetune.validation, None, study, data),
-        JobKind::Direct { m, trial } => target_member(m, trial, study.direct_train().validation, None, study, data),
+        JobKind::Finetune { m, trial, .. } | JobKind::Direct { m, trial } => {
+            target_member(m, trial, validation, None, study, data)
+        }
         JobKind::Multitask { n, m, trial, replicate } => {
-            let validation = study.multitask.as_ref().map_or(study.finetune.validation, |mt| mt.train.validation);
             let rows = source_subset(n, replicate, study, data);
             target_member(m, trial, validation, Some(&rows), study, data)
         }

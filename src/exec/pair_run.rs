@@ -28,13 +28,9 @@ pub fn run_pair_group(
     let multitask = matches!(first.kind, JobKind::Multitask { .. });
     let shape = pair_shape(study, &loaded.data, if multitask { 2 } else { 1 })
         .ok_or_else(|| RunError::Failed("the model has no shared encoder".into()))?;
-    let (spec, frozen) = match first.kind {
-        JobKind::Pretrain { .. } => (&study.pretrain, 0),
-        JobKind::Finetune { .. } => (&study.finetune, study.finetune.freeze),
-        JobKind::Direct { .. } => (study.direct_train(), 0),
-        JobKind::Multitask { .. } => (study.multitask.as_ref().map_or(&study.finetune, |m| &m.train), 0),
-    };
-    let lambda = study.multitask.as_ref().map_or(0.0, |m| m.lambda);
+    let spec = super::run::train_spec(&loaded.plan, first)?;
+    let frozen = if matches!(first.kind, JobKind::Finetune { .. }) { spec.freeze } else { 0 };
+    let lambda = loaded.plan.lambda.unwrap_or(0.0);
     let cfg = TrainConfig::from_spec(spec, frozen, 0.0);
     let init: Vec<MemberWeights> = pending
         .iter()

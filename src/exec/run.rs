@@ -15,7 +15,7 @@ use crate::engine::net::MemberWeights;
 use crate::engine::{EnsembleNet, MemberData, NetShape, TrainConfig, TrainOutcome, train_ensemble};
 use crate::ir::Study;
 use crate::ir::plan::group_of;
-use crate::ir::{Job, JobKind, Plan};
+use crate::ir::{Job, JobKind, Plan, TrainSpec};
 use crate::plan::seeds::sha256_hex;
 use crate::plan::{Prepared, build, net_shape, prepare};
 use crate::results::{Results, TrialRow};
@@ -210,14 +210,13 @@ fn run_group(
     device: &burn::tensor::Device,
     interrupted: &dyn Fn() -> bool,
 ) -> Result<Vec<f64>, RunError> {
-    let study = &loaded.study;
     // A job that cannot start (a row its transforms cannot map, an unusable pretraining) is
     // stored as failed at once; the run goes on with the others.
     let mut ready: Vec<&Job> = Vec::new();
     let mut members: Vec<Member> = Vec::new();
     let mut failed = Vec::new();
     for &job in pending {
-        match startable(job, study, &loaded.data, store) {
+        match startable(job, loaded, store) {
             Ok(m) => {
                 ready.push(job);
                 members.push(m);
@@ -231,7 +230,7 @@ fn run_group(
     if pending.is_empty() {
         return Ok(maes);
     }
-    if study.model.pair.is_some() {
+    if loaded.plan.model.pair.is_some() {
         maes.extend(super::pair_run::run_pair_group(loaded, pending, &members, store, interrupted)?);
         return Ok(maes);
     }
@@ -264,19 +263,15 @@ fn train_chunk(
     device: &burn::tensor::Device,
     interrupted: &dyn Fn() -> bool,
 ) -> Result<Vec<f64>, RunError> {
-    let study = &loaded.study;
     let seeds: Vec<u64> = jobs.iter().map(|j| j.seed).collect();
     let train: Vec<_> = members.iter().map(|m| m.train.clone()).collect();
     let val: Vec<_> = members.iter().map(|m| m.val.clone()).collect();
     let data = MemberData::new(&train, &val, shape.inputs, device).map_err(RunError::Failed)?;
-    let (spec, init) = match jobs[0].kind {
-        JobKind::Pretrain { .. } => (&study.pretrain, None),
-        JobKind::Direct { .. } => (study.direct_train(), None),
-        JobKind::Finetune { .. } => (&study.finetune, Some(())),
-        JobKind::Multitask { .. } => {
-            return Err(RunError::Failed("multitask jobs need a model with a shared encoder".into()));
-        }
-    };
+    if let JobKind::Multitask { .. } = jobs[0].kind {
+        return Err(RunError::Failed("multitask jobs need a model with a shared encoder".into()));
+    }
+    let spec = train_spec(&loaded.plan, jobs[0])?;
+    let init = matches!(jobs[0].kind, JobKind::Finetune { .. }).then_some(());
     let fresh = |seeds: &[u64]| seeds.iter().map(|&s| MemberWeights::init(shape, s)).collect::<Vec<_>>();
     let initial: Vec<MemberWeights> = if init.is_some() {
         jobs.iter().map(|j| pretrained(store, &shape.layers(), j)).collect::<Result<_, _>>()?
@@ -284,7 +279,7 @@ fn train_chunk(
         fresh(&seeds)
     };
     let mut net = EnsembleNet::from_weights(shape, initial);
-    let cfg = TrainConfig::from_spec(spec, if init.is_some() { spec.freeze } else { 0 }, study.model.dropout);
+    let cfg = TrainConfig::from_spec(spec, if init.is_some() { spec.freeze } else { 0 }, loaded.plan.model.dropout);
     let outcomes =
         train_ensemble(&mut net, &data, &cfg, &seeds, device, interrupted).map_err(|_| RunError::Interrupted)?;
 
@@ -327,15 +322,21 @@ fn train_chunk(
     Ok(maes)
 }
 
+/// The settings `job` trains with, from the plan.
+pub(super) fn train_spec<'p>(plan: &'p Plan, job: &Job) -> Result<&'p TrainSpec, RunError> {
+    plan.train_spec(&job.kind)
+        .ok_or_else(|| RunError::Failed(format!("the plan has no training settings for {}", job.id)))
+}
+
 /// The member of a job that can start, or why it cannot: a fine-tune whose pretraining is
 /// unusable (diverged in every attempt, failed), or rows its transforms cannot map.
-fn startable(job: &Job, study: &Study, data: &Prepared, store: &Store) -> Result<Member, String> {
+fn startable(job: &Job, loaded: &Loaded, store: &Store) -> Result<Member, String> {
     if let JobKind::Finetune { n, replicate, .. } = job.kind
         && let Some(why) = store.pretrains.get(&JobKind::Pretrain { n, replicate }.id()).and_then(unusable)
     {
         return Err(why);
     }
-    member_for(&job.kind, study, data)
+    member_for(&job.kind, &loaded.plan, &loaded.study, &loaded.data)
 }
 
 /// The record of a job that failed before training: a trial row with NaN MAE and the reason, or

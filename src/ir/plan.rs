@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use crate::ir::{Arm, SubsetMode, TrainingSettings};
+use crate::ir::{Arm, ModelSpec, SubsetMode, TrainSpec, TrainingSettings};
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Plan {
@@ -31,8 +31,14 @@ pub struct Plan {
     /// The pairwise network in words (shared encoder, combine, heads), when the model has one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub network: Option<String>,
-    /// The training settings of each phase (pretrain, finetune, direct, multitask).
+    /// The training settings of each phase (pretrain, finetune, direct, multitask): what every
+    /// job trains with ([`Plan::train_spec`]).
     pub training: Vec<TrainingSettings>,
+    /// The model every job trains (layer widths above; dropout, the pairwise network).
+    pub model: ModelSpec,
+    /// `multitask { lambda }`: the weight of the source task's loss in multitask jobs.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lambda: Option<f64>,
     pub jobs: Vec<Job>,
     pub warnings: Vec<String>,
     /// Upper bound on training FLOPs (all jobs running to max epochs).
@@ -83,6 +89,17 @@ impl JobKind {
         }
     }
 
+    /// The training phase a job runs (`pretrain`, `finetune`, `direct`, `multitask`): the
+    /// `phase` of its row in [`Plan::training`].
+    pub fn phase(&self) -> &'static str {
+        match self {
+            JobKind::Pretrain { .. } => "pretrain",
+            JobKind::Finetune { .. } => "finetune",
+            JobKind::Direct { .. } => "direct",
+            JobKind::Multitask { .. } => "multitask",
+        }
+    }
+
     /// The arm a trial job measures (None for pretraining).
     pub fn arm(&self) -> Option<Arm> {
         match self {
@@ -95,6 +112,14 @@ impl JobKind {
 }
 
 impl Plan {
+    /// The settings a job of this kind trains with. The planner writes a row for every phase it
+    /// schedules jobs of (`tests/plan.rs` checks it for every committed study), so `None` means a
+    /// plan built by hand without them.
+    pub fn train_spec(&self, kind: &JobKind) -> Option<&TrainSpec> {
+        let phase = kind.phase();
+        self.training.iter().find(|t| t.phase == phase).map(|t| &t.spec)
+    }
+
     pub fn count(&self, f: impl Fn(&JobKind) -> bool) -> usize {
         self.jobs.iter().filter(|j| f(&j.kind)).count()
     }

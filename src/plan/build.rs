@@ -267,6 +267,8 @@ pub fn build(study: &Study, data: &Prepared, quick: bool) -> Result<Plan, Vec<Pr
         layers,
         network: pair.as_ref().map(PairShape::describe),
         training: study.training_settings(),
+        model: study.model.clone(),
+        lambda: study.multitask.as_ref().map(|m| m.lambda),
         flops_max: jobs.iter().map(|j| j.flops_max).sum(),
         jobs,
         warnings,
