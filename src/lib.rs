@@ -4,18 +4,18 @@
 //!
 //! | stage      | folder        | input → output                                                        |
 //! |------------|---------------|-----------------------------------------------------------------------|
-//! | (shared)   | `ir/`, `stats/`, `fit/`, `diag/` | the IRs (checked study, plan, spans); bootstrap and CI maths; the fitted laws (argmin) and budgets on them; diagnostics |
+//! | (shared)   | `ir/`, `stats/`, `fit/`, `diag/`, `number.rs` | the IRs (checked study, plan, spans); bootstrap and CI maths; the fitted laws (argmin) and budgets on them; diagnostics; the one number formatter |
 //! | syntax     | `syntax/`     | text → AST with spans (pest grammar in `grammar/`)                    |
 //! | check      | `check/`      | AST → [`ir::Study`] (names, types, ranges, grids)                     |
 //! | data       | `data/`       | table expressions → [`data::Table`]s (csv, parquet, synthetic, join, filter) |
 //! | transform  | `transform/`  | column pipelines fitted on training rows only                         |
 //! | engine     | `engine/`     | ensemble MLP training (host buffers, hand-written backward)           |
 //! | plan       | `plan/`       | study + data → [`ir::Plan`]: jobs with seeds, settings, FLOP estimates |
-//! | results    | `results.rs`  | the results value: points, fits, expectations (results.json)          |
+//! | results    | `results/`    | the results value (results.json), the list of run-directory files, [`Run`] (a finished run loaded back) |
 //! | exec       | `exec/`       | runs the plan, appends every finished job to the store, aggregates    |
-//! | report     | `report/`     | renders results: report.md/html, figures, trials.csv                  |
+//! | report     | `report/`     | renders results: report.md/html, summary.md, figures, breakdown csvs  |
 //! | bench      | `bench/`      | `sim2real bench`: the engine vs. the PyTorch reference                |
-//! | kernel     | `kernel/`     | the Jupyter kernel; [`Run`] loads a finished run                      |
+//! | kernel     | `kernel/`     | the Jupyter kernel                                                    |
 //! | cli        | `cli/`        | the `sim2real` command                                                |
 //!
 //! Imports flow down this table (a stage uses earlier ones only; `tests/imports.rs` checks it),
@@ -40,6 +40,7 @@ pub mod exec;
 pub mod fit;
 pub mod ir;
 pub mod kernel;
+pub mod number;
 #[cfg(feature = "engine")]
 pub mod plan;
 pub mod report;
@@ -48,7 +49,7 @@ pub mod stats;
 pub mod syntax;
 pub mod transform;
 
-pub use kernel::Run;
+pub use results::Run;
 
 // The stages as functions, in order (`sim2real check --emit ast|study|plan` prints each IR).
 
@@ -75,7 +76,9 @@ pub fn plan(study: &ir::Study, data: &plan::Prepared, quick: bool) -> Result<ir:
 }
 
 /// Stages 5–7, engine, exec and fits: train every job of the plan not yet in the output
-/// directory's store, then aggregate and fit ([`exec::load`] runs stages 1–4 from a file).
+/// directory's store, then aggregate and fit ([`exec::load`] runs stages 1–4 from a file). Writes
+/// the store, results.json and trials.csv; [`report::write_reports`] renders the reports from the
+/// outcome's results.
 #[cfg(feature = "engine")]
 pub fn run(loaded: &exec::Loaded, opts: &exec::RunOptions) -> Result<exec::RunOutcome, exec::RunError> {
     exec::run(loaded, opts)

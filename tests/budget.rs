@@ -6,10 +6,10 @@ use std::path::Path;
 use std::process::{Command, Output};
 
 use sim2real::exec::budget::{Request, plan};
-use sim2real::exec::outputs::trials_csv;
 use sim2real::exec::surface::{surface_and_exchange, surface_replicates};
 use sim2real::fit::Surface;
 use sim2real::fit::budget::{Ask, Costs, Have, Outcome, solve};
+use sim2real::results::outputs::trials_csv;
 use sim2real::results::{Arm, Results, SCHEMA_VERSION, TrialRow};
 
 const NS: [usize; 5] = [100, 300, 1000, 3000, 10000];

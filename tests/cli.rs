@@ -3,6 +3,8 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+use sim2real::results::outputs::{FILES, When, Writer};
+
 fn bin() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_sim2real"));
     c.env("NO_COLOR", "1");
@@ -83,8 +85,16 @@ fn run_writes_outputs_and_resumes_to_identical_results() {
     let o = run(&["run", tiny().to_str().unwrap(), "--out", a.to_str().unwrap(), "--quiet"]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     assert!(text(&o).contains("R(n) ="), "{}", text(&o));
-    for f in ["results.json", "trials.csv", "report.md", "report.html", "scaling.svg", "store.log"] {
-        assert!(a.join(f).exists(), "{f} missing");
+    // tiny.study has two values of m and no `fit surface` or `report` statements.
+    for f in FILES.iter().filter(|f| f.writer != Writer::Lock) {
+        let expected = matches!(f.when, When::Always | When::TwoD);
+        assert_eq!(
+            a.join(f.name).exists(),
+            expected,
+            "{}: expected {}",
+            f.name,
+            if expected { "present" } else { "absent" }
+        );
     }
     let res = read_json(&a.join("results.json"));
     for key in ["study", "study_sha256", "points", "fits"] {
@@ -131,14 +141,20 @@ fn run_writes_outputs_and_resumes_to_identical_results() {
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     assert!(a.join("report.md").exists());
 
-    // A changed study refuses to resume into the directory, --fresh starts over.
+    // A changed study refuses to resume into the directory, --fresh starts over and leaves nothing
+    // of the earlier run: the changed study has one value of m, so no 2-D figure may stay.
     let changed = dir.path().join("changed.study");
-    std::fs::write(&changed, std::fs::read_to_string(tiny()).unwrap().replace("seed 3", "seed 4")).unwrap();
+    let text_changed = std::fs::read_to_string(tiny()).unwrap().replace("seed 3", "seed 4");
+    std::fs::write(&changed, text_changed.replace("m = [0.5, 1.0]", "m = [1.0]")).unwrap();
     let o = run(&["run", changed.to_str().unwrap(), "--out", a.to_str().unwrap(), "--quiet"]);
     assert_eq!(o.status.code(), Some(3), "{}", text(&o));
     assert!(text(&o).contains("--fresh"), "{}", text(&o));
     let o = run(&["run", changed.to_str().unwrap(), "--out", a.to_str().unwrap(), "--quiet", "--fresh"]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    for f in FILES.iter().filter(|f| f.writer != Writer::Lock) {
+        let expected = f.when == When::Always;
+        assert_eq!(a.join(f.name).exists(), expected, "{} after --fresh with one m", f.name);
+    }
 }
 
 #[test]

@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 
 use crate::bench::{self, BenchConfig};
 use crate::exec::{self, RunError, RunOptions};
-use crate::results::{Results, TrialRow};
+use crate::results::Results;
 
 use super::{Command, EXIT_EXPECT, EXIT_FAILED, EXIT_OK, EXIT_STUDY, Emit, QUICKSTART, QUICKSTART_NAME, render};
 
@@ -155,6 +155,9 @@ pub fn run(file: Option<&Path>, opts: &RunOptions) -> i32 {
         Ok(o) => o,
         Err(e) => return fail(&e),
     };
+    if let Err(e) = crate::report::write_reports(&outcome.results, &outcome.trials, &outcome.dir) {
+        return fail(&RunError::Failed(format!("writing results to {}: {e}", outcome.dir.display())));
+    }
     print!("{}", crate::report::summary_table(&outcome.results));
     println!(
         "\n{} jobs ({} trained now) in {:.1} s; results in {}/",
@@ -190,11 +193,7 @@ fn expect_code(r: &Results) -> i32 {
 
 /// `report DIR --summary`: summary.md from results.json, written into DIR and printed.
 fn report_summary(dir: &Path) -> i32 {
-    let path = dir.join("results.json");
-    let results = std::fs::read_to_string(&path)
-        .map_err(|e| format!("{}: {e}", path.display()))
-        .and_then(|text| serde_json::from_str::<Results>(&text).map_err(|e| format!("{}: {e}", path.display())));
-    match results {
+    match crate::Run::load_results(dir) {
         Ok(results) => {
             let md = crate::report::summary_markdown(&results);
             match std::fs::write(dir.join(crate::report::SUMMARY_MD), &md) {
@@ -216,20 +215,10 @@ fn report_summary(dir: &Path) -> i32 {
 }
 
 fn report(dir: &Path) -> i32 {
-    let read = || -> Result<(Results, Vec<TrialRow>), String> {
-        let path = dir.join("results.json");
-        let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
-        let results: Results = serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
-        let path = dir.join("trials.csv");
-        let mut rdr = csv::Reader::from_path(&path).map_err(|e| format!("{}: {e}", path.display()))?;
-        let trials =
-            rdr.deserialize().collect::<Result<Vec<TrialRow>, _>>().map_err(|e| format!("{}: {e}", path.display()))?;
-        Ok((results, trials))
-    };
-    match read() {
-        Ok((results, trials)) => match crate::report::write_reports(&results, &trials, dir) {
+    match crate::Run::load(dir) {
+        Ok(run) => match crate::report::write_reports(&run.results, &run.trials, dir) {
             Ok(()) => {
-                print!("{}", crate::report::summary_table(&results));
+                print!("{}", run.summary());
                 println!("\nreports written to {}/", dir.display());
                 EXIT_OK
             }

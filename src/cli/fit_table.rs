@@ -249,5 +249,6 @@ pub fn run(o: &FitOptions) -> i32 {
 fn write_out(dir: &Path, results: &Results, o: &FitOptions) -> std::io::Result<()> {
     std::fs::create_dir_all(dir)?;
     let trials = read_trials(&std::fs::read(&o.table)?, o).map_err(std::io::Error::other)?;
-    crate::exec::outputs::write(dir, results, &trials)
+    crate::results::outputs::write_data(dir, results, &trials)?;
+    crate::report::write_reports(results, &trials, dir)
 }

@@ -254,7 +254,7 @@ fn fmt(x: f64) -> String {
     if !x.is_finite() {
         return if x.is_nan() { "n/a".into() } else { "∞".into() };
     }
-    if x.abs() >= 100.0 { format!("{x:.0}") } else { crate::fit::sig3(x) }
+    if x.abs() >= 100.0 { format!("{x:.0}") } else { crate::number::sig3(x) }
 }
 
 /// A row count: rounded up, since a fraction of a row cannot be bought.

@@ -1,8 +1,8 @@
-//! Execution: run a plan into a results store, aggregate, evaluate expectations, write outputs.
+//! Execution: run a plan into a results store, aggregate, evaluate expectations, write results.json and trials.csv (the caller renders the reports from the `Results`).
 //!
 //! `run` (the executor), `members` (one member's rows and transforms), `store` (the
 //! append-only results store and directory lock), `aggregate` (points, fits, expectations),
-//! `outputs` (results.json, trials.csv, reports), `progress` (bar or plain lines), `groups`,
+//! `job` (what `run` and `pair_run` share: a job's settings, starting weights and store records), `progress` (bar or plain lines), `groups`,
 //! `health` (failed and exploding trials, pretraining retries), `samples` and `breakdown` (`report by COLUMN`, `report samples` from per-test-row errors).
 
 pub mod aggregate;
@@ -11,8 +11,8 @@ pub mod budget;
 pub mod expect;
 pub mod groups;
 pub mod health;
+pub mod job;
 pub mod members;
-pub mod outputs;
 pub mod pair_run;
 pub mod progress;
 pub mod run;

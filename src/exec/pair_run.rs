@@ -11,8 +11,9 @@ use crate::ir::{Job, JobKind};
 use crate::plan::build::pair_shape;
 
 use super::health::{pretrain_diverged, retry_diverged};
+use super::job::{pretrained, store_pretrains, train_spec, trial_record};
 use super::members::Member;
-use super::run::{Loaded, RunError, pretrained, store_pretrains, trial_record};
+use super::run::{Loaded, RunError};
 use super::store::Store;
 
 /// Train `pending` (one group: same kind, n and m) with their `members`; returns test MAEs.
@@ -28,7 +29,7 @@ pub fn run_pair_group(
     let multitask = matches!(first.kind, JobKind::Multitask { .. });
     let shape = pair_shape(study, &loaded.data, if multitask { 2 } else { 1 })
         .ok_or_else(|| RunError::Failed("the model has no shared encoder".into()))?;
-    let spec = super::run::train_spec(&loaded.plan, first)?;
+    let spec = train_spec(&loaded.plan, first)?;
     let frozen = if matches!(first.kind, JobKind::Finetune { .. }) { spec.freeze } else { 0 };
     let lambda = loaded.plan.lambda.unwrap_or(0.0);
     let cfg = TrainConfig::from_spec(spec, frozen, 0.0);

@@ -1,6 +1,7 @@
 //! The executor: loads and plans a study, then runs every job not already in the results store,
 //! ensemble by ensemble, appending each finished job at once. Ends by aggregating the store
-//! into results, fits, expectations and reports.
+//! into results, fits and expectations, written as results.json and trials.csv; the caller
+//! renders the reports from the returned `Results`.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -15,15 +16,16 @@ use crate::engine::net::MemberWeights;
 use crate::engine::{EnsembleNet, MemberData, NetShape, TrainConfig, TrainOutcome, train_ensemble};
 use crate::ir::Study;
 use crate::ir::plan::group_of;
-use crate::ir::{Job, JobKind, Plan, TrainSpec};
+use crate::ir::{Job, JobKind, Plan};
 use crate::plan::seeds::sha256_hex;
 use crate::plan::{Prepared, build, net_shape, prepare};
 use crate::results::{Results, TrialRow};
 
-use super::health::{explosion, pretrain_diverged, pretrain_warnings, retry_diverged, unusable};
+use super::health::{pretrain_diverged, pretrain_warnings, retry_diverged, unusable};
+use super::job::{failed_record, pretrained, store_pretrains, train_spec, trial_record};
 use super::members::{Member, member_for};
 use super::progress::Progress;
-use super::store::{DirLock, Header, PretrainRecord, Record, STORE_FORMAT, Store, TestErrors, TrialRecord};
+use super::store::{DirLock, Header, Record, STORE_FORMAT, Store};
 
 /// Options of `sim2real run`.
 #[derive(Debug, Clone)]
@@ -119,6 +121,9 @@ pub struct RunOutcome {
     /// Jobs trained in this invocation (the rest came from the store).
     pub trained: usize,
     pub wall_s: f64,
+    /// The run directory's lock, held until the outcome is dropped, so that the caller writes
+    /// the reports (`report::write_reports`) before another run may open the directory.
+    _lock: DirLock,
 }
 
 pub fn default_out(study: &Study) -> PathBuf {
@@ -131,7 +136,7 @@ pub fn default_out(study: &Study) -> PathBuf {
 pub fn run(loaded: &Loaded, opts: &RunOptions) -> Result<RunOutcome, RunError> {
     let start = Instant::now();
     let dir = opts.out.clone().unwrap_or_else(|| default_out(&loaded.study));
-    let _lock = DirLock::acquire(&dir).map_err(|e| RunError::Failed(e.to_string()))?;
+    let lock = DirLock::acquire(&dir).map_err(|e| RunError::Failed(e.to_string()))?;
     let plan = &loaded.plan;
     let header = Header {
         format: STORE_FORMAT,
@@ -180,9 +185,9 @@ pub fn run(loaded: &Loaded, opts: &RunOptions) -> Result<RunOutcome, RunError> {
     let mut results = super::aggregate::results(loaded, &store.header, &trials);
     results.warnings.extend(pretrain_warnings(plan.jobs.iter().filter_map(|j| store.pretrains.get(&j.id))));
     super::breakdown::attach(&mut results, loaded, &trials, &store.test_errors);
-    super::outputs::write(&dir, &results, &trials)
+    crate::results::outputs::write_data(&dir, &results, &trials)
         .map_err(|e| RunError::Failed(format!("writing results to {}: {e}", dir.display())))?;
-    Ok(RunOutcome { dir, results, trials, trained, wall_s: start.elapsed().as_secs_f64() })
+    Ok(RunOutcome { dir, results, trials, trained, wall_s: start.elapsed().as_secs_f64(), _lock: lock })
 }
 
 fn done(store: &Store, job: &Job) -> bool {
@@ -322,12 +327,6 @@ fn train_chunk(
     Ok(maes)
 }
 
-/// The settings `job` trains with, from the plan.
-pub(super) fn train_spec<'p>(plan: &'p Plan, job: &Job) -> Result<&'p TrainSpec, RunError> {
-    plan.train_spec(&job.kind)
-        .ok_or_else(|| RunError::Failed(format!("the plan has no training settings for {}", job.id)))
-}
-
 /// The member of a job that can start, or why it cannot: a fine-tune whose pretraining is
 /// unusable (diverged in every attempt, failed), or rows its transforms cannot map.
 fn startable(job: &Job, loaded: &Loaded, store: &Store) -> Result<Member, String> {
@@ -337,115 +336,4 @@ fn startable(job: &Job, loaded: &Loaded, store: &Store) -> Result<Member, String
         return Err(why);
     }
     member_for(&job.kind, &loaded.plan, &loaded.study, &loaded.data)
-}
-
-/// The record of a job that failed before training: a trial row with NaN MAE and the reason, or
-/// a pretraining record without weights.
-fn failed_record(job: &Job, why: String) -> Record {
-    let none = TrainOutcome { epochs: 0, best_epoch: 0, best_val: f64::NAN, diverged: false, rows_seen: 0 };
-    match trial_row(job, &none, f64::NAN, 0) {
-        Some(mut row) => {
-            row.failure = Some(why);
-            Record::Trial(TrialRecord { row, test: TestErrors::default() })
-        }
-        None => Record::Pretrain(PretrainRecord {
-            job: job.id.clone(),
-            seed: job.seed,
-            epochs: 0,
-            best_epoch: 0,
-            best_val: f64::NAN,
-            diverged: false,
-            weights: String::new(),
-            weights_crc: 0,
-            retried: Vec::new(),
-            failure: Some(why),
-            constant_x: Vec::new(),
-        }),
-    }
-}
-
-/// A trained trial's MAE and record: its row (with explosion, constant and clipped inputs) and
-/// per-test-row errors. `pred` is empty for a diverged pairwise member.
-pub(super) fn trial_record(job: &Job, out: &TrainOutcome, m: &Member, pred: &[f32]) -> (f64, Option<Record>) {
-    let mae = if out.diverged { f64::NAN } else { m.test_mae(pred) };
-    let test = test_errors(m, pred, out.diverged);
-    let record = trial_row(job, out, mae, m.test_y.len()).map(|mut row| {
-        row.exploded = if out.diverged { None } else { explosion(m, pred) };
-        row.train_rows = m.train.rows();
-        row.val_rows = m.val.rows();
-        row.constant_x = m.constant_x.clone();
-        row.clipped_x = m.clipped_x.clone();
-        Record::Trial(TrialRecord { row, test })
-    });
-    (mae, record)
-}
-
-/// The test rows of a member and their absolute errors (NaN for a diverged member).
-pub(super) fn test_errors(m: &Member, pred: &[f32], diverged: bool) -> TestErrors {
-    let rows = m.test_rows.iter().map(|&r| r as u32).collect();
-    let abs_err = if diverged {
-        vec![f32::NAN; m.test_rows.len()]
-    } else {
-        m.abs_errors(pred).into_iter().map(|e| e as f32).collect()
-    };
-    TestErrors { rows, abs_err }
-}
-
-/// Append the pretraining records of `jobs` with their weights (after `retried` retries each) and
-/// the source columns each treated as constant.
-pub(super) fn store_pretrains(
-    store: &mut Store,
-    jobs: &[&Job],
-    done: &[(TrainOutcome, MemberWeights)],
-    retried: &[Vec<u64>],
-    constant: &[Vec<String>],
-) -> Result<(), RunError> {
-    let mut records = Vec::new();
-    for (((job, (out, w)), retried), constant) in jobs.iter().zip(done).zip(retried).zip(constant) {
-        let (file, crc) = store.write_weights(&job.id, &w.to_bytes()).map_err(|e| RunError::Failed(e.to_string()))?;
-        records.push(Record::Pretrain(PretrainRecord {
-            job: job.id.clone(),
-            seed: job.seed,
-            epochs: out.epochs,
-            best_epoch: out.best_epoch,
-            best_val: out.best_val,
-            diverged: out.diverged || !w.all_finite(),
-            weights: file,
-            weights_crc: crc,
-            retried: retried.clone(),
-            failure: None,
-            constant_x: constant.clone(),
-        }));
-    }
-    store.append_all(&records).map_err(|e| RunError::Failed(e.to_string()))
-}
-
-/// The trial row of a fine-tune, direct or multitask job (pretraining has none); the caller sets
-/// the rows its member trained and validated on (a failed trial trained on none).
-pub(super) fn trial_row(job: &Job, out: &TrainOutcome, mae: f64, test_rows: usize) -> Option<TrialRow> {
-    let (arm, n, m, trial) = match job.kind {
-        JobKind::Finetune { n, m, trial, .. } => (crate::results::Arm::Transfer, n, m, trial),
-        JobKind::Direct { m, trial } => (crate::results::Arm::Direct, 0, m, trial),
-        JobKind::Multitask { n, m, trial, .. } => (crate::results::Arm::Multitask, n, m, trial),
-        JobKind::Pretrain { .. } => return None,
-    };
-    Some(TrialRow::new(job.id.clone(), arm, n, m, trial, job.seed, mae, out.epochs, out.best_epoch, test_rows))
-}
-
-/// The pretrained weights a fine-tune job starts from, for a network of these layers.
-pub(super) fn pretrained(store: &Store, layers: &[(usize, usize)], job: &Job) -> Result<MemberWeights, RunError> {
-    let JobKind::Finetune { n, replicate, .. } = job.kind else {
-        return Err(RunError::Failed(format!("{} does not start from a pretrained model", job.id)));
-    };
-    let id = JobKind::Pretrain { n, replicate }.id();
-    let rec = store
-        .pretrains
-        .get(&id)
-        .ok_or_else(|| RunError::Failed(format!("{}: pretraining `{id}` is missing from the store", job.id)))?;
-    if let Some(why) = unusable(rec) {
-        return Err(RunError::Failed(format!("{}: {why}", job.id)));
-    }
-    let bytes = store.read_weights(rec).map_err(|e| RunError::Failed(e.to_string()))?;
-    MemberWeights::from_bytes_layers(layers, &bytes)
-        .ok_or_else(|| RunError::Failed(format!("weights of `{id}` do not match the network; rerun with --fresh")))
 }

@@ -20,25 +20,12 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::results::TrialRow;
+use crate::results::outputs;
 
-pub const LOG_FILE: &str = "store.log";
+pub const LOG_FILE: &str = outputs::STORE_LOG;
 
 /// The store format this build writes and reads (see the module docs).
 pub const STORE_FORMAT: u32 = 2;
-
-/// Outputs a `--fresh` run removes before starting over.
-const OUTPUT_FILES: &[&str] = &[
-    LOG_FILE,
-    "results.json",
-    "trials.csv",
-    "report.md",
-    "report.html",
-    "scaling.svg",
-    "groups.csv",
-    "groups.svg",
-    "samples.csv",
-    "samples.svg",
-];
 
 /// Identifies what a store belongs to; a run refuses to resume into a store whose header differs.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -175,14 +162,16 @@ impl Store {
     /// Open the store in `dir` for `header`: create it if absent (or if `fresh`), resume it if its
     /// header matches, refuse otherwise.
     pub fn open(dir: &Path, header: Header, fresh: bool) -> Result<Store, StoreError> {
-        fs::create_dir_all(dir.join("weights")).map_err(|e| io(dir, e))?;
+        fs::create_dir_all(dir.join(outputs::WEIGHTS_DIR)).map_err(|e| io(dir, e))?;
         let path = dir.join(LOG_FILE);
         if fresh {
-            for f in OUTPUT_FILES {
-                let _ = fs::remove_file(dir.join(f));
+            // Every file of the run directory (results::outputs::FILES), so that no figure of an
+            // earlier study (a 2-D one's mae_vs_n.svg in a now 1-D run) outlives it.
+            for f in outputs::FILES.iter().filter(|f| f.writer != outputs::Writer::Lock) {
+                let path = dir.join(f.name);
+                let _ = if f.dir { fs::remove_dir_all(path) } else { fs::remove_file(path) };
             }
-            let _ = fs::remove_dir_all(dir.join("weights"));
-            fs::create_dir_all(dir.join("weights")).map_err(|e| io(dir, e))?;
+            fs::create_dir_all(dir.join(outputs::WEIGHTS_DIR)).map_err(|e| io(dir, e))?;
         }
         let mut pretrains = BTreeMap::new();
         let mut trials = BTreeMap::new();
@@ -265,7 +254,8 @@ impl Store {
         // has none).
         pretrains.retain(|_, p: &mut PretrainRecord| {
             p.failure.is_some()
-                || fs::read(dir.join("weights").join(&p.weights)).is_ok_and(|b| crc32fast::hash(&b) == p.weights_crc)
+                || fs::read(dir.join(outputs::WEIGHTS_DIR).join(&p.weights))
+                    .is_ok_and(|b| crc32fast::hash(&b) == p.weights_crc)
         });
         let mut store =
             Store { dir: dir.to_path_buf(), file, header: header.clone(), pretrains, trials, test_errors, discarded };
@@ -303,7 +293,7 @@ impl Store {
     /// Write a weights file atomically; returns (file name, crc).
     pub fn write_weights(&self, job: &str, bytes: &[u8]) -> Result<(String, u32), StoreError> {
         let name = format!("{}.bin", job.replace([' ', '='], "_"));
-        let path = self.dir.join("weights").join(&name);
+        let path = self.dir.join(outputs::WEIGHTS_DIR).join(&name);
         let tmp = path.with_extension("tmp");
         fs::write(&tmp, bytes).map_err(|e| io(&tmp, e))?;
         File::open(&tmp).and_then(|f| f.sync_all()).map_err(|e| io(&tmp, e))?;
@@ -312,7 +302,7 @@ impl Store {
     }
 
     pub fn read_weights(&self, record: &PretrainRecord) -> Result<Vec<u8>, StoreError> {
-        let path = self.dir.join("weights").join(&record.weights);
+        let path = self.dir.join(outputs::WEIGHTS_DIR).join(&record.weights);
         fs::read(&path).map_err(|e| io(&path, e))
     }
 }
@@ -329,7 +319,7 @@ pub struct DirLock {
 impl DirLock {
     pub fn acquire(dir: &Path) -> Result<DirLock, StoreError> {
         fs::create_dir_all(dir).map_err(|e| io(dir, e))?;
-        let path = dir.join(".lock");
+        let path = dir.join(outputs::LOCK_FILE);
         for _ in 0..100 {
             let mut file = OpenOptions::new()
                 .read(true)
@@ -446,5 +436,28 @@ mod tests {
         let err = Store::open(dir.path(), header(STORE_FORMAT), false).err().expect("refused");
         assert!(err.to_string().contains("store of format 1"), "{err}");
         assert_eq!(fs::read_to_string(dir.path().join(LOG_FILE)).unwrap(), log, "the old store is left untouched");
+    }
+
+    /// `--fresh` removes every file of results::outputs::FILES: a study that went from a 2-D grid
+    /// to a 1-D one must not keep the 2-D figures (mae_vs_n.svg, ...) or the old summary.md.
+    #[test]
+    fn a_fresh_store_leaves_no_output_of_the_earlier_run() {
+        let dir = tempfile::tempdir().unwrap();
+        for f in outputs::FILES.iter().filter(|f| f.writer != outputs::Writer::Lock) {
+            let path = dir.path().join(f.name);
+            if f.dir {
+                fs::create_dir_all(&path).unwrap();
+                fs::write(path.join("old.bin"), b"old").unwrap();
+            } else {
+                fs::write(path, b"old").unwrap();
+            }
+        }
+        drop(Store::open(dir.path(), header(STORE_FORMAT), true).unwrap());
+        for f in outputs::FILES.iter().filter(|f| !f.dir && f.writer != outputs::Writer::Lock) {
+            let path = dir.path().join(f.name);
+            // The store writes a fresh log with its header; every other file is gone.
+            assert!(f.name == LOG_FILE || !path.exists(), "{} survived --fresh", f.name);
+        }
+        assert_eq!(fs::read_dir(dir.path().join(outputs::WEIGHTS_DIR)).unwrap().count(), 0, "old weights survived");
     }
 }

@@ -18,8 +18,8 @@
 //!
 //! Costs are those of the rows bought *beyond* `have`; `total_cost` adds what `have` cost.
 
-use super::format::sig3;
 use super::surface::{Surface, marginal_rate};
+use crate::number::sig3;
 
 /// Cost of one source row and of one target row (same unit, both > 0).
 #[derive(Debug, Clone, Copy, PartialEq)]

@@ -34,13 +34,3 @@ pub(crate) fn smallest(values: &[f64]) -> f64 {
     let min = values.iter().copied().fold(f64::INFINITY, f64::min);
     if min.is_finite() { min } else { 1.0 }
 }
-
-/// Total sum of squares about the mean, `Σ (r − r̄)²`; exactly 0 when all values are equal
-/// (the rounded mean of equal values can differ from them in the last bit).
-pub(crate) fn total_ss(r: &[f64]) -> f64 {
-    if r.windows(2).all(|w| w[0] == w[1]) {
-        return 0.0;
-    }
-    let mean = r.iter().sum::<f64>() / r.len().max(1) as f64;
-    r.iter().map(|v| (v - mean) * (v - mean)).sum()
-}

@@ -14,10 +14,11 @@
 use argmin::core::{CostFunction, Error as ArgminError, Executor, State};
 use argmin::solver::brent::BrentOpt;
 
-use super::format::sig3;
-use super::input::{check_points, distinct, smallest, total_ss};
+use super::input::{check_points, distinct, smallest};
 use super::nnls::nnls;
+use super::quality::{EXP_FLAT, R2_MIN, at_bound, goodness};
 use super::{EXPONENT_MAX, FitError};
+use crate::number::sig3;
 
 /// `R(n) = d·n^-alpha + c`.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -36,9 +37,11 @@ impl PowerLaw {
         self.d * n.powf(-self.alpha) + self.c
     }
 
-    /// The law with its numbers (three significant figures), e.g. `R(n) = 1.93·n^-0.412 + 0.118`.
+    /// The law with its numbers (three significant figures), e.g. `R(n) = 1.93·n^-0.412 + 0.118`
+    /// (`− 0.118` for a negative C, which a fixed `C` can give).
     pub fn equation(&self) -> String {
-        format!("R(n) = {}·n^-{} + {}", sig3(self.d), sig3(self.alpha), sig3(self.c))
+        let (sign, c) = if self.c < 0.0 { ('-', -self.c) } else { ('+', self.c) };
+        format!("R(n) = {}·n^-{} {sign} {}", sig3(self.d), sig3(self.alpha), sig3(c))
     }
 }
 
@@ -56,10 +59,6 @@ pub struct PowerLawFit {
 
 /// Distinct sample sizes needed for three parameters.
 pub const MIN_DISTINCT_N: usize = 3;
-/// Exponents below this are "no decrease".
-const ALPHA_FLAT: f64 = 1e-3;
-/// A fit explaining less than this share of the variation across n is "no detectable decrease".
-const R2_MIN: f64 = 0.5;
 /// Points of the log grid over (0, EXPONENT_MAX] scanned before refining (α = 0 is added).
 const GRID_POINTS: usize = 40;
 /// Smallest non-zero exponent on the grid.
@@ -172,9 +171,7 @@ pub fn fit_power_law_with(n: &[f64], r: &[f64], fixed: &PowerLawFixed) -> Result
     let alpha = if d > 0.0 || fixed.alpha.is_some() { alpha } else { 0.0 };
     let law = PowerLaw { d, alpha, c };
 
-    let ss_tot = total_ss(r);
-    let r2 = if ss_tot > 0.0 { 1.0 - sse / ss_tot } else { f64::NAN };
-    let rmse = (sse / r.len() as f64).sqrt();
+    let (r2, rmse) = goodness(r, sse);
     let n_max = n.iter().copied().fold(n_min, f64::max);
     let degenerate = diagnose(&law, r, r2, n_min, n_max);
     Ok(PowerLawFit { law, r2, rmse, degenerate })
@@ -188,7 +185,7 @@ fn diagnose(law: &PowerLaw, r: &[f64], r2: f64, n_min: f64, n_max: f64) -> Optio
         reasons.push(format!("{flat}: it is {} at every n, so there is no curve to fit", sig3(r[0])));
     } else if law.d == 0.0 {
         reasons.push(format!("{flat}: the best non-negative fit is the constant R = {} (D = 0)", sig3(law.c)));
-    } else if law.alpha < ALPHA_FLAT {
+    } else if law.alpha < EXP_FLAT {
         reasons.push(format!("{flat}: the fitted exponent α = {} is indistinguishable from 0", sig3(law.alpha)));
     } else if r2 < R2_MIN {
         reasons.push(format!(
@@ -202,7 +199,7 @@ fn diagnose(law: &PowerLaw, r: &[f64], r2: f64, n_min: f64, n_max: f64) -> Optio
             sig3(r2)
         ));
     }
-    if law.alpha >= EXPONENT_MAX * (1.0 - 1e-3) {
+    if at_bound(law.alpha) {
         reasons.push(format!(
             "the exponent reached its search bound α = {EXPONENT_MAX}: the error drops faster than any power \
              law allows between the smallest sample sizes, so D and α are not reliable"

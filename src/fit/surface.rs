@@ -11,11 +11,12 @@
 use argmin::core::{CostFunction, Error as ArgminError, Executor, State};
 use argmin::solver::neldermead::NelderMead;
 
-use super::format::sig3;
-use super::input::{check_points, distinct, smallest, total_ss};
+use super::input::{check_points, distinct, smallest};
 use super::nnls::nnls;
 use super::power_law::{check_fixed, named, set_named};
+use super::quality::{EXP_FLAT, R2_MIN, at_bound, goodness};
 use super::{EXPONENT_MAX, FitError};
+use crate::number::sig3;
 
 /// `R(n, m) = (a·n^-alpha + b)·m^-beta + eps`.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -108,10 +109,6 @@ pub fn marginal_rate(s: &Surface, n: f64, m: f64) -> Mrs {
 const MIN_DISTINCT: usize = 3;
 /// Points needed in all (more than the five parameters).
 const MIN_POINTS: usize = 6;
-/// Exponents below this are "no decrease".
-const EXP_FLAT: f64 = 1e-3;
-/// A fit explaining less than this share of the variation is "no detectable structure".
-const R2_MIN: f64 = 0.5;
 /// Log-grid points per exponent over (0, EXPONENT_MAX] (0 is added).
 const GRID_POINTS: usize = 16;
 /// Smallest non-zero exponent on the grid.
@@ -194,9 +191,7 @@ pub fn fit_surface_with(n: &[f64], m: &[f64], r: &[f64], fixed: &SurfaceFixed) -
     let alpha = if a > 0.0 || fixed.alpha.is_some() { alpha } else { 0.0 };
     let beta = if a > 0.0 || b > 0.0 || fixed.beta.is_some() { beta } else { 0.0 };
     let surface = Surface { a, alpha, b, beta, eps };
-    let ss_tot = total_ss(r);
-    let r2 = if ss_tot > 0.0 { 1.0 - sse / ss_tot } else { f64::NAN };
-    let rmse = (sse / r.len() as f64).sqrt();
+    let (r2, rmse) = goodness(r, sse);
     let degenerate = diagnose(&surface, r, r2);
     Ok(SurfaceFit { surface, r2, rmse, degenerate })
 }
@@ -225,7 +220,7 @@ fn diagnose(s: &Surface, r: &[f64], r2: f64) -> Option<String> {
         }
     }
     for (name, value) in [("α", s.alpha), ("β", s.beta)] {
-        if value >= EXPONENT_MAX * (1.0 - 1e-3) {
+        if at_bound(value) {
             reasons.push(format!(
                 "the exponent {name} reached its search bound {EXPONENT_MAX}: the error drops faster \
                  than any power law allows, so the fit is not reliable"

@@ -4,7 +4,6 @@
 //!
 //! | file           | what                                                              |
 //! |----------------|-------------------------------------------------------------------|
-//! | `run_handle`   | [`Run`]: a finished run loaded back (needs no engine)             |
 //! | `install`      | kernelspec install/uninstall                                      |
 //! | `png`          | the logos (a minimal PNG encoder)                                 |
 //! | `connection`   | the connection file                                               |
@@ -18,10 +17,6 @@
 //! | `capture`      | progress lines → notebook; the kernel's log                      |
 //! | `interrupt`    | stopping the running cell                                         |
 //! | `outcome`      | display bundles and cell errors                                   |
-
-pub mod run_handle;
-
-pub use run_handle::Run;
 
 #[cfg(feature = "kernel")]
 mod capture;

@@ -54,6 +54,8 @@ pub fn run_study(
         exec::run(&loaded, &opts)
     })
     .map_err(to_cell_error)?;
+    crate::report::write_reports(&outcome.results, &outcome.trials, &outcome.dir)
+        .map_err(|e| to_cell_error(RunError::Failed(format!("writing results to {}: {e}", outcome.dir.display()))))?;
     let r = &outcome.results;
     let mut figures = vec![crate::report::SCALING_SVG];
     figures.extend(crate::report::grid_figures(r).iter().map(|f| f.file));

@@ -1,5 +1,10 @@
 //! Logarithmic axes: the value range of the data, the value → pixel mapping and "nice" ticks
-//! (10^k, then 1, 2, 5 × 10^k, then 1…9 × 10^k, then evenly spaced for very narrow ranges).
+//! (10^k, then 1, 2, 5 × 10^k, then 1…9 × 10^k, then evenly spaced for very narrow ranges), and
+//! the one drawing of a plot's grid, tick marks and tick labels ([`grid_lines`],
+//! [`ticks_and_labels`]) that every figure uses.
+
+use super::format::compact;
+use super::svg::Element;
 
 /// A log10 mapping from the value range `[lo, hi]` (both > 0) onto the pixel range `[px_lo, px_hi]`.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -128,6 +133,92 @@ fn linear_ticks(lo: f64, hi: f64) -> Vec<f64> {
     let first = (lo / step).ceil() as i64;
     let last = (hi / step).floor() as i64;
     (first..=last).map(|i| i as f64 * step).filter(|v| *v > 0.0).collect()
+}
+
+/// The pixel rectangle of a plot area, `[x0, x1] × [y0, y1]` (y grows downwards).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Frame {
+    pub x0: f64,
+    pub x1: f64,
+    pub y0: f64,
+    pub y1: f64,
+}
+
+/// How a plot draws the tick marks and labels of its two log axes (the full-size figures and the
+/// small panels of groups.svg and samples.svg differ only in these sizes).
+#[derive(Debug, Clone, Copy)]
+pub struct TickStyle {
+    /// Font size of the labels, in pixels, and the width of one of their characters.
+    pub font: f64,
+    pub char_width: f64,
+    /// Draw the minor ticks too (shorter, unlabelled).
+    pub minor: bool,
+    pub major_len: f64,
+    pub minor_len: f64,
+    /// Least room between two x labels, and between two y labels.
+    pub x_gap: f64,
+    pub y_gap: f64,
+    /// An x label's baseline below the plot; a y label's right end left of it and its baseline
+    /// below the tick.
+    pub x_label_dy: f64,
+    pub y_label_dx: f64,
+    pub y_label_dy: f64,
+}
+
+/// Grid lines across `frame` at the major ticks of both axes, x first.
+pub fn grid_lines(x: &LogScale, y: &LogScale, frame: Frame) -> Vec<Element> {
+    let mut lines = Vec::new();
+    for px in x.ticks().into_iter().filter(|t| t.major).filter_map(|t| x.map(t.value)) {
+        lines.push(line(px, frame.y0, px, frame.y1));
+    }
+    for py in y.ticks().into_iter().filter(|t| t.major).filter_map(|t| y.map(t.value)) {
+        lines.push(line(frame.x0, py, frame.x1, py));
+    }
+    lines
+}
+
+/// The tick marks and the labels of both axes (`compact` numbers); a label is dropped when it
+/// would touch its neighbour (x left to right, y bottom to top).
+pub fn ticks_and_labels(x: &LogScale, y: &LogScale, frame: Frame, style: &TickStyle) -> (Vec<Element>, Vec<Element>) {
+    let (mut ticks, mut labels) = (Vec::new(), Vec::new());
+    let len = |t: &Tick| if t.major { style.major_len } else { style.minor_len };
+    let mut last_right = f64::NEG_INFINITY;
+    for t in x.ticks().into_iter().filter(|t| style.minor || t.major) {
+        let Some(px) = x.map(t.value) else { continue };
+        let text = compact(t.value);
+        let half = text.chars().count() as f64 * style.char_width / 2.0;
+        ticks.push(line(px, frame.y1, px, frame.y1 + len(&t)));
+        if t.major && px - half > last_right + style.x_gap {
+            last_right = px + half;
+            labels.push(
+                Element::new("text")
+                    .num("x", px)
+                    .num("y", frame.y1 + style.x_label_dy)
+                    .attr("text-anchor", "middle")
+                    .text(text),
+            );
+        }
+    }
+    let mut last_top = f64::INFINITY;
+    for t in y.ticks().into_iter().filter(|t| style.minor || t.major) {
+        let Some(py) = y.map(t.value) else { continue };
+        ticks.push(line(frame.x0 - len(&t), py, frame.x0, py));
+        if t.major && py + style.font / 2.0 < last_top - style.y_gap {
+            last_top = py - style.font / 2.0;
+            labels.push(
+                Element::new("text")
+                    .num("x", frame.x0 - style.y_label_dx)
+                    .num("y", py + style.y_label_dy)
+                    .attr("text-anchor", "end")
+                    .text(compact(t.value)),
+            );
+        }
+    }
+    (ticks, labels)
+}
+
+pub fn line(x1: f64, y1: f64, x2: f64, y2: f64) -> Element {
+    Element::new("line").num("x1", x1).num("y1", y1).num("x2", x2).num("y2", y2)
 }
 
 #[cfg(test)]

@@ -7,9 +7,7 @@ use super::summary::MISSING;
 use super::table::{Align, Table};
 use crate::results::{Groups, Results, Samples};
 
-/// The file names of the breakdown figures, relative to the reports.
-pub const GROUPS_FIGURE: &str = "groups.svg";
-pub const SAMPLES_FIGURE: &str = "samples.svg";
+use crate::results::outputs::{GROUPS_SVG as GROUPS_FIGURE, SAMPLES_SVG as SAMPLES_FIGURE};
 
 /// The heading and explanation of the groups section.
 pub fn groups_intro(g: &Groups) -> String {
@@ -83,8 +81,7 @@ pub fn samples_text(s: &Samples) -> String {
 
 /// Median α of the scaling samples, as extra context (None without any).
 pub fn samples_median_alpha(s: &Samples) -> Option<String> {
-    let alphas: Vec<f64> = s.samples.iter().filter(|x| x.class == "scaling").map(|x| x.alpha).collect();
-    (!alphas.is_empty()).then(|| format::sig(crate::stats::median(&alphas), PARAM_DIGITS))
+    s.median_scaling_alpha().map(|a| format::sig(a, PARAM_DIGITS))
 }
 
 /// The stdout summary's breakdown sections (empty without `report` statements).

@@ -3,8 +3,8 @@
 //! watermark, and small drawing helpers (lines, markers, CI bars, curves). The figures themselves
 //! (scaling_plot, grid_plots, indifference) only decide what data to draw.
 
-use super::axis::LogScale;
-use super::format;
+pub use super::axis::line;
+use super::axis::{Frame, LogScale, TickStyle, grid_lines, ticks_and_labels};
 use super::legend::CHAR_WIDTH;
 use super::summary::QUICK_BANNER;
 use super::svg::{Element, SVG_NS, coord, polyline_d};
@@ -73,6 +73,11 @@ impl Layout {
         WIDTH - MARGIN_LEFT - MARGIN_RIGHT
     }
 
+    /// The plot area.
+    pub fn frame(&self) -> Frame {
+        Frame { x0: self.plot_x0, x1: self.plot_x1, y0: self.plot_y0, y1: self.plot_y1 }
+    }
+
     fn center(&self) -> (f64, f64) {
         ((self.plot_x0 + self.plot_x1) / 2.0, (self.plot_y0 + self.plot_y1) / 2.0)
     }
@@ -127,21 +132,10 @@ pub fn titles(results: &Results, layout: &Layout, subtitle: &str) -> Element {
 /// Light grid lines at the major ticks of both axes.
 pub fn grid(x: &LogScale, y: &LogScale, layout: &Layout) -> Element {
     let mut g = Element::new("g").attr("class", "grid").attr("stroke", "#e6e6e6").num("stroke-width", 1.0);
-    for t in x.ticks().into_iter().filter(|t| t.major) {
-        if let Some(px) = x.map(t.value) {
-            g.push(line(px, layout.plot_y0, px, layout.plot_y1));
-        }
-    }
-    for t in y.ticks().into_iter().filter(|t| t.major) {
-        if let Some(py) = y.map(t.value) {
-            g.push(line(layout.plot_x0, py, layout.plot_x1, py));
-        }
+    for l in grid_lines(x, y, layout.frame()) {
+        g.push(l);
     }
     g
-}
-
-pub fn line(x1: f64, y1: f64, x2: f64, y2: f64) -> Element {
-    Element::new("line").num("x1", x1).num("y1", y1).num("x2", x2).num("y2", y2)
 }
 
 /// A data point marker (also drawn in the legend).
@@ -227,6 +221,20 @@ pub fn mae_title(results: &Results) -> String {
     format!("test MAE{label} (log scale)")
 }
 
+/// Ticks of the full-size figures: minor ticks drawn, labels 11 px.
+const FIGURE_TICKS: TickStyle = TickStyle {
+    font: FONT_SIZE,
+    char_width: CHAR_WIDTH,
+    minor: true,
+    major_len: 5.0,
+    minor_len: 3.0,
+    x_gap: 6.0,
+    y_gap: 2.0,
+    x_label_dy: 17.0,
+    y_label_dx: 8.0,
+    y_label_dy: 4.0,
+};
+
 /// The plot frame, ticks with labels that never overlap, and the axis titles.
 pub fn axes(x: &LogScale, y: &LogScale, layout: &Layout, x_title: &str, y_title: &str) -> Element {
     let mut g = Element::new("g").attr("class", "axes");
@@ -234,45 +242,14 @@ pub fn axes(x: &LogScale, y: &LogScale, layout: &Layout, x_title: &str, y_title:
         layout.plot_rect(Element::new("rect")).attr("fill", "none").attr("stroke", "#444444").num("stroke-width", 1.0),
     );
 
+    let (tick_marks, tick_labels) = ticks_and_labels(x, y, layout.frame(), &FIGURE_TICKS);
     let mut ticks = Element::new("g").attr("stroke", "#444444").num("stroke-width", 1.0);
     let mut labels = Element::new("g").attr("fill", "#222222");
-    // x ticks: a label is dropped when it would touch the previous one.
-    let mut last_right = f64::NEG_INFINITY;
-    for t in x.ticks() {
-        let Some(px) = x.map(t.value) else { continue };
-        let text = format::compact(t.value);
-        let half = text.chars().count() as f64 * CHAR_WIDTH / 2.0;
-        let labelled = t.major && px - half > last_right + 6.0;
-        let len = if labelled || t.major { 5.0 } else { 3.0 };
-        ticks.push(line(px, layout.plot_y1, px, layout.plot_y1 + len));
-        if labelled {
-            last_right = px + half;
-            labels.push(
-                Element::new("text")
-                    .num("x", px)
-                    .num("y", layout.plot_y1 + 17.0)
-                    .attr("text-anchor", "middle")
-                    .text(text),
-            );
-        }
+    for t in tick_marks {
+        ticks.push(t);
     }
-    // y ticks, bottom to top: a label is dropped when it would overlap the one below.
-    let mut last_top = f64::INFINITY;
-    for t in y.ticks() {
-        let Some(py) = y.map(t.value) else { continue };
-        let labelled = t.major && py + FONT_SIZE / 2.0 < last_top - 2.0;
-        let len = if t.major { 5.0 } else { 3.0 };
-        ticks.push(line(layout.plot_x0 - len, py, layout.plot_x0, py));
-        if labelled {
-            last_top = py - FONT_SIZE / 2.0;
-            labels.push(
-                Element::new("text")
-                    .num("x", layout.plot_x0 - 8.0)
-                    .num("y", py + 4.0)
-                    .attr("text-anchor", "end")
-                    .text(format::compact(t.value)),
-            );
-        }
+    for l in tick_labels {
+        labels.push(l);
     }
     g.push(ticks);
     g.push(labels);

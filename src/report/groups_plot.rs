@@ -5,7 +5,7 @@
 //! reference. Groups too small to trust have a red title.
 
 use super::axis::log_range;
-use super::figure::marker;
+use super::figure::{geomspace, marker};
 use super::format;
 use super::legend::{Entry, Legend, Swatch};
 use super::panel::Panel;
@@ -182,15 +182,8 @@ fn draw_group(
         );
     }
     if let Some(f) = fit.filter(|f| f.degenerate.is_none()) {
-        let get = |k: &str| f.params.get(k).copied().filter(|v| v.is_finite());
-        if let (Some(d), Some(a), Some(c), Some(lo), Some(hi)) =
-            (get("D"), get("alpha"), get("C"), pts.first(), pts.last())
-        {
-            let (lo, hi) = (lo.n as f64, hi.n as f64);
-            let curve = (0..FIT_SAMPLES).map(|i| {
-                let n = lo * (hi / lo).powf(i as f64 / (FIT_SAMPLES - 1) as f64);
-                (n, d * n.powf(-a) + c)
-            });
+        if let (Some(law), Some(lo), Some(hi)) = (f.power_law(), pts.first(), pts.last()) {
+            let curve = geomspace(lo.n as f64, hi.n as f64, FIT_SAMPLES).map(|n| (n, law.eval(n)));
             if let Some(path) = panel.path(curve) {
                 data.push(
                     Element::new("path")

@@ -7,8 +7,8 @@ use super::summary::{
 };
 use crate::results::{Results, TrialRow};
 
-/// The file the figure is written to, relative to report.md.
-pub const FIGURE_FILE: &str = "scaling.svg";
+// The file the figure is written to, relative to report.md.
+use crate::results::outputs::SCALING_SVG as FIGURE_FILE;
 
 /// The whole report.md document.
 pub fn report_markdown(results: &Results, trials: &[TrialRow]) -> String {

@@ -2,7 +2,8 @@
 //! scaling.svg and, for a 2-D grid, mae_vs_n.svg, mae_vs_m.svg and indifference.svg, with
 //! `report by` / `report samples` groups.csv/.svg and samples.csv/.svg, the
 //! summary printed on stdout and an HTML fragment for notebooks. results.json and trials.csv are
-//! written elsewhere. Every function here accepts any [`Results`], including NaN/inf values, empty
+//! written by `results::outputs::write_data`; the names of every file are listed once, in
+//! `results::outputs::FILES`. report/ renders a [`Results`] and computes nothing of its own. Every function here accepts any [`Results`], including NaN/inf values, empty
 //! point lists and degenerate fits, without panicking.
 
 mod axis;
@@ -17,6 +18,7 @@ mod indifference;
 mod legend;
 mod markdown;
 mod panel;
+mod run;
 mod samples_plot;
 mod scaling_plot;
 mod summary;
@@ -28,17 +30,12 @@ mod trial_health;
 
 use std::path::Path;
 
+use crate::results::outputs::{self, OutputFile, Writer};
+pub use crate::results::outputs::{
+    GROUPS_CSV, GROUPS_SVG, INDIFFERENCE_SVG, MAE_VS_M_SVG, MAE_VS_N_SVG, REPORT_HTML, REPORT_MD, SAMPLES_CSV,
+    SAMPLES_SVG, SCALING_SVG, SUMMARY_MD,
+};
 use crate::results::{Results, TrialRow};
-
-/// File names written by [`write_reports`].
-pub const REPORT_MD: &str = "report.md";
-pub const REPORT_HTML: &str = "report.html";
-pub const SCALING_SVG: &str = markdown::FIGURE_FILE;
-
-pub const MAE_VS_N_SVG: &str = "mae_vs_n.svg";
-pub const MAE_VS_M_SVG: &str = "mae_vs_m.svg";
-pub const INDIFFERENCE_SVG: &str = "indifference.svg";
-pub const SUMMARY_MD: &str = "summary.md";
 
 pub use indifference::{
     LEVELS as INDIFFERENCE_LEVELS, contour as indifference_contour, contour_levels as indifference_levels,
@@ -57,29 +54,27 @@ pub struct Figure {
 /// The figures of a 2-D run: `mae_vs_n.svg` and `mae_vs_m.svg` when the grid has ≥ 2 values of
 /// m, `indifference.svg` when the results hold a surface fit. Empty for a 1-D run.
 pub fn grid_figures(results: &Results) -> Vec<Figure> {
-    let mut out = Vec::new();
-    if let Some(svg) = grid_plots::grid_svg(results, grid_plots::Along::N) {
-        out.push(Figure {
-            file: MAE_VS_N_SVG,
-            caption: "test MAE against n, one curve per m, with the Eq. 1 surface's cut at each m",
-            svg,
-        });
-    }
-    if let Some(svg) = grid_plots::grid_svg(results, grid_plots::Along::M) {
-        out.push(Figure {
-            file: MAE_VS_M_SVG,
-            caption: "test MAE against m, one curve per n, direct learning as the reference",
-            svg,
-        });
-    }
-    if let Some(svg) = indifference::indifference_svg(results) {
-        out.push(Figure {
-            file: INDIFFERENCE_SVG,
-            caption: "indifference curves of the fitted R(n, m) with the exchange-rate point and its tangent",
-            svg,
-        });
-    }
-    out
+    [MAE_VS_N_SVG, MAE_VS_M_SVG, INDIFFERENCE_SVG].into_iter().filter_map(|f| grid_figure(results, f)).collect()
+}
+
+/// One of the [`grid_figures`] by file name, `None` when the run does not have it.
+fn grid_figure(results: &Results, file: &'static str) -> Option<Figure> {
+    let (svg, caption) = match file {
+        MAE_VS_N_SVG => (
+            grid_plots::grid_svg(results, grid_plots::Along::N)?,
+            "test MAE against n, one curve per m, with the Eq. 1 surface's cut at each m",
+        ),
+        MAE_VS_M_SVG => (
+            grid_plots::grid_svg(results, grid_plots::Along::M)?,
+            "test MAE against m, one curve per n, direct learning as the reference",
+        ),
+        INDIFFERENCE_SVG => (
+            indifference::indifference_svg(results)?,
+            "indifference curves of the fitted R(n, m) with the exchange-rate point and its tangent",
+        ),
+        _ => return None,
+    };
+    Some(Figure { file, caption, svg })
 }
 
 /// The compact, rerun-stable results summary (summary.md; see docs/results.md).
@@ -87,38 +82,42 @@ pub fn summary_markdown(results: &Results) -> String {
     summary_md::summary_markdown(results)
 }
 
-/// Writes report.md, report.html, summary.md, scaling.svg, the 2-D figures ([`grid_figures`]) and the
-/// breakdowns' csv and svg files into dir (results.json and trials.csv are written elsewhere).
-/// Creates `dir` if it does not exist.
+/// Writes every file of [`outputs::FILES`] that the report writes (report.md, report.html,
+/// summary.md, scaling.svg, the 2-D figures of [`grid_figures`], the breakdowns' csv and svg files)
+/// into dir, and removes those this run does not have (a 2-D figure left by an earlier 2-D study in
+/// the same directory). results.json and trials.csv are written elsewhere. Creates `dir` if it does
+/// not exist.
 pub fn write_reports(results: &Results, trials: &[TrialRow], dir: &Path) -> std::io::Result<()> {
     std::fs::create_dir_all(dir)?;
-    std::fs::write(dir.join(SCALING_SVG), scaling_svg(results))?;
-    for f in grid_figures(results) {
-        std::fs::write(dir.join(f.file), f.svg)?;
-    }
-    std::fs::write(dir.join(SUMMARY_MD), summary_markdown(results))?;
-    std::fs::write(dir.join(REPORT_MD), markdown::report_markdown(results, trials))?;
-    std::fs::write(dir.join(REPORT_HTML), html::report_html(results, trials))?;
-    write_breakdowns(results, dir)
-}
-
-/// File names of the `report by` / `report samples` outputs.
-pub const GROUPS_CSV: &str = "groups.csv";
-pub const GROUPS_SVG: &str = breakdown::GROUPS_FIGURE;
-pub const SAMPLES_CSV: &str = "samples.csv";
-pub const SAMPLES_SVG: &str = breakdown::SAMPLES_FIGURE;
-
-/// groups.csv and groups.svg with `report by`, samples.csv and samples.svg with `report samples`.
-fn write_breakdowns(results: &Results, dir: &Path) -> std::io::Result<()> {
-    if let Some(g) = &results.groups {
-        std::fs::write(dir.join(GROUPS_CSV), breakdown_csv::groups_csv(g))?;
-        std::fs::write(dir.join(GROUPS_SVG), groups_plot::groups_svg(results))?;
-    }
-    if let Some(s) = &results.samples {
-        std::fs::write(dir.join(SAMPLES_CSV), breakdown_csv::samples_csv(s))?;
-        std::fs::write(dir.join(SAMPLES_SVG), samples_plot::samples_svg(results))?;
+    for file in outputs::written_by(Writer::Report) {
+        let path = dir.join(file.name);
+        match render(file, results, trials)? {
+            Some(text) => std::fs::write(path, text)?,
+            None => match std::fs::remove_file(&path) {
+                Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e),
+                _ => {}
+            },
+        }
     }
     Ok(())
+}
+
+/// The contents of one report file for `results`, or `None` when this run does not have it; an
+/// error for a file of the registry that has no renderer here (so every run's writing fails
+/// loudly until it has one).
+fn render(file: &OutputFile, results: &Results, trials: &[TrialRow]) -> std::io::Result<Option<String>> {
+    Ok(match file.name {
+        REPORT_MD => Some(markdown::report_markdown(results, trials)),
+        REPORT_HTML => Some(html::report_html(results, trials)),
+        SUMMARY_MD => Some(summary_markdown(results)),
+        SCALING_SVG => Some(scaling_svg(results)),
+        MAE_VS_N_SVG | MAE_VS_M_SVG | INDIFFERENCE_SVG => grid_figure(results, file.name).map(|f| f.svg),
+        GROUPS_CSV => results.groups.as_ref().map(breakdown_csv::groups_csv),
+        GROUPS_SVG => results.groups.as_ref().map(|_| groups_plot::groups_svg(results)),
+        SAMPLES_CSV => results.samples.as_ref().map(breakdown_csv::samples_csv),
+        SAMPLES_SVG => results.samples.as_ref().map(|_| samples_plot::samples_svg(results)),
+        other => return Err(std::io::Error::other(format!("report: no renderer for `{other}` (results/outputs.rs)"))),
+    })
 }
 
 /// The small-multiples figure of `report by` (one log–log panel per group); an empty-data figure

@@ -1,8 +1,7 @@
 //! One log–log plot area with its frame, grid, ticks and tick labels, for the breakdown figures
 //! (the small multiples of groups.svg and the single plot of samples.svg).
 
-use super::axis::LogScale;
-use super::format;
+use super::axis::{Frame, LogScale, TickStyle, grid_lines, ticks_and_labels};
 use super::svg::{Element, polyline_d};
 
 /// A plot area in pixels with its log scales.
@@ -41,47 +40,39 @@ impl Panel {
             .num("height", self.y1 - self.y0)
     }
 
-    /// Grid lines, frame, ticks and labels (font `font` px; a label is dropped when it would
-    /// touch its neighbour).
+    /// The plot area.
+    pub fn frame(&self) -> Frame {
+        Frame { x0: self.x0, x1: self.x1, y0: self.y0, y1: self.y1 }
+    }
+
+    /// Grid lines, frame, major ticks and labels (font `font` px; a label is dropped when it would
+    /// touch its neighbour), drawn as every figure draws them ([`ticks_and_labels`]).
     pub fn axes(&self, font: f64) -> Element {
+        let style = TickStyle {
+            font,
+            char_width: font * 0.55,
+            minor: false,
+            major_len: 4.0,
+            minor_len: 4.0,
+            x_gap: 4.0,
+            y_gap: 1.0,
+            x_label_dy: 4.0 + font,
+            y_label_dx: 6.0,
+            y_label_dy: font / 3.0,
+        };
+        let (tick_marks, tick_labels) = ticks_and_labels(&self.x, &self.y, self.frame(), &style);
         let mut g = Element::new("g").attr("class", "axes");
         let mut grid = Element::new("g").attr("stroke", "#e6e6e6").num("stroke-width", 1.0);
         let mut ticks = Element::new("g").attr("stroke", "#444444").num("stroke-width", 1.0);
         let mut labels = Element::new("g").attr("fill", "#222222").num("font-size", font);
-        let char_w = font * 0.55;
-        let mut last_right = f64::NEG_INFINITY;
-        for t in self.x.ticks().into_iter().filter(|t| t.major) {
-            let Some(px) = self.x.map(t.value) else { continue };
-            grid.push(line(px, self.y0, px, self.y1));
-            ticks.push(line(px, self.y1, px, self.y1 + 4.0));
-            let text = format::compact(t.value);
-            let half = text.chars().count() as f64 * char_w / 2.0;
-            if px - half > last_right + 4.0 {
-                last_right = px + half;
-                labels.push(
-                    Element::new("text")
-                        .num("x", px)
-                        .num("y", self.y1 + 4.0 + font)
-                        .attr("text-anchor", "middle")
-                        .text(text),
-                );
-            }
+        for l in grid_lines(&self.x, &self.y, self.frame()) {
+            grid.push(l);
         }
-        let mut last_top = f64::INFINITY;
-        for t in self.y.ticks().into_iter().filter(|t| t.major) {
-            let Some(py) = self.y.map(t.value) else { continue };
-            grid.push(line(self.x0, py, self.x1, py));
-            ticks.push(line(self.x0 - 4.0, py, self.x0, py));
-            if py + font / 2.0 < last_top - 1.0 {
-                last_top = py - font / 2.0;
-                labels.push(
-                    Element::new("text")
-                        .num("x", self.x0 - 6.0)
-                        .num("y", py + font / 3.0)
-                        .attr("text-anchor", "end")
-                        .text(format::compact(t.value)),
-                );
-            }
+        for t in tick_marks {
+            ticks.push(t);
+        }
+        for l in tick_labels {
+            labels.push(l);
         }
         g.push(grid);
         g.push(self.rect().attr("fill", "none").attr("stroke", "#444444").num("stroke-width", 1.0));
@@ -89,8 +80,4 @@ impl Panel {
         g.push(labels);
         g
     }
-}
-
-fn line(x1: f64, y1: f64, x2: f64, y2: f64) -> Element {
-    Element::new("line").num("x1", x1).num("y1", y1).num("x2", x2).num("y2", y2)
 }

@@ -8,6 +8,7 @@ use super::figure::{self, Layout, color, curve, geomspace, line, positive};
 use super::format;
 use super::legend::{Entry, Legend, Swatch};
 use super::svg::{Element, polygon_d, polyline_d};
+use crate::fit::PowerLaw;
 use crate::results::{Arm, FitRecord, Point, Results};
 
 /// Points sampled along a fitted curve.
@@ -51,7 +52,7 @@ struct Curve<'a> {
 
 enum FitState {
     /// D, alpha, C of a usable power-law fit.
-    Drawn { d: f64, alpha: f64, c: f64, equation: String, r2: f64 },
+    Drawn { law: PowerLaw, equation: String, r2: f64 },
     /// A fit exists or was expected but is not drawn; the text says why.
     NotDrawn(String),
     /// The results hold no power-law fit at all.
@@ -89,10 +90,9 @@ fn fit_state(fit: &FitRecord) -> FitState {
     if let Some(why) = &fit.degenerate {
         return NotDrawn(format!("m = {}: fit not drawn, degenerate ({why})", fit.m));
     }
-    let get = |name: &str| fit.params.get(name).copied().filter(|v| v.is_finite());
-    match (get("D"), get("alpha"), get("C")) {
-        (Some(d), Some(alpha), Some(c)) => Drawn { d, alpha, c, equation: format::equation(fit), r2: fit.r2 },
-        _ => NotDrawn(format!("m = {}: fit not drawn, parameters not finite", fit.m)),
+    match fit.power_law() {
+        Some(law) => Drawn { law, equation: format::equation(fit), r2: fit.r2 },
+        None => NotDrawn(format!("m = {}: fit not drawn, parameters not finite", fit.m)),
     }
 }
 
@@ -150,11 +150,10 @@ fn data(curves: &[Curve], x: &LogScale, y: &LogScale, layout: &Layout, x_range: 
         }
     }
     for c in curves {
-        if let Drawn { d, alpha, c: offset, .. } = c.fit {
+        if let Drawn { law, .. } = &c.fit {
             let (lo, hi) = n_span(c).unwrap_or(x_range);
-            let pts: Vec<(f64, f64)> = geomspace(lo, hi, FIT_SAMPLES)
-                .filter_map(|n| Some((x.map(n)?, y.map(d * n.powf(-alpha) + offset)?)))
-                .collect();
+            let pts: Vec<(f64, f64)> =
+                geomspace(lo, hi, FIT_SAMPLES).filter_map(|n| Some((x.map(n)?, y.map(law.eval(n))?))).collect();
             if pts.len() >= 2 {
                 g.push(curve(&pts, "fit", c.color, 1.6, Some("6 4")));
             }

@@ -22,11 +22,8 @@ pub fn surface_state(results: &Results) -> SurfaceState {
     if let Some(why) = &fit.degenerate {
         return SurfaceState::NotDrawn(format!("Eq. 1 surface not drawn: the fit is degenerate ({why})"));
     }
-    let get = |name: &str| fit.params.get(name).copied().filter(|v| v.is_finite());
-    match (get("A"), get("alpha"), get("B"), get("beta"), get("eps")) {
-        (Some(a), Some(alpha), Some(b), Some(beta), Some(eps)) => {
-            SurfaceState::Usable(Surface { a, alpha, b, beta, eps }, super::format::equation(fit))
-        }
-        _ => SurfaceState::NotDrawn("Eq. 1 surface not drawn: its parameters are not finite".into()),
+    match fit.surface() {
+        Some(s) => SurfaceState::Usable(s, super::format::equation(fit)),
+        None => SurfaceState::NotDrawn("Eq. 1 surface not drawn: its parameters are not finite".into()),
     }
 }

@@ -1,12 +1,15 @@
 //! [`Run`]: a finished run directory loaded back into memory (results.json + trials.csv), for
-//! Rust cells in notebooks (`sim2real::Run::load("runs/quickstart")`) and any other caller.
+//! `sim2real report`/`budget`, Rust cells in notebooks (`sim2real::Run::load("runs/quickstart")`)
+//! and any other caller. Its renderings (`summary`, `html`, `svg`, `evcxr_display`) are in
+//! `report/run.rs`.
 //!
 //! This file needs no training engine: it compiles with `default-features = false`, which is how
 //! notebook Rust cells depend on the crate (see docs/kernel.md).
 
 use std::path::{Path, PathBuf};
 
-use crate::results::{Results, TrialRow};
+use super::outputs::{RESULTS_JSON, TRIALS_CSV};
+use super::{Results, TrialRow};
 
 /// A finished run: its directory, aggregated results and one row per trained job.
 #[derive(Debug, Clone)]
@@ -23,29 +26,19 @@ impl Run {
     /// Read `results.json` and `trials.csv` from a run directory.
     pub fn load(dir: impl AsRef<Path>) -> Result<Run, String> {
         let dir = dir.as_ref();
-        let path = dir.join("results.json");
-        let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
-        let results: Results = serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
-        let path = dir.join("trials.csv");
+        let results = Run::load_results(dir)?;
+        let path = dir.join(TRIALS_CSV);
         let mut rdr = csv::Reader::from_path(&path).map_err(|e| format!("{}: {e}", path.display()))?;
         let trials =
             rdr.deserialize().collect::<Result<Vec<TrialRow>, _>>().map_err(|e| format!("{}: {e}", path.display()))?;
         Ok(Run { dir: dir.to_path_buf(), results, trials })
     }
 
-    /// The fixed-width text summary (points, fits, expectations), as `sim2real run` prints it.
-    pub fn summary(&self) -> String {
-        crate::report::summary_table(&self.results)
-    }
-
-    /// The HTML fragment with the fits and points tables.
-    pub fn html(&self) -> String {
-        crate::report::html_fragment(&self.results)
-    }
-
-    /// The log–log scaling figure as an SVG document.
-    pub fn svg(&self) -> String {
-        crate::report::scaling_svg(&self.results)
+    /// Read `results.json` alone from a run directory (errors name the file).
+    pub fn load_results(dir: impl AsRef<Path>) -> Result<Results, String> {
+        let path = dir.as_ref().join(RESULTS_JSON);
+        let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+        serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))
     }
 
     /// Mean test MAE per n of one arm (`"transfer"` or `"direct"`) at target size m, sorted by n.
@@ -59,12 +52,6 @@ impl Run {
             .collect();
         out.sort_by_key(|(n, _)| *n);
         out
-    }
-
-    /// Rich display in evcxr (our kernel's Rust cells and the stock evcxr kernel): the HTML
-    /// tables followed by the scaling figure.
-    pub fn evcxr_display(&self) {
-        println!("EVCXR_BEGIN_CONTENT text/html\n{}\n{}\nEVCXR_END_CONTENT", self.html(), self.svg());
     }
 }
 

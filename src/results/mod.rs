@@ -1,11 +1,18 @@
 //! The results of a run as written to `results.json` (schema documented in docs/results.md).
 //! Produced by the executor from the results store, consumed by fits, expectations and reports.
+//! [`outputs`] lists every file of a run directory and writes the data files; [`Run`] loads a
+//! finished run back.
+
+pub mod outputs;
+mod run;
 
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use crate::fit::{PowerLaw, PowerLawFixed, Surface, SurfaceFixed};
 pub use crate::ir::Arm;
+pub use run::Run;
 
 /// Schema version of results.json; bump when a field changes meaning.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -222,6 +229,24 @@ impl FitRecord {
             note: None,
             fixed: Vec::new(),
         }
+    }
+
+    /// The fitted power law R(n) = D·n^-α + C of this record, `None` when `D`, `alpha` or `C` is
+    /// missing or not finite (a surface record, a fit that failed).
+    pub fn power_law(&self) -> Option<PowerLaw> {
+        let [d, alpha, c] = PowerLawFixed::NAMES.map(|k| self.finite(k));
+        Some(PowerLaw { d: d?, alpha: alpha?, c: c? })
+    }
+
+    /// The fitted surface R(n, m) = (A·n^-α + B)·m^-β + ε of this record, `None` when a parameter
+    /// is missing or not finite (a power-law record, a fit that failed).
+    pub fn surface(&self) -> Option<Surface> {
+        let [a, alpha, b, beta, eps] = SurfaceFixed::NAMES.map(|k| self.finite(k));
+        Some(Surface { a: a?, alpha: alpha?, b: b?, beta: beta?, eps: eps? })
+    }
+
+    fn finite(&self, name: &str) -> Option<f64> {
+        self.params.get(name).copied().filter(|v| v.is_finite())
     }
 
     /// True when the fit has as many grid points as parameters (no residual degrees of freedom).
@@ -502,6 +527,15 @@ pub struct Samples {
     pub unfit: usize,
     /// One entry per target row tested at least once, by row.
     pub samples: Vec<Sample>,
+}
+
+impl Samples {
+    /// The median α of the samples classified as scaling (`None` without any): the reports print
+    /// it beside the counts.
+    pub fn median_scaling_alpha(&self) -> Option<f64> {
+        let alphas: Vec<f64> = self.samples.iter().filter(|x| x.class == "scaling").map(|x| x.alpha).collect();
+        (!alphas.is_empty()).then(|| crate::stats::median(&alphas))
+    }
 }
 
 /// One test sample (a row of the prepared target table).
