@@ -111,7 +111,7 @@ mod tests {
     use super::*;
 
     fn call(func: ArithFn, x: f64) -> Result<f64, String> {
-        eval(&Arith::Call { func, arg: Box::new(Arith::Num(x)), span: (0, 0).into() }, 0, &[])
+        eval(&Arith::Call { func, arg: Box::new(Arith::Num(x)), span: crate::ir::Span::default() }, 0, &[])
     }
 
     #[test]

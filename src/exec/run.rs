@@ -91,9 +91,8 @@ pub fn read_study(path: &Path) -> Result<String, RunError> {
             &path.display().to_string(),
             &text,
             vec![crate::diag::Problem::new(
-                "encoding",
-                "the study file is not valid UTF-8",
-                (at, 1),
+                crate::diag::ProblemKind::Encoding,
+                crate::ir::Span::new(at, at + 1),
                 "invalid byte here",
             )],
         )))
