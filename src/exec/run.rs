@@ -334,7 +334,7 @@ fn startable(job: &Job, study: &Study, data: &Prepared, store: &Store) -> Result
     {
         return Err(why);
     }
-    member_for(&job.kind, study, data)
+    member_for(&job.kind, study, data).map_err(|e| e.to_string())
 }
 
 /// The record of a job that failed before training: a trial row with NaN MAE and the reason, or

@@ -14,7 +14,7 @@ pub mod power_law;
 mod power_law_ci;
 pub mod surface;
 
-pub use error::FitError;
+pub use error::{BudgetInputError, FitError};
 pub(crate) use format::sig3;
 pub use power_law::{PowerLaw, PowerLawFit, PowerLawFixed, fit_power_law, fit_power_law_with};
 pub use power_law_ci::{PowerLawCi, power_law_ci, power_law_ci_with};
