@@ -6,9 +6,8 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use miette::SourceSpan;
 use sim2real::data::{DataContext, DataError, SyntheticTruth, Table, evaluate, evaluate_expr};
-use sim2real::ir::{CmpOp, ColumnSet, Cond, Literal, Spanned, SyntheticPart, SyntheticSpec, TableDef, TableExpr};
+use sim2real::ir::{CmpOp, ColumnSet, Cond, Literal, Span, Spanned, SyntheticPart, SyntheticSpec, TableDef, TableExpr};
 
 // ---------------------------------------------------------------- helpers
 
@@ -22,11 +21,16 @@ fn ctx() -> DataContext {
 }
 
 fn sp<T>(v: T) -> Spanned<T> {
-    Spanned::new(v, (0, 0))
+    Spanned::new(v, Span::default())
 }
 
 fn spn<T>(v: T, at: usize, len: usize) -> Spanned<T> {
-    Spanned::new(v, (at, len))
+    Spanned::new(v, self::at(at, len))
+}
+
+/// The span of `len` bytes from `offset`.
+fn at(offset: usize, len: usize) -> Span {
+    Span::new(offset, offset + len)
 }
 
 fn csv(path: &str) -> TableExpr {
@@ -37,7 +41,7 @@ fn cols(include: &[&str], exclude: &[&str]) -> ColumnSet {
     ColumnSet {
         include: include.iter().map(|s| sp(s.to_string())).collect(),
         exclude: exclude.iter().map(|s| sp(s.to_string())).collect(),
-        span: (0, 0).into(),
+        span: at(0, 0),
     }
 }
 
@@ -79,7 +83,7 @@ fn join(left: TableExpr, right: TableExpr, on: &[(&str, &str)]) -> TableExpr {
         input: Box::new(left),
         right: Box::new(right),
         on: on.iter().map(|(l, r)| (sp(l.to_string()), sp(r.to_string()))).collect(),
-        span: (40, 9).into(),
+        span: at(40, 9),
     }
 }
 
@@ -92,7 +96,7 @@ fn missing_file_names_both_places_looked_at() {
     let data = fixtures().join("no-such-data-dir").join("nope.csv");
     assert_mentions(&e, &["nope.csv", "not found", &study.display().to_string(), &data.display().to_string()]);
     assert_eq!(e.file.as_deref(), Some("nope.csv"));
-    assert_eq!(e.span, Some(SourceSpan::from((12, 10))));
+    assert_eq!(e.span, Some(at(12, 10)));
 }
 
 #[test]
@@ -233,13 +237,13 @@ fn column_set_order_globs_and_except() {
 #[test]
 fn unknown_column_suggests_the_closest_name() {
     let t = load_csv("polymers.csv");
-    let set = ColumnSet { include: vec![spn("vlaue".to_string(), 30, 5)], exclude: vec![], span: (28, 9).into() };
+    let set = ColumnSet { include: vec![spn("vlaue".to_string(), 30, 5)], exclude: vec![], span: at(28, 9) };
     let e = t.resolve(&set).unwrap_err();
     assert_mentions(&e, &["polymers.csv", "no column `vlaue`"]);
     assert_eq!(e.help.as_deref(), Some("did you mean `value`?"));
-    assert_eq!(e.span, Some(SourceSpan::from((30, 5))));
-    let p = e.to_problem((0, 1).into());
-    assert_eq!(p.span, SourceSpan::from((30, 5)));
+    assert_eq!(e.span, Some(at(30, 5)));
+    let p = e.to_problem(at(0, 1));
+    assert_eq!(p.span, at(30, 5));
     assert_eq!(p.help.as_deref(), Some("did you mean `value`?"));
     // An unknown name in `except` is an error too.
     assert!(t.resolve(&cols(&["value"], &["kindd"])).is_err());
@@ -248,10 +252,10 @@ fn unknown_column_suggests_the_closest_name() {
 #[test]
 fn glob_matching_nothing_is_an_error() {
     let t = load_csv("polymers.csv");
-    let set = ColumnSet { include: vec![spn("d_*".to_string(), 7, 3)], exclude: vec![], span: (7, 3).into() };
+    let set = ColumnSet { include: vec![spn("d_*".to_string(), 7, 3)], exclude: vec![], span: at(7, 3) };
     let e = t.resolve(&set).unwrap_err();
     assert_mentions(&e, &["`d_*`", "matches no column", "polymers.csv"]);
-    assert_eq!(e.span, Some(SourceSpan::from((7, 3))));
+    assert_eq!(e.span, Some(at(7, 3)));
     assert!(e.help.as_deref().is_some_and(|h| h.contains("`polymer`")));
 }
 
@@ -275,7 +279,7 @@ fn select_and_drop() {
 // ---------------------------------------------------------------- where
 
 fn where_(input: TableExpr, cond: Cond, span: (usize, usize)) -> TableExpr {
-    TableExpr::Where { input: Box::new(input), cond: Spanned::new(cond, span) }
+    TableExpr::Where { input: Box::new(input), cond: Spanned::new(cond, at(span.0, span.1)) }
 }
 
 #[test]
@@ -298,11 +302,11 @@ fn where_type_mismatch_is_an_error_at_the_condition() {
     let c = Cond::Cmp { column: sp("kind".into()), op: CmpOp::Eq, value: Literal::Num(1.0) };
     let e = load_err(&where_(csv("polymers.csv"), c, (50, 12)));
     assert_mentions(&e, &["type mismatch", "`kind`", "polymers.csv", "text", "number"]);
-    assert_eq!(e.span, Some(SourceSpan::from((50, 12))));
+    assert_eq!(e.span, Some(at(50, 12)));
     let c = Cond::In { column: sp("value".into()), values: vec![Literal::Num(1.5), Literal::Str("2.5".into())] };
     let e = load_err(&where_(csv("polymers.csv"), c, (60, 3)));
     assert_mentions(&e, &["type mismatch", "`value`", "numeric", "\"2.5\""]);
-    assert_eq!(e.span, Some(SourceSpan::from((60, 3))));
+    assert_eq!(e.span, Some(at(60, 3)));
     assert!(e.help.as_deref().is_some_and(|h| h.contains("without quotes")));
 }
 
@@ -312,7 +316,7 @@ fn where_unknown_column_suggests_and_points_at_the_column() {
     let e = load_err(&where_(csv("polymers.csv"), c, (70, 10)));
     assert_mentions(&e, &["no column `knd`"]);
     assert_eq!(e.help.as_deref(), Some("did you mean `kind`?"));
-    assert_eq!(e.span, Some(SourceSpan::from((70, 3))));
+    assert_eq!(e.span, Some(at(70, 3)));
 }
 
 #[test]
@@ -406,7 +410,7 @@ fn a_numeric_column_with_formula_cells_says_how_many_and_where() {
     let bad = TableExpr::Csv { path: sp("t.csv".into()), numeric: vec![spn("kk".into(), 30, 2)] };
     let e = evaluate_expr(&bad, &BTreeMap::new(), &c).unwrap_err();
     assert_mentions(&e, &["`kk`", "no such column"]);
-    assert_eq!(e.span, Some(SourceSpan::from((30, 2))));
+    assert_eq!(e.span, Some(at(30, 2)));
 }
 
 #[test]
@@ -421,7 +425,7 @@ fn join_compares_as_text_when_either_key_is_text() {
 fn join_duplicate_right_key_names_the_key_and_both_lines() {
     let e = load_err(&join(csv("polymers.csv"), csv("descriptors_dup.csv"), &[("polymer", "smiles")]));
     assert_mentions(&e, &["descriptors_dup.csv", "\"CC\"", "twice", "line 2", "line 4"]);
-    assert_eq!(e.span, Some(SourceSpan::from((40, 9))));
+    assert_eq!(e.span, Some(at(40, 9)));
 }
 
 #[test]
@@ -442,8 +446,8 @@ fn join_unknown_key_suggests() {
 #[test]
 fn evaluate_runs_definitions_in_order_with_refs() {
     let defs = vec![
-        TableDef { name: "p".into(), expr: csv("polymers.csv"), span: (0, 1).into() },
-        TableDef { name: "d".into(), expr: csv("descriptors.csv"), span: (2, 1).into() },
+        TableDef { name: "p".into(), expr: csv("polymers.csv"), span: at(0, 1) },
+        TableDef { name: "d".into(), expr: csv("descriptors.csv"), span: at(2, 1) },
         TableDef {
             name: "sim".into(),
             expr: TableExpr::Drop {
@@ -454,7 +458,7 @@ fn evaluate_runs_definitions_in_order_with_refs() {
                 )),
                 cols: cols(&["note"], &[]),
             },
-            span: (4, 1).into(),
+            span: at(4, 1),
         },
     ];
     let out = evaluate(&defs, &ctx()).unwrap();
@@ -463,20 +467,20 @@ fn evaluate_runs_definitions_in_order_with_refs() {
     assert_eq!(sim.text_column("id").unwrap(), vec!["p1", "p4"]);
     assert_eq!(sim.column_names(), vec!["id", "polymer", "value", "kind", "d_a", "d_b"]);
 
-    let bad = vec![TableDef { name: "x".into(), expr: TableExpr::Ref(spn("pp".into(), 9, 2)), span: (0, 20).into() }];
+    let bad = vec![TableDef { name: "x".into(), expr: TableExpr::Ref(spn("pp".into(), 9, 2)), span: at(0, 20) }];
     let e = evaluate(&bad, &ctx()).unwrap_err();
     assert_mentions(&e, &["unknown table `pp`"]);
-    assert_eq!(e.span, Some(SourceSpan::from((9, 2))));
+    assert_eq!(e.span, Some(at(9, 2)));
 }
 
 #[test]
 fn errors_without_span_take_the_definition_span() {
-    let defs = vec![TableDef { name: "e".into(), expr: csv("empty.csv"), span: (3, 4).into() }];
+    let defs = vec![TableDef { name: "e".into(), expr: csv("empty.csv"), span: at(3, 4) }];
     let e = evaluate(&defs, &ctx()).unwrap_err();
     // The loader attaches the path's span, (0, 0) here; the definition span is only a fallback.
-    assert_eq!(e.span, Some(SourceSpan::from((0, 0))));
-    let p = DataError::new("x").to_problem((3, 4).into());
-    assert_eq!(p.span, SourceSpan::from((3, 4)));
+    assert_eq!(e.span, Some(at(0, 0)));
+    let p = DataError::new("x").to_problem(at(3, 4));
+    assert_eq!(p.span, at(3, 4));
 }
 
 #[test]

@@ -97,10 +97,10 @@ fn spans_stay_inside_the_text() {
         let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/malformed").join(&name);
         let text = String::from_utf8_lossy(&fs::read(&path).expect("readable")).into_owned();
         for p in errors(&name).problems {
-            let end = p.span.offset() + p.span.len();
+            let end = p.span.start + p.span.len();
             assert!(end <= text.len(), "{name}: span {:?} beyond the text ({} bytes)", p.span, text.len());
             assert!(
-                text.is_char_boundary(p.span.offset()) && text.is_char_boundary(end),
+                text.is_char_boundary(p.span.start) && text.is_char_boundary(end),
                 "{name}: span splits a character"
             );
         }

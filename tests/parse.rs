@@ -99,9 +99,9 @@ fn spans_point_into_the_text() {
         fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/studies").join(name)).expect("readable");
     let s = study(name);
     let span = s.source.y.span;
-    assert_eq!(&text[span.offset()..span.offset() + span.len()], "value");
+    assert_eq!(&text[span.start..span.end], "value");
     let span = s.grid.n.span;
-    assert_eq!(&text[span.offset()..span.offset() + span.len()], "[100, 300, 1000]");
+    assert_eq!(&text[span.start..span.end], "[100, 300, 1000]");
 }
 
 #[test]

@@ -4,13 +4,12 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use miette::SourceSpan;
-use sim2real::ir::{ColumnSet, Spanned};
+use sim2real::ir::{ColumnSet, Span, Spanned};
 use sim2real::data::{DataError, Table};
 use sim2real::diag::{StudyErrors, render_plain};
 
-fn span() -> SourceSpan {
-    (0, 0).into()
+fn span() -> Span {
+    Span::default()
 }
 
 fn set(include: &[String], exclude: &[String]) -> ColumnSet {

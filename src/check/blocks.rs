@@ -4,7 +4,7 @@
 use super::checker::Checker;
 use super::settings::Settings;
 use super::values::RealRange;
-use crate::diag::Problem;
+use crate::diag::{Problem, ProblemKind};
 use crate::ir::{Activation, ModelSpec, MultitaskSpec, TrainSpec};
 use crate::syntax::ast::{Block, Span, Value};
 
@@ -75,8 +75,12 @@ impl Checker<'_> {
         };
         if items.is_empty() {
             self.report(
-                Problem::new("empty", "`hidden` must list at least one layer width", *span, "empty list")
-                    .with_help("write e.g. `hidden = [64, 32]`"),
+                Problem::new(
+                    ProblemKind::Empty("`hidden` must list at least one layer width".into()),
+                    *span,
+                    "empty list",
+                )
+                .with_help("write e.g. `hidden = [64, 32]`"),
             );
             return None;
         }
@@ -113,8 +117,12 @@ impl Checker<'_> {
                 )
             };
             self.report(
-                Problem::new("unknown_setting", "`freeze` only applies to `finetune`", s.name.span, label)
-                    .with_help(help),
+                Problem::new(
+                    ProblemKind::UnknownSetting("`freeze` only applies to `finetune`".into()),
+                    s.name.span,
+                    label,
+                )
+                .with_help(help),
             );
         }
         let block_without_freeze;
@@ -202,8 +210,7 @@ impl Checker<'_> {
             let where_ = if model_given { "the `model`" } else { "the default model (`hidden = [64, 32]`)" };
             self.report(
                 Problem::new(
-                    "out_of_range",
-                    format!("`freeze` must be at most {layers}, the number of hidden layers, found {freeze}"),
+                    ProblemKind::OutOfRange(format!("`freeze` must be at most {layers}, the number of hidden layers, found {freeze}")),
                     span,
                     format!("must be at most {layers}"),
                 )

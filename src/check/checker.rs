@@ -6,7 +6,7 @@ use std::path::Path;
 use super::blocks::{TrainBlock, default_model, default_train};
 use super::expect::ExpectContext;
 use super::tables::Scope;
-use crate::diag::{Problem, StudyErrors};
+use crate::diag::{Problem, ProblemKind, StudyErrors};
 use crate::ir::{Study, TableDef};
 use crate::syntax::ast::{self, Span, Statement, StatementKind};
 
@@ -24,11 +24,10 @@ pub fn check(file: &ast::File, default_name: &str) -> Result<Study, Vec<Problem>
     match study {
         Some(study) if checker.problems.is_empty() => Ok(study),
         _ => {
-            checker.problems.sort_by_key(|p| p.span.offset());
+            checker.problems.sort_by_key(|p| p.span.start);
             if checker.problems.is_empty() {
                 checker.problems.push(Problem::new(
-                    "internal",
-                    "internal error: the study was rejected without a reason",
+                    ProblemKind::Internal("the study was rejected without a reason".into()),
                     Span::new(0, 0),
                     "here",
                 ));
@@ -78,8 +77,7 @@ impl<'f> Checker<'f> {
                 let line = file.line_of(first.span.start);
                 self.report(
                     Problem::new(
-                        "duplicate",
-                        format!("`{key}` is declared twice"),
+                        ProblemKind::Duplicate(format!("`{key}` is declared twice")),
                         stmt.keyword.span,
                         "declared again here",
                     )
@@ -93,7 +91,11 @@ impl<'f> Checker<'f> {
 
         let name = match single("study").map(|s| &s.kind) {
             Some(StatementKind::Study(id)) if id.name.is_empty() => {
-                self.report(Problem::new("out_of_range", "the study name is empty", id.span, "empty name"));
+                self.report(Problem::new(
+                    ProblemKind::OutOfRange("the study name is empty".into()),
+                    id.span,
+                    "empty name",
+                ));
                 None
             }
             Some(StatementKind::Study(id)) => Some(id.name.clone()),
@@ -143,8 +145,7 @@ impl<'f> Checker<'f> {
                     _ => {
                         self.report(
                             Problem::new(
-                                "unknown_value",
-                                format!("cannot transform `{}`", target.name),
+                                ProblemKind::UnknownValue(format!("cannot transform `{}`", target.name)),
                                 target.span,
                                 "expected `x` or `y`",
                             )
@@ -221,8 +222,9 @@ impl<'f> Checker<'f> {
                 if !baselines.contains(&crate::ir::Baseline::Direct) {
                     self.report(
                         Problem::new(
-                            "unused",
-                            "`direct` sets the training of a baseline the study does not run",
+                            ProblemKind::Unused(
+                                "`direct` sets the training of a baseline the study does not run".into(),
+                            ),
                             stmt.keyword.span,
                             "no `baseline direct`",
                         )
@@ -292,8 +294,7 @@ impl<'f> Checker<'f> {
                 let line = all.iter().find(|(n, _)| *n == name.name).map_or(0, |(_, l)| *l);
                 self.report(
                     Problem::new(
-                        "duplicate",
-                        format!("table `{}` is declared twice", name.name),
+                        ProblemKind::Duplicate(format!("table `{}` is declared twice", name.name)),
                         name.span,
                         "declared again here",
                     )
@@ -329,7 +330,7 @@ impl<'f> Checker<'f> {
             if let Some(s) = stmt {
                 let line = self.file.line_of(keyword.start);
                 self.report(
-                    Problem::new("conflict", format!("`{what}` cannot be used with `multitask`"), s.keyword.span, "not used by a multitask study")
+                    Problem::new(ProblemKind::Conflict(format!("`{what}` cannot be used with `multitask`")), s.keyword.span, "not used by a multitask study")
                         .with_help(format!(
                             "`multitask` (line {line}) trains source and target jointly (the direct baseline uses its settings unless a `direct` block is given); remove `{what}`, or remove `multitask` to pretrain and fine-tune"
                         )),
@@ -338,7 +339,7 @@ impl<'f> Checker<'f> {
         }
         if model.pair.is_none() {
             self.report(
-                Problem::new("conflict", "`multitask` needs a model with a shared `encoder`", keyword, "no encoder to share")
+                Problem::new(ProblemKind::Conflict("`multitask` needs a model with a shared `encoder`".into()), keyword, "no encoder to share")
                     .with_help("declare `input`s, an `encoder shared(a, b) { ... }` and a `head { ... }` in `model`; each task gets its own copy of the head"),
             );
         }
@@ -350,8 +351,7 @@ impl<'f> Checker<'f> {
         let end = self.file.statements.last().map_or(0, |s| s.span.end);
         self.report(
             Problem::new(
-                "missing",
-                format!("the study has no `{keyword}` statement"),
+                ProblemKind::Missing(format!("the study has no `{keyword}` statement")),
                 Span::new(end, end),
                 format!("add `{keyword}`"),
             )

@@ -3,7 +3,7 @@
 use super::checker::Checker;
 use super::suggest::suggest;
 use super::values::RealRange;
-use crate::diag::Problem;
+use crate::diag::{Problem, ProblemKind};
 use crate::ir::{Arm, AtN, Baseline, CmpOp, Expect, ExpectKind, Law, MrsPoint, Spanned};
 use crate::syntax::ast::{ExpectStmt, ExpectValue, FitAt, Span};
 
@@ -40,8 +40,7 @@ impl Checker<'_> {
         if law == Some(Law::PowerLaw) {
             self.report(
                 Problem::new(
-                    "type",
-                    "`at (n = ..., m = ...)` only applies to `fit surface`",
+                    ProblemKind::Type("`at (n = ..., m = ...)` only applies to `fit surface`".into()),
                     at.span,
                     "the power law has no exchange rate",
                 )
@@ -55,8 +54,7 @@ impl Checker<'_> {
             None => {
                 self.report(
                     Problem::new(
-                        "missing",
-                        format!("the exchange-rate point needs `{name}`"),
+                        ProblemKind::Missing(format!("the exchange-rate point needs `{name}`")),
                         at.span,
                         format!("no `{name} = ...`"),
                     )
@@ -107,8 +105,7 @@ impl Checker<'_> {
             };
             self.report(
                 Problem::new(
-                    "unknown_value",
-                    format!("unknown expectation subject `{subject}`"),
+                    ProblemKind::UnknownValue(format!("unknown expectation subject `{subject}`")),
                     e.subject.span,
                     "not a fit parameter or an arm",
                 )
@@ -124,8 +121,7 @@ impl Checker<'_> {
         if let Some(span) = e.significantly {
             self.report(
                 Problem::new(
-                    "type",
-                    format!("`significantly` only applies to arm comparisons; `{name}` is a fit parameter"),
+                    ProblemKind::Type(format!("`significantly` only applies to arm comparisons; `{name}` is a fit parameter")),
                     span,
                     "not allowed here",
                 )
@@ -136,8 +132,9 @@ impl Checker<'_> {
         if let Some(at) = &e.at {
             self.report(
                 Problem::new(
-                    "type",
-                    format!("`{name}` is a fit parameter; `at ... n` only applies to arm comparisons"),
+                    ProblemKind::Type(format!(
+                        "`{name}` is a fit parameter; `at ... n` only applies to arm comparisons"
+                    )),
                     at.span,
                     "not allowed here",
                 )
@@ -151,8 +148,7 @@ impl Checker<'_> {
             ExpectValue::Name(id) => {
                 self.report(
                     Problem::new(
-                        "type",
-                        format!("`{name}` must be compared with a number, found `{}`", id.name),
+                        ProblemKind::Type(format!("`{name}` must be compared with a number, found `{}`", id.name)),
                         id.span,
                         "expected a number",
                     )
@@ -174,8 +170,12 @@ impl Checker<'_> {
         };
         if let Some((what, help)) = missing {
             self.report(
-                Problem::new("missing", format!("`expect {name} ...` needs {what}"), e.subject.span, "no fit to check")
-                    .with_help(help),
+                Problem::new(
+                    ProblemKind::Missing(format!("`expect {name} ...` needs {what}")),
+                    e.subject.span,
+                    "no fit to check",
+                )
+                .with_help(help),
             );
             return None;
         }
@@ -191,8 +191,10 @@ impl Checker<'_> {
             ExpectValue::Number(n) => {
                 self.report(
                     Problem::new(
-                        "type",
-                        format!("`{}` must be compared with the other arm, found a number", left.as_str()),
+                        ProblemKind::Type(format!(
+                            "`{}` must be compared with the other arm, found a number",
+                            left.as_str()
+                        )),
                         n.span,
                         "expected `transfer` or `direct`",
                     )
@@ -207,8 +209,7 @@ impl Checker<'_> {
             None => {
                 self.report(
                     Problem::new(
-                        "missing",
-                        "an arm comparison needs `at every n` or `at largest n`",
+                        ProblemKind::Missing("an arm comparison needs `at every n` or `at largest n`".into()),
                         e.subject.span.to(e.value_span()),
                         "which n?",
                     )
@@ -227,8 +228,7 @@ impl Checker<'_> {
                 };
                 self.report(
                     Problem::new(
-                        "missing",
-                        format!("this study has no `{}` arm", arm.as_str()),
+                        ProblemKind::Missing(format!("this study has no `{}` arm", arm.as_str())),
                         e.subject.span.to(e.value_span()),
                         "arm not trained",
                     )
@@ -240,8 +240,7 @@ impl Checker<'_> {
         if right == left {
             self.report(
                 Problem::new(
-                    "type",
-                    format!("this compares the `{}` arm with itself", left.as_str()),
+                    ProblemKind::Type(format!("this compares the `{}` arm with itself", left.as_str())),
                     e.subject.span.to(e.value_span()),
                     "same arm on both sides",
                 )
@@ -252,8 +251,7 @@ impl Checker<'_> {
         if !ctx.has_direct {
             self.report(
                 Problem::new(
-                    "missing",
-                    "comparing with the `direct` arm needs `baseline direct`",
+                    ProblemKind::Missing("comparing with the `direct` arm needs `baseline direct`".into()),
                     e.subject.span.to(e.value_span()),
                     "no direct arm is trained",
                 )
@@ -266,8 +264,10 @@ impl Checker<'_> {
         {
             self.report(
                 Problem::new(
-                    "type",
-                    format!("`significantly` needs a direction (`<`, `<=`, `>` or `>=`), found `{}`", e.op.symbol()),
+                    ProblemKind::Type(format!(
+                        "`significantly` needs a direction (`<`, `<=`, `>` or `>=`), found `{}`",
+                        e.op.symbol()
+                    )),
                     span,
                     "no direction to test",
                 )

@@ -6,7 +6,7 @@
 use super::checker::Checker;
 use super::suggest::suggest;
 use super::values::RealRange;
-use crate::diag::Problem;
+use crate::diag::{Problem, ProblemKind};
 use crate::ir::{GridSpec, MGrid, Metric, NGrid, Spanned, SubsetMode, Upper};
 use crate::syntax::ast::{Block, Call, Number, Span, Value};
 
@@ -34,8 +34,7 @@ impl Checker<'_> {
             None => {
                 self.report(
                     Problem::new(
-                        "missing",
-                        "the grid has no `n`",
+                        ProblemKind::Missing("the grid has no `n`".into()),
                         Span::new(block.span.start, block.span.start + 1),
                         "no `n` in this block",
                     )
@@ -79,8 +78,7 @@ impl Checker<'_> {
                 };
                 self.report(
                     Problem::new(
-                        "unknown_function",
-                        format!("unknown function `{}` for `n`", call.name.name),
+                        ProblemKind::UnknownFunction(format!("unknown function `{}` for `n`", call.name.name)),
                         call.name.span,
                         "unknown function",
                     )
@@ -109,8 +107,7 @@ impl Checker<'_> {
                 None => {
                     self.report(
                         Problem::new(
-                            "type",
-                            "`logspace` takes three arguments: from, to, points",
+                            ProblemKind::Type("`logspace` takes three arguments: from, to, points".into()),
                             arg.span,
                             "one argument too many",
                         )
@@ -125,8 +122,7 @@ impl Checker<'_> {
                             .unwrap_or_else(|| "the arguments are `from`, `to` and `points`".into());
                         self.report(
                             Problem::new(
-                                "unknown_setting",
-                                format!("unknown `logspace` argument `{}`", name.name),
+                                ProblemKind::UnknownSetting(format!("unknown `logspace` argument `{}`", name.name)),
                                 name.span,
                                 "unknown argument",
                             )
@@ -139,8 +135,7 @@ impl Checker<'_> {
             match slot {
                 Some(s) if slots[s].is_some() => {
                     self.report(Problem::new(
-                        "duplicate",
-                        format!("`{}` of `logspace` is given twice", LOGSPACE_ARGS[s]),
+                        ProblemKind::Duplicate(format!("`{}` of `logspace` is given twice", LOGSPACE_ARGS[s])),
                         arg.span,
                         "given again here",
                     ));
@@ -154,8 +149,7 @@ impl Checker<'_> {
             if slot.is_none() {
                 self.report(
                     Problem::new(
-                        "missing",
-                        format!("`logspace` needs `{name}`"),
+                        ProblemKind::Missing(format!("`logspace` needs `{name}`")),
                         call.span,
                         format!("no `{name}` given"),
                     )
@@ -190,8 +184,9 @@ impl Checker<'_> {
         {
             self.report(
                 Problem::new(
-                    "out_of_range",
-                    format!("`logspace` goes from {from} down to {to_n}; `from` must not exceed `to`"),
+                    ProblemKind::OutOfRange(format!(
+                        "`logspace` goes from {from} down to {to_n}; `from` must not exceed `to`"
+                    )),
                     call.span,
                     "from > to",
                 )
@@ -206,7 +201,7 @@ impl Checker<'_> {
     fn count_list(&mut self, items: &[Value], span: Span, what: &str, help: &str) -> Option<Vec<usize>> {
         if items.is_empty() {
             self.report(
-                Problem::new("empty", format!("{what} is an empty list"), span, "no values")
+                Problem::new(ProblemKind::Empty(format!("{what} is an empty list")), span, "no values")
                     .with_help(help.to_string()),
             );
             return None;
@@ -217,8 +212,7 @@ impl Checker<'_> {
             match self.count_value(item, &format!("every value of {what}"), 1) {
                 Some(c) if out.contains(&c) => {
                     self.report(Problem::new(
-                        "duplicate",
-                        format!("{what} lists {c} twice"),
+                        ProblemKind::Duplicate(format!("{what} lists {c} twice")),
                         item.span(),
                         "listed again here",
                     ));
@@ -249,8 +243,7 @@ impl Checker<'_> {
             };
             self.report(
                 Problem::new(
-                    "out_of_range",
-                    format!("m = {c} is too few target rows to train and validate on"),
+                    ProblemKind::OutOfRange(format!("m = {c} is too few target rows to train and validate on")),
                     item.span(),
                     format!("at least {MIN_M}"),
                 )
@@ -267,7 +260,9 @@ impl Checker<'_> {
             return None;
         };
         if items.is_empty() {
-            self.report(Problem::new("empty", "`m` is an empty list", *span, "no values").with_help(M_HELP));
+            self.report(
+                Problem::new(ProblemKind::Empty("`m` is an empty list".into()), *span, "no values").with_help(M_HELP),
+            );
             return None;
         }
         let mut numbers: Vec<&Number> = Vec::with_capacity(items.len());
@@ -278,7 +273,7 @@ impl Checker<'_> {
         let fractions = numbers.iter().filter(|n| is_fraction(n)).count();
         if fractions > 0 && fractions < numbers.len() {
             self.report(
-                Problem::new("type", "`m` mixes fractions and counts", *span, "fractions and counts in one list")
+                Problem::new(ProblemKind::Type("`m` mixes fractions and counts".into()), *span, "fractions and counts in one list")
                     .with_help("write all values as fractions of the target's training rows (`0.5`, `1.0`) or all as counts (`50`, `100`)"),
             );
             return None;
@@ -292,7 +287,11 @@ impl Checker<'_> {
         for n in numbers {
             match self.real(n, "a fraction in `m`", RealRange::FRACTION) {
                 Some(f) if out.contains(&f) => {
-                    self.report(Problem::new("duplicate", format!("`m` lists {f} twice"), n.span, "listed again here"));
+                    self.report(Problem::new(
+                        ProblemKind::Duplicate(format!("`m` lists {f} twice")),
+                        n.span,
+                        "listed again here",
+                    ));
                     ok = false;
                 }
                 Some(f) => out.push(f),

@@ -3,7 +3,7 @@
 
 use super::checker::Checker;
 use super::suggest::suggest;
-use crate::diag::Problem;
+use crate::diag::{Problem, ProblemKind};
 use crate::ir::{Activation, Combine, EncoderSpec, HeadSpec, ModelSpec, NamedInput, PairSpec, Spanned};
 use crate::syntax::ast::{EncoderDecl, HeadDecl, Ident, InputDecl, ModelBlock, Value};
 
@@ -38,8 +38,7 @@ impl Checker<'_> {
             if let Some(s) = combine_setting {
                 self.report(
                     Problem::new(
-                        "unknown_setting",
-                        "`combine` needs a shared `encoder`",
+                        ProblemKind::UnknownSetting("`combine` needs a shared `encoder`".into()),
                         s.name.span,
                         "no encoder to combine",
                     )
@@ -58,8 +57,10 @@ impl Checker<'_> {
             };
             self.report(
                 Problem::new(
-                    "unknown_setting",
-                    format!("`{}` does not apply to a model with an `encoder`", s.name.name),
+                    ProblemKind::UnknownSetting(format!(
+                        "`{}` does not apply to a model with an `encoder`",
+                        s.name.name
+                    )),
                     s.name.span,
                     "not used here",
                 )
@@ -81,8 +82,7 @@ impl Checker<'_> {
             [] => {
                 self.report(
                     Problem::new(
-                        "missing",
-                        "a model with `input`s or a `head` needs an `encoder`",
+                        ProblemKind::Missing("a model with `input`s or a `head` needs an `encoder`".into()),
                         m.block.span,
                         "no encoder here",
                     )
@@ -93,8 +93,12 @@ impl Checker<'_> {
             [first, rest @ ..] => {
                 for e in rest {
                     self.report(
-                        Problem::new("duplicate", "a model has one `encoder`", e.keyword.span, "second encoder")
-                            .with_help(format!("the first is on line {}", self.file.line_of(first.span.start))),
+                        Problem::new(
+                            ProblemKind::Duplicate("a model has one `encoder`".into()),
+                            e.keyword.span,
+                            "second encoder",
+                        )
+                        .with_help(format!("the first is on line {}", self.file.line_of(first.span.start))),
                     );
                 }
                 self.encoder(first, &names)
@@ -106,8 +110,9 @@ impl Checker<'_> {
                 for h in rest {
                     self.report(
                         Problem::new(
-                            "duplicate",
-                            "a model has one `head` (multitask trains one copy per task)",
+                            ProblemKind::Duplicate(
+                                "a model has one `head` (multitask trains one copy per task)".into(),
+                            ),
                             h.keyword.span,
                             "second head",
                         )
@@ -125,8 +130,10 @@ impl Checker<'_> {
                 ok = false;
                 self.report(
                     Problem::new(
-                        "unused",
-                        format!("input `{}` is used by neither the encoder nor the head", input.name.name),
+                        ProblemKind::Unused(format!(
+                            "input `{}` is used by neither the encoder nor the head",
+                            input.name.name
+                        )),
                         input.name.span,
                         "unused input",
                     )
@@ -142,11 +149,10 @@ impl Checker<'_> {
         let mut ok = true;
         for d in decls {
             if let Some(first) = out.iter().find(|i| i.name == d.name.name) {
-                let line = self.file.line_of(first.span.offset());
+                let line = self.file.line_of(first.span.start);
                 self.report(
                     Problem::new(
-                        "duplicate",
-                        format!("input `{}` is declared twice", d.name.name),
+                        ProblemKind::Duplicate(format!("input `{}` is declared twice", d.name.name)),
                         d.name.span,
                         "declared again here",
                     )
@@ -177,8 +183,7 @@ impl Checker<'_> {
         });
         self.report(
             Problem::new(
-                "unknown_input",
-                format!("{used_by} uses `{}`, which is not a declared input", id.name),
+                ProblemKind::UnknownInput { used_by: used_by.to_string(), input: id.name.clone() },
                 id.span,
                 "no input of this name",
             )
@@ -196,8 +201,7 @@ impl Checker<'_> {
             Some(r) if r.len() == 2 && r[0].value == r[1].value => {
                 self.report(
                     Problem::new(
-                        "type",
-                        "the encoder's two inputs are the same",
+                        ProblemKind::Type("the encoder's two inputs are the same".into()),
                         e.inputs[0].span.to(e.inputs[1].span),
                         "same input twice",
                     )
@@ -211,8 +215,7 @@ impl Checker<'_> {
                     e.inputs.first().map_or(e.kind.span, |f| f.span.to(e.inputs.last().map_or(f.span, |l| l.span)));
                 self.report(
                     Problem::new(
-                        "type",
-                        format!("a shared encoder takes two inputs, found {}", r.len()),
+                        ProblemKind::Type(format!("a shared encoder takes two inputs, found {}", r.len())),
                         span,
                         "expected two inputs",
                     )
@@ -232,8 +235,7 @@ impl Checker<'_> {
             None => {
                 self.report(
                     Problem::new(
-                        "missing",
-                        "the encoder has no `latent` (the width of its output)",
+                        ProblemKind::Missing("the encoder has no `latent` (the width of its output)".into()),
                         e.block.span,
                         "no `latent` here",
                     )
@@ -276,8 +278,7 @@ impl Checker<'_> {
                         Value::Name(id) => match self.input_ref(id, names, "the head") {
                             Some(r) if out.iter().any(|o: &Spanned<String>| o.value == r.value) => {
                                 self.report(Problem::new(
-                                    "duplicate",
-                                    format!("`{}` is listed twice", id.name),
+                                    ProblemKind::Duplicate(format!("`{}` is listed twice", id.name)),
                                     id.span,
                                     "listed again",
                                 ));

@@ -3,7 +3,7 @@
 
 use super::checker::Checker;
 use super::suggest::suggest;
-use crate::diag::Problem;
+use crate::diag::{Problem, ProblemKind};
 use crate::ir::{ReportSpec, Spanned};
 use crate::syntax::ast::{ReportStmt, Statement, StatementKind};
 
@@ -24,7 +24,7 @@ impl Checker<'_> {
                 ReportStmt::By { column, .. } => {
                     if by_line > 0 {
                         self.report(
-                            Problem::new("duplicate", "`report by` is declared twice", stmt.span, "declared again here")
+                            Problem::new(ProblemKind::Duplicate("`report by` is declared twice".into()), stmt.span, "declared again here")
                                 .with_help(format!(
                                     "the first `report by` is on line {by_line}; a study breaks its results down by one column"
                                 )),
@@ -33,8 +33,7 @@ impl Checker<'_> {
                     }
                     if column.name.is_empty() {
                         self.report(Problem::new(
-                            "out_of_range",
-                            "the column name is empty",
+                            ProblemKind::OutOfRange("the column name is empty".into()),
                             column.span,
                             "empty name",
                         ));
@@ -47,8 +46,7 @@ impl Checker<'_> {
                     if samples_line > 0 {
                         self.report(
                             Problem::new(
-                                "duplicate",
-                                "`report samples` is declared twice",
+                                ProblemKind::Duplicate("`report samples` is declared twice".into()),
                                 stmt.span,
                                 "declared again here",
                             )
@@ -61,8 +59,12 @@ impl Checker<'_> {
                 }
                 ReportStmt::Kind(word) if word.name == "by" => {
                     self.report(
-                        Problem::new("missing", "`report by` needs a column", word.span, "by which column?")
-                            .with_help("write e.g. `report by polymer_class` (a column of the target table)"),
+                        Problem::new(
+                            ProblemKind::Missing("`report by` needs a column".into()),
+                            word.span,
+                            "by which column?",
+                        )
+                        .with_help("write e.g. `report by polymer_class` (a column of the target table)"),
                     );
                 }
                 ReportStmt::Kind(word) => {
@@ -73,8 +75,7 @@ impl Checker<'_> {
                     };
                     self.report(
                         Problem::new(
-                            "unknown_value",
-                            format!("unknown report `{}`", word.name),
+                            ProblemKind::UnknownValue(format!("unknown report `{}`", word.name)),
                             word.span,
                             "not a known report",
                         )

@@ -2,7 +2,7 @@
 
 use super::checker::Checker;
 use super::suggest::suggest;
-use crate::diag::Problem;
+use crate::diag::{Problem, ProblemKind};
 use crate::ir::{ColumnSet, Role, Spanned};
 use crate::syntax::ast::{Block, Ident, Span, Value};
 
@@ -25,8 +25,7 @@ impl Checker<'_> {
             });
             self.report(
                 Problem::new(
-                    "unknown_table",
-                    format!("unknown table `{}`", table.name),
+                    ProblemKind::UnknownTable(format!("unknown table `{}`", table.name)),
                     table.span,
                     "no table of this name",
                 )
@@ -42,8 +41,7 @@ impl Checker<'_> {
             None => {
                 self.report(
                     Problem::new(
-                        "missing",
-                        format!("{what} has no `x` (the input columns)"),
+                        ProblemKind::Missing(format!("{what} has no `x` (the input columns)")),
                         block.span,
                         "no `x` here",
                     )
@@ -56,8 +54,12 @@ impl Checker<'_> {
             Some(v) => self.single_column(v, "`y`"),
             None => {
                 self.report(
-                    Problem::new("missing", format!("{what} has no `y` (the label column)"), block.span, "no `y` here")
-                        .with_help(usage),
+                    Problem::new(
+                        ProblemKind::Missing(format!("{what} has no `y` (the label column)")),
+                        block.span,
+                        "no `y` here",
+                    )
+                    .with_help(usage),
                 );
                 None
             }
@@ -96,8 +98,7 @@ impl Checker<'_> {
     fn source_group(&mut self, value: &Value) {
         self.report(
             Problem::new(
-                "source_group",
-                "`group` has no meaning on the source",
+                ProblemKind::SourceGroup,
                 value.span(),
                 "the source is never split",
             )
@@ -158,7 +159,7 @@ impl Checker<'_> {
         };
         if items.is_empty() {
             self.report(
-                Problem::new("empty", format!("{what} is an empty list of columns"), *span, "no columns")
+                Problem::new(ProblemKind::Empty(format!("{what} is an empty list of columns")), *span, "no columns")
                     .with_help(usage),
             );
             return None;

@@ -3,7 +3,7 @@
 
 use super::checker::Checker;
 use super::suggest::suggest;
-use crate::diag::Problem;
+use crate::diag::{Problem, ProblemKind};
 use crate::syntax::ast::{Block, Value};
 
 /// The known settings of one block, by name (first occurrence wins).
@@ -34,8 +34,7 @@ impl Checker<'_> {
                 };
                 self.report(
                     Problem::new(
-                        "unknown_setting",
-                        format!("unknown setting `{name}` in {what}"),
+                        ProblemKind::UnknownSetting(format!("unknown setting `{name}` in {what}")),
                         s.name.span,
                         "unknown setting",
                     )
@@ -46,8 +45,7 @@ impl Checker<'_> {
             if let Some((_, line)) = first_line.iter().find(|(n, _)| *n == name) {
                 self.report(
                     Problem::new(
-                        "duplicate",
-                        format!("`{name}` is set twice in {what}"),
+                        ProblemKind::Duplicate(format!("`{name}` is set twice in {what}")),
                         s.name.span,
                         "set again here",
                     )

@@ -4,7 +4,7 @@
 use super::checker::Checker;
 use super::suggest::suggest;
 use super::values::RealRange;
-use crate::diag::Problem;
+use crate::diag::{Problem, ProblemKind};
 use crate::ir::{Cond, Literal, Spanned, SyntheticPart, SyntheticSpec, TableExpr};
 use crate::syntax::ast::{self, Call, Ident, Primary, Span, TableOp, Value};
 
@@ -91,21 +91,15 @@ impl Checker<'_> {
         }
         if id.name == scope.this {
             self.report(
-                Problem::new(
-                    "cycle",
-                    format!("table `{}` refers to itself", id.name),
-                    id.span,
-                    "used in its own definition",
-                )
-                .with_help("a table can only be built from tables declared above it"),
+                Problem::new(ProblemKind::Cycle { table: id.name.clone() }, id.span, "used in its own definition")
+                    .with_help("a table can only be built from tables declared above it"),
             );
             return None;
         }
         if let Some((_, line)) = scope.all.iter().find(|(n, _)| *n == id.name) {
             self.report(
                 Problem::new(
-                    "unknown_table",
-                    format!("table `{}` is used before it is declared", id.name),
+                    ProblemKind::UnknownTable(format!("table `{}` is used before it is declared", id.name)),
                     id.span,
                     "not declared yet",
                 )
@@ -129,8 +123,12 @@ impl Checker<'_> {
                 }
             });
         self.report(
-            Problem::new("unknown_table", format!("unknown table `{}`", id.name), id.span, "no table of this name")
-                .with_help(help),
+            Problem::new(
+                ProblemKind::UnknownTable(format!("unknown table `{}`", id.name)),
+                id.span,
+                "no table of this name",
+            )
+            .with_help(help),
         );
         None
     }
@@ -148,8 +146,7 @@ impl Checker<'_> {
                 };
                 self.report(
                     Problem::new(
-                        "unknown_function",
-                        format!("unknown table loader `{other}`"),
+                        ProblemKind::UnknownFunction(format!("unknown table loader `{other}`")),
                         call.name.span,
                         "unknown loader",
                     )
@@ -176,8 +173,7 @@ impl Checker<'_> {
                     .unwrap_or_else(|| "`csv` takes the path and `numeric: [COLUMNS]`".into());
                 self.report(
                     Problem::new(
-                        "unknown_setting",
-                        format!("unknown `csv` argument `{}`", name.name),
+                        ProblemKind::UnknownSetting(format!("unknown `csv` argument `{}`", name.name)),
                         name.span,
                         "unknown argument",
                     )
@@ -187,7 +183,11 @@ impl Checker<'_> {
                 continue;
             }
             if numeric.is_some() {
-                self.report(Problem::new("duplicate", "`numeric` is given twice", name.span, "given again here"));
+                self.report(Problem::new(
+                    ProblemKind::Duplicate("`numeric` is given twice".into()),
+                    name.span,
+                    "given again here",
+                ));
                 ok = false;
                 continue;
             }
@@ -223,7 +223,8 @@ impl Checker<'_> {
             [arg] if arg.name.is_none() => match &arg.value {
                 Value::Str(s) if s.value.is_empty() => {
                     self.report(
-                        Problem::new("out_of_range", "the path is empty", s.span, "empty path").with_help(usage),
+                        Problem::new(ProblemKind::OutOfRange("the path is empty".into()), s.span, "empty path")
+                            .with_help(usage),
                     );
                     None
                 }
@@ -236,8 +237,7 @@ impl Checker<'_> {
             _ => {
                 self.report(
                     Problem::new(
-                        "type",
-                        format!("`{}` takes one argument: the file path", call.name.name),
+                        ProblemKind::Type(format!("`{}` takes one argument: the file path", call.name.name)),
                         call.span,
                         "expected one path",
                     )
@@ -256,8 +256,12 @@ impl Checker<'_> {
         for arg in &call.args {
             let Some(name) = &arg.name else {
                 self.report(
-                    Problem::new("type", "`synthetic` arguments must be named", arg.span, "unnamed argument")
-                        .with_help(SYNTHETIC_HELP),
+                    Problem::new(
+                        ProblemKind::Type("`synthetic` arguments must be named".into()),
+                        arg.span,
+                        "unnamed argument",
+                    )
+                    .with_help(SYNTHETIC_HELP),
                 );
                 ok = false;
                 continue;
@@ -270,8 +274,7 @@ impl Checker<'_> {
                 };
                 self.report(
                     Problem::new(
-                        "unknown_setting",
-                        format!("unknown `synthetic` argument `{}`", name.name),
+                        ProblemKind::UnknownSetting(format!("unknown `synthetic` argument `{}`", name.name)),
                         name.span,
                         "unknown argument",
                     )
@@ -282,8 +285,7 @@ impl Checker<'_> {
             };
             if seen.contains(known) {
                 self.report(Problem::new(
-                    "duplicate",
-                    format!("`{known}` is given twice"),
+                    ProblemKind::Duplicate(format!("`{known}` is given twice")),
                     name.span,
                     "given again here",
                 ));
@@ -302,8 +304,7 @@ impl Checker<'_> {
             None => {
                 self.report(
                     Problem::new(
-                        "missing",
-                        "`synthetic` needs `part: source` or `part: target`",
+                        ProblemKind::Missing("`synthetic` needs `part: source` or `part: target`".into()),
                         call.span,
                         "no `part`",
                     )
@@ -325,8 +326,7 @@ impl Checker<'_> {
             (SyntheticPart::Target, Some((_, span))) => {
                 self.report(
                     Problem::new(
-                        "out_of_range",
-                        "`bias` only applies to `part: source`",
+                        ProblemKind::OutOfRange("`bias` only applies to `part: source`".into()),
                         span,
                         "not used for the target",
                     )
@@ -364,8 +364,12 @@ impl Checker<'_> {
             ast::Cond::In { column, values, span } => {
                 if values.is_empty() {
                     self.report(
-                        Problem::new("empty", format!("`{} in []` lists no values", column.name), *span, "empty list")
-                            .with_help("list at least one value, e.g. `gas in [\"CO2\", \"N2\"]`"),
+                        Problem::new(
+                            ProblemKind::Empty(format!("`{} in []` lists no values", column.name)),
+                            *span,
+                            "empty list",
+                        )
+                        .with_help("list at least one value, e.g. `gas in [\"CO2\", \"N2\"]`"),
                     );
                     return None;
                 }
@@ -430,7 +434,7 @@ mod tests {
 
     fn leaf(i: usize) -> Cond {
         Cond::Cmp {
-            column: Spanned::new(format!("c{i}"), (0, 0)),
+            column: Spanned::new(format!("c{i}"), crate::ir::Span::default()),
             op: crate::ir::CmpOp::Eq,
             value: Literal::Num(i as f64),
         }

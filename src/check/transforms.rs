@@ -1,7 +1,7 @@
 //! `transform x = a | b` and `transform y = ...`.
 
 use super::checker::Checker;
-use crate::diag::Problem;
+use crate::diag::{Problem, ProblemKind};
 use crate::ir::TransformKind;
 use crate::syntax::ast::Ident;
 
@@ -32,7 +32,7 @@ impl Checker<'_> {
             if matches!(k, TransformKind::Clip | TransformKind::NoClip) {
                 ok = false;
                 self.report(
-                    Problem::new("unknown_value", format!("`{}` applies to inputs only", s.name), s.span, "not a label transform")
+                    Problem::new(ProblemKind::UnknownValue(format!("`{}` applies to inputs only", s.name)), s.span, "not a label transform")
                         .with_help("the label is never clipped: its test values are what a trial is judged on; use it in `transform x = ...`"),
                 );
             }

@@ -3,7 +3,7 @@
 
 use super::checker::Checker;
 use super::suggest::suggest;
-use crate::diag::Problem;
+use crate::diag::{Problem, ProblemKind};
 use crate::syntax::ast::{Ident, Number, Span, Value};
 
 /// An interval for real-valued settings, e.g. `(0, 1)` or `[0, ∞)`.
@@ -62,8 +62,7 @@ impl Checker<'_> {
     /// A type error: `what` must be `expected` but `value` is something else.
     pub fn type_error(&mut self, value: &Value, what: &str, expected: &str, help: Option<String>) {
         let mut p = Problem::new(
-            "type",
-            format!("{what} must be {expected}, found {}", value.describe()),
+            ProblemKind::Type(format!("{what} must be {expected}, found {}", value.describe())),
             value.span(),
             format!("expected {expected}"),
         );
@@ -76,8 +75,7 @@ impl Checker<'_> {
     /// An out-of-range error on `span`.
     pub fn out_of_range(&mut self, span: Span, what: &str, must: &str, found: &str) {
         self.report(Problem::new(
-            "out_of_range",
-            format!("{what} must be {must}, found {found}"),
+            ProblemKind::OutOfRange(format!("{what} must be {must}, found {found}")),
             span,
             format!("must be {must}"),
         ));
@@ -106,8 +104,7 @@ impl Checker<'_> {
                 _ => {
                     self.report(
                         Problem::new(
-                            "type",
-                            format!("{what} must be a whole number, found `{}`", n.text),
+                            ProblemKind::Type(format!("{what} must be a whole number, found `{}`", n.text)),
                             n.span,
                             "expected a whole number",
                         )
@@ -216,8 +213,7 @@ impl Checker<'_> {
         };
         self.report(
             Problem::new(
-                "unknown_value",
-                format!("unknown {what} `{}`", id.name),
+                ProblemKind::UnknownValue(format!("unknown {what} `{}`", id.name)),
                 id.span,
                 format!("not a known {what}"),
             )

@@ -270,7 +270,7 @@ fn budget(
                 }
             }
         }
-        exec::budget::plan(&run.trials, run.results.seed, &fixed, &req)
+        exec::budget::plan(&run.trials, run.results.seed, &fixed, &req).map_err(|e| e.to_string())
     };
     match planned() {
         Ok(b) if json => match serde_json::to_string_pretty(&b) {

@@ -5,8 +5,22 @@
 
 use crate::ir::{Arith, ArithFn, ArithOp, Spanned};
 
+use thiserror::Error;
+
 use super::error::DataError;
 use super::table::{Column, Table};
+
+/// Why one row's value of a derived column cannot be computed.
+#[derive(Debug, Clone, PartialEq, Error)]
+pub enum ArithError {
+    #[error("division by zero ({} / 0)", fmt(*.numerator))]
+    DivisionByZero { numerator: f64 },
+    /// `log`, `log10` or `sqrt` of a value outside its domain (`must` is "> 0" or "≥ 0").
+    #[error("{func} of {} (must be {must})", fmt(*.value))]
+    Domain { func: &'static str, value: f64, must: &'static str },
+    #[error("the result is not finite")]
+    NotFinite,
+}
 
 /// `table` with the column `name` = `expr` appended.
 pub fn derive(table: Table, name: &Spanned<String>, expr: &Spanned<Arith>) -> Result<Table, DataError> {
@@ -65,8 +79,8 @@ fn collect_columns(table: &Table, e: &Arith, out: &mut Vec<(String, Vec<f64>)>) 
     }
 }
 
-/// The value of `e` at `row`: NaN when an input cell is missing, an error message otherwise.
-pub fn eval(e: &Arith, row: usize, cols: &[(String, Vec<f64>)]) -> Result<f64, String> {
+/// The value of `e` at `row`: NaN when an input cell is missing, an error otherwise.
+pub fn eval(e: &Arith, row: usize, cols: &[(String, Vec<f64>)]) -> Result<f64, ArithError> {
     let v = match e {
         Arith::Num(x) => *x,
         Arith::Col(c) => {
@@ -79,25 +93,25 @@ pub fn eval(e: &Arith, row: usize, cols: &[(String, Vec<f64>)]) -> Result<f64, S
                 ArithOp::Add => a + b,
                 ArithOp::Sub => a - b,
                 ArithOp::Mul => a * b,
-                ArithOp::Div if b == 0.0 => return Err(format!("division by zero ({} / 0)", fmt(a))),
+                ArithOp::Div if b == 0.0 => return Err(ArithError::DivisionByZero { numerator: a }),
                 ArithOp::Div => a / b,
             }
         }
         Arith::Call { func, arg, .. } => {
             let x = eval(arg, row, cols)?;
             match func {
-                ArithFn::Log if x <= 0.0 => return Err(format!("log of {} (must be > 0)", fmt(x))),
+                ArithFn::Log if x <= 0.0 => return Err(ArithError::Domain { func: "log", value: x, must: "> 0" }),
                 ArithFn::Log => x.ln(),
-                ArithFn::Log10 if x <= 0.0 => return Err(format!("log10 of {} (must be > 0)", fmt(x))),
+                ArithFn::Log10 if x <= 0.0 => return Err(ArithError::Domain { func: "log10", value: x, must: "> 0" }),
                 ArithFn::Log10 => x.log10(),
                 ArithFn::Exp => x.exp(),
-                ArithFn::Sqrt if x < 0.0 => return Err(format!("sqrt of {} (must be ≥ 0)", fmt(x))),
+                ArithFn::Sqrt if x < 0.0 => return Err(ArithError::Domain { func: "sqrt", value: x, must: "≥ 0" }),
                 ArithFn::Sqrt => x.sqrt(),
             }
         }
     };
     if v.is_infinite() {
-        return Err("the result is not finite".into());
+        return Err(ArithError::NotFinite);
     }
     Ok(v)
 }
@@ -111,7 +125,8 @@ mod tests {
     use super::*;
 
     fn call(func: ArithFn, x: f64) -> Result<f64, String> {
-        eval(&Arith::Call { func, arg: Box::new(Arith::Num(x)), span: (0, 0).into() }, 0, &[])
+        eval(&Arith::Call { func, arg: Box::new(Arith::Num(x)), span: crate::ir::Span::default() }, 0, &[])
+            .map_err(|e| e.to_string())
     }
 
     #[test]

@@ -1,18 +1,20 @@
 //! The data stage's error: one message, plus where it happened (study span, file, column, row).
 
-use miette::SourceSpan;
+use thiserror::Error;
 
-use crate::diag::Problem;
+use crate::diag::{Problem, ProblemKind};
+use crate::ir::Span;
 
 /// An error found while loading or transforming a table, or while turning columns into numbers.
 ///
 /// `message` is complete on its own (it already names the file, column and row where known); the
 /// other fields repeat those facts for callers that want them structured.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Error)]
+#[error("{message}{}", help_suffix(.help))]
 pub struct DataError {
     pub message: String,
     /// The study text the error is about (a path, a column name, a condition), when known.
-    pub span: Option<SourceSpan>,
+    pub span: Option<Span>,
     /// The file (as written in the study) or generator the data came from.
     pub file: Option<String>,
     pub column: Option<String>,
@@ -28,7 +30,7 @@ impl DataError {
     }
 
     /// Sets the span unless one is already set (the innermost, most precise span wins).
-    pub fn with_span(mut self, span: SourceSpan) -> Self {
+    pub fn with_span(mut self, span: Span) -> Self {
         if self.span.is_none() {
             self.span = Some(span);
         }
@@ -65,13 +67,13 @@ impl DataError {
 
     /// A study problem (code `sim2real::data`) at this error's span, or at `fallback` when the
     /// error has none (e.g. a bad cell found while building the matrix of a `source` block).
-    pub fn to_problem(&self, fallback: SourceSpan) -> Problem {
+    pub fn to_problem(&self, fallback: Span) -> Problem {
         let label = match (&self.column, &self.file) {
             (Some(c), _) => format!("column `{c}`"),
             (None, Some(f)) => format!("data from {f}"),
             (None, None) => "here".to_string(),
         };
-        let problem = Problem::new("data", self.message.clone(), self.span.unwrap_or(fallback), label);
+        let problem = Problem::new(ProblemKind::Data(self.message.clone()), self.span.unwrap_or(fallback), label);
         match &self.help {
             Some(h) => problem.with_help(h.clone()),
             None => problem,
@@ -79,14 +81,7 @@ impl DataError {
     }
 }
 
-impl std::fmt::Display for DataError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}", self.message)?;
-        if let Some(h) = &self.help {
-            write!(f, " ({h})")?;
-        }
-        Ok(())
-    }
+/// ` (help)` after the message when there is a help line.
+fn help_suffix(help: &Option<String>) -> String {
+    help.as_ref().map(|h| format!(" ({h})")).unwrap_or_default()
 }
-
-impl std::error::Error for DataError {}

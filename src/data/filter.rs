@@ -10,9 +10,7 @@
 
 use std::cmp::Ordering;
 
-use miette::SourceSpan;
-
-use crate::ir::{CmpOp, Cond, Literal, Spanned};
+use crate::ir::{CmpOp, Cond, Literal, Span, Spanned};
 
 use super::error::DataError;
 use super::table::{Column, Table};
@@ -28,7 +26,7 @@ pub fn filter(table: &Table, cond: &Spanned<Cond>) -> Result<Table, DataError> {
     Ok(table.take_rows(&keep))
 }
 
-fn eval(table: &Table, cond: &Cond, span: SourceSpan) -> Result<Vec<Truth>, DataError> {
+fn eval(table: &Table, cond: &Cond, span: Span) -> Result<Vec<Truth>, DataError> {
     Ok(match cond {
         Cond::Cmp { column, op, value } => {
             let col = column_of(table, column)?;
@@ -88,7 +86,7 @@ fn check_type(
     column: &Spanned<String>,
     col: &Column,
     value: &Literal,
-    span: SourceSpan,
+    span: Span,
 ) -> Result<(), DataError> {
     let name = &column.value;
     let err = |msg: String, help: String| {
@@ -157,7 +155,7 @@ mod tests {
     use crate::data::csv::parse_csv;
 
     fn col(name: &str) -> Spanned<String> {
-        Spanned::new(name.to_string(), (0, 0))
+        Spanned::new(name.to_string(), Span::default())
     }
 
     fn cmp(name: &str, op: CmpOp, value: Literal) -> Cond {
@@ -165,7 +163,7 @@ mod tests {
     }
 
     fn kept(t: &Table, c: Cond) -> Vec<String> {
-        filter(t, &Spanned::new(c, (0, 0))).unwrap().text_column("id").unwrap()
+        filter(t, &Spanned::new(c, Span::default())).unwrap().text_column("id").unwrap()
     }
 
     #[test]

@@ -10,9 +10,7 @@
 
 use std::collections::HashMap;
 
-use miette::SourceSpan;
-
-use crate::ir::Spanned;
+use crate::ir::{Span, Spanned};
 
 use super::error::DataError;
 use super::table::{Column, Table, format_number};
@@ -31,7 +29,7 @@ pub fn join(
     left: &Table,
     right: &Table,
     on: &[(Spanned<String>, Spanned<String>)],
-    span: SourceSpan,
+    span: Span,
 ) -> Result<Table, DataError> {
     if on.is_empty() {
         return Err(DataError::new("a join needs at least one `left = right` key pair").with_span(span));

@@ -4,6 +4,7 @@
 //! are the ones the fit's CIs use).
 
 use serde::Serialize;
+use thiserror::Error;
 
 use crate::fit::budget::{Ask, Costs, Have, Marginal, Outcome, marginal, solve, validate};
 use crate::results::TrialRow;
@@ -102,10 +103,35 @@ pub struct Extrapolation {
     pub note: Option<String>,
 }
 
+/// Why no budget can be planned on a run.
+#[derive(Debug, Clone, PartialEq, Error)]
+pub enum BudgetError {
+    /// Bad costs, `have` or ask.
+    #[error(transparent)]
+    Input(#[from] crate::fit::BudgetInputError),
+    /// The surface could not be fitted to the run's trials.
+    #[error("the surface R(n, m) cannot be fitted to this run ({0}), so there is nothing to plan on")]
+    NoSurface(crate::fit::FitError),
+    /// The surface was fitted but is degenerate (the reason in words).
+    #[error("the fitted surface is degenerate ({0}), so a budget planned on it would be meaningless")]
+    Degenerate(String),
+    /// The goal is at or below the surface's floor.
+    #[error(
+        "the goal {} is unreachable on the fitted surface {equation}: it is at or below the floor {}, {why}",
+        fmt(*.goal),
+        fmt(*.floor)
+    )]
+    Unreachable { goal: f64, equation: String, floor: f64, why: String },
+}
+
 /// Plan on the surface fitted to `trials` (recomputed with the run's `seed` and the study's fixed
-/// parameters, as the run fitted it). Errors (bad inputs, no usable surface, an unreachable goal)
-/// are plain sentences.
-pub fn plan(trials: &[TrialRow], seed: u64, fixed: &crate::fit::SurfaceFixed, req: &Request) -> Result<Budget, String> {
+/// parameters, as the run fitted it). Errors: bad inputs, no usable surface, an unreachable goal.
+pub fn plan(
+    trials: &[TrialRow],
+    seed: u64,
+    fixed: &crate::fit::SurfaceFixed,
+    req: &Request,
+) -> Result<Budget, BudgetError> {
     // Costs and the ask first (`have` is checked once its default is known).
     validate(req.costs, req.have.unwrap_or(Have { n: 1.0, m: 1.0 }), req.ask)?;
     let grid_max = |t: &[TrialRow], f: fn(&TrialRow) -> usize| {
@@ -114,15 +140,15 @@ pub fn plan(trials: &[TrialRow], seed: u64, fixed: &crate::fit::SurfaceFixed, re
     let have = req.have.unwrap_or(Have { n: grid_max(trials, |t| t.n) as f64, m: grid_max(trials, |t| t.m) as f64 });
     validate(req.costs, have, req.ask)?;
     // The point answer (or why there is none) before the bootstrap refits.
-    let mut point = Err(String::new());
+    let mut point = None;
     let sr = surface_replicates_if(trials, seed, fixed, |fit| {
-        point = point_answer(fit, req, have);
-        point.is_ok()
+        let answer = point_answer(fit, req, have);
+        let ok = answer.is_ok();
+        point = Some(answer);
+        ok
     });
-    let fit = sr.fit.map_err(|e| {
-        format!("the surface R(n, m) cannot be fitted to this run ({e}), so there is nothing to plan on")
-    })?;
-    let point = point?;
+    let fit = sr.fit.map_err(BudgetError::NoSurface)?;
+    let point = point.unwrap_or_else(|| point_answer(&fit, req, have))?;
     let s = fit.surface;
     let mg = marginal(&s, req.costs, have);
     let (mut ns, mut ms, mut costs, mut maes) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
@@ -202,20 +228,19 @@ fn point_answer(
     fit: &crate::fit::SurfaceFit,
     req: &Request,
     have: Have,
-) -> Result<crate::fit::budget::Optimum, String> {
+) -> Result<crate::fit::budget::Optimum, BudgetError> {
     if let Some(d) = &fit.degenerate {
-        return Err(format!("the fitted surface is degenerate ({d}), so a budget planned on it would be meaningless"));
+        return Err(BudgetError::Degenerate(d.to_string()));
     }
     let s = &fit.surface;
     match solve(s, req.costs, have, req.ask) {
         Outcome::Optimum(o) => Ok(o),
-        Outcome::Unreachable(u) => Err(format!(
-            "the goal {} is unreachable on the fitted surface {}: it is at or below the floor {}, {}",
-            fmt(u.goal),
-            s.equation(),
-            fmt(u.floor),
-            u.why
-        )),
+        Outcome::Unreachable(u) => Err(BudgetError::Unreachable {
+            goal: u.goal,
+            equation: s.equation(),
+            floor: u.floor,
+            why: u.why.to_string(),
+        }),
     }
 }
 

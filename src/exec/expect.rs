@@ -254,7 +254,7 @@ mod tests {
         Expect {
             kind: ExpectKind::Param { name: name.into(), op, value },
             text: format!("{name} {} {value}", op.symbol()),
-            span: (0, 0).into(),
+            span: crate::ir::Span::default(),
         }
     }
 
@@ -344,7 +344,7 @@ mod tests {
         Expect {
             kind: ExpectKind::Arms { left, op, right, at: AtN::Largest, significantly },
             text: "arms".into(),
-            span: (0, 0).into(),
+            span: crate::ir::Span::default(),
         }
     }
 

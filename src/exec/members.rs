@@ -14,6 +14,30 @@ use crate::plan::splits::{permutation, target_split, validation_split};
 use crate::plan::{Prepared, RoleData, seeds::derive};
 use crate::transform::{Pipeline, TransformError};
 
+use thiserror::Error;
+
+/// Why a job's member cannot be built: its rows do not exist, or its transforms cannot be fitted
+/// on or applied to them (the message names the table, the row, the column and the value).
+#[derive(Debug, Clone, PartialEq, Error)]
+pub enum MemberError {
+    #[error("trial {trial}: m = {m} but only {left} target rows are left for training after its test split")]
+    BeyondSplit { trial: usize, m: usize, left: usize },
+    #[error("trial {trial}: the m = {m} rows cannot be split into validation and training rows by whole groups")]
+    NoValidation { trial: usize, m: usize },
+    /// Fitting the `what` ("x" or "y") transforms on the training rows of `table` failed.
+    #[error("transform {what} on `{table}`: {source}")]
+    Fit { what: &'static str, table: String, source: TransformError },
+    /// Applying the fitted transforms failed at one cell (`row` of the table, 0-based).
+    #[error("transform {what} on `{table}`, row {row} of the table (0-based), {column} = {value}: {message}")]
+    ApplyAt { what: &'static str, table: String, row: usize, column: String, value: f64, message: String },
+    /// Applying the fitted transforms failed on a column, not at one row.
+    #[error("transform {what} on `{table}`, {column}: {message}")]
+    Apply { what: &'static str, table: String, column: String, message: String },
+    /// The plan has no training settings for the job's phase (a plan built by hand without them).
+    #[error("the plan has no training settings for `{phase}` jobs")]
+    NoSettings { phase: &'static str },
+}
+
 /// Rows of one member, transformed, plus the label pipeline and raw test labels.
 #[derive(Debug, Clone)]
 pub struct Member {
@@ -75,11 +99,8 @@ impl Member {
 
 /// The member of a job: source rows for pretraining, target rows of the trial otherwise, and
 /// for multitask both. The early-stopping validation fraction is the job's phase's, from the plan.
-pub fn member_for(job: &JobKind, plan: &Plan, study: &Study, data: &Prepared) -> Result<Member, String> {
-    let validation = plan
-        .train_spec(job)
-        .ok_or_else(|| format!("the plan has no training settings for `{}` jobs", job.phase()))?
-        .validation;
+pub fn member_for(job: &JobKind, plan: &Plan, study: &Study, data: &Prepared) -> Result<Member, MemberError> {
+    let validation = plan.train_spec(job).ok_or(MemberError::NoSettings { phase: job.phase() })?.validation;
     match *job {
         JobKind::Pretrain { n, replicate } => {
             let rows = source_subset(n, replicate, study, data);
@@ -104,14 +125,11 @@ pub fn target_rows(
     target: &RoleData,
     m: usize,
     trial: usize,
-) -> Result<(Vec<usize>, Vec<usize>), String> {
+) -> Result<(Vec<usize>, Vec<usize>), MemberError> {
     let split = target_split(study, target, trial);
     match split.train_part.get(..m) {
         Some(rows) => Ok((rows.to_vec(), split.test)),
-        None => Err(format!(
-            "trial {trial}: m = {m} but only {} target rows are left for training after its test split",
-            split.train_part.len()
-        )),
+        None => Err(MemberError::BeyondSplit { trial, m, left: split.train_part.len() }),
     }
 }
 
@@ -128,15 +146,13 @@ fn target_member(
     source: Option<&[usize]>,
     study: &Study,
     data: &Prepared,
-) -> Result<Member, String> {
+) -> Result<Member, MemberError> {
     let (rows, test) = target_rows(study, &data.target, m, trial)?;
     // Validation by whole groups when the target declares them: early stopping must not watch
     // rows of a group the network trains on.
     let (val, train) = validation_split(&rows, validation, data.target.groups.as_deref());
     if val.is_empty() || train.is_empty() {
-        return Err(format!(
-            "trial {trial}: the m = {m} rows cannot be split into validation and training rows by whole groups"
-        ));
+        return Err(MemberError::NoValidation { trial, m });
     }
     build(&data.target, &rows, &train, &val, &test, source.map(|r| (&data.source, r)), study)
 }
@@ -164,7 +180,7 @@ fn build(
     test: &[usize],
     source: Option<(&RoleData, &[usize])>,
     study: &Study,
-) -> Result<Member, String> {
+) -> Result<Member, MemberError> {
     let y = Matrix::from_rows(d.rows(), 1, d.y.clone());
     let x_all = network_x(d);
     let names = network_names(d);
@@ -182,7 +198,7 @@ fn build(
     };
     let yp = fit(&study.y_transforms, &y, fit_rows, &d.table, "y")?;
     let to_f32 = |m: &Matrix| m.data.iter().map(|&v| v as f32).collect::<Vec<f32>>();
-    let rows_of = |idx: &[usize]| -> Result<MemberRows, String> {
+    let rows_of = |idx: &[usize]| -> Result<MemberRows, MemberError> {
         let x = xp.apply(&x_all.take_rows(idx)).map_err(|e| located(&e, "x", &d.table, idx, &names, &x_all))?;
         let yv = yp.apply(&y.take_rows(idx)).map_err(|e| located(&e, "y", &d.table, idx, &names, &y))?;
         Ok(MemberRows { x: to_f32(&x), y: to_f32(&yv) })
@@ -241,9 +257,15 @@ fn build(
     })
 }
 
-fn fit(kinds: &[TransformKind], m: &Matrix, rows: &[usize], table: &str, what: &str) -> Result<Pipeline, String> {
+fn fit(
+    kinds: &[TransformKind],
+    m: &Matrix,
+    rows: &[usize],
+    table: &str,
+    what: &'static str,
+) -> Result<Pipeline, MemberError> {
     let fitted = if what == "x" { Pipeline::fit_inputs(kinds, m, rows) } else { Pipeline::fit(kinds, m, rows) };
-    fitted.map_err(|e| format!("transform {what} on `{table}`: {e}"))
+    fitted.map_err(|source| MemberError::Fit { what, table: table.to_string(), source })
 }
 
 /// The network's input column names, in its order.
@@ -257,18 +279,22 @@ fn network_names(d: &RoleData) -> Vec<String> {
 /// A transform error on the rows `rows` of `table` (the error's row indexes `rows`; `m` holds the
 /// table's values by table row), naming the table row, the column and the value:
 /// ``transform x on `t`, row 17 of the table (0-based), column `f_2` = -5: step 2: ...``.
-fn located(e: &TransformError, what: &str, table: &str, rows: &[usize], names: &[String], m: &Matrix) -> String {
-    let col = if what == "x" {
+fn located(
+    e: &TransformError,
+    what: &'static str,
+    table: &str,
+    rows: &[usize],
+    names: &[String],
+    m: &Matrix,
+) -> MemberError {
+    let column = if what == "x" {
         names.get(e.column).map_or(format!("column {}", e.column), |n| format!("column `{n}`"))
     } else {
         "the label".to_string()
     };
+    let (table, message) = (table.to_string(), e.message.clone());
     match e.row.and_then(|r| rows.get(r)).filter(|&&r| r < m.rows && e.column < m.cols) {
-        Some(&r) => format!(
-            "transform {what} on `{table}`, row {r} of the table (0-based), {col} = {}: {}",
-            m.get(r, e.column),
-            e.message
-        ),
-        None => format!("transform {what} on `{table}`, {col}: {}", e.message),
+        Some(&row) => MemberError::ApplyAt { what, table, row, column, value: m.get(row, e.column), message },
+        None => MemberError::Apply { what, table, column, message },
     }
 }

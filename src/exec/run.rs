@@ -93,9 +93,8 @@ pub fn read_study(path: &Path) -> Result<String, RunError> {
             &path.display().to_string(),
             &text,
             vec![crate::diag::Problem::new(
-                "encoding",
-                "the study file is not valid UTF-8",
-                (at, 1),
+                crate::diag::ProblemKind::Encoding,
+                crate::ir::Span::new(at, at + 1),
                 "invalid byte here",
             )],
         )))
@@ -335,5 +334,5 @@ fn startable(job: &Job, loaded: &Loaded, store: &Store) -> Result<Member, String
     {
         return Err(why);
     }
-    member_for(&job.kind, &loaded.plan, &loaded.study, &loaded.data)
+    member_for(&job.kind, &loaded.plan, &loaded.study, &loaded.data).map_err(|e| e.to_string())
 }

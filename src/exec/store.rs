@@ -18,6 +18,7 @@ use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
+use thiserror::Error;
 
 use crate::results::TrialRow;
 use crate::results::outputs;
@@ -125,23 +126,34 @@ pub struct Store {
     pub discarded: usize,
 }
 
-#[derive(Debug)]
+/// Why the store could not be opened, locked, read or written.
+#[derive(Debug, Error)]
 pub enum StoreError {
-    Io(String),
-    /// The directory holds a run of a different study, data or plan.
-    Mismatch(String),
+    /// A file operation on `path` failed.
+    #[error("{}: {source}", .path.display())]
+    Io { path: PathBuf, source: std::io::Error },
+    /// The directory holds a store written in another format.
+    #[error(
+        "{} holds a store of format {found} (this sim2real reads and writes format {expected}); it cannot be resumed: use --fresh to start over or --out for another directory",
+        .dir.display()
+    )]
+    Format { dir: PathBuf, found: u32, expected: u32 },
+    /// The directory holds a run of a different study, data or plan (`what` says which changed).
+    #[error(
+        "{} holds a run of `{study}` that cannot be resumed: {what}; use --fresh to start over or --out for another directory",
+        .dir.display()
+    )]
+    Changed { dir: PathBuf, study: String, what: &'static str },
+    /// Another process holds the directory's lock.
+    #[error("{} is in use by another sim2real run (pid {pid}); wait for it or use another --out", .dir.display())]
+    Locked { dir: PathBuf, pid: String },
+    /// The lock file kept being replaced while we tried to lock it.
+    #[error("could not lock {}", .dir.display())]
+    NotLocked { dir: PathBuf },
 }
 
-impl std::fmt::Display for StoreError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            StoreError::Io(m) | StoreError::Mismatch(m) => f.write_str(m),
-        }
-    }
-}
-
-fn io(path: &Path, e: std::io::Error) -> StoreError {
-    StoreError::Io(format!("{}: {e}", path.display()))
+fn io(path: &Path, source: std::io::Error) -> StoreError {
+    StoreError::Io { path: path.to_path_buf(), source }
 }
 
 fn encode(rec: &Record) -> String {
@@ -222,12 +234,7 @@ impl Store {
         }
         if let Some(h) = &stored_header {
             if h.format != header.format {
-                return Err(StoreError::Mismatch(format!(
-                    "{} holds a store of format {} (this sim2real reads and writes format {}); it cannot be resumed: use --fresh to start over or --out for another directory",
-                    dir.display(),
-                    h.format,
-                    header.format
-                )));
+                return Err(StoreError::Format { dir: dir.to_path_buf(), found: h.format, expected: header.format });
             }
             if *h != header {
                 let what = if h.study_sha256 != header.study_sha256 {
@@ -239,11 +246,7 @@ impl Store {
                 } else {
                     "the plan changed"
                 };
-                return Err(StoreError::Mismatch(format!(
-                    "{} holds a run of `{}` that cannot be resumed: {what}; use --fresh to start over or --out for another directory",
-                    dir.display(),
-                    h.study
-                )));
+                return Err(StoreError::Changed { dir: dir.to_path_buf(), study: h.study.clone(), what });
             }
         }
         let file = OpenOptions::new().create(true).append(true).open(&path).map_err(|e| io(&path, e))?;
@@ -333,10 +336,7 @@ impl DirLock {
                 Err(fs::TryLockError::WouldBlock) => {
                     let pid = fs::read_to_string(&path).unwrap_or_default();
                     let pid = if pid.trim().is_empty() { "unknown".to_string() } else { pid.trim().to_string() };
-                    return Err(StoreError::Mismatch(format!(
-                        "{} is in use by another sim2real run (pid {pid}); wait for it or use another --out",
-                        dir.display()
-                    )));
+                    return Err(StoreError::Locked { dir: dir.to_path_buf(), pid });
                 }
                 Err(fs::TryLockError::Error(e)) => return Err(io(&path, e)),
             }
@@ -349,7 +349,7 @@ impl DirLock {
             write!(file, "{}", std::process::id()).map_err(|e| io(&path, e))?;
             return Ok(DirLock { path, _file: file });
         }
-        Err(StoreError::Io(format!("could not lock {}", dir.display())))
+        Err(StoreError::NotLocked { dir: dir.to_path_buf() })
     }
 }
 

@@ -18,6 +18,7 @@
 //!
 //! Costs are those of the rows bought *beyond* `have`; `total_cost` adds what `have` cost.
 
+use super::BudgetInputError;
 use super::surface::{Surface, marginal_rate};
 use crate::number::sig3;
 
@@ -162,18 +163,18 @@ impl Marginal {
 }
 
 /// Why inputs cannot be planned with, in words.
-pub fn validate(costs: Costs, have: Have, ask: Ask) -> Result<(), String> {
-    for (name, v) in [("source cost", costs.source), ("target cost", costs.target)] {
-        if !(v.is_finite() && v > 0.0) {
-            return Err(format!("the {name} must be a finite number > 0, not {v}"));
+pub fn validate(costs: Costs, have: Have, ask: Ask) -> Result<(), BudgetInputError> {
+    for (which, value) in [("source cost", costs.source), ("target cost", costs.target)] {
+        if !(value.is_finite() && value > 0.0) {
+            return Err(BudgetInputError::Cost { which, value });
         }
     }
     if !(have.n.is_finite() && have.m.is_finite() && have.n > 0.0 && have.m > 0.0) {
-        return Err(format!("`have` must be positive sample sizes, not (n = {}, m = {})", have.n, have.m));
+        return Err(BudgetInputError::Have { n: have.n, m: have.m });
     }
     match ask {
-        Ask::Goal(g) if !(g.is_finite() && g > 0.0) => Err(format!("the goal must be a finite MAE > 0, not {g}")),
-        Ask::Spend(s) if !(s.is_finite() && s >= 0.0) => Err(format!("the spend must be a finite number ≥ 0, not {s}")),
+        Ask::Goal(g) if !(g.is_finite() && g > 0.0) => Err(BudgetInputError::Goal(g)),
+        Ask::Spend(s) if !(s.is_finite() && s >= 0.0) => Err(BudgetInputError::Spend(s)),
         _ => Ok(()),
     }
 }
@@ -521,11 +522,18 @@ mod tests {
     #[test]
     fn bad_inputs_are_named() {
         let c = Costs { source: 1.0, target: 1.0 };
-        assert!(validate(Costs { source: 0.0, ..c }, HAVE, Ask::Goal(0.1)).unwrap_err().contains("source cost"));
-        assert!(validate(Costs { target: -2.0, ..c }, HAVE, Ask::Goal(0.1)).unwrap_err().contains("target cost"));
-        assert!(validate(c, HAVE, Ask::Goal(f64::NAN)).unwrap_err().contains("goal"));
-        assert!(validate(c, HAVE, Ask::Spend(-1.0)).unwrap_err().contains("spend"));
-        assert!(validate(c, Have { n: 0.0, m: 5.0 }, Ask::Spend(1.0)).unwrap_err().contains("have"));
+        assert!(
+            validate(Costs { source: 0.0, ..c }, HAVE, Ask::Goal(0.1)).unwrap_err().to_string().contains("source cost")
+        );
+        assert!(
+            validate(Costs { target: -2.0, ..c }, HAVE, Ask::Goal(0.1))
+                .unwrap_err()
+                .to_string()
+                .contains("target cost")
+        );
+        assert!(validate(c, HAVE, Ask::Goal(f64::NAN)).unwrap_err().to_string().contains("goal"));
+        assert!(validate(c, HAVE, Ask::Spend(-1.0)).unwrap_err().to_string().contains("spend"));
+        assert!(validate(c, Have { n: 0.0, m: 5.0 }, Ask::Spend(1.0)).unwrap_err().to_string().contains("have"));
         assert!(validate(c, HAVE, Ask::Spend(1.0)).is_ok());
     }
 }

@@ -28,4 +28,21 @@ pub enum FitError {
     /// exponent above the search bound).
     #[error("fixed parameter {name} = {value} is not allowed: {why}")]
     BadFixed { name: &'static str, value: String, why: String },
+    /// A fixed-parameter name the law does not have (`valid` lists the law's names).
+    #[error("unknown parameter `{name}` (valid: {valid})")]
+    UnknownParameter { name: String, valid: String },
+}
+
+/// Costs, sample sizes or a goal that a budget cannot be planned with.
+#[derive(Debug, Clone, PartialEq, Error)]
+pub enum BudgetInputError {
+    /// `which` is "source cost" or "target cost".
+    #[error("the {which} must be a finite number > 0, not {value}")]
+    Cost { which: &'static str, value: f64 },
+    #[error("`have` must be positive sample sizes, not (n = {n}, m = {m})")]
+    Have { n: f64, m: f64 },
+    #[error("the goal must be a finite MAE > 0, not {0}")]
+    Goal(f64),
+    #[error("the spend must be a finite number ≥ 0, not {0}")]
+    Spend(f64),
 }

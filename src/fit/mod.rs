@@ -14,7 +14,7 @@ mod power_law_ci;
 mod quality;
 pub mod surface;
 
-pub use error::FitError;
+pub use error::{BudgetInputError, FitError};
 pub use power_law::{PowerLaw, PowerLawFit, PowerLawFixed, fit_power_law, fit_power_law_with};
 pub use power_law_ci::{PowerLawCi, power_law_ci, power_law_ci_with};
 pub use surface::{Mrs, Surface, SurfaceFit, SurfaceFixed, fit_surface, fit_surface_with, marginal_rate};

@@ -81,7 +81,7 @@ impl PowerLawFixed {
 
     /// Fix the parameter called `name` (one of [`Self::NAMES`]) at `value`; `Err` names the valid
     /// names for an unknown one.
-    pub fn set(&mut self, name: &str, value: f64) -> Result<(), String> {
+    pub fn set(&mut self, name: &str, value: f64) -> Result<(), FitError> {
         set_named(&Self::NAMES, [&mut self.d, &mut self.alpha, &mut self.c], name, value)
     }
 
@@ -108,14 +108,14 @@ pub(crate) fn set_named<const K: usize>(
     slots: [&mut Option<f64>; K],
     name: &str,
     value: f64,
-) -> Result<(), String> {
+) -> Result<(), FitError> {
     for (n, slot) in names.iter().zip(slots) {
         if *n == name {
             *slot = Some(value);
             return Ok(());
         }
     }
-    Err(format!("unknown parameter `{name}` (valid: {})", names.join(", ")))
+    Err(FitError::UnknownParameter { name: name.to_string(), valid: names.join(", ") })
 }
 
 /// `(name, value)` of the slots that hold a value.

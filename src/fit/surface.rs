@@ -133,7 +133,7 @@ impl SurfaceFixed {
 
     /// Fix the parameter called `name` (one of [`Self::NAMES`]) at `value`; `Err` names the valid
     /// names for an unknown one.
-    pub fn set(&mut self, name: &str, value: f64) -> Result<(), String> {
+    pub fn set(&mut self, name: &str, value: f64) -> Result<(), FitError> {
         let slots = [&mut self.a, &mut self.alpha, &mut self.b, &mut self.beta, &mut self.eps];
         set_named(&Self::NAMES, slots, name, value)
     }

@@ -2,7 +2,6 @@
 //! checked study (and from there to the planner, which sees the data and may still point at the
 //! source).
 
-use miette::SourceSpan;
 use serde::Serialize;
 
 /// A byte range `start..end` into the study text.
@@ -31,22 +30,16 @@ impl Span {
     }
 }
 
-impl From<Span> for SourceSpan {
-    fn from(s: Span) -> SourceSpan {
-        SourceSpan::new(s.start.into(), s.len())
-    }
-}
-
 /// A value with the span of the text it came from.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Spanned<T> {
     pub value: T,
     #[serde(skip)]
-    pub span: SourceSpan,
+    pub span: Span,
 }
 
 impl<T> Spanned<T> {
-    pub fn new(value: T, span: impl Into<SourceSpan>) -> Self {
-        Spanned { value, span: span.into() }
+    pub fn new(value: T, span: Span) -> Self {
+        Spanned { value, span }
     }
 }

@@ -4,8 +4,7 @@
 //! as far as can be known without data. Spans (byte ranges into the study text) are kept where a
 //! later stage (the planner, which sees the data) may still need to point at the source.
 
-use miette::SourceSpan;
-
+use super::span::Span;
 pub use super::span::Spanned;
 use serde::Serialize;
 
@@ -96,7 +95,7 @@ pub struct TableDef {
     pub name: String,
     pub expr: TableExpr,
     #[serde(skip)]
-    pub span: SourceSpan,
+    pub span: Span,
 }
 
 /// A table expression: a primary (`csv(...)`, `parquet(...)`, `synthetic(...)` or a table name)
@@ -125,7 +124,7 @@ pub enum TableExpr {
         right: Box<TableExpr>,
         on: Vec<(Spanned<String>, Spanned<String>)>,
         #[serde(skip)]
-        span: SourceSpan,
+        span: Span,
     },
     Select {
         input: Box<TableExpr>,
@@ -154,13 +153,13 @@ pub enum Arith {
         left: Box<Arith>,
         right: Box<Arith>,
         #[serde(skip)]
-        span: SourceSpan,
+        span: Span,
     },
     Call {
         func: ArithFn,
         arg: Box<Arith>,
         #[serde(skip)]
-        span: SourceSpan,
+        span: Span,
     },
 }
 
@@ -266,7 +265,7 @@ pub struct ColumnSet {
     pub include: Vec<Spanned<String>>,
     pub exclude: Vec<Spanned<String>>,
     #[serde(skip)]
-    pub span: SourceSpan,
+    pub span: Span,
 }
 
 /// `source NAME { x = ..., y = ..., group = ... }` or `target NAME { ... }`.
@@ -284,7 +283,7 @@ pub struct Role {
     #[serde(skip_serializing_if = "is_false")]
     pub overlap_allowed: bool,
     #[serde(skip)]
-    pub span: SourceSpan,
+    pub span: Span,
 }
 
 fn is_false(b: &bool) -> bool {
@@ -354,7 +353,7 @@ pub struct NamedInput {
     pub name: String,
     pub cols: ColumnSet,
     #[serde(skip)]
-    pub span: SourceSpan,
+    pub span: Span,
 }
 
 /// `encoder shared(a, b) { hidden = [...]  latent = 32  latent_activation = tanh  flag = true }`.
@@ -369,7 +368,7 @@ pub struct EncoderSpec {
     /// Append a 0/1 flag (0 for the first input, 1 for the second) to the encoder's input.
     pub flag: bool,
     #[serde(skip)]
-    pub span: SourceSpan,
+    pub span: Span,
 }
 
 /// How the two latents are merged.
@@ -570,7 +569,7 @@ pub struct FitSpec {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub fixed: Vec<(String, f64)>,
     #[serde(skip)]
-    pub span: SourceSpan,
+    pub span: Span,
 }
 
 /// A point of the (n, m) plane: n source rows, m target training rows (counts, both ≥ 1).
@@ -586,7 +585,7 @@ pub struct Expect {
     /// The expectation as written, for messages.
     pub text: String,
     #[serde(skip)]
-    pub span: SourceSpan,
+    pub span: Span,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -3,7 +3,7 @@
 //! pretraining followed by its fine-tunes, m ascending (with `multitask`: for each n its
 //! multitask jobs, m ascending; no pretraining).
 
-use crate::diag::Problem;
+use crate::diag::{Problem, ProblemKind};
 use crate::engine::{NetShape, PairShape};
 use crate::ir::{Baseline, Law, Study, SubsetMode};
 
@@ -60,8 +60,7 @@ pub fn build(study: &Study, data: &Prepared, quick: bool) -> Result<Plan, Vec<Pr
         // Counts below MIN_M are rejected by `check`; a small fraction of a small target lands here.
         problems.push(
             Problem::new(
-                "grid_too_small",
-                format!("m = {m} is too few target rows to train and validate on"),
+                ProblemKind::GridTooSmall(format!("m = {m} is too few target rows to train and validate on")),
                 study.grid.m.span,
                 format!("at least {MIN_M} rows needed"),
             )
@@ -75,8 +74,7 @@ pub fn build(study: &Study, data: &Prepared, quick: bool) -> Result<Plan, Vec<Pr
     if let Some(&n) = ns.first() {
         if n < 2 {
             problems.push(Problem::new(
-                "grid_too_small",
-                format!("n = {n} is too small to train on"),
+                ProblemKind::GridTooSmall(format!("n = {n} is too small to train on")),
                 study.grid.n.span,
                 "at least 2 rows needed",
             ));
@@ -84,8 +82,7 @@ pub fn build(study: &Study, data: &Prepared, quick: bool) -> Result<Plan, Vec<Pr
     }
     if ns.is_empty() {
         problems.push(Problem::new(
-            "grid_beyond_data",
-            "the n grid is empty for this source",
+            ProblemKind::GridBeyondData("the n grid is empty for this source".into()),
             study.grid.n.span,
             "no n values",
         ));
@@ -96,12 +93,11 @@ pub fn build(study: &Study, data: &Prepared, quick: bool) -> Result<Plan, Vec<Pr
     {
         problems.push(
             Problem::new(
-                "grid_too_small",
-                format!(
+                ProblemKind::GridTooSmall(format!(
                     "`fit power_law` needs at least {MIN_DISTINCT_N} values of n (it fits D, α and C); this grid has {} ({})",
                     ns.len(),
                     ns.iter().map(|n| n.to_string()).collect::<Vec<_>>().join(", ")
-                ),
+                )),
                 f.span,
                 "too few points for three parameters",
             )
@@ -115,12 +111,11 @@ pub fn build(study: &Study, data: &Prepared, quick: bool) -> Result<Plan, Vec<Pr
         if ns.len() < 3 || ms.len() < 3 {
             problems.push(
                 Problem::new(
-                    "grid_too_small",
-                    format!(
+                    ProblemKind::GridTooSmall(format!(
                         "`fit surface` needs at least 3 values of n and 3 of m; this grid has {} and {}",
                         ns.len(),
                         ms.len()
-                    ),
+                    )),
                     f.span,
                     "not enough grid points for Eq. 1",
                 )
@@ -304,8 +299,7 @@ fn m_beyond_data(study: &Study, data: &Prepared, split: &TrialSplit, trial: usiz
         Some(g) if split.test.len() > nominal => {
             let held = group_sizes(&split.test, g);
             Problem::new(
-                "grid_beyond_data",
-                format!("m = {bad} is more than the {part} target rows trial {trial} has left for training"),
+                ProblemKind::GridBeyondData(format!("m = {bad} is more than the {part} target rows trial {trial} has left for training")),
                 study.grid.m.span,
                 "too large for the target",
             )
@@ -321,8 +315,9 @@ fn m_beyond_data(study: &Study, data: &Prepared, split: &TrialSplit, trial: usiz
             ))
         }
         _ => Problem::new(
-            "grid_beyond_data",
-            format!("m = {bad} is more than the {part} target rows left for training after the test split"),
+            ProblemKind::GridBeyondData(format!(
+                "m = {bad} is more than the {part} target rows left for training after the test split"
+            )),
             study.grid.m.span,
             "too large for the target",
         )
@@ -348,14 +343,13 @@ fn no_validation(
     let sizes = groups.map(|g| group_sizes(rows, g)).unwrap_or_default();
     let others = if failing > 1 { format!(" (and {} more trials)", failing - 1) } else { String::new() };
     Problem::new(
-        "grid_too_small",
-        format!(
+        ProblemKind::GridTooSmall(format!(
             "trial {trial}{others} cannot train the {arm} arm on m = {m} rows: they belong to {} group{} of {}, and early-stopping \
              validation takes whole groups while leaving at least {MIN_TRAIN_ROWS} rows to train",
             sizes.len(),
             if sizes.len() == 1 { "" } else { "s" },
             group_columns(study)
-        ),
+        )),
         study.grid.m.span,
         format!("m = {m} too small for these groups"),
     )

@@ -5,7 +5,7 @@
 //! (a plan warning says which); no partner at all is an error at the encoder.
 
 use crate::data::columns::{glob_match, is_glob};
-use crate::diag::Problem;
+use crate::diag::{Problem, ProblemKind};
 use crate::ir::{ColumnSet, PairSpec};
 
 /// Column indices (into the role's x columns) of the network's inputs, in the order the pairwise
@@ -86,8 +86,10 @@ fn resolve(input: &str, set: &ColumnSet, x: &[String], role: &str) -> Result<Vec
                 None => format!("the {role}'s x has {} columns; an input selects among them", x.len()),
             };
             return Err(Problem::new(
-                "empty_selection",
-                format!("input `{input}`: `{}` matches none of the {role}'s x columns", pat.value),
+                ProblemKind::EmptySelection(format!(
+                    "input `{input}`: `{}` matches none of the {role}'s x columns",
+                    pat.value
+                )),
                 pat.span,
                 "no x column",
             )
@@ -127,11 +129,7 @@ pub fn layout(spec: &PairSpec, x: &[String], role: &str) -> Result<PairLayout, V
             |v: &[(usize, String)]| v.iter().take(3).map(|(_, k)| format!("`{k}`")).collect::<Vec<_>>().join(", ");
         return Err(vec![
             Problem::new(
-                "no_alignment",
-                format!(
-                    "the encoder's inputs `{}` and `{}` have no columns in common in the {role}",
-                    ea.value, eb.value
-                ),
+                ProblemKind::NoAlignment { a: ea.value.clone(), b: eb.value.clone(), role: role.to_string() },
                 spec.encoder.span,
                 "nothing to align",
             )

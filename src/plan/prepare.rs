@@ -7,7 +7,7 @@ use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use crate::data::{DataContext, DataError, Matrix, Table};
-use crate::diag::Problem;
+use crate::diag::{Problem, ProblemKind};
 use crate::ir::{Role, Study};
 use crate::transform::Pipeline;
 
@@ -78,7 +78,7 @@ impl Prepared {
 /// Evaluate the tables and bind the roles; every problem found is returned.
 pub fn prepare(study: &Study, ctx: &DataContext) -> Result<Prepared, Vec<Problem>> {
     let tables = crate::data::evaluate(&study.tables, ctx).map_err(|e| {
-        let fallback = study.tables.first().map(|t| t.span).unwrap_or_else(|| (0, 0).into());
+        let fallback = study.tables.first().map(|t| t.span).unwrap_or_default();
         vec![e.to_problem(fallback)]
     })?;
     let source_tables = drop_missing(&tables, &study.source, "source");
@@ -120,8 +120,7 @@ pub fn prepare(study: &Study, ctx: &DataContext) -> Result<Prepared, Vec<Problem
         {
             problems.push(
                 Problem::new(
-                    "feature_mismatch",
-                    format!(
+                    ProblemKind::FeatureMismatch(format!(
                         "the model's inputs are {} + {} + {} columns wide in the source but {} + {} + {} in the target",
                         s.a.len(),
                         s.b.len(),
@@ -129,7 +128,7 @@ pub fn prepare(study: &Study, ctx: &DataContext) -> Result<Prepared, Vec<Problem
                         t.a.len(),
                         t.b.len(),
                         t.head.len()
-                    ),
+                    )),
                     study.target.x.span,
                     "different widths",
                 )
@@ -147,12 +146,11 @@ pub fn prepare(study: &Study, ctx: &DataContext) -> Result<Prepared, Vec<Problem
     } else if source.columns.len() != target.columns.len() {
         problems.push(
             Problem::new(
-                "feature_mismatch",
-                format!(
+                ProblemKind::FeatureMismatch(format!(
                     "the source has {} feature columns but the target has {}",
                     source.columns.len(),
                     target.columns.len()
-                ),
+                )),
                 study.target.x.span,
                 format!("{} columns", target.columns.len()),
             )
@@ -167,8 +165,7 @@ pub fn prepare(study: &Study, ctx: &DataContext) -> Result<Prepared, Vec<Problem
     for (role, data) in [(&study.source, &source), (&study.target, &target)] {
         if data.rows() < 3 {
             problems.push(Problem::new(
-                "too_few_rows",
-                format!("table `{}` has {} rows; at least 3 are needed to split", data.table, data.rows()),
+                ProblemKind::TooFewRows { table: data.table.clone(), rows: data.rows() },
                 role.span,
                 "too few rows",
             ));
@@ -190,11 +187,13 @@ pub fn prepare(study: &Study, ctx: &DataContext) -> Result<Prepared, Vec<Problem
                 let row = e.row.map(|r| format!(", row {}", r + 1)).unwrap_or_default();
                 problems.push(
                     Problem::new(
-                        "transform_domain",
-                        format!(
-                            "transform {what} cannot be applied to column `{column}` of `{}`{row}: {}",
-                            data.table, e.message
-                        ),
+                        ProblemKind::TransformDomain {
+                            what: what.to_string(),
+                            column,
+                            table: data.table.clone(),
+                            row,
+                            reason: e.message,
+                        },
                         span,
                         "these values",
                     )
@@ -250,15 +249,18 @@ fn drop_missing<'t>(tables: &'t BTreeMap<String, Table>, role: &Role, what: &str
 fn bind(_study: &Study, role: &Role, what: &str, tables: &BTreeMap<String, Table>) -> Result<RoleData, Vec<Problem>> {
     let name = &role.table.value;
     let Some(table) = tables.get(name) else {
-        return Err(vec![Problem::new("unknown_table", format!("no table `{name}`"), role.table.span, "not declared")]);
+        return Err(vec![Problem::new(
+            ProblemKind::UnknownTable(format!("no table `{name}`")),
+            role.table.span,
+            "not declared",
+        )]);
     };
     let to_problem = |e: DataError, span| e.to_problem(span);
     let mut problems = Vec::new();
     let columns = match table.resolve(&role.x) {
         Ok(c) if c.is_empty() => {
             problems.push(Problem::new(
-                "empty_selection",
-                format!("the {what}'s x selects no columns"),
+                ProblemKind::EmptySelection(format!("the {what}'s x selects no columns")),
                 role.x.span,
                 "no columns",
             ));
@@ -274,13 +276,8 @@ fn bind(_study: &Study, role: &Role, what: &str, tables: &BTreeMap<String, Table
     if let Some(cols) = &columns {
         if cols.contains(label) {
             problems.push(
-                Problem::new(
-                    "label_in_features",
-                    format!("the label `{label}` is also an x column"),
-                    role.x.span,
-                    "includes the label",
-                )
-                .with_help(format!("exclude it: `x = ... except {label}`")),
+                Problem::new(ProblemKind::LabelInFeatures { label: label.clone() }, role.x.span, "includes the label")
+                    .with_help(format!("exclude it: `x = ... except {label}`")),
             );
         }
     }
@@ -353,7 +350,7 @@ fn columns_differ(source: &[String], target: &[String], study: &Study) -> Option
         }
         format!("the source's and the target's x columns differ by name: {}", parts.join("; "))
     };
-    Some(Problem::new("feature_mismatch", message, study.target.x.span, "not the source's columns").with_help(format!(
+    Some(Problem::new(ProblemKind::FeatureMismatch(message), study.target.x.span, "not the source's columns").with_help(format!(
         "the network reads column i of both roles as the same input (pretrained weights are reused on the target), \
                  so both must select the same columns in the same order\n{}",
         side_by_side(source, target)

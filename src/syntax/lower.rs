@@ -6,7 +6,7 @@ use pest::iterators::Pair;
 use super::ast::*;
 use super::grammar::Rule;
 use super::split::content_end;
-use crate::diag::Problem;
+use crate::diag::{Problem, ProblemKind};
 
 type Res<T> = Result<T, Problem>;
 
@@ -54,8 +54,7 @@ impl Lower {
     /// A tree shape the grammar cannot produce; reported rather than panicking.
     fn bug(&self, pair: &Pair<'_, Rule>) -> Problem {
         Problem::new(
-            "internal",
-            format!("internal error: unexpected {:?} in the syntax tree", pair.as_rule()),
+            ProblemKind::Internal(format!("unexpected {:?} in the syntax tree", pair.as_rule())),
             self.span(pair),
             "here",
         )
@@ -93,8 +92,7 @@ impl Lower {
                     // +1 for the opening quote.
                     let start = self.span(pair).start + 1 + i;
                     return Err(Problem::new(
-                        "syntax",
-                        format!("unknown escape `\\{other}` in a string"),
+                        ProblemKind::Syntax(format!("unknown escape `\\{other}` in a string")),
                         Span::new(start, start + 1 + other.len_utf8()),
                         "unknown escape",
                     )

@@ -9,7 +9,7 @@ use super::lower::Lower;
 use super::split::{Chunk, MAX_DEPTH, content_end, split_statements, too_deep};
 use super::syntax_error::syntax_problem;
 use crate::check::suggest::suggest;
-use crate::diag::Problem;
+use crate::diag::{Problem, ProblemKind};
 
 /// Parses a study. On failure returns every syntax problem found: the text is split into
 /// top-level statements and each is parsed on its own, so two broken statements give two
@@ -37,10 +37,10 @@ pub fn parse(text: &str) -> Result<File, Vec<Problem>> {
         // The statement split disagreed with the grammar; fall back to the whole-file error.
         problems.push(match whole_file_error {
             Some(e) => syntax_problem(&e, text, (0, text.len()), true),
-            None => Problem::new("syntax", "the study could not be parsed", Span::new(0, 0), "here"),
+            None => Problem::new(ProblemKind::Syntax("the study could not be parsed".into()), Span::new(0, 0), "here"),
         });
     }
-    problems.sort_by_key(|p| p.span.offset());
+    problems.sort_by_key(|p| p.span.start);
     Err(problems)
 }
 
@@ -53,8 +53,7 @@ fn one_statement_per_line(file: File) -> Result<File, Vec<Problem>> {
         .map(|w| {
             let kw = &w[1].keyword;
             Problem::new(
-                "syntax",
-                format!("`{}` starts on the same line as the previous statement", kw.name),
+                ProblemKind::Syntax(format!("`{}` starts on the same line as the previous statement", kw.name)),
                 kw.span,
                 "expected a new line before this statement",
             )
@@ -72,8 +71,7 @@ fn parse_chunk(text: &str, chunk: &Chunk) -> Vec<Problem> {
     }
     let Some(piece) = text.get(start..end) else {
         return vec![Problem::new(
-            "syntax",
-            "the study could not be split into statements",
+            ProblemKind::Syntax("the study could not be split into statements".into()),
             Span::new(start, start),
             "here",
         )];
@@ -86,8 +84,7 @@ fn parse_chunk(text: &str, chunk: &Chunk) -> Vec<Problem> {
         let at = start + at;
         return vec![
             Problem::new(
-                "too_deep",
-                format!("brackets are nested more than {MAX_DEPTH} levels deep"),
+                ProblemKind::TooDeep { max: MAX_DEPTH },
                 Span::new(at, at + 1),
                 format!("level {} starts here", MAX_DEPTH + 1),
             )
@@ -134,7 +131,7 @@ fn unknown_statement(piece: &str, offset: usize) -> Option<Problem> {
         None => format!("a statement starts with one of: {}", STATEMENT_KEYWORDS.join(", ")),
     };
     Some(
-        Problem::new("unknown_statement", format!("unknown statement `{word}`"), span, "not a statement keyword")
+        Problem::new(ProblemKind::UnknownStatement { word: word.to_string() }, span, "not a statement keyword")
             .with_help(help),
     )
 }
@@ -189,7 +186,7 @@ mod tests {
     fn spans_are_file_offsets_in_recovery() {
         let text = "seed 1\nseed x\n";
         let errs = parse(text).expect_err("broken");
-        let off = errs[0].span.offset();
+        let off = errs[0].span.start;
         assert_eq!(&text[off..off + 1], "x");
     }
 }

@@ -6,7 +6,7 @@ use pest::error::{Error, ErrorVariant, InputLocation};
 use super::ast::Span;
 use super::grammar::Rule;
 use super::split::content_end;
-use crate::diag::Problem;
+use crate::diag::{Problem, ProblemKind};
 
 /// What a rule means to a reader, or `None` for rules that never appear in errors on their own.
 fn describe(rule: Rule) -> Option<&'static str> {
@@ -201,7 +201,7 @@ pub fn syntax_problem(err: &Error<Rule>, text: &str, chunk: (usize, usize), whol
     let positives: Vec<Rule> = match &err.variant {
         ErrorVariant::ParsingError { positives, .. } => positives.clone(),
         ErrorVariant::CustomError { message } => {
-            return Problem::new("syntax", format!("syntax error: {message}"), Span::new(pos, pos), "here");
+            return Problem::new(ProblemKind::Syntax(format!("syntax error: {message}")), Span::new(pos, pos), "here");
         }
     };
 
@@ -237,14 +237,13 @@ pub fn syntax_problem(err: &Error<Rule>, text: &str, chunk: (usize, usize), whol
         Found::End { at, what } => (what.clone(), Span::new(*at, *at)),
         Found::Token { text, span } => (text.clone(), *span),
         Found::UnclosedString { span } => {
-            return Problem::new("syntax", "this string is not closed", *span, "string starts here")
+            return Problem::new(ProblemKind::Syntax("this string is not closed".into()), *span, "string starts here")
                 .with_help("close the string with `\"` on the same line; write `\\\"` for a quote inside it");
         }
     };
 
     let mut problem = Problem::new(
-        "syntax",
-        format!("expected {expected}, found {found_text}"),
+        ProblemKind::Syntax(format!("expected {expected}, found {found_text}")),
         span,
         if expected.len() > 60 { "not expected here".to_string() } else { format!("expected {expected}") },
     );

@@ -17,4 +17,4 @@ pub mod yeo_johnson;
 
 pub use error::TransformError;
 pub use pipeline::{NEGLIGIBLE_SPREAD, Pipeline, negligible_spread};
-pub use step::Step;
+pub use step::{Step, StepError};

@@ -4,7 +4,7 @@ use crate::data::Matrix;
 use crate::ir::TransformKind;
 
 use super::error::TransformError;
-use super::step::Step;
+use super::step::{Step, StepError};
 
 /// Per column, the fitted steps, applied left to right. Fitted on training rows only; applied to
 /// any rows; inverted exactly (for the label: model outputs back to label units).
@@ -246,6 +246,6 @@ fn fit_column(kinds: &[TransformKind], values: &[f64], rows: &[usize], c: usize)
 }
 
 /// Prefix a step's message with its 1-based position, e.g. `step 2: log needs values > 0, got -1`.
-fn at_step(k: usize, message: String) -> String {
+fn at_step(k: usize, message: StepError) -> String {
     format!("step {}: {message}", k + 1)
 }

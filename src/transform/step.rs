@@ -1,5 +1,7 @@
 //! One fitted step of a column pipeline: its parameters, forward map, inverse and description.
 
+use thiserror::Error;
+
 use crate::ir::TransformKind;
 
 use super::yeo_johnson;
@@ -23,10 +25,26 @@ pub enum Step {
     Clip { lo: f64, hi: f64 },
 }
 
+/// Why a step cannot be fitted or cannot map a value (without location: the pipeline adds the
+/// step's position, the column and the row).
+#[derive(Debug, Clone, PartialEq, Error)]
+pub enum StepError {
+    #[error("cannot fit {step}: the training values span more than f64 can represent")]
+    Unrepresentable { step: &'static str },
+    #[error("{step} got a non-finite value ({value})")]
+    NonFinite { step: &'static str, value: f64 },
+    /// A value outside the step's domain (`needs` is e.g. "> 0").
+    #[error("{step} needs values {needs}, got {value}")]
+    Domain { step: &'static str, needs: &'static str, value: f64 },
+    /// The result overflows; `step` is the fitted step's description.
+    #[error("{step} overflows at value {value}")]
+    Overflow { step: String, value: f64 },
+}
+
 impl Step {
     /// Fit `kind` on `values` (the training rows' output of the previous step): non-empty and
     /// finite. Fails only if a parameter overflows (values spanning more than f64 can hold).
-    pub fn fit(kind: TransformKind, values: &[f64]) -> Result<Step, String> {
+    pub fn fit(kind: TransformKind, values: &[f64]) -> Result<Step, StepError> {
         let step = match kind {
             TransformKind::Log => Step::Log,
             TransformKind::Log10 => Step::Log10,
@@ -52,7 +70,7 @@ impl Step {
         if step.params().iter().all(|p| p.is_finite()) {
             Ok(step)
         } else {
-            Err(format!("cannot fit {}: the training values span more than f64 can represent", step.name()))
+            Err(StepError::Unrepresentable { step: step.name() })
         }
     }
 
@@ -82,15 +100,17 @@ impl Step {
         }
     }
 
-    /// Transform one value. Err (a message without location) for a non-finite input, a value
-    /// outside the step's domain, or a result that overflows.
-    pub fn forward(&self, v: f64) -> Result<f64, String> {
+    /// Transform one value. Err (without location) for a non-finite input, a value outside the
+    /// step's domain, or a result that overflows.
+    pub fn forward(&self, v: f64) -> Result<f64, StepError> {
         if !v.is_finite() {
-            return Err(format!("{} got a non-finite value ({v})", self.name()));
+            return Err(StepError::NonFinite { step: self.name(), value: v });
         }
         let out = match *self {
-            Step::Log | Step::Log10 if v <= 0.0 => return Err(format!("{} needs values > 0, got {v}", self.name())),
-            Step::Log1p if v <= -1.0 => return Err(format!("log1p needs values > -1, got {v}")),
+            Step::Log | Step::Log10 if v <= 0.0 => {
+                return Err(StepError::Domain { step: self.name(), needs: "> 0", value: v });
+            }
+            Step::Log1p if v <= -1.0 => return Err(StepError::Domain { step: "log1p", needs: "> -1", value: v }),
             Step::Log => v.ln(),
             Step::Log10 => v.log10(),
             Step::Log1p => v.ln_1p(),
@@ -99,7 +119,7 @@ impl Step {
             Step::YeoJohnson { lambda } => yeo_johnson::transform(v, lambda),
             Step::Clip { lo, hi } => v.clamp(lo, hi),
         };
-        if out.is_finite() { Ok(out) } else { Err(format!("{} overflows at value {v}", self.describe())) }
+        if out.is_finite() { Ok(out) } else { Err(StepError::Overflow { step: self.describe(), value: v }) }
     }
 
     /// Exact inverse of [`Step::forward`]. Never returns ±∞ for finite input: results beyond the

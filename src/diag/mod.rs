@@ -4,33 +4,41 @@
 use miette::{Diagnostic, NamedSource, SourceSpan};
 use thiserror::Error;
 
+use crate::ir::Span;
+
 mod indexed_text;
+mod problem_kind;
 pub use indexed_text::IndexedText;
+pub use problem_kind::{CODES, ProblemKind};
+
+/// The one place a study span becomes miette's: everything else in the crate uses [`Span`].
+impl From<Span> for SourceSpan {
+    fn from(s: Span) -> SourceSpan {
+        SourceSpan::new(s.start.into(), s.len())
+    }
+}
 
 /// One problem in a study, pointing at the text that causes it.
 #[derive(Debug, Clone, Error, Diagnostic, PartialEq)]
 #[error("{message}")]
 pub struct Problem {
+    /// What is wrong; owns the code and the message.
+    pub kind: ProblemKind,
+    /// The kind's message (`kind.to_string()`), kept as text for callers and tests.
     pub message: String,
-    /// Stable machine-readable code, e.g. `sim2real::unknown_column`.
+    /// Stable machine-readable code, e.g. `sim2real::unknown_table` (from `kind`).
     #[diagnostic(code)]
-    pub code: String,
+    pub code: &'static str,
     #[label("{label}")]
-    pub span: SourceSpan,
+    pub span: Span,
     pub label: String,
     #[help]
     pub help: Option<String>,
 }
 
 impl Problem {
-    pub fn new(code: &str, message: impl Into<String>, span: impl Into<SourceSpan>, label: impl Into<String>) -> Self {
-        Problem {
-            message: message.into(),
-            code: format!("sim2real::{code}"),
-            span: span.into(),
-            label: label.into(),
-            help: None,
-        }
+    pub fn new(kind: ProblemKind, span: Span, label: impl Into<String>) -> Self {
+        Problem { code: kind.code(), message: kind.to_string(), kind, span, label: label.into(), help: None }
     }
 
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
