@@ -77,8 +77,8 @@ pub struct PowerLawFixed {
 }
 
 impl PowerLawFixed {
-    /// The parameter names, as in fit records and study files.
-    pub const NAMES: [&'static str; 3] = ["D", "alpha", "C"];
+    /// The parameter names, as in fit records and study files (from the language's name table).
+    pub const NAMES: [&'static str; 3] = crate::syntax::names::POWER_LAW_PARAMS;
 
     /// Fix the parameter called `name` (one of [`Self::NAMES`]) at `value`; `Err` names the valid
     /// names for an unknown one.
@@ -103,7 +103,7 @@ impl PowerLawFixed {
 }
 
 /// Set the slot whose name (same position in `names`) is `name`; `Err` ("unknown parameter `x`
-/// (valid: D, alpha, C)") for an unknown name.
+/// (valid: D, alpha, C)", and "did you mean" for a near miss) for an unknown name.
 pub(crate) fn set_named<const K: usize>(
     names: &[&'static str; K],
     slots: [&mut Option<f64>; K],
@@ -116,7 +116,11 @@ pub(crate) fn set_named<const K: usize>(
             return Ok(());
         }
     }
-    Err(format!("unknown parameter `{name}` (valid: {})", names.join(", ")))
+    let valid = format!("unknown parameter `{name}` (valid: {})", names.join(", "));
+    Err(match crate::diag::did_you_mean(name, names.iter().copied()) {
+        Some(d) => format!("{valid}; {d}"),
+        None => valid,
+    })
 }
 
 /// `(name, value)` of the slots that hold a value.
@@ -291,6 +295,18 @@ impl CostFunction for &Profile<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn unknown_fixed_names_list_the_valid_ones_and_suggest() {
+        let mut f = PowerLawFixed::default();
+        assert_eq!(f.set("beta", 1.0), Err("unknown parameter `beta` (valid: D, alpha, C)".to_string()));
+        assert_eq!(
+            f.set("alhpa", 1.0),
+            Err("unknown parameter `alhpa` (valid: D, alpha, C); did you mean `alpha`?".to_string())
+        );
+        assert_eq!(f.set("alpha", 0.5), Ok(()));
+        assert_eq!(f.fixed(), [("alpha", 0.5)]);
+    }
 
     fn logspace(lo: f64, hi: f64, k: usize) -> Vec<f64> {
         (0..k).map(|i| lo * (hi / lo).powf(i as f64 / (k - 1) as f64)).collect()
