@@ -267,6 +267,14 @@ pub fn content_end(text: &str, start: usize, end: usize) -> usize {
 mod tests {
     use super::*;
 
+    #[test]
+    fn continuation_words_are_names_of_the_language() {
+        let known = crate::syntax::names::all_words();
+        for w in CONTINUATION_WORDS {
+            assert!(known.contains(w), "`{w}` is not in src/syntax/names.rs");
+        }
+    }
+
     fn pieces(text: &str) -> Vec<&str> {
         split_statements(text).iter().map(|c| text[c.start..c.end].trim()).collect()
     }
