@@ -4,8 +4,9 @@
 //!
 //! | stage      | folder        | input → output                                                        |
 //! |------------|---------------|-----------------------------------------------------------------------|
-//! | (shared)   | `ir/`, `stats/`, `fit/`, `diag/`, `number.rs` | the IRs (checked study, plan, spans); bootstrap and CI maths; the fitted laws (argmin) and budgets on them; diagnostics; the one number formatter |
-//! | syntax     | `syntax/`     | text → AST with spans (pest grammar in `grammar/`)                    |
+//! | (shared)   | `ir/`, `stats/`, `diag/`, `number.rs` | the IRs (checked study, plan, spans); bootstrap and CI maths; diagnostics; the one number formatter |
+//! | syntax     | `syntax/`     | text → AST with spans (pest grammar in `grammar/`); the table of the language's names |
+//! | fit        | `fit/`        | the fitted laws (argmin) and budgets on them: maths on numbers          |
 //! | check      | `check/`      | AST → [`ir::Study`] (names, types, ranges, grids)                     |
 //! | data       | `data/`       | table expressions → [`data::Table`]s (csv, parquet, synthetic, join, filter) |
 //! | transform  | `transform/`  | column pipelines fitted on training rows only                         |

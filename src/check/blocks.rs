@@ -7,15 +7,9 @@ use super::values::RealRange;
 use crate::diag::{Problem, ProblemKind};
 use crate::ir::{Activation, ModelSpec, MultitaskSpec, TrainSpec};
 use crate::syntax::ast::{Block, Span, Value};
-
-pub const MODEL_SETTINGS: &[&str] = &["hidden", "activation", "dropout", "combine"];
-pub const PRETRAIN_SETTINGS: &[&str] =
-    &["lr", "weight_decay", "batch", "epochs", "patience", "validation", "optimizer"];
-pub const FINETUNE_SETTINGS: &[&str] =
-    &["lr", "weight_decay", "batch", "epochs", "patience", "validation", "optimizer", "freeze"];
-
-/// `direct { ... }`: the direct baseline trains from a random initialisation, like pretraining.
-pub const DIRECT_SETTINGS: &[&str] = PRETRAIN_SETTINGS;
+use crate::syntax::names::{
+    ACTIVATIONS, DIRECT_SETTINGS, FINETUNE_SETTINGS, MODEL_SETTINGS, MULTITASK_SETTINGS, OPTIMIZERS, PRETRAIN_SETTINGS,
+};
 
 /// Which training block [`Checker::train_block`] reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -24,16 +18,6 @@ pub enum TrainBlock {
     Finetune,
     Direct,
 }
-
-pub const MULTITASK_SETTINGS: &[&str] =
-    &["lambda", "lr", "weight_decay", "batch", "epochs", "patience", "validation", "optimizer"];
-
-const ACTIVATIONS: &[(&str, Activation)] = &[
-    ("relu", Activation::Relu),
-    ("tanh", Activation::Tanh),
-    ("sigmoid", Activation::Sigmoid),
-    ("gelu", Activation::Gelu),
-];
 
 /// The model used when no `model` statement is given.
 pub fn default_model() -> ModelSpec {
@@ -193,7 +177,7 @@ impl Checker<'_> {
             spec.validation = x;
         }
         if let Some(v) = settings.get("optimizer") {
-            self.choice(v, "optimizer", &[("adam", ())]);
+            self.choice(v, "optimizer", OPTIMIZERS);
         }
         spec
     }

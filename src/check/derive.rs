@@ -3,11 +3,9 @@
 
 use super::checker::Checker;
 use super::values::RealRange;
-use crate::ir::{Arith, ArithFn, ArithOp, Spanned};
+use crate::ir::{Arith, ArithOp, Spanned};
 use crate::syntax::ast;
-
-pub const DERIVE_FUNCTIONS: &[(&str, ArithFn)] =
-    &[("log", ArithFn::Log), ("log10", ArithFn::Log10), ("exp", ArithFn::Exp), ("sqrt", ArithFn::Sqrt)];
+use crate::syntax::names::DERIVE_FUNCTIONS;
 
 impl Checker<'_> {
     /// A `derive` expression; every problem in it is reported.

@@ -1,18 +1,12 @@
 //! `baseline direct`, `fit power_law` / `fit surface [at (n = N, m = M)]` and `expect ...` lines.
 
 use super::checker::Checker;
-use super::suggest::suggest;
 use super::values::RealRange;
-use crate::diag::{Problem, ProblemKind};
+use crate::diag::{Problem, ProblemKind, did_you_mean};
 use crate::ir::{Arm, AtN, Baseline, CmpOp, Expect, ExpectKind, Law, MrsPoint, Spanned};
 use crate::syntax::ast::{ExpectStmt, ExpectValue, FitAt, Span};
+use crate::syntax::names::{ARMS, BASELINES, FIT_AT_COORDS, LAWS, expect_subjects, law_params, laws_with};
 
-const PARAMS: &[&str] = &["D", "alpha", "C", "r2", "A", "B", "beta", "eps", "mrs"];
-/// Parameters only the power law has, and only the surface has.
-const POWER_LAW_ONLY: &[&str] = &["D", "C"];
-const SURFACE_ONLY: &[&str] = &["A", "B", "beta", "eps", "mrs"];
-const ARMS: &[(&str, Arm)] = &[("transfer", Arm::Transfer), ("direct", Arm::Direct), ("multitask", Arm::Multitask)];
-const SUBJECTS: &[&str] = &["alpha", "D", "C", "r2", "A", "B", "beta", "eps", "mrs", "transfer", "direct", "multitask"];
 const EXPECT_HELP: &str = "write e.g. `expect alpha > 0`, `expect r2 >= 0.9` or `expect transfer < direct at every n`";
 
 /// What the rest of the study provides to its expectations.
@@ -26,11 +20,11 @@ pub struct ExpectContext {
 
 impl Checker<'_> {
     pub fn baseline(&mut self, id: &crate::syntax::ast::Ident) -> Option<Baseline> {
-        self.choose(id, "baseline", &[("direct", Baseline::Direct)])
+        self.choose(id, "baseline", BASELINES)
     }
 
     pub fn law(&mut self, id: &crate::syntax::ast::Ident) -> Option<Law> {
-        self.choose(id, "law", &[("power_law", Law::PowerLaw), ("surface", Law::Surface)])
+        self.choose(id, "law", LAWS)
     }
 
     /// `at (n = N, m = M)` after `fit LAW`: only the surface has an exchange rate to place; both
@@ -48,7 +42,7 @@ impl Checker<'_> {
             );
             return None;
         }
-        let settings = self.settings(&at.coords, "`fit surface at (...)`", &["n", "m"]);
+        let settings = self.settings(&at.coords, "`fit surface at (...)`", FIT_AT_COORDS);
         let mut coord = |name: &str, what: &str| match settings.get(name) {
             Some(v) => self.count_value(v, what, 1),
             None => {
@@ -71,9 +65,10 @@ impl Checker<'_> {
     /// `{ NAME = VALUE ... }` after `fit LAW`: parameters of that law held fixed. Names must be
     /// the law's parameters (the diagnostic lists them); values are numbers ≥ 0, exponents ≤ 5.
     pub fn fit_fixed(&mut self, law: Law, block: &crate::syntax::ast::Block) -> Vec<(String, f64)> {
-        let (names, what): (&[&str], &str) = match law {
-            Law::PowerLaw => (&crate::fit::PowerLawFixed::NAMES, "`fit power_law { ... }`"),
-            Law::Surface => (&crate::fit::SurfaceFixed::NAMES, "`fit surface { ... }`"),
+        let names = law_params(law);
+        let what = match law {
+            Law::PowerLaw => "`fit power_law { ... }`",
+            Law::Surface => "`fit surface { ... }`",
         };
         let settings = self.settings(block, what, names);
         let mut fixed = Vec::new();
@@ -94,12 +89,12 @@ impl Checker<'_> {
     /// One `expect` line.
     pub fn expect(&mut self, e: &ExpectStmt, span: Span, ctx: &ExpectContext) -> Option<Expect> {
         let subject = e.subject.name.as_str();
-        let kind = if PARAMS.contains(&subject) {
+        let kind = if !laws_with(subject).is_empty() {
             self.param_expect(e, ctx)?
         } else if let Some((_, left)) = ARMS.iter().find(|(n, _)| *n == subject) {
             self.arms_expect(e, *left, ctx)?
         } else {
-            let help = match suggest(subject, SUBJECTS.iter().copied()) {
+            let help = match did_you_mean(subject, expect_subjects()) {
                 Some(d) => d,
                 None => EXPECT_HELP.to_string(),
             };
@@ -157,12 +152,10 @@ impl Checker<'_> {
                 None
             }
         };
-        let needs = if POWER_LAW_ONLY.contains(&name.as_str()) {
-            Some((Law::PowerLaw, "a power-law fit", "add `fit power_law`"))
-        } else if SURFACE_ONLY.contains(&name.as_str()) {
-            Some((Law::Surface, "the surface fit", "add `fit surface`"))
-        } else {
-            None
+        let needs = match laws_with(&name)[..] {
+            [Law::PowerLaw] => Some((Law::PowerLaw, "a power-law fit", "add `fit power_law`")),
+            [Law::Surface] => Some((Law::Surface, "the surface fit", "add `fit surface`")),
+            _ => None,
         };
         let missing = match needs {
             Some((law, what, help)) => (!ctx.laws.contains(&law)).then_some((what, help)),

@@ -4,13 +4,12 @@
 //! - `m` is a list of fractions (every value written with a `.`, in (0, 1]) or of counts (≥ 1).
 
 use super::checker::Checker;
-use super::suggest::suggest;
 use super::values::RealRange;
-use crate::diag::{Problem, ProblemKind};
+use crate::diag::{Problem, ProblemKind, did_you_mean};
 use crate::ir::{GridSpec, MGrid, Metric, NGrid, Spanned, SubsetMode, Upper};
 use crate::syntax::ast::{Block, Call, Number, Span, Value};
+use crate::syntax::names::{ALL, GRID_SETTINGS, LOGSPACE, LOGSPACE_ARGS, METRICS, N_FUNCTIONS, SUBSET_MODES};
 
-pub const GRID_SETTINGS: &[&str] = &["n", "m", "trials", "test", "subset", "metric"];
 /// Fewest rows a trial may train on after its validation split. One row teaches a network a
 /// constant at best (every gradient step fits the same label, and the early-stopping curve
 /// measures nothing but that label's distance to the validation row); two are the fewest from
@@ -20,7 +19,6 @@ pub const MIN_TRAIN_ROWS: usize = 2;
 pub const MIN_VAL_ROWS: usize = 1;
 /// The smallest m (training + validation rows) a grid may hold.
 pub const MIN_M: usize = MIN_TRAIN_ROWS + MIN_VAL_ROWS;
-const LOGSPACE_ARGS: &[&str] = &["from", "to", "points"];
 const N_HELP: &str = "write `n = logspace(100, all, 6)` or a list of counts such as `n = [100, 300, 1000]`";
 const M_HELP: &str =
     "write fractions of the target's training rows such as `m = [0.25, 0.5, 1.0]` or counts such as `m = [50, 100]`";
@@ -56,13 +54,11 @@ impl Checker<'_> {
             None => Some(0.2),
         };
         let subset = match settings.get("subset") {
-            Some(v) => {
-                self.choice(v, "subset mode", &[("once", SubsetMode::Once), ("per_trial", SubsetMode::PerTrial)])
-            }
+            Some(v) => self.choice(v, "subset mode", SUBSET_MODES),
             None => Some(SubsetMode::Once),
         };
         let metric = match settings.get("metric") {
-            Some(v) => self.choice(v, "metric", &[("mae", Metric::Mae), ("mae_transformed", Metric::MaeTransformed)]),
+            Some(v) => self.choice(v, "metric", METRICS),
             None => Some(Metric::Mae),
         };
         Some(GridSpec { n: n?, m: m?, trials: trials?, test: test?, subset: subset?, metric: metric? })
@@ -70,9 +66,9 @@ impl Checker<'_> {
 
     fn n_grid(&mut self, value: &Value) -> Option<NGrid> {
         match value {
-            Value::Call(call) if call.name.name == "logspace" => self.logspace(call),
+            Value::Call(call) if call.name.name == LOGSPACE => self.logspace(call),
             Value::Call(call) => {
-                let help = match suggest(&call.name.name, ["logspace"]) {
+                let help = match did_you_mean(&call.name.name, N_FUNCTIONS.iter().copied()) {
                     Some(d) => format!("{d} ({N_HELP})"),
                     None => N_HELP.to_string(),
                 };
@@ -118,7 +114,7 @@ impl Checker<'_> {
                 Some(name) => match LOGSPACE_ARGS.iter().position(|a| *a == name.name) {
                     Some(p) => Some(p),
                     None => {
-                        let help = suggest(&name.name, LOGSPACE_ARGS.iter().copied())
+                        let help = did_you_mean(&name.name, LOGSPACE_ARGS.iter().copied())
                             .unwrap_or_else(|| "the arguments are `from`, `to` and `points`".into());
                         self.report(
                             Problem::new(
@@ -165,7 +161,7 @@ impl Checker<'_> {
 
         let from = self.count_value(from_v, "`from` of `logspace`", 1);
         let to = match to_v {
-            Value::Name(id) if id.name == "all" => Some(Upper::All),
+            Value::Name(id) if id.name == ALL => Some(Upper::All),
             Value::Number(n) => self.count(n, "`to` of `logspace`", 1).map(Upper::Count),
             other => {
                 self.type_error(

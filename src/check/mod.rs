@@ -7,7 +7,8 @@
 //! One file per concern: `checker` (statements, duplicates, required statements), `values`
 //! (typed values and ranges), `settings` (blocks), `blocks` (model, pretrain, finetune, multitask),
 //! `pair` (inputs, shared encoder, head), `grid`, `roles` (source, target), `tables` (data),
-//! `transforms`, `expect` (baseline, fit, expect), `report` (report by, report samples).
+//! `transforms`, `expect` (baseline, fit, expect), `report` (report by, report samples). The names
+//! accepted come from [`crate::syntax::names`]; "did you mean" from [`crate::diag::did_you_mean`].
 
 mod blocks;
 mod checker;
@@ -18,16 +19,10 @@ mod pair;
 mod report;
 mod roles;
 mod settings;
-pub mod suggest;
 mod tables;
 mod transforms;
 mod values;
 
-pub use blocks::{
-    DIRECT_SETTINGS, FINETUNE_SETTINGS, MODEL_SETTINGS, MULTITASK_SETTINGS, PRETRAIN_SETTINGS, default_model,
-    default_train,
-};
+pub use blocks::{default_model, default_train};
 pub use checker::{check, compile};
-pub use grid::{GRID_SETTINGS, MIN_M, MIN_TRAIN_ROWS, MIN_VAL_ROWS};
-pub use pair::{COMBINES, ENCODER_SETTINGS, HEAD_SETTINGS};
-pub use report::REPORT_KINDS;
+pub use grid::{MIN_M, MIN_TRAIN_ROWS, MIN_VAL_ROWS};

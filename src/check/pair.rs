@@ -2,29 +2,10 @@
 //! `combine = ...` and `head { ... }`. Column sets are resolved later, against the data.
 
 use super::checker::Checker;
-use super::suggest::suggest;
-use crate::diag::{Problem, ProblemKind};
-use crate::ir::{Activation, Combine, EncoderSpec, HeadSpec, ModelSpec, NamedInput, PairSpec, Spanned};
+use crate::diag::{Problem, ProblemKind, did_you_mean};
+use crate::ir::{Combine, EncoderSpec, HeadSpec, ModelSpec, NamedInput, PairSpec, Spanned};
 use crate::syntax::ast::{EncoderDecl, HeadDecl, Ident, InputDecl, ModelBlock, Value};
-
-pub const ENCODER_SETTINGS: &[&str] = &["hidden", "latent", "latent_activation", "flag"];
-pub const HEAD_SETTINGS: &[&str] = &["inputs", "hidden"];
-
-pub const COMBINES: &[(&str, Combine)] = &[
-    ("abs_diff", Combine::AbsDiff),
-    ("sq_diff", Combine::SqDiff),
-    ("product", Combine::Product),
-    ("concat", Combine::Concat),
-    ("distance", Combine::Distance),
-];
-
-const LATENT_ACTIVATIONS: &[(&str, Option<Activation>)] = &[
-    ("none", None),
-    ("relu", Some(Activation::Relu)),
-    ("tanh", Some(Activation::Tanh)),
-    ("sigmoid", Some(Activation::Sigmoid)),
-    ("gelu", Some(Activation::Gelu)),
-];
+use crate::syntax::names::{BOOLEANS, COMBINES, ENCODER_KINDS, ENCODER_SETTINGS, HEAD_SETTINGS, latent_activations};
 
 const ENCODER_EXAMPLE: &str = "write e.g. `encoder shared(polymer, solvent) { hidden = [256, 128]  latent = 32  latent_activation = tanh  flag = true }`";
 
@@ -174,7 +155,7 @@ impl Checker<'_> {
         if names.contains(&id.name) {
             return Some(Spanned::new(id.name.clone(), id.span));
         }
-        let help = suggest(&id.name, names.iter().map(String::as_str)).unwrap_or_else(|| {
+        let help = did_you_mean(&id.name, names.iter().map(String::as_str)).unwrap_or_else(|| {
             if names.is_empty() {
                 format!("declare it in the model: `input {} = COLUMNS`", id.name)
             } else {
@@ -193,7 +174,7 @@ impl Checker<'_> {
     }
 
     fn encoder(&mut self, e: &EncoderDecl, names: &[String]) -> Option<EncoderSpec> {
-        let kind_ok = self.choose(&e.kind, "encoder kind", &[("shared", ())]).is_some();
+        let kind_ok = self.choose(&e.kind, "encoder kind", ENCODER_KINDS).is_some();
         let refs: Vec<Option<Spanned<String>>> =
             e.inputs.iter().map(|i| self.input_ref(i, names, "the encoder")).collect();
         let refs: Option<Vec<Spanned<String>>> = refs.into_iter().collect();
@@ -245,11 +226,11 @@ impl Checker<'_> {
             }
         };
         let latent_activation = match settings.get("latent_activation") {
-            Some(v) => self.choice(v, "latent activation", LATENT_ACTIVATIONS),
+            Some(v) => self.choice(v, "latent activation", &latent_activations()),
             None => Some(None),
         };
         let flag = match settings.get("flag") {
-            Some(v) => self.choice(v, "flag", &[("true", true), ("false", false)]),
+            Some(v) => self.choice(v, "flag", BOOLEANS),
             None => Some(false),
         };
         if !kind_ok {

@@ -2,13 +2,10 @@
 //! planner sees the target table); here only the statement's shape and duplicates are checked.
 
 use super::checker::Checker;
-use super::suggest::suggest;
-use crate::diag::{Problem, ProblemKind};
+use crate::diag::{Problem, ProblemKind, did_you_mean};
 use crate::ir::{ReportSpec, Spanned};
 use crate::syntax::ast::{ReportStmt, Statement, StatementKind};
-
-/// The kinds of `report` statement.
-pub const REPORT_KINDS: &[&str] = &["by", "samples"];
+use crate::syntax::names::REPORT_KINDS;
 
 impl Checker<'_> {
     /// Every `report` statement folded into one [`ReportSpec`]; a second `report by` or
@@ -69,7 +66,7 @@ impl Checker<'_> {
                 }
                 ReportStmt::Kind(word) => {
                     let listed = "`report by COLUMN` or `report samples`";
-                    let help = match suggest(&word.name, REPORT_KINDS.iter().copied()) {
+                    let help = match did_you_mean(&word.name, REPORT_KINDS.iter().copied()) {
                         Some(s) => format!("{s} (write {listed})"),
                         None => format!("write {listed}"),
                     };

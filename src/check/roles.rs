@@ -1,14 +1,10 @@
 //! `source TABLE { x = COLS  y = COL  overlap = allowed }` and `target TABLE { x = COLS  y = COL  group = COL }`.
 
 use super::checker::Checker;
-use super::suggest::suggest;
-use crate::diag::{Problem, ProblemKind};
+use crate::diag::{Problem, ProblemKind, did_you_mean};
 use crate::ir::{ColumnSet, Role, Spanned};
 use crate::syntax::ast::{Block, Ident, Span, Value};
-
-const TARGET_SETTINGS: &[&str] = &["x", "y", "group"];
-/// `group` is listed so that it gets its own diagnostic on the source rather than "unknown".
-const SOURCE_SETTINGS: &[&str] = &["x", "y", "group", "overlap"];
+use crate::syntax::names::{OVERLAPS, SOURCE_SETTINGS, TARGET_SETTINGS};
 
 impl Checker<'_> {
     /// A role block; `what` is "`source`" or "`target`", `tables` every declared table.
@@ -16,7 +12,7 @@ impl Checker<'_> {
         let table_ok = if tables.contains(&table.name) {
             true
         } else {
-            let help = suggest(&table.name, tables.iter().map(String::as_str)).unwrap_or_else(|| {
+            let help = did_you_mean(&table.name, tables.iter().map(String::as_str)).unwrap_or_else(|| {
                 if tables.is_empty() {
                     "declare the table first, e.g. `data sim = csv(\"sim.csv\")`".into()
                 } else {
@@ -65,7 +61,7 @@ impl Checker<'_> {
             }
         };
         let overlap_allowed = match settings.get("overlap") {
-            Some(v) => self.choice(v, "`overlap`", &[("allowed", true), ("warn", false)])?,
+            Some(v) => self.choice(v, "`overlap`", OVERLAPS)?,
             None => false,
         };
         let group = match settings.get("group") {

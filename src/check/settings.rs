@@ -2,8 +2,7 @@
 //! then each block's reader looks settings up by name.
 
 use super::checker::Checker;
-use super::suggest::suggest;
-use crate::diag::{Problem, ProblemKind};
+use crate::diag::{Problem, ProblemKind, did_you_mean};
 use crate::syntax::ast::{Block, Value};
 
 /// The known settings of one block, by name (first occurrence wins).
@@ -28,7 +27,7 @@ impl Checker<'_> {
             let name = s.name.name.as_str();
             if !allowed.contains(&name) {
                 let list = allowed.iter().map(|a| format!("`{a}`")).collect::<Vec<_>>().join(", ");
-                let help = match suggest(name, allowed.iter().copied()) {
+                let help = match did_you_mean(name, allowed.iter().copied()) {
                     Some(d) => format!("{d} ({what} settings: {list})"),
                     None => format!("{what} settings are {list}"),
                 };

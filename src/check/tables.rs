@@ -2,14 +2,12 @@
 //! conditions and column sets. Column names are not checked here (data is loaded at plan time).
 
 use super::checker::Checker;
-use super::suggest::suggest;
 use super::values::RealRange;
-use crate::diag::{Problem, ProblemKind};
+use crate::diag::{Problem, ProblemKind, did_you_mean};
 use crate::ir::{Cond, Literal, Spanned, SyntheticPart, SyntheticSpec, TableExpr};
 use crate::syntax::ast::{self, Call, Ident, Primary, Span, TableOp, Value};
+use crate::syntax::names::{CSV_ARGS, LOADERS, SYNTHETIC_ARGS, SYNTHETIC_PARTS};
 
-const LOADERS: &[&str] = &["csv", "parquet", "synthetic"];
-const SYNTHETIC_ARGS: &[&str] = &["part", "rows", "features", "bias", "noise", "seed"];
 const SYNTHETIC_HELP: &str =
     "write e.g. `synthetic(part: source, rows: 4000, features: 16, bias: 0.3, noise: 0.05, seed: 1)`";
 
@@ -110,9 +108,9 @@ impl Checker<'_> {
             );
             return None;
         }
-        let help = suggest(&id.name, scope.declared.iter().map(String::as_str))
+        let help = did_you_mean(&id.name, scope.declared.iter().map(String::as_str))
             .or_else(|| {
-                suggest(&id.name, LOADERS.iter().copied())
+                did_you_mean(&id.name, LOADERS.iter().copied())
                     .map(|d| format!("{d} (loaders are called like `csv(\"file.csv\")`)"))
             })
             .unwrap_or_else(|| {
@@ -140,7 +138,7 @@ impl Checker<'_> {
             "parquet" => self.path_arg(call).map(TableExpr::Parquet),
             "synthetic" => self.synthetic(call).map(|s| TableExpr::Synthetic(Spanned::new(s, call.span))),
             other => {
-                let help = match suggest(other, LOADERS.iter().copied()) {
+                let help = match did_you_mean(other, LOADERS.iter().copied()) {
                     Some(d) => d,
                     None => "tables are loaded with `csv(\"path\")`, `parquet(\"path\")` or `synthetic(...)`".into(),
                 };
@@ -168,8 +166,8 @@ impl Checker<'_> {
         let mut ok = true;
         for arg in options {
             let Some(name) = &arg.name else { continue };
-            if name.name != "numeric" {
-                let help = suggest(&name.name, ["numeric"].into_iter())
+            if !CSV_ARGS.contains(&name.name.as_str()) {
+                let help = did_you_mean(&name.name, CSV_ARGS.iter().copied())
                     .unwrap_or_else(|| "`csv` takes the path and `numeric: [COLUMNS]`".into());
                 self.report(
                     Problem::new(
@@ -268,7 +266,7 @@ impl Checker<'_> {
             };
             let Some(known) = SYNTHETIC_ARGS.iter().find(|a| **a == name.name) else {
                 let list = SYNTHETIC_ARGS.join(", ");
-                let help = match suggest(&name.name, SYNTHETIC_ARGS.iter().copied()) {
+                let help = match did_you_mean(&name.name, SYNTHETIC_ARGS.iter().copied()) {
                     Some(d) => format!("{d} (arguments: {list})"),
                     None => format!("`synthetic` takes {list}"),
                 };
@@ -298,9 +296,7 @@ impl Checker<'_> {
         let get = |n: &str| args.iter().find(|(a, _, _)| *a == n).map(|(_, v, s)| (*v, *s));
 
         let part = match get("part") {
-            Some((v, _)) => {
-                self.choice(v, "part", &[("source", SyntheticPart::Source), ("target", SyntheticPart::Target)])
-            }
+            Some((v, _)) => self.choice(v, "part", SYNTHETIC_PARTS),
             None => {
                 self.report(
                     Problem::new(

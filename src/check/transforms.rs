@@ -4,17 +4,7 @@ use super::checker::Checker;
 use crate::diag::{Problem, ProblemKind};
 use crate::ir::TransformKind;
 use crate::syntax::ast::Ident;
-
-const TRANSFORMS: &[(&str, TransformKind)] = &[
-    ("log", TransformKind::Log),
-    ("log10", TransformKind::Log10),
-    ("log1p", TransformKind::Log1p),
-    ("standardize", TransformKind::Standardize),
-    ("yeo_johnson", TransformKind::YeoJohnson),
-    ("minmax", TransformKind::MinMax),
-    ("clip", TransformKind::Clip),
-    ("noclip", TransformKind::NoClip),
-];
+use crate::syntax::names::TRANSFORMS;
 
 impl Checker<'_> {
     /// The steps of one pipeline, in order; `None` if any step is unknown.

@@ -2,8 +2,7 @@
 //! Every failure is reported on the checker and yields `None`, so checking goes on.
 
 use super::checker::Checker;
-use super::suggest::suggest;
-use crate::diag::{Problem, ProblemKind};
+use crate::diag::{Problem, ProblemKind, did_you_mean};
 use crate::syntax::ast::{Ident, Number, Span, Value};
 
 /// An interval for real-valued settings, e.g. `(0, 1)` or `[0, ∞)`.
@@ -207,7 +206,7 @@ impl Checker<'_> {
         }
         let names: Vec<&str> = options.iter().map(|(n, _)| *n).collect();
         let listed = names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ");
-        let help = match suggest(&id.name, names.iter().copied()) {
+        let help = match did_you_mean(&id.name, names.iter().copied()) {
             Some(s) => format!("{s} ({what} is one of {listed})"),
             None => format!("{what} is one of {listed}"),
         };

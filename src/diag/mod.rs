@@ -8,8 +8,10 @@ use crate::ir::Span;
 
 mod indexed_text;
 mod problem_kind;
+mod suggest;
 pub use indexed_text::IndexedText;
 pub use problem_kind::{CODES, ProblemKind};
+pub use suggest::did_you_mean;
 
 /// The one place a study span becomes miette's: everything else in the crate uses [`Span`].
 impl From<Span> for SourceSpan {
@@ -80,16 +82,4 @@ pub fn render_plain(diag: &dyn Diagnostic) -> String {
     let mut out = String::new();
     let _ = handler.render_report(&mut out, diag);
     out
-}
-
-/// Suggest the closest of `candidates` to `name` ("did you mean ...?"), if any is close enough.
-pub fn did_you_mean<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
-    let mut best: Option<(f64, &str)> = None;
-    for c in candidates {
-        let score = strsim::jaro_winkler(&name.to_lowercase(), &c.to_lowercase());
-        if score > 0.8 && best.is_none_or(|(s, _)| score > s) {
-            best = Some((score, c));
-        }
-    }
-    best.map(|(_, c)| format!("did you mean `{c}`?"))
 }

@@ -117,7 +117,7 @@ impl PairShape {
             v.extend(l.iter().map(|(_, o)| o.to_string()));
             v.join("-")
         };
-        let combine = crate::check::COMBINES.iter().find(|(_, c)| *c == self.combine).map_or("?", |(n, _)| *n);
+        let combine = crate::syntax::names::COMBINES.iter().find(|(_, c)| *c == self.combine).map_or("?", |(n, _)| *n);
         format!(
             "shared encoder 2×{}{} → {combine} → head{} {}{}",
             join(&self.encoder_layers()),

@@ -28,9 +28,10 @@ pub enum FitError {
     /// exponent above the search bound).
     #[error("fixed parameter {name} = {value} is not allowed: {why}")]
     BadFixed { name: &'static str, value: String, why: String },
-    /// A fixed-parameter name the law does not have (`valid` lists the law's names).
-    #[error("unknown parameter `{name}` (valid: {valid})")]
-    UnknownParameter { name: String, valid: String },
+    /// A fixed-parameter name the law does not have (`valid` lists the law's names; `hint` is
+    /// "; did you mean `x`?" for a near miss, or empty).
+    #[error("unknown parameter `{name}` (valid: {valid}){hint}")]
+    UnknownParameter { name: String, valid: String, hint: String },
 }
 
 /// Costs, sample sizes or a goal that a budget cannot be planned with.

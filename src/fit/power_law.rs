@@ -76,8 +76,8 @@ pub struct PowerLawFixed {
 }
 
 impl PowerLawFixed {
-    /// The parameter names, as in fit records and study files.
-    pub const NAMES: [&'static str; 3] = ["D", "alpha", "C"];
+    /// The parameter names, as in fit records and study files (from the language's name table).
+    pub const NAMES: [&'static str; 3] = crate::syntax::names::POWER_LAW_PARAMS;
 
     /// Fix the parameter called `name` (one of [`Self::NAMES`]) at `value`; `Err` names the valid
     /// names for an unknown one.
@@ -102,7 +102,7 @@ impl PowerLawFixed {
 }
 
 /// Set the slot whose name (same position in `names`) is `name`; `Err` ("unknown parameter `x`
-/// (valid: D, alpha, C)") for an unknown name.
+/// (valid: D, alpha, C)", and "did you mean" for a near miss) for an unknown name.
 pub(crate) fn set_named<const K: usize>(
     names: &[&'static str; K],
     slots: [&mut Option<f64>; K],
@@ -115,7 +115,8 @@ pub(crate) fn set_named<const K: usize>(
             return Ok(());
         }
     }
-    Err(FitError::UnknownParameter { name: name.to_string(), valid: names.join(", ") })
+    let hint = crate::diag::did_you_mean(name, names.iter().copied()).map(|d| format!("; {d}")).unwrap_or_default();
+    Err(FitError::UnknownParameter { name: name.to_string(), valid: names.join(", "), hint })
 }
 
 /// `(name, value)` of the slots that hold a value.
@@ -288,6 +289,19 @@ impl CostFunction for &Profile<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn unknown_fixed_names_list_the_valid_ones_and_suggest() {
+        let mut f = PowerLawFixed::default();
+        let message = |r: Result<(), FitError>| r.map_err(|e| e.to_string());
+        assert_eq!(message(f.set("beta", 1.0)), Err("unknown parameter `beta` (valid: D, alpha, C)".to_string()));
+        assert_eq!(
+            message(f.set("alhpa", 1.0)),
+            Err("unknown parameter `alhpa` (valid: D, alpha, C); did you mean `alpha`?".to_string())
+        );
+        assert_eq!(f.set("alpha", 0.5), Ok(()));
+        assert_eq!(f.fixed(), [("alpha", 0.5)]);
+    }
 
     fn logspace(lo: f64, hi: f64, k: usize) -> Vec<f64> {
         (0..k).map(|i| lo * (hi / lo).powf(i as f64 / (k - 1) as f64)).collect()

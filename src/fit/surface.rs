@@ -128,8 +128,8 @@ pub struct SurfaceFixed {
 }
 
 impl SurfaceFixed {
-    /// The parameter names, as in fit records and study files.
-    pub const NAMES: [&'static str; 5] = ["A", "alpha", "B", "beta", "eps"];
+    /// The parameter names, as in fit records and study files (from the language's name table).
+    pub const NAMES: [&'static str; 5] = crate::syntax::names::SURFACE_PARAMS;
 
     /// Fix the parameter called `name` (one of [`Self::NAMES`]) at `value`; `Err` names the valid
     /// names for an unknown one.

@@ -1,82 +1,9 @@
-//! Completion, inspection and is-complete for study cells: statement keywords, block settings,
-//! declared table names and the column names of the last study the kernel loaded; inspect shows
-//! a keyword's one-line reference (from docs/language.md).
+//! Completion, inspection and is-complete for study cells: every name of the language (from
+//! [`crate::syntax::names`], the table the checker reads, so completion cannot drift from what the
+//! checker accepts), declared table names and the column names of the last study the kernel
+//! loaded; inspect shows a keyword's one-line reference (from docs/language.md).
 
-use crate::syntax::STATEMENT_KEYWORDS;
-
-/// Words used in values and roles (the block settings come from the checker itself, see
-/// [`setting_words`], so completion cannot drift from what the checker accepts).
-pub const VALUE_WORDS: &[&str] = &[
-    "x",
-    "y",
-    "group",
-    "all",
-    "logspace",
-    "once",
-    "per_trial",
-    "csv",
-    "parquet",
-    "synthetic",
-    "where",
-    "join",
-    "on",
-    "select",
-    "drop",
-    "except",
-    "and",
-    "or",
-    "not",
-    "in",
-    "log",
-    "log10",
-    "log1p",
-    "standardize",
-    "yeo_johnson",
-    "minmax",
-    "relu",
-    "tanh",
-    "sigmoid",
-    "gelu",
-    "adam",
-    "direct",
-    "power_law",
-    "surface",
-    "transfer",
-    "alpha",
-    "r2",
-    "mrs",
-    "every",
-    "largest",
-    "significantly",
-    "by",
-    "samples",
-    "input",
-    "encoder",
-    "shared",
-    "head",
-    "derive",
-    "exp",
-    "sqrt",
-    "multitask",
-    "none",
-    "true",
-    "false",
-];
-
-/// Every block setting the checker accepts, then [`VALUE_WORDS`].
-pub fn setting_words() -> impl Iterator<Item = &'static str> {
-    crate::check::MODEL_SETTINGS
-        .iter()
-        .chain(crate::check::PRETRAIN_SETTINGS)
-        .chain(crate::check::FINETUNE_SETTINGS)
-        .chain(crate::check::GRID_SETTINGS)
-        .chain(crate::check::MULTITASK_SETTINGS)
-        .chain(crate::check::ENCODER_SETTINGS)
-        .chain(crate::check::HEAD_SETTINGS)
-        .chain(VALUE_WORDS)
-        .copied()
-        .chain(crate::check::COMBINES.iter().map(|(name, _)| *name))
-}
+use crate::syntax::names;
 
 /// One line of reference per statement keyword.
 pub fn keyword_reference(word: &str) -> Option<&'static str> {
@@ -154,12 +81,7 @@ pub fn complete(text: &str, cursor: usize, columns: &[String]) -> (Vec<String>, 
     let prefix: String = chars[start..cursor].iter().collect();
     let mut out: Vec<String> = Vec::new();
     let declared = declared_names(text);
-    let candidates = STATEMENT_KEYWORDS
-        .iter()
-        .map(|s| s.to_string())
-        .chain(setting_words().map(|s| s.to_string()))
-        .chain(declared)
-        .chain(columns.iter().cloned());
+    let candidates = names::all_words().into_iter().map(str::to_string).chain(declared).chain(columns.iter().cloned());
     for c in candidates {
         if c.starts_with(&prefix) && c != prefix && !out.contains(&c) {
             out.push(c);
@@ -227,8 +149,21 @@ mod tests {
     }
 
     #[test]
+    fn completes_every_name_of_the_table() {
+        // Before the table, completion's own word list lacked the surface's `beta` and `eps`.
+        let (m, _, _) = complete("expect be", 9, &[]);
+        assert_eq!(m, vec!["beta".to_string()]);
+        let (m, _, _) = complete("fit surface { ep", 16, &[]);
+        assert_eq!(m, vec!["epochs".to_string(), "eps".to_string()]);
+        for word in names::all_words() {
+            let (m, _, _) = complete(&word[..1], 1, &[]);
+            assert!(m.iter().any(|c| c == word) || word.len() == 1, "`{word}` is not completed");
+        }
+    }
+
+    #[test]
     fn every_keyword_has_a_reference() {
-        for k in STATEMENT_KEYWORDS {
+        for k in names::STATEMENTS {
             assert!(keyword_reference(k).is_some(), "{k}");
         }
         assert!(inspect("  finetune { lr = 1 }", 5).unwrap().starts_with("finetune"));

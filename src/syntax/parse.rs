@@ -2,14 +2,13 @@
 
 use pest::Parser;
 
-use super::STATEMENT_KEYWORDS;
 use super::ast::{File, Span, line_starts};
 use super::grammar::{Rule, StudyParser};
 use super::lower::Lower;
+use super::names::STATEMENTS;
 use super::split::{Chunk, MAX_DEPTH, content_end, split_statements, too_deep};
 use super::syntax_error::syntax_problem;
-use crate::check::suggest::suggest;
-use crate::diag::{Problem, ProblemKind};
+use crate::diag::{Problem, ProblemKind, did_you_mean};
 
 /// Parses a study. On failure returns every syntax problem found: the text is split into
 /// top-level statements and each is parsed on its own, so two broken statements give two
@@ -122,13 +121,13 @@ fn unknown_statement(piece: &str, offset: usize) -> Option<Problem> {
     }
     let word_len = rest.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).unwrap_or(rest.len());
     let word = &rest[..word_len];
-    if STATEMENT_KEYWORDS.contains(&word) {
+    if STATEMENTS.contains(&word) {
         return None;
     }
     let span = Span::new(offset + skipped, offset + skipped + word_len);
-    let help = match suggest(word, STATEMENT_KEYWORDS.iter().copied()) {
+    let help = match did_you_mean(word, STATEMENTS.iter().copied()) {
         Some(suggestion) => suggestion,
-        None => format!("a statement starts with one of: {}", STATEMENT_KEYWORDS.join(", ")),
+        None => format!("a statement starts with one of: {}", STATEMENTS.join(", ")),
     };
     Some(
         Problem::new(ProblemKind::UnknownStatement { word: word.to_string() }, span, "not a statement keyword")

@@ -8,7 +8,7 @@
 //!
 //! All three skip over strings and `#` comments.
 
-use super::STATEMENT_KEYWORDS;
+use super::names::STATEMENTS;
 
 /// Deepest allowed nesting of `(`, `[` and `{`.
 pub const MAX_DEPTH: usize = 64;
@@ -120,7 +120,7 @@ pub fn split_statements(text: &str) -> Vec<Chunk> {
         if line_start {
             line_start = false;
             if let Some(w) = word_at(bytes, i) {
-                let is_kw = STATEMENT_KEYWORDS.contains(&w);
+                let is_kw = STATEMENTS.contains(&w);
                 let starts = if is_kw {
                     depth == 0 || looks_like_statement_after(bytes, i + w.len())
                 } else {
@@ -266,6 +266,14 @@ pub fn content_end(text: &str, start: usize, end: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn continuation_words_are_names_of_the_language() {
+        let known = crate::syntax::names::all_words();
+        for w in CONTINUATION_WORDS {
+            assert!(known.contains(w), "`{w}` is not in src/syntax/names.rs");
+        }
+    }
 
     fn pieces(text: &str) -> Vec<&str> {
         split_statements(text).iter().map(|c| text[c.start..c.end].trim()).collect()

@@ -1,28 +1,31 @@
 //! Pest errors → readable [`Problem`]s: rule names become words ("a setting name", "`}`"),
 //! the offending token is named, and common mistakes get a help line.
 
+use std::borrow::Cow;
+
 use pest::error::{Error, ErrorVariant, InputLocation};
 
 use super::ast::Span;
 use super::grammar::Rule;
+use super::names::{self, listed};
 use super::split::content_end;
 use crate::diag::{Problem, ProblemKind};
 
 /// What a rule means to a reader, or `None` for rules that never appear in errors on their own.
-fn describe(rule: Rule) -> Option<&'static str> {
-    Some(match rule {
+/// Lists of names come from [`names`], so the hints name what the checker accepts.
+fn describe(rule: Rule) -> Option<Cow<'static, str>> {
+    let listing = |what: &str, words: &[&str]| Some(Cow::Owned(format!("{what} ({})", listed(words))));
+    Some(Cow::Borrowed(match rule {
         // `file` is reported when nothing at all could be parsed at the start.
-        Rule::file | Rule::statement => {
-            "a statement (`study`, `seed`, `data`, `source`, `target`, `transform`, `model`, `pretrain`, `finetune`, `multitask`, `grid`, `baseline`, `fit`, `expect` or `report`)"
-        }
+        Rule::file | Rule::statement => return listing("a statement", names::STATEMENTS),
         Rule::study_name => "a study name",
         Rule::table_name => "a table name",
-        Rule::transform_target => "`x` or `y`",
-        Rule::transform_step => "a transform (`log`, `log10`, `log1p`, `standardize`, `yeo_johnson`, `minmax`)",
-        Rule::baseline_name => "a baseline (`direct`)",
-        Rule::law_name => "a law (`power_law` or `surface`)",
-        Rule::expect_subject => "`alpha`, `D`, `C`, `r2`, `transfer` or `direct`",
-        Rule::expect_value => "a number or an arm (`direct`, `transfer`)",
+        Rule::transform_target => return Some(listed(names::TRANSFORM_TARGETS).into()),
+        Rule::transform_step => return listing("a transform", &names::words(names::TRANSFORMS)),
+        Rule::baseline_name => return listing("a baseline", &names::words(names::BASELINES)),
+        Rule::law_name => return listing("a law", &names::words(names::LAWS)),
+        Rule::expect_subject => return listing("a fit parameter or an arm", &names::expect_subjects()),
+        Rule::expect_value => return listing("a number or an arm", &names::words(names::ARMS)),
         Rule::at_clause | Rule::kw_at => "`at`",
         Rule::fit_at => "`at (n = N, m = M)`",
         Rule::fit_coord => "a coordinate `n = N` or `m = M`",
@@ -34,9 +37,10 @@ fn describe(rule: Rule) -> Option<&'static str> {
         Rule::arg_name => "an argument name",
         Rule::list => "a list `[...]`",
         Rule::table_expr | Rule::primary => {
-            "a table (a table name, `csv(\"...\")`, `parquet(\"...\")` or `synthetic(...)`)"
+            let loaders: Vec<String> = names::LOADERS.iter().map(|l| format!("`{l}(...)`")).collect();
+            return Some(format!("a table (a table name, {})", join_words(&loaders)).into());
         }
-        Rule::table_op => "an operation (`where`, `join`, `select`, `drop` or `derive`)",
+        Rule::table_op => return listing("an operation", names::TABLE_OPS),
         Rule::where_op | Rule::kw_where => "`where`",
         Rule::join_op | Rule::kw_join => "`join`",
         Rule::select_op | Rule::kw_select => "`select`",
@@ -76,7 +80,13 @@ fn describe(rule: Rule) -> Option<&'static str> {
         Rule::kw_fit => "`fit`",
         Rule::kw_expect => "`expect`",
         Rule::kw_report => "`report`",
-        Rule::report_kind => "`by COLUMN` or `samples`",
+        Rule::report_kind => {
+            let kinds: Vec<String> = names::REPORT_KINDS
+                .iter()
+                .map(|k| if *k == "by" { "`by COLUMN`".into() } else { format!("`{k}`") })
+                .collect();
+            return Some(join_words(&kinds).into());
+        }
         Rule::report_by | Rule::kw_by => "`by`",
         Rule::kw_on => "`on`",
         Rule::kw_except => "`except`",
@@ -84,7 +94,7 @@ fn describe(rule: Rule) -> Option<&'static str> {
         Rule::kw_or => "`or`",
         Rule::kw_not => "`not`",
         Rule::kw_in => "`in`",
-        Rule::kw_every | Rule::kw_largest => "`every` or `largest`",
+        Rule::kw_every | Rule::kw_largest => return Some(listed(names::AT_N).into()),
         Rule::kw_n => "`n`",
         Rule::kw_significantly => "`significantly`",
         Rule::kw_multitask => "`multitask`",
@@ -101,12 +111,13 @@ fn describe(rule: Rule) -> Option<&'static str> {
         Rule::add_op | Rule::mul_op => "an operator (`+`, `-`, `*`, `/`)",
         Rule::neg => "`-`",
         _ => return None,
-    })
+    }))
 }
 
 /// "a, b or c".
-fn join_words(words: &[&str]) -> String {
-    match words {
+fn join_words<S: AsRef<str>>(words: &[S]) -> String {
+    let words: Vec<&str> = words.iter().map(AsRef::as_ref).collect();
+    match words.as_slice() {
         [] => "something else".to_string(),
         [one] => one.to_string(),
         [init @ .., last] => format!("{} or {last}", init.join(", ")),
@@ -206,10 +217,10 @@ pub fn syntax_problem(err: &Error<Rule>, text: &str, chunk: (usize, usize), whol
     };
 
     let ends_statement = positives.contains(&Rule::EOI);
-    let mut words: Vec<&str> = Vec::new();
+    let mut words: Vec<Cow<'static, str>> = Vec::new();
     for rule in &positives {
         let word = match rule {
-            Rule::EOI if whole_file => Some("the end of the file"),
+            Rule::EOI if whole_file => Some("the end of the file".into()),
             Rule::EOI => None,
             // After a complete statement, "a statement" is implied by "the end of the statement".
             Rule::statement if !whole_file && ends_statement => None,
@@ -222,13 +233,13 @@ pub fn syntax_problem(err: &Error<Rule>, text: &str, chunk: (usize, usize), whol
         }
     }
     if !whole_file && ends_statement {
-        words.push("the end of the statement");
+        words.push("the end of the statement".into());
     }
     // `(` (a call) and `except` (a column set) can follow almost any name; they only distract
     // when something else was expected too.
     let noise = ["`(`", "`except`"];
-    if words.iter().any(|w| !noise.contains(w)) {
-        words.retain(|w| !noise.contains(w));
+    if words.iter().any(|w| !noise.contains(&w.as_ref())) {
+        words.retain(|w| !noise.contains(&w.as_ref()));
     }
     let expected = join_words(&words);
 
@@ -255,7 +266,7 @@ pub fn syntax_problem(err: &Error<Rule>, text: &str, chunk: (usize, usize), whol
         t if (t.starts_with("`.") || t.starts_with("`/")) && has("`)`") => {
             Some("file paths are written in double quotes, e.g. `csv(\"data/file.csv\")`".to_string())
         }
-        _ if !whole_file && words == ["the end of the statement"] => {
+        _ if !whole_file && words.len() == 1 && words[0] == "the end of the statement" => {
             Some("each statement starts on its own line; this text follows a complete statement".to_string())
         }
         _ if matches!(found, Found::End { .. }) && has("`}`") => Some("every `{` needs a matching `}`".to_string()),
@@ -267,4 +278,45 @@ pub fn syntax_problem(err: &Error<Rule>, text: &str, chunk: (usize, usize), whol
         problem = problem.with_help(h);
     }
     problem
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::syntax::names;
+    use crate::syntax::parse;
+
+    /// The message of the one syntax error in `text`.
+    fn message(text: &str) -> String {
+        let errs = parse(text).expect_err("a syntax error");
+        assert_eq!(errs.len(), 1, "{errs:#?}");
+        errs[0].message.clone()
+    }
+
+    fn lists_every(message: &str, words: &[&str]) {
+        for w in words {
+            assert!(message.contains(&format!("`{w}`")), "`{w}` missing from: {message}");
+        }
+    }
+
+    // Before the name table, these hints were kept by hand and named 6 of the 12 `expect`
+    // subjects, no `clip`/`noclip`, no `multitask` arm and no `direct` statement.
+    #[test]
+    fn hints_list_every_name_of_the_table() {
+        let m = message("expect 5 > 0\n");
+        assert!(m.starts_with("expected a fit parameter or an arm ("), "{m}");
+        lists_every(&m, &names::expect_subjects());
+        assert_eq!(names::expect_subjects().len(), 12);
+
+        let m = message("expect transfer < 5x\n");
+        lists_every(&m, &names::words(names::ARMS));
+
+        let m = message("transform x = 5\n");
+        lists_every(&m, &names::words(names::TRANSFORMS));
+
+        let m = message("{\n");
+        lists_every(&m, names::STATEMENTS);
+
+        let m = message("fit 5\n");
+        lists_every(&m, &names::words(names::LAWS));
+    }
 }
