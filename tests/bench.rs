@@ -1,27 +1,27 @@
 //! `sim2real bench`: a tiny workload runs and reports finite, positive numbers (no timing
 //! assertions), and the comparison with a reference peer works end to end.
 
-use std::process::{Command, Output};
+use std::path::Path;
 
 use serde_json::Value;
+
+use crate::support::{Ran, Test};
 
 const TINY: [&str; 12] =
     ["bench", "--n", "200", "--m", "60", "--trials", "3", "--epochs", "2", "--dim", "16", "--json"];
 
-fn bench(extra: &[&str], peers: Option<&std::path::Path>) -> Output {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_sim2real"));
-    c.args(TINY).args(extra).env("NO_COLOR", "1");
+/// A tiny bench (exit 0), with `SIM2REAL_PEERS` set to `peers` if given.
+fn bench(extra: &[&str], peers: Option<&Path>) -> Ran {
+    let mut case = Test::new().args(TINY).args(extra);
     if let Some(p) = peers {
-        c.env("SIM2REAL_PEERS", p);
+        case = case.env("SIM2REAL_PEERS", p);
     }
-    c.output().expect("run sim2real")
+    case.run()
 }
 
-fn json_line(o: &Output) -> Value {
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let stdout = String::from_utf8_lossy(&o.stdout);
-    let lines: Vec<&str> = stdout.lines().collect();
-    assert_eq!(lines.len(), 1, "one JSON line: {stdout}");
+fn json_line(ran: &Ran) -> Value {
+    let lines: Vec<&str> = ran.stdout.lines().collect();
+    assert_eq!(lines.len(), 1, "one JSON line: {}", ran.stdout);
     serde_json::from_str(lines[0]).expect("valid JSON")
 }
 
@@ -68,7 +68,7 @@ fn tiny_bench_reports_finite_positive_numbers() {
 
 /// A stand-in Python for the reference peer: `-c` (the bench's data generator) writes zeros of
 /// the right size to the file named last; anything else runs as a shell script.
-fn fake_python(dir: &std::path::Path) -> std::path::PathBuf {
+fn fake_python(dir: &Path) -> std::path::PathBuf {
     use std::os::unix::fs::PermissionsExt;
     let path = dir.join("fake-python");
     let body = "#!/bin/sh\nif [ \"$1\" = \"-c\" ]; then\n  n=$3; m=$4; d=$5\n  head -c $(( (n*d + n + m*d + m) * 4 )) /dev/zero > \"$6\"\n  exit 0\nfi\nexec /bin/sh \"$@\"\n";
@@ -101,10 +101,13 @@ fn bench_compares_with_a_reference_peer() {
 
 #[test]
 fn bench_rejects_bad_flags_and_a_missing_reference() {
-    let o = Command::new(env!("CARGO_BIN_EXE_sim2real")).args(["bench", "--m", "2"]).output().unwrap();
-    assert_eq!(o.status.code(), Some(2), "{}", String::from_utf8_lossy(&o.stderr));
-    let dir = tempfile::tempdir().unwrap();
-    let o = bench(&["--torch", "/bin/sh"], Some(dir.path()));
-    assert_eq!(o.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&o.stderr).contains("SIM2REAL_PEERS"));
+    Test::new().args(["bench", "--m", "2"]).status(2).run();
+    let case = Test::new();
+    let peers = case.dir().to_path_buf();
+    case.args(TINY)
+        .args(["--torch", "/bin/sh"])
+        .env("SIM2REAL_PEERS", peers)
+        .status(2)
+        .stderr_contains("SIM2REAL_PEERS")
+        .run();
 }

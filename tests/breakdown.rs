@@ -6,10 +6,11 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use serde_json::Value;
 use sim2real::results::outputs::{FILES, OutputFile, When, Writer};
+
+use crate::support::Test;
 
 const STUDY: &str = r#"study groups_demo
 seed 2
@@ -74,14 +75,8 @@ fn setup(dir: &Path) -> (PathBuf, Vec<String>) {
 }
 
 fn run(study: &Path, out: &Path) -> String {
-    let o = Command::new(env!("CARGO_BIN_EXE_sim2real"))
-        .env("NO_COLOR", "1")
-        .args(["run", &study.display().to_string(), "--out", &out.display().to_string(), "--quiet", "--threads", "2"])
-        .output()
-        .expect("start sim2real");
-    let text = format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr));
-    assert_eq!(o.status.code(), Some(0), "{text}");
-    text
+    let args = ["run", &study.display().to_string(), "--out", &out.display().to_string(), "--quiet", "--threads", "2"];
+    Test::at(study.parent().unwrap()).args(args).run().text()
 }
 
 /// The files a run of STUDY writes (one m, `report by`, `report samples`), from the registry.
@@ -238,12 +233,10 @@ fn an_unknown_report_column_is_a_data_diagnostic_with_a_suggestion() {
     let tmp = tempfile::tempdir().unwrap();
     let (study, _) = setup(tmp.path());
     std::fs::write(&study, STUDY.replace("report by class", "report by clas")).unwrap();
-    let o = Command::new(env!("CARGO_BIN_EXE_sim2real"))
-        .env("NO_COLOR", "1")
+    Test::at(tmp.path())
         .args(["check", &study.display().to_string()])
-        .output()
-        .unwrap();
-    let text = String::from_utf8_lossy(&o.stderr);
-    assert_eq!(o.status.code(), Some(2), "{text}");
-    assert!(text.contains("no column `clas`") && text.contains("did you mean `class`?"), "{text}");
+        .status(2)
+        .stderr_contains("no column `clas`")
+        .stderr_contains("did you mean `class`?")
+        .run();
 }

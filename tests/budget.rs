@@ -3,7 +3,6 @@
 //! against the library solver, its uncertainty, and every bad input with exit 2.
 
 use std::path::Path;
-use std::process::{Command, Output};
 
 use sim2real::exec::budget::{Request, plan};
 use sim2real::exec::surface::{surface_and_exchange, surface_replicates};
@@ -11,6 +10,8 @@ use sim2real::fit::Surface;
 use sim2real::fit::budget::{Ask, Costs, Have, Outcome, solve};
 use sim2real::results::outputs::trials_csv;
 use sim2real::results::{Arm, Results, SCHEMA_VERSION, TrialRow};
+
+use crate::support::Test;
 
 const NS: [usize; 5] = [100, 300, 1000, 3000, 10000];
 const MS: [usize; 4] = [30, 60, 120, 240];
@@ -82,18 +83,9 @@ fn write_run(dir: &Path, trials: &[TrialRow], with_surface: bool) {
     std::fs::write(dir.join("trials.csv"), trials_csv(trials, false)).unwrap();
 }
 
-fn budget(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_sim2real"))
-        .env("NO_COLOR", "1")
-        .arg("budget")
-        .arg(dir)
-        .args(args)
-        .output()
-        .unwrap()
-}
-
-fn text(o: &Output) -> String {
-    format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))
+/// `sim2real budget DIR ARGS` (expectations to be added).
+fn budget(dir: &Path, args: &[&str]) -> Test {
+    Test::new().arg("budget").arg(dir).args(args)
 }
 
 fn rel(a: f64, b: f64) -> f64 {
@@ -105,9 +97,9 @@ fn budget_json_is_the_solver_on_the_runs_surface_with_intervals() {
     let dir = tempfile::tempdir().unwrap();
     let trials = trials(&TRUTH, 0.01);
     write_run(dir.path(), &trials, true);
-    let o = budget(dir.path(), &["--source-cost", "0.2", "--target-cost", "40", "--goal", "0.05", "--json"]);
-    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
-    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("one JSON object");
+    let v = budget(dir.path(), &["--source-cost", "0.2", "--target-cost", "40", "--goal", "0.05", "--json"])
+        .run()
+        .stdout_json();
     let num = |k: &str| v[k].as_f64().unwrap_or_else(|| panic!("`{k}` in {v}"));
     // The same optimum as the library solver on the surface fitted to the same trials.
     let s = surface_replicates(&trials, SEED, &Default::default()).fit.unwrap().surface;
@@ -141,10 +133,8 @@ fn budget_json_is_the_solver_on_the_runs_surface_with_intervals() {
 fn budget_text_for_a_spend_states_the_decision_and_its_uncertainty() {
     let dir = tempfile::tempdir().unwrap();
     write_run(dir.path(), &trials(&TRUTH, 0.01), true);
-    let o =
+    let mut case =
         budget(dir.path(), &["--source-cost", "0.2", "--target-cost", "40", "--spend", "5000", "--have", "1000,60"]);
-    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
-    let out = String::from_utf8_lossy(&o.stdout);
     for want in [
         "lowest MAE for 5000 spent",
         "have     n = 1000, m = 60",
@@ -153,8 +143,9 @@ fn budget_text_for_a_spend_states_the_decision_and_its_uncertainty() {
         "marginal rate of substitution",
         "->",
     ] {
-        assert!(out.contains(want), "`{want}` missing from:\n{out}");
+        case = case.stdout_contains(want);
     }
+    case.run();
 }
 
 #[test]
@@ -194,27 +185,30 @@ fn bad_inputs_exit_2_with_a_clear_message() {
         (&["--source-cost", "1", "--target-cost", "4"], "--goal"),
     ];
     for (args, want) in cases {
-        let o = budget(&good, args);
-        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", text(&o));
-        assert!(text(&o).contains(want), "{args:?}: `{want}` missing from {}", text(&o));
+        budget(&good, args).status(2).output_contains(want).run();
     }
     // The floor is named: ε of the fitted surface.
-    let o = budget(&good, &["--source-cost", "1", "--target-cost", "4", "--goal", "0.001"]);
-    assert!(text(&o).contains("irreducible error ε"), "{}", text(&o));
+    budget(&good, &["--source-cost", "1", "--target-cost", "4", "--goal", "0.001"])
+        .status(2)
+        .output_contains("irreducible error ε")
+        .run();
     // A run without `fit surface`.
     let no_fit = dir.path().join("no_fit");
     write_run(&no_fit, &trials(&TRUTH, 0.01), false);
-    let o = budget(&no_fit, &["--source-cost", "1", "--target-cost", "4", "--goal", "0.1"]);
-    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
-    assert!(text(&o).contains("no surface fit: add `fit surface`"), "{}", text(&o));
+    budget(&no_fit, &["--source-cost", "1", "--target-cost", "4", "--goal", "0.1"])
+        .status(2)
+        .output_contains("no surface fit: add `fit surface`")
+        .run();
     // A degenerate surface: the error does not fall with n or m.
     let flat = dir.path().join("flat");
     write_run(&flat, &trials(&Surface { a: 0.0, alpha: 0.0, b: 0.0, beta: 0.0, eps: 0.3 }, 0.01), true);
-    let o = budget(&flat, &["--source-cost", "1", "--target-cost", "4", "--goal", "0.1"]);
-    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
-    assert!(text(&o).contains("degenerate"), "{}", text(&o));
+    budget(&flat, &["--source-cost", "1", "--target-cost", "4", "--goal", "0.1"])
+        .status(2)
+        .output_contains("degenerate")
+        .run();
     // Not a run directory.
-    let o = budget(&dir.path().join("missing"), &["--source-cost", "1", "--target-cost", "4", "--goal", "0.1"]);
-    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
-    assert!(text(&o).contains("results.json"), "{}", text(&o));
+    budget(&dir.path().join("missing"), &["--source-cost", "1", "--target-cost", "4", "--goal", "0.1"])
+        .status(2)
+        .output_contains("results.json")
+        .run();
 }

@@ -5,12 +5,10 @@
 //! Each study refits the surface 200 times (~5 s), so `cargo test` runs 12 studies (3 per price
 //! ratio) and asserts the cost coverage within the 85–95 % target widened by three binomial
 //! standard deviations; the full study (~17 min) asserts 85–95 % itself:
-//! `BUDGET_STUDIES=200 cargo test --test budget_coverage -- --nocapture` (`BUDGET_TRIALS=K`:
+//! `BUDGET_STUDIES=200 cargo test --test main budget_coverage:: -- --nocapture` (`BUDGET_TRIALS=K`:
 //! trials per study, default 6). The figures in docs/results.md come from it.
 
-#[path = "support/coverage_band.rs"]
-mod coverage_band;
-use coverage_band::band;
+use crate::support::coverage_band::band;
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 

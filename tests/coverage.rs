@@ -11,12 +11,10 @@
 //! "Coverage") is
 //!
 //! ```text
-//! COVERAGE_REPLICATES=200 cargo test --test coverage -- --nocapture
+//! COVERAGE_REPLICATES=200 cargo test --test main coverage:: -- --skip budget_coverage --nocapture
 //! ```
 
-#[path = "support/coverage_band.rs"]
-mod coverage_band;
-use coverage_band::band;
+use crate::support::coverage_band::band;
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 

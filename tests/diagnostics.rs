@@ -1,5 +1,5 @@
 //! Malformed studies in `tests/malformed/` are rejected (never a panic) with every problem
-//! reported; the rendered diagnostics are snapshotted per file.
+//! reported; the rendered diagnostics are one snapshot per file (`insta::glob!`).
 
 use std::fs;
 use std::path::Path;
@@ -33,15 +33,17 @@ fn errors(name: &str) -> sim2real::diag::StudyErrors {
 fn every_malformed_study_is_rejected_and_snapshotted() {
     let names = malformed_files();
     assert!(names.len() >= 30, "expected at least 30 malformed studies, found {}", names.len());
-    for name in names {
-        let err = errors(&name);
+    // One snapshot per file: tests/snapshots/main__diagnostics__rejected@NAME.study.snap.
+    insta::glob!("malformed/*.study", |path| {
+        let name = path.file_name().unwrap().to_str().unwrap();
+        let err = errors(name);
         assert!(!err.problems.is_empty(), "{name}: an error without problems");
         for p in &err.problems {
             assert!(p.code.starts_with("sim2real::"), "{name}: code {}", p.code);
             assert_ne!(p.code, "sim2real::internal", "{name}: internal error {}", p.message);
         }
-        insta::assert_snapshot!(name.trim_end_matches(".study").to_string(), render_plain(&err));
-    }
+        insta::assert_snapshot!("rejected", render_plain(&err));
+    });
 }
 
 /// The problems' codes, in order.

@@ -2,7 +2,6 @@
 //! `sim2real fit TABLE.csv`.
 
 use std::path::Path;
-use std::process::{Command, Output};
 
 use sim2real::check::compile;
 use sim2real::diag::render_plain;
@@ -14,6 +13,8 @@ use sim2real::fit::{
 };
 use sim2real::ir::Law;
 use sim2real::results::{Arm, TrialRow};
+
+use crate::support::Test;
 
 const NS: [f64; 6] = [100.0, 200.0, 400.0, 800.0, 1600.0, 3200.0];
 
@@ -198,12 +199,10 @@ fn a_run_holds_the_study_fixed_parameters() {
     let study = dir.path().join("fixed.study");
     std::fs::write(&study, tiny.replace("fit power_law\n", "fit power_law { C = 0 }\n")).unwrap();
     let out = dir.path().join("run");
-    let o = Command::new(env!("CARGO_BIN_EXE_sim2real"))
-        .env("NO_COLOR", "1")
+    Test::at(dir.path())
         .args(["run", study.to_str().unwrap(), "--out", out.to_str().unwrap(), "--quiet"])
-        .output()
-        .unwrap();
-    assert!(matches!(o.status.code(), Some(0 | 1)), "{}", text(&o));
+        .status_in(&[0, 1])
+        .run();
     let results: sim2real::results::Results =
         serde_json::from_str(&std::fs::read_to_string(out.join("results.json")).unwrap()).unwrap();
     assert_eq!(results.fits.len(), 2, "one power law per m");
@@ -218,12 +217,9 @@ fn a_run_holds_the_study_fixed_parameters() {
 
 // ---- sim2real fit TABLE.csv ------------------------------------------------------------------
 
-fn fit_cmd(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_sim2real")).env("NO_COLOR", "1").arg("fit").args(args).output().unwrap()
-}
-
-fn text(o: &Output) -> String {
-    format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))
+/// `sim2real fit ARGS` (expectations to be added).
+fn fit_cmd(args: &[&str]) -> Test {
+    Test::new().arg("fit").args(args)
 }
 
 fn write_table(dir: &Path, name: &str, rows: &[TrialRow], with_m: bool) -> String {
@@ -247,7 +243,7 @@ fn fit_command_gives_the_records_a_run_gives() {
     rows.iter_mut().for_each(|t| t.m = 0);
     let table = write_table(dir.path(), "curve.csv", &rows, false);
     let out = dir.path().join("out");
-    let o = fit_cmd(&[
+    fit_cmd(&[
         &table,
         "--n",
         "size",
@@ -259,9 +255,9 @@ fn fit_command_gives_the_records_a_run_gives() {
         "4",
         "--out",
         out.to_str().unwrap(),
-    ]);
-    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
-    assert!(text(&o).contains("power_law"), "{}", text(&o));
+    ])
+    .output_contains("power_law")
+    .run();
     let results: sim2real::results::Results =
         serde_json::from_str(&std::fs::read_to_string(out.join("results.json")).unwrap()).unwrap();
     // The very record power_law_record makes from the same rows and seed.
@@ -269,15 +265,12 @@ fn fit_command_gives_the_records_a_run_gives() {
     assert!(out.join("trials.csv").exists() && out.join("report.md").exists());
 
     // --fix and --json.
-    let o = fit_cmd(&[&table, "--n", "size", "--error", "err", "--fix", "C=0.2", "--json"]);
-    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
-    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let v = fit_cmd(&[&table, "--n", "size", "--error", "err", "--fix", "C=0.2", "--json"]).run().stdout_json();
     assert_eq!(v["fits"][0]["fixed"], serde_json::json!(["C"]));
     assert_eq!(v["fits"][0]["params"]["C"], 0.2);
     assert!(v["fits"][0]["ci90"].get("C").is_none() && v["fits"][0]["ci90"].get("alpha").is_some());
     // The printed summary (as after a run) marks it.
-    let o = fit_cmd(&[&table, "--n", "size", "--error", "err", "--fix", "C=0.2"]);
-    assert!(text(&o).contains("(fixed)"), "{}", text(&o));
+    fit_cmd(&[&table, "--n", "size", "--error", "err", "--fix", "C=0.2"]).output_contains("(fixed)").run();
 }
 
 #[test]
@@ -305,14 +298,13 @@ fn fit_command_fits_the_surface_with_its_exchange_rate() {
         }
     }
     let table = write_table(dir.path(), "surface.csv", &rows, true);
-    let o = fit_cmd(&[&table, "--n", "size", "--m", "m", "--error", "err", "--trial", "repeat", "--json"]);
-    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
-    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let v = fit_cmd(&[&table, "--n", "size", "--m", "m", "--error", "err", "--trial", "repeat", "--json"])
+        .run()
+        .stdout_json();
     assert_eq!(v["fits"][0]["law"], "surface");
     assert_eq!(v["exchange"]["n"], 3000);
     assert_eq!(v["exchange"]["m"], 160);
-    let o = fit_cmd(&[&table, "--n", "size", "--m", "m", "--error", "err"]);
-    assert!(text(&o).contains("one target sample is worth"), "{}", text(&o));
+    fit_cmd(&[&table, "--n", "size", "--m", "m", "--error", "err"]).output_contains("one target sample is worth").run();
 }
 
 #[test]
@@ -322,9 +314,7 @@ fn fit_command_without_trials_gives_no_ci_and_says_so() {
     let law = PowerLaw { d: 3.0, alpha: 0.6, c: 0.2 };
     let body: String = NS.iter().map(|&n| format!("{n},{}\n", law.eval(n))).collect();
     std::fs::write(&p, format!("n,mae\n{body}")).unwrap();
-    let o = fit_cmd(&[p.to_str().unwrap(), "--n", "n", "--error", "mae", "--json"]);
-    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
-    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let v = fit_cmd(&[p.to_str().unwrap(), "--n", "n", "--error", "mae", "--json"]).run().stdout_json();
     assert_eq!(v["fits"][0]["ci90"], serde_json::json!({}));
     assert!((v["fits"][0]["params"]["alpha"].as_f64().unwrap() - 0.6).abs() < 1e-6);
     assert!(v["warnings"][0].as_str().unwrap().contains("no bootstrap CI"), "{v}");
@@ -332,8 +322,6 @@ fn fit_command_without_trials_gives_no_ci_and_says_so() {
 
 #[test]
 fn fit_command_rejects_bad_tables_with_row_and_value() {
-    let dir = tempfile::tempdir().unwrap();
-    let p = dir.path().join("bad.csv");
     let cases: [(&str, &[&str], &str); 6] = [
         ("n,mae\n10,0.5\n20,0.4\n", &["--n", "size", "--error", "mae"], "--n size: no such column"),
         (
@@ -355,11 +343,6 @@ fn fit_command_rejects_bad_tables_with_row_and_value() {
         ("n,mae\n10,0.5\n20,0.4\n", &["--n", "n", "--error", "mae"], "too few points"),
     ];
     for (body, args, want) in cases {
-        std::fs::write(&p, body).unwrap();
-        let mut all = vec![p.to_str().unwrap()];
-        all.extend_from_slice(args);
-        let o = fit_cmd(&all);
-        assert_eq!(o.status.code(), Some(2), "{body:?} {args:?}: {}", text(&o));
-        assert!(text(&o).contains(want), "{body:?}: expected {want:?} in {}", text(&o));
+        Test::new().file("bad.csv", body).args(["fit", "bad.csv"]).args(args).status(2).output_contains(want).run();
     }
 }

@@ -2,23 +2,16 @@
 //! of a shared encoder's inputs, the plan, and a small multitask run whose results hold
 //! multitask points and a power law fitted to them.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::path::Path;
 
 use sim2real::check::compile;
 use sim2real::data::{Column, DataContext, evaluate};
 use sim2real::plan::prepare;
 
-fn pair_study() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cli/pair.study")
-}
+use crate::support::{Test, repo_arg};
 
-fn run(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_sim2real")).env("NO_COLOR", "1").args(args).output().expect("run sim2real")
-}
-
-fn text(o: &Output) -> String {
-    format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))
+fn pair_study() -> String {
+    repo_arg("tests/cli/pair.study")
 }
 
 /// A study over one table `t` (written to `t.csv` in a temporary folder) with `ops` applied.
@@ -114,32 +107,29 @@ fn a_shared_encoder_aligns_its_inputs_by_wildcard_text() {
 
 #[test]
 fn the_plan_lists_multitask_jobs_with_stable_ids_and_seeds() {
-    let o = run(&["plan", pair_study().to_str().unwrap()]);
-    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
-    let t = text(&o);
-    assert!(t.contains("jobs: 8 (6 multitask, 2 direct)"), "{t}");
-    assert!(t.contains("multitask n=240 m=99 t=1"), "{t}");
-    assert!(t.contains("shared encoder 2×4-16-8 (incl. flag) → abs_diff → head (+2 inputs) 10-8-1 ×2"), "{t}");
-    assert!(t.contains("dropped 1 of `first` (p_only)"), "{t}");
-    let again = run(&["plan", pair_study().to_str().unwrap()]);
-    assert_eq!(text(&again), t, "the plan is deterministic");
+    let t = Test::new()
+        .args(["plan", &pair_study()])
+        .output_contains("jobs: 8 (6 multitask, 2 direct)")
+        .output_contains("multitask n=240 m=99 t=1")
+        .output_contains("shared encoder 2×4-16-8 (incl. flag) → abs_diff → head (+2 inputs) 10-8-1 ×2")
+        .output_contains("dropped 1 of `first` (p_only)")
+        .run()
+        .text();
+    let again = Test::new().args(["plan", &pair_study()]).run();
+    assert_eq!(again.text(), t, "the plan is deterministic");
 }
 
 #[test]
 fn a_multitask_run_writes_multitask_points_and_fits_them() {
-    let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("run");
-    let o = run(&["run", pair_study().to_str().unwrap(), "--out", out.to_str().unwrap(), "--threads", "2"]);
-    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
-    let results: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(out.join("results.json")).unwrap()).unwrap();
+    let first = Test::new().args(["run", &pair_study(), "--out", "run", "--threads", "2"]).run();
+    let results = first.json("run/results.json");
     let points = results["points"].as_array().unwrap();
     let multitask: Vec<_> = points.iter().filter(|p| p["arm"] == "multitask").collect();
     assert_eq!(multitask.len(), 3, "{points:?}");
     assert!(multitask.iter().all(|p| p["trials"] == 2 && p["mae_mean"].as_f64().is_some_and(|v| v > 0.0)));
     assert!(points.iter().any(|p| p["arm"] == "direct" && p["n"] == 0));
     assert_eq!(results["fits"][0]["arm"], "multitask");
-    let trials = std::fs::read_to_string(out.join("trials.csv")).unwrap();
+    let trials = first.read("run/trials.csv");
     assert_eq!(trials.lines().filter(|l| l.contains(",multitask,")).count(), 6, "{trials}");
     // Every trial records the rows it trained and early-stopped on: together exactly its m.
     let mut rdr = csv::Reader::from_reader(trials.as_bytes());
@@ -155,27 +145,21 @@ fn a_multitask_run_writes_multitask_points_and_fits_them() {
         "{points:?}"
     );
     // A rerun resumes: nothing left to train, same results.
-    let o = run(&["run", pair_study().to_str().unwrap(), "--out", out.to_str().unwrap(), "--threads", "2"]);
-    assert!(text(&o).contains("0 trained now") || text(&o).contains("(0 trained"), "{}", text(&o));
-    let again: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(out.join("results.json")).unwrap()).unwrap();
-    assert_eq!(again["points"], results["points"]);
+    let rerun = Test::at(&first.dir).args(["run", &pair_study(), "--out", "run", "--threads", "2"]).any_status().run();
+    let t = rerun.text();
+    assert!(t.contains("0 trained now") || t.contains("(0 trained"), "{t}");
+    assert_eq!(rerun.json("run/results.json")["points"], results["points"]);
 }
 
 #[test]
 fn a_pairwise_model_pretrains_fine_tunes_and_learns_directly() {
-    let study = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cli/pair_transfer.study");
-    let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("run");
-    let o = run(&["run", study.to_str().unwrap(), "--out", out.to_str().unwrap()]);
-    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
-    let results: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(out.join("results.json")).unwrap()).unwrap();
+    let ran = Test::new().args(["run", &repo_arg("tests/cli/pair_transfer.study"), "--out", "run"]).run();
+    let results = ran.json("run/results.json");
     let points = results["points"].as_array().unwrap();
     assert_eq!(points.iter().filter(|p| p["arm"] == "transfer").count(), 2, "{points:?}");
     assert_eq!(points.iter().filter(|p| p["arm"] == "direct").count(), 1, "{points:?}");
     assert!(points.iter().all(|p| p["mae_mean"].as_f64().is_some_and(|v| v > 0.0)), "{points:?}");
     // The pretrained pairwise weights are in the store (one per n), and fine-tuning read them back.
-    let weights = std::fs::read_dir(out.join("weights")).unwrap().count();
+    let weights = std::fs::read_dir(ran.path("run/weights")).unwrap().count();
     assert_eq!(weights, 2);
 }

@@ -1,4 +1,5 @@
-//! Valid studies in `tests/studies/` check cleanly; the checked study is snapshotted as JSON.
+//! Valid studies in `tests/studies/`, and the example of docs/language.md, check cleanly; the
+//! checked study is snapshotted as JSON.
 
 use std::fs;
 use std::path::Path;
@@ -6,9 +7,17 @@ use std::path::Path;
 use sim2real::check;
 use sim2real::ir::{self, Cond, ExpectKind, MGrid, NGrid, TableExpr, Upper};
 
+use crate::support::docs::language_example;
+
+/// The study `name`: a file of tests/studies/, or `quickstart.study`, the example at the top of
+/// docs/language.md (read from the page itself, not a copy).
 fn study(name: &str) -> ir::Study {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/studies").join(name);
-    let text = fs::read_to_string(&path).expect("study file readable");
+    let text = if name == "quickstart.study" {
+        language_example()
+    } else {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/studies").join(name);
+        fs::read_to_string(&path).expect("study file readable")
+    };
     match check::compile(name, &text) {
         Ok(s) => s,
         Err(e) => panic!("{name} should be valid:\n{}", sim2real::diag::render_plain(&e)),
@@ -23,6 +32,7 @@ fn every_sample_study_is_valid_and_snapshotted() {
         .filter_map(|e| e.ok())
         .map(|e| e.file_name().to_string_lossy().into_owned())
         .filter(|n| n.ends_with(".study"))
+        .chain(["quickstart.study".to_string()])
         .collect();
     names.sort();
     assert!(names.len() >= 4, "expected the sample studies, found {names:?}");
@@ -120,8 +130,7 @@ fn an_expectation_text_stops_at_its_last_token() {
 
 #[test]
 fn significantly_asks_for_the_paired_test_and_only_after_an_arm_comparison() {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/studies/quickstart.study");
-    let base = fs::read_to_string(path).expect("study file readable");
+    let base = language_example();
     let ok = format!("{base}\nexpect transfer < direct at largest n significantly\n");
     let s = check::compile("q.study", &ok).unwrap_or_else(|e| panic!("{}", sim2real::diag::render_plain(&e)));
     let last = s.expects.last().expect("an expectation");

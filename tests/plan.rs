@@ -132,13 +132,8 @@ fn one_big_group() -> Vec<String> {
 
 /// Exit code and output of the binary, the diagnostics' frame characters and line wraps removed.
 fn sim2real(args: &[&str]) -> (Option<i32>, String) {
-    let o = std::process::Command::new(env!("CARGO_BIN_EXE_sim2real"))
-        .env("NO_COLOR", "1")
-        .args(args)
-        .output()
-        .expect("run sim2real");
-    let text = format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr));
-    (o.status.code(), text.replace('│', " ").split_whitespace().collect::<Vec<_>>().join(" "))
+    let o = crate::support::sim2real().args(args).output().expect("run sim2real");
+    (o.status.code(), crate::support::text(&o).replace('│', " ").split_whitespace().collect::<Vec<_>>().join(" "))
 }
 
 #[test]

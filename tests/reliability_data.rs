@@ -2,10 +2,9 @@
 //! (or merely unusual) table from tests/malformed_data/tables/. A broken one must exit 2 with a
 //! message naming the file, the column and the line where that applies, and never panic; an
 //! acceptable one (BOM + CRLF, a constant x column, n beyond the source) must exit 0. The plain
-//! diagnostics are snapshots (tests/snapshots/reliability_data__*.snap).
+//! diagnostics are snapshots, one per study (tests/snapshots/main__reliability_data__check@*.snap).
 
-use std::path::Path;
-use std::process::{Command, Output};
+use crate::support::{Test, repo};
 
 /// (study name, expected exit code, texts the diagnostics must contain).
 const CASES: &[(&str, i32, &[&str])] = &[
@@ -45,29 +44,23 @@ const CASES: &[(&str, i32, &[&str])] = &[
 /// Where relative lookups fall back to: fixed, so that "not found" messages are stable.
 const NO_DATA_DIR: &str = "/nonexistent/sim2real-data";
 
-fn sim2real(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_sim2real"))
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env("NO_COLOR", "1")
-        .env("SIM2REAL_DATA", NO_DATA_DIR)
-        .args(args)
-        .output()
-        .expect("start sim2real")
+/// A case run from the repository root (so that the studies' paths in the output are relative).
+fn in_repo() -> Test {
+    Test::new().current_dir(repo()).env("SIM2REAL_DATA", NO_DATA_DIR)
 }
 
 fn study(name: &str) -> String {
     format!("tests/malformed_data/{name}.study")
 }
 
-/// stdout + stderr with the checkout's absolute path replaced, for snapshots.
-fn plain(o: &Output) -> String {
-    let t = format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr));
-    t.replace(env!("CARGO_MANIFEST_DIR"), "[repo]")
+/// The output with the checkout's absolute path replaced, for snapshots.
+fn plain(text: &str) -> String {
+    text.replace(env!("CARGO_MANIFEST_DIR"), "[repo]")
 }
 
 #[test]
 fn every_bad_table_gets_a_clear_diagnostic_and_no_panic() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/malformed_data");
+    let dir = repo().join("tests/malformed_data");
     // Every study in the folder is listed above, and every listed one exists.
     let mut on_disk: Vec<String> = std::fs::read_dir(&dir)
         .unwrap()
@@ -82,43 +75,40 @@ fn every_bad_table_gets_a_clear_diagnostic_and_no_panic() {
     assert_eq!(on_disk, listed, "tests/malformed_data/*.study and CASES differ");
     assert!(CASES.len() >= 20);
 
-    for &(name, code, needles) in CASES {
-        let o = sim2real(&["check", &study(name)]);
-        let out = plain(&o);
-        assert!(!out.contains("panicked"), "{name}: panicked\n{out}");
-        assert_eq!(o.status.code(), Some(code), "{name}: exit code\n{out}");
+    // One snapshot per study: tests/snapshots/main__reliability_data__check@NAME.study.snap.
+    insta::glob!("malformed_data/*.study", |path| {
+        let name = path.file_stem().unwrap().to_str().unwrap();
+        let &(_, code, needles) = CASES.iter().find(|c| c.0 == name).expect("listed in CASES");
+        let mut case = in_repo().args(["check", &study(name)]).status(code);
         for n in needles {
-            assert!(out.contains(n), "{name}: the diagnostics lack `{n}`\n{out}");
+            case = case.output_contains(*n);
         }
         if code == 2 {
-            assert!(out.contains(&study(name)), "{name}: names the study file\n{out}");
+            case = case.output_contains(study(name)); // names the study file
         }
-        insta::assert_snapshot!(name, out);
-    }
+        insta::assert_snapshot!("check", plain(&case.run().text()));
+    });
 }
 
 #[test]
 fn all_bad_tables_in_one_check_call_each_get_reported() {
-    let names: Vec<String> = CASES.iter().map(|c| study(c.0)).collect();
-    let args: Vec<&str> = std::iter::once("check").chain(names.iter().map(String::as_str)).collect();
-    let o = sim2real(&args);
-    let out = plain(&o);
-    assert!(!out.contains("panicked"), "{out}");
-    assert_eq!(o.status.code(), Some(2), "{out}");
+    let mut case = in_repo().arg("check").args(CASES.iter().map(|c| study(c.0))).status(2);
     for &(name, code, _) in CASES {
-        let marker = if code == 0 { format!("ok: {}", study(name)) } else { format!("in {}", study(name)) };
-        assert!(out.contains(&marker), "{name} is not reported in a multi-file check\n{out}");
+        case = case.output_contains(if code == 0 {
+            format!("ok: {}", study(name))
+        } else {
+            format!("in {}", study(name))
+        });
     }
+    case.run();
 }
 
 #[test]
 fn a_constant_feature_column_trains_to_finite_results() {
     // standardize maps a column with zero spread to 0 instead of dividing by zero.
-    let tmp = tempfile::tempdir().unwrap();
-    let out = tmp.path().join("run");
-    let o = sim2real(&["run", &study("constant_x"), "--out", out.to_str().unwrap(), "--quiet"]);
-    assert_eq!(o.status.code(), Some(0), "{}", plain(&o));
-    let results: serde_json::Value = serde_json::from_slice(&std::fs::read(out.join("results.json")).unwrap()).unwrap();
+    let case = in_repo();
+    let out = case.path("run");
+    let results = case.args(["run", &study("constant_x"), "--out", &out, "--quiet"]).run().json("run/results.json");
     let points = results["points"].as_array().expect("points");
     assert!(!points.is_empty());
     for p in points {
@@ -129,31 +119,31 @@ fn a_constant_feature_column_trains_to_finite_results() {
 
 #[test]
 fn an_n_beyond_the_source_is_capped_with_a_warning() {
-    let o = sim2real(&["plan", &study("n_beyond_source")]);
-    let out = plain(&o);
-    assert_eq!(o.status.code(), Some(0), "{out}");
-    assert!(out.contains("n = [10, 30]"), "{out}");
-    assert!(out.contains("warning: n grid: 1000 capped at the source size 30"), "{out}");
+    in_repo()
+        .args(["plan", &study("n_beyond_source")])
+        .output_contains("n = [10, 30]")
+        .output_contains("warning: n grid: 1000 capped at the source size 30")
+        .run();
 }
 
 #[test]
 fn a_bom_and_crlf_file_trains_exactly_like_the_plain_one() {
     // The same study text in two folders: one with the BOM + CRLF file, one with good.csv (the
     // same rows) under its name. Equal data gives an equal data fingerprint and equal trials.
-    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/malformed_data");
-    let text = std::fs::read_to_string(fixtures.join("bom_crlf.study")).unwrap();
-    let tmp = tempfile::tempdir().unwrap();
+    let fixtures = repo().join("tests/malformed_data");
+    let read = |rel: &str| std::fs::read(fixtures.join(rel)).unwrap();
     let mut stores = Vec::new();
-    for (dir, table) in [("bom", "bom_crlf.csv"), ("plain", "good.csv")] {
-        let d = tmp.path().join(dir);
-        std::fs::create_dir_all(d.join("tables")).unwrap();
-        std::fs::copy(fixtures.join("tables/good.csv"), d.join("tables/good.csv")).unwrap();
-        std::fs::copy(fixtures.join("tables").join(table), d.join("tables/bom_crlf.csv")).unwrap();
-        std::fs::write(d.join("s.study"), &text).unwrap();
-        let out = d.join("run");
-        let o = sim2real(&["run", d.join("s.study").to_str().unwrap(), "--out", out.to_str().unwrap(), "--quiet"]);
-        assert_eq!(o.status.code(), Some(0), "{dir}: {}", plain(&o));
-        stores.push((std::fs::read(out.join("store.log")).unwrap(), std::fs::read(out.join("trials.csv")).unwrap()));
+    for table in ["bom_crlf.csv", "good.csv"] {
+        let case = in_repo()
+            .file("tables/good.csv", read("tables/good.csv"))
+            .file("tables/bom_crlf.csv", read(&format!("tables/{table}")))
+            .file("s.study", read("bom_crlf.study"));
+        let (study, out) = (case.path("s.study"), case.path("run"));
+        let ran = case.args(["run", &study, "--out", &out, "--quiet"]).run();
+        stores.push((
+            std::fs::read(ran.path("run/store.log")).unwrap(),
+            std::fs::read(ran.path("run/trials.csv")).unwrap(),
+        ));
     }
     assert!(stores[0] == stores[1], "the BOM + CRLF table trains differently from the plain one");
 }

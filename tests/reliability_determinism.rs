@@ -2,15 +2,17 @@
 //! result does not depend on whether it trained inside its full ensemble or alone on a resume.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
+
+use crate::support::{repo_file, sim2real, text};
 
 fn tiny() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cli/tiny.study")
+    repo_file("tests/cli/tiny.study")
 }
 
 /// Subset per_trial: each n pretrains four members in one ensemble.
 fn kill_study() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/reliability/kill.study")
+    repo_file("tests/reliability/kill.study")
 }
 
 fn run(out: &Path) -> Output {
@@ -22,8 +24,7 @@ fn run_study(study: &Path, out: &Path) -> Output {
 }
 
 fn run_threads(study: &Path, out: &Path, threads: usize) -> Output {
-    let o = Command::new(env!("CARGO_BIN_EXE_sim2real"))
-        .env("NO_COLOR", "1")
+    let o = sim2real()
         .args([
             "run",
             &study.display().to_string(),
@@ -35,13 +36,7 @@ fn run_threads(study: &Path, out: &Path, threads: usize) -> Output {
         ])
         .output()
         .expect("start sim2real");
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     o
 }
 

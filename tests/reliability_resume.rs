@@ -3,20 +3,16 @@
 //! two runs cannot write one directory at once.
 
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Child, Output, Stdio};
 use std::time::{Duration, Instant};
 
 /// 44 jobs: 3 n × 4 trials pretraining (subset per_trial), 3 n × 2 m × 4 fine-tunings, 2 m × 4 direct.
 const KILL_JOBS: usize = 44;
 
-fn kill_study() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/reliability/kill.study")
-}
+use crate::support::{repo_file, sim2real, text};
 
-fn bin() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_sim2real"));
-    c.env("NO_COLOR", "1");
-    c
+fn kill_study() -> PathBuf {
+    repo_file("tests/reliability/kill.study")
 }
 
 fn run_args(out: &Path) -> Vec<String> {
@@ -33,15 +29,11 @@ fn run_args(out: &Path) -> Vec<String> {
 }
 
 fn run_to_end(out: &Path) -> Output {
-    bin().args(run_args(out)).output().expect("start sim2real")
+    sim2real().args(run_args(out)).output().expect("start sim2real")
 }
 
 fn spawn(out: &Path) -> Child {
-    bin().args(run_args(out)).stdout(Stdio::null()).stderr(Stdio::piped()).spawn().expect("start sim2real")
-}
-
-fn text(o: &Output) -> String {
-    format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))
+    sim2real().args(run_args(out)).stdout(Stdio::null()).stderr(Stdio::piped()).spawn().expect("start sim2real")
 }
 
 fn read(p: &Path) -> Vec<u8> {
@@ -222,7 +214,7 @@ fn a_corrupt_or_torn_record_is_discarded_with_everything_after_it() {
     corrupt[pos] = if corrupt[pos] == b'9' { b'0' } else { corrupt[pos] + 1 };
     let c = tmp.path().join("corrupt");
     seed_dir(&a, &c, &corrupt);
-    let o = bin().args(not_quiet(&c)).output().unwrap();
+    let o = sim2real().args(not_quiet(&c)).output().unwrap();
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     assert_eq!(trained_now(&o), lines - k, "records from the corrupt one on are trained again");
     let said = format!("discarded {} corrupt or torn record(s)", lines - k);
@@ -236,7 +228,7 @@ fn a_corrupt_or_torn_record_is_discarded_with_everything_after_it() {
     torn.extend_from_slice(&last[..last.len() / 2]);
     let t = tmp.path().join("torn");
     seed_dir(&a, &t, &torn);
-    let o = bin().args(run_args(&t)).output().unwrap();
+    let o = sim2real().args(run_args(&t)).output().unwrap();
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     assert_eq!(trained_now(&o), 1, "only the torn record's job is trained again");
     assert_complete_store(&t);
@@ -247,7 +239,7 @@ fn a_corrupt_or_torn_record_is_discarded_with_everything_after_it() {
     torn3.extend_from_slice(b"0badc0de {\"type\":\"tri");
     let t3 = tmp.path().join("torn3");
     seed_dir(&a, &t3, &torn3);
-    let o = bin().args(not_quiet(&t3)).output().unwrap();
+    let o = sim2real().args(not_quiet(&t3)).output().unwrap();
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     assert_eq!(trained_now(&o), 3);
     assert!(text(&o).contains("discarded 1 corrupt or torn record"), "{}", text(&o));

@@ -2,29 +2,19 @@
 //! binary's `check`: exit code 2, a message, never a panic.
 
 use std::path::Path;
-use std::process::{Command, Output};
 
-fn check(path: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_sim2real"))
-        .env("NO_COLOR", "1")
-        .arg("check")
-        .arg(path)
-        .output()
-        .expect("start sim2real")
-}
+use crate::support::{Test, repo_file};
 
+/// `check PATH` exits 2 with a message on stderr, without a panic; returns stderr.
 fn assert_rejected(path: &Path) -> String {
-    let o = check(path);
-    let stderr = String::from_utf8_lossy(&o.stderr).to_string();
-    assert!(!stderr.contains("panicked"), "{}: panicked:\n{stderr}", path.display());
-    assert_eq!(o.status.code(), Some(2), "{}: exit {:?}\n{stderr}", path.display(), o.status.code());
+    let stderr = Test::new().arg("check").arg(path).status(2).run().stderr;
     assert!(!stderr.trim().is_empty(), "{}: rejected without a message", path.display());
     stderr
 }
 
 #[test]
 fn every_malformed_study_is_rejected_without_a_panic() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/malformed");
+    let dir = repo_file("tests/malformed");
     let mut files: Vec<_> = std::fs::read_dir(&dir)
         .unwrap()
         .map(|e| e.unwrap().path())

@@ -7,9 +7,7 @@ use sim2real::ir::{TrainSpec, TrainingSettings};
 use sim2real::report::{html_fragment, scaling_svg, summary_table, write_reports};
 use sim2real::results::{Arm, ExpectOutcome, FitRecord, Point, Results, SCHEMA_VERSION, TrialRow};
 
-#[path = "support/xml.rs"]
-mod xml;
-use xml::assert_well_formed;
+use crate::support::xml::assert_well_formed;
 
 // ---------------------------------------------------------------- fixtures
 

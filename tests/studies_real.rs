@@ -2,32 +2,16 @@
 //! --quick form. In CI (CI=true) missing data is a failure, never a silent skip.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
+
+use crate::support::{Test, shared_data};
 
 fn data_dir() -> Option<PathBuf> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let dir = std::env::var_os("SIM2REAL_DATA").map(PathBuf::from).unwrap_or_else(|| root.join("../shared/data"));
-    if dir.is_dir() {
-        return Some(dir);
-    }
-    if std::env::var("CI").is_ok_and(|v| v == "true") {
-        panic!("CI: the shared datasets are missing at {}", dir.display());
-    }
-    eprintln!("note: {} not found; real-data studies not run (set SIM2REAL_DATA)", dir.display());
-    None
+    shared_data("real-data studies")
 }
 
-fn sim2real(data: &Path, args: &[&str]) -> (i32, String) {
-    let o = Command::new(env!("CARGO_BIN_EXE_sim2real"))
-        .args(args)
-        .env("SIM2REAL_DATA", data)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("run sim2real");
-    (
-        o.status.code().unwrap_or(-1),
-        format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr)),
-    )
+/// A case run from the repository root (the studies' relative paths) on the shared data.
+fn in_repo(data: &Path) -> Test {
+    Test::new().current_dir(crate::support::repo()).env("SIM2REAL_DATA", data)
 }
 
 #[test]
@@ -41,18 +25,16 @@ fn every_committed_study_checks_with_its_data() {
         .collect();
     studies.sort();
     assert!(studies.len() >= 3, "{studies:?}");
-    let mut args = vec!["check"];
-    args.extend(studies.iter().map(String::as_str));
-    let (code, out) = sim2real(&data, &args);
-    assert_eq!(code, 0, "{out}");
+    in_repo(&data).arg("check").args(&studies).run();
 }
 
 fn quick_run(study: &str, source_rows: u64) -> serde_json::Value {
     let data = data_dir().expect("data");
     let out = tempfile::tempdir().unwrap();
-    let (code, text) = sim2real(&data, &["run", study, "--quick", "--quiet", "--out", out.path().to_str().unwrap()]);
-    assert!(code == 0 || code == 1, "exit {code}: {text}");
-    assert!(!text.contains("panicked"), "{text}");
+    in_repo(&data)
+        .args(["run", study, "--quick", "--quiet", "--out", out.path().to_str().unwrap()])
+        .status_in(&[0, 1]) // (and, as every Test, no panic)
+        .run();
     let res: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(out.path().join("results.json")).unwrap()).unwrap();
     assert_eq!(res["quick"], serde_json::json!(true));

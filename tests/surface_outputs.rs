@@ -3,7 +3,6 @@
 //! and on a quick 2-D run of the binary.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
 use sim2real::exec::surface::surface_and_exchange_at;
 use sim2real::fit::Surface;
@@ -14,9 +13,8 @@ use sim2real::report::{
 };
 use sim2real::results::{Arm, Point, Results, SCHEMA_VERSION, TrialRow};
 
-#[path = "support/xml.rs"]
-mod xml;
-use xml::assert_well_formed;
+use crate::support::Test;
+use crate::support::xml::assert_well_formed;
 
 const NS: [usize; 5] = [100, 300, 1000, 3000, 10000];
 const MS: [usize; 4] = [30, 60, 120, 240];
@@ -207,26 +205,15 @@ fn a_one_dimensional_grid_has_no_grid_figures() {
 
 // ---------------------------------------------------------------- a quick 2-D run of the binary
 
-fn bin() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_sim2real"));
-    c.env("NO_COLOR", "1");
-    c
-}
-
 fn study() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cli/tiny_surface.study")
 }
 
-fn text(o: &Output) -> String {
-    format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))
-}
-
 fn run_quick(study: &Path, out: &Path) {
-    let o = bin()
+    Test::new()
         .args(["run", study.to_str().unwrap(), "--out", out.to_str().unwrap(), "--quick", "--quiet"])
-        .output()
-        .unwrap();
-    assert!(matches!(o.status.code(), Some(0 | 1)), "{}", text(&o));
+        .status_in(&[0, 1])
+        .run();
 }
 
 #[test]
@@ -277,9 +264,7 @@ fn a_quick_2d_run_writes_the_figures_and_a_summary_stable_across_reruns() {
 
     // `report DIR --summary` re-renders summary.md from results.json alone.
     std::fs::remove_file(a.join("summary.md")).unwrap();
-    let o = bin().args(["report", a.to_str().unwrap(), "--summary"]).output().unwrap();
-    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
-    assert_eq!(String::from_utf8_lossy(&o.stdout), summary);
+    Test::new().args(["report", a.to_str().unwrap(), "--summary"]).stdout(&summary).run();
     assert_eq!(std::fs::read_to_string(a.join("summary.md")).unwrap(), summary);
 }
 

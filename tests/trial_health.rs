@@ -4,22 +4,19 @@
 //! (CSVs from its make.py).
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
+
+use crate::support::{sim2real, text};
 
 fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/explode").join(name)
 }
 
 fn run(study: &Path, out: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_sim2real"))
-        .env("NO_COLOR", "1")
+    sim2real()
         .args(["run", study.to_str().unwrap(), "--out", out.to_str().unwrap(), "--quiet", "--threads", "2"])
         .output()
         .expect("run sim2real")
-}
-
-fn text(o: &Output) -> String {
-    format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))
 }
 
 fn results(dir: &Path) -> serde_json::Value {
@@ -206,28 +203,11 @@ fn mae_transformed_judges_a_label_spanning_decades_in_its_transformed_units() {
     }
 }
 
-/// The shared datasets, or `None` outside CI when they are missing (in CI a failure).
-fn data_dir() -> Option<PathBuf> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let dir = std::env::var_os("SIM2REAL_DATA").map(PathBuf::from).unwrap_or_else(|| root.join("../shared/data"));
-    if dir.is_dir() {
-        return Some(dir);
-    }
-    assert!(
-        !std::env::var("CI").is_ok_and(|v| v == "true"),
-        "CI: the shared datasets are missing at {}",
-        dir.display()
-    );
-    eprintln!("note: {} not found; the real-data reproduction is not run (set SIM2REAL_DATA)", dir.display());
-    None
-}
-
 #[test]
 fn the_readme_transform_on_the_gas_data_no_longer_explodes() {
-    let Some(data) = data_dir() else { return };
+    let Some(data) = crate::support::shared_data("the real-data reproduction is") else { return };
     let dir = tempfile::tempdir().unwrap();
-    let o = Command::new(env!("CARGO_BIN_EXE_sim2real"))
-        .env("NO_COLOR", "1")
+    let o = sim2real()
         .env("SIM2REAL_DATA", &data)
         .args([
             "run",

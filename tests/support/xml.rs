@@ -1,5 +1,5 @@
-//! A minimal XML well-formedness check for the SVG and HTML outputs, shared by test files
-//! (`#[path = "support/xml.rs"] mod xml;`).
+//! A minimal XML well-formedness check for the SVG and HTML outputs, shared by the test modules
+//! (`use crate::support::xml::assert_well_formed`).
 
 /// Panics unless `xml` is one well-formed element: tags nest and close, attribute values are
 /// quoted, unique and free of `<`, and every `&` starts a known entity.

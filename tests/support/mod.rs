@@ -1,0 +1,66 @@
+//! Helpers shared by the test modules (`use crate::support::...`). One copy of each: the path of
+//! a repository file, the binary as a `Command`, its output as text, the shared datasets, and
+//! the [`Test`] builder for command-line cases.
+
+#![allow(dead_code)] // not every helper is used by every configuration (`--no-default-features`)
+
+pub mod coverage_band;
+pub mod docs;
+pub mod test;
+pub mod xml;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+pub use test::{Ran, Test};
+
+/// The repository root (the folder of Cargo.toml).
+pub fn repo() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A repository file's absolute path, e.g. `repo_file("tests/cli/tiny.study")`.
+pub fn repo_file(rel: &str) -> PathBuf {
+    repo().join(rel)
+}
+
+/// [`repo_file`] as a string, for command-line arguments.
+pub fn repo_arg(rel: &str) -> String {
+    repo_file(rel).display().to_string()
+}
+
+/// The built `sim2real` binary with colours off. For a run with expectations use [`Test`]; this
+/// is for what a builder does not cover: spawning and killing, a custom environment per call.
+pub fn sim2real() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_sim2real"));
+    c.env("NO_COLOR", "1");
+    c
+}
+
+/// stdout followed by stderr, decoded lossily.
+pub fn text(o: &Output) -> String {
+    format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))
+}
+
+/// A JSON file, parsed.
+pub fn read_json(p: &Path) -> serde_json::Value {
+    let s = std::fs::read_to_string(p).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
+    serde_json::from_str(&s).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+}
+
+/// The shared datasets ($SIM2REAL_DATA, else ../shared/data beside the checkout), or `None` when
+/// they are missing outside CI (with a note saying what is not run). Under CI=true missing data
+/// is a failure, never a silent skip.
+pub fn shared_data(what_is_not_run: &str) -> Option<PathBuf> {
+    let dir = std::env::var_os("SIM2REAL_DATA").map(PathBuf::from).unwrap_or_else(|| repo().join("../shared/data"));
+    if dir.is_dir() {
+        return Some(dir);
+    }
+    assert!(
+        !std::env::var("CI").is_ok_and(|v| v == "true"),
+        "CI: the shared datasets are missing at {}",
+        dir.display()
+    );
+    eprintln!("note: {} not found; {what_is_not_run} not run (set SIM2REAL_DATA)", dir.display());
+    None
+}
