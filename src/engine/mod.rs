@@ -40,6 +40,7 @@ pub mod device;
 pub mod gemm;
 #[cfg(test)]
 mod grad_check;
+pub mod lockstep;
 pub mod member;
 pub mod microkernel;
 pub mod mlp;
@@ -49,7 +50,7 @@ pub mod pair_net;
 pub mod train;
 
 pub use batch::MemberData;
-pub use device::{base_device, init_threads, training_device};
+pub use device::{Engine, base_device, init_threads, training_device};
 pub use net::{EnsembleNet, NetShape};
 pub use pair_net::PairShape;
 pub use train::{TrainConfig, TrainOutcome, run_crew, run_members, train_ensemble};
