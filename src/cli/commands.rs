@@ -329,13 +329,16 @@ fn bench(cfg: &BenchConfig, json: bool, torch: Option<&Path>) -> i32 {
     if let Err(m) = crate::engine::init_threads(cfg.threads) {
         eprintln!("warning: {m}");
     }
-    match crate::engine::Engine::select(cfg.device.as_deref()) {
-        Ok(engine) => eprintln!("device: {}", describe_engine(&engine, cfg.threads)),
+    let torch_device = match crate::engine::Engine::select(cfg.device.as_deref()) {
+        Ok(engine) => {
+            eprintln!("device: {}", describe_engine(&engine, cfg.threads));
+            if engine.is_gpu() { "cuda" } else { "cpu" }
+        }
         Err(m) => {
             eprintln!("error: {m}");
             return EXIT_STUDY;
         }
-    }
+    };
     // With the reference, both train and test on the reference's own rows.
     let data = match torch {
         Some(python) => match bench::reference::data(python, cfg) {
@@ -359,7 +362,7 @@ fn bench(cfg: &BenchConfig, json: bool, torch: Option<&Path>) -> i32 {
         }
     };
     let reference = match (torch, script) {
-        (Some(python), Some(script)) => match bench::reference::run(python, &script, cfg) {
+        (Some(python), Some(script)) => match bench::reference::run(python, &script, cfg, torch_device) {
             Ok(v) => Some(v),
             Err(m) => {
                 eprintln!("error: {m}");

@@ -191,6 +191,7 @@ pub enum Command {
         json: bool,
         /// Also run the PyTorch reference with this Python interpreter and print the ratios; the
         /// engine then trains on the reference's own rows (its numpy generator), so the MAEs compare.
+        /// The reference runs with `--device cuda` when the engine trains on a GPU.
         #[arg(long, value_name = "PYTHON")]
         torch: Option<PathBuf>,
     },
