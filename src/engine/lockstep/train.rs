@@ -81,7 +81,7 @@ pub fn train(
                 return Err(Interrupted);
             }
             let b = batch.min(n - start);
-            let rows = order.clone().slice([offset..offset + e * b]);
+            let rows = order.clone().slice(offset..offset + e * b);
             offset += e * b;
             let xb = x_train.clone().select(0, rows.clone()).reshape([e, b, features]);
             let yb = y_train.clone().select(0, rows).reshape([e, b, 1]);
