@@ -92,6 +92,9 @@ fn bench_compares_with_a_reference_peer() {
     // The peer got the same workload flags.
     let args = r["args"].as_str().unwrap();
     assert!(args.contains("--n 200 --m 60 --trials 3 --epochs 2 --patience 5 --threads 2 --dim 16"), "{args}");
+    // On the CPU (the host engine) the reference runs on the CPU too; on a GPU it gets --device cuda.
+    assert!(args.starts_with("--device cpu "), "{args}");
+    assert_eq!(v["device"], "cpu");
     let q = &v["ratios"];
     let close = |a: f64, b: f64| (a - b).abs() <= 1e-9 * b.abs().max(1.0);
     assert!(close(q["trials_per_s"].as_f64().unwrap(), positive(&v, "trials_per_s") / 2.0));

@@ -76,6 +76,7 @@ fn write_run(dir: &Path, trials: &[TrialRow], with_surface: bool) {
         warnings: vec![],
         paired: vec![],
         ci_variance: String::new(),
+        device: None,
         training: vec![],
     };
     std::fs::create_dir_all(dir).unwrap();

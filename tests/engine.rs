@@ -2,7 +2,7 @@
 
 use sim2real::engine::batch::MemberRows;
 use sim2real::engine::device::base_device;
-use sim2real::engine::{EnsembleNet, MemberData, NetShape, TrainConfig, train_ensemble};
+use sim2real::engine::{Engine, EnsembleNet, MemberData, NetShape, TrainConfig, train_ensemble};
 use sim2real::ir::Activation;
 
 /// A deterministic toy regression task for member `k`: y = sin(x0) + 0.5·x1·x2.
@@ -33,7 +33,7 @@ fn train(members: &[u64]) -> (Vec<sim2real::engine::TrainOutcome>, Vec<Vec<f32>>
     let val: Vec<MemberRows> = members.iter().map(|&k| rows(k + 100, 12, 4)).collect();
     let data = MemberData::new(&train, &val, 4, &device).unwrap();
     let mut net = EnsembleNet::init(&shape(), members, &device);
-    let out = train_ensemble(&mut net, &data, &config(), members, &device, &|| false).unwrap();
+    let out = train_ensemble(&mut net, &data, &config(), members, &Engine::Host, &|| false).unwrap();
     let test: Vec<Vec<f32>> = members.iter().map(|&k| rows(k + 200, 10, 4).x).collect();
     let pred = net.predict(&test, 10);
     (out, pred)
@@ -74,7 +74,7 @@ fn a_diverging_member_is_stopped_while_others_finish() {
     let val: Vec<MemberRows> = vec![MemberRows { y: vec![1e30; 12], ..rows(101, 12, 4) }, rows(102, 12, 4)];
     let data = MemberData::new(&train, &val, 4, &device).unwrap();
     let mut net = EnsembleNet::init(&shape(), &members, &device);
-    let out = train_ensemble(&mut net, &data, &config(), &members, &device, &|| false).unwrap();
+    let out = train_ensemble(&mut net, &data, &config(), &members, &Engine::Host, &|| false).unwrap();
     assert!(out[0].diverged, "{:?}", out[0]);
     assert!(!out[1].diverged);
     assert!(out[1].best_val < 0.3, "{:?}", out[1]);

@@ -34,6 +34,7 @@ fn base(study: &str, quick: bool) -> Results {
         samples: None,
         paired: Vec::new(),
         ci_variance: String::new(),
+        device: None,
     }
 }
 

@@ -100,6 +100,7 @@ fn exact_results() -> Results {
         warnings: vec![],
         paired: vec![],
         ci_variance: String::new(),
+        device: None,
     }
 }
 

@@ -27,8 +27,7 @@ use rand_chacha::ChaCha8Rng;
 use serde::Serialize;
 
 use crate::engine::batch::MemberRows;
-use crate::engine::device::base_device;
-use crate::engine::{EnsembleNet, MemberData, NetShape, TrainConfig, TrainOutcome, train_ensemble};
+use crate::engine::{Engine, EnsembleNet, MemberData, NetShape, TrainConfig, TrainOutcome, train_ensemble};
 use crate::ir::Activation;
 use workload::Rows;
 
@@ -51,11 +50,23 @@ pub struct BenchConfig {
     pub dim: usize,
     /// Side of the largest square matmul measuring the peak (half and quarter sizes are tried too).
     pub peak_size: usize,
+    /// `--device` (`None`: `$SIM2REAL_DEVICE`, else the best of this build).
+    pub device: Option<String>,
 }
 
 impl Default for BenchConfig {
     fn default() -> Self {
-        BenchConfig { n: 2000, m: 300, trials: 20, epochs: 30, patience: 5, threads: 2, dim: 190, peak_size: 2048 }
+        BenchConfig {
+            n: 2000,
+            m: 300,
+            trials: 20,
+            epochs: 30,
+            patience: 5,
+            threads: 2,
+            dim: 190,
+            peak_size: 2048,
+            device: None,
+        }
     }
 }
 
@@ -99,6 +110,8 @@ impl BenchConfig {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct BenchReport {
     pub engine: String,
+    /// `--device` the members trained on (`cpu`, `cpu-lockstep`, `cuda`, `wgpu`).
+    pub device: String,
     /// Where the rows came from: `synthetic` (the engine's generator) or `reference` (the
     /// reference's own numpy generator, with `--torch`).
     pub data: String,
@@ -133,11 +146,16 @@ pub struct BenchReport {
     pub finetune_gflops: f64,
 }
 
-/// What trains the bench's members: the host engine with its AVX-512 kernel or with gemm.
-pub fn backend_name() -> &'static str {
-    // MLP members train on host buffers in every build (see `engine`); the products go through
-    // the AVX-512 kernel where the CPU has it, else through gemm.
-    if crate::engine::microkernel::available() { "sim2real/cpu-avx512" } else { "sim2real/cpu-gemm" }
+/// What trains the bench's members: the host engine with its AVX-512 kernel or with gemm, or
+/// the lock-step trainer on a burn device.
+pub fn backend_name(engine: &Engine) -> String {
+    match engine {
+        // The host engine's products go through the AVX-512 kernel where the CPU has it, else
+        // through gemm.
+        Engine::Host if crate::engine::microkernel::available() => "sim2real/cpu-avx512".into(),
+        Engine::Host => "sim2real/cpu-gemm".into(),
+        Engine::Lockstep { name, .. } => format!("sim2real/lockstep-{name}"),
+    }
 }
 
 /// FLOPs of one training run as the reference counts them.
@@ -168,7 +186,8 @@ pub fn run_on(cfg: &BenchConfig, source: &Rows, target: &Rows, origin: &str) -> 
             cfg.dim
         ));
     }
-    let device = base_device();
+    let engine = Engine::select(cfg.device.as_deref())?;
+    let device = engine.device();
     let shape = cfg.shape();
     let macs = shape.macs_per_row();
     let tcfg = cfg.train_config();
@@ -176,7 +195,14 @@ pub fn run_on(cfg: &BenchConfig, source: &Rows, target: &Rows, origin: &str) -> 
     let never = || false;
     // The peak is measured before and after training (best of all): on a shared machine the
     // load changes while the bench runs.
-    let peak_before = peak::matmul_peak_gflops(cfg.peak_size, 3, &device);
+    let peak = || {
+        if engine.is_gpu() {
+            peak::device_peak_gflops(&device)
+        } else {
+            peak::matmul_peak_gflops(cfg.peak_size, 3, &device)
+        }
+    };
+    let peak_before = peak();
 
     // Pretraining: one member.
     let t0 = Instant::now();
@@ -184,7 +210,7 @@ pub fn run_on(cfg: &BenchConfig, source: &Rows, target: &Rows, origin: &str) -> 
     let (tr, va) = workload::validation_split(&all, &mut g);
     let data = MemberData::new(&[source.pick(&tr)], &[source.pick(&va)], cfg.dim, &device)?;
     let mut base = EnsembleNet::init(&shape, &[0], &device);
-    let pre = train_ensemble(&mut base, &data, &tcfg, &[0], &device, &never).map_err(|_| "interrupted".to_string())?;
+    let pre = train_ensemble(&mut base, &data, &tcfg, &[0], &engine, &never).map_err(|_| "interrupted".to_string())?;
     let base_weights = base.weights().first().cloned().ok_or("pretraining returned no member")?;
     let pretrain_s = t0.elapsed().as_secs_f64();
     let pre_flops = counted_flops(macs, va.len(), &pre[0]);
@@ -210,8 +236,8 @@ pub fn run_on(cfg: &BenchConfig, source: &Rows, target: &Rows, origin: &str) -> 
     let mut net = EnsembleNet::from_weights(&shape, vec![base_weights; cfg.trials]);
     let seeds: Vec<u64> = (1..=cfg.trials as u64).collect();
     let outs =
-        train_ensemble(&mut net, &data, &tcfg, &seeds, &device, &never).map_err(|_| "interrupted".to_string())?;
-    let preds = net.predict(&test_x, ntest);
+        train_ensemble(&mut net, &data, &tcfg, &seeds, &engine, &never).map_err(|_| "interrupted".to_string())?;
+    let preds = net.predict_on(&engine, &test_x, ntest);
     let finetune_s = t1.elapsed().as_secs_f64();
     let ft_flops = outs.iter().map(|o| counted_flops(macs, val_rows, o)).sum::<f64>();
     let flops = pre_flops + ft_flops;
@@ -223,9 +249,10 @@ pub fn run_on(cfg: &BenchConfig, source: &Rows, target: &Rows, origin: &str) -> 
         .collect();
     let wall_s = pretrain_s + finetune_s;
     let gflops = flops / wall_s / 1e9;
-    let peak_gflops = peak_before.max(peak::matmul_peak_gflops(cfg.peak_size, 3, &device));
+    let peak_gflops = peak_before.max(peak());
     Ok(BenchReport {
-        engine: backend_name().into(),
+        engine: backend_name(&engine),
+        device: engine.name().into(),
         data: origin.into(),
         threads: cfg.threads,
         n: cfg.n,

@@ -26,6 +26,15 @@ pub fn matmul_peak_gflops(size: usize, reps: usize, device: &Device) -> f64 {
         .fold(0.0, f64::max)
 }
 
+/// The peak of a GPU: one fp32 product at a time (the device runs it on all its cores), of
+/// sides 4096 and 8192 — large enough that the read-back waiting for each result costs well
+/// under 1 % — best of 5 timed products per side after one warm-up. Whether the backend uses
+/// TF32 or other reduced-precision units for f32 products is the backend's choice; the training
+/// runs on the same one.
+pub fn device_peak_gflops(device: &Device) -> f64 {
+    [4096, 8192].into_iter().map(|s| square_matmul_gflops(s, 5, device)).fold(0.0, f64::max)
+}
+
 /// Best achieved total GFLOP/s of `copies` independent `size²` products running at once, one per
 /// task of the thread pool (each gemm then runs on its own thread, as a training member's do).
 /// Timed over the whole parallel region, so copies that happen not to overlap cannot inflate it.

@@ -88,10 +88,12 @@ pub fn rows_from_bytes(bytes: &[u8], n: usize, m: usize, dim: usize) -> Result<(
     Ok((source, target))
 }
 
-/// Run the reference with the bench's workload flags; returns its JSON line.
-pub fn run(python: &Path, script: &Path, cfg: &BenchConfig) -> Result<Value, String> {
+/// Run the reference with the bench's workload flags; returns its JSON line. `torch_device` is
+/// the reference's `--device` (`cuda` when the engine trains on a GPU, so both use the card).
+pub fn run(python: &Path, script: &Path, cfg: &BenchConfig, torch_device: &str) -> Result<Value, String> {
     let out = Command::new(python)
         .arg(script)
+        .args(["--device", torch_device])
         .args(["--n", &cfg.n.to_string(), "--m", &cfg.m.to_string(), "--trials", &cfg.trials.to_string()])
         .args(["--epochs", &cfg.epochs.to_string(), "--patience", &cfg.patience.to_string()])
         .args(["--threads", &cfg.threads.to_string(), "--dim", &cfg.dim.to_string()])

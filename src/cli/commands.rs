@@ -12,8 +12,8 @@ pub fn dispatch(cmd: Command) -> i32 {
     match cmd {
         Command::Check { files, no_data, emit } => check(&files, no_data, emit),
         Command::Plan { file, json, quick } => plan(file.as_deref(), json, quick),
-        Command::Run { file, out, threads, quick, fresh, quiet } => {
-            let opts = RunOptions { out, threads, quick, fresh, progress: !quiet, ..RunOptions::default() };
+        Command::Run { file, out, threads, quick, fresh, quiet, device } => {
+            let opts = RunOptions { out, threads, quick, fresh, progress: !quiet, device, ..RunOptions::default() };
             run(file.as_deref(), &opts)
         }
         Command::Report { dir, summary: false } => report(&dir),
@@ -35,8 +35,8 @@ pub fn dispatch(cmd: Command) -> i32 {
         Command::Budget { dir, source_cost, target_cost, goal, spend, have, json } => {
             budget(&dir, source_cost, target_cost, goal, spend, have.as_deref(), json)
         }
-        Command::Bench { n, m, trials, epochs, patience, threads, dim, json, torch } => {
-            let cfg = BenchConfig { n, m, trials, epochs, patience, threads, dim, ..BenchConfig::default() };
+        Command::Bench { n, m, trials, epochs, patience, threads, dim, json, torch, device } => {
+            let cfg = BenchConfig { n, m, trials, epochs, patience, threads, dim, device, ..BenchConfig::default() };
             bench(&cfg, json, torch.as_deref())
         }
         #[cfg(feature = "kernel")]
@@ -150,6 +150,14 @@ pub fn run(file: Option<&Path>, opts: &RunOptions) -> i32 {
     };
     if let Err(m) = crate::engine::init_threads(opts.threads) {
         eprintln!("warning: {m}");
+    }
+    match crate::engine::Engine::select(opts.device.as_deref()) {
+        Ok(engine) if opts.progress => eprintln!("device: {}", describe_engine(&engine, opts.threads)),
+        Ok(_) => {}
+        Err(m) => {
+            eprintln!("error: {m}");
+            return EXIT_STUDY;
+        }
     }
     let outcome = match exec::run(&loaded, opts) {
         Ok(o) => o,
@@ -306,6 +314,14 @@ fn parse_have(text: &str) -> Result<crate::fit::budget::Have, String> {
     }
 }
 
+/// The line printed at the start of `run` and `bench`: which device trains and how.
+fn describe_engine(engine: &crate::engine::Engine, threads: usize) -> String {
+    match engine {
+        crate::engine::Engine::Host => format!("cpu (host engine, {threads} threads)"),
+        crate::engine::Engine::Lockstep { name, .. } => format!("{name} (lock-step ensemble trainer on burn)"),
+    }
+}
+
 fn bench(cfg: &BenchConfig, json: bool, torch: Option<&Path>) -> i32 {
     if let Err(m) = cfg.validate() {
         eprintln!("error: {m}");
@@ -322,6 +338,16 @@ fn bench(cfg: &BenchConfig, json: bool, torch: Option<&Path>) -> i32 {
     if let Err(m) = crate::engine::init_threads(cfg.threads) {
         eprintln!("warning: {m}");
     }
+    let torch_device = match crate::engine::Engine::select(cfg.device.as_deref()) {
+        Ok(engine) => {
+            eprintln!("device: {}", describe_engine(&engine, cfg.threads));
+            if engine.is_gpu() { "cuda" } else { "cpu" }
+        }
+        Err(m) => {
+            eprintln!("error: {m}");
+            return EXIT_STUDY;
+        }
+    };
     // With the reference, both train and test on the reference's own rows.
     let data = match torch {
         Some(python) => match bench::reference::data(python, cfg) {
@@ -345,7 +371,7 @@ fn bench(cfg: &BenchConfig, json: bool, torch: Option<&Path>) -> i32 {
         }
     };
     let reference = match (torch, script) {
-        (Some(python), Some(script)) => match bench::reference::run(python, &script, cfg) {
+        (Some(python), Some(script)) => match bench::reference::run(python, &script, cfg, torch_device) {
             Ok(v) => Some(v),
             Err(m) => {
                 eprintln!("error: {m}");

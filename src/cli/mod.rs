@@ -89,6 +89,11 @@ pub enum Command {
         /// No progress output.
         #[arg(long)]
         quiet: bool,
+        /// Where plain-MLP members train: cuda, wgpu (the lock-step trainer on that GPU, in builds with
+        /// that feature), cpu (the host engine) or cpu-lockstep (the lock-step trainer on burn's CPU
+        /// backend, for tests). Default: $SIM2REAL_DEVICE, else the best in this build.
+        #[arg(long, value_name = "DEVICE")]
+        device: Option<String>,
     },
     /// Jupyter kernel: `install` / `uninstall` the kernelspec, or serve (Jupyter passes --connection-file).
     #[cfg(feature = "kernel")]
@@ -190,11 +195,18 @@ pub enum Command {
         /// Descriptor width.
         #[arg(long, default_value_t = 190)]
         dim: usize,
+        /// Where plain-MLP members train: cuda, wgpu (the lock-step trainer on that GPU, in builds with
+        /// that feature), cpu (the host engine) or cpu-lockstep (the lock-step trainer on burn's CPU
+        /// backend, for tests). Default: $SIM2REAL_DEVICE, else the best in this build.
+        #[arg(long, value_name = "DEVICE")]
+        device: Option<String>,
+
         /// One JSON line instead of text.
         #[arg(long)]
         json: bool,
         /// Also run the PyTorch reference with this Python interpreter and print the ratios; the
         /// engine then trains on the reference's own rows (its numpy generator), so the MAEs compare.
+        /// The reference runs with `--device cuda` when the engine trains on a GPU.
         #[arg(long, value_name = "PYTHON")]
         torch: Option<PathBuf>,
     },

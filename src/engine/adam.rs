@@ -74,6 +74,14 @@ impl StepConsts {
     }
 }
 
+impl StepConsts {
+    /// The constants as f32, in the order b1, 1-b1, b2, 1-b2, 1/(1-b2^t), lr/(1-b1^t), eps, wd
+    /// (for the device's Adam in `lockstep::adam`).
+    pub fn parts(&self) -> (f32, f32, f32, f32, f32, f32, f32, f32) {
+        (self.b1, self.one_minus_b1, self.b2, self.one_minus_b2, self.inv_bc2, self.step_size, self.eps, self.wd)
+    }
+}
+
 /// A part of a parameter slice's moments (see [`Moments::split_at_mut`]).
 pub struct MomentsMut<'a> {
     m: &'a mut [f32],

@@ -1,6 +1,78 @@
 //! Backend selection. CPU uses burn's `flex` backend; GPU backends sit behind cargo features.
+//! [`Engine`] is what trains a study's plain-MLP members: the host engine, or the lock-step
+//! trainer on a burn device (`--device`, see docs/devices.md).
 
 use burn::tensor::Device;
+
+/// Environment variable giving the device when `--device` is not given (same names).
+pub const DEVICE_ENV: &str = "SIM2REAL_DEVICE";
+
+/// What trains the members of an ensemble.
+#[derive(Debug, Clone)]
+pub enum Engine {
+    /// The host engine: members one by one over the CPU threads (`member.rs`).
+    Host,
+    /// The lock-step trainer (`lockstep`) on a burn device; `name` is the `--device` name.
+    Lockstep { device: Device, name: &'static str },
+}
+
+impl Engine {
+    /// The `--device` names this build accepts, best first.
+    pub fn available() -> Vec<&'static str> {
+        let mut names = Vec::new();
+        if cfg!(feature = "cuda") {
+            names.push("cuda");
+        }
+        if cfg!(feature = "wgpu") {
+            names.push("wgpu");
+        }
+        names.extend(["cpu", "cpu-lockstep"]);
+        names
+    }
+
+    /// The engine for `--device NAME`; without a name, `$SIM2REAL_DEVICE`, else the best
+    /// available in this build (cuda, then wgpu, then cpu). A name this build lacks is an error
+    /// that lists the ones it has.
+    pub fn select(name: Option<&str>) -> Result<Engine, String> {
+        let env = std::env::var(DEVICE_ENV).ok().filter(|v| !v.is_empty());
+        let name = name.or(env.as_deref()).unwrap_or(Self::available()[0]);
+        match name {
+            "cpu" => Ok(Engine::Host),
+            "cpu-lockstep" => Ok(Engine::Lockstep { device: Device::flex(), name: "cpu-lockstep" }),
+            #[cfg(feature = "cuda")]
+            "cuda" => Ok(Engine::Lockstep { device: Device::cuda(0), name: "cuda" }),
+            #[cfg(feature = "wgpu")]
+            "wgpu" => Ok(Engine::Lockstep { device: Device::wgpu(burn::tensor::DeviceKind::default()), name: "wgpu" }),
+            "cuda" | "wgpu" => Err(format!(
+                "--device {name}: this build has no `{name}` backend (build with `--features {name}`); available: {}",
+                Self::available().join(", ")
+            )),
+            other => Err(format!("--device {other}: unknown device; available: {}", Self::available().join(", "))),
+        }
+    }
+
+    /// The `--device` name of this engine.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Engine::Host => "cpu",
+            Engine::Lockstep { name, .. } => name,
+        }
+    }
+
+    /// The burn device of burn's own operations (pairwise models, the bench's peak): the
+    /// lock-step device, or flex for the host engine.
+    pub fn device(&self) -> Device {
+        match self {
+            Engine::Host => Device::flex(),
+            Engine::Lockstep { device, .. } => device.clone(),
+        }
+    }
+
+    /// Whether this engine runs on a GPU.
+    pub fn is_gpu(&self) -> bool {
+        matches!(self, Engine::Lockstep { name, .. } if *name != "cpu-lockstep")
+    }
+}
 
 /// The device training runs on (autodiff enabled).
 pub fn training_device() -> Device {

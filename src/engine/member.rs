@@ -41,7 +41,7 @@ pub fn train_member(
     let frozen = cfg.frozen.min(layers.len());
     let adam_cfg = AdamConfig::new(cfg.lr, cfg.weight_decay);
 
-    let mut rng = ChaCha8Rng::seed_from_u64(job.seed ^ 0x5eed_ba7c_4a11_0000);
+    let mut rng = member_rng(job.seed);
     let mut net = MemberNet::new(job.init, shape.activation, &layers, Some(crew));
     let mut work = Work::new();
     let mut yb = Vec::with_capacity(batch);
@@ -82,6 +82,12 @@ pub fn train_member(
         }
     }
     Ok((best, out))
+}
+
+/// The generator of a member's batch order and dropout masks (the lock-step trainer draws from
+/// the same one, so both engines see the same batches).
+pub(super) fn member_rng(seed: u64) -> ChaCha8Rng {
+    ChaCha8Rng::seed_from_u64(seed ^ 0x5eed_ba7c_4a11_0000)
 }
 
 /// What early stopping makes of an epoch's validation loss.
@@ -128,7 +134,7 @@ pub(super) fn permutation(n: usize, rng: &mut ChaCha8Rng) -> Vec<usize> {
 }
 
 /// Inverted-dropout masks (already scaled by 1/(1-p)) for every hidden layer of one step.
-fn dropout_masks(hidden: &[usize], b: usize, p: f64, rng: &mut ChaCha8Rng) -> Vec<Vec<f32>> {
+pub(super) fn dropout_masks(hidden: &[usize], b: usize, p: f64, rng: &mut ChaCha8Rng) -> Vec<Vec<f32>> {
     let keep = 1.0 - p;
     let scale = (1.0 / keep) as f32;
     hidden

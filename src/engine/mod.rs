@@ -17,16 +17,18 @@
 //! prediction), `activation.rs` (fused bias + activation and slopes), `adam.rs` (fused Adam),
 //! `gemm.rs` (host matrix products), `microkernel.rs` (the AVX-512 kernel for thin products),
 //! `crew.rs` (threads, members and helpers), `mlp.rs` (one member's forward/backward/step),
-//! `member.rs` (one member's training run), `batch.rs` (member data), `train.rs` (the ensemble).
+//! `member.rs` (one member's training run), `batch.rs` (member data), `train.rs` (the ensemble),
+//! `lockstep/` (the lock-step trainer for GPUs).
 //!
 //! Why not one `[E, in, out]` tensor program stepping all members in lock step: on a CPU a
 //! batched product is a loop of per-member products anyway, and stepping members on their own
 //! keeps each member's weights and moments in cache through forward, backward and update and
 //! lets a member that stopped early cost nothing (BENCHMARKS.md: 4× faster than the lock-step
-//! burn version; then 1.5× more GFLOP/s from host buffers, the kernel and the helpers). In the
-//! `cuda`/`wgpu` builds the pairwise models run on the device; MLP members still train on the
-//! host threads — a GPU wants the lock-step program, which is not built (no device was lent to
-//! measure one).
+//! burn version; then 1.5× more GFLOP/s from host buffers, the kernel and the helpers). A GPU
+//! wants exactly that lock-step program: `lockstep/` trains all members of an ensemble as one
+//! tensor program on a burn device (`--device cuda|wgpu`, and `cpu-lockstep` on flex for tests),
+//! with the host engine's seeds, batch order, loss, gradient, Adam and early stopping.
+//! [`Engine`] says which of the two trains an ensemble (`train::train_ensemble`).
 //!
 //! Pairwise models (a shared encoder over two inputs, combine, one head per task) use burn's
 //! autodiff instead: `pair_net.rs` (shape, forward, prediction), `pair_member.rs` (one member's
@@ -40,6 +42,7 @@ pub mod device;
 pub mod gemm;
 #[cfg(test)]
 mod grad_check;
+pub mod lockstep;
 pub mod member;
 pub mod microkernel;
 pub mod mlp;
@@ -49,7 +52,7 @@ pub mod pair_net;
 pub mod train;
 
 pub use batch::MemberData;
-pub use device::{base_device, init_threads, training_device};
+pub use device::{Engine, base_device, init_threads, training_device};
 pub use net::{EnsembleNet, NetShape};
 pub use pair_net::PairShape;
 pub use train::{TrainConfig, TrainOutcome, run_crew, run_members, train_ensemble};

@@ -153,6 +153,16 @@ impl EnsembleNet {
         self.weights = weights;
     }
 
+    /// [`EnsembleNet::predict`] by `engine`: on the host, or on the lock-step engine's device.
+    pub fn predict_on(&self, engine: &super::device::Engine, x: &[Vec<f32>], rows: usize) -> Vec<Vec<f32>> {
+        match engine {
+            super::device::Engine::Host => self.predict(x, rows),
+            super::device::Engine::Lockstep { device, .. } => {
+                super::lockstep::predict(&self.shape, &self.weights, x, rows, device)
+            }
+        }
+    }
+
     /// Predictions `[E][rows]` for member e's inputs `x[e]` (row-major `[rows, in]`), no dropout;
     /// the members are spread over the thread pool.
     pub fn predict(&self, x: &[Vec<f32>], rows: usize) -> Vec<Vec<f32>> {

@@ -13,7 +13,6 @@
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use burn::tensor::{Device, Tensor, TensorData};
-use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
 use super::adam::{self, AdamConfig, Moments, StepConsts};
@@ -104,7 +103,7 @@ pub fn train_pair_member(
     let v = job.val.rows();
     let frozen = cfg.frozen.min(layers.len());
     let adam_cfg = AdamConfig::new(cfg.lr, cfg.weight_decay);
-    let mut rng = ChaCha8Rng::seed_from_u64(job.seed ^ 0x5eed_ba7c_4a11_0000);
+    let mut rng = super::member::member_rng(job.seed);
     let mut weights = job.init.clone();
     let mut moments: Vec<(Moments, Moments)> =
         layers.iter().map(|(i, o)| (Moments::zeros(i * o), Moments::zeros(*o))).collect();

@@ -10,12 +10,11 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use burn::tensor::Device;
-
 use crate::ir::TrainSpec;
 
 use super::batch::MemberData;
 use super::crew::Crew;
+use super::device::Engine;
 use super::member::{MemberJob, train_member};
 use super::net::EnsembleNet;
 
@@ -71,22 +70,28 @@ pub struct Interrupted;
 const POLL: Duration = Duration::from_millis(2);
 
 /// Train every member of `net` on its rows in `data`; on return `net` holds each member's best
-/// weights. `seeds[e]` drives member e's batch order and dropout. `interrupted` is polled by the
-/// calling thread every few milliseconds; the members stop at their next step.
+/// weights. `seeds[e]` drives member e's batch order and dropout. With [`Engine::Host`] the
+/// members train one by one over the thread pool, `interrupted` polled by the calling thread
+/// every few milliseconds; with [`Engine::Lockstep`] all members train as one tensor program on
+/// the engine's device (`lockstep`), `interrupted` polled before every step.
 pub fn train_ensemble(
     net: &mut EnsembleNet,
     data: &MemberData,
     cfg: &TrainConfig,
     seeds: &[u64],
-    device: &Device,
+    engine: &Engine,
     interrupted: &dyn Fn() -> bool,
 ) -> Result<Vec<TrainOutcome>, Interrupted> {
     let e = net.members;
     assert_eq!(e, data.members, "ensemble and data disagree on the number of members");
     assert_eq!(e, seeds.len(), "one seed per member");
-    let _ = device;
     let shape = net.shape.clone();
     let init = net.weights();
+    if let Engine::Lockstep { device, .. } = engine {
+        let (best, outcomes) = super::lockstep::train(init, &shape, data, cfg, seeds, device, interrupted)?;
+        net.set_weights(best.download());
+        return Ok(outcomes);
+    }
     let jobs: Vec<MemberJob> = (0..e)
         .map(|i| MemberJob { init: &init[i], train: &data.train[i], val: &data.val[i], seed: seeds[i] })
         .collect();

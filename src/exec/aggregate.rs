@@ -69,6 +69,7 @@ pub fn results(loaded: &Loaded, header: &Header, trials: &[TrialRow]) -> Results
         samples: None,
         paired: paired(trials, seed),
         ci_variance: ci_variance(loaded.study.grid.subset, loaded.study.measured_arm()),
+        device: None,
     };
     results.expects = super::expect::evaluate(&loaded.study.expects, &results);
     results

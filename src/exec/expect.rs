@@ -238,6 +238,7 @@ mod tests {
             paired,
             training: Vec::new(),
             ci_variance: String::new(),
+            device: None,
         }
     }
 

@@ -2,7 +2,6 @@
 //! its own (`engine::pair_member`) over the thread pool; pretrained weights go to the store, the
 //! other jobs' test MAEs (target head) to trial records.
 
-use crate::engine::device::base_device;
 use crate::engine::net::MemberWeights;
 use crate::engine::pair_member::{PairJob, train_pair_member};
 use crate::engine::pair_net::predict;
@@ -16,12 +15,14 @@ use super::members::Member;
 use super::run::{Loaded, RunError};
 use super::store::Store;
 
-/// Train `pending` (one group: same kind, n and m) with their `members`; returns test MAEs.
+/// Train `pending` (one group: same kind, n and m) with their `members` on `device` (burn's
+/// autodiff runs on it); returns test MAEs.
 pub fn run_pair_group(
     loaded: &Loaded,
     pending: &[&Job],
     members: &[Member],
     store: &mut Store,
+    device: &burn::tensor::Device,
     interrupted: &dyn Fn() -> bool,
 ) -> Result<Vec<f64>, RunError> {
     let study = &loaded.study;
@@ -46,9 +47,8 @@ pub fn run_pair_group(
         .zip(&init)
         .map(|((j, m), w)| PairJob { init: w, train: &m.train, val: &m.val, source: m.source.as_ref(), seed: j.seed })
         .collect();
-    let device = base_device();
     let results =
-        run_members(&jobs, |job, stop| train_pair_member(job, &shape, &cfg, lambda, &device, stop), interrupted)
+        run_members(&jobs, |job, stop| train_pair_member(job, &shape, &cfg, lambda, device, stop), interrupted)
             .map_err(|_| RunError::Interrupted)?;
 
     if let JobKind::Pretrain { .. } = first.kind {
@@ -68,7 +68,7 @@ pub fn run_pair_group(
                 .collect();
             let out = run_members(
                 &again,
-                |job, stop| train_pair_member(job, &shape, &cfg, lambda, &device, stop),
+                |job, stop| train_pair_member(job, &shape, &cfg, lambda, device, stop),
                 interrupted,
             )
             .map_err(|_| RunError::Interrupted)?;
@@ -84,7 +84,7 @@ pub fn run_pair_group(
     let mut records = Vec::new();
     let mut maes = Vec::new();
     for ((job, (w, out)), m) in pending.iter().zip(&results).zip(members) {
-        let pred = if out.diverged { Vec::new() } else { predict(&shape, w, &m.test_x, shape.target_head(), &device) };
+        let pred = if out.diverged { Vec::new() } else { predict(&shape, w, &m.test_x, shape.target_head(), device) };
         let (mae, record) = trial_record(job, out, m, &pred);
         maes.push(mae);
         records.extend(record);

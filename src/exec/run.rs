@@ -11,9 +11,8 @@ use std::time::Instant;
 
 use crate::data::DataContext;
 use crate::diag::StudyErrors;
-use crate::engine::device::base_device;
 use crate::engine::net::MemberWeights;
-use crate::engine::{EnsembleNet, MemberData, NetShape, TrainConfig, TrainOutcome, train_ensemble};
+use crate::engine::{Engine, EnsembleNet, MemberData, NetShape, TrainConfig, TrainOutcome, train_ensemble};
 use crate::ir::Study;
 use crate::ir::plan::group_of;
 use crate::ir::{Job, JobKind, Plan};
@@ -39,6 +38,9 @@ pub struct RunOptions {
     pub interrupt: Arc<AtomicBool>,
     /// Print progress (bar on a terminal, plain lines otherwise).
     pub progress: bool,
+    /// `--device`: where plain-MLP members train (`None`: `$SIM2REAL_DEVICE`, else the best
+    /// device of this build; see [`Engine::select`]).
+    pub device: Option<String>,
 }
 
 impl Default for RunOptions {
@@ -50,6 +52,7 @@ impl Default for RunOptions {
             fresh: false,
             interrupt: Arc::new(AtomicBool::new(false)),
             progress: true,
+            device: None,
         }
     }
 }
@@ -134,6 +137,7 @@ pub fn default_out(study: &Study) -> PathBuf {
 /// Run a loaded study into its output directory.
 pub fn run(loaded: &Loaded, opts: &RunOptions) -> Result<RunOutcome, RunError> {
     let start = Instant::now();
+    let engine = Engine::select(opts.device.as_deref()).map_err(RunError::Failed)?;
     let dir = opts.out.clone().unwrap_or_else(|| default_out(&loaded.study));
     let lock = DirLock::acquire(&dir).map_err(|e| RunError::Failed(e.to_string()))?;
     let plan = &loaded.plan;
@@ -154,7 +158,6 @@ pub fn run(loaded: &Loaded, opts: &RunOptions) -> Result<RunOutcome, RunError> {
         progress.note(&format!("discarded {} corrupt or torn record(s) at the end of the store (from the first bad line on); those jobs run again", store.discarded));
     }
     let shape = net_shape(&loaded.study, plan.features);
-    let device = base_device();
     let interrupt = opts.interrupt.clone();
     let interrupted = move || interrupt.load(Ordering::Relaxed);
     let mut trained = 0;
@@ -174,7 +177,7 @@ pub fn run(loaded: &Loaded, opts: &RunOptions) -> Result<RunOutcome, RunError> {
             continue;
         }
         let t0 = Instant::now();
-        let maes = run_group(loaded, &shape, &pending, &mut store, &device, &interrupted)?;
+        let maes = run_group(loaded, &shape, &pending, &mut store, &engine, &interrupted)?;
         trained += pending.len();
         progress.group_done(name, pending.len(), &maes, t0.elapsed().as_secs_f64());
     }
@@ -182,6 +185,7 @@ pub fn run(loaded: &Loaded, opts: &RunOptions) -> Result<RunOutcome, RunError> {
 
     let trials: Vec<TrialRow> = plan.jobs.iter().filter_map(|j| store.trials.get(&j.id).cloned()).collect();
     let mut results = super::aggregate::results(loaded, &store.header, &trials);
+    results.device = Some(engine.name().to_string());
     results.warnings.extend(pretrain_warnings(plan.jobs.iter().filter_map(|j| store.pretrains.get(&j.id))));
     super::breakdown::attach(&mut results, loaded, &trials, &store.test_errors);
     crate::results::outputs::write_data(&dir, &results, &trials)
@@ -205,13 +209,19 @@ const ENSEMBLE_BYTES: usize = 512 << 20;
 /// members spread over a few threads, a larger ensemble would gain nothing but a shorter tail.
 const ENSEMBLE_MEMBERS: usize = 64;
 
+/// On a GPU the lock-step trainer wants wide ensembles (one tensor program for all members fills
+/// the card): a larger memory budget (device memory: rows, weights, snapshots, moments) and up
+/// to all 500 trials of a paper-scale grid point at once.
+const GPU_ENSEMBLE_BYTES: usize = 8 << 30;
+const GPU_ENSEMBLE_MEMBERS: usize = 512;
+
 /// Train the pending jobs of one group (same kind, n and m) and store them. Returns test MAEs.
 fn run_group(
     loaded: &Loaded,
     shape: &NetShape,
     pending: &[&Job],
     store: &mut Store,
-    device: &burn::tensor::Device,
+    engine: &Engine,
     interrupted: &dyn Fn() -> bool,
 ) -> Result<Vec<f64>, RunError> {
     // A job that cannot start (a row its transforms cannot map, an unusable pretraining) is
@@ -235,7 +245,7 @@ fn run_group(
         return Ok(maes);
     }
     if loaded.plan.model.pair.is_some() {
-        maes.extend(super::pair_run::run_pair_group(loaded, pending, &members, store, interrupted)?);
+        maes.extend(super::pair_run::run_pair_group(loaded, pending, &members, store, &engine.device(), interrupted)?);
         return Ok(maes);
     }
     // Members of equal sizes share an ensemble; large members are chunked.
@@ -248,11 +258,16 @@ fn run_group(
         // the starting weights, the ensemble tensors, the training copy with its best weights and
         // two Adam moments.
         let per_member = (train + val) * (shape.inputs + 1) * 4 * 2 + shape.params() * 4 * 6;
-        let chunk = (ENSEMBLE_BYTES / per_member.max(1)).clamp(1, ENSEMBLE_MEMBERS);
+        let (budget, most) = if engine.is_gpu() {
+            (GPU_ENSEMBLE_BYTES, GPU_ENSEMBLE_MEMBERS)
+        } else {
+            (ENSEMBLE_BYTES, ENSEMBLE_MEMBERS)
+        };
+        let chunk = (budget / per_member.max(1)).clamp(1, most);
         for part in idx.chunks(chunk) {
             let jobs: Vec<&Job> = part.iter().map(|&i| pending[i]).collect();
             let mems: Vec<&Member> = part.iter().map(|&i| &members[i]).collect();
-            maes.extend(train_chunk(loaded, shape, &jobs, &mems, store, device, interrupted)?);
+            maes.extend(train_chunk(loaded, shape, &jobs, &mems, store, engine, interrupted)?);
         }
     }
     Ok(maes)
@@ -264,9 +279,10 @@ fn train_chunk(
     jobs: &[&Job],
     members: &[&Member],
     store: &mut Store,
-    device: &burn::tensor::Device,
+    engine: &Engine,
     interrupted: &dyn Fn() -> bool,
 ) -> Result<Vec<f64>, RunError> {
+    let device = &engine.device();
     let seeds: Vec<u64> = jobs.iter().map(|j| j.seed).collect();
     let train: Vec<_> = members.iter().map(|m| m.train.clone()).collect();
     let val: Vec<_> = members.iter().map(|m| m.val.clone()).collect();
@@ -285,7 +301,7 @@ fn train_chunk(
     let mut net = EnsembleNet::from_weights(shape, initial);
     let cfg = TrainConfig::from_spec(spec, if init.is_some() { spec.freeze } else { 0 }, loaded.plan.model.dropout);
     let outcomes =
-        train_ensemble(&mut net, &data, &cfg, &seeds, device, interrupted).map_err(|_| RunError::Interrupted)?;
+        train_ensemble(&mut net, &data, &cfg, &seeds, engine, interrupted).map_err(|_| RunError::Interrupted)?;
 
     if let JobKind::Pretrain { .. } = jobs[0].kind {
         // A diverged pretraining is retrained from scratch with derived seeds (members train
@@ -300,7 +316,7 @@ fn train_chunk(
             let val: Vec<_> = idx.iter().map(|&i| members[i].val.clone()).collect();
             let data = MemberData::new(&train, &val, shape.inputs, device).map_err(RunError::Failed)?;
             let mut net = EnsembleNet::from_weights(shape, fresh(new_seeds));
-            let outs = train_ensemble(&mut net, &data, &cfg, new_seeds, device, interrupted)
+            let outs = train_ensemble(&mut net, &data, &cfg, new_seeds, engine, interrupted)
                 .map_err(|_| RunError::Interrupted)?;
             Ok(outs.into_iter().zip(net.weights().iter().cloned()).collect())
         })?;
@@ -314,7 +330,7 @@ fn train_chunk(
 
     let test_rows = members[0].test_y.len();
     let test_x: Vec<Vec<f32>> = members.iter().map(|m| m.test_x.clone()).collect();
-    let preds = net.predict(&test_x, test_rows);
+    let preds = net.predict_on(engine, &test_x, test_rows);
     let mut records = Vec::new();
     let mut maes = Vec::new();
     for (((job, out), m), pred) in jobs.iter().zip(&outcomes).zip(members).zip(&preds) {

@@ -47,8 +47,15 @@ pub fn run_study(
         loaded.plan.jobs.len(),
         out.display()
     ));
-    let opts =
-        RunOptions { out: Some(out), threads, quick: flags.quick, fresh: flags.fresh, interrupt, progress: true };
+    let opts = RunOptions {
+        out: Some(out),
+        threads,
+        quick: flags.quick,
+        fresh: flags.fresh,
+        interrupt,
+        progress: true,
+        device: None,
+    };
     let outcome = with_stderr_lines(say.clone(), || {
         injected_panic(text);
         exec::run(&loaded, &opts)

@@ -64,6 +64,10 @@ pub struct Results {
     /// Which sources of variance the CIs contain (depends on `subset`); printed in every report.
     #[serde(default)]
     pub ci_variance: String,
+    /// `--device` of the run that wrote this file (`cpu`, `cpu-lockstep`, `cuda`, `wgpu`; see
+    /// docs/devices.md); absent where no training engine ran (`fit`) and in older files.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device: Option<String>,
 }
 
 /// The measured arm (transfer or multitask) minus `direct` at one grid point, trial by trial:
