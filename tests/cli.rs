@@ -62,7 +62,13 @@ fn run_writes_outputs_and_resumes_to_identical_results() {
     // holds exactly the files the registry lists for that.
     for f in FILES.iter().filter(|f| f.writer != Writer::Lock) {
         let expected = matches!(f.when, When::Always | When::TwoD);
-        assert_eq!(a.join(f.name).exists(), expected, "{}: expected {}", f.name, if expected { "present" } else { "absent" });
+        assert_eq!(
+            a.join(f.name).exists(),
+            expected,
+            "{}: expected {}",
+            f.name,
+            if expected { "present" } else { "absent" }
+        );
     }
     let res = first.json("a/results.json");
     for key in ["study", "study_sha256", "points", "fits"] {

@@ -69,7 +69,7 @@ fn load_err(expr: &TableExpr) -> DataError {
 }
 
 fn names(v: &[&str]) -> Vec<String> {
-    v.iter().map(|s| s.to_string()).collect()
+    v.iter().map(std::string::ToString::to_string).collect()
 }
 
 fn assert_mentions(e: &DataError, parts: &[&str]) {

@@ -11,9 +11,9 @@ fn malformed_files() -> Vec<String> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/malformed");
     let mut names: Vec<String> = fs::read_dir(&dir)
         .expect("tests/malformed exists")
-        .filter_map(|e| e.ok())
+        .filter_map(std::result::Result::ok)
         .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| n.ends_with(".study"))
+        .filter(|n| std::path::Path::new(n).extension().is_some_and(|e| e.eq_ignore_ascii_case("study")))
         .collect();
     names.sort();
     names

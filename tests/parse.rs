@@ -29,9 +29,9 @@ fn every_sample_study_is_valid_and_snapshotted() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/studies");
     let mut names: Vec<String> = fs::read_dir(&dir)
         .expect("tests/studies exists")
-        .filter_map(|e| e.ok())
+        .filter_map(std::result::Result::ok)
         .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| n.ends_with(".study"))
+        .filter(|n| std::path::Path::new(n).extension().is_some_and(|e| e.eq_ignore_ascii_case("study")))
         .chain(["quickstart.study".to_string()])
         .collect();
     names.sort();

@@ -210,7 +210,7 @@ impl<'f> Checker<'f> {
                         _ => Vec::new(),
                     };
                     if let Some(law) = law {
-                        fits.push(crate::ir::FitSpec { law, at, fixed, span: stmt.span.into() });
+                        fits.push(crate::ir::FitSpec { law, at, fixed, span: stmt.span });
                     }
                 }
                 _ => {}
@@ -308,7 +308,7 @@ impl<'f> Checker<'f> {
             }
             let scope = Scope { declared: &declared, all: &all, this: &name.name };
             match self.table_expr(expr, &scope) {
-                Some(e) => defs.push(TableDef { name: name.name.clone(), expr: e, span: stmt.span.into() }),
+                Some(e) => defs.push(TableDef { name: name.name.clone(), expr: e, span: stmt.span }),
                 None => ok = false,
             }
             declared.push(name.name.clone());

@@ -25,12 +25,12 @@ impl Checker<'_> {
                     '*' => ArithOp::Mul,
                     _ => ArithOp::Div,
                 };
-                Some(Arith::Bin { op, left: Box::new(l?), right: Box::new(r?), span: (*span).into() })
+                Some(Arith::Bin { op, left: Box::new(l?), right: Box::new(r?), span: (*span) })
             }
             ast::Arith::Call { name, arg, span } => {
                 let func = self.choose(name, "function", DERIVE_FUNCTIONS);
                 let arg = self.arith(arg);
-                Some(Arith::Call { func: func?, arg: Box::new(arg?), span: (*span).into() })
+                Some(Arith::Call { func: func?, arg: Box::new(arg?), span: (*span) })
             }
         }
     }

@@ -108,7 +108,7 @@ impl Checker<'_> {
             );
             return None;
         };
-        Some(Expect { kind, text: e.text.clone(), span: span.into() })
+        Some(Expect { kind, text: e.text.clone(), span })
     }
 
     fn param_expect(&mut self, e: &ExpectStmt, ctx: &ExpectContext) -> Option<ExpectKind> {

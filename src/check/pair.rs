@@ -143,7 +143,7 @@ impl Checker<'_> {
                 continue;
             }
             match self.column_set(&d.cols, &format!("`input {}`", d.name.name)) {
-                Some(cols) => out.push(NamedInput { name: d.name.name.clone(), cols, span: d.span.into() }),
+                Some(cols) => out.push(NamedInput { name: d.name.name.clone(), cols, span: d.span }),
                 None => ok = false,
             }
         }
@@ -242,7 +242,7 @@ impl Checker<'_> {
             latent: latent?,
             latent_activation: latent_activation?,
             flag: flag?,
-            span: e.span.into(),
+            span: e.span,
         })
     }
 

@@ -79,14 +79,7 @@ impl Checker<'_> {
         if !table_ok {
             return None;
         }
-        Some(Role {
-            table: Spanned::new(table.name.clone(), table.span),
-            x: x?,
-            y: y?,
-            group,
-            overlap_allowed,
-            span: span.into(),
-        })
+        Some(Role { table: Spanned::new(table.name.clone(), table.span), x: x?, y: y?, group, overlap_allowed, span })
     }
 
     /// `group` on the source: rejected. Source subsets are random rows nested across n, and no
@@ -135,7 +128,7 @@ impl Checker<'_> {
             Some(e) => self.patterns(e, &format!("`except` in {what}"))?,
             None => Vec::new(),
         };
-        Some(ColumnSet { include, exclude, span: value.span().into() })
+        Some(ColumnSet { include, exclude, span: value.span() })
     }
 
     fn patterns(&mut self, value: &Value, what: &str) -> Option<Vec<Spanned<String>>> {

@@ -45,7 +45,7 @@ impl Checker<'_> {
                         .collect();
                     match (input, right) {
                         (Some(input), Some(right)) => {
-                            Some(TableExpr::Join { input, right: Box::new(right), on, span: (*span).into() })
+                            Some(TableExpr::Join { input, right: Box::new(right), on, span: (*span) })
                         }
                         _ => None,
                     }
@@ -346,7 +346,7 @@ impl Checker<'_> {
     /// A column set of a `select`/`drop`.
     fn column_set_ast(&mut self, cols: &ast::ColumnSet) -> crate::ir::ColumnSet {
         let conv = |ids: &[Ident]| ids.iter().map(|i| Spanned::new(i.name.clone(), i.span)).collect();
-        crate::ir::ColumnSet { include: conv(&cols.include), exclude: conv(&cols.exclude), span: cols.span.into() }
+        crate::ir::ColumnSet { include: conv(&cols.include), exclude: conv(&cols.exclude), span: cols.span }
     }
 
     /// A row condition. `and`/`or` chains become balanced binary trees (same meaning, shallow

@@ -75,7 +75,8 @@ impl Table {
     fn expand(&self, pat: &Spanned<String>) -> Result<Vec<String>, DataError> {
         let names = self.column_names();
         if is_glob(&pat.value) {
-            let hits: Vec<String> = names.iter().filter(|n| glob_match(&pat.value, n)).map(|n| n.to_string()).collect();
+            let hits: Vec<String> =
+                names.iter().filter(|n| glob_match(&pat.value, n)).map(std::string::ToString::to_string).collect();
             if hits.is_empty() {
                 return Err(DataError::new(format!("`{}` matches no column of {}", pat.value, self.label()))
                     .with_file(self.label())

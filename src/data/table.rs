@@ -402,7 +402,8 @@ impl Table {
             }
             _ => false,
         };
-        if mostly_numbers && self.label.ends_with(".csv") {
+        let csv = std::path::Path::new(&self.label).extension().is_some_and(|e| e.eq_ignore_ascii_case("csv"));
+        if mostly_numbers && csv {
             let ident = col.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
                 && col.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
             let name = if ident { col.to_string() } else { format!("\"{col}\"") };

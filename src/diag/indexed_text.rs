@@ -40,7 +40,7 @@ impl SourceCode for IndexedText {
         // The line holding the span's first byte, then the first context line before it.
         let line = self.line_starts.partition_point(|&s| s <= span.offset()) - 1;
         let mut first = line.saturating_sub(context_lines_before);
-        if first > 0 && span.len() == 0 && self.line_starts[first] == span.offset() {
+        if first > 0 && span.is_empty() && self.line_starts[first] == span.offset() {
             // miette treats an empty span at offset 0 specially (`(offset + len).saturating_sub(1)`):
             // start a line earlier so that the span is never at the scan's offset 0 unless it is
             // at the text's.

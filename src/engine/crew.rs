@@ -113,6 +113,8 @@ impl Crew {
                 // SAFETY: popped under the lock, so the owner has not taken it back and is
                 // waiting for DONE/PANICKED; the task and its closure outlive that wait.
                 let task = unsafe { &*ptr };
+                // SAFETY: `task.run` points at the owner's closure, which lives until the owner
+                // sees the state stored below.
                 let outcome = catch_unwind(AssertUnwindSafe(|| unsafe { (*task.run)() }));
                 // The last touch of the task: after this store the owner may free it.
                 task.state.store(if outcome.is_ok() { DONE } else { PANICKED }, Ordering::Release);
@@ -122,7 +124,7 @@ impl Crew {
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, VecDeque<TaskPtr>> {
-        self.queue.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.queue.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     fn push(&self, task: TaskPtr) {
@@ -165,7 +167,7 @@ impl Crew {
             }
         };
         let run_ref: &(dyn Fn() + Sync) = &run;
-        // SAFETY (lifetime erasure): the task is removed from the queue or finished before this
+        // SAFETY: (lifetime erasure) the task is removed from the queue or finished before this
         // function returns or unwinds past `guard` (below), so no helper reaches `run` later.
         let run_ptr: *const (dyn Fn() + Sync + 'static) =
             unsafe { std::mem::transmute(run_ref as *const (dyn Fn() + Sync)) };
@@ -189,7 +191,7 @@ impl Crew {
     }
 
     fn pacing(&self) -> std::sync::MutexGuard<'_, Pacing> {
-        self.pacing.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.pacing.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 }
 

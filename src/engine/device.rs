@@ -30,6 +30,15 @@ impl Engine {
         names
     }
 
+    /// The error for a device whose backend this build lacks.
+    #[cfg(not(all(feature = "cuda", feature = "wgpu")))]
+    fn not_built(name: &str) -> String {
+        format!(
+            "--device {name}: this build has no `{name}` backend (build with `--features {name}`); available: {}",
+            Self::available().join(", ")
+        )
+    }
+
     /// The engine for `--device NAME`; without a name, `$SIM2REAL_DEVICE`, else the best
     /// available in this build (cuda, then wgpu, then cpu). A name this build lacks is an error
     /// that lists the ones it has.
@@ -43,10 +52,10 @@ impl Engine {
             "cuda" => Ok(Engine::Lockstep { device: Device::cuda(0), name: "cuda" }),
             #[cfg(feature = "wgpu")]
             "wgpu" => Ok(Engine::Lockstep { device: Device::wgpu(burn::tensor::DeviceKind::default()), name: "wgpu" }),
-            "cuda" | "wgpu" => Err(format!(
-                "--device {name}: this build has no `{name}` backend (build with `--features {name}`); available: {}",
-                Self::available().join(", ")
-            )),
+            #[cfg(not(feature = "cuda"))]
+            "cuda" => Err(Self::not_built(name)),
+            #[cfg(not(feature = "wgpu"))]
+            "wgpu" => Err(Self::not_built(name)),
             other => Err(format!("--device {other}: unknown device; available: {}", Self::available().join(", "))),
         }
     }

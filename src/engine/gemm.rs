@@ -166,6 +166,7 @@ struct Out(*mut f32);
 
 // SAFETY: an `Out` is only used for blocks that write disjoint elements (see `matmul_cols`).
 unsafe impl Send for Out {}
+// SAFETY: as for Send: shared `Out`s write disjoint elements only.
 unsafe impl Sync for Out {}
 
 impl Out {
@@ -450,8 +451,8 @@ mod tests {
         let (x, w) = (values(m * k, 7), values(k * n, 8));
         let (a, b) = (MatRef::row_major(&x, m, k), MatRef::row_major(&w, k, n));
         let mut general = vec![f32::NAN; m * n];
-        // SAFETY: as in `matmul_cols` (same checks, then the gemm crate's path).
         check(general.len(), n, a, b);
+        // SAFETY: as in `matmul_cols` (the same checks just ran, then the gemm crate's path).
         unsafe { general_product(Out(general.as_mut_ptr()), n, a, b) };
         run_each_route("matmul vs gemm", &routes(), |name| {
             let mut got = vec![f32::NAN; m * n];

@@ -56,10 +56,10 @@ fn loss64(
                 z[r * fan_out + o] = if l == last { s } else { act64(act, s) };
             }
         }
-        if l < last {
-            if let Some(m) = masks {
-                z.iter_mut().zip(&m[l]).for_each(|(v, &k)| *v *= k as f64);
-            }
+        if l < last
+            && let Some(m) = masks
+        {
+            z.iter_mut().zip(&m[l]).for_each(|(v, &k)| *v *= k as f64);
         }
         h = z;
     }
@@ -291,7 +291,7 @@ fn pairwise_gradients_match_finite_differences() {
                 let mut numeric = Vec::new();
                 for (which, g) in analytic.iter().enumerate() {
                     let g = g.as_ref().unwrap_or_else(|| panic!("{combine:?}: layer {l} has no gradient"));
-                    for i in 0..g.len() {
+                    for (i, &gi) in g.iter().enumerate() {
                         let at = |delta: f32| {
                             let mut w = weights.clone();
                             if which == 0 {
@@ -301,7 +301,7 @@ fn pairwise_gradients_match_finite_differences() {
                             }
                             super::net::to_vec(&loss_at(&w, &device, None).0)[0] as f64
                         };
-                        numeric.push((g[i] as f64, (at(h) - at(-h)) / (2.0 * h as f64)));
+                        numeric.push((gi as f64, (at(h) - at(-h)) / (2.0 * h as f64)));
                     }
                 }
                 let scale = numeric.iter().fold(0.0f64, |a, (_, n)| a.max(n.abs())).max(1e-4);

@@ -128,7 +128,7 @@ unsafe fn tile<const R: usize>(
     let m1 = lanes(w.saturating_sub(16));
     let mut acc0 = [_mm512_setzero_ps(); R];
     let mut acc1 = [_mm512_setzero_ps(); R];
-    // SAFETY (all pointer reads and writes below): rows r < R of A and C and rows p < k of B,
+    // SAFETY: (all pointer reads and writes below) rows r < R of A and C and rows p < k of B,
     // columns masked to w, lie inside the tile the caller vouched for.
     unsafe {
         if m1 == 0 {

@@ -194,5 +194,5 @@ pub fn apply_activation<const D: usize>(h: Tensor<D>, act: Activation) -> Tensor
 /// All values of a tensor as f32, row-major.
 pub fn to_vec<const D: usize>(t: &Tensor<D>) -> Vec<f32> {
     let data = t.to_data().convert::<f32>();
-    data.as_slice::<f32>().map(|s| s.to_vec()).unwrap_or_default()
+    data.as_slice::<f32>().map(<[f32]>::to_vec).unwrap_or_default()
 }

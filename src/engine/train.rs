@@ -134,11 +134,11 @@ pub fn run_crew<R: Send>(
                 for _ in 0..rayon::current_num_threads().max(1) {
                     s.spawn(|_| {
                         let mine = crew.work(|i| train(i, &crew, &stop));
-                        done.lock().unwrap_or_else(|p| p.into_inner()).push(mine);
+                        done.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push(mine);
                     });
                 }
             });
-            done.into_inner().unwrap_or_else(|p| p.into_inner())
+            done.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner)
         });
         while !worker.is_finished() {
             if interrupted() {

@@ -252,7 +252,7 @@ fn interval(mut v: Vec<f64>, tail: f64) -> [f64; 2] {
     if v.len() < MIN_REPLICATES {
         return [f64::NAN, f64::NAN];
     }
-    v.sort_by(|a, b| a.total_cmp(b));
+    v.sort_by(f64::total_cmp);
     [quantile(&v, tail), quantile(&v, 1.0 - tail)]
 }
 

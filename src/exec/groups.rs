@@ -179,7 +179,7 @@ mod tests {
             per.values().flatten().fold((0.0, 0), |(s, c), t| (s + t.mae * t.test_rows as f64, c + t.test_rows));
         assert_eq!(count, 5);
         assert!((sum / count as f64 - pooled).abs() < 1e-12);
-        assert_eq!(per["a"][0].mae, (0.5 + 0.75) / 2.0);
+        assert_eq!(per["a"][0].mae, f64::midpoint(0.5, 0.75));
         assert_eq!(per["c"][0].test_rows, 1);
     }
 

@@ -152,7 +152,9 @@ fn at(arm: Arm, n: usize, m: usize) -> String {
 /// constant, test values clipped.
 pub fn warnings(trials: &[TrialRow]) -> Vec<String> {
     let mut out = Vec::new();
-    let mut per_point: BTreeMap<(Arm, usize, usize), (usize, Vec<&TrialRow>, Vec<&TrialRow>)> = BTreeMap::new();
+    // Per point: trials, the failed ones, the exploded ones.
+    type PointTrials<'a> = (usize, Vec<&'a TrialRow>, Vec<&'a TrialRow>);
+    let mut per_point: BTreeMap<(Arm, usize, usize), PointTrials> = BTreeMap::new();
     for t in trials {
         let e = per_point.entry((t.arm, t.m, t.n)).or_default();
         e.0 += 1;

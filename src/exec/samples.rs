@@ -53,7 +53,9 @@ pub fn samples(
         }
     }
     let key_cols: Vec<&crate::plan::keys::KeyColumn> = keys.by.iter().chain(&keys.ids).collect();
-    let rows: Vec<(usize, Vec<Vec<(usize, f64)>>)> = per_row.into_iter().collect();
+    // Per test row: its errors per trial, as (trial, absolute error) pairs.
+    type RowErrors = (usize, Vec<Vec<(usize, f64)>>);
+    let rows: Vec<RowErrors> = per_row.into_iter().collect();
     let samples: Vec<Sample> = rows
         .par_iter()
         .map(|(row, per_n)| {
@@ -151,7 +153,7 @@ mod tests {
                 let e0 = (2.0 * (n as f64).powf(-0.5) + 0.05) * noise;
                 let e1 = 0.4 * noise;
                 let job = format!("n={n} t={t}");
-                trials.push(trial(&job, n, t, (e0 + e1) / 2.0));
+                trials.push(trial(&job, n, t, f64::midpoint(e0, e1)));
                 errors.insert(job, TestErrors { rows: vec![0, 1], abs_err: vec![e0 as f32, e1 as f32] });
             }
         }

@@ -85,16 +85,16 @@ pub fn surface_and_exchange_fixed(
             rec.set_dof(means.len(), 5 - rec.fixed.len());
             if let Some(d) = &f.degenerate {
                 fallback_reason = Some(format!("the Eq. 1 fit is degenerate ({d})"));
-            } else if !(f.r2 >= SURFACE_MIN_R2) {
+            } else if f.r2.is_nan() || f.r2 < SURFACE_MIN_R2 {
                 fallback_reason =
                     Some(format!("Eq. 1 leaves structure in the residuals (R² = {:.3} < {SURFACE_MIN_R2})", f.r2));
-            } else if let Some(chi2) = reduced_chi2(&cells, s, 5 - rec.fixed.len()) {
-                if chi2 > SURFACE_MAX_CHI2 {
-                    fallback_reason = Some(format!(
-                        "Eq. 1 leaves structure in the residuals: they are {:.1}× larger than the trial-to-trial noise explains (reduced χ² = {chi2:.1} > {SURFACE_MAX_CHI2})",
-                        chi2.sqrt()
-                    ));
-                }
+            } else if let Some(chi2) = reduced_chi2(&cells, s, 5 - rec.fixed.len())
+                && chi2 > SURFACE_MAX_CHI2
+            {
+                fallback_reason = Some(format!(
+                    "Eq. 1 leaves structure in the residuals: they are {:.1}× larger than the trial-to-trial noise explains (reduced χ² = {chi2:.1} > {SURFACE_MAX_CHI2})",
+                    chi2.sqrt()
+                ));
             }
         }
         Err(e) => {
@@ -276,7 +276,7 @@ fn percentile_ci(mut v: Vec<f64>, trials: usize) -> [f64; 2] {
     if v.len() < 10 {
         return [f64::NAN, f64::NAN];
     }
-    v.sort_by(|a, b| a.total_cmp(b));
+    v.sort_by(f64::total_cmp);
     let tail = crate::stats::expanded_tail(0.9, trials);
     [quantile(&v, tail), quantile(&v, 1.0 - tail)]
 }

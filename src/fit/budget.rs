@@ -251,7 +251,8 @@ const BISECT: usize = 200;
 /// The x in [lo, hi] where the non-decreasing `d` changes sign (d(lo) < 0 < d(hi)), bisected in
 /// log x (or in x when `log` is false) to f64 resolution.
 fn bisect(lo: f64, hi: f64, log: bool, d: impl Fn(f64) -> f64) -> f64 {
-    let (to, from): (fn(f64) -> f64, fn(f64) -> f64) = if log { (f64::ln, f64::exp) } else { (|x| x, |x| x) };
+    type Map = fn(f64) -> f64;
+    let (to, from): (Map, Map) = if log { (f64::ln, f64::exp) } else { (|x| x, |x| x) };
     let (mut a, mut b) = (to(lo), to(hi));
     for _ in 0..BISECT {
         let mid = 0.5 * (a + b);

@@ -164,7 +164,7 @@ impl Plan {
                 let _ = writeln!(
                     s,
                     "  network: {}",
-                    self.layers.iter().map(|w| w.to_string()).collect::<Vec<_>>().join("-")
+                    self.layers.iter().map(std::string::ToString::to_string).collect::<Vec<_>>().join("-")
                 );
             }
         }

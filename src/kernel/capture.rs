@@ -70,7 +70,9 @@ pub fn with_stderr_lines<T>(on_line: impl Fn(String) + Send + 'static, f: impl F
     let _ = std::io::stderr().flush();
     // SAFETY: plain descriptor calls on descriptors we own; failures are checked.
     let saved = unsafe { libc::dup(2) };
+    // SAFETY: as above; write_fd is the pipe's, 2 is the process's stderr.
     if saved < 0 || unsafe { libc::dup2(write_fd, 2) } < 0 {
+        // SAFETY: closing descriptors this function opened and no one else uses.
         unsafe {
             libc::close(read_fd);
             libc::close(write_fd);
@@ -80,6 +82,7 @@ pub fn with_stderr_lines<T>(on_line: impl Fn(String) + Send + 'static, f: impl F
         }
         return f();
     }
+    // SAFETY: write_fd was duplicated onto 2; this closes our extra copy only.
     unsafe { libc::close(write_fd) };
     // SAFETY: read_fd is ours; the File closes it when the thread ends.
     let reader = unsafe { File::from_raw_fd(read_fd) };
@@ -122,6 +125,7 @@ mod tests {
     fn stderr_identity() -> (u64, u64) {
         // SAFETY: fstat fills the struct for a valid descriptor (2 is open in tests).
         let mut st: libc::stat = unsafe { std::mem::zeroed() };
+        // SAFETY: as above: `st` is a valid, writable stat struct.
         assert_eq!(unsafe { libc::fstat(2, &mut st) }, 0);
         (st.st_dev as u64, st.st_ino as u64)
     }

@@ -63,7 +63,7 @@ pub fn kernel_info() -> Value {
 fn panic_error(payload: Box<dyn std::any::Any + Send>) -> CellError {
     let what = payload
         .downcast_ref::<&str>()
-        .map(|s| s.to_string())
+        .map(std::string::ToString::to_string)
         .or_else(|| payload.downcast_ref::<String>().cloned())
         .unwrap_or_else(|| "(no message)".to_string());
     log(&format!("a cell panicked: {what}"));

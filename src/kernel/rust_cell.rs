@@ -121,7 +121,7 @@ impl RustCells {
 fn evcxr_error(e: evcxr::Error) -> CellError {
     match e {
         evcxr::Error::CompilationErrors(errors) => {
-            let evalue = errors.first().map(|e| e.message()).unwrap_or_default();
+            let evalue = errors.first().map(evcxr::CompilationError::message).unwrap_or_default();
             let text: Vec<String> = errors
                 .iter()
                 .map(|e| {

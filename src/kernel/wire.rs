@@ -116,7 +116,7 @@ impl Message {
                 frames.len() - at - 1
             )));
         }
-        let parts: Vec<&[u8]> = frames[at + 2..at + 6].iter().map(|f| f.as_ref()).collect();
+        let parts: Vec<&[u8]> = frames[at + 2..at + 6].iter().map(std::convert::AsRef::as_ref).collect();
         if !signer.verify(&frames[at + 1], &parts) {
             return Err(WireError::BadSignature);
         }

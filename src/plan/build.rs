@@ -71,14 +71,14 @@ pub fn build(study: &Study, data: &Prepared, quick: bool) -> Result<Plan, Vec<Pr
             )),
         );
     }
-    if let Some(&n) = ns.first() {
-        if n < 2 {
-            problems.push(Problem::new(
-                ProblemKind::GridTooSmall(format!("n = {n} is too small to train on")),
-                study.grid.n.span,
-                "at least 2 rows needed",
-            ));
-        }
+    if let Some(&n) = ns.first()
+        && n < 2
+    {
+        problems.push(Problem::new(
+            ProblemKind::GridTooSmall(format!("n = {n} is too small to train on")),
+            study.grid.n.span,
+            "at least 2 rows needed",
+        ));
     }
     if ns.is_empty() {
         problems.push(Problem::new(
@@ -96,7 +96,7 @@ pub fn build(study: &Study, data: &Prepared, quick: bool) -> Result<Plan, Vec<Pr
                 ProblemKind::GridTooSmall(format!(
                     "`fit power_law` needs at least {MIN_DISTINCT_N} values of n (it fits D, α and C); this grid has {} ({})",
                     ns.len(),
-                    ns.iter().map(|n| n.to_string()).collect::<Vec<_>>().join(", ")
+                    ns.iter().map(std::string::ToString::to_string).collect::<Vec<_>>().join(", ")
                 )),
                 f.span,
                 "too few points for three parameters",
@@ -107,21 +107,21 @@ pub fn build(study: &Study, data: &Prepared, quick: bool) -> Result<Plan, Vec<Pr
         );
     }
     let surface = study.fits.iter().find(|f| f.law == Law::Surface);
-    if let Some(f) = surface {
-        if ns.len() < 3 || ms.len() < 3 {
-            problems.push(
-                Problem::new(
-                    ProblemKind::GridTooSmall(format!(
-                        "`fit surface` needs at least 3 values of n and 3 of m; this grid has {} and {}",
-                        ns.len(),
-                        ms.len()
-                    )),
-                    f.span,
-                    "not enough grid points for Eq. 1",
-                )
-                .with_help("give `m` at least three values, e.g. `m = [0.25, 0.5, 1.0]`"),
-            );
-        }
+    if let Some(f) = surface
+        && (ns.len() < 3 || ms.len() < 3)
+    {
+        problems.push(
+            Problem::new(
+                ProblemKind::GridTooSmall(format!(
+                    "`fit surface` needs at least 3 values of n and 3 of m; this grid has {} and {}",
+                    ns.len(),
+                    ms.len()
+                )),
+                f.span,
+                "not enough grid points for Eq. 1",
+            )
+            .with_help("give `m` at least three values, e.g. `m = [0.25, 0.5, 1.0]`"),
+        );
     }
     let groups = data.target.groups.as_deref();
     // The early-stopping validation split of each target arm, per trial and m: by whole groups,
@@ -174,7 +174,8 @@ pub fn build(study: &Study, data: &Prepared, quick: bool) -> Result<Plan, Vec<Pr
     warnings.extend(data.warnings());
     let shape = net_shape(study, data.source.columns.len());
     let pair = pair_shape(study, data, if study.multitask.is_some() { 2 } else { 1 });
-    let macs = pair.as_ref().map_or(shape.macs_per_row(), |p| p.macs_per_row()) as f64;
+    let macs =
+        pair.as_ref().map_or(shape.macs_per_row(), super::super::engine::pair_net::PairShape::macs_per_row) as f64;
     let job = |kind: JobKind, train: usize, val: usize, epochs: usize, test: usize| {
         let id = kind.id();
         Job {

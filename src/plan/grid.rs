@@ -31,7 +31,7 @@ pub fn n_values(grid: &NGrid, source_rows: usize) -> (Vec<usize>, Vec<String>) {
     if !capped.is_empty() {
         warnings.push(format!(
             "n grid: {} capped at the source size {source_rows}",
-            capped.iter().map(|v| v.to_string()).collect::<Vec<_>>().join(", ")
+            capped.iter().map(std::string::ToString::to_string).collect::<Vec<_>>().join(", ")
         ));
     }
     (out, warnings)

@@ -11,7 +11,7 @@ use super::prepare::RoleData;
 
 /// The columns the network reads, in its order (all x columns for a plain model).
 fn network_columns(d: &RoleData) -> Vec<usize> {
-    d.layout.as_ref().map_or_else(|| (0..d.columns.len()).collect(), |l| l.order())
+    d.layout.as_ref().map_or_else(|| (0..d.columns.len()).collect(), super::pair_layout::PairLayout::order)
 }
 
 /// A row's identity: its network inputs and its label, bit for bit (−0 as 0).

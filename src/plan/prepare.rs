@@ -273,13 +273,13 @@ fn bind(_study: &Study, role: &Role, what: &str, tables: &BTreeMap<String, Table
         }
     };
     let label = &role.y.value;
-    if let Some(cols) = &columns {
-        if cols.contains(label) {
-            problems.push(
-                Problem::new(ProblemKind::LabelInFeatures { label: label.clone() }, role.x.span, "includes the label")
-                    .with_help(format!("exclude it: `x = ... except {label}`")),
-            );
-        }
+    if let Some(cols) = &columns
+        && cols.contains(label)
+    {
+        problems.push(
+            Problem::new(ProblemKind::LabelInFeatures { label: label.clone() }, role.x.span, "includes the label")
+                .with_help(format!("exclude it: `x = ... except {label}`")),
+        );
     }
     let x = columns.as_ref().and_then(|c| table.numeric(c).map_err(|e| problems.push(to_problem(e, role.x.span))).ok());
     let y = table.numeric_column(label).map_err(|e| problems.push(to_problem(e, role.y.span))).ok();

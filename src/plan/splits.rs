@@ -212,12 +212,13 @@ mod tests {
     fn group_validation_skips_a_group_that_would_leave_too_few_training_rows() {
         // Rows 0..6 are group "big", row 6 is "a": "big" comes first but would leave 1 row to train.
         let groups: Vec<String> =
-            ["big", "big", "big", "big", "big", "big", "a"].iter().map(|s| s.to_string()).collect();
+            ["big", "big", "big", "big", "big", "big", "a"].iter().map(std::string::ToString::to_string).collect();
         let (val, train) = validation_split(&[0, 1, 2, 3, 4, 5, 6], 0.2, Some(&groups));
         assert_eq!(val, vec![6]);
         assert_eq!(train, vec![0, 1, 2, 3, 4, 5]);
         // Five of seven leave two: taken whole, although the share asks for one row.
-        let groups: Vec<String> = ["big", "big", "big", "big", "big", "a", "b"].iter().map(|s| s.to_string()).collect();
+        let groups: Vec<String> =
+            ["big", "big", "big", "big", "big", "a", "b"].iter().map(std::string::ToString::to_string).collect();
         let (val, train) = validation_split(&[0, 1, 2, 3, 4, 5, 6], 0.2, Some(&groups));
         assert_eq!((val.len(), train), (5, vec![5, 6]));
         // One group only: no validation set can be drawn without sharing it.
@@ -229,7 +230,7 @@ mod tests {
     #[test]
     fn group_sizes_are_listed_largest_first() {
         let groups: Vec<String> =
-            ["p\u{1f}s", "q\u{1f}s", "p\u{1f}s", "r\u{1f}t"].iter().map(|s| s.to_string()).collect();
+            ["p\u{1f}s", "q\u{1f}s", "p\u{1f}s", "r\u{1f}t"].iter().map(std::string::ToString::to_string).collect();
         let sizes = group_sizes(&[0, 1, 2, 3], &groups);
         assert_eq!(sizes[0], ("p\u{1f}s", 2));
         assert_eq!(describe_groups(&sizes, 2), "\"p / s\" (2 rows), \"q / s\" (1 row), 1 more group");

@@ -71,7 +71,7 @@ pub fn samples_text(s: &Samples) -> String {
     format!(
         "at m = {}, over n = {}: {} test samples — {} scaling, {} not scaling, {} unfit",
         s.m,
-        s.n.iter().map(|n| n.to_string()).collect::<Vec<_>>().join(", "),
+        s.n.iter().map(std::string::ToString::to_string).collect::<Vec<_>>().join(", "),
         s.samples.len(),
         s.scaling,
         s.not_scaling,

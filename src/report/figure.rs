@@ -79,7 +79,7 @@ impl Layout {
     }
 
     fn center(&self) -> (f64, f64) {
-        ((self.plot_x0 + self.plot_x1) / 2.0, (self.plot_y0 + self.plot_y1) / 2.0)
+        (f64::midpoint(self.plot_x0, self.plot_x1), f64::midpoint(self.plot_y0, self.plot_y1))
     }
 }
 

@@ -56,7 +56,8 @@ pub fn grid_svg(results: &Results, along: Along) -> Option<String> {
         return None;
     }
     // One curve per value of the fixed axis (`key`), running along the other (`x`).
-    let (keys, name, key, x_of): (Vec<usize>, &str, fn(&Point) -> usize, fn(&Point) -> usize) = match along {
+    type Coordinate = fn(&Point) -> usize;
+    let (keys, name, key, x_of): (Vec<usize>, &str, Coordinate, Coordinate) = match along {
         Along::N => (transfer_ms(results), "m", |p| p.m, |p| p.n),
         Along::M => (transfer_ns(results), "n", |p| p.n, |p| p.m),
     };

@@ -181,20 +181,20 @@ fn draw_group(
                 .num("fill-opacity", 0.18),
         );
     }
-    if let Some(f) = fit.filter(|f| f.degenerate.is_none()) {
-        if let (Some(law), Some(lo), Some(hi)) = (f.power_law(), pts.first(), pts.last()) {
-            let curve = geomspace(lo.n as f64, hi.n as f64, FIT_SAMPLES).map(|n| (n, law.eval(n)));
-            if let Some(path) = panel.path(curve) {
-                data.push(
-                    Element::new("path")
-                        .attr("class", "fit")
-                        .attr("d", path)
-                        .attr("fill", "none")
-                        .attr("stroke", COLOR)
-                        .num("stroke-width", 1.4)
-                        .attr("stroke-dasharray", "6 4"),
-                );
-            }
+    if let Some(f) = fit.filter(|f| f.degenerate.is_none())
+        && let (Some(law), Some(lo), Some(hi)) = (f.power_law(), pts.first(), pts.last())
+    {
+        let curve = geomspace(lo.n as f64, hi.n as f64, FIT_SAMPLES).map(|n| (n, law.eval(n)));
+        if let Some(path) = panel.path(curve) {
+            data.push(
+                Element::new("path")
+                    .attr("class", "fit")
+                    .attr("d", path)
+                    .attr("fill", "none")
+                    .attr("stroke", COLOR)
+                    .num("stroke-width", 1.4)
+                    .attr("stroke-dasharray", "6 4"),
+            );
         }
     }
     if let Some(d) = panel.path(pts.iter().map(|p| (p.n as f64, p.mae_mean))) {

@@ -201,7 +201,8 @@ fn draw_exchange(xch: &Exchange, x: &LogScale, y: &LogScale) -> Element {
     );
     // The tangent falls from upper left to lower right: the label goes below left of the point
     // (right half of the plot) or above right of it (left half), clear of the tangent.
-    let (anchor, dx, dy) = if px > (x.px_lo + x.px_hi) / 2.0 { ("end", -9.0, 18.0) } else { ("start", 9.0, -9.0) };
+    let (anchor, dx, dy) =
+        if px > f64::midpoint(x.px_lo, x.px_hi) { ("end", -9.0, 18.0) } else { ("start", 9.0, -9.0) };
     g.push(
         Element::new("text")
             .attr("class", "mrs-label")

@@ -142,7 +142,7 @@ impl Legend {
                 Swatch::Series(color) => {
                     g.push(band(color, 0.2));
                     g.push(line(color, 2.0));
-                    g.push(super::figure::marker((x0 + x1) / 2.0, cy, color));
+                    g.push(super::figure::marker(f64::midpoint(x0, x1), cy, color));
                 }
                 Swatch::Fit(color) => g.push(line(color, 1.6).attr("stroke-dasharray", "6 4")),
                 Swatch::Direct(color) => {

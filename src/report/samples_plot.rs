@@ -96,13 +96,13 @@ pub fn samples_svg(results: &Results) -> String {
     let label = if results.label.is_empty() { String::new() } else { format!(" of {}", results.label) };
     svg.push(
         Element::new("text")
-            .num("x", (panel.x0 + panel.x1) / 2.0)
+            .num("x", f64::midpoint(panel.x0, panel.x1))
             .num("y", plot_y1 + 34.0)
             .attr("text-anchor", "middle")
             .num("font-size", 12.0)
             .text("source size n (log scale)"),
     );
-    let cy = (panel.y0 + panel.y1) / 2.0;
+    let cy = f64::midpoint(panel.y0, panel.y1);
     svg.push(
         Element::new("text")
             .num("x", 16.0)

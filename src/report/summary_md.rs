@@ -101,7 +101,11 @@ fn inputs_table(results: &Results) -> Table {
     let list = |mut v: Vec<usize>| {
         v.sort_unstable();
         v.dedup();
-        if v.is_empty() { MISSING.to_string() } else { v.iter().map(|x| x.to_string()).collect::<Vec<_>>().join(", ") }
+        if v.is_empty() {
+            MISSING.to_string()
+        } else {
+            v.iter().map(std::string::ToString::to_string).collect::<Vec<_>>().join(", ")
+        }
     };
     let trials: Vec<usize> = results.points.iter().map(|p| p.trials).collect();
     let (lo, hi) = (trials.iter().min().copied().unwrap_or(0), trials.iter().max().copied().unwrap_or(0));

@@ -348,7 +348,7 @@ mod tests {
             let parts: Vec<&str> = line.split('`').collect();
             // Odd pieces are inside backticks when the line has an even number of them.
             if parts.len() % 2 == 1 {
-                spans.extend(parts.iter().skip(1).step_by(2).map(|s| s.to_string()));
+                spans.extend(parts.iter().skip(1).step_by(2).map(std::string::ToString::to_string));
             }
         }
         (spans, blocks)

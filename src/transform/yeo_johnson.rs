@@ -71,7 +71,7 @@ pub fn normmax(xs: &[f64]) -> f64 {
     let log1p_max_x = (20.0 * max_abs).ln_1p();
     let log_eps = f64::EPSILON.ln();
     let log_tiny = (f64::MIN_POSITIVE.ln() - log_eps) / 2.0;
-    let log_max = (f64::MAX.ln() + log_eps) / 2.0;
+    let log_max = f64::midpoint(f64::MAX.ln(), log_eps);
     let (mut lb, mut ub) = (log_tiny / log1p_max_x, log_max / log1p_max_x);
     if xs.iter().all(|&v| v < 0.0) {
         (lb, ub) = (2.0 - ub, 2.0 - lb);

@@ -62,7 +62,7 @@ pub fn predict_stacked(net: &StackedNet, x: &[Vec<f32>], rows: usize, device: &D
         return vec![Vec::new(); e];
     }
     let features = net.dims[0].0;
-    let xs: Vec<&[f32]> = x.iter().map(|m| m.as_slice()).collect();
+    let xs: Vec<&[f32]> = x.iter().map(std::vec::Vec::as_slice).collect();
     let pred = to_vec(&net.predict(&net::upload_rows(&xs, rows, features, device)));
     pred.chunks_exact(rows).map(<[f32]>::to_vec).collect()
 }

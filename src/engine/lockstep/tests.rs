@@ -9,12 +9,27 @@ use crate::engine::net::{EnsembleNet, MemberWeights, NetShape};
 use crate::engine::train::{TrainConfig, TrainOutcome, train_ensemble};
 use crate::ir::Activation;
 
-/// Member `k`'s rows: the bench's synthetic task (`bench::workload`, drawn from seed `k`),
-/// `train` training rows, then 25 validation and 50 test rows.
+/// Member `k`'s rows, drawn from seed `k`: a smooth nonlinear task (y = tanh(w·x) + 0.3·sin x₀
+/// plus a little noise, x uniform in [-2, 2]), `train` training rows, then 25 validation and 50
+/// test rows.
 fn member_rows(k: u64, train: usize) -> (MemberRows, MemberRows, MemberRows) {
-    let (all, _) = crate::bench::workload::generate(train + 25 + TEST_ROWS, 0, FEATURES, k);
-    let pick = |r: std::ops::Range<usize>| all.pick(&r.collect::<Vec<_>>());
-    (pick(0..train), pick(train..train + 25), pick(train + 25..train + 25 + TEST_ROWS))
+    use rand::{RngExt, SeedableRng};
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(k);
+    let w: Vec<f32> = (0..FEATURES).map(|_| rng.random_range(-1.0f32..1.0)).collect();
+    let mut rows = |count: usize| {
+        let mut x = Vec::with_capacity(count * FEATURES);
+        let mut y = Vec::with_capacity(count);
+        for _ in 0..count {
+            let row: Vec<f32> = (0..FEATURES).map(|_| rng.random_range(-2.0f32..2.0)).collect();
+            let dot: f32 = row.iter().zip(&w).map(|(a, b)| a * b).sum();
+            y.push(dot.tanh() + 0.3 * row[0].sin() + 0.05 * rng.random_range(-1.0f32..1.0));
+            x.extend(row);
+        }
+        MemberRows { x, y }
+    };
+    let train_rows = rows(train);
+    let val_rows = rows(25);
+    (train_rows, val_rows, rows(TEST_ROWS))
 }
 
 const FEATURES: usize = 6;
