@@ -168,3 +168,11 @@ fn check_emit_prints_each_stage_s_ir() {
         .output_contains("--emit plan needs the data")
         .run();
 }
+
+/// A study file that cannot be read is bad input, exit 2, under every command that reads one.
+#[test]
+fn a_missing_study_file_exits_2_under_every_command() {
+    for command in ["check", "plan", "run"] {
+        Test::new().args([command, "no_such.study"]).status(2).output_contains("cannot read no_such.study").run();
+    }
+}

@@ -58,6 +58,10 @@ fn fail(e: &RunError) -> i32 {
             eprint!("{}", render::diagnostic(d.as_ref()));
             EXIT_STUDY
         }
+        RunError::Input(m) => {
+            eprintln!("error: {m}");
+            EXIT_STUDY
+        }
         RunError::Failed(m) => {
             eprintln!("error: {m}");
             EXIT_FAILED
@@ -82,12 +86,8 @@ fn check(files: &[PathBuf], no_data: bool, emit: Option<Emit>) -> i32 {
     for f in files {
         match source(f).and_then(|(path, text)| checked(&path, &text, no_data, emit)) {
             Ok(out) => print!("{out}"),
-            Err(RunError::Failed(m)) => {
-                // Cannot even read the file: that is bad input too.
-                eprintln!("error: {m}");
-                code = EXIT_STUDY;
-            }
             Err(e) => {
+                // `check` reports every problem it meets as bad input (exit 2).
                 fail(&e);
                 code = EXIT_STUDY;
             }

@@ -1,6 +1,6 @@
 //! The `sim2real` command line: `check`, `plan`, `run`, `report`, `fit`, `budget`, `bench`.
 //!
-//! Exit codes: 0 success; 1 an `expect` failed; 2 study or data errors (diagnostics on
+//! Exit codes: 0 success; 1 an `expect` failed; 2 study or data errors or an unreadable study file (diagnostics on
 //! stderr); 3 a failure while running.
 
 mod commands;
@@ -27,7 +27,7 @@ pub const EXIT_FAILED: i32 = 3;
     about = "How much is simulated data worth for predicting real experiments?",
     long_about = "Runs .study files: pretrain on n source (simulated) rows, fine-tune on m target (experimental) rows, \
 repeat random splits, compare against direct learning and fit R(n) = D·n^-α + C.\n\n\
-Exit codes: 0 success, 1 an `expect` failed, 2 study or data errors, 3 a failure while running."
+Exit codes: 0 success, 1 an `expect` failed, 2 study or data errors (or an unreadable study file), 3 a failure while running."
 )]
 pub struct Cli {
     #[command(subcommand)]

@@ -61,6 +61,9 @@ impl Default for RunOptions {
 pub enum RunError {
     /// Study or data errors (exit code 2).
     Study(Box<StudyErrors>),
+    /// Bad input that has no place in the study text to point at, e.g. a study file that cannot
+    /// be read (exit code 2, like study errors, under every command).
+    Input(String),
     /// A failure while running (exit code 3).
     Failed(String),
     /// Stopped from outside; finished jobs are in the store (exit code 3).
@@ -71,7 +74,7 @@ impl std::fmt::Display for RunError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             RunError::Study(e) => write!(f, "{e}"),
-            RunError::Failed(m) => f.write_str(m),
+            RunError::Input(m) | RunError::Failed(m) => f.write_str(m),
             RunError::Interrupted => f.write_str("interrupted; finished jobs are saved and a rerun resumes"),
         }
     }
@@ -88,7 +91,7 @@ pub struct Loaded {
 
 /// Read the study file as UTF-8 (invalid bytes are a study error, not a panic).
 pub fn read_study(path: &Path) -> Result<String, RunError> {
-    let bytes = std::fs::read(path).map_err(|e| RunError::Failed(format!("cannot read {}: {e}", path.display())))?;
+    let bytes = std::fs::read(path).map_err(|e| RunError::Input(format!("cannot read {}: {e}", path.display())))?;
     String::from_utf8(bytes).map_err(|e| {
         let at = e.utf8_error().valid_up_to();
         let text = String::from_utf8_lossy(e.as_bytes()).into_owned();

@@ -106,6 +106,7 @@ fn injected_panic(text: &str) {
 fn to_cell_error(e: RunError) -> CellError {
     match e {
         RunError::Study(d) => CellError::new("StudyError", d.to_string(), &crate::diag::render_plain(d.as_ref())),
+        RunError::Input(m) => CellError::new("InputError", m.clone(), &format!("error: {m}")),
         RunError::Failed(m) => CellError::new("RunError", m.clone(), &format!("error: {m}")),
         RunError::Interrupted => {
             let m = RunError::Interrupted.to_string();
