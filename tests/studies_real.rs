@@ -1,11 +1,11 @@
 //! The committed studies on real data (../shared/data via SIM2REAL_DATA) run end to end in their
-//! --quick form. In CI (CI=true) missing data is a failure, never a silent skip.
+//! --quick form. Missing data is a failure on every machine, never a skip.
 
 use std::path::{Path, PathBuf};
 
 use crate::support::{Test, shared_data};
 
-fn data_dir() -> Option<PathBuf> {
+fn data_dir() -> PathBuf {
     shared_data("real-data studies")
 }
 
@@ -16,7 +16,7 @@ fn in_repo(data: &Path) -> Test {
 
 #[test]
 fn every_committed_study_checks_with_its_data() {
-    let Some(data) = data_dir() else { return };
+    let data = data_dir();
     let mut studies: Vec<String> = std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("studies"))
         .unwrap()
         .filter_map(|e| e.ok().map(|e| e.path()))
@@ -29,7 +29,7 @@ fn every_committed_study_checks_with_its_data() {
 }
 
 fn quick_run(study: &str, source_rows: u64) -> serde_json::Value {
-    let data = data_dir().expect("data");
+    let data = data_dir();
     let out = tempfile::tempdir().unwrap();
     in_repo(&data)
         .args(["run", study, "--quick", "--quiet", "--out", out.path().to_str().unwrap()])
@@ -52,9 +52,6 @@ fn quick_run(study: &str, source_rows: u64) -> serde_json::Value {
 
 #[test]
 fn gas_permeability_quick_runs_on_the_real_data() {
-    if data_dir().is_none() {
-        return;
-    }
     let res = quick_run("studies/gas_permeability.study", 188);
     assert_eq!(res["target_rows"], serde_json::json!(642));
     assert_eq!(res["label"], serde_json::json!("log10_value"));
@@ -62,9 +59,6 @@ fn gas_permeability_quick_runs_on_the_real_data() {
 
 #[test]
 fn radonpy_cross_property_quick_runs_on_the_real_data() {
-    if data_dir().is_none() {
-        return;
-    }
     let res = quick_run("studies/radonpy_cp_to_tc.study", 1076);
     assert_eq!(res["label"], serde_json::json!("thermal_conductivity"));
     // `report by polymer_class` survives the joins: every class has a group, and the group sizes
@@ -83,9 +77,6 @@ fn radonpy_cross_property_quick_runs_on_the_real_data() {
 
 #[test]
 fn chi_multitask_quick_runs_on_the_real_data() {
-    if data_dir().is_none() {
-        return;
-    }
     let res = quick_run("studies/chi_multitask.study", 1206);
     assert_eq!(res["target_rows"], serde_json::json!(1190));
     assert_eq!(res["label"], serde_json::json!("chi"));
@@ -114,7 +105,7 @@ fn chi_multitask_quick_runs_on_the_real_data() {
 fn every_trial_of_the_chi_study_trains_on_exactly_its_m() {
     use sim2real::exec::members::member_for;
     use sim2real::ir::JobKind;
-    let Some(data) = data_dir() else { return };
+    let data = data_dir();
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let text = std::fs::read_to_string(root.join("studies/chi_multitask.study")).unwrap();
     let study = sim2real::check::compile("chi_multitask.study", &text)

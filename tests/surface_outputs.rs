@@ -293,11 +293,18 @@ fn an_exchange_point_outside_the_grid_is_extrapolated_with_a_warning() {
     );
 }
 
+/// The exact-surface figures, written where a person can look at them (`$SIM2REAL_FIGURES`, else
+/// a temporary folder): each is well-formed SVG and reads back as written.
 #[test]
-#[ignore = "writes the exact-surface figures to $SIM2REAL_FIGURES for a visual check"]
-fn dump_exact_figures() {
-    let dir = std::env::var("SIM2REAL_FIGURES").unwrap_or_else(|_| "/tmp".into());
-    for f in grid_figures(&exact_results()) {
-        std::fs::write(Path::new(&dir).join(f.file), f.svg).unwrap();
+fn exact_figures_are_written_well_formed() {
+    let temp = tempfile::tempdir().unwrap();
+    let dir = std::env::var_os("SIM2REAL_FIGURES").map_or_else(|| temp.path().to_path_buf(), PathBuf::from);
+    let figures = grid_figures(&exact_results());
+    assert!(!figures.is_empty(), "a 2-D grid has figures");
+    for f in figures {
+        assert_well_formed(&f.svg);
+        let path = dir.join(f.file);
+        std::fs::write(&path, &f.svg).unwrap();
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), f.svg, "{}", path.display());
     }
 }

@@ -205,7 +205,7 @@ fn mae_transformed_judges_a_label_spanning_decades_in_its_transformed_units() {
 
 #[test]
 fn the_readme_transform_on_the_gas_data_no_longer_explodes() {
-    let Some(data) = crate::support::shared_data("the real-data reproduction is") else { return };
+    let data = crate::support::shared_data("the real-data reproduction");
     let dir = tempfile::tempdir().unwrap();
     let o = sim2real()
         .env("SIM2REAL_DATA", &data)

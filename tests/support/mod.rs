@@ -48,19 +48,17 @@ pub fn read_json(p: &Path) -> serde_json::Value {
     serde_json::from_str(&s).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
 }
 
-/// The shared datasets ($SIM2REAL_DATA, else ../shared/data beside the checkout), or `None` when
-/// they are missing outside CI (with a note saying what is not run). Under CI=true missing data
-/// is a failure, never a silent skip.
-pub fn shared_data(what_is_not_run: &str) -> Option<PathBuf> {
+/// The shared datasets ($SIM2REAL_DATA, else ../shared/data beside the checkout). Missing data
+/// fails the test that needs it, on every machine: a skipped real-data test would pass without
+/// having checked anything.
+pub fn shared_data(what_is_not_run: &str) -> PathBuf {
     let dir = std::env::var_os("SIM2REAL_DATA").map(PathBuf::from).unwrap_or_else(|| repo().join("../shared/data"));
     if dir.is_dir() {
-        return Some(dir);
+        return dir;
     }
-    assert!(
-        !std::env::var("CI").is_ok_and(|v| v == "true"),
-        "CI: the shared datasets are missing at {}",
+    panic!(
+        "the shared datasets are missing at {}: {what_is_not_run} cannot run (set SIM2REAL_DATA to the folder \
+         holding them; see the README)",
         dir.display()
     );
-    eprintln!("note: {} not found; {what_is_not_run} not run (set SIM2REAL_DATA)", dir.display());
-    None
 }
