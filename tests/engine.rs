@@ -85,14 +85,13 @@ fn training_started_from_inside_the_thread_pool_finishes() {
     // A caller that is itself a task of the pool (a notebook cell's par_iter, say) blocks one
     // worker while the members train; the other workers must still train them all (a
     // `rayon::broadcast`, which needs every worker, would wait forever here).
-    if rayon::current_num_threads() < 2 {
-        eprintln!("one pool thread: a blocked caller leaves no worker to train on");
-        return;
-    }
+    // A pool of its own with two workers, whatever the machine's core count: with one, a blocked
+    // caller would leave no worker to train on.
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(2).build().unwrap();
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
         let result = std::sync::Mutex::new(None);
-        rayon::scope(|s| s.spawn(|_| *result.lock().unwrap() = Some(train(&[1, 2, 3]).0.len())));
+        pool.install(|| rayon::scope(|s| s.spawn(|_| *result.lock().unwrap() = Some(train(&[1, 2, 3]).0.len()))));
         tx.send(result.into_inner().unwrap()).ok();
     });
     let got =
