@@ -28,6 +28,7 @@ mod data;
 mod diagnostics;
 mod docs;
 mod engine;
+mod featurize;
 mod fit;
 mod fit_fixed;
 mod fit_reference;

@@ -14,6 +14,7 @@ mod blocks;
 mod checker;
 mod derive;
 mod expect;
+mod featurize;
 mod grid;
 mod pair;
 mod report;

@@ -69,6 +69,15 @@ impl Checker<'_> {
                         _ => None,
                     }
                 }
+                TableOp::Featurize { input: what, with, settings, span } => {
+                    let spec = self.featurize(what, with, settings.as_ref());
+                    match (input, spec) {
+                        (Some(input), Some(spec)) => {
+                            Some(TableExpr::Featurize { input, spec: Spanned::new(spec, *span) })
+                        }
+                        _ => None,
+                    }
+                }
             };
             current = next;
         }

@@ -16,6 +16,7 @@ pub fn dispatch(cmd: Command) -> i32 {
             let opts = RunOptions { out, threads, quick, fresh, progress: !quiet, device, ..RunOptions::default() };
             run(file.as_deref(), &opts)
         }
+        Command::Table { file, name, out } => table(&file, &name, out.as_deref()),
         Command::Report { dir, summary: false } => report(&dir),
         Command::Report { dir, summary: true } => report_summary(&dir),
         Command::Fit { table, n, m, error, trial, law, fix, out, json, seed } => {
@@ -35,7 +36,8 @@ pub fn dispatch(cmd: Command) -> i32 {
         Command::Budget { dir, source_cost, target_cost, goal, spend, have, json } => {
             budget(&dir, source_cost, target_cost, goal, spend, have.as_deref(), json)
         }
-        Command::Bench { n, m, trials, epochs, patience, threads, dim, json, torch, device } => {
+        Command::Bench { featurize: Some(n), matminer, json, .. } => bench_featurize(n, matminer.as_deref(), json),
+        Command::Bench { n, m, trials, epochs, patience, threads, dim, json, torch, device, .. } => {
             let cfg = BenchConfig { n, m, trials, epochs, patience, threads, dim, device, ..BenchConfig::default() };
             bench(&cfg, json, torch.as_deref())
         }
@@ -118,6 +120,37 @@ fn checked(path: &Path, text: &str, no_data: bool, emit: Option<Emit>) -> Result
             out
         }
     })
+}
+
+/// `table`: one declared table as CSV (stdout, or `out` with a line on stderr).
+fn table(file: &Path, name: &str, out: Option<&Path>) -> i32 {
+    let written = exec::read_study(file).and_then(|text| super::table::write_table(file, &text, name, out));
+    match (written, out) {
+        (Ok(rows), Some(p)) => {
+            eprintln!("wrote {rows} rows of `{name}` to {}", p.display());
+            EXIT_OK
+        }
+        (Ok(_), None) => EXIT_OK,
+        (Err(e), _) => fail(&e),
+    }
+}
+
+/// `bench --featurize N`: the featurizers' timing (and matminer's, with --matminer).
+fn bench_featurize(n: usize, matminer: Option<&Path>, json_out: bool) -> i32 {
+    match bench::featurize::run(n, matminer) {
+        Ok(b) if json_out => match json(&b) {
+            Ok(s) => {
+                println!("{s}");
+                EXIT_OK
+            }
+            Err(e) => fail(&e),
+        },
+        Ok(b) => {
+            print!("{}", bench::featurize::render(&b));
+            EXIT_OK
+        }
+        Err(e) => fail(&RunError::Failed(e)),
+    }
 }
 
 fn json(value: &impl serde::Serialize) -> Result<String, RunError> {

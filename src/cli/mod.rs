@@ -6,6 +6,7 @@
 mod commands;
 pub mod fit_table;
 mod render;
+mod table;
 
 use std::path::PathBuf;
 
@@ -103,6 +104,16 @@ pub enum Command {
         /// The connection file Jupyter wrote for this kernel.
         #[arg(long, value_name = "FILE")]
         connection_file: Option<PathBuf>,
+    },
+    /// Write one table the study declares, after all its operations (featurizers included), as CSV.
+    Table {
+        /// Study file.
+        file: PathBuf,
+        /// The table's name (`data NAME = ...`).
+        name: String,
+        /// Write here instead of stdout.
+        #[arg(long, value_name = "FILE.csv")]
+        out: Option<PathBuf>,
     },
     /// Re-render report.md, report.html, summary.md and the figures from a finished run directory.
     Report {
@@ -209,6 +220,14 @@ pub enum Command {
         /// The reference runs with `--device cuda` when the engine trains on a GPU.
         #[arg(long, value_name = "PYTHON")]
         torch: Option<PathBuf>,
+        /// Instead of training: time the composition featurizers (parse, magpie, fractions) on this
+        /// many generated formulas.
+        #[arg(long, value_name = "N")]
+        featurize: Option<usize>,
+        /// With --featurize: also time matminer's Magpie features of the same formulas with this
+        /// Python interpreter (needs matminer installed).
+        #[arg(long, value_name = "PYTHON", requires = "featurize")]
+        matminer: Option<PathBuf>,
     },
 }
 

@@ -84,6 +84,10 @@ pub fn evaluate_expr(expr: &TableExpr, done: &BTreeMap<String, Table>, ctx: &Dat
             let table = evaluate_expr(input, done, ctx)?;
             super::derive::derive(table, name, expr)
         }
+        TableExpr::Featurize { input, spec } => {
+            let table = evaluate_expr(input, done, ctx)?;
+            super::featurize::featurize(table, spec)
+        }
         TableExpr::Drop { input, cols } => {
             let table = evaluate_expr(input, done, ctx)?;
             let gone = table.resolve(cols)?;

@@ -140,6 +140,42 @@ pub enum TableExpr {
         name: Spanned<String>,
         expr: Spanned<Arith>,
     },
+    /// `featurize composition(COLUMN) with PRESET`: numeric columns computed from a text column
+    /// of chemistry, appended after the input's columns.
+    Featurize {
+        input: Box<TableExpr>,
+        spec: Spanned<Featurize>,
+    },
+}
+
+/// What `featurize` computes (docs/language.md, *Featurizers*).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Featurize {
+    /// The text column holding the formulas.
+    pub column: Spanned<String>,
+    pub preset: Preset,
+    pub on_error: OnError,
+}
+
+/// A featurizer preset of `featurize composition(...)`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Preset {
+    /// Magpie element-property statistics (`mp_<stat>_<property>`), as matminer's
+    /// `ElementProperty.from_preset("magpie")`.
+    Magpie,
+    /// Atomic fraction of each element present in the table (`el_<symbol>`).
+    Fractions,
+}
+
+/// What `featurize` does with a value it cannot read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum OnError {
+    /// Stop with an error naming the file, line, column and text (the default).
+    Fail,
+    /// Drop the row; the plan says how many rows and shows the first few.
+    Drop,
 }
 
 /// A `derive` expression over numbers and numeric columns.

@@ -327,6 +327,14 @@ pub enum TableOp {
         expr: Arith,
         span: Span,
     },
+    /// `featurize composition(COLUMN) with PRESET { settings }`: `input` is the call naming
+    /// what the column holds, `with` the preset (a name or a call with arguments).
+    Featurize {
+        input: Call,
+        with: Primary,
+        settings: Option<Block>,
+        span: Span,
+    },
 }
 
 /// An arithmetic expression of `derive`.

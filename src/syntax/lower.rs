@@ -393,6 +393,20 @@ impl Lower {
                     let expr = self.arith(self.next(&mut parts, &op)?)?;
                     TableOp::Derive { name, expr, span: ospan }
                 }
+                Rule::featurize_op => {
+                    let input = self.call(self.next(&mut parts, &op)?)?;
+                    let mut rest = parts.filter(|p| p.as_rule() != Rule::kw_with);
+                    let preset = self.next(&mut rest, &op)?;
+                    let with = match preset.as_rule() {
+                        Rule::call => Primary::Call(self.call(preset)?),
+                        _ => Primary::Name(self.ident(&preset)),
+                    };
+                    let settings = match rest.next() {
+                        Some(b) => Some(self.block(b)?),
+                        None => None,
+                    };
+                    TableOp::Featurize { input, with, settings, span: ospan }
+                }
                 _ => return Err(self.bug(&op)),
             };
             ops.push(lowered);

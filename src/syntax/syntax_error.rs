@@ -104,6 +104,8 @@ fn describe(rule: Rule) -> Option<Cow<'static, str>> {
         Rule::head_decl | Rule::kw_head => "`head { ... }`",
         Rule::input_name => "an input name",
         Rule::derive_op | Rule::kw_derive => "`derive`",
+        Rule::featurize_op | Rule::kw_featurize => "`featurize`",
+        Rule::kw_with => "`with`",
         Rule::arith | Rule::arith_term | Rule::arith_factor => {
             "an expression (numbers, columns, `+ - * /`, `log(...)`)"
         }
