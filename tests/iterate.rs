@@ -248,7 +248,7 @@ fn ctrl_c_saves_finished_jobs_exits_130_and_a_rerun_resumes() {
         let partial = Test::at(tmp.path())
             .args(["report", "d"])
             .stderr_contains("partial run:")
-            .stderr_contains(&format!("{} of 44 jobs are not finished", 44 - saved))
+            .stderr_contains(format!("{} of 44 jobs are not finished", 44 - saved))
             .stderr_contains("not finished by the last run")
             .run();
         let r = partial.json("d/results.json");

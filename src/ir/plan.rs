@@ -138,7 +138,7 @@ impl Plan {
 
     /// [`Plan::render`], and with `reuse` (a run directory and whether its store holds a job)
     /// each job marked `reused` or `new`, with the counts per group and in all.
-    pub fn render_with(&self, reuse: Option<(&str, &dyn Fn(&Job) -> bool)>) -> String {
+    pub fn render_with(&self, reuse: Option<Reuse<'_>>) -> String {
         use std::fmt::Write;
         let mut s = String::new();
         let _ = writeln!(
@@ -278,6 +278,9 @@ impl Plan {
         s
     }
 }
+
+/// What [`Plan::render_with`] marks: a run directory and whether its store holds a job.
+pub type Reuse<'a> = (&'a str, &'a dyn Fn(&Job) -> bool);
 
 /// Jobs of one group train together as one ensemble.
 pub fn group_of(kind: &JobKind) -> String {
