@@ -113,12 +113,20 @@ fn run_writes_outputs_and_resumes_to_identical_results() {
     std::fs::remove_file(a.join("report.md")).unwrap();
     Test::at(dir.path()).args(["report", "a"]).creates("a/report.md").run();
 
-    // A changed study refuses to resume into the directory, --fresh starts over and leaves nothing
-    // of the earlier run: the changed study has one value of m, so no 2-D figure may stay.
+    // A changed study runs into the directory, reusing the jobs whose identity it keeps (a new
+    // seed keeps none) and leaving no output of the earlier one behind: the changed study has one
+    // value of m, so no 2-D figure may stay. --fresh starts over.
     let changed_text = tiny_text().replace("seed 3", "seed 4").replace("m = [0.5, 1.0]", "m = [1.0]");
     let changed = Test::at(dir.path()).file("changed.study", changed_text);
-    changed.args(["run", "changed.study", "--out", "a", "--quiet"]).status(3).output_contains("--fresh").run();
-    Test::at(dir.path()).args(["run", "changed.study", "--out", "a", "--quiet", "--fresh"]).run();
+    changed.args(["run", "changed.study", "--out", "a", "--quiet"]).output_contains("(15 trained now)").run();
+    for f in FILES.iter().filter(|f| f.writer != Writer::Lock && f.writer != Writer::Store) {
+        let expected = f.when == When::Always;
+        assert_eq!(a.join(f.name).exists(), expected, "{} after a run with one m", f.name);
+    }
+    Test::at(dir.path())
+        .args(["run", "changed.study", "--out", "a", "--quiet", "--fresh"])
+        .output_contains("(15 trained now)")
+        .run();
     for f in FILES.iter().filter(|f| f.writer != Writer::Lock) {
         let expected = f.when == When::Always;
         assert_eq!(a.join(f.name).exists(), expected, "{} after --fresh with one m", f.name);

@@ -33,6 +33,7 @@ mod fit;
 mod fit_fixed;
 mod fit_reference;
 mod imports;
+mod iterate;
 mod kernel;
 mod multitask;
 mod pair_engine;

@@ -92,8 +92,11 @@ fn scan_log(dir: &Path) -> LogScan {
 fn assert_complete_store(dir: &Path) {
     let scan = scan_log(dir);
     assert_eq!(scan.torn_tail, 0, "a finished run leaves no torn tail");
-    assert_eq!(scan.records.len(), 1 + KILL_JOBS, "one header and one record per job");
-    let mut jobs: Vec<&str> = scan.records[1..].iter().map(|r| r["job"].as_str().expect("job id")).collect();
+    assert_eq!(scan.records.iter().filter(|r| r["type"] == "header").count(), 1, "one header");
+    let job_records: Vec<&serde_json::Value> =
+        scan.records.iter().filter(|r| r["type"] == "pretrain" || r["type"] == "trial").collect();
+    assert_eq!(job_records.len(), KILL_JOBS, "one record per job");
+    let mut jobs: Vec<&str> = job_records.iter().map(|r| r["job"].as_str().expect("job id")).collect();
     jobs.sort_unstable();
     jobs.dedup();
     assert_eq!(jobs.len(), KILL_JOBS, "no job is stored twice");
@@ -201,7 +204,7 @@ fn a_corrupt_or_torn_record_is_discarded_with_everything_after_it() {
     let starts: Vec<usize> =
         std::iter::once(0).chain(log.iter().enumerate().filter(|(_, b)| **b == b'\n').map(|(i, _)| i + 1)).collect();
     let lines = starts.len() - 1; // the last start is the end of the file
-    assert_eq!(lines, 1 + KILL_JOBS);
+    assert_eq!(lines, 2 + KILL_JOBS, "the header, the run's study (a `run` record) and one record per job");
 
     // One flipped digit inside the JSON of a record in the middle: still valid JSON, but the
     // checksum no longer matches, so this record and every later one are redone.

@@ -3,22 +3,26 @@
 use std::path::{Path, PathBuf};
 
 use crate::bench::{self, BenchConfig};
+use crate::exec::store::Stored;
 use crate::exec::{self, RunError, RunOptions};
 use crate::results::Results;
 
-use super::{Command, EXIT_EXPECT, EXIT_FAILED, EXIT_OK, EXIT_STUDY, Emit, QUICKSTART, QUICKSTART_NAME, render};
+use super::{
+    Command, EXIT_EXPECT, EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_STUDY, Emit, QUICKSTART, QUICKSTART_NAME, render,
+};
 
 pub fn dispatch(cmd: Command) -> i32 {
     match cmd {
         Command::Check { files, no_data, emit } => check(&files, no_data, emit),
-        Command::Plan { file, json, quick } => plan(file.as_deref(), json, quick),
+        Command::Plan { file, json, quick, out } => plan(file.as_deref(), json, quick, out.as_deref()),
         Command::Run { file, out, threads, quick, fresh, quiet, device } => {
             let opts = RunOptions { out, threads, quick, fresh, progress: !quiet, device, ..RunOptions::default() };
+            super::interrupt::install(opts.interrupt.clone());
             run(file.as_deref(), &opts)
         }
         Command::Table { file, name, out } => table(&file, &name, out.as_deref()),
-        Command::Report { dir, summary: false } => report(&dir),
-        Command::Report { dir, summary: true } => report_summary(&dir),
+        Command::Report { dir, summary: false, study } => report(&dir, study.as_deref()),
+        Command::Report { dir, summary: true, .. } => report_summary(&dir),
         Command::Fit { table, n, m, error, trial, law, fix, out, json, seed } => {
             super::fit_table::run(&super::fit_table::FitOptions {
                 table,
@@ -157,13 +161,46 @@ fn json(value: &impl serde::Serialize) -> Result<String, RunError> {
     serde_json::to_string_pretty(value).map_err(|e| RunError::Failed(e.to_string()))
 }
 
-fn plan(file: Option<&Path>, json: bool, quick: bool) -> i32 {
+/// `plan`: the plan, and with a results store in the run directory (`--out`, else the default
+/// `runs/<study name>/` that `run` would use) which jobs it reuses and which it trains.
+fn plan(file: Option<&Path>, json: bool, quick: bool, out: Option<&Path>) -> i32 {
     let loaded = match source(file).and_then(|(p, t)| exec::load(&p, &t, quick)) {
         Ok(l) => l,
         Err(e) => return fail(&e),
     };
+    let dir = out.map_or_else(|| exec::run::default_out(&loaded.study), Path::to_path_buf);
+    let stored = Stored::read(&dir).unwrap_or_else(|e| {
+        eprintln!("warning: {e}");
+        None
+    });
+    let plan = &loaded.plan;
     if json {
-        match serde_json::to_string_pretty(&loaded.plan) {
+        /// The plan with what the run directory's store holds of it.
+        #[derive(serde::Serialize)]
+        struct WithStore<'a> {
+            #[serde(flatten)]
+            plan: &'a crate::ir::Plan,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            store: Option<StoreView>,
+        }
+        #[derive(serde::Serialize)]
+        struct StoreView {
+            dir: String,
+            reused: usize,
+            new: usize,
+            /// The ids of the jobs a run would train.
+            new_jobs: Vec<String>,
+        }
+        let store = stored.as_ref().map(|s| {
+            let new_jobs: Vec<String> = plan.jobs.iter().filter(|j| !s.holds(j)).map(|j| j.id.clone()).collect();
+            StoreView {
+                dir: dir.display().to_string(),
+                reused: plan.jobs.len() - new_jobs.len(),
+                new: new_jobs.len(),
+                new_jobs,
+            }
+        });
+        match serde_json::to_string_pretty(&WithStore { plan, store }) {
             Ok(s) => println!("{s}"),
             Err(e) => {
                 eprintln!("error: {e}");
@@ -171,7 +208,12 @@ fn plan(file: Option<&Path>, json: bool, quick: bool) -> i32 {
             }
         }
     } else {
-        print!("{}", loaded.plan.render());
+        let held = |j: &crate::ir::Job| stored.as_ref().is_some_and(|s| s.holds(j));
+        let dir = dir.display().to_string();
+        print!(
+            "{}",
+            plan.render_with(stored.is_some().then_some((dir.as_str(), &held as &dyn Fn(&crate::ir::Job) -> bool)))
+        );
     }
     EXIT_OK
 }
@@ -194,6 +236,14 @@ pub fn run(file: Option<&Path>, opts: &RunOptions) -> i32 {
     }
     let outcome = match exec::run(&loaded, opts) {
         Ok(o) => o,
+        Err(RunError::Interrupted) => {
+            // The run released its lock on the way out; count what its store holds now.
+            let dir = opts.out.clone().unwrap_or_else(|| exec::run::default_out(&loaded.study));
+            let saved =
+                Stored::read(&dir).ok().flatten().map_or(0, |s| loaded.plan.jobs.iter().filter(|j| s.holds(j)).count());
+            eprintln!("interrupted: {saved} of {} jobs saved; rerun to resume", loaded.plan.jobs.len());
+            return EXIT_INTERRUPTED;
+        }
         Err(e) => return fail(&e),
     };
     if let Err(e) = crate::report::write_reports(&outcome.results, &outcome.trials, &outcome.dir) {
@@ -255,23 +305,78 @@ fn report_summary(dir: &Path) -> i32 {
     }
 }
 
-fn report(dir: &Path) -> i32 {
-    match crate::Run::load(dir) {
-        Ok(run) => match crate::report::write_reports(&run.results, &run.trials, dir) {
-            Ok(()) => {
-                print!("{}", run.summary());
-                println!("\nreports written to {}/", dir.display());
-                EXIT_OK
+/// `report DIR [--study FILE]`: a finished run's reports from its results.json; an unfinished
+/// run, or an edited study, from the store (see `exec::revisit`), never training.
+fn report(dir: &Path, study: Option<&Path>) -> i32 {
+    if study.is_none() && results_are_current(dir) {
+        return match crate::Run::load(dir) {
+            Ok(run) => match crate::report::write_reports(&run.results, &run.trials, dir) {
+                Ok(()) => {
+                    print!("{}", run.summary());
+                    println!("\nreports written to {}/", dir.display());
+                    EXIT_OK
+                }
+                Err(e) => {
+                    eprintln!("error: writing reports: {e}");
+                    EXIT_FAILED
+                }
+            },
+            Err(m) => {
+                eprintln!("error: {m}");
+                EXIT_STUDY
             }
-            Err(e) => {
-                eprintln!("error: writing reports: {e}");
-                EXIT_FAILED
-            }
-        },
-        Err(m) => {
-            eprintln!("error: {m}");
-            EXIT_STUDY
-        }
+        };
+    }
+    let seen = match exec::revisit::revisit(dir, study) {
+        Ok(r) => r,
+        Err(e) => return fail(&e),
+    };
+    let total = seen.loaded.plan.jobs.len();
+    let rerun = format!("sim2real run {} --out {}", seen.loaded.path.display(), dir.display());
+    let train = seen.needs_training();
+    if train > 0 {
+        eprintln!(
+            "error: {train} of the {total} jobs of this study are not in {}'s store, and `report` does not train:",
+            dir.display()
+        );
+        eprint!("{}", seen.describe_missing());
+        eprintln!("`{rerun}` trains them and reuses the other {}", total - seen.missing.len());
+        return EXIT_STUDY;
+    }
+    let written = crate::results::outputs::write_data(dir, &seen.results, &seen.trials)
+        .and_then(|()| crate::report::write_reports(&seen.results, &seen.trials, dir));
+    if let Err(e) = written {
+        eprintln!("error: writing reports to {}: {e}", dir.display());
+        return EXIT_FAILED;
+    }
+    print!("{}", crate::report::summary_table(&seen.results));
+    if !seen.missing.is_empty() {
+        eprintln!(
+            "{} {} of {total} jobs are not finished; the reports show the other {}:",
+            exec::revisit::PARTIAL,
+            seen.missing.len(),
+            total - seen.missing.len()
+        );
+        eprint!("{}", seen.describe_missing());
+        eprintln!("`{rerun}` finishes them");
+    }
+    println!("\nreports written to {}/", dir.display());
+    EXIT_OK
+}
+
+/// Whether `dir`'s results.json is complete and made from the study its store last ran (or the
+/// directory has no store of this format, as `sim2real fit --out` writes): then `report` renders it
+/// as it is, without the data.
+fn results_are_current(dir: &Path) -> bool {
+    let Ok(results) = crate::Run::load_results(dir) else { return false };
+    if results.warnings.iter().any(|w| w.starts_with(exec::revisit::PARTIAL)) {
+        return false;
+    }
+    match Stored::read(dir) {
+        Ok(Some(s)) => s.last_run.as_ref().is_none_or(|r| {
+            crate::plan::seeds::sha256_hex(r.text.as_bytes()) == results.study_sha256 && r.quick == results.quick
+        }),
+        Ok(None) | Err(_) => true,
     }
 }
 

@@ -1,10 +1,12 @@
 //! The `sim2real` command line: `check`, `plan`, `run`, `report`, `fit`, `budget`, `bench`.
 //!
 //! Exit codes: 0 success; 1 an `expect` failed; 2 study or data errors or an unreadable study file (diagnostics on
-//! stderr); 3 a failure while running.
+//! stderr), or `report --study` with an edit that needs training; 3 a failure while running; 130 `run` interrupted
+//! (SIGINT or SIGTERM; finished jobs are saved and a rerun resumes).
 
 mod commands;
 pub mod fit_table;
+mod interrupt;
 mod render;
 mod table;
 
@@ -20,6 +22,8 @@ pub const EXIT_OK: i32 = 0;
 pub const EXIT_EXPECT: i32 = 1;
 pub const EXIT_STUDY: i32 = 2;
 pub const EXIT_FAILED: i32 = 3;
+/// `run` stopped by SIGINT (Ctrl-C) or SIGTERM: finished jobs are in the store, a rerun resumes.
+pub const EXIT_INTERRUPTED: i32 = 130;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -28,7 +32,8 @@ pub const EXIT_FAILED: i32 = 3;
     about = "How much is simulated data worth for predicting real experiments?",
     long_about = "Runs .study files: pretrain on n source (simulated) rows, fine-tune on m target (experimental) rows, \
 repeat random splits, compare against direct learning and fit R(n) = D·n^-α + C.\n\n\
-Exit codes: 0 success, 1 an `expect` failed, 2 study or data errors (or an unreadable study file), 3 a failure while running."
+Exit codes: 0 success, 1 an `expect` failed, 2 study or data errors (or an unreadable study file), 3 a failure while running, \
+130 interrupted (Ctrl-C or SIGTERM: finished jobs are saved; rerun to resume)."
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -70,8 +75,13 @@ pub enum Command {
         /// Plan the --quick variant.
         #[arg(long)]
         quick: bool,
+        /// The run directory whose store says which jobs are reused (default runs/<study name>/,
+        /// as `run`); each job is marked `reused` or `new` when it holds a store.
+        #[arg(long)]
+        out: Option<PathBuf>,
     },
-    /// Run a study: train, fit, report. Resumes into an existing output directory.
+    /// Run a study: train, fit, report. Reuses every job of an existing output directory's store
+    /// whose identity (what determines its result) is unchanged, also after an edit of the study.
     Run {
         /// Study file; none = the embedded quickstart.
         file: Option<PathBuf>,
@@ -115,13 +125,19 @@ pub enum Command {
         #[arg(long, value_name = "FILE.csv")]
         out: Option<PathBuf>,
     },
-    /// Re-render report.md, report.html, summary.md and the figures from a finished run directory.
+    /// Re-render report.md, report.html, summary.md and the figures from a run directory without
+    /// training: a finished run from its results.json, an unfinished one from its store (saying
+    /// what is missing), or with --study an edited study's fits, expectations and breakdowns.
     Report {
-        /// A run directory holding results.json and trials.csv.
+        /// A run directory (results.json and trials.csv, or the results store of a run).
         dir: PathBuf,
         /// Only re-render summary.md (from results.json alone) and print it.
-        #[arg(long)]
+        #[arg(long, conflicts_with = "study")]
         summary: bool,
+        /// Render the run as this (edited) study says: allowed when every job it plans is in the
+        /// store; otherwise lists the jobs the edit would train (exit 2) and trains nothing.
+        #[arg(long, value_name = "FILE")]
+        study: Option<PathBuf>,
     },
     /// Fit the scaling laws to a learning-curve table (CSV), with the same CIs as a run.
     ///

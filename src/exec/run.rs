@@ -16,15 +16,14 @@ use crate::engine::{Engine, EnsembleNet, MemberData, NetShape, TrainConfig, Trai
 use crate::ir::Study;
 use crate::ir::plan::group_of;
 use crate::ir::{Job, JobKind, Plan};
-use crate::plan::seeds::sha256_hex;
 use crate::plan::{Prepared, build, net_shape, prepare};
 use crate::results::{Results, TrialRow};
 
-use super::health::{pretrain_diverged, pretrain_warnings, retry_diverged, unusable};
+use super::health::{pretrain_diverged, retry_diverged, unusable};
 use super::job::{failed_record, pretrained, store_pretrains, train_spec, trial_record};
 use super::members::{Member, member_for};
 use super::progress::Progress;
-use super::store::{DirLock, Header, Record, STORE_FORMAT, Store};
+use super::store::{DirLock, Record, RunRecord, Store};
 
 /// Options of `sim2real run`.
 #[derive(Debug, Clone)]
@@ -144,19 +143,10 @@ pub fn run(loaded: &Loaded, opts: &RunOptions) -> Result<RunOutcome, RunError> {
     let dir = opts.out.clone().unwrap_or_else(|| default_out(&loaded.study));
     let lock = DirLock::acquire(&dir).map_err(|e| RunError::Failed(e.to_string()))?;
     let plan = &loaded.plan;
-    let header = Header {
-        format: STORE_FORMAT,
-        study: loaded.study.name.clone(),
-        study_sha256: sha256_hex(loaded.text.as_bytes()),
-        data_sha256: sha256_hex(
-            format!("{}{}", loaded.data.source.fingerprint, loaded.data.target.fingerprint).as_bytes(),
-        ),
-        plan_sha256: sha256_hex(serde_json::to_string(&plan.jobs).unwrap_or_default().as_bytes()),
-        quick: plan.quick,
-    };
-    let mut store = Store::open(&dir, header, opts.fresh).map_err(|e| RunError::Failed(e.to_string()))?;
+    let mut store = Store::open(&dir, &loaded.study.name, opts.fresh).map_err(|e| RunError::Failed(e.to_string()))?;
+    store.note_run(run_record(loaded)).map_err(|e| RunError::Failed(e.to_string()))?;
     let mut progress = Progress::new(plan.jobs.len(), opts.progress, plan.quick);
-    progress.already_done(plan.jobs.iter().filter(|j| done(&store, j)).count());
+    progress.already_done(plan.jobs.iter().filter(|j| store.holds(j)).count());
     if store.discarded > 0 {
         progress.note(&format!("discarded {} corrupt or torn record(s) at the end of the store (from the first bad line on); those jobs run again", store.discarded));
     }
@@ -175,9 +165,12 @@ pub fn run(loaded: &Loaded, opts: &RunOptions) -> Result<RunOutcome, RunError> {
         }
     }
     for (name, jobs) in &groups {
-        let pending: Vec<&Job> = jobs.iter().copied().filter(|j| !done(&store, j)).collect();
+        let pending: Vec<&Job> = jobs.iter().copied().filter(|j| !store.holds(j)).collect();
         if pending.is_empty() {
             continue;
+        }
+        if interrupted() {
+            return Err(RunError::Interrupted);
         }
         let t0 = Instant::now();
         let maes = run_group(loaded, &shape, &pending, &mut store, &engine, &interrupted)?;
@@ -186,21 +179,18 @@ pub fn run(loaded: &Loaded, opts: &RunOptions) -> Result<RunOutcome, RunError> {
     }
     progress.finish();
 
-    let trials: Vec<TrialRow> = plan.jobs.iter().filter_map(|j| store.trials.get(&j.id).cloned()).collect();
-    let mut results = super::aggregate::results(loaded, &store.header, &trials);
+    let (mut results, trials) = super::aggregate::from_store(loaded, &store);
     results.device = Some(engine.name().to_string());
-    results.warnings.extend(pretrain_warnings(plan.jobs.iter().filter_map(|j| store.pretrains.get(&j.id))));
-    super::breakdown::attach(&mut results, loaded, &trials, &store.test_errors);
     crate::results::outputs::write_data(&dir, &results, &trials)
         .map_err(|e| RunError::Failed(format!("writing results to {}: {e}", dir.display())))?;
     Ok(RunOutcome { dir, results, trials, trained, wall_s: start.elapsed().as_secs_f64(), _lock: lock })
 }
 
-fn done(store: &Store, job: &Job) -> bool {
-    match job.kind {
-        JobKind::Pretrain { .. } => store.pretrains.contains_key(&job.id),
-        _ => store.trials.contains_key(&job.id),
-    }
+/// The store's `run` record of a loaded study: its file (absolute where it resolves, so that a
+/// later `sim2real report DIR` finds its relative data paths from anywhere), text and `--quick`.
+pub fn run_record(loaded: &Loaded) -> RunRecord {
+    let path = std::fs::canonicalize(&loaded.path).unwrap_or_else(|_| loaded.path.clone());
+    RunRecord { path: path.display().to_string(), text: loaded.text.clone(), quick: loaded.plan.quick }
 }
 
 /// Memory budget of one ensemble (data and parameter copies of its members); larger groups are
@@ -348,9 +338,7 @@ fn train_chunk(
 /// The member of a job that can start, or why it cannot: a fine-tune whose pretraining is
 /// unusable (diverged in every attempt, failed), or rows its transforms cannot map.
 fn startable(job: &Job, loaded: &Loaded, store: &Store) -> Result<Member, String> {
-    if let JobKind::Finetune { n, replicate, .. } = job.kind
-        && let Some(why) = store.pretrains.get(&JobKind::Pretrain { n, replicate }.id()).and_then(unusable)
-    {
+    if let Some(why) = job.starts_from.as_ref().and_then(|p| store.pretrains.get(p)).and_then(unusable) {
         return Err(why);
     }
     member_for(&job.kind, &loaded.plan, &loaded.study, &loaded.data).map_err(|e| e.to_string())

@@ -182,6 +182,8 @@ pub fn build(study: &Study, data: &Prepared, quick: bool) -> Result<Plan, Vec<Pr
             seed: derive(study.seed, &id),
             id,
             kind,
+            identity: String::new(),
+            starts_from: None,
             train_rows: train,
             val_rows: val,
             test_rows: test,
@@ -243,6 +245,7 @@ pub fn build(study: &Study, data: &Prepared, quick: bool) -> Result<Plan, Vec<Pr
             }
         }
     }
+    super::identity::assign(study, data, &mut jobs);
     let mut layers = vec![shape.inputs];
     layers.extend(&shape.hidden);
     layers.push(1);
