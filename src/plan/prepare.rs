@@ -192,14 +192,14 @@ pub fn prepare(study: &Study, ctx: &DataContext) -> Result<Prepared, Vec<Problem
                             column,
                             table: data.table.clone(),
                             row,
-                            reason: e.message,
+                            reason: e.message.clone(),
                         },
                         span,
                         "these values",
                     )
-                    .with_help(
-                        "choose a transform that accepts these values (e.g. yeo_johnson or log1p instead of log)",
-                    ),
+                    .with_help(e.help.unwrap_or_else(|| {
+                        "choose a transform that accepts these values (`yeo_johnson` accepts every value)".to_string()
+                    })),
                 );
             }
         }

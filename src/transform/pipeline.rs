@@ -3,7 +3,7 @@
 use crate::data::Matrix;
 use crate::ir::TransformKind;
 
-use super::error::TransformError;
+use super::error::{TransformError, log_domain_help};
 use super::step::{Step, StepError};
 
 /// Per column, the fitted steps, applied left to right. Fitted on training rows only; applied to
@@ -237,8 +237,19 @@ fn fit_column(kinds: &[TransformKind], values: &[f64], rows: &[usize], c: usize)
     let mut steps = Vec::with_capacity(kinds.len());
     for (k, &kind) in kinds.iter().enumerate() {
         let step = Step::fit(kind, &values).map_err(|e| TransformError::new(at_step(k, e), c, None))?;
+        let min = values.iter().copied().fold(f64::INFINITY, f64::min);
         for (i, v) in values.iter_mut().enumerate() {
-            *v = step.forward(*v).map_err(|e| TransformError::new(at_step(k, e), c, Some(rows[i])))?;
+            *v = step.forward(*v).map_err(|e| {
+                let help = match e {
+                    StepError::Domain { step, .. } => Some(log_domain_help(step, min)),
+                    _ => None,
+                };
+                let err = TransformError::new(at_step(k, e), c, Some(rows[i]));
+                match help {
+                    Some(h) => err.with_help(h),
+                    None => err,
+                }
+            })?;
         }
         steps.push(step);
     }
