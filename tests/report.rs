@@ -349,6 +349,50 @@ fn summary_table_handles_empty_and_non_finite_results() {
     assert!(text.contains("NaN") && text.contains("inf"));
 }
 
+/// An infinite and an undefined exchange rate: the summary, report.md and the `expect mrs` detail
+/// word each the same way (`∞` with its CI as docs/results.md prints CIs, `undefined` without one),
+/// and never print `inf` or `NaN`.
+#[test]
+fn an_infinite_or_undefined_exchange_rate_is_worded_the_same_everywhere() {
+    use sim2real::ir::{CmpOp, Expect, ExpectKind};
+    use sim2real::results::Exchange;
+    let expect = Expect {
+        kind: ExpectKind::Param { name: "mrs".into(), op: CmpOp::Gt, value: 10.0 },
+        text: "mrs > 10".into(),
+        span: Default::default(),
+    };
+    for (rate, ci, words, ci_text) in [
+        (f64::INFINITY, [f64::NAN, f64::NAN], "worth ∞ source samples (more source samples no longer", "90 % CI —"),
+        (f64::INFINITY, [120.0, f64::INFINITY], "worth ∞ source samples", "90 % CI [120, ∞]"),
+        (f64::NAN, [f64::NAN, f64::NAN], "the exchange rate is undefined", ""),
+    ] {
+        let mut r = no_direct();
+        r.exchange = Some(Exchange {
+            n: 30000,
+            m: 1000,
+            dr_dn: if rate.is_nan() { 0.0 } else { -0.0 },
+            dr_dm: if rate.is_nan() { 0.0 } else { -1e-3 },
+            samples_per_target: rate,
+            ci90: ci,
+            method: "surface".into(),
+            note: None,
+            degenerate: None,
+        });
+        r.expects = sim2real::exec::expect::evaluate(std::slice::from_ref(&expect), &r);
+        let detail = &r.expects[0].detail;
+        let text = summary_table(&r);
+        let line = text.lines().find(|l| l.contains("at n = 30000, m = 1000:")).expect("an exchange-rate line");
+        assert!(line.contains(words) && line.contains(ci_text), "{line}");
+        assert!(!line.contains("inf") && !line.contains("NaN"), "{line}");
+        if rate.is_nan() {
+            assert!(!line.contains("CI"), "an undefined rate has no CI: {line}");
+            assert!(detail.contains("mrs is undefined") && !r.expects[0].passed, "{detail}");
+        } else {
+            assert!(detail.contains("mrs = ∞ source samples") && r.expects[0].passed, "{detail}");
+        }
+    }
+}
+
 #[test]
 fn html_fragment_has_tables_but_no_page() {
     let html = html_fragment(&three_m());
