@@ -176,3 +176,17 @@ fn a_missing_study_file_exits_2_under_every_command() {
         Test::new().args([command, "no_such.study"]).status(2).output_contains("cannot read no_such.study").run();
     }
 }
+
+/// `run --help` says what is true of `--threads`: results do not depend on it (tests/
+/// reliability_determinism.rs compares a 1-thread and a 2-thread run byte for byte), not that they
+/// are deterministic per seed and thread count.
+#[test]
+fn run_help_says_results_do_not_depend_on_the_thread_count() {
+    let help = Test::new().args(["run", "--help"]).run().text();
+    let help = help.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        help.contains("--threads <THREADS> CPU threads for training. Results do not depend on it: any count gives the same bytes for the same seed, data and device, and a run may resume with another count"),
+        "{help}"
+    );
+    assert!(!help.contains("thread count") && !help.contains("depend only on the seed"), "{help}");
+}
