@@ -47,6 +47,17 @@ pub fn negligible_spread(values: &[f64]) -> bool {
     sorted.len() - best <= 1
 }
 
+/// The steps an input pipeline runs for `transform x = kinds` (see [`Pipeline::fit_inputs`]): `kinds`
+/// with `clip` appended unless they name `clip` or `noclip`, and `noclip` (a marker) left out.
+pub fn input_steps(kinds: &[TransformKind]) -> Vec<TransformKind> {
+    let mut kinds: Vec<TransformKind> = kinds.to_vec();
+    if !kinds.iter().any(|k| matches!(k, TransformKind::Clip | TransformKind::NoClip)) {
+        kinds.push(TransformKind::Clip);
+    }
+    kinds.retain(|k| *k != TransformKind::NoClip);
+    kinds
+}
+
 impl Pipeline {
     /// Fit `kinds` (applied left to right) column by column on `rows` of `m`, each step fitted on
     /// the output of the previous one.
@@ -80,11 +91,7 @@ impl Pipeline {
     ///   beyond the training rows' range widened by its width on each side is clamped there,
     ///   and a value that overflows an earlier step goes to that bound instead of failing.
     pub fn fit_inputs(kinds: &[TransformKind], m: &Matrix, rows: &[usize]) -> Result<Pipeline, TransformError> {
-        let mut kinds: Vec<TransformKind> = kinds.to_vec();
-        if !kinds.iter().any(|k| matches!(k, TransformKind::Clip | TransformKind::NoClip)) {
-            kinds.push(TransformKind::Clip);
-        }
-        kinds.retain(|k| *k != TransformKind::NoClip);
+        let kinds = input_steps(kinds);
         let mut p = Pipeline::fit(&[], m, rows)?;
         for c in 0..m.cols {
             let values = training_values(m, rows, c)?;
