@@ -434,6 +434,33 @@ fn join_name_clash_lists_the_columns() {
     assert_mentions(&e, &["`value`", "`kind`", "polymers.csv", "clash.csv"]);
 }
 
+/// A right table sharing 170 columns with the left: the message shows the first few and the
+/// count, not all 170 names.
+#[test]
+fn join_clash_of_many_columns_shows_a_few_and_the_count() {
+    let dir = tempfile::tempdir().unwrap();
+    let descriptors: Vec<String> = (0..170).map(|i| format!("d_{i:03}")).collect();
+    let write = |name: &str, key: &str| {
+        let mut text = format!("{key},{}\n", descriptors.join(","));
+        for r in 0..3 {
+            text.push_str(&format!("p{r},{}\n", vec!["1.5"; 170].join(",")));
+        }
+        std::fs::write(dir.path().join(name), text).unwrap();
+    };
+    write("left.csv", "polymer");
+    write("right.csv", "smiles");
+    let ctx = DataContext { study_dir: dir.path().to_path_buf(), data_dir: dir.path().join("none") };
+    let expr = join(csv("left.csv"), csv("right.csv"), &[("polymer", "smiles")]);
+    let e = evaluate_expr(&expr, &BTreeMap::new(), &ctx).err().expect("a clash");
+    assert_mentions(
+        &e,
+        &["left.csv", "right.csv", "170 columns in common", "`d_000`, `d_001`, `d_002`, `d_003`, `d_004` and 165 more"],
+    );
+    assert!(!e.message.contains("d_005"), "{}", e.message);
+    let help = e.help.clone().unwrap_or_default();
+    assert!(help.contains("| drop COLS") && help.contains("`d_*`"), "{help}");
+}
+
 #[test]
 fn join_unknown_key_suggests() {
     let e = load_err(&join(csv("polymers.csv"), csv("descriptors.csv"), &[("polymer", "smile")]));
