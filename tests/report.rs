@@ -483,6 +483,41 @@ fn missing_numbers_are_blank_in_every_csv() {
     assert_eq!(run.trials[2].mae, trials[2].mae);
 }
 
+/// `report by` a column with 1000 groups: groups.svg draws the 32 with the most target rows (not a
+/// 48,000-pixel-tall figure of all), says how many it left out, and groups.csv keeps all 1000.
+#[test]
+fn a_thousand_groups_draw_the_largest_and_say_how_many_are_left_out() {
+    let r = with_groups(1000);
+    let svg = sim2real::report::groups_svg(&r);
+    assert_well_formed(&svg);
+    let head = &svg[..svg.find('>').unwrap()];
+    let height: f64 = head.split("height=\"").nth(1).unwrap().split('"').next().unwrap().parse().unwrap();
+    assert!(height < 2000.0, "{height}");
+    assert_eq!(with_class(&svg, "group").len(), 32);
+    // The 32 largest groups (g0000 … g0031) are drawn, under their rank among all 1000.
+    for i in 0..1000 {
+        assert_eq!(svg.contains(&format!(">g{i:04}</title>")), i < 32, "g{i:04}");
+    }
+    let note = "the other 968 are left out of it and are in the table and in groups.csv";
+    assert!(
+        svg.replace('\n', " ").contains("groups.svg draws the 32 groups with the most target rows (of 1000"),
+        "{svg}"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    write_reports(&r, &trials_for(&r), dir.path()).unwrap();
+    let csv = std::fs::read_to_string(dir.path().join("groups.csv")).unwrap();
+    assert_eq!(csv.lines().count(), 1001);
+    for file in ["report.md", "report.html"] {
+        let text = std::fs::read_to_string(dir.path().join(file)).unwrap();
+        assert!(text.contains(note), "{file}");
+    }
+    // With 32 groups or fewer, every group is drawn and nothing is said.
+    let few = with_groups(32);
+    let svg = sim2real::report::groups_svg(&few);
+    assert_eq!(with_class(&svg, "group").len(), 32);
+    assert!(!svg.contains("left out"));
+}
+
 #[test]
 fn html_fragment_has_tables_but_no_page() {
     let html = html_fragment(&three_m());
