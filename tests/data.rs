@@ -452,7 +452,7 @@ fn join_clash_of_many_columns_shows_a_few_and_the_count() {
     write("right.csv", "smiles");
     let ctx = DataContext { study_dir: dir.path().to_path_buf(), data_dir: dir.path().join("none") };
     let expr = join(csv("left.csv"), csv("right.csv"), &[("polymer", "smiles")]);
-    let e = evaluate_expr(&expr, &BTreeMap::new(), &ctx).err().expect("a clash");
+    let e = evaluate_expr(&expr, &BTreeMap::new(), &ctx).expect_err("a clash");
     assert_mentions(
         &e,
         &["left.csv", "right.csv", "170 columns in common", "`d_000`, `d_001`, `d_002`, `d_003`, `d_004` and 165 more"],

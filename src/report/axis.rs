@@ -339,14 +339,17 @@ mod tests {
 
     /// The labelled values of a y axis over `[lo, hi]` drawn `height` pixels tall (x: `[lo, hi]`
     /// over `width` pixels), as (value, position along the axis from its low end in [0, 1]).
-    fn labels(lo: f64, hi: f64, width: f64, height: f64) -> (Vec<(f64, f64)>, Vec<(f64, f64)>) {
+    /// (value, position along the axis from its low end in [0, 1]) of each labelled tick.
+    type Labels = Vec<(f64, f64)>;
+
+    fn labels(lo: f64, hi: f64, width: f64, height: f64) -> (Labels, Labels) {
         let frame = Frame { x0: 0.0, x1: width, y0: 0.0, y1: height };
         let x = LogScale::new(lo, hi, 0.0, width);
         let y = LogScale::new(lo, hi, height, 0.0);
         let (_, texts) = ticks_and_labels(&x, &y, frame, &STYLE);
         let values: Vec<String> = texts
             .iter()
-            .map(|e| e.render())
+            .map(Element::render)
             .map(|r| r[r.find('>').unwrap() + 1..r.rfind("</").unwrap()].to_string())
             .collect();
         let on = |scale: &LogScale, len: f64, reversed: bool| -> Vec<(f64, f64)> {
