@@ -14,12 +14,30 @@ use crate::syntax::ast::{self, Span, Statement, StatementKind};
 pub struct Checker<'f> {
     pub(super) file: &'f ast::File,
     pub(super) problems: Vec<Problem>,
+    /// What checked without problems of its own, kept for [`check_parts`].
+    parts: Parts,
+}
+
+/// The parts of a study that do not depend on its other statements, as far as they checked
+/// without problems of their own: the `data` tables (all of them, or `None` when any has a
+/// problem) and the source and target roles. When another statement has an error, the data stage
+/// can still evaluate these and report its own problems in the same round.
+#[derive(Debug, Clone, Default)]
+pub struct Parts {
+    pub tables: Option<Vec<TableDef>>,
+    pub source: Option<crate::ir::Role>,
+    pub target: Option<crate::ir::Role>,
 }
 
 /// Checks a parsed study. `default_name` is the study name when there is no `study` statement
 /// (usually the file stem). Returns every problem found.
 pub fn check(file: &ast::File, default_name: &str) -> Result<Study, Vec<Problem>> {
-    let mut checker = Checker { file, problems: Vec::new() };
+    check_parts(file, default_name).map_err(|(problems, _)| problems)
+}
+
+/// [`check`], returning with the problems the [`Parts`] that checked on their own.
+pub fn check_parts(file: &ast::File, default_name: &str) -> Result<Study, (Vec<Problem>, Parts)> {
+    let mut checker = Checker { file, problems: Vec::new(), parts: Parts::default() };
     let study = checker.study(default_name);
     match study {
         Some(study) if checker.problems.is_empty() => Ok(study),
@@ -32,7 +50,7 @@ pub fn check(file: &ast::File, default_name: &str) -> Result<Study, Vec<Problem>
                     "here",
                 ));
             }
-            Err(checker.problems)
+            Err((checker.problems, checker.parts))
         }
     }
 }
@@ -40,9 +58,15 @@ pub fn check(file: &ast::File, default_name: &str) -> Result<Study, Vec<Problem>
 /// Parses and checks a study file's text. The study name defaults to the file stem of
 /// `file_name`, which also names the file in diagnostics.
 pub fn compile(file_name: &str, text: &str) -> Result<Study, StudyErrors> {
+    compile_parts(file_name, text).map_err(|(p, _)| StudyErrors::new(file_name, text, p))
+}
+
+/// [`compile`], returning with the problems the [`Parts`] that checked on their own (none after a
+/// syntax error).
+pub fn compile_parts(file_name: &str, text: &str) -> Result<Study, (Vec<Problem>, Parts)> {
     let stem = Path::new(file_name).file_stem().and_then(|s| s.to_str()).filter(|s| !s.is_empty()).unwrap_or("study");
-    let file = crate::syntax::parse(text).map_err(|p| StudyErrors::new(file_name, text, p))?;
-    check(&file, stem).map_err(|p| StudyErrors::new(file_name, text, p))
+    let file = crate::syntax::parse(text).map_err(|p| (p, Parts::default()))?;
+    check_parts(&file, stem)
 }
 
 /// Statements that may appear at most once, keyed by keyword (`transform x` / `transform y`
@@ -106,7 +130,11 @@ impl<'f> Checker<'f> {
             _ => Some(0),
         };
 
+        let problems_before = self.problems.len();
         let tables = self.tables();
+        if self.problems.len() == problems_before {
+            self.parts.tables.clone_from(&tables);
+        }
         let table_names: Vec<String> = file
             .statements
             .iter()
@@ -118,7 +146,12 @@ impl<'f> Checker<'f> {
 
         let source = match single("source") {
             Some(s @ Statement { kind: StatementKind::Source { table, block }, .. }) => {
-                self.role("`source`", table, block, s.span, &table_names)
+                let before = self.problems.len();
+                let role = self.role("`source`", table, block, s.span, &table_names);
+                if self.problems.len() == before {
+                    self.parts.source.clone_from(&role);
+                }
+                role
             }
             _ => {
                 self.missing("source", "`source sim { x = f_*  y = y }` (the simulated data to pretrain on)");
@@ -127,7 +160,12 @@ impl<'f> Checker<'f> {
         };
         let target = match single("target") {
             Some(s @ Statement { kind: StatementKind::Target { table, block }, .. }) => {
-                self.role("`target`", table, block, s.span, &table_names)
+                let before = self.problems.len();
+                let role = self.role("`target`", table, block, s.span, &table_names);
+                if self.problems.len() == before {
+                    self.parts.target.clone_from(&role);
+                }
+                role
             }
             _ => {
                 self.missing("target", "`target exp { x = f_*  y = y }` (the experimental data to fine-tune on)");

@@ -25,5 +25,5 @@ mod transforms;
 mod values;
 
 pub use blocks::{default_model, default_train};
-pub use checker::{check, compile};
+pub use checker::{Parts, check, check_parts, compile, compile_parts};
 pub use grid::{MIN_M, MIN_TRAIN_ROWS, MIN_VAL_ROWS};

@@ -172,12 +172,14 @@ impl Checker<'_> {
             Call { name: call.name.clone(), args: path_args.into_iter().cloned().collect(), span: call.span };
         let path = self.path_arg(&path_only);
         let mut numeric: Option<Vec<Spanned<String>>> = None;
+        let mut delimiter: Option<u8> = None;
+        let mut seen: Vec<&str> = Vec::new();
         let mut ok = true;
         for arg in options {
             let Some(name) = &arg.name else { continue };
             if !CSV_ARGS.contains(&name.name.as_str()) {
                 let help = did_you_mean(&name.name, CSV_ARGS.iter().copied())
-                    .unwrap_or_else(|| "`csv` takes the path and `numeric: [COLUMNS]`".into());
+                    .unwrap_or_else(|| "`csv` takes the path, `numeric: [COLUMNS]` and `delimiter: \";\"`".into());
                 self.report(
                     Problem::new(
                         ProblemKind::UnknownSetting(format!("unknown `csv` argument `{}`", name.name)),
@@ -189,13 +191,34 @@ impl Checker<'_> {
                 ok = false;
                 continue;
             }
-            if numeric.is_some() {
+            if seen.contains(&name.name.as_str()) {
                 self.report(Problem::new(
-                    ProblemKind::Duplicate("`numeric` is given twice".into()),
+                    ProblemKind::Duplicate(format!("`{}` is given twice", name.name)),
                     name.span,
                     "given again here",
                 ));
                 ok = false;
+                continue;
+            }
+            seen.push(name.name.as_str());
+            if name.name == "delimiter" {
+                match &arg.value {
+                    Value::Str(s) if s.value.len() == 1 && !matches!(s.value.as_bytes()[0], b'"' | b'\n' | b'\r') => {
+                        delimiter = Some(s.value.as_bytes()[0]);
+                    }
+                    other => {
+                        self.type_error(
+                            other,
+                            "`delimiter`",
+                            "one character",
+                            Some(
+                                "write e.g. `csv(\"f.csv\", delimiter: \";\")`, or `delimiter: \"\\t\"` for tabs"
+                                    .into(),
+                            ),
+                        );
+                        ok = false;
+                    }
+                }
                 continue;
             }
             let items: Vec<&Value> = match &arg.value {
@@ -221,7 +244,7 @@ impl Checker<'_> {
             numeric = Some(cols);
         }
         let path = path?;
-        ok.then(|| TableExpr::Csv { path, numeric: numeric.unwrap_or_default() })
+        ok.then(|| TableExpr::Csv { path, numeric: numeric.unwrap_or_default(), delimiter })
     }
 
     fn path_arg(&mut self, call: &Call) -> Option<Spanned<String>> {

@@ -88,7 +88,8 @@ pub enum Command {
         /// Output directory (default runs/<study name>/).
         #[arg(long)]
         out: Option<PathBuf>,
-        /// CPU threads for the tensor kernels (results depend only on the seed, not on this; a run may resume with another count).
+        /// CPU threads for training. Results do not depend on it: any count gives the same bytes for the same
+        /// seed, data and device, and a run may resume with another count.
         #[arg(long, default_value_t = 2)]
         threads: usize,
         /// Smoke run: at most 3 trials, 4 values of n and 2 of m. Every output says so.

@@ -87,8 +87,12 @@ impl Table {
         } else if names.contains(&pat.value.as_str()) {
             Ok(vec![pat.value.clone()])
         } else {
-            let help =
-                crate::diag::did_you_mean(&pat.value, names.iter().copied()).unwrap_or_else(|| self.columns_help());
+            let help = match &self.meta.delimiter_help {
+                Some(h) => h.clone(),
+                None => {
+                    crate::diag::did_you_mean(&pat.value, names.iter().copied()).unwrap_or_else(|| self.columns_help())
+                }
+            };
             Err(DataError::new(format!("{} has no column `{}`", self.label(), pat.value))
                 .with_file(self.label())
                 .with_column(&pat.value)
@@ -99,6 +103,9 @@ impl Table {
 
     /// "columns are: a, b, c, … (N in all)" for help lines.
     pub(crate) fn columns_help(&self) -> String {
+        if let Some(h) = &self.meta.delimiter_help {
+            return h.clone();
+        }
         let names = self.column_names();
         const SHOWN: usize = 8;
         let head = names.iter().take(SHOWN).map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ");

@@ -18,10 +18,11 @@ pub(crate) const EXAMPLES: usize = 3;
 /// Loads the CSV file at `path`; `label` (the path as written in the study) names it in errors
 /// and becomes the table's label. Every row remembers its 1-based line in the file. The columns
 /// in `numeric` are read as numbers, with cells that are not numbers missing.
-pub fn load_csv(path: &Path, label: &str, numeric: &[Spanned<String>]) -> Result<Table, DataError> {
+/// Fields are separated by `delimiter` (`b','` unless the study says `delimiter: ";"`).
+pub fn load_csv(path: &Path, label: &str, numeric: &[Spanned<String>], delimiter: u8) -> Result<Table, DataError> {
     let bytes = std::fs::read(path)
         .map_err(|e| DataError::new(format!("cannot read {label} ({}): {e}", path.display())).with_file(label))?;
-    parse_csv_with(&bytes, label, numeric)
+    parse_csv_delimited(&bytes, label, numeric, delimiter)
 }
 
 /// Parses CSV bytes (see [`load_csv`]), types inferred.
@@ -31,14 +32,49 @@ pub fn parse_csv(bytes: &[u8], label: &str) -> Result<Table, DataError> {
 
 /// Parses CSV bytes with the columns in `numeric` forced numeric (see [`load_csv`]).
 pub fn parse_csv_with(bytes: &[u8], label: &str, numeric: &[Spanned<String>]) -> Result<Table, DataError> {
+    parse_csv_delimited(bytes, label, numeric, b',')
+}
+
+/// The separator a header read with `delimiter` seems to use instead: `;` or a tab, when the
+/// header came out as one field holding it (a semicolon- or tab-separated file read as CSV).
+fn other_delimiter(names: &[String], delimiter: u8) -> Option<u8> {
+    match names {
+        [one] => [b';', b'\t', b','].into_iter().find(|&d| d != delimiter && one.as_bytes().contains(&d)),
+        _ => None,
+    }
+}
+
+/// The help for a file whose header came out as one field holding `found`.
+fn delimiter_help(label: &str, header: &str, found: u8) -> String {
+    let (name, written) = match found {
+        b'\t' => ("tabs", "\\t".to_string()),
+        b => (if b == b';' { "semicolons" } else { "commas" }, (b as char).to_string()),
+    };
+    format!(
+        "{label} was read as one column named `{header}`: its fields look separated by {name}; write \
+         `csv(\"{label}\", delimiter: \"{written}\")`"
+    )
+}
+
+/// [`parse_csv_with`] with fields separated by `delimiter`.
+pub fn parse_csv_delimited(
+    bytes: &[u8],
+    label: &str,
+    numeric: &[Spanned<String>],
+    delimiter: u8,
+) -> Result<Table, DataError> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err(DataError::new(format!("{label} is empty: expected a header row"))
             .with_file(label)
             .with_help("the first line of a CSV file names its columns"));
     }
-    let mut reader =
-        csv::ReaderBuilder::new().has_headers(false).flexible(true).trim(csv::Trim::All).from_reader(bytes);
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .trim(csv::Trim::All)
+        .delimiter(delimiter)
+        .from_reader(bytes);
     let mut records = reader.records();
     let mut lines_at = LineCounter::new(bytes);
 
@@ -49,6 +85,7 @@ pub fn parse_csv_with(bytes: &[u8], label: &str, numeric: &[Spanned<String>]) ->
     let header_line = lines_at.line_of(header.position());
     let names: Vec<String> = header.iter().map(str::to_string).collect();
     let duplicates = check_header(&names, label, header_line)?;
+    let hint = other_delimiter(&names, delimiter).map(|d| delimiter_help(label, &names[0], d));
     for n in numeric {
         if duplicates.iter().any(|(d, _, _)| *d == n.value) {
             continue; // the table's duplicate error names the positions when it is looked up
@@ -58,7 +95,9 @@ pub fn parse_csv_with(bytes: &[u8], label: &str, numeric: &[Spanned<String>]) ->
                 .with_file(label)
                 .with_column(&n.value)
                 .with_span(n.span)
-                .with_help_opt(crate::diag::did_you_mean(&n.value, names.iter().map(String::as_str))));
+                .with_help_opt(
+                    hint.clone().or_else(|| crate::diag::did_you_mean(&n.value, names.iter().map(String::as_str))),
+                ));
         }
     }
 
@@ -111,6 +150,7 @@ pub fn parse_csv_with(bytes: &[u8], label: &str, numeric: &[Spanned<String>]) ->
     let mut table = Table::new(label, columns, Some(lines))?;
     table.meta.duplicates = duplicates;
     table.meta.lenient = lenient;
+    table.meta.delimiter_help = hint;
     Ok(notes.into_iter().fold(table, Table::with_note))
 }
 

@@ -28,9 +28,9 @@ pub fn evaluate(defs: &[TableDef], ctx: &DataContext) -> Result<BTreeMap<String,
 /// `join` that leaves no rows is an error, as is a file without rows.
 pub fn evaluate_expr(expr: &TableExpr, done: &BTreeMap<String, Table>, ctx: &DataContext) -> Result<Table, DataError> {
     match expr {
-        TableExpr::Csv { path, numeric } => {
+        TableExpr::Csv { path, numeric, delimiter } => {
             let file = ctx.resolve(&path.value).map_err(|e| e.with_span(path.span))?;
-            load_csv(&file, &path.value, numeric).map_err(|e| e.with_span(path.span))
+            load_csv(&file, &path.value, numeric, delimiter.unwrap_or(b',')).map_err(|e| e.with_span(path.span))
         }
         TableExpr::Parquet(path) => {
             let file = ctx.resolve(&path.value).map_err(|e| e.with_span(path.span))?;

@@ -23,6 +23,20 @@ enum KeyPart {
     Text(String),
 }
 
+/// Names shown of a long list of clashing columns; the rest are counted.
+const CLASHES_SHOWN: usize = 5;
+
+/// "both tables have the column `a`", or with many "both tables have 170 columns in common: `a`,
+/// `b`, `c`, `d`, `e` and 165 more".
+fn describe_clashes(clashes: &[&str]) -> String {
+    let shown: Vec<String> = clashes.iter().take(CLASHES_SHOWN).map(|n| format!("`{n}`")).collect();
+    match clashes.len() {
+        1 => format!("both tables have the column {}", shown[0]),
+        k if k <= CLASHES_SHOWN => format!("both tables have the columns {}", shown.join(", ")),
+        k => format!("both tables have {k} columns in common: {} and {} more", shown.join(", "), k - CLASHES_SHOWN),
+    }
+}
+
 /// Inner join of `left` and `right` on (left column, right column) pairs. `span` (the whole
 /// join) is used for errors that are not about one column.
 pub fn join(
@@ -45,17 +59,20 @@ pub fn join(
     // Right columns that stay, and clashes with left names.
     let right_keys: Vec<&str> = on.iter().map(|(_, r)| r.value.as_str()).collect();
     let kept: Vec<(&str, &Column)> = right.columns().filter(|(n, _)| !right_keys.contains(n)).collect();
-    let clashes: Vec<String> =
-        kept.iter().filter(|(n, _)| left.index_of(n).is_some()).map(|(n, _)| format!("`{n}`")).collect();
+    let clashes: Vec<&str> = kept.iter().filter(|(n, _)| left.index_of(n).is_some()).map(|(n, _)| *n).collect();
     if !clashes.is_empty() {
         return Err(DataError::new(format!(
-            "join of {} with {}: both tables have the column(s) {}",
+            "join of {} with {}: {}",
             left.label(),
             right.label(),
-            clashes.join(", ")
+            describe_clashes(&clashes)
         ))
         .with_span(span)
-        .with_help("drop or select columns on one side before joining"));
+        .with_help(
+            "remove them from one side before joining: `| drop COLS` on the left before `| join`, or a table \
+             declared without them on the right (`data right = ... | drop COLS`, or `| select COLS` to keep \
+             only what the study uses); COLS may be a list or a glob such as `d_*`",
+        ));
     }
 
     // Index the right table by key; duplicates are an error.

@@ -22,6 +22,9 @@ enum Cell {
 pub fn load_parquet(path: &Path, label: &str) -> Result<Table, DataError> {
     let bad = |what: String| DataError::new(format!("{label}: {what}")).with_file(label);
     let file = std::fs::File::open(path).map_err(|e| bad(format!("cannot open {}: {e}", path.display())))?;
+    if let Some(e) = not_parquet(path, label) {
+        return Err(e.with_file(label));
+    }
     let reader = SerializedFileReader::new(file).map_err(|e| bad(format!("not a readable parquet file: {e}")))?;
     let names: Vec<String> =
         reader.metadata().file_metadata().schema().get_fields().iter().map(|f| f.name().to_string()).collect();
@@ -54,6 +57,43 @@ pub fn load_parquet(path: &Path, label: &str) -> Result<Table, DataError> {
 
     let columns = names.into_iter().zip(cells).map(|(n, c)| (n, to_column(c))).collect();
     Ok(Table::new(label, columns, Some((1..=nrows).collect()))?.numbered_by_row())
+}
+
+/// A Parquet file begins and ends with the 4 bytes `PAR1`.
+const MAGIC: &[u8; 4] = b"PAR1";
+
+/// An error when the file at `path` lacks the Parquet markers (instead of the reader's "Corrupt
+/// footer"), saying so, and suggesting `csv(...)` when it starts with a line of text that looks
+/// like a CSV header. `None` when the markers are there (or the file cannot be read: the reader
+/// reports that).
+fn not_parquet(path: &Path, label: &str) -> Option<DataError> {
+    use std::io::{Read, Seek, SeekFrom};
+    let mut file = std::fs::File::open(path).ok()?;
+    let len = file.metadata().ok()?.len();
+    let mut head = Vec::new();
+    file.by_ref().take(200).read_to_end(&mut head).ok()?;
+    let mut tail = [0u8; 4];
+    if len >= 8 {
+        file.seek(SeekFrom::End(-4)).ok()?;
+        file.read_exact(&mut tail).ok()?;
+        if head.starts_with(MAGIC) && &tail == MAGIC {
+            return None;
+        }
+    }
+    let bytes = head;
+    let first_line = bytes.split(|&b| b == b'\n').next().unwrap_or_default();
+    let text = std::str::from_utf8(first_line)
+        .ok()
+        .filter(|t| !t.trim().is_empty() && t.chars().all(|c| !c.is_control() || c == '\t' || c == '\r'));
+    let what = if len == 0 { "it is empty".to_string() } else { "it does not begin and end with `PAR1`".into() };
+    let e = DataError::new(format!("{label} is not a Parquet file ({what})"));
+    Some(match text {
+        Some(t) if [',', ';', '\t'].iter().any(|d| t.contains(*d)) => e.with_help(format!(
+            "it starts with a line of text (`{}`), like a CSV file: read it with `csv(...)`",
+            t.trim().chars().take(60).collect::<String>()
+        )),
+        _ => e.with_help("`parquet(...)` reads Apache Parquet files; `csv(...)` reads text tables"),
+    })
 }
 
 fn to_cell(field: Field) -> Result<Cell, &'static str> {

@@ -86,6 +86,9 @@ pub(crate) struct TableMeta {
     /// Columns read with `csv(..., numeric: [...])`: their non-numbers are missing, and a role
     /// drops the rows where a column of this kind that it uses is missing.
     pub lenient: Vec<String>,
+    /// For a CSV file read as one column whose name holds `;` or a tab: the help saying which
+    /// `delimiter:` to write (every "no such column" error of the table gives it).
+    pub delimiter_help: Option<String>,
 }
 
 impl TableMeta {
@@ -275,8 +278,11 @@ impl Table {
             return e;
         }
         // A close name if there is one, else the names there are.
-        let help = crate::diag::did_you_mean(col, self.names.iter().map(String::as_str))
-            .unwrap_or_else(|| self.columns_help());
+        let help = match &self.meta.delimiter_help {
+            Some(h) => h.clone(),
+            None => crate::diag::did_you_mean(col, self.names.iter().map(String::as_str))
+                .unwrap_or_else(|| self.columns_help()),
+        };
         DataError::new(format!("{} has no column `{col}`", self.label))
             .with_file(&self.label)
             .with_column(col)

@@ -102,8 +102,9 @@ pub fn base_device() -> Device {
     Device::flex()
 }
 
-/// Fix the number of CPU threads used by the tensor kernels (rayon's global pool). Results are
-/// deterministic for a given seed and thread count. Can only be set once per process; later
+/// Fix the number of CPU threads used by the tensor kernels (rayon's global pool). Results do
+/// not depend on it (a member's result depends only on its seed; tests/reliability_determinism.rs
+/// compares a 1-thread and a 2-thread run byte for byte). Can only be set once per process; later
 /// calls with another count report it.
 pub fn init_threads(threads: usize) -> Result<usize, String> {
     let threads = threads.max(1);

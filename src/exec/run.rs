@@ -109,9 +109,15 @@ pub fn read_study(path: &Path) -> Result<String, RunError> {
 /// Parse, check, load the data and plan.
 pub fn load(path: &Path, text: &str, quick: bool) -> Result<Loaded, RunError> {
     let name = path.display().to_string();
-    let study = crate::check::compile(&name, text).map_err(|e| RunError::Study(Box::new(e)))?;
     let study_dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
     let ctx = DataContext::from_env(&study_dir);
+    // A study with errors still has its data checked where that does not depend on them (the
+    // tables and the roles that checked), so one round reports both kinds.
+    let study = crate::check::compile_parts(&name, text).map_err(|(mut problems, parts)| {
+        problems.extend(crate::plan::data_problems(&parts, &ctx));
+        problems.sort_by_key(|p| p.span.start);
+        RunError::Study(Box::new(StudyErrors::new(&name, text, problems)))
+    })?;
     let data = prepare(&study, &ctx).map_err(|p| RunError::Study(Box::new(StudyErrors::new(&name, text, p))))?;
     let plan = build(&study, &data, quick).map_err(|p| RunError::Study(Box::new(StudyErrors::new(&name, text, p))))?;
     Ok(Loaded { path: path.to_path_buf(), text: text.to_string(), study, data, plan })

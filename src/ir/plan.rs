@@ -31,6 +31,15 @@ pub struct Plan {
     /// The pairwise network in words (shared encoder, combine, heads), when the model has one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub network: Option<String>,
+    /// The column pipelines every job fits on its own training rows, step names in order, as they
+    /// run: `transform x` with the default `clip` guard appended unless it names `clip` or `noclip`
+    /// (so without `transform x`: `["clip"]`), and `transform y` (empty without one: the label
+    /// is used as read).
+    pub transform_x: Vec<String>,
+    pub transform_y: Vec<String>,
+    /// Whether `clip` in `transform_x` is the default guard (the study names neither `clip` nor
+    /// `noclip`).
+    pub default_clip: bool,
     /// The training settings of each phase (pretrain, finetune, direct, multitask): what every
     /// job trains with ([`Plan::train_spec`]).
     pub training: Vec<TrainingSettings>,
@@ -180,6 +189,19 @@ impl Plan {
                 );
             }
         }
+        let pipeline = |steps: &[String]| if steps.is_empty() { "none".to_string() } else { steps.join(" | ") };
+        let _ = writeln!(
+            s,
+            "  transform x = {}{}",
+            pipeline(&self.transform_x),
+            if self.default_clip { "  (clip: the default input guard; `noclip` turns it off)" } else { "" }
+        );
+        let _ = writeln!(
+            s,
+            "  transform y = {}{}",
+            pipeline(&self.transform_y),
+            if self.transform_y.is_empty() { "  (labels used as read)" } else { "" }
+        );
         let _ = writeln!(s, "  n = {:?}", self.n_values);
         let _ = writeln!(s, "  m = {:?}", self.m_values);
         let _ = writeln!(

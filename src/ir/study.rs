@@ -106,9 +106,12 @@ pub enum TableExpr {
     /// Path as written; resolved relative to the study file, then under `SIM2REAL_DATA`.
     /// `numeric`: `csv("f.csv", numeric: [a, b])`, columns read as numbers whose other cells are
     /// missing (rows a role needs them in are dropped, with a plan warning).
+    /// `delimiter`: `csv("f.csv", delimiter: ";")`, the one-byte field separator (default `,`).
     Csv {
         path: Spanned<String>,
         numeric: Vec<Spanned<String>>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        delimiter: Option<u8>,
     },
     Parquet(Spanned<String>),
     Synthetic(Spanned<SyntheticSpec>),

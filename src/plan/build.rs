@@ -5,7 +5,7 @@
 
 use crate::diag::{Problem, ProblemKind};
 use crate::engine::{NetShape, PairShape};
-use crate::ir::{Baseline, Law, Study, SubsetMode};
+use crate::ir::{Baseline, Law, Study, SubsetMode, TransformKind};
 
 use super::grid::{m_values, n_values, thin};
 use super::prepare::Prepared;
@@ -265,6 +265,9 @@ pub fn build(study: &Study, data: &Prepared, quick: bool) -> Result<Plan, Vec<Pr
         replicates,
         layers,
         network: pair.as_ref().map(PairShape::describe),
+        transform_x: step_names(&crate::transform::input_steps(&study.x_transforms)),
+        transform_y: step_names(&study.y_transforms),
+        default_clip: !study.x_transforms.iter().any(|k| matches!(k, TransformKind::Clip | TransformKind::NoClip)),
         training: study.training_settings(),
         model: study.model.clone(),
         lambda: study.multitask.as_ref().map(|m| m.lambda),
@@ -275,6 +278,14 @@ pub fn build(study: &Study, data: &Prepared, quick: bool) -> Result<Plan, Vec<Pr
         train_part_max,
         train_parts: splits[..trials].iter().map(|s| s.train_part.len()).collect(),
     })
+}
+
+/// Transform steps by the names a study writes them with.
+fn step_names(kinds: &[TransformKind]) -> Vec<String> {
+    kinds
+        .iter()
+        .filter_map(|k| crate::syntax::names::TRANSFORMS.iter().find(|(_, v)| v == k).map(|(name, _)| name.to_string()))
+        .collect()
 }
 
 /// The target arms of a study with the validation fraction of their early stopping.

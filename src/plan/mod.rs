@@ -15,4 +15,4 @@ pub mod seeds;
 pub mod splits;
 
 pub use build::{build, net_shape};
-pub use prepare::{Prepared, RoleData, prepare};
+pub use prepare::{Prepared, RoleData, data_problems, prepare};

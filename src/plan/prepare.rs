@@ -75,6 +75,29 @@ impl Prepared {
     }
 }
 
+/// The data stage's problems with what checked of a study that has errors elsewhere
+/// ([`crate::check::Parts`]): its tables evaluated, and each role that checked bound to them (x,
+/// label and group columns exist and are numeric, finite, present). These do not depend on the
+/// statements with errors, so `check` reports them in the same round. Checks that need the rest
+/// (transforms, the model's inputs, feature counts across roles, `report by`) wait for it.
+pub fn data_problems(parts: &crate::check::Parts, ctx: &DataContext) -> Vec<Problem> {
+    let Some(defs) = &parts.tables else { return Vec::new() };
+    let tables = match crate::data::evaluate(defs, ctx) {
+        Ok(t) => t,
+        Err(e) => return vec![e.to_problem(defs.first().map(|t| t.span).unwrap_or_default())],
+    };
+    let mut problems = Vec::new();
+    for (role, what) in [(&parts.source, "source"), (&parts.target, "target")] {
+        if let Some(role) = role {
+            let bound = drop_missing(&tables, role, what);
+            if let Err(p) = bind(role, what, &bound) {
+                problems.extend(p);
+            }
+        }
+    }
+    problems
+}
+
 /// Evaluate the tables and bind the roles; every problem found is returned.
 pub fn prepare(study: &Study, ctx: &DataContext) -> Result<Prepared, Vec<Problem>> {
     let tables = crate::data::evaluate(&study.tables, ctx).map_err(|e| {
@@ -83,8 +106,8 @@ pub fn prepare(study: &Study, ctx: &DataContext) -> Result<Prepared, Vec<Problem
     })?;
     let source_tables = drop_missing(&tables, &study.source, "source");
     let target_tables = drop_missing(&tables, &study.target, "target");
-    let source = bind(study, &study.source, "source", &source_tables);
-    let target = bind(study, &study.target, "target", &target_tables);
+    let source = bind(&study.source, "source", &source_tables);
+    let target = bind(&study.target, "target", &target_tables);
     let keys = super::keys::target_keys(study, &target_tables);
     let (source, target) = match (source, target) {
         (Ok(s), Ok(t)) => (s, t),
@@ -192,14 +215,14 @@ pub fn prepare(study: &Study, ctx: &DataContext) -> Result<Prepared, Vec<Problem
                             column,
                             table: data.table.clone(),
                             row,
-                            reason: e.message,
+                            reason: e.message.clone(),
                         },
                         span,
                         "these values",
                     )
-                    .with_help(
-                        "choose a transform that accepts these values (e.g. yeo_johnson or log1p instead of log)",
-                    ),
+                    .with_help(e.help.unwrap_or_else(|| {
+                        "choose a transform that accepts these values (`yeo_johnson` accepts every value)".to_string()
+                    })),
                 );
             }
         }
@@ -246,7 +269,7 @@ fn drop_missing<'t>(tables: &'t BTreeMap<String, Table>, role: &Role, what: &str
     Cow::Owned(out)
 }
 
-fn bind(_study: &Study, role: &Role, what: &str, tables: &BTreeMap<String, Table>) -> Result<RoleData, Vec<Problem>> {
+fn bind(role: &Role, what: &str, tables: &BTreeMap<String, Table>) -> Result<RoleData, Vec<Problem>> {
     let name = &role.table.value;
     let Some(table) = tables.get(name) else {
         return Err(vec![Problem::new(

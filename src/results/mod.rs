@@ -323,6 +323,20 @@ pub struct Exchange {
     pub degenerate: Option<String>,
 }
 
+impl Exchange {
+    /// The rate as every output words it: `finite` prints a finite rate, +∞ prints as `∞` (source
+    /// samples no longer lower the error there), −∞ as `-∞`, and NaN (neither axis lowers the error)
+    /// as `undefined`.
+    pub fn rate_text(&self, finite: impl Fn(f64) -> String) -> String {
+        match self.samples_per_target {
+            f64::INFINITY => "∞".to_string(),
+            f64::NEG_INFINITY => "-∞".to_string(),
+            v if v.is_nan() => "undefined".to_string(),
+            v => finite(v),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ExpectOutcome {
     /// The expectation as written in the study.

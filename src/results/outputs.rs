@@ -126,7 +126,7 @@ pub fn trials_csv(trials: &[TrialRow], quick: bool) -> String {
             t.m,
             t.trial,
             t.seed,
-            if t.mae.is_finite() { format!("{}", t.mae) } else { "NaN".into() },
+            csv_number(t.mae),
             t.epochs,
             t.best_epoch,
             t.test_rows,
@@ -138,6 +138,13 @@ pub fn trials_csv(trials: &[TrialRow], quick: bool) -> String {
         ));
     }
     s
+}
+
+/// A number in a CSV the run writes (trials.csv, groups.csv, samples.csv): full precision, and
+/// blank where there is none (NaN, or an infinite value such as a diverged trial's MAE), the
+/// missing-value convention pandas and R read as NaN/NA.
+pub fn csv_number(x: f64) -> String {
+    if x.is_finite() { format!("{x}") } else { String::new() }
 }
 
 /// A CSV field: empty for `None`, else double-quoted with inner quotes doubled.

@@ -121,7 +121,7 @@ pub fn expect_subjects() -> Vec<&'static str> {
 /// Table loaders: `csv("path")`, `parquet("path")`, `synthetic(...)`.
 pub const LOADERS: &[&str] = &["csv", "parquet", "synthetic"];
 /// Named arguments of `csv(...)`.
-pub const CSV_ARGS: &[&str] = &["numeric"];
+pub const CSV_ARGS: &[&str] = &["numeric", "delimiter"];
 /// Arguments of `synthetic(...)`.
 pub const SYNTHETIC_ARGS: &[&str] = &["part", "rows", "features", "bias", "noise", "seed"];
 /// `synthetic(part: ...)`.
