@@ -101,9 +101,10 @@ pub enum Command {
         /// No progress output.
         #[arg(long)]
         quiet: bool,
-        /// Where plain-MLP members train: cuda, wgpu (the lock-step trainer on that GPU, in builds with
-        /// that feature), cpu (the host engine) or cpu-lockstep (the lock-step trainer on burn's CPU
-        /// backend, for tests). Default: $SIM2REAL_DEVICE, else the best in this build.
+        /// Where members train (plain MLPs and pairwise models): cuda, wgpu (the lock-step trainers on
+        /// that GPU, in builds with that feature), cpu (the host engines) or cpu-lockstep (the
+        /// lock-step trainers on burn's CPU backend, for tests). Default: $SIM2REAL_DEVICE, else the
+        /// best in this build.
         #[arg(long, value_name = "DEVICE")]
         device: Option<String>,
     },

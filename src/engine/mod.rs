@@ -32,7 +32,9 @@
 //!
 //! Pairwise models (a shared encoder over two inputs, combine, one head per task) use burn's
 //! autodiff instead: `pair_net.rs` (shape, forward, prediction), `pair_member.rs` (one member's
-//! training, one task or multitask), run over the same pool by `train::run_members`.
+//! training, one task or multitask), run over the same pool by `train::run_members` on the CPU;
+//! on a lock-step device `lockstep/pair.rs` trains all members of an ensemble as one program
+//! through the same forward pass with a member dimension.
 
 /// The version of the engine's numbers: part of every job's identity (`plan/identity.rs`), so a
 /// results store never hands back a job trained by an engine that computes differently. Bump it

@@ -11,11 +11,13 @@ use std::time::Instant;
 
 use crate::data::DataContext;
 use crate::diag::StudyErrors;
+use crate::engine::batch::MemberRows;
 use crate::engine::net::MemberWeights;
 use crate::engine::{Engine, EnsembleNet, MemberData, NetShape, TrainConfig, TrainOutcome, train_ensemble};
 use crate::ir::Study;
 use crate::ir::plan::group_of;
 use crate::ir::{Job, JobKind, Plan};
+use crate::plan::build::pair_shape;
 use crate::plan::{Prepared, build, net_shape, prepare};
 use crate::results::{Results, TrialRow};
 
@@ -243,20 +245,33 @@ fn run_group(
     if pending.is_empty() {
         return Ok(maes);
     }
-    if loaded.plan.model.pair.is_some() {
-        maes.extend(super::pair_run::run_pair_group(loaded, pending, &members, store, &engine.device(), interrupted)?);
+    let pair = loaded.plan.model.pair.is_some();
+    if pair && matches!(engine, Engine::Host) {
+        // On the CPU the pairwise members train one by one over the threads: one group.
+        let mems: Vec<&Member> = members.iter().collect();
+        maes.extend(super::pair_run::run_pair_group(loaded, pending, &mems, store, engine, interrupted)?);
         return Ok(maes);
     }
     // Members of equal sizes share an ensemble; large members are chunked.
-    let mut by_size: BTreeMap<(usize, usize, usize), Vec<usize>> = BTreeMap::new();
+    // (training, validation, test, source rows) → members.
+    let mut by_size: BTreeMap<[usize; 4], Vec<usize>> = BTreeMap::new();
     for (i, m) in members.iter().enumerate() {
-        by_size.entry(m.size_key()).or_default().push(i);
+        let (train, val, test) = m.size_key();
+        by_size.entry([train, val, test, m.source.as_ref().map_or(0, MemberRows::rows)]).or_default().push(i);
     }
-    for ((train, val, _), idx) in by_size {
-        // Rows (kept twice: host and device) plus the parameter copies alive while training:
-        // the starting weights, the ensemble tensors, the training copy with its best weights and
-        // two Adam moments.
-        let per_member = (train + val) * (shape.inputs + 1) * 4 * 2 + shape.params() * 4 * 6;
+    // Parameters and input columns of a member's network (a pairwise one counted with two
+    // heads: an upper bound).
+    let (params, inputs) = match pair_shape(&loaded.study, &loaded.data, 2) {
+        Some(p) if pair => (p.layers().iter().map(|(i, o)| (i + 1) * o).sum::<usize>(), p.inputs()),
+        _ => (shape.params(), shape.inputs),
+    };
+    for ([train, val, test, source], idx) in by_size {
+        // Rows (kept twice: host and device; a pairwise model's encoder input once more) plus
+        // the parameter copies alive while training: the starting weights, the ensemble tensors,
+        // the training copy with its best weights and two Adam moments.
+        let per_member =
+            (train + val + source + if pair { test } else { 0 }) * (inputs + 1) * 4 * (2 + usize::from(pair))
+                + params * 4 * 6;
         let (budget, most) = if engine.is_gpu() {
             (GPU_ENSEMBLE_BYTES, GPU_ENSEMBLE_MEMBERS)
         } else {
@@ -266,7 +281,11 @@ fn run_group(
         for part in idx.chunks(chunk) {
             let jobs: Vec<&Job> = part.iter().map(|&i| pending[i]).collect();
             let mems: Vec<&Member> = part.iter().map(|&i| &members[i]).collect();
-            maes.extend(train_chunk(loaded, shape, &jobs, &mems, store, engine, interrupted)?);
+            maes.extend(if pair {
+                super::pair_run::run_pair_group(loaded, &jobs, &mems, store, engine, interrupted)?
+            } else {
+                train_chunk(loaded, shape, &jobs, &mems, store, engine, interrupted)?
+            });
         }
     }
     Ok(maes)
