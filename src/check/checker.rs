@@ -44,11 +44,7 @@ pub fn check_parts(file: &ast::File, default_name: &str) -> Result<Study, (Vec<P
         _ => {
             checker.problems.sort_by_key(|p| p.span.start);
             if checker.problems.is_empty() {
-                checker.problems.push(Problem::new(
-                    ProblemKind::Internal("the study was rejected without a reason".into()),
-                    Span::new(0, 0),
-                    "here",
-                ));
+                checker.problems.push(Problem::new(ProblemKind::RejectedWithoutReason, Span::new(0, 0), "here"));
             }
             Err((checker.problems, checker.parts))
         }
@@ -101,7 +97,7 @@ impl<'f> Checker<'f> {
                 let line = file.line_of(first.span.start);
                 self.report(
                     Problem::new(
-                        ProblemKind::Duplicate(format!("`{key}` is declared twice")),
+                        ProblemKind::StatementTwice { keyword: key.to_string() },
                         stmt.keyword.span,
                         "declared again here",
                     )
@@ -115,11 +111,7 @@ impl<'f> Checker<'f> {
 
         let name = match single("study").map(|s| &s.kind) {
             Some(StatementKind::Study(id)) if id.name.is_empty() => {
-                self.report(Problem::new(
-                    ProblemKind::OutOfRange("the study name is empty".into()),
-                    id.span,
-                    "empty name",
-                ));
+                self.report(Problem::new(ProblemKind::EmptyStudyName, id.span, "empty name"));
                 None
             }
             Some(StatementKind::Study(id)) => Some(id.name.clone()),
@@ -183,7 +175,7 @@ impl<'f> Checker<'f> {
                     _ => {
                         self.report(
                             Problem::new(
-                                ProblemKind::UnknownValue(format!("cannot transform `{}`", target.name)),
+                                ProblemKind::UntransformableTarget { name: target.name.clone() },
                                 target.span,
                                 "expected `x` or `y`",
                             )
@@ -260,9 +252,7 @@ impl<'f> Checker<'f> {
                 if !baselines.contains(&crate::ir::Baseline::Direct) {
                     self.report(
                         Problem::new(
-                            ProblemKind::Unused(
-                                "`direct` sets the training of a baseline the study does not run".into(),
-                            ),
+                            ProblemKind::DirectWithoutBaseline,
                             stmt.keyword.span,
                             "no `baseline direct`",
                         )
@@ -332,7 +322,7 @@ impl<'f> Checker<'f> {
                 let line = all.iter().find(|(n, _)| *n == name.name).map_or(0, |(_, l)| *l);
                 self.report(
                     Problem::new(
-                        ProblemKind::Duplicate(format!("table `{}` is declared twice", name.name)),
+                        ProblemKind::TableTwice { table: name.name.clone() },
                         name.span,
                         "declared again here",
                     )
@@ -368,7 +358,7 @@ impl<'f> Checker<'f> {
             if let Some(s) = stmt {
                 let line = self.file.line_of(keyword.start);
                 self.report(
-                    Problem::new(ProblemKind::Conflict(format!("`{what}` cannot be used with `multitask`")), s.keyword.span, "not used by a multitask study")
+                    Problem::new(ProblemKind::MultitaskConflict { keyword: what.to_string() }, s.keyword.span, "not used by a multitask study")
                         .with_help(format!(
                             "`multitask` (line {line}) trains source and target jointly (the direct baseline uses its settings unless a `direct` block is given); remove `{what}`, or remove `multitask` to pretrain and fine-tune"
                         )),
@@ -377,7 +367,7 @@ impl<'f> Checker<'f> {
         }
         if model.pair.is_none() {
             self.report(
-                Problem::new(ProblemKind::Conflict("`multitask` needs a model with a shared `encoder`".into()), keyword, "no encoder to share")
+                Problem::new(ProblemKind::MultitaskWithoutEncoder, keyword, "no encoder to share")
                     .with_help("declare `input`s, an `encoder shared(a, b) { ... }` and a `head { ... }` in `model`; each task gets its own copy of the head"),
             );
         }
@@ -389,7 +379,7 @@ impl<'f> Checker<'f> {
         let end = self.file.statements.last().map_or(0, |s| s.span.end);
         self.report(
             Problem::new(
-                ProblemKind::Missing(format!("the study has no `{keyword}` statement")),
+                ProblemKind::MissingStatement { keyword: keyword.to_string() },
                 Span::new(end, end),
                 format!("add `{keyword}`"),
             )

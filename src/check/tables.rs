@@ -106,7 +106,7 @@ impl Checker<'_> {
         if let Some((_, line)) = scope.all.iter().find(|(n, _)| *n == id.name) {
             self.report(
                 Problem::new(
-                    ProblemKind::UnknownTable(format!("table `{}` is used before it is declared", id.name)),
+                    ProblemKind::TableUsedBeforeDeclared { table: id.name.clone() },
                     id.span,
                     "not declared yet",
                 )
@@ -130,12 +130,8 @@ impl Checker<'_> {
                 }
             });
         self.report(
-            Problem::new(
-                ProblemKind::UnknownTable(format!("unknown table `{}`", id.name)),
-                id.span,
-                "no table of this name",
-            )
-            .with_help(help),
+            Problem::new(ProblemKind::UnknownTable { table: id.name.clone() }, id.span, "no table of this name")
+                .with_help(help),
         );
         None
     }
@@ -153,7 +149,7 @@ impl Checker<'_> {
                 };
                 self.report(
                     Problem::new(
-                        ProblemKind::UnknownFunction(format!("unknown table loader `{other}`")),
+                        ProblemKind::UnknownLoader { name: other.to_string() },
                         call.name.span,
                         "unknown loader",
                     )
@@ -182,7 +178,7 @@ impl Checker<'_> {
                     .unwrap_or_else(|| "`csv` takes the path, `numeric: [COLUMNS]` and `delimiter: \";\"`".into());
                 self.report(
                     Problem::new(
-                        ProblemKind::UnknownSetting(format!("unknown `csv` argument `{}`", name.name)),
+                        ProblemKind::UnknownCsvArgument { name: name.name.clone() },
                         name.span,
                         "unknown argument",
                     )
@@ -193,7 +189,7 @@ impl Checker<'_> {
             }
             if seen.contains(&name.name.as_str()) {
                 self.report(Problem::new(
-                    ProblemKind::Duplicate(format!("`{}` is given twice", name.name)),
+                    ProblemKind::ArgumentTwice { name: name.name.clone() },
                     name.span,
                     "given again here",
                 ));
@@ -252,10 +248,7 @@ impl Checker<'_> {
         match call.args.as_slice() {
             [arg] if arg.name.is_none() => match &arg.value {
                 Value::Str(s) if s.value.is_empty() => {
-                    self.report(
-                        Problem::new(ProblemKind::OutOfRange("the path is empty".into()), s.span, "empty path")
-                            .with_help(usage),
-                    );
+                    self.report(Problem::new(ProblemKind::EmptyPath, s.span, "empty path").with_help(usage));
                     None
                 }
                 Value::Str(s) => Some(Spanned::new(s.value.clone(), s.span)),
@@ -267,7 +260,7 @@ impl Checker<'_> {
             _ => {
                 self.report(
                     Problem::new(
-                        ProblemKind::Type(format!("`{}` takes one argument: the file path", call.name.name)),
+                        ProblemKind::LoaderArgumentCount { loader: call.name.name.clone() },
                         call.span,
                         "expected one path",
                     )
@@ -286,12 +279,8 @@ impl Checker<'_> {
         for arg in &call.args {
             let Some(name) = &arg.name else {
                 self.report(
-                    Problem::new(
-                        ProblemKind::Type("`synthetic` arguments must be named".into()),
-                        arg.span,
-                        "unnamed argument",
-                    )
-                    .with_help(SYNTHETIC_HELP),
+                    Problem::new(ProblemKind::UnnamedSyntheticArgument, arg.span, "unnamed argument")
+                        .with_help(SYNTHETIC_HELP),
                 );
                 ok = false;
                 continue;
@@ -304,7 +293,7 @@ impl Checker<'_> {
                 };
                 self.report(
                     Problem::new(
-                        ProblemKind::UnknownSetting(format!("unknown `synthetic` argument `{}`", name.name)),
+                        ProblemKind::UnknownSyntheticArgument { name: name.name.clone() },
                         name.span,
                         "unknown argument",
                     )
@@ -315,7 +304,7 @@ impl Checker<'_> {
             };
             if seen.contains(known) {
                 self.report(Problem::new(
-                    ProblemKind::Duplicate(format!("`{known}` is given twice")),
+                    ProblemKind::ArgumentTwice { name: known.to_string() },
                     name.span,
                     "given again here",
                 ));
@@ -331,12 +320,7 @@ impl Checker<'_> {
             Some((v, _)) => self.choice(v, "part", SYNTHETIC_PARTS),
             None => {
                 self.report(
-                    Problem::new(
-                        ProblemKind::Missing("`synthetic` needs `part: source` or `part: target`".into()),
-                        call.span,
-                        "no `part`",
-                    )
-                    .with_help(SYNTHETIC_HELP),
+                    Problem::new(ProblemKind::SyntheticWithoutPart, call.span, "no `part`").with_help(SYNTHETIC_HELP),
                 );
                 None
             }
@@ -353,12 +337,8 @@ impl Checker<'_> {
         let bias = match (part, bias_given) {
             (SyntheticPart::Target, Some((_, span))) => {
                 self.report(
-                    Problem::new(
-                        ProblemKind::OutOfRange("`bias` only applies to `part: source`".into()),
-                        span,
-                        "not used for the target",
-                    )
-                    .with_help("the target part is the noisy but unbiased \"experiment\"; remove `bias` here"),
+                    Problem::new(ProblemKind::BiasOnTarget, span, "not used for the target")
+                        .with_help("the target part is the noisy but unbiased \"experiment\"; remove `bias` here"),
                 );
                 None
             }
@@ -392,12 +372,8 @@ impl Checker<'_> {
             ast::Cond::In { column, values, span } => {
                 if values.is_empty() {
                     self.report(
-                        Problem::new(
-                            ProblemKind::Empty(format!("`{} in []` lists no values", column.name)),
-                            *span,
-                            "empty list",
-                        )
-                        .with_help("list at least one value, e.g. `gas in [\"CO2\", \"N2\"]`"),
+                        Problem::new(ProblemKind::EmptyInList { column: column.name.clone() }, *span, "empty list")
+                            .with_help("list at least one value, e.g. `gas in [\"CO2\", \"N2\"]`"),
                     );
                     return None;
                 }

@@ -143,15 +143,10 @@ pub fn prepare(study: &Study, ctx: &DataContext) -> Result<Prepared, Vec<Problem
         {
             problems.push(
                 Problem::new(
-                    ProblemKind::FeatureMismatch(format!(
-                        "the model's inputs are {} + {} + {} columns wide in the source but {} + {} + {} in the target",
-                        s.a.len(),
-                        s.b.len(),
-                        s.head.len(),
-                        t.a.len(),
-                        t.b.len(),
-                        t.head.len()
-                    )),
+                    ProblemKind::InputWidthsDiffer {
+                        in_source: [s.a.len(), s.b.len(), s.head.len()],
+                        in_target: [t.a.len(), t.b.len(), t.head.len()],
+                    },
                     study.target.x.span,
                     "different widths",
                 )
@@ -169,11 +164,7 @@ pub fn prepare(study: &Study, ctx: &DataContext) -> Result<Prepared, Vec<Problem
     } else if source.columns.len() != target.columns.len() {
         problems.push(
             Problem::new(
-                ProblemKind::FeatureMismatch(format!(
-                    "the source has {} feature columns but the target has {}",
-                    source.columns.len(),
-                    target.columns.len()
-                )),
+                ProblemKind::FeatureCountsDiffer { in_source: source.columns.len(), in_target: target.columns.len() },
                 study.target.x.span,
                 format!("{} columns", target.columns.len()),
             )
@@ -273,7 +264,7 @@ fn bind(role: &Role, what: &str, tables: &BTreeMap<String, Table>) -> Result<Rol
     let name = &role.table.value;
     let Some(table) = tables.get(name) else {
         return Err(vec![Problem::new(
-            ProblemKind::UnknownTable(format!("no table `{name}`")),
+            ProblemKind::UndeclaredTable { table: name.to_string() },
             role.table.span,
             "not declared",
         )]);
@@ -283,7 +274,7 @@ fn bind(role: &Role, what: &str, tables: &BTreeMap<String, Table>) -> Result<Rol
     let columns = match table.resolve(&role.x) {
         Ok(c) if c.is_empty() => {
             problems.push(Problem::new(
-                ProblemKind::EmptySelection(format!("the {what}'s x selects no columns")),
+                ProblemKind::XSelectsNothing { role: what.to_string() },
                 role.x.span,
                 "no columns",
             ));
@@ -348,32 +339,17 @@ fn columns_differ(source: &[String], target: &[String], study: &Study) -> Option
     }
     let only = |a: &[String], b: &[String]| a.iter().filter(|c| !b.contains(c)).cloned().collect::<Vec<_>>();
     let (only_s, only_t) = (only(source, target), only(target, source));
-    let message = if only_s.is_empty() && only_t.is_empty() {
+    let kind = if only_s.is_empty() && only_t.is_empty() {
         let first = source.iter().zip(target).position(|(a, b)| a != b).unwrap_or(0);
-        format!(
-            "the source and the target select the same x columns in a different order (from column {}: `{}` in the source, `{}` in the target)",
-            first + 1,
-            source[first],
-            target[first]
-        )
+        ProblemKind::XColumnsReordered {
+            column: first + 1,
+            in_source: source[first].clone(),
+            in_target: target[first].clone(),
+        }
     } else {
-        let list = |v: &[String]| {
-            let mut s = v.iter().take(8).map(|c| format!("`{c}`")).collect::<Vec<_>>().join(", ");
-            if v.len() > 8 {
-                s.push_str(&format!(" and {} more", v.len() - 8));
-            }
-            s
-        };
-        let mut parts = Vec::new();
-        if !only_s.is_empty() {
-            parts.push(format!("only the source has {}", list(&only_s)));
-        }
-        if !only_t.is_empty() {
-            parts.push(format!("only the target has {}", list(&only_t)));
-        }
-        format!("the source's and the target's x columns differ by name: {}", parts.join("; "))
+        ProblemKind::XColumnsDiffer { only_in_source: only_s, only_in_target: only_t }
     };
-    Some(Problem::new(ProblemKind::FeatureMismatch(message), study.target.x.span, "not the source's columns").with_help(format!(
+    Some(Problem::new(kind, study.target.x.span, "not the source's columns").with_help(format!(
         "the network reads column i of both roles as the same input (pretrained weights are reused on the target), \
                  so both must select the same columns in the same order\n{}",
         side_by_side(source, target)

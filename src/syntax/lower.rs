@@ -54,7 +54,7 @@ impl Lower {
     /// A tree shape the grammar cannot produce; reported rather than panicking.
     fn bug(&self, pair: &Pair<'_, Rule>) -> Problem {
         Problem::new(
-            ProblemKind::Internal(format!("unexpected {:?} in the syntax tree", pair.as_rule())),
+            ProblemKind::UnexpectedSyntaxNode { rule: format!("{:?}", pair.as_rule()) },
             self.span(pair),
             "here",
         )
@@ -92,7 +92,7 @@ impl Lower {
                     // +1 for the opening quote.
                     let start = self.span(pair).start + 1 + i;
                     return Err(Problem::new(
-                        ProblemKind::Syntax(format!("unknown escape `\\{other}` in a string")),
+                        ProblemKind::UnknownEscape { escape: other },
                         Span::new(start, start + 1 + other.len_utf8()),
                         "unknown escape",
                     )
