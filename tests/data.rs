@@ -507,7 +507,7 @@ fn errors_without_span_take_the_definition_span() {
     let e = evaluate(&defs, &ctx()).unwrap_err();
     // The loader attaches the path's span, (0, 0) here; the definition span is only a fallback.
     assert_eq!(e.span, Some(at(0, 0)));
-    let p = DataError::new("x").to_problem(at(3, 4));
+    let p = DataError::new(sim2real::diag::ProblemKind::EmptyDataPath).to_problem(at(3, 4));
     assert_eq!(p.span, at(3, 4));
 }
 

@@ -119,7 +119,7 @@ fn featurize_mistakes_in_the_study_are_named_with_a_span() {
     };
     t("featurize composition(formula) with magpi", "unknown composition preset `magpi`");
     t("featurize composition(formula) with magpie { on_error = skip }", "`on_error` value");
-    t("featurize composition(formula) with magpie { on_eror = drop }", "unknown featurizer setting `on_eror`");
+    t("featurize composition(formula) with magpie { on_eror = drop }", "unknown setting `on_eror` in `featurize`");
     t("featurize smiles(formula) with magpie", "unknown featurizer input `smiles`");
     t("featurize composition(formula, y) with magpie", "`composition` takes one argument: the column");
     t("featurize composition(formula) with magpie(radius: 2)", "the preset `magpie` takes no arguments");

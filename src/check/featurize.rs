@@ -18,7 +18,7 @@ impl Checker<'_> {
             Primary::Call(call) => {
                 self.report(
                     Problem::new(
-                        ProblemKind::Type(format!("the preset `{}` takes no arguments", call.name.name)),
+                        ProblemKind::PresetArguments { preset: call.name.name.clone() },
                         call.span,
                         "no arguments here",
                     )
@@ -39,7 +39,7 @@ impl Checker<'_> {
             });
             self.report(
                 Problem::new(
-                    ProblemKind::UnknownFunction(format!("unknown featurizer input `{}`", call.name.name)),
+                    ProblemKind::UnknownFeaturizerInput { name: call.name.name.clone() },
                     call.name.span,
                     "not a featurizer input",
                 )
@@ -59,7 +59,7 @@ impl Checker<'_> {
             _ => {
                 self.report(
                     Problem::new(
-                        ProblemKind::Type(format!("`{}` takes one argument: the column", call.name.name)),
+                        ProblemKind::FeaturizerInputArguments { input: call.name.name.clone() },
                         call.span,
                         "expected one column",
                     )
@@ -80,7 +80,7 @@ impl Checker<'_> {
                     .unwrap_or_else(|| "a featurizer's one setting is `on_error = fail` or `on_error = drop`".into());
                 self.report(
                     Problem::new(
-                        ProblemKind::UnknownSetting(format!("unknown featurizer setting `{}`", s.name.name)),
+                        ProblemKind::UnknownSetting { name: s.name.name.clone(), block: "`featurize`".into() },
                         s.name.span,
                         "unknown setting",
                     )
@@ -91,7 +91,7 @@ impl Checker<'_> {
             }
             if seen {
                 self.report(Problem::new(
-                    ProblemKind::Duplicate("`on_error` is set twice".into()),
+                    ProblemKind::SettingTwice { name: "on_error".into(), block: "`featurize`".into() },
                     s.name.span,
                     "set again here",
                 ));

@@ -14,6 +14,7 @@ use crate::ir::{Span, Spanned};
 
 use super::error::DataError;
 use super::table::{Column, Table, format_number};
+use crate::diag::ProblemKind;
 
 /// One part of a join key.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -21,20 +22,6 @@ enum KeyPart {
     /// f64 bits, with -0 folded onto 0.
     Num(u64),
     Text(String),
-}
-
-/// Names shown of a long list of clashing columns; the rest are counted.
-const CLASHES_SHOWN: usize = 5;
-
-/// "both tables have the column `a`", or with many "both tables have 170 columns in common: `a`,
-/// `b`, `c`, `d`, `e` and 165 more".
-fn describe_clashes(clashes: &[&str]) -> String {
-    let shown: Vec<String> = clashes.iter().take(CLASHES_SHOWN).map(|n| format!("`{n}`")).collect();
-    match clashes.len() {
-        1 => format!("both tables have the column {}", shown[0]),
-        k if k <= CLASHES_SHOWN => format!("both tables have the columns {}", shown.join(", ")),
-        k => format!("both tables have {k} columns in common: {} and {} more", shown.join(", "), k - CLASHES_SHOWN),
-    }
 }
 
 /// Inner join of `left` and `right` on (left column, right column) pairs. `span` (the whole
@@ -46,7 +33,7 @@ pub fn join(
     span: Span,
 ) -> Result<Table, DataError> {
     if on.is_empty() {
-        return Err(DataError::new("a join needs at least one `left = right` key pair").with_span(span));
+        return Err(DataError::new(ProblemKind::JoinWithoutKeys).with_span(span));
     }
     let mut pairs = Vec::with_capacity(on.len());
     for (l, r) in on {
@@ -59,14 +46,14 @@ pub fn join(
     // Right columns that stay, and clashes with left names.
     let right_keys: Vec<&str> = on.iter().map(|(_, r)| r.value.as_str()).collect();
     let kept: Vec<(&str, &Column)> = right.columns().filter(|(n, _)| !right_keys.contains(n)).collect();
-    let clashes: Vec<&str> = kept.iter().filter(|(n, _)| left.index_of(n).is_some()).map(|(n, _)| *n).collect();
+    let clashes: Vec<String> =
+        kept.iter().filter(|(n, _)| left.index_of(n).is_some()).map(|(n, _)| (*n).to_string()).collect();
     if !clashes.is_empty() {
-        return Err(DataError::new(format!(
-            "join of {} with {}: {}",
-            left.label(),
-            right.label(),
-            describe_clashes(&clashes)
-        ))
+        return Err(DataError::new(ProblemKind::JoinColumnClash {
+            left: left.label().to_string(),
+            right: right.label().to_string(),
+            columns: clashes,
+        })
         .with_span(span)
         .with_help(
             "remove them from one side before joining: `| drop COLS` on the left before `| join`, or a table \
@@ -82,11 +69,12 @@ pub fn join(
         if let Some(&first) = index.get(&key) {
             let (at1, _) = right.locate(first);
             let (at2, n2) = right.locate(r);
-            return Err(DataError::new(format!(
-                "join key {} occurs twice in {} ({at1} and {at2}); right rows must be unique per key",
-                describe_key(on, right, r),
-                right.label()
-            ))
+            return Err(DataError::new(ProblemKind::JoinKeyTwice {
+                key: describe_key(on, right, r),
+                table: right.label().to_string(),
+                first: at1,
+                second: at2,
+            })
             .with_file(right.label())
             .with_column(on[0].1.value.clone())
             .with_row(n2)

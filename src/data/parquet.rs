@@ -10,6 +10,7 @@ use parquet::record::Field;
 
 use super::error::DataError;
 use super::table::{Column, Table};
+use crate::diag::ProblemKind;
 
 /// One cell as read.
 enum Cell {
@@ -20,39 +21,61 @@ enum Cell {
 
 /// Loads the parquet file at `path`; `label` (the path as written) names it in errors.
 pub fn load_parquet(path: &Path, label: &str) -> Result<Table, DataError> {
-    let bad = |what: String| DataError::new(format!("{label}: {what}")).with_file(label);
-    let file = std::fs::File::open(path).map_err(|e| bad(format!("cannot open {}: {e}", path.display())))?;
+    let bad = |kind: ProblemKind| DataError::new(kind).with_file(label);
+    let file_name = || label.to_string();
+    let file = std::fs::File::open(path).map_err(|e| {
+        bad(ProblemKind::ParquetCannotOpen {
+            file: file_name(),
+            path: path.display().to_string(),
+            detail: e.to_string(),
+        })
+    })?;
     if let Some(e) = not_parquet(path, label) {
         return Err(e.with_file(label));
     }
-    let reader = SerializedFileReader::new(file).map_err(|e| bad(format!("not a readable parquet file: {e}")))?;
+    let reader = SerializedFileReader::new(file)
+        .map_err(|e| bad(ProblemKind::ParquetUnreadable { file: file_name(), detail: e.to_string() }))?;
     let names: Vec<String> =
         reader.metadata().file_metadata().schema().get_fields().iter().map(|f| f.name().to_string()).collect();
     if names.is_empty() {
-        return Err(bad("the file has no columns".to_string()));
+        return Err(bad(ProblemKind::ParquetWithoutColumns { file: file_name() }));
     }
-    let rows = reader.get_row_iter(None).map_err(|e| bad(format!("cannot read rows: {e}")))?;
+    let rows = reader
+        .get_row_iter(None)
+        .map_err(|e| bad(ProblemKind::ParquetRowsUnreadable { file: file_name(), detail: e.to_string() }))?;
 
     let mut cells: Vec<Vec<Cell>> = names.iter().map(|_| Vec::new()).collect();
     for (r, row) in rows.enumerate() {
-        let row = row.map_err(|e| bad(format!("cannot read row {}: {e}", r + 1)))?;
+        let row = row.map_err(|e| {
+            bad(ProblemKind::ParquetRowUnreadable { file: file_name(), row: r + 1, detail: e.to_string() })
+        })?;
         let fields = row.into_columns();
         if fields.len() != names.len() {
-            return Err(bad(format!("row {} has {} fields, the schema {}", r + 1, fields.len(), names.len())));
+            return Err(bad(ProblemKind::ParquetRowWidth {
+                file: file_name(),
+                row: r + 1,
+                fields: fields.len(),
+                columns: names.len(),
+            }));
         }
         for (i, (name, field)) in fields.into_iter().enumerate() {
             let cell = to_cell(field).map_err(|kind| {
-                bad(format!("column `{name}` has unsupported values ({kind}) at row {}", r + 1))
-                    .with_column(&name)
-                    .with_row(r + 1)
-                    .with_help("only numeric and string columns can be read")
+                bad(ProblemKind::ParquetUnsupported {
+                    file: file_name(),
+                    column: name.clone(),
+                    found: kind.to_string(),
+                    row: r + 1,
+                })
+                .with_column(&name)
+                .with_row(r + 1)
+                .with_help("only numeric and string columns can be read")
             })?;
             cells[i].push(cell);
         }
     }
     let nrows = cells[0].len();
     if nrows == 0 {
-        return Err(bad("the file has no rows".to_string()));
+        return Err(bad(ProblemKind::ParquetWithoutRows { file: file_name() }));
     }
 
     let columns = names.into_iter().zip(cells).map(|(n, c)| (n, to_column(c))).collect();
@@ -85,8 +108,7 @@ fn not_parquet(path: &Path, label: &str) -> Option<DataError> {
     let text = std::str::from_utf8(first_line)
         .ok()
         .filter(|t| !t.trim().is_empty() && t.chars().all(|c| !c.is_control() || c == '\t' || c == '\r'));
-    let what = if len == 0 { "it is empty".to_string() } else { "it does not begin and end with `PAR1`".into() };
-    let e = DataError::new(format!("{label} is not a Parquet file ({what})"));
+    let e = DataError::new(ProblemKind::NotParquet { file: label.to_string(), empty: len == 0 });
     Some(match text {
         Some(t) if [',', ';', '\t'].iter().any(|d| t.contains(*d)) => e.with_help(format!(
             "it starts with a line of text (`{}`), like a CSV file: read it with `csv(...)`",

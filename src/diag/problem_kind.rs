@@ -140,6 +140,13 @@ pub enum ProblemKind {
     /// A label transform that only applies to inputs (`clip`).
     #[error("`{name}` applies to inputs only")]
     InputOnlyTransform { name: String },
+    /// `featurize INPUT(...)` where INPUT is not `composition`.
+    #[error("unknown featurizer input `{name}`")]
+    UnknownFeaturizerInput { name: String },
+    #[error("`{input}` takes one argument: the column")]
+    FeaturizerInputArguments { input: String },
+    #[error("the preset `{preset}` takes no arguments")]
+    PresetArguments { preset: String },
 
     // ---- The model (check/blocks.rs, check/pair.rs) --------------------------------------------
     #[error("`hidden` must list at least one layer width")]
@@ -245,9 +252,122 @@ pub enum ProblemKind {
     UnknownReport { name: String },
 
     // ---- Loading and shaping the data (data/) --------------------------------------------------
-    /// Loading, filtering, joining or converting the data failed (the message names file, column, row).
-    #[error("{0}")]
-    Data(String),
+    // `file` and `table` name a table as the study wrote it (a path, or a generator's call).
+    #[error("empty data file path")]
+    EmptyDataPath,
+    #[error("data file `{path}` not found")]
+    DataFileNotFound { path: String },
+    /// A relative path found neither beside the study (`near_study`) nor in the data folder.
+    #[error("data file `{path}` not found: looked at {near_study} and {in_data}")]
+    DataFileNotFoundIn { path: String, near_study: String, in_data: String },
+    /// The file system's message in `detail`.
+    #[error("cannot read {file} ({path}): {detail}")]
+    CsvUnreadable { file: String, path: String, detail: String },
+    #[error("{file} is empty: expected a header row")]
+    CsvWithoutHeader { file: String },
+    #[error("{file}: column {column} of the header (line {line}) has no name")]
+    CsvUnnamedColumn { file: String, column: usize, line: usize },
+    #[error("`numeric:` names `{column}`, but {file} has no such column")]
+    NumericWithoutColumn { column: String, file: String },
+    #[error("{file}: line {line} has {fields} fields, but the header (line {header_line}) has {columns}")]
+    CsvLineWidth { file: String, line: usize, fields: usize, header_line: usize, columns: usize },
+    #[error("{file} has a header but no rows")]
+    CsvWithoutRows { file: String },
+    /// `field` is 1-based; `column` is its header name once the header is read.
+    #[error("{file}:{} field {field}{} is not valid UTF-8", line_part(.line), column_part(.column))]
+    CsvNotUtf8 { file: String, line: Option<usize>, field: usize, column: Option<String> },
+    /// The CSV reader's message in `detail`.
+    #[error("{file}: cannot read line {line}: {detail}")]
+    CsvLineUnreadable { file: String, line: usize, detail: String },
+    #[error("{file}: cannot read: {detail}")]
+    CsvRecordUnreadable { file: String, detail: String },
+    /// The file system's message in `detail`.
+    #[error("{file}: cannot open {path}: {detail}")]
+    ParquetCannotOpen { file: String, path: String, detail: String },
+    /// The parquet reader's message in `detail` (also for the three below).
+    #[error("{file}: not a readable parquet file: {detail}")]
+    ParquetUnreadable { file: String, detail: String },
+    #[error("{file}: cannot read rows: {detail}")]
+    ParquetRowsUnreadable { file: String, detail: String },
+    #[error("{file}: cannot read row {row}: {detail}")]
+    ParquetRowUnreadable { file: String, row: usize, detail: String },
+    #[error("{file}: the file has no columns")]
+    ParquetWithoutColumns { file: String },
+    #[error("{file}: the file has no rows")]
+    ParquetWithoutRows { file: String },
+    #[error("{file}: row {row} has {fields} fields, the schema {columns}")]
+    ParquetRowWidth { file: String, row: usize, fields: usize, columns: usize },
+    /// `found` names the parquet type (e.g. "a date").
+    #[error("{file}: column `{column}` has unsupported values ({found}) at row {row}")]
+    ParquetUnsupported { file: String, column: String, found: String, row: usize },
+    #[error("{table}: rows must be at least 1")]
+    SyntheticWithoutRows { table: String },
+    #[error("{table}: features must be at least 1")]
+    SyntheticWithoutFeatures { table: String },
+    #[error("{table}: bias must be a finite number")]
+    SyntheticBiasNotFinite { table: String },
+    #[error("{table}: noise must be a finite number ≥ 0")]
+    SyntheticNoiseOutOfRange { table: String },
+    /// A table name not among those evaluated so far.
+    #[error("unknown table `{table}`")]
+    TableNotLoaded { table: String },
+    #[error("column `{column}` of {table} has {cells} cells, expected {rows}")]
+    ColumnLength { column: String, table: String, cells: usize, rows: usize },
+    /// A derived column of the wrong length.
+    #[error("column `{column}` has {cells} cells, expected {rows}")]
+    DerivedColumnLength { column: String, cells: usize, rows: usize },
+    #[error("{table} has two columns named `{column}`")]
+    ColumnNamedTwice { table: String, column: String },
+    #[error("{table}: {lines} line numbers for {rows} rows")]
+    LineNumbersMismatch { table: String, lines: usize, rows: usize },
+    /// A header name at several 1-based `positions`.
+    #[error(
+        "{table}: column name `{column}` appears {} times in the header (line {line}, columns {}), so the study cannot tell which one it means",
+        .positions.len(), join(.positions)
+    )]
+    HeaderNameRepeated { table: String, column: String, line: usize, positions: Vec<usize> },
+    #[error("{table} has no column `{column}`")]
+    NoSuchColumn { table: String, column: String },
+    #[error("`{pattern}` matches no column of {table}")]
+    PatternMatchesNoColumn { pattern: String, table: String },
+    #[error("this column set selects no columns of {table}")]
+    ColumnSetSelectsNothing { table: String },
+    #[error("{table} already has a column `{column}`")]
+    ColumnExists { table: String, column: String },
+    /// One bad cell; `at` is e.g. "line 12" or "row 3".
+    #[error("column `{column}` of {table} {fault} at {at}")]
+    BadCell { column: String, table: String, fault: CellFault, at: String },
+    /// `why` counts and lists the cells that are not numbers.
+    #[error("column `{column}` of {table} is not numeric: {why}, so it was read as text")]
+    ReadAsText { column: String, table: String, why: String },
+    #[error("type mismatch: column `{column}` of {table} is numeric, but \"{value}\" is a string")]
+    NumericComparedWithString { column: String, table: String, value: String },
+    #[error("type mismatch: column `{column}` of {table} is text, but {value} is a number")]
+    TextComparedWithNumber { column: String, table: String, value: f64 },
+    /// As above for a column that is mostly numbers; `why` lists the other cells.
+    #[error("type mismatch: column `{column}` of {table} is read as text because {why}, but {value} is a number")]
+    MostlyNumbersComparedWithNumber { column: String, table: String, why: String, value: f64 },
+    #[error("this condition keeps none of the {rows} rows of {table}")]
+    ConditionKeepsNothing { rows: usize, table: String },
+    #[error("a join needs at least one `left = right` key pair")]
+    JoinWithoutKeys,
+    /// Shows the first few shared columns and counts the rest.
+    #[error("join of {left} with {right}: {}", clash_list(.columns))]
+    JoinColumnClash { left: String, right: String, columns: Vec<String> },
+    /// `key` shows the key's values, e.g. "`id` = 3, `gas` = \"CO2\"".
+    #[error("join key {key} occurs twice in {table} ({first} and {second}); right rows must be unique per key")]
+    JoinKeyTwice { key: String, table: String, first: String, second: String },
+    /// `parquet(...)` on a file without Parquet's `PAR1` magic bytes (a CSV file, say).
+    #[error("{file} is not a Parquet file ({})", if *.empty { "it is empty" } else { "it does not begin and end with `PAR1`" })]
+    NotParquet { file: String, empty: bool },
+    #[error("column `{column}` of {table} holds numbers, not chemical formulas")]
+    FormulaColumnIsNumeric { column: String, table: String },
+    #[error("no cell of column `{column}` of {table} is a formula")]
+    NoFormulas { column: String, table: String },
+    #[error("this join matches none of the {left_rows} rows of {left} with the {right_rows} rows of {right}")]
+    JoinMatchesNothing { left_rows: usize, left: String, right_rows: usize, right: String },
+    #[error("this drops every column of {table}")]
+    DropsEveryColumn { table: String },
 
     // ---- Binding the data to the study (plan/prepare.rs, plan/pair_layout.rs) ------------------
     /// A role's table is not among the loaded tables.
@@ -319,6 +439,59 @@ pub enum ProblemKind {
     MBeyondTrial { m: usize, part: usize, trial: usize },
     #[error("m = {m} is more than the {part} target rows left for training after the test split")]
     MBeyondTrainPart { m: usize, part: usize },
+}
+
+/// What is wrong with one cell of a table ([`ProblemKind::BadCell`]).
+#[derive(Debug, Clone, PartialEq, Error)]
+pub enum CellFault {
+    #[error("has a missing value")]
+    Missing,
+    #[error("has a missing value (empty cell or NaN)")]
+    MissingOrNaN,
+    #[error("is text, not numbers, and has a missing value")]
+    TextWithMissing,
+    #[error("has a non-finite value `{0}`")]
+    NotFinite(f64),
+    #[error("is not numeric: value `{0}`")]
+    NotNumeric(String),
+    /// A formula `featurize composition(...)` cannot read; `why` is the parser's reason, naming
+    /// the character where the problem starts.
+    #[error("holds `{text}`, which is not a formula ({why})")]
+    NotAFormula { text: String, why: String },
+    #[error("is missing a formula")]
+    MissingFormula,
+    /// The reason from evaluating the `derive` expression (e.g. "log of -1").
+    #[error("cannot be derived: {0}")]
+    NotDerivable(String),
+}
+
+/// "`a`, `b`".
+fn ticked(names: &[String]) -> String {
+    names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
+}
+
+/// Names shown of a long list of clashing join columns; the rest are counted.
+const CLASHES_SHOWN: usize = 5;
+
+/// "both tables have the column `a`", "… the columns `a`, `b`", or with more than
+/// [`CLASHES_SHOWN`]: "both tables have 170 columns in common: `a`, …, `e` and 165 more".
+fn clash_list(columns: &[String]) -> String {
+    let shown = ticked(&columns[..columns.len().min(CLASHES_SHOWN)]);
+    match columns.len() {
+        1 => format!("both tables have the column {shown}"),
+        k if k <= CLASHES_SHOWN => format!("both tables have the columns {shown}"),
+        k => format!("both tables have {k} columns in common: {shown} and {} more", k - CLASHES_SHOWN),
+    }
+}
+
+/// " line 3", or nothing.
+fn line_part(line: &Option<usize>) -> String {
+    line.map(|l| format!(" line {l}")).unwrap_or_default()
+}
+
+/// " (column `b`)", or nothing.
+fn column_part(column: &Option<String>) -> String {
+    column.as_ref().map(|c| format!(" (column `{c}`)")).unwrap_or_default()
 }
 
 /// The fit an expectation about a fit parameter needs.
@@ -424,7 +597,9 @@ impl ProblemKind {
             | ParameterComparedWithName { .. }
             | ArmComparedWithNumber { .. }
             | ArmWithItself { .. }
-            | SignificantlyWithoutDirection { .. } => "sim2real::type",
+            | SignificantlyWithoutDirection { .. }
+            | FeaturizerInputArguments { .. }
+            | PresetArguments { .. } => "sim2real::type",
             EmptyStudyName
             | NotInRange { .. }
             | EmptyPath
@@ -472,14 +647,63 @@ impl ProblemKind {
             | InputOnlyTransform { .. }
             | UnknownSubject { .. }
             | UnknownReport { .. } => "sim2real::unknown_value",
-            UnknownLoader { .. } | UnknownGridFunction { .. } => "sim2real::unknown_function",
+            UnknownLoader { .. } | UnknownGridFunction { .. } | UnknownFeaturizerInput { .. } => {
+                "sim2real::unknown_function"
+            }
             TableUsedBeforeDeclared { .. } | UnknownTable { .. } | UndeclaredTable { .. } => "sim2real::unknown_table",
             Cycle { .. } => "sim2real::cycle",
             MultitaskConflict { .. } | MultitaskWithoutEncoder => "sim2real::conflict",
             DirectWithoutBaseline | UnusedInput { .. } => "sim2real::unused",
             UnknownInput { .. } => "sim2real::unknown_input",
             SourceGroup => "sim2real::source_group",
-            Data(_) => "sim2real::data",
+            EmptyDataPath
+            | DataFileNotFound { .. }
+            | DataFileNotFoundIn { .. }
+            | CsvUnreadable { .. }
+            | CsvWithoutHeader { .. }
+            | CsvUnnamedColumn { .. }
+            | NumericWithoutColumn { .. }
+            | CsvLineWidth { .. }
+            | CsvWithoutRows { .. }
+            | CsvNotUtf8 { .. }
+            | CsvLineUnreadable { .. }
+            | CsvRecordUnreadable { .. }
+            | ParquetCannotOpen { .. }
+            | ParquetUnreadable { .. }
+            | ParquetRowsUnreadable { .. }
+            | ParquetRowUnreadable { .. }
+            | ParquetWithoutColumns { .. }
+            | ParquetWithoutRows { .. }
+            | ParquetRowWidth { .. }
+            | ParquetUnsupported { .. }
+            | SyntheticWithoutRows { .. }
+            | SyntheticWithoutFeatures { .. }
+            | SyntheticBiasNotFinite { .. }
+            | SyntheticNoiseOutOfRange { .. }
+            | TableNotLoaded { .. }
+            | ColumnLength { .. }
+            | DerivedColumnLength { .. }
+            | ColumnNamedTwice { .. }
+            | LineNumbersMismatch { .. }
+            | HeaderNameRepeated { .. }
+            | NoSuchColumn { .. }
+            | PatternMatchesNoColumn { .. }
+            | ColumnSetSelectsNothing { .. }
+            | ColumnExists { .. }
+            | BadCell { .. }
+            | ReadAsText { .. }
+            | NumericComparedWithString { .. }
+            | TextComparedWithNumber { .. }
+            | MostlyNumbersComparedWithNumber { .. }
+            | ConditionKeepsNothing { .. }
+            | JoinWithoutKeys
+            | JoinColumnClash { .. }
+            | JoinKeyTwice { .. }
+            | NotParquet { .. }
+            | FormulaColumnIsNumeric { .. }
+            | NoFormulas { .. }
+            | JoinMatchesNothing { .. }
+            | DropsEveryColumn { .. } => "sim2real::data",
             XSelectsNothing { .. } | InputMatchesNothing { .. } => "sim2real::empty_selection",
             LabelInFeatures { .. } => "sim2real::label_in_features",
             FeatureCountsDiffer { .. }
@@ -558,6 +782,9 @@ mod tests {
             EmptyColumnList { what: s() },
             SourceGroup,
             InputOnlyTransform { name: s() },
+            UnknownFeaturizerInput { name: s() },
+            FeaturizerInputArguments { input: s() },
+            PresetArguments { preset: s() },
             EmptyHidden,
             FreezeOutsideFinetune,
             FreezeTooDeep { freeze: 3, layers: 2 },
@@ -602,7 +829,54 @@ mod tests {
             EmptyColumnName,
             ReportByWithoutColumn,
             UnknownReport { name: s() },
-            Data(s()),
+            EmptyDataPath,
+            DataFileNotFound { path: s() },
+            DataFileNotFoundIn { path: s(), near_study: s(), in_data: s() },
+            CsvUnreadable { file: s(), path: s(), detail: s() },
+            CsvWithoutHeader { file: s() },
+            CsvUnnamedColumn { file: s(), column: 2, line: 1 },
+            NumericWithoutColumn { column: s(), file: s() },
+            CsvLineWidth { file: s(), line: 3, fields: 2, header_line: 1, columns: 3 },
+            CsvWithoutRows { file: s() },
+            CsvNotUtf8 { file: s(), line: Some(3), field: 2, column: Some(s()) },
+            CsvLineUnreadable { file: s(), line: 3, detail: s() },
+            CsvRecordUnreadable { file: s(), detail: s() },
+            ParquetCannotOpen { file: s(), path: s(), detail: s() },
+            ParquetUnreadable { file: s(), detail: s() },
+            ParquetRowsUnreadable { file: s(), detail: s() },
+            ParquetRowUnreadable { file: s(), row: 1, detail: s() },
+            ParquetWithoutColumns { file: s() },
+            ParquetWithoutRows { file: s() },
+            ParquetRowWidth { file: s(), row: 1, fields: 2, columns: 3 },
+            ParquetUnsupported { file: s(), column: s(), found: s(), row: 1 },
+            SyntheticWithoutRows { table: s() },
+            SyntheticWithoutFeatures { table: s() },
+            SyntheticBiasNotFinite { table: s() },
+            SyntheticNoiseOutOfRange { table: s() },
+            TableNotLoaded { table: s() },
+            ColumnLength { column: s(), table: s(), cells: 2, rows: 3 },
+            DerivedColumnLength { column: s(), cells: 2, rows: 3 },
+            ColumnNamedTwice { table: s(), column: s() },
+            LineNumbersMismatch { table: s(), lines: 2, rows: 3 },
+            HeaderNameRepeated { table: s(), column: s(), line: 1, positions: vec![2, 5] },
+            NoSuchColumn { table: s(), column: s() },
+            PatternMatchesNoColumn { pattern: s(), table: s() },
+            ColumnSetSelectsNothing { table: s() },
+            ColumnExists { table: s(), column: s() },
+            BadCell { column: s(), table: s(), fault: CellFault::NotNumeric(s()), at: s() },
+            ReadAsText { column: s(), table: s(), why: s() },
+            NumericComparedWithString { column: s(), table: s(), value: s() },
+            TextComparedWithNumber { column: s(), table: s(), value: 1.5 },
+            MostlyNumbersComparedWithNumber { column: s(), table: s(), why: s(), value: 1.5 },
+            ConditionKeepsNothing { rows: 3, table: s() },
+            JoinWithoutKeys,
+            JoinColumnClash { left: s(), right: s(), columns: vec![s()] },
+            JoinKeyTwice { key: s(), table: s(), first: s(), second: s() },
+            NotParquet { file: s(), empty: false },
+            FormulaColumnIsNumeric { column: s(), table: s() },
+            NoFormulas { column: s(), table: s() },
+            JoinMatchesNothing { left_rows: 3, left: s(), right_rows: 2, right: s() },
+            DropsEveryColumn { table: s() },
             UndeclaredTable { table: s() },
             XSelectsNothing { role: s() },
             InputMatchesNothing { input: s(), pattern: s(), role: s() },
@@ -655,6 +929,40 @@ mod tests {
         assert!(declared.len() > 100, "the enum was not read: {declared:?}");
         let named: Vec<String> = examples().iter().map(variant_name).collect();
         assert_eq!(named, declared, "`examples` has one value of each variant, in declaration order");
+    }
+
+    /// The variants that carry the message of an outside library or of the file system (in
+    /// `detail`), inside a frame written here.
+    const OUTSIDE_TEXT: &[&str] = &[
+        "ParserMessage",
+        "CsvUnreadable",
+        "CsvLineUnreadable",
+        "CsvRecordUnreadable",
+        "ParquetCannotOpen",
+        "ParquetUnreadable",
+        "ParquetRowsUnreadable",
+        "ParquetRowUnreadable",
+    ];
+
+    #[test]
+    fn no_variant_carries_a_message_written_elsewhere() {
+        for k in examples() {
+            let name = variant_name(&k);
+            let debug = format!("{k:?}");
+            assert!(
+                !debug.starts_with(&format!("{name}(")),
+                "{name} carries an unnamed value; name its fields and write its message here"
+            );
+            assert_eq!(
+                debug.contains("detail:"),
+                OUTSIDE_TEXT.contains(&name.as_str()),
+                "{name}: only the variants of OUTSIDE_TEXT carry outside text, in `detail`"
+            );
+            // The message without the text fields still says something of its own.
+            let frame = k.to_string().replace(MARK, "");
+            let words = frame.split(|c: char| !c.is_alphabetic()).filter(|w| w.chars().count() >= 3).count();
+            assert!(words >= 1, "{name}: the message is only the text its call site gave: {:?}", k.to_string());
+        }
     }
 
     #[test]

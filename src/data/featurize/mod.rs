@@ -10,6 +10,7 @@ pub mod formula;
 pub mod fractions;
 pub mod magpie;
 
+use crate::diag::{CellFault, ProblemKind};
 use crate::ir::{Featurize, OnError, Preset, Spanned};
 
 use super::error::DataError;
@@ -27,10 +28,10 @@ pub fn featurize(table: Table, spec: &Spanned<Featurize>) -> Result<Table, DataE
     let cells = match table.require(col).map_err(|e| e.with_span(f.column.span))? {
         Column::Text(cells) => cells.clone(),
         Column::Numeric(_) => {
-            return Err(DataError::new(format!(
-                "column `{col}` of {} holds numbers, not chemical formulas",
-                table.label()
-            ))
+            return Err(DataError::new(ProblemKind::FormulaColumnIsNumeric {
+                column: col.clone(),
+                table: table.label().to_string(),
+            })
             .with_file(table.label())
             .with_column(col)
             .with_span(f.column.span)
@@ -39,11 +40,13 @@ pub fn featurize(table: Table, spec: &Spanned<Featurize>) -> Result<Table, DataE
     };
     let mut comps = Vec::with_capacity(cells.len());
     let mut keep = Vec::with_capacity(cells.len());
-    let mut bad: Vec<(usize, String)> = Vec::new();
+    let mut bad: Vec<(usize, CellFault)> = Vec::new();
     for (row, cell) in cells.iter().enumerate() {
         let parsed = match cell.as_deref().map(str::trim) {
-            None | Some("") => Err("is missing a formula".to_string()),
-            Some(text) => formula::parse(text).map_err(|e| format!("holds `{text}`, which is not a formula ({e})")),
+            None | Some("") => Err(CellFault::MissingFormula),
+            Some(text) => {
+                formula::parse(text).map_err(|e| CellFault::NotAFormula { text: text.to_string(), why: e.to_string() })
+            }
         };
         match (parsed, f.on_error) {
             (Ok(c), _) => {
@@ -51,7 +54,7 @@ pub fn featurize(table: Table, spec: &Spanned<Featurize>) -> Result<Table, DataE
                 keep.push(row);
             }
             (Err(why), OnError::Fail) => {
-                return Err(table.cell_error(col, row, &why).with_span(f.column.span).with_help(
+                return Err(table.cell_error(col, row, why).with_span(f.column.span).with_help(
                     "fix the cell, filter the row out with `where`, or drop such rows with `{ on_error = drop }`",
                 ));
             }
@@ -59,7 +62,7 @@ pub fn featurize(table: Table, spec: &Spanned<Featurize>) -> Result<Table, DataE
         }
     }
     if comps.is_empty() {
-        return Err(DataError::new(format!("no cell of column `{col}` of {} is a formula", table.label()))
+        return Err(DataError::new(ProblemKind::NoFormulas { column: col.clone(), table: table.label().to_string() })
             .with_file(table.label())
             .with_column(col)
             .with_span(spec.span));
@@ -89,7 +92,7 @@ pub fn compute(preset: Preset, comps: &[Composition]) -> (Vec<String>, Vec<Vec<f
 }
 
 /// `table` with the plan warning for the rows `on_error = drop` leaves out.
-fn drop_note(table: Table, col: &str, bad: &[(usize, String)]) -> Table {
+fn drop_note(table: Table, col: &str, bad: &[(usize, CellFault)]) -> Table {
     let examples: Vec<String> = bad
         .iter()
         .take(SHOWN)
