@@ -95,6 +95,10 @@ pub enum ProblemKind {
     /// A grid value larger than the data has rows for.
     #[error("{0}")]
     GridBeyondData(String),
+    /// The `budget` cannot be planned on the fitted surface (goal at or below its floor, no
+    /// usable surface); found after the run.
+    #[error("{0}")]
+    Budget(String),
 }
 
 /// Every code, in the order of docs/errors.md.
@@ -127,6 +131,7 @@ pub const CODES: &[&str] = &[
     "transform_domain",
     "grid_too_small",
     "grid_beyond_data",
+    "budget",
 ];
 
 impl ProblemKind {
@@ -162,6 +167,7 @@ impl ProblemKind {
             TransformDomain { .. } => "sim2real::transform_domain",
             GridTooSmall(_) => "sim2real::grid_too_small",
             GridBeyondData(_) => "sim2real::grid_beyond_data",
+            Budget(_) => "sim2real::budget",
         }
     }
 }
@@ -205,6 +211,7 @@ mod tests {
             TransformDomain { what: s(), column: s(), table: s(), row: s(), reason: s() },
             GridTooSmall(s()),
             GridBeyondData(s()),
+            Budget(s()),
         ]
     }
 
@@ -240,7 +247,8 @@ mod tests {
                 | TooFewRows { .. }
                 | TransformDomain { .. }
                 | GridTooSmall(_)
-                | GridBeyondData(_) => {}
+                | GridBeyondData(_)
+                | Budget(_) => {}
             }
         }
     }
