@@ -22,6 +22,7 @@ mod bench;
 mod breakdown;
 mod budget;
 mod budget_coverage;
+mod budget_study;
 mod cli;
 mod coverage;
 mod data;

@@ -38,6 +38,7 @@ fn base(study: &str, quick: bool) -> Results {
         paired: Vec::new(),
         ci_variance: String::new(),
         device: None,
+        budget: None,
     }
 }
 

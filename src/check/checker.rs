@@ -78,7 +78,8 @@ fn single_key(stmt: &Statement) -> Option<String> {
         | StatementKind::Finetune(_)
         | StatementKind::Direct(_)
         | StatementKind::Multitask(_)
-        | StatementKind::Grid(_) => Some(stmt.keyword.name.clone()),
+        | StatementKind::Grid(_)
+        | StatementKind::Budget(_) => Some(stmt.keyword.name.clone()),
         StatementKind::Transform { target, .. } => Some(format!("transform {}", target.name)),
         StatementKind::Baseline(id) => Some(format!("baseline {}", id.name)),
         StatementKind::Fit(id, _, _) => Some(format!("fit {}", id.name)),
@@ -278,6 +279,13 @@ impl<'f> Checker<'f> {
         }
 
         let report = self.reports(&file.statements);
+        let budget = match single("budget") {
+            Some(Statement { kind: StatementKind::Budget(block), keyword, .. }) => {
+                let has_surface = fits.iter().any(|f| f.law == crate::ir::Law::Surface);
+                self.budget(keyword, block, has_surface)
+            }
+            _ => None,
+        };
 
         Some(Study {
             name: name?,
@@ -297,6 +305,7 @@ impl<'f> Checker<'f> {
             fits,
             expects,
             report,
+            budget,
         })
     }
 

@@ -7,10 +7,11 @@
 //! One file per concern: `checker` (statements, duplicates, required statements), `values`
 //! (typed values and ranges), `settings` (blocks), `blocks` (model, pretrain, finetune, multitask),
 //! `pair` (inputs, shared encoder, head), `grid`, `roles` (source, target), `tables` (data),
-//! `transforms`, `expect` (baseline, fit, expect), `report` (report by, report samples). The names
+//! `transforms`, `expect` (baseline, fit, expect), `report` (report by, report samples), `budget`. The names
 //! accepted come from [`crate::syntax::names`]; "did you mean" from [`crate::diag::did_you_mean`].
 
 mod blocks;
+mod budget;
 mod checker;
 mod derive;
 mod expect;

@@ -257,7 +257,7 @@ pub fn run(file: Option<&Path>, opts: &RunOptions) -> i32 {
         outcome.wall_s,
         outcome.dir.display()
     );
-    let code = expect_code(&outcome.results);
+    let code = expect_code(&outcome.results).max(budget_code(&loaded, &outcome.results));
     let lost = outcome.results.lost_points();
     if lost.is_empty() {
         return code;
@@ -272,6 +272,23 @@ pub fn run(file: Option<&Path>, opts: &RunOptions) -> i32 {
         );
     }
     EXIT_FAILED
+}
+
+/// A study's `budget` that could not be planned: its diagnostic (on the goal or the block) and
+/// exit 2; in a `--quick` run a warning only (its surface is a smoke test's).
+fn budget_code(loaded: &exec::Loaded, r: &Results) -> i32 {
+    let (Some(spec), Some(crate::results::budget::BudgetOutcome::Failed(failed))) = (&loaded.study.budget, &r.budget)
+    else {
+        return EXIT_OK;
+    };
+    if r.quick {
+        eprintln!("warning: the budget cannot be planned on this quick run's surface: {}", failed.error);
+        return EXIT_OK;
+    }
+    let name = loaded.path.display().to_string();
+    let errors = crate::diag::StudyErrors::new(&name, &loaded.text, vec![exec::budget::problem(spec, failed)]);
+    eprint!("{}", render::diagnostic(&errors));
+    EXIT_STUDY
 }
 
 fn expect_code(r: &Results) -> i32 {
@@ -430,7 +447,7 @@ fn budget(
             }
         },
         Ok(b) => {
-            print!("{}", exec::budget::render(&b));
+            print!("{}", crate::report::budget_text(&b));
             EXIT_OK
         }
         Err(m) => {

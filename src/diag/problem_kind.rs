@@ -251,6 +251,22 @@ pub enum ProblemKind {
     #[error("unknown report `{name}`")]
     UnknownReport { name: String },
 
+    // ---- The budget (check/budget.rs; exec/budget.rs after the fits) -----------------------------
+    #[error("`budget` needs `fit surface`")]
+    BudgetWithoutSurface,
+    #[error("`budget` needs `{name}`")]
+    BudgetSettingMissing { name: String },
+    #[error("`budget` sets both `goal` and `spend`")]
+    BudgetGoalAndSpend,
+    #[error("`budget` needs `goal` or `spend`")]
+    BudgetWithoutGoal,
+    #[error("`have` needs `{name}`")]
+    HaveCoordinateMissing { name: String },
+    /// Found after the run: the goal is at or below the surface's floor, or no usable surface;
+    /// `why` is the planner's reason (fit/budget.rs).
+    #[error("the budget cannot be planned on the fitted surface: {why}")]
+    BudgetUnplannable { why: String },
+
     // ---- Loading and shaping the data (data/) --------------------------------------------------
     // `file` and `table` name a table as the study wrote it (a path, or a generator's call).
     #[error("empty data file path")]
@@ -564,6 +580,7 @@ pub const CODES: &[&str] = &[
     "transform_domain",
     "grid_too_small",
     "grid_beyond_data",
+    "budget",
 ];
 
 impl ProblemKind {
@@ -622,7 +639,11 @@ impl ProblemKind {
             | ArmComparisonWithoutAt
             | ArmNotTrained { .. }
             | DirectArmWithoutBaseline
-            | ReportByWithoutColumn => "sim2real::missing",
+            | ReportByWithoutColumn
+            | BudgetWithoutSurface
+            | BudgetSettingMissing { .. }
+            | BudgetWithoutGoal
+            | HaveCoordinateMissing { .. } => "sim2real::missing",
             StatementTwice { .. }
             | TableTwice { .. }
             | SettingTwice { .. }
@@ -652,7 +673,8 @@ impl ProblemKind {
             }
             TableUsedBeforeDeclared { .. } | UnknownTable { .. } | UndeclaredTable { .. } => "sim2real::unknown_table",
             Cycle { .. } => "sim2real::cycle",
-            MultitaskConflict { .. } | MultitaskWithoutEncoder => "sim2real::conflict",
+            MultitaskConflict { .. } | MultitaskWithoutEncoder | BudgetGoalAndSpend => "sim2real::conflict",
+            BudgetUnplannable { .. } => "sim2real::budget",
             DirectWithoutBaseline | UnusedInput { .. } => "sim2real::unused",
             UnknownInput { .. } => "sim2real::unknown_input",
             SourceGroup => "sim2real::source_group",
@@ -829,6 +851,12 @@ mod tests {
             EmptyColumnName,
             ReportByWithoutColumn,
             UnknownReport { name: s() },
+            BudgetWithoutSurface,
+            BudgetSettingMissing { name: s() },
+            BudgetGoalAndSpend,
+            BudgetWithoutGoal,
+            HaveCoordinateMissing { name: s() },
+            BudgetUnplannable { why: s() },
             EmptyDataPath,
             DataFileNotFound { path: s() },
             DataFileNotFoundIn { path: s(), near_study: s(), in_data: s() },

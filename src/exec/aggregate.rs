@@ -91,8 +91,10 @@ pub fn results(loaded: &Loaded, trials: &[TrialRow]) -> Results {
         paired: paired(trials, seed),
         ci_variance: ci_variance(loaded.study.grid.subset, loaded.study.measured_arm()),
         device: None,
+        budget: None,
     };
     results.expects = super::expect::evaluate(&loaded.study.expects, &results);
+    results.budget = super::budget::for_study(&loaded.study, trials);
     results
 }
 

@@ -239,6 +239,7 @@ mod tests {
             training: Vec::new(),
             ci_variance: String::new(),
             device: None,
+            budget: None,
         }
     }
 

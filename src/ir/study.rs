@@ -42,6 +42,9 @@ pub struct Study {
     /// `report by COLUMN` / `report samples`: per-group and per-sample breakdowns.
     #[serde(skip_serializing_if = "ReportSpec::is_empty")]
     pub report: ReportSpec,
+    /// `budget { ... }`: what to buy next, planned on the fitted surface after the run.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub budget: Option<BudgetSpec>,
 }
 
 impl Study {
@@ -609,6 +612,34 @@ pub struct FitSpec {
     pub fixed: Vec<(String, f64)>,
     #[serde(skip)]
     pub span: Span,
+}
+
+/// `budget { source_cost = C  target_cost = C  have = (n = N, m = M)  goal = G }` (or
+/// `spend = S` instead of `goal`): what to buy next, planned on the fitted surface (the study
+/// has `fit surface`) once the run has finished.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct BudgetSpec {
+    /// Cost of one source row and of one target row (same unit, both > 0).
+    pub source_cost: f64,
+    pub target_cost: f64,
+    /// What is already paid for; `None` = the largest measured n and m.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub have: Option<MrsPoint>,
+    /// The goal or the spend, spanning its value (where an unreachable goal is reported).
+    pub ask: Spanned<BudgetAsk>,
+    /// The `budget` keyword (where planning failures that are not the goal's are reported).
+    #[serde(skip)]
+    pub span: Span,
+}
+
+/// What a `budget` block asks.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BudgetAsk {
+    /// The cheapest (n, m) whose fitted MAE is at most this.
+    Goal(f64),
+    /// The lowest fitted MAE for this much spent beyond `have` (≥ 0).
+    Spend(f64),
 }
 
 /// A point of the (n, m) plane: n source rows, m target training rows (counts, both ≥ 1).

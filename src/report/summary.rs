@@ -304,6 +304,7 @@ pub fn summary_text(results: &Results) -> String {
         out.push_str("\nExchange rate\n");
         let _ = writeln!(out, "  {text}");
     }
+    out.push_str(&super::budget::summary_section(results));
 
     out.push_str(&super::breakdown::summary_sections(results));
 

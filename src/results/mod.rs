@@ -3,6 +3,7 @@
 //! [`outputs`] lists every file of a run directory and writes the data files; [`Run`] loads a
 //! finished run back.
 
+pub mod budget;
 pub mod outputs;
 mod run;
 
@@ -68,6 +69,10 @@ pub struct Results {
     /// docs/devices.md); absent where no training engine ran (`fit`) and in older files.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub device: Option<String>,
+    /// With a `budget { … }` block: what to buy next on the fitted surface, or why it cannot be
+    /// planned (see docs/results.md, *`budget`*).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub budget: Option<budget::BudgetOutcome>,
 }
 
 /// The measured arm (transfer or multitask) minus `direct` at one grid point, trial by trial:

@@ -20,6 +20,7 @@ pub const SCALING_SVG: &str = "scaling.svg";
 pub const MAE_VS_N_SVG: &str = "mae_vs_n.svg";
 pub const MAE_VS_M_SVG: &str = "mae_vs_m.svg";
 pub const INDIFFERENCE_SVG: &str = "indifference.svg";
+pub const BUDGET_SVG: &str = "budget.svg";
 pub const GROUPS_CSV: &str = "groups.csv";
 pub const GROUPS_SVG: &str = "groups.svg";
 pub const SAMPLES_CSV: &str = "samples.csv";
@@ -53,6 +54,8 @@ pub enum When {
     TwoD,
     /// With `fit surface`.
     Surface,
+    /// With a `budget { … }` block that could be planned.
+    Budget,
 }
 
 /// One file (or folder) of a run directory.
@@ -94,6 +97,7 @@ pub const FILES: &[OutputFile] = &[
     file(MAE_VS_N_SVG, Writer::Report, When::TwoD, "test MAE against n, one curve per m"),
     file(MAE_VS_M_SVG, Writer::Report, When::TwoD, "test MAE against m, one curve per n"),
     file(INDIFFERENCE_SVG, Writer::Report, When::Surface, "indifference curves of the fitted R(n, m)"),
+    file(BUDGET_SVG, Writer::Report, When::Budget, "the budget planner's answer on the (n, m) plane"),
     file(SUMMARY_MD, Writer::Report, When::Always, "the compact, rerun-stable results summary"),
     file(LOCK_FILE, Writer::Lock, When::Always, "the directory lock, while a run writes the directory"),
 ];

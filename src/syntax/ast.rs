@@ -101,6 +101,19 @@ pub enum StatementKind {
     Expect(ExpectStmt),
     /// `report by COLUMN` / `report samples`.
     Report(ReportStmt),
+    /// `budget { ... }`.
+    Budget(BudgetBlock),
+}
+
+/// `budget { source_cost = C  target_cost = C  have = (n = N, m = M)  goal = G }`: its settings
+/// and its `have = (...)` points, as written (the checker wants one `have` at most).
+#[derive(Debug, Clone, PartialEq)]
+pub struct BudgetBlock {
+    /// The `name = value` settings (as a block spanning the whole `{ ... }`).
+    pub block: Block,
+    /// `have = (n = N, m = M)`: the coordinates read like `fit surface at (...)`'s; the span runs
+    /// from `have` to `)`.
+    pub have: Vec<FitAt>,
 }
 
 /// `report by COLUMN` (per-group scaling) or `report KIND` (`samples`: per-sample scaling).

@@ -195,6 +195,7 @@ impl Lower {
                     _ => StatementKind::Report(ReportStmt::Kind(self.ident(&what))),
                 }
             }
+            Rule::budget_stmt => StatementKind::Budget(self.budget_block(self.next(&mut it, &stmt)?)?),
             _ => return Err(self.bug(&stmt)),
         };
         Ok(Statement { kind, keyword, span })
@@ -254,6 +255,26 @@ impl Lower {
             settings.push(Setting { name, value, span: sspan });
         }
         Ok(Block { settings, span })
+    }
+
+    /// `budget { ... }`: settings and `have = (n = N, m = M)` points.
+    fn budget_block(&self, pair: Pair<'_, Rule>) -> Res<BudgetBlock> {
+        let span = self.span(&pair);
+        let mut out = BudgetBlock { block: Block { settings: Vec::new(), span }, have: Vec::new() };
+        for item in children(pair) {
+            match item.as_rule() {
+                Rule::budget_have => out.have.push(self.fit_at(item)?),
+                Rule::setting => {
+                    let sspan = self.span(&item);
+                    let mut it = children(item.clone());
+                    let name = self.ident(&self.next(&mut it, &item)?);
+                    let value = self.value(self.next(&mut it, &item)?)?;
+                    out.block.settings.push(Setting { name, value, span: sspan });
+                }
+                _ => return Err(self.bug(&item)),
+            }
+        }
+        Ok(out)
     }
 
     /// `model { ... }`: settings and declarations.

@@ -30,6 +30,7 @@ pub const STATEMENTS: &[&str] = &[
     "fit",
     "expect",
     "report",
+    "budget",
 ];
 
 // ---- settings of each block ------------------------------------------------------------------
@@ -62,6 +63,10 @@ pub const MULTITASK_SETTINGS: &[&str] =
 pub const GRID_SETTINGS: &[&str] = &["n", "m", "trials", "test", "subset", "metric"];
 /// `fit surface at (n = N, m = M)`.
 pub const FIT_AT_COORDS: &[&str] = &["n", "m"];
+/// `budget { ... }` (`have = (n = N, m = M)`, and one of `goal` and `spend`).
+pub const BUDGET_SETTINGS: &[&str] = &["source_cost", "target_cost", "have", "goal", "spend"];
+/// `have = (n = N, m = M)` in `budget`.
+pub const BUDGET_HAVE_COORDS: &[&str] = &["n", "m"];
 
 // ---- fits and expectations ---------------------------------------------------------------------
 
@@ -267,6 +272,8 @@ pub fn groups() -> Vec<Group> {
         g("expect subjects", expect_subjects()),
         g("expect keywords", EXPECT_KEYWORDS.to_vec()),
         g("report kinds", REPORT_KINDS.to_vec()),
+        g("budget settings", BUDGET_SETTINGS.to_vec()),
+        g("budget have coordinates", BUDGET_HAVE_COORDS.to_vec()),
     ]
 }
 

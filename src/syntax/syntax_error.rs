@@ -112,6 +112,9 @@ fn describe(rule: Rule) -> Option<Cow<'static, str>> {
         Rule::arith_call => "a function call",
         Rule::add_op | Rule::mul_op => "an operator (`+`, `-`, `*`, `/`)",
         Rule::neg => "`-`",
+        Rule::budget_block => "`{`",
+        Rule::budget_have | Rule::kw_have => "`have = (n = N, m = M)`",
+        Rule::kw_budget => "`budget`",
         _ => return None,
     }))
 }
