@@ -176,3 +176,17 @@ fn a_missing_study_file_exits_2_under_every_command() {
         Test::new().args([command, "no_such.study"]).status(2).output_contains("cannot read no_such.study").run();
     }
 }
+
+/// A build without the `kernel` feature (the default build) answers every `kernel` subcommand
+/// with how to get it. (With `--features kernel`, as CI builds, tests/kernel.rs covers the kernel.)
+#[cfg(not(feature = "kernel"))]
+#[test]
+fn kernel_without_the_feature_says_how_to_enable_it() {
+    for args in [
+        vec!["kernel", "install"],
+        vec!["kernel", "uninstall", "--user"],
+        vec!["kernel", "--connection-file", "c.json"],
+    ] {
+        Test::new().args(args).status(2).stderr_contains("cargo install --path . --features kernel").run();
+    }
+}
