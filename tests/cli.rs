@@ -258,3 +258,17 @@ fn a_file_with_another_delimiter_gets_a_hint_and_reads_with_delimiter() {
     assert!(text.contains("exp.csv is not a Parquet file (it does not begin and end with `PAR1`)"), "{text}");
     assert!(text.contains("like a CSV file: read it with `csv(...)`") && !text.contains("Corrupt footer"), "{text}");
 }
+
+/// A build without the `kernel` feature (the default build) answers every `kernel` subcommand
+/// with how to get it. (With `--features kernel`, as CI builds, tests/kernel.rs covers the kernel.)
+#[cfg(not(feature = "kernel"))]
+#[test]
+fn kernel_without_the_feature_says_how_to_enable_it() {
+    for args in [
+        vec!["kernel", "install"],
+        vec!["kernel", "uninstall", "--user"],
+        vec!["kernel", "--connection-file", "c.json"],
+    ] {
+        Test::new().args(args).status(2).stderr_contains("cargo install --path . --features kernel").run();
+    }
+}

@@ -8,12 +8,15 @@ use crate::exec::{self, RunError, RunOptions};
 use crate::results::Results;
 
 use super::{
-    Command, EXIT_EXPECT, EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_STUDY, Emit, QUICKSTART, QUICKSTART_NAME, render,
+    Command, EXIT_EXPECT, EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_STUDY, Emit, Format, QUICKSTART,
+    QUICKSTART_NAME, render,
 };
 
 pub fn dispatch(cmd: Command) -> i32 {
     match cmd {
-        Command::Check { files, no_data, emit } => check(&files, no_data, emit),
+        Command::Check { files, no_data, emit, format: Format::Human } => check(&files, no_data, emit),
+        Command::Check { files, no_data, format: Format::Json, .. } => check_json(&files, no_data),
+        Command::Fmt { files, check } => super::fmt::run(&files, check),
         Command::Plan { file, json, quick, out } => plan(file.as_deref(), json, quick, out.as_deref()),
         Command::Run { file, out, threads, quick, fresh, quiet, device } => {
             let opts = RunOptions { out, threads, quick, fresh, progress: !quiet, device, ..RunOptions::default() };
@@ -47,7 +50,22 @@ pub fn dispatch(cmd: Command) -> i32 {
         }
         #[cfg(feature = "kernel")]
         Command::Kernel { action, connection_file } => crate::kernel::main(action, connection_file.as_deref()),
+        #[cfg(not(feature = "kernel"))]
+        Command::Kernel { args } => kernel_missing(&args),
     }
+}
+
+/// `sim2real kernel ...` in a build without the `kernel` feature: how to get it (exit 2).
+#[cfg(not(feature = "kernel"))]
+fn kernel_missing(args: &[String]) -> i32 {
+    let what = if args.is_empty() { "kernel".to_string() } else { format!("kernel {}", args.join(" ")) };
+    eprintln!(
+        "error: `sim2real {what}` needs the Jupyter kernel, which this build leaves out (it is not a default \
+         feature: it compiles evcxr and the rust-analyzer crates).\n\
+         help: install it with `cargo install --path . --features kernel` (from a clone; or \
+         `cargo install --git URL --features kernel`), or run `cargo run --features kernel -- {what}`"
+    );
+    super::EXIT_STUDY
 }
 
 /// The study text and the path it is known by (the embedded quickstart when none is given).
@@ -86,10 +104,8 @@ fn check(files: &[PathBuf], no_data: bool, emit: Option<Emit>) -> i32 {
         eprintln!("error: --emit plan needs the data; drop --no-data");
         return EXIT_STUDY;
     }
-    let files: Vec<Option<&Path>> =
-        if files.is_empty() { vec![None] } else { files.iter().map(|f| Some(f.as_path())).collect() };
     let mut code = EXIT_OK;
-    for f in files {
+    for f in inputs(files) {
         match source(f).and_then(|(path, text)| checked(&path, &text, no_data, emit)) {
             Ok(out) => print!("{out}"),
             Err(e) => {
@@ -97,6 +113,40 @@ fn check(files: &[PathBuf], no_data: bool, emit: Option<Emit>) -> i32 {
                 fail(&e);
                 code = EXIT_STUDY;
             }
+        }
+    }
+    code
+}
+
+/// The files `check` reads: the ones given, or the embedded quickstart.
+fn inputs(files: &[PathBuf]) -> Vec<Option<&Path>> {
+    if files.is_empty() { vec![None] } else { files.iter().map(|f| Some(f.as_path())).collect() }
+}
+
+/// `check --format json`: every problem and warning as one JSON object per line on stdout
+/// (`diag::json`); the exit code as without it.
+fn check_json(files: &[PathBuf], no_data: bool) -> i32 {
+    use crate::diag::json;
+    let mut code = EXIT_OK;
+    for f in inputs(files) {
+        let name = f.map_or_else(|| QUICKSTART_NAME.to_string(), |p| p.display().to_string());
+        let outcome = source(f).and_then(|(path, text)| {
+            if no_data {
+                crate::check(&name, &text).map(|_| Vec::new()).map_err(|e| RunError::Study(Box::new(e)))
+            } else {
+                exec::load(&path, &text, false).map(|loaded| loaded.plan.warnings)
+            }
+        });
+        let lines: Vec<serde_json::Value> = match outcome {
+            Ok(warnings) => warnings.iter().map(|w| json::file_message(&name, "warning", w)).collect(),
+            Err(RunError::Study(d)) => json::study_errors(&d),
+            Err(e) => vec![json::file_message(&name, "error", &e.to_string())],
+        };
+        if lines.iter().any(|l| l["severity"] == "error") {
+            code = EXIT_STUDY;
+        }
+        for line in lines {
+            println!("{line}");
         }
     }
     code

@@ -1,4 +1,4 @@
-//! The `sim2real` command line: `check`, `plan`, `run`, `report`, `fit`, `budget`, `bench`.
+//! The `sim2real` command line: `check`, `fmt`, `plan`, `run`, `report`, `fit`, `budget`, `bench`.
 //!
 //! Exit codes: 0 success; 1 an `expect` failed; 2 study or data errors or an unreadable study file (diagnostics on
 //! stderr), or `report --study` with an edit that needs training; 3 a failure while running; 130 `run` interrupted
@@ -6,6 +6,7 @@
 
 mod commands;
 pub mod fit_table;
+mod fmt;
 mod interrupt;
 mod render;
 mod table;
@@ -51,6 +52,15 @@ pub enum Emit {
     Plan,
 }
 
+/// How `sim2real check` prints what it finds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// Rendered diagnostics with the source lines (stderr), `ok: FILE` per clean file (stdout).
+    Human,
+    /// One JSON object per problem or warning, one per line (stdout), for CI annotators.
+    Json,
+}
+
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Check studies (syntax, names, ranges, and their data) without training. Exit 0 or 2.
@@ -64,6 +74,20 @@ pub enum Command {
         /// checked study (`study`, JSON) or the plan (`plan`, JSON; needs the data).
         #[arg(long, value_enum)]
         emit: Option<Emit>,
+        /// How problems are printed: `human` (rendered diagnostics on stderr) or `json` (on stdout,
+        /// one JSON object per line for every problem and warning, nothing else; docs/errors.md).
+        #[arg(long, value_enum, default_value_t = Format::Human, conflicts_with = "emit")]
+        format: Format,
+    },
+    /// Format study files in the canonical layout (docs/fmt.md): in place, or stdin to stdout.
+    ///
+    /// A file with a syntax error is not rewritten: its diagnostic is printed and the exit code is 2.
+    Fmt {
+        /// Study files; none = read stdin, write the formatted study to stdout.
+        files: Vec<PathBuf>,
+        /// Write nothing: print a diff for every file not formatted and exit 1 if there is one.
+        #[arg(long)]
+        check: bool,
     },
     /// Print the training plan: jobs, seeds, row counts, FLOP estimate.
     Plan {
@@ -126,6 +150,13 @@ pub enum Command {
         /// Write here instead of stdout.
         #[arg(long, value_name = "FILE.csv")]
         out: Option<PathBuf>,
+    },
+    /// Jupyter kernel: not in this build (`cargo install --path . --features kernel` adds it).
+    #[cfg(not(feature = "kernel"))]
+    Kernel {
+        /// Whatever follows `kernel` (`install`, `uninstall`, `--connection-file FILE`).
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true, hide = true)]
+        args: Vec<String>,
     },
     /// Re-render report.md, report.html, summary.md and the figures from a run directory without
     /// training: a finished run from its results.json, an unfinished one from its store (saying

@@ -7,6 +7,7 @@ use thiserror::Error;
 use crate::ir::Span;
 
 mod indexed_text;
+pub mod json;
 mod problem_kind;
 mod suggest;
 pub use indexed_text::IndexedText;

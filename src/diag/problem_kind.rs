@@ -52,6 +52,9 @@ pub enum ProblemKind {
     /// A grammar rule the lowering does not know (a bug).
     #[error("internal error: unexpected {rule} in the syntax tree")]
     UnexpectedSyntaxNode { rule: String },
+    /// The formatter's own parse of a study the parser accepted failed (a bug).
+    #[error("internal error: the formatter could not read a study the parser accepted")]
+    FormatterParse,
 
     // ---- The study's statements (check/checker.rs) ---------------------------------------------
     /// The checker failed without recording a problem (a bug).
@@ -599,7 +602,7 @@ impl ProblemKind {
             UnknownStatement { .. } => "sim2real::unknown_statement",
             TooDeep { .. } => "sim2real::too_deep",
             Encoding => "sim2real::encoding",
-            UnexpectedSyntaxNode { .. } | RejectedWithoutReason => "sim2real::internal",
+            UnexpectedSyntaxNode { .. } | FormatterParse | RejectedWithoutReason => "sim2real::internal",
             WrongType { .. }
             | NotWholeNumber { .. }
             | LoaderArgumentCount { .. }
@@ -771,6 +774,7 @@ mod tests {
             TooDeep { max: 1 },
             Encoding,
             UnexpectedSyntaxNode { rule: s() },
+            FormatterParse,
             RejectedWithoutReason,
             StatementTwice { keyword: s() },
             EmptyStudyName,

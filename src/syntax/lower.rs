@@ -4,7 +4,7 @@
 use pest::iterators::Pair;
 
 use super::ast::*;
-use super::grammar::Rule;
+use super::grammar::{Rule, leaves};
 use super::split::content_end;
 use crate::diag::{Problem, ProblemKind};
 
@@ -221,12 +221,11 @@ impl Lower {
             let which = children(pair.clone()).nth(1).ok_or_else(|| self.bug(&pair))?;
             at = Some(AtClause { which: self.ident(&which), span: self.span(&pair) });
         }
-        // The expectation as written: from the subject to its last token (not the comments pest
-        // may have consumed after it), whitespace collapsed.
-        let stmt_str = stmt.as_str();
-        let from = subject_pair.as_span().start() - stmt.as_span().start();
-        let to = content_end(stmt_str, from, stmt_str.len());
-        let text = stmt_str.get(from..to).unwrap_or(stmt_str).split_whitespace().collect::<Vec<_>>().join(" ");
+        // The expectation as written after `expect`: its tokens, one space apart (no comments,
+        // the layout of the line does not matter; `sim2real fmt` writes it so).
+        let mut tokens = Vec::new();
+        leaves(stmt.clone(), &mut tokens);
+        let text = tokens.iter().skip(1).map(Pair::as_str).collect::<Vec<_>>().join(" ");
         Ok(ExpectStmt { subject, op, op_span: self.span(&op_pair), value, at, significantly, text })
     }
 
