@@ -33,6 +33,7 @@ mod fit_fixed;
 mod fit_reference;
 mod imports;
 mod kernel;
+mod lsp;
 mod multitask;
 mod pair_engine;
 mod parse;

@@ -41,6 +41,8 @@ pub fn dispatch(cmd: Command) -> i32 {
         }
         #[cfg(feature = "kernel")]
         Command::Kernel { action, connection_file } => crate::kernel::main(action, connection_file.as_deref()),
+        #[cfg(feature = "lsp")]
+        Command::Lsp => crate::lsp::serve(),
     }
 }
 

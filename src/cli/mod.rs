@@ -1,4 +1,4 @@
-//! The `sim2real` command line: `check`, `plan`, `run`, `report`, `fit`, `budget`, `bench`.
+//! The `sim2real` command line: `check`, `plan`, `run`, `report`, `fit`, `budget`, `bench`, `lsp`.
 //!
 //! Exit codes: 0 success; 1 an `expect` failed; 2 study or data errors or an unreadable study file (diagnostics on
 //! stderr); 3 a failure while running.
@@ -104,6 +104,10 @@ pub enum Command {
         #[arg(long, value_name = "FILE")]
         connection_file: Option<PathBuf>,
     },
+    /// Language server for editors: JSON-RPC over stdin/stdout (diagnostics, completion, hover,
+    /// definitions, semantic tokens). Editors start it; see docs/editors.md.
+    #[cfg(feature = "lsp")]
+    Lsp,
     /// Re-render report.md, report.html, summary.md and the figures from a finished run directory.
     Report {
         /// A run directory holding results.json and trials.csv.
