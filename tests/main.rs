@@ -27,6 +27,7 @@ mod coverage;
 mod data;
 mod diagnostics;
 mod docs;
+mod editors;
 mod engine;
 mod fit;
 mod fit_fixed;
