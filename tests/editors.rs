@@ -1,9 +1,9 @@
 //! The editor grammars (editors/) know the language: every keyword of grammar/study.pest and every
 //! word a value may be (src/syntax/names.rs) is highlighted by the tree-sitter queries and the
 //! TextMate grammar, and the tree-sitter grammar has every statement of the pest grammar. The
-//! grammars themselves are generated and run by their own tools in CI (.ci/run: `tree-sitter
-//! generate`, `tree-sitter test`, `tree-sitter parse` of every committed study, the VS Code
-//! extension's `npm test`); this keeps them from falling behind the language.
+//! TextMate grammar itself runs in CI through the VS Code extension's `npm test` (.ci/run); the
+//! tree-sitter grammar is not generated in CI yet (docs/editors.md). This keeps both from falling
+//! behind the language.
 
 use sim2real::syntax::names;
 
