@@ -52,6 +52,8 @@ pub fn dispatch(cmd: Command) -> i32 {
         Command::Kernel { action, connection_file } => crate::kernel::main(action, connection_file.as_deref()),
         #[cfg(not(feature = "kernel"))]
         Command::Kernel { args } => kernel_missing(&args),
+        #[cfg(feature = "lsp")]
+        Command::Lsp => crate::lsp::serve(),
     }
 }
 

@@ -1,4 +1,4 @@
-//! The `sim2real` command line: `check`, `fmt`, `plan`, `run`, `report`, `fit`, `budget`, `bench`.
+//! The `sim2real` command line: `check`, `fmt`, `plan`, `run`, `report`, `table`, `fit`, `budget`, `bench`, `lsp`.
 //!
 //! Exit codes: 0 success; 1 an `expect` failed; 2 study or data errors or an unreadable study file (diagnostics on
 //! stderr), or `report --study` with an edit that needs training; 3 a failure while running; 130 `run` interrupted
@@ -158,6 +158,10 @@ pub enum Command {
         #[arg(trailing_var_arg = true, allow_hyphen_values = true, hide = true)]
         args: Vec<String>,
     },
+    /// Language server for editors: JSON-RPC over stdin/stdout (diagnostics, completion, hover,
+    /// definitions, semantic tokens). Editors start it; see docs/editors.md.
+    #[cfg(feature = "lsp")]
+    Lsp,
     /// Re-render report.md, report.html, summary.md and the figures from a run directory without
     /// training: a finished run from its results.json, an unfinished one from its store (saying
     /// what is missing), or with --study an edited study's fits, expectations and breakdowns.
