@@ -59,6 +59,8 @@ fn key_width(item: &Pair<'_, Rule>) -> Option<(Rule, usize)> {
     match item.as_rule() {
         Rule::setting => Some((Rule::setting, width(inner.next()?.as_str()))),
         Rule::input_decl => Some((Rule::input_decl, "input ".len() + width(inner.nth(1)?.as_str()))),
+        // `have = (n = .., m = ..)` aligns with the settings around it in `budget { ... }`.
+        Rule::budget_have => Some((Rule::setting, "have".len())),
         _ => None,
     }
 }
@@ -160,8 +162,11 @@ impl<'a> Layout<'a> {
             | Rule::direct_stmt
             | Rule::multitask_stmt
             | Rule::grid_stmt
-            | Rule::fit_stmt => {
-                let split = parts.iter().position(|p| matches!(p.as_rule(), Rule::block | Rule::model_block));
+            | Rule::fit_stmt
+            | Rule::budget_stmt => {
+                let split = parts
+                    .iter()
+                    .position(|p| matches!(p.as_rule(), Rule::block | Rule::model_block | Rule::budget_block));
                 let (head, block) = parts.split_at(split.unwrap_or(parts.len()));
                 self.tokens(head);
                 self.w.spaces(1);
@@ -303,7 +308,7 @@ impl<'a> Layout<'a> {
         let rule = item.as_rule();
         let parts: Vec<Pair<'_, Rule>> = item.into_inner().collect();
         match rule {
-            Rule::setting | Rule::input_decl => {
+            Rule::setting | Rule::input_decl | Rule::budget_have => {
                 let eq = parts.iter().position(|p| p.as_rule() == Rule::eq).unwrap_or(parts.len());
                 self.tokens(&parts[..eq]);
                 let key: usize = parts[..eq].iter().map(|p| width(p.as_str())).sum::<usize>() + eq.saturating_sub(1);
