@@ -255,7 +255,7 @@ fn the_server_answers_an_editor_session() {
         "textDocument/didChange",
         json!({ "textDocument": { "uri": uri, "version": 5 }, "contentChanges": [{ "text": missing }] }),
     );
-    let data_diags = c.diagnostics(&uri, 3, |d| !d.is_empty());
+    let data_diags = c.diagnostics(&uri, 5, |d| !d.is_empty());
     let (line, col) = pos_of(&missing, "\"nowhere.csv\"", 0);
     assert_eq!(data_diags[0]["range"]["start"], json!({ "line": line, "character": col }), "{data_diags:#?}");
     assert!(data_diags[0]["message"].as_str().unwrap().contains("nowhere.csv"), "{data_diags:#?}");

@@ -38,6 +38,7 @@ module.exports = grammar({
         $.fit_statement,
         $.expect_statement,
         $.report_statement,
+        $.budget_statement,
       ),
 
     study_statement: ($) => seq('study', field('name', choice($.string, $.identifier))),
@@ -70,6 +71,11 @@ module.exports = grammar({
     report_statement: ($) => seq('report', choice(seq('by', field('column', choice($.string, $.identifier))), field('kind', $.identifier))),
 
     // ---- settings blocks ----
+    // `budget { source_cost = C  target_cost = C  have = (n = N, m = M)  goal = G }`
+    budget_statement: ($) => seq('budget', $.budget_block),
+    budget_block: ($) => seq('{', repeat(choice($.budget_have, $.setting)), '}'),
+    budget_have: ($) => seq('have', '=', '(', commaSep($.setting), ')'),
+
     block: ($) => seq('{', repeat($.setting), '}'),
     setting: ($) => seq(field('name', $.identifier), '=', $.value),
     value: ($) => seq($._atom, optional(seq('except', $._atom))),
@@ -88,13 +94,24 @@ module.exports = grammar({
     table_expression: ($) => seq($._primary, repeat(seq('|', $._operation))),
     _primary: ($) => choice($.call, $.table_reference),
     table_reference: ($) => $.identifier,
-    _operation: ($) => choice($.where_operation, $.join_operation, $.select_operation, $.drop_operation, $.derive_operation),
+    _operation: ($) =>
+      choice(
+        $.where_operation,
+        $.join_operation,
+        $.select_operation,
+        $.drop_operation,
+        $.derive_operation,
+        $.featurize_operation,
+      ),
     where_operation: ($) => seq('where', $._condition),
     join_operation: ($) => seq('join', $._primary, 'on', commaSep1($.join_pair)),
     join_pair: ($) => seq($._column, '=', $._column),
     select_operation: ($) => seq('select', $.column_set),
     drop_operation: ($) => seq('drop', $.column_set),
     derive_operation: ($) => seq('derive', field('name', $._column), '=', $._arith),
+    // `featurize composition(Formula) with magpie { on_error = drop }`
+    featurize_operation: ($) =>
+      seq('featurize', field('input', $.call), 'with', field('preset', choice($.call, $.identifier)), optional($.block)),
 
     _arith: ($) => choice($.binary_expression, $.unary_expression, $.parenthesized_expression, $.function_call, $.number, $._column),
     binary_expression: ($) =>

@@ -267,7 +267,7 @@ pub enum ProblemKind {
     HaveCoordinateMissing { name: String },
     /// Found after the run: the goal is at or below the surface's floor, or no usable surface;
     /// `why` is the planner's reason (fit/budget.rs).
-    #[error("the budget cannot be planned on the fitted surface: {why}")]
+    #[error("{why} (the budget cannot be planned)")]
     BudgetUnplannable { why: String },
 
     // ---- Loading and shaping the data (data/) --------------------------------------------------

@@ -34,6 +34,9 @@ pub fn keyword_reference(word: &str) -> Option<&'static str> {
             "expect ... — an assertion checked after the run (alpha > 0, r2 > 0.95, transfer < direct at every n)"
         }
         "report" => "report by COLUMN — scaling per group of target rows; report samples — scaling per test sample",
+        "budget" => {
+            "budget { source_cost = C  target_cost = C  have = (n = N, m = M)  goal = MAE | spend = S } — what to buy next on the fitted surface"
+        }
         _ => return None,
     })
 }
@@ -130,7 +133,8 @@ mod tests {
     fn completes_keywords_declared_names_and_columns() {
         let text = "data sim = csv(\"a.csv\")\nsou";
         let (m, start, end) = complete(text, text.chars().count(), &[]);
-        assert_eq!(m, vec!["source".to_string()]);
+        // `source_cost` is a setting of `budget { ... }`.
+        assert_eq!(m, vec!["source".to_string(), "source_cost".to_string()]);
         assert_eq!((start, end), (24, 27));
         let text = "data simulated = csv(\"a.csv\")\nsource si";
         let (m, _, _) = complete(text, text.chars().count(), &["size".to_string()]);

@@ -8,10 +8,10 @@
 (glob) @string.special
 
 ;; Statements.
-["study" "seed" "data" "source" "target" "transform" "model" "pretrain" "finetune" "direct" "multitask" "grid" "baseline" "fit" "expect" "report"] @keyword
+["study" "seed" "data" "source" "target" "transform" "model" "pretrain" "finetune" "direct" "multitask" "grid" "baseline" "fit" "expect" "report" "budget"] @keyword
 
 ;; The other keywords.
-["where" "join" "on" "select" "drop" "derive" "except" "and" "or" "not" "in" "at" "every" "largest" "n" "significantly" "by" "input" "encoder" "head"] @keyword
+["where" "join" "on" "select" "drop" "derive" "except" "and" "or" "not" "in" "at" "every" "largest" "n" "significantly" "by" "input" "encoder" "head" "featurize" "with" "have"] @keyword
 
 (comparison_operator) @operator
 ["=" "|" "+" "-" "*" "/"] @operator
