@@ -12,9 +12,17 @@ pub fn dispatch(cmd: Command) -> i32 {
     match cmd {
         Command::Check { files, no_data, emit } => check(&files, no_data, emit),
         Command::Plan { file, json, quick } => plan(file.as_deref(), json, quick),
-        Command::Run { file, out, threads, quick, fresh, quiet, device } => {
+        Command::Run { file, out, threads, quick, fresh, quiet, device, shard } => {
+            let threads = threads.unwrap_or_else(super::cluster::default_threads);
             let opts = RunOptions { out, threads, quick, fresh, progress: !quiet, device, ..RunOptions::default() };
-            run(file.as_deref(), &opts)
+            match shard {
+                Some(shard) => super::cluster::run_shard(file.as_deref(), &opts, shard),
+                None => run(file.as_deref(), &opts),
+            }
+        }
+        Command::Submit { .. } | Command::Status { .. } => super::cluster::dispatch(cmd),
+        Command::Report { dir, summary: false } if crate::exec::shards::is_sharded(&dir) => {
+            super::cluster::report(&dir)
         }
         Command::Report { dir, summary: false } => report(&dir),
         Command::Report { dir, summary: true } => report_summary(&dir),
@@ -45,14 +53,14 @@ pub fn dispatch(cmd: Command) -> i32 {
 }
 
 /// The study text and the path it is known by (the embedded quickstart when none is given).
-fn source(file: Option<&Path>) -> Result<(PathBuf, String), RunError> {
+pub(super) fn source(file: Option<&Path>) -> Result<(PathBuf, String), RunError> {
     match file {
         Some(p) => Ok((p.to_path_buf(), exec::read_study(p)?)),
         None => Ok((PathBuf::from(QUICKSTART_NAME), QUICKSTART.to_string())),
     }
 }
 
-fn fail(e: &RunError) -> i32 {
+pub(super) fn fail(e: &RunError) -> i32 {
     match e {
         RunError::Study(d) => {
             eprint!("{}", render::diagnostic(d.as_ref()));
@@ -143,11 +151,10 @@ fn plan(file: Option<&Path>, json: bool, quick: bool) -> i32 {
     EXIT_OK
 }
 
-pub fn run(file: Option<&Path>, opts: &RunOptions) -> i32 {
-    let loaded = match source(file).and_then(|(p, t)| exec::load(&p, &t, opts.quick)) {
-        Ok(l) => l,
-        Err(e) => return fail(&e),
-    };
+/// What `run` (and `run --shard`) does before training: load and plan the study, start the
+/// thread pool, say which device trains. Err: the exit code.
+pub(super) fn prepare_run(file: Option<&Path>, opts: &RunOptions) -> Result<exec::Loaded, i32> {
+    let loaded = source(file).and_then(|(p, t)| exec::load(&p, &t, opts.quick)).map_err(|e| fail(&e))?;
     if let Err(m) = crate::engine::init_threads(opts.threads) {
         eprintln!("warning: {m}");
     }
@@ -156,9 +163,17 @@ pub fn run(file: Option<&Path>, opts: &RunOptions) -> i32 {
         Ok(_) => {}
         Err(m) => {
             eprintln!("error: {m}");
-            return EXIT_STUDY;
+            return Err(EXIT_STUDY);
         }
     }
+    Ok(loaded)
+}
+
+pub fn run(file: Option<&Path>, opts: &RunOptions) -> i32 {
+    let loaded = match prepare_run(file, opts) {
+        Ok(l) => l,
+        Err(code) => return code,
+    };
     let outcome = match exec::run(&loaded, opts) {
         Ok(o) => o,
         Err(e) => return fail(&e),
@@ -191,7 +206,7 @@ pub fn run(file: Option<&Path>, opts: &RunOptions) -> i32 {
     EXIT_FAILED
 }
 
-fn expect_code(r: &Results) -> i32 {
+pub(super) fn expect_code(r: &Results) -> i32 {
     let failed: Vec<_> = r.expects.iter().filter(|e| !e.passed).collect();
     for e in &failed {
         eprintln!("expectation failed: expect {} ({})", e.text, e.detail);

@@ -1,11 +1,13 @@
-//! The `sim2real` command line: `check`, `plan`, `run`, `report`, `fit`, `budget`, `bench`.
+//! The `sim2real` command line: `check`, `plan`, `run`, `report`, `fit`, `budget`, `bench`, `submit`, `status`.
 //!
 //! Exit codes: 0 success; 1 an `expect` failed; 2 study or data errors or an unreadable study file (diagnostics on
 //! stderr); 3 a failure while running.
 
+mod cluster;
 mod commands;
 pub mod fit_table;
 mod render;
+pub mod slurm;
 
 use std::path::PathBuf;
 
@@ -78,14 +80,20 @@ pub enum Command {
         #[arg(long)]
         out: Option<PathBuf>,
         /// CPU threads for the tensor kernels (results depend only on the seed, not on this; a run may resume with another count).
-        #[arg(long, default_value_t = 2)]
-        threads: usize,
+        /// Default: $SLURM_CPUS_PER_TASK when set (a Slurm task's CPUs), else 2.
+        #[arg(long)]
+        threads: Option<usize>,
         /// Smoke run: at most 3 trials, 4 values of n and 2 of m. Every output says so.
         #[arg(long)]
         quick: bool,
         /// Discard what the output directory holds and start over.
         #[arg(long)]
         fresh: bool,
+        /// Train only shard I of N (0 ≤ I < N) of the plan's jobs into the output directory, which
+        /// the other shards' processes (any host, a shared filesystem) write too; `sim2real report
+        /// DIR` merges them. See docs/cluster.md.
+        #[arg(long, value_name = "I/N", conflicts_with = "fresh")]
+        shard: Option<crate::plan::shards::Shard>,
         /// No progress output.
         #[arg(long)]
         quiet: bool,
@@ -104,7 +112,26 @@ pub enum Command {
         #[arg(long, value_name = "FILE")]
         connection_file: Option<PathBuf>,
     },
+    /// Submit a study to a cluster scheduler as one job per shard (`run --shard I/N`) and a
+    /// merge job (`report DIR`) that runs after them. See docs/cluster.md.
+    Submit {
+        /// Study file; none = the embedded quickstart.
+        file: Option<PathBuf>,
+        #[command(flatten)]
+        opts: slurm::SubmitOptions,
+        /// Resubmit only these shards (e.g. 1,3) with the scripts already in DIR/slurm/, as
+        /// `sim2real status DIR` prints it.
+        #[arg(long, value_name = "LIST", requires = "out", conflicts_with_all = ["file", "tasks", "partition", "time", "cpus_per_task", "mem", "sbatch_args", "quick"])]
+        only: Option<String>,
+    },
+    /// Progress of a sharded run directory: done/total jobs per shard, the Slurm jobs' states
+    /// (squeue, sacct) and the command that resubmits the unfinished shards.
+    Status {
+        /// A run directory written by `run --shard` or `submit`.
+        dir: PathBuf,
+    },
     /// Re-render report.md, report.html, summary.md and the figures from a finished run directory.
+    /// In a sharded directory (`run --shard`), first merge whatever the shards finished.
     Report {
         /// A run directory holding results.json and trials.csv.
         dir: PathBuf,

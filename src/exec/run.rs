@@ -24,7 +24,7 @@ use super::health::{pretrain_diverged, pretrain_warnings, retry_diverged, unusab
 use super::job::{failed_record, pretrained, store_pretrains, train_spec, trial_record};
 use super::members::{Member, member_for};
 use super::progress::Progress;
-use super::store::{DirLock, Header, Record, STORE_FORMAT, Store};
+use super::store::{DirLock, Header, PretrainRecord, Record, STORE_FORMAT, Store, TestErrors};
 
 /// Options of `sim2real run`.
 #[derive(Debug, Clone)]
@@ -144,19 +144,40 @@ pub fn run(loaded: &Loaded, opts: &RunOptions) -> Result<RunOutcome, RunError> {
     let dir = opts.out.clone().unwrap_or_else(|| default_out(&loaded.study));
     let lock = DirLock::acquire(&dir).map_err(|e| RunError::Failed(e.to_string()))?;
     let plan = &loaded.plan;
-    let header = Header {
+    let mut store = Store::open(&dir, header(loaded), opts.fresh).map_err(|e| RunError::Failed(e.to_string()))?;
+    let all: Vec<&Job> = plan.jobs.iter().collect();
+    let trained = train_jobs(loaded, &all, &mut store, &engine, opts)?;
+    let (results, trials) = conclude(loaded, &store.header, &Finished::of(&store), engine.name(), &dir)?;
+    Ok(RunOutcome { dir, results, trials, trained, wall_s: start.elapsed().as_secs_f64(), _lock: lock })
+}
+
+/// The store header of a loaded study: what a store must match to be resumed.
+pub fn header(loaded: &Loaded) -> Header {
+    Header {
         format: STORE_FORMAT,
         study: loaded.study.name.clone(),
         study_sha256: sha256_hex(loaded.text.as_bytes()),
         data_sha256: sha256_hex(
             format!("{}{}", loaded.data.source.fingerprint, loaded.data.target.fingerprint).as_bytes(),
         ),
-        plan_sha256: sha256_hex(serde_json::to_string(&plan.jobs).unwrap_or_default().as_bytes()),
-        quick: plan.quick,
-    };
-    let mut store = Store::open(&dir, header, opts.fresh).map_err(|e| RunError::Failed(e.to_string()))?;
-    let mut progress = Progress::new(plan.jobs.len(), opts.progress, plan.quick);
-    progress.already_done(plan.jobs.iter().filter(|j| done(&store, j)).count());
+        plan_sha256: sha256_hex(serde_json::to_string(&loaded.plan.jobs).unwrap_or_default().as_bytes()),
+        quick: loaded.plan.quick,
+    }
+}
+
+/// Train every job of `jobs` (plan order) not yet in the store, ensemble by ensemble, appending
+/// each finished job at once; returns how many were trained. `run` passes the whole plan, a
+/// sharded run (`exec::shards`) its share.
+pub fn train_jobs(
+    loaded: &Loaded,
+    jobs: &[&Job],
+    store: &mut Store,
+    engine: &Engine,
+    opts: &RunOptions,
+) -> Result<usize, RunError> {
+    let plan = &loaded.plan;
+    let mut progress = Progress::new(jobs.len(), opts.progress, plan.quick);
+    progress.already_done(jobs.iter().filter(|j| done(store, j)).count());
     if store.discarded > 0 {
         progress.note(&format!("discarded {} corrupt or torn record(s) at the end of the store (from the first bad line on); those jobs run again", store.discarded));
     }
@@ -167,7 +188,7 @@ pub fn run(loaded: &Loaded, opts: &RunOptions) -> Result<RunOutcome, RunError> {
 
     // Jobs in plan order, grouped into ensembles (consecutive jobs of one group).
     let mut groups: Vec<(String, Vec<&Job>)> = Vec::new();
-    for job in &plan.jobs {
+    for &job in jobs {
         let g = group_of(&job.kind);
         match groups.last_mut() {
             Some((name, jobs)) if *name == g => jobs.push(job),
@@ -180,23 +201,48 @@ pub fn run(loaded: &Loaded, opts: &RunOptions) -> Result<RunOutcome, RunError> {
             continue;
         }
         let t0 = Instant::now();
-        let maes = run_group(loaded, &shape, &pending, &mut store, &engine, &interrupted)?;
+        let maes = run_group(loaded, &shape, &pending, store, engine, &interrupted)?;
         trained += pending.len();
         progress.group_done(name, pending.len(), &maes, t0.elapsed().as_secs_f64());
     }
     progress.finish();
-
-    let trials: Vec<TrialRow> = plan.jobs.iter().filter_map(|j| store.trials.get(&j.id).cloned()).collect();
-    let mut results = super::aggregate::results(loaded, &store.header, &trials);
-    results.device = Some(engine.name().to_string());
-    results.warnings.extend(pretrain_warnings(plan.jobs.iter().filter_map(|j| store.pretrains.get(&j.id))));
-    super::breakdown::attach(&mut results, loaded, &trials, &store.test_errors);
-    crate::results::outputs::write_data(&dir, &results, &trials)
-        .map_err(|e| RunError::Failed(format!("writing results to {}: {e}", dir.display())))?;
-    Ok(RunOutcome { dir, results, trials, trained, wall_s: start.elapsed().as_secs_f64(), _lock: lock })
+    Ok(trained)
 }
 
-fn done(store: &Store, job: &Job) -> bool {
+/// The finished jobs a run concludes from: one store's, or several merged (`exec::shards`).
+pub struct Finished<'s> {
+    pub pretrains: &'s BTreeMap<String, PretrainRecord>,
+    pub trials: &'s BTreeMap<String, TrialRow>,
+    pub test_errors: &'s BTreeMap<String, TestErrors>,
+}
+
+impl<'s> Finished<'s> {
+    pub fn of(store: &'s Store) -> Finished<'s> {
+        Finished { pretrains: &store.pretrains, trials: &store.trials, test_errors: &store.test_errors }
+    }
+}
+
+/// Aggregate the finished jobs (in plan order) into results and write results.json and
+/// trials.csv into `dir`; `device` is the engine that trained them.
+pub fn conclude(
+    loaded: &Loaded,
+    header: &Header,
+    finished: &Finished,
+    device: &str,
+    dir: &Path,
+) -> Result<(Results, Vec<TrialRow>), RunError> {
+    let plan = &loaded.plan;
+    let trials: Vec<TrialRow> = plan.jobs.iter().filter_map(|j| finished.trials.get(&j.id).cloned()).collect();
+    let mut results = super::aggregate::results(loaded, header, &trials);
+    results.device = Some(device.to_string());
+    results.warnings.extend(pretrain_warnings(plan.jobs.iter().filter_map(|j| finished.pretrains.get(&j.id))));
+    super::breakdown::attach(&mut results, loaded, &trials, finished.test_errors);
+    crate::results::outputs::write_data(dir, &results, &trials)
+        .map_err(|e| RunError::Failed(format!("writing results to {}: {e}", dir.display())))?;
+    Ok((results, trials))
+}
+
+pub fn done(store: &Store, job: &Job) -> bool {
     match job.kind {
         JobKind::Pretrain { .. } => store.pretrains.contains_key(&job.id),
         _ => store.trials.contains_key(&job.id),
