@@ -1,7 +1,8 @@
 //! `sim2real submit --slurm` on a real Slurm: the single-node cluster `.ci/slurm start` runs on
 //! this machine (CI starts it in .ci/run). The quickstart's --quick study as an array of 3 tasks
-//! gives a single process's bytes; so does an array with one task cancelled mid-run and its shard
-//! resubmitted with the command `sim2real status` prints.
+//! gives a single process's bytes; so does an array with one task requeued mid-run (preemption),
+//! and one with a task cancelled mid-run and its shard resubmitted with the command `sim2real
+//! status` prints.
 //!
 //! Without a reachable cluster these tests fail (never skip): the message says how to start one,
 //! and carries the daemons' logs when .ci/slurm started them.
@@ -68,7 +69,7 @@ fn wait_gone(ids: &[String], dir: &Path) {
         if t0.elapsed() > LIMIT {
             let logs: String = std::fs::read_dir(dir.join("slurm"))
                 .map(|d| {
-                    d.filter_map(|e| e.ok())
+                    d.filter_map(Result::ok)
                         .filter(|e| e.path().extension().is_some_and(|x| x == "out"))
                         .map(|e| {
                             format!(
@@ -132,6 +133,58 @@ fn assert_same_bytes(a: &Path, b: &Path, when: &str) {
     }
 }
 
+/// The first task of `array` seen running whose shard has opened its store in `dir` (its id, e.g.
+/// `12_1`, and its shard), or None once the array has left the queue.
+fn running_task(array: &str, dir: &Path) -> Option<(String, usize)> {
+    let t0 = Instant::now();
+    loop {
+        let running = slurm_out("squeue", &["-h", "-j", array, "-t", "RUNNING", "-o", "%i"]);
+        let task = running.lines().map(str::trim).find_map(|id| {
+            let k: usize = id.rsplit('_').next()?.parse().ok()?;
+            dir.join(format!("shards/{k}-of-3/store.log")).exists().then(|| (id.to_string(), k))
+        });
+        if task.is_some() {
+            return task;
+        }
+        if t0.elapsed() > LIMIT || slurm_out("squeue", &["-h", "-j", array, "-o", "%i"]).trim().is_empty() {
+            return None;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+#[test]
+fn a_requeued_task_resumes_its_shard_and_the_merge_is_whole() {
+    require_cluster();
+    let tmp = tempfile::tempdir().unwrap();
+    let a = tmp.path().join("single");
+    single(&a);
+    for attempt in 0..4 {
+        let c = tmp.path().join(format!("requeue{attempt}"));
+        let (array, merge) = submit(&c);
+        let Some((task, k)) = running_task(&array, &c) else {
+            wait_gone(&[array, merge], &c);
+            continue;
+        };
+        // What preemption does: the running task is killed and queued again (#SBATCH --requeue).
+        let o = Command::new("scontrol").args(["requeue", &task]).output().unwrap();
+        if !o.status.success() {
+            // It had finished before the requeue landed.
+            wait_gone(&[array, merge], &c);
+            continue;
+        }
+        wait_gone(&[array.clone(), merge.clone()], &c);
+        let log = std::fs::read_to_string(c.join(format!("slurm/shard-{array}_{k}.out"))).unwrap_or_default();
+        assert!(log.matches("device:").count() >= 2, "shard {k} ran twice (requeued):\n{log}");
+        let merged = std::fs::read_to_string(c.join(format!("slurm/merge-{merge}.out"))).unwrap_or_default();
+        assert!(merged.contains("merged 3 shards (27 of 27 jobs)"), "the merge job's log:\n{merged}");
+        assert_same_bytes(&a, &c, "a requeued task");
+        eprintln!("requeued task {task} (shard {k}/3) mid-run on attempt {attempt}");
+        return;
+    }
+    panic!("every task finished before its requeue landed (4 attempts): the requeue was never tested");
+}
+
 #[test]
 fn a_three_task_array_gives_a_single_processs_bytes() {
     require_cluster();
@@ -164,23 +217,7 @@ fn a_cancelled_task_resubmitted_from_status_gives_the_same_bytes() {
     for attempt in 0..4 {
         let c = tmp.path().join(format!("cancel{attempt}"));
         let (array, merge) = submit(&c);
-        // Cancel the first task seen running once its shard has opened its store.
-        let t0 = Instant::now();
-        let cancelled = loop {
-            let running = slurm_out("squeue", &["-h", "-j", &array, "-t", "RUNNING", "-o", "%i"]);
-            let task = running.lines().map(str::trim).find_map(|id| {
-                let k: usize = id.rsplit('_').next()?.parse().ok()?;
-                c.join(format!("shards/{k}-of-3/store.log")).exists().then(|| (id.to_string(), k))
-            });
-            if let Some(t) = task {
-                break Some(t);
-            }
-            if t0.elapsed() > LIMIT || slurm_out("squeue", &["-h", "-j", &array, "-o", "%i"]).trim().is_empty() {
-                break None;
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        };
-        let Some((task, k)) = cancelled else {
+        let Some((task, k)) = running_task(&array, &c) else {
             wait_gone(&[array, merge], &c);
             continue;
         };

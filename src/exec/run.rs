@@ -196,7 +196,7 @@ pub fn train_jobs(
         }
     }
     for (name, jobs) in &groups {
-        let pending: Vec<&Job> = jobs.iter().copied().filter(|j| !done(&store, j)).collect();
+        let pending: Vec<&Job> = jobs.iter().copied().filter(|j| !done(store, j)).collect();
         if pending.is_empty() {
             continue;
         }
