@@ -17,6 +17,7 @@
 //! | report     | `report/`     | renders results: report.md/html, summary.md, figures, breakdown csvs  |
 //! | bench      | `bench/`      | `sim2real bench`: the engine vs. the PyTorch reference                |
 //! | kernel     | `kernel/`     | the Jupyter kernel                                                    |
+//! | lsp        | `lsp/`        | `sim2real lsp`: the language server (diagnostics, completion, hover, tokens) |
 //! | cli        | `cli/`        | the `sim2real` command                                                |
 //!
 //! Imports flow down this table (a stage uses earlier ones only; `tests/imports.rs` checks it),
@@ -41,6 +42,7 @@ pub mod exec;
 pub mod fit;
 pub mod ir;
 pub mod kernel;
+pub mod lsp;
 pub mod number;
 #[cfg(feature = "engine")]
 pub mod plan;

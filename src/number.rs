@@ -69,6 +69,24 @@ pub fn compact(x: f64) -> String {
     }
 }
 
+/// An amount of money, CPU-hours or rows in budgets: [`sig3`], but whole for magnitudes ≥ 100
+/// (`0.200`, `40.0`, `5000`); `∞` and `n/a` for the unbounded and missing ends of intervals.
+pub fn amount(x: f64) -> String {
+    if x.is_nan() {
+        return "n/a".into();
+    }
+    if x.is_infinite() {
+        return if x > 0.0 { "∞".into() } else { "-∞".into() };
+    }
+    if x.abs() >= 100.0 && x.abs() < 1e15 { format!("{x:.0}") } else { sig3(x) }
+}
+
+/// A number of rows to buy or measure: rounded up, since a fraction of a row cannot be bought
+/// (`1207`); [`amount`] when not finite.
+pub fn row_count(x: f64) -> String {
+    if x.is_finite() && x.abs() < 1e15 { format!("{}", x.ceil()) } else { amount(x) }
+}
+
 fn non_finite(x: f64) -> Option<&'static str> {
     if x.is_nan() {
         Some("NaN")
@@ -122,5 +140,16 @@ mod tests {
         assert_eq!(compact(20000.0), "20k");
         assert_eq!(compact(1.5e6), "1.5M");
         assert_eq!(compact(0.05), "0.05");
+    }
+
+    #[test]
+    fn amounts_and_row_counts() {
+        assert_eq!(amount(0.2), "0.200");
+        assert_eq!(amount(40.0), "40.0");
+        assert_eq!(amount(5000.4), "5000");
+        assert_eq!(amount(f64::INFINITY), "∞");
+        assert_eq!(amount(f64::NAN), "n/a");
+        assert_eq!(row_count(1206.2), "1207");
+        assert_eq!(row_count(f64::INFINITY), "∞");
     }
 }

@@ -77,6 +77,7 @@ fn write_run(dir: &Path, trials: &[TrialRow], with_surface: bool) {
         paired: vec![],
         ci_variance: String::new(),
         device: None,
+        budget: None,
         training: vec![],
     };
     std::fs::create_dir_all(dir).unwrap();
@@ -212,4 +213,52 @@ fn bad_inputs_exit_2_with_a_clear_message() {
         .status(2)
         .output_contains("results.json")
         .run();
+}
+
+#[test]
+fn the_expansion_path_is_the_optimum_of_each_spend() {
+    let have = Have { n: 1000.0, m: 60.0 };
+    let costs = Costs { source: 0.2, target: 40.0 };
+    let path = sim2real::exec::budget::expansion_path(&TRUTH, costs, have, 5000.0);
+    assert_eq!((path[0].spend, path[0].n, path[0].m), (0.0, have.n, have.m), "it starts at have");
+    assert!(path.windows(2).all(|w| w[0].spend < w[1].spend), "in order of spend");
+    assert_eq!(path.last().map(|p| p.spend), Some(10000.0), "to twice the answer's spend");
+    for p in &path[1..] {
+        let Outcome::Optimum(o) = solve(&TRUTH, costs, have, Ask::Spend(p.spend)) else { panic!("a spend") };
+        assert!(rel(p.n, o.n) < 1e-12 && rel(p.m, o.m) < 1e-12 && rel(p.mae, o.mae) < 1e-12, "{p:?} vs {o:?}");
+    }
+    assert!(path.windows(2).all(|w| w[1].n >= w[0].n && w[1].m >= w[0].m && w[1].mae <= w[0].mae));
+    assert!(path.iter().any(|p| p.spend == 5000.0), "the answer itself is on the path");
+    // Nothing to spend: the path is `have`.
+    assert_eq!(sim2real::exec::budget::expansion_path(&TRUTH, costs, have, 0.0).len(), 1);
+}
+
+#[test]
+fn the_next_measurements_are_unmeasured_points_of_the_path_written_as_a_grid_line() {
+    let trials = trials(&TRUTH, 0.01);
+    let req = Request { costs: Costs { source: 0.2, target: 40.0 }, have: None, ask: Ask::Goal(0.05) };
+    let b = plan(&trials, SEED, &Default::default(), &req).unwrap();
+    let next = &b.next;
+    assert!((1..=4).contains(&next.points.len()), "{next:?}");
+    assert!(next.points.windows(2).all(|w| w[0].rel_sd >= w[1].rel_sd), "ranked by the bootstrap spread");
+    let path_to: Vec<_> = b.path.iter().filter(|p| p.spend > 0.0 && p.spend <= b.cost).collect();
+    for p in &next.points {
+        assert!(!(NS.contains(&(p.n as usize)) && MS.contains(&(p.m as usize))), "{p:?} was measured");
+        // Rounded up to two significant digits from a point of the path up to the answer.
+        assert!(
+            path_to.iter().any(|q| p.n >= q.n && p.n <= q.n * 1.1 + 1.0 && p.m >= q.m && p.m <= q.m * 1.1 + 1.0),
+            "{p:?} is not on the path"
+        );
+        assert!(p.rel_sd > 0.0 && (p.mae - TRUTH.eval(p.n, p.m)).abs() < 0.05 * p.mae);
+    }
+    // The grid line holds every point and checks as a study's grid.
+    let study =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cli/tiny_surface.study")).unwrap();
+    let start = study.find("grid {").unwrap();
+    let end = start + study[start..].find('}').unwrap() + 1;
+    let with_next = format!("{}{}{}", &study[..start], next.grid, &study[end..]);
+    let checked = sim2real::check("s.study", &with_next).unwrap_or_else(|e| panic!("{}: {e:?}", next.grid));
+    assert_eq!(checked.grid.trials, TRIALS);
+    let text = sim2real::report::budget_text(&b);
+    assert!(text.contains(&next.grid), "{text}");
 }

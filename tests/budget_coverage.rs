@@ -2,8 +2,8 @@
 //! trials of an exact surface with Gaussian trial-level and cell-level noise, planned through the
 //! same code as `sim2real budget` (200 joint-bootstrap refits per study).
 //!
-//! Each study refits the surface 200 times (~5 s), so `cargo test` runs 12 studies (3 per price
-//! ratio) and asserts the cost coverage within the 85–95 % target widened by three binomial
+//! Each study refits the surface 200 times (~3.6 s of CPU on the 2-core machine), so `cargo test` runs 24 studies (6 per
+//! price ratio) and asserts the cost coverage within the 85–95 % target widened by three binomial
 //! standard deviations; the full study (~17 min) asserts 85–95 % itself:
 //! `BUDGET_STUDIES=200 cargo test --test main budget_coverage:: -- --nocapture` (`BUDGET_TRIALS=K`:
 //! trials per study, default 6). The figures in docs/results.md come from it.
@@ -62,8 +62,8 @@ fn study(seed: u64, trials: usize) -> Vec<TrialRow> {
 /// Price ratios c_m/c_n as multiples of the true exchange rate at `have` (the truth: experiments
 /// first below 1, simulations first above).
 const PRICE_FACTORS: [f64; 4] = [0.25, 0.5, 2.0, 4.0];
-/// Studies in the default `cargo test` (3 per price ratio); the full study is `coverage_band::FULL` (200).
-const REDUCED_STUDIES: usize = 12;
+/// Studies in the default `cargo test` (6 per price ratio); the full study is `coverage_band::FULL` (200).
+const REDUCED_STUDIES: usize = 24;
 
 #[test]
 fn intervals_cover_the_true_optimum_and_the_buy_first_call_is_right() {

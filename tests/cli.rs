@@ -113,12 +113,20 @@ fn run_writes_outputs_and_resumes_to_identical_results() {
     std::fs::remove_file(a.join("report.md")).unwrap();
     Test::at(dir.path()).args(["report", "a"]).creates("a/report.md").run();
 
-    // A changed study refuses to resume into the directory, --fresh starts over and leaves nothing
-    // of the earlier run: the changed study has one value of m, so no 2-D figure may stay.
+    // A changed study runs into the directory, reusing the jobs whose identity it keeps (a new
+    // seed keeps none) and leaving no output of the earlier one behind: the changed study has one
+    // value of m, so no 2-D figure may stay. --fresh starts over.
     let changed_text = tiny_text().replace("seed 3", "seed 4").replace("m = [0.5, 1.0]", "m = [1.0]");
     let changed = Test::at(dir.path()).file("changed.study", changed_text);
-    changed.args(["run", "changed.study", "--out", "a", "--quiet"]).status(3).output_contains("--fresh").run();
-    Test::at(dir.path()).args(["run", "changed.study", "--out", "a", "--quiet", "--fresh"]).run();
+    changed.args(["run", "changed.study", "--out", "a", "--quiet"]).output_contains("(15 trained now)").run();
+    for f in FILES.iter().filter(|f| f.writer != Writer::Lock && f.writer != Writer::Store) {
+        let expected = f.when == When::Always;
+        assert_eq!(a.join(f.name).exists(), expected, "{} after a run with one m", f.name);
+    }
+    Test::at(dir.path())
+        .args(["run", "changed.study", "--out", "a", "--quiet", "--fresh"])
+        .output_contains("(15 trained now)")
+        .run();
     for f in FILES.iter().filter(|f| f.writer != Writer::Lock) {
         let expected = f.when == When::Always;
         assert_eq!(a.join(f.name).exists(), expected, "{} after --fresh with one m", f.name);
@@ -174,5 +182,93 @@ fn check_emit_prints_each_stage_s_ir() {
 fn a_missing_study_file_exits_2_under_every_command() {
     for command in ["check", "plan", "run"] {
         Test::new().args([command, "no_such.study"]).status(2).output_contains("cannot read no_such.study").run();
+    }
+}
+
+/// `run --help` says what is true of `--threads`: results do not depend on it (tests/
+/// reliability_determinism.rs compares a 1-thread and a 2-thread run byte for byte), not that they
+/// are deterministic per seed and thread count.
+#[test]
+fn run_help_says_results_do_not_depend_on_the_thread_count() {
+    let help = Test::new().args(["run", "--help"]).run().text();
+    let help = help.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        help.contains("--threads <THREADS> CPU threads for training. Results do not depend on it: any count gives the same bytes for the same seed, data and device, and a run may resume with another count"),
+        "{help}"
+    );
+    assert!(!help.contains("thread count") && !help.contains("depend only on the seed"), "{help}");
+}
+
+/// A semicolon- or tab-separated file read as CSV is one column: `check` says which `delimiter:` to
+/// write, and with it the study checks. `parquet(...)` on a CSV file says it is not Parquet.
+#[test]
+fn a_file_with_another_delimiter_gets_a_hint_and_reads_with_delimiter() {
+    let rows = |sep: &str| {
+        let mut t = ["f_1", "f_2", "y"].join(sep) + "\n";
+        for i in 0..40 {
+            let (a, b) = (f64::from(i) * 0.1, f64::from(i % 7) * 0.3);
+            t.push_str(&format!("{a}{sep}{b}{sep}{}\n", a + b));
+        }
+        t
+    };
+    let study = |loader: &str| {
+        format!(
+            "study semi\ndata sim = synthetic(part: source, rows: 600, features: 2, seed: 5)\ndata exp = {loader}\n\
+             source sim {{ x = f_*  y = y }}\ntarget exp {{ x = f_*  y = y }}\nmodel {{ hidden = [4] }}\n\
+             grid {{ n = [50, 150, 600]  m = [0.5]  trials = 2 }}\n"
+        )
+    };
+    // miette wraps long lines (continuations start with `│` or spaces): compare unwrapped text.
+    let said = |t: Test| -> String {
+        let text = t.run().text();
+        text.split('\n').map(|l| l.trim().trim_start_matches('│').trim()).collect::<Vec<_>>().join(" ")
+    };
+    for (file, sep, written) in [("semi.csv", ";", ";"), ("tabs.tsv", "\t", "\\t")] {
+        let text = said(
+            Test::new()
+                .file(file, rows(sep))
+                .study(&study(&format!("csv(\"{file}\")")))
+                .args(["check", "s.study"])
+                .status(2),
+        );
+        assert!(text.contains(&format!("{file} was read as one column named")), "{text}");
+        assert!(text.contains(&format!("write `csv(\"{file}\", delimiter: \"{written}\")`")), "{text}");
+        Test::new()
+            .file(file, rows(sep))
+            .study(&study(&format!("csv(\"{file}\", delimiter: \"{written}\")")))
+            .args(["check", "s.study"])
+            .output_contains("ok:")
+            .run();
+    }
+    let text = said(
+        Test::new()
+            .file("semi.csv", rows(";"))
+            .study(&study("csv(\"semi.csv\", delimiter: \";;\")"))
+            .args(["check", "s.study"])
+            .status(2),
+    );
+    assert!(text.contains("`delimiter` must be one character"), "{text}");
+    let text = said(
+        Test::new()
+            .file("exp.csv", rows(","))
+            .study(&study("parquet(\"exp.csv\")"))
+            .args(["check", "s.study"])
+            .status(2),
+    );
+    assert!(text.contains("exp.csv is not a Parquet file (it does not begin and end with `PAR1`)"), "{text}");
+    assert!(text.contains("like a CSV file: read it with `csv(...)`") && !text.contains("Corrupt footer"), "{text}");
+}
+
+/// A build without the `kernel` feature (the default build) answers every `kernel` subcommand
+/// with how to get it. (With `--features kernel`, as CI builds, tests/kernel.rs covers the kernel.)
+#[cfg(not(feature = "kernel"))]
+#[test]
+fn kernel_without_the_feature_says_how_to_enable_it() {
+    for args in [
+        vec!["kernel", "install"],
+        vec!["kernel", "uninstall", "--user"],
+        vec!["kernel", "--connection-file", "c.json"],
+    ] {
+        Test::new().args(args).status(2).stderr_contains("cargo install --path . --features kernel").run();
     }
 }

@@ -34,7 +34,7 @@ fn at(offset: usize, len: usize) -> Span {
 }
 
 fn csv(path: &str) -> TableExpr {
-    TableExpr::Csv { path: sp(path.to_string()), numeric: Vec::new() }
+    TableExpr::Csv { path: sp(path.to_string()), numeric: Vec::new(), delimiter: None }
 }
 
 fn cols(include: &[&str], exclude: &[&str]) -> ColumnSet {
@@ -91,7 +91,8 @@ fn join(left: TableExpr, right: TableExpr, on: &[(&str, &str)]) -> TableExpr {
 
 #[test]
 fn missing_file_names_both_places_looked_at() {
-    let e = load_err(&TableExpr::Csv { path: spn("nope.csv".to_string(), 12, 10), numeric: Vec::new() });
+    let e =
+        load_err(&TableExpr::Csv { path: spn("nope.csv".to_string(), 12, 10), numeric: Vec::new(), delimiter: None });
     let study = fixtures().join("nope.csv");
     let data = fixtures().join("no-such-data-dir").join("nope.csv");
     assert_mentions(&e, &["nope.csv", "not found", &study.display().to_string(), &data.display().to_string()]);
@@ -395,7 +396,7 @@ fn a_numeric_column_with_formula_cells_says_how_many_and_where() {
     let e = evaluate_expr(&where_(csv("t.csv"), gt.clone(), (0, 1)), &BTreeMap::new(), &c).unwrap_err();
     assert_mentions(&e, &["`k`", "144 of its 300", "line 3 `=F1/G1*B1`"]);
     // `numeric: [k]` reads them as missing, with a note that counts them.
-    let forced = TableExpr::Csv { path: sp("t.csv".into()), numeric: vec![sp("k".into())] };
+    let forced = TableExpr::Csv { path: sp("t.csv".into()), numeric: vec![sp("k".into())], delimiter: None };
     let t = evaluate_expr(&forced, &BTreeMap::new(), &c).unwrap();
     let k = t.column("k").unwrap();
     assert!(k.is_numeric() && k.is_missing(1) && !k.is_missing(0));
@@ -407,7 +408,7 @@ fn a_numeric_column_with_formula_cells_says_how_many_and_where() {
     let kept = evaluate_expr(&where_(forced.clone(), gt, (0, 1)), &BTreeMap::new(), &c).unwrap();
     assert!(kept.nrows() > 0);
     // A name in `numeric:` that is not a column is an error at its span.
-    let bad = TableExpr::Csv { path: sp("t.csv".into()), numeric: vec![spn("kk".into(), 30, 2)] };
+    let bad = TableExpr::Csv { path: sp("t.csv".into()), numeric: vec![spn("kk".into(), 30, 2)], delimiter: None };
     let e = evaluate_expr(&bad, &BTreeMap::new(), &c).unwrap_err();
     assert_mentions(&e, &["`kk`", "no such column"]);
     assert_eq!(e.span, Some(at(30, 2)));
@@ -432,6 +433,33 @@ fn join_duplicate_right_key_names_the_key_and_both_lines() {
 fn join_name_clash_lists_the_columns() {
     let e = load_err(&join(csv("polymers.csv"), csv("clash.csv"), &[("polymer", "smiles")]));
     assert_mentions(&e, &["`value`", "`kind`", "polymers.csv", "clash.csv"]);
+}
+
+/// A right table sharing 170 columns with the left: the message shows the first few and the
+/// count, not all 170 names.
+#[test]
+fn join_clash_of_many_columns_shows_a_few_and_the_count() {
+    let dir = tempfile::tempdir().unwrap();
+    let descriptors: Vec<String> = (0..170).map(|i| format!("d_{i:03}")).collect();
+    let write = |name: &str, key: &str| {
+        let mut text = format!("{key},{}\n", descriptors.join(","));
+        for r in 0..3 {
+            text.push_str(&format!("p{r},{}\n", vec!["1.5"; 170].join(",")));
+        }
+        std::fs::write(dir.path().join(name), text).unwrap();
+    };
+    write("left.csv", "polymer");
+    write("right.csv", "smiles");
+    let ctx = DataContext { study_dir: dir.path().to_path_buf(), data_dir: dir.path().join("none") };
+    let expr = join(csv("left.csv"), csv("right.csv"), &[("polymer", "smiles")]);
+    let e = evaluate_expr(&expr, &BTreeMap::new(), &ctx).expect_err("a clash");
+    assert_mentions(
+        &e,
+        &["left.csv", "right.csv", "170 columns in common", "`d_000`, `d_001`, `d_002`, `d_003`, `d_004` and 165 more"],
+    );
+    assert!(!e.message.contains("d_005"), "{}", e.message);
+    let help = e.help.clone().unwrap_or_default();
+    assert!(help.contains("| drop COLS") && help.contains("`d_*`"), "{help}");
 }
 
 #[test]
@@ -479,7 +507,7 @@ fn errors_without_span_take_the_definition_span() {
     let e = evaluate(&defs, &ctx()).unwrap_err();
     // The loader attaches the path's span, (0, 0) here; the definition span is only a fallback.
     assert_eq!(e.span, Some(at(0, 0)));
-    let p = DataError::new("x").to_problem(at(3, 4));
+    let p = DataError::new(sim2real::diag::ProblemKind::EmptyDataPath).to_problem(at(3, 4));
     assert_eq!(p.span, at(3, 4));
 }
 
@@ -697,13 +725,35 @@ fn parquet_round_trip() {
     assert_mentions(&e, &["t.parquet", "`v`", "row 2", "missing"]);
     assert!(!t.column("name").unwrap().is_numeric());
 
-    // Not a parquet file.
+    // Not a parquet file: said plainly (not "Corrupt footer"), with `csv(...)` for a CSV file.
     std::fs::write(dir.path().join("bad.parquet"), "x,y\n1,2\n").unwrap();
     let e = evaluate_expr(&TableExpr::Parquet(sp("bad.parquet".into())), &BTreeMap::new(), &c).unwrap_err();
-    assert_mentions(&e, &["bad.parquet", "parquet"]);
+    assert_mentions(&e, &["bad.parquet is not a Parquet file"]);
+    assert!(e.help.as_deref().is_some_and(|h| h.contains("`x,y`") && h.contains("csv(...)")), "{e:?}");
+    std::fs::write(dir.path().join("empty.parquet"), "").unwrap();
+    let e = evaluate_expr(&TableExpr::Parquet(sp("empty.parquet".into())), &BTreeMap::new(), &c).unwrap_err();
+    assert_mentions(&e, &["empty.parquet is not a Parquet file (it is empty)"]);
 }
 
 // ---------------------------------------------------------------- real data
+
+/// Parquet files as pandas (pyarrow) writes them with each common codec: zstd (polars' default),
+/// snappy (pandas'), gzip and lz4 (tests/fixtures/parquet/README.md).
+#[test]
+fn parquet_files_compressed_with_zstd_gzip_lz4_or_snappy_read() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/parquet");
+    let c = DataContext { study_dir: dir.clone(), data_dir: dir };
+    for codec in ["zstd", "gzip", "lz4", "snappy"] {
+        let file = format!("{codec}.parquet");
+        let t = evaluate_expr(&TableExpr::Parquet(sp(file.clone())), &BTreeMap::new(), &c)
+            .unwrap_or_else(|e| panic!("{file}: {e}"));
+        assert_eq!(t.column_names(), vec!["polymer", "x1", "n", "y"], "{file}");
+        assert_eq!(t.text_column("polymer").unwrap(), vec!["p1", "p2", "p3", "p4"], "{file}");
+        assert_eq!(t.numeric_column("x1").unwrap(), vec![0.5, 1.25, -2.0, 3.5], "{file}");
+        assert_eq!(t.numeric_column("n").unwrap(), vec![10.0, 20.0, 30.0, 40.0], "{file}");
+        assert_mentions(&t.numeric_column("y").unwrap_err(), &["`y`", "row 2", "missing"]);
+    }
+}
 
 #[test]
 fn real_gas_data_joins_into_a_finite_matrix() {

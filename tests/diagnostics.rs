@@ -148,3 +148,39 @@ fn pseudo_random_garbage_never_panics() {
         let _ = compile("garbage.study", &s);
     }
 }
+
+/// Data-stage problems come in the same round as errors in other statements when they do not
+/// depend on them: an unknown column in a `data` table's `where`, or in the target's `x`, is
+/// reported together with a bad model setting and a bad grid value (on the old code, only the
+/// checker's errors came back, and the data ones took a second round).
+#[test]
+fn data_problems_are_reported_with_independent_check_errors() {
+    use crate::support::Test;
+    let mut table = String::from("x1,x2,y,kind\n");
+    for i in 0..30 {
+        table.push_str(&format!("{},{},{},{}\n", i, i * 2, i * 3, if i % 2 == 0 { "sim" } else { "exp" }));
+    }
+    let study = |sim_filter: &str, target_x: &str| {
+        format!(
+            "study staged\ndata all = csv(\"t.csv\")\ndata sim = all | where {sim_filter}\ndata exp = all | where kind == \"exp\"\n\
+             source sim {{ x = [x1, x2]  y = y }}\ntarget exp {{ x = {target_x}  y = y }}\n\
+             model {{ hidden = [8]  activation = relux }}\ngrid {{ n = [5, 10, 15]  m = [1.0]  trials = 0 }}\n"
+        )
+    };
+    let text =
+        |s: String| Test::new().file("t.csv", &table).study(&s).args(["check", "s.study"]).status(2).run().text();
+    // A `where` on a column the table does not have, with two checker errors.
+    let out = text(study("knd == \"sim\"", "[x1, x2]"));
+    for part in ["relux", "trials", "has no column `knd`", "3 errors"] {
+        assert!(out.contains(part), "lacks {part:?}:\n{out}");
+    }
+    // The target's x names a column its table lacks (the tables themselves are fine).
+    let out = text(study("kind == \"sim\"", "[x1, x3]"));
+    for part in ["relux", "trials", "has no column `x3`", "3 errors"] {
+        assert!(out.contains(part), "lacks {part:?}:\n{out}");
+    }
+    // A table that is itself wrong at check time (unknown table) hides nothing else, and its
+    // data is not evaluated.
+    let out = text(study("kind == \"sim\"", "[x1, x2]").replace("data exp = all", "data exp = alll"));
+    assert!(out.contains("relux") && out.contains("`alll`") && !out.contains("has no column"), "{out}");
+}

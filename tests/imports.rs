@@ -29,6 +29,7 @@ const LAYERS: &[&[&str]] = &[
     &["report"],
     &["bench"],
     &["kernel"],
+    &["lsp"],
     &["cli"],
 ];
 

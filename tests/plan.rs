@@ -37,6 +37,32 @@ fn quickstart_plan_json() {
     );
 }
 
+/// `plan` prints each pipeline as it runs: the study's steps, the default `clip` guard at the end
+/// of the inputs' pipeline, and `none` for a role without `transform` (the documented default).
+#[test]
+fn plan_prints_the_transform_pipelines_with_their_defaults() {
+    let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cli/tiny.study")).unwrap();
+    let file = Path::new("tests/cli/tiny.study");
+    let written = plan_of("tests/cli/tiny.study", false).render();
+    assert!(
+        written
+            .contains("  transform x = standardize | clip  (clip: the default input guard; `noclip` turns it off)\n"),
+        "{written}"
+    );
+    assert!(written.contains("  transform y = standardize\n"), "{written}");
+    let none = text.replace("transform x = standardize\n", "").replace("transform y = standardize\n", "");
+    let plan = load(file, &none, false).unwrap().plan;
+    assert_eq!(plan.transform_x, ["clip"]);
+    assert!(plan.transform_y.is_empty());
+    let rendered = plan.render();
+    assert!(rendered.contains("  transform x = clip  (clip: the default input guard"), "{rendered}");
+    assert!(rendered.contains("  transform y = none  (labels used as read)\n"), "{rendered}");
+    let placed = text.replace("transform x = standardize", "transform x = minmax | noclip | standardize");
+    let plan = load(file, &placed, false).unwrap().plan;
+    assert_eq!(plan.transform_x, ["minmax", "standardize"]);
+    assert!(plan.render().contains("  transform x = minmax | standardize\n"));
+}
+
 #[test]
 fn seeds_do_not_depend_on_the_grid() {
     // Adding n values must not change the seeds of the jobs that were already there.

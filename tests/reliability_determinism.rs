@@ -111,6 +111,57 @@ fn a_pretraining_redone_alone_writes_the_same_weights() {
     redo_alone(&kill_study(), |r| r["type"] == "pretrain" && r["job"] == "pretrain n=200 r=2", true);
 }
 
+/// The pairwise counterpart of kill.study: a shared encoder, pretraining once per trial, fine-tuning
+/// with the encoder frozen, the direct baseline.
+fn kill_pair_study() -> PathBuf {
+    repo_file("tests/reliability/kill_pair.study")
+}
+
+/// A multitask study with a shared encoder (both heads train together).
+fn multitask_study() -> PathBuf {
+    repo_file("tests/cli/pair.study")
+}
+
+/// The job name of a store record.
+fn job_name(r: &serde_json::Value) -> &str {
+    r["job"].as_str().unwrap_or_default()
+}
+
+/// Pairwise models train in other code than plain MLPs (`engine::pair_member` on the CPU,
+/// `engine::lockstep::pair` with `SIM2REAL_DEVICE=cpu-lockstep` and on a GPU): the same bytes on
+/// a rerun there too.
+#[test]
+fn pairwise_studies_give_identical_bytes_on_a_rerun() {
+    let tmp = tempfile::tempdir().unwrap();
+    for (name, study) in [("kill_pair", kill_pair_study()), ("pair", multitask_study())] {
+        let (a, b) = (tmp.path().join(format!("{name}-a")), tmp.path().join(format!("{name}-b")));
+        run_study(&study, &a);
+        run_study(&study, &b);
+        for f in ["results.json", "trials.csv", "store.log"] {
+            assert!(read(&a.join(f)) == read(&b.join(f)), "{name}: {f} differs between two identical runs");
+        }
+    }
+}
+
+#[test]
+fn a_pairwise_finetune_job_trained_alone_matches_its_ensemble_result() {
+    redo_alone(&kill_pair_study(), |r| r["type"] == "trial" && job_name(r) == "finetune n=120 m=99 t=1", false);
+}
+
+#[test]
+fn a_pairwise_pretraining_redone_alone_writes_the_same_weights() {
+    redo_alone(&kill_pair_study(), |r| r["type"] == "pretrain" && job_name(r) == "pretrain n=240 r=2", true);
+}
+
+#[test]
+fn a_multitask_job_trained_alone_matches_its_ensemble_result() {
+    redo_alone(
+        &multitask_study(),
+        |r| r["type"] == "trial" && job_name(r).starts_with("multitask n=120 ") && job_name(r).ends_with(" t=1"),
+        false,
+    );
+}
+
 /// Every member's result depends only on its seed, so the thread count changes nothing: one and
 /// two threads give the same bytes, and a run started with one thread resumes with two.
 #[test]

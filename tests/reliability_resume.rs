@@ -8,6 +8,8 @@ use std::time::{Duration, Instant};
 
 /// 44 jobs: 3 n × 4 trials pretraining (subset per_trial), 3 n × 2 m × 4 fine-tunings, 2 m × 4 direct.
 const KILL_JOBS: usize = 44;
+/// kill_pair.study: 3 n × 3 trials pretraining, 3 n × 2 m × 3 fine-tunings, 2 m × 3 direct.
+const KILL_PAIR_JOBS: usize = 33;
 
 use crate::support::{repo_file, sim2real, text};
 
@@ -15,11 +17,15 @@ fn kill_study() -> PathBuf {
     repo_file("tests/reliability/kill.study")
 }
 
-fn run_args(out: &Path) -> Vec<String> {
-    let study = kill_study().display().to_string();
+/// The pairwise counterpart of kill.study (a shared encoder, pretraining, frozen fine-tuning).
+fn kill_pair_study() -> PathBuf {
+    repo_file("tests/reliability/kill_pair.study")
+}
+
+fn run_args(study: &Path, out: &Path) -> Vec<String> {
     vec![
         "run".into(),
-        study,
+        study.display().to_string(),
         "--out".into(),
         out.display().to_string(),
         "--quiet".into(),
@@ -28,12 +34,12 @@ fn run_args(out: &Path) -> Vec<String> {
     ]
 }
 
-fn run_to_end(out: &Path) -> Output {
-    sim2real().args(run_args(out)).output().expect("start sim2real")
+fn run_to_end(study: &Path, out: &Path) -> Output {
+    sim2real().args(run_args(study, out)).output().expect("start sim2real")
 }
 
-fn spawn(out: &Path) -> Child {
-    sim2real().args(run_args(out)).stdout(Stdio::null()).stderr(Stdio::piped()).spawn().expect("start sim2real")
+fn spawn(study: &Path, out: &Path) -> Child {
+    sim2real().args(run_args(study, out)).stdout(Stdio::null()).stderr(Stdio::piped()).spawn().expect("start sim2real")
 }
 
 fn read(p: &Path) -> Vec<u8> {
@@ -41,9 +47,9 @@ fn read(p: &Path) -> Vec<u8> {
 }
 
 /// The uninterrupted reference run; returns its wall time.
-fn reference(dir: &Path) -> Duration {
+fn reference(study: &Path, dir: &Path) -> Duration {
     let t0 = Instant::now();
-    let o = run_to_end(dir);
+    let o = run_to_end(study, dir);
     let wall = t0.elapsed();
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     wall
@@ -88,15 +94,23 @@ fn scan_log(dir: &Path) -> LogScan {
     LogScan { records, torn_tail: bytes.len() - end }
 }
 
-/// Jobs in a complete store: every job exactly once, after one header.
+/// Jobs in a complete store of kill.study: every job exactly once, after one header.
 fn assert_complete_store(dir: &Path) {
+    assert_complete_store_of(dir, KILL_JOBS);
+}
+
+/// Jobs in a complete store of `jobs` jobs: every job exactly once, after one header.
+fn assert_complete_store_of(dir: &Path, jobs_in_study: usize) {
     let scan = scan_log(dir);
     assert_eq!(scan.torn_tail, 0, "a finished run leaves no torn tail");
-    assert_eq!(scan.records.len(), 1 + KILL_JOBS, "one header and one record per job");
-    let mut jobs: Vec<&str> = scan.records[1..].iter().map(|r| r["job"].as_str().expect("job id")).collect();
+    assert_eq!(scan.records.iter().filter(|r| r["type"] == "header").count(), 1, "one header");
+    let job_records: Vec<&serde_json::Value> =
+        scan.records.iter().filter(|r| r["type"] == "pretrain" || r["type"] == "trial").collect();
+    assert_eq!(job_records.len(), jobs_in_study, "one record per job");
+    let mut jobs: Vec<&str> = job_records.iter().map(|r| r["job"].as_str().expect("job id")).collect();
     jobs.sort_unstable();
     jobs.dedup();
-    assert_eq!(jobs.len(), KILL_JOBS, "no job is stored twice");
+    assert_eq!(jobs.len(), jobs_in_study, "no job is stored twice");
 }
 
 /// Deterministic pseudo-random numbers in [0, 1) (SplitMix64).
@@ -115,10 +129,25 @@ impl Rng {
 
 #[test]
 fn sigkill_at_random_moments_then_resume_gives_identical_results() {
+    kill_and_resume(&kill_study(), KILL_JOBS, 12);
+}
+
+/// The same with a pairwise model (shared encoder): its members train in other code
+/// (`engine::pair_member` on the CPU, `engine::lockstep::pair` with `SIM2REAL_DEVICE=cpu-lockstep`
+/// or on a GPU).
+#[test]
+fn a_pairwise_study_killed_at_random_moments_resumes_to_identical_results() {
+    kill_and_resume(&kill_pair_study(), KILL_PAIR_JOBS, 8);
+}
+
+/// Run `study` (`jobs` jobs) to the end once, then again into another directory, killed with
+/// SIGKILL after random delays until `kills` kills landed mid-run (at least all but two must), and
+/// resumed to the end: the outputs must be the uninterrupted run's, byte for byte.
+fn kill_and_resume(study: &Path, jobs: usize, kills_wanted: usize) {
     let tmp = tempfile::tempdir().unwrap();
     let a = tmp.path().join("a");
-    let wall = reference(&a);
-    assert_complete_store(&a);
+    let wall = reference(study, &a);
+    assert_complete_store_of(&a, jobs);
 
     let b = tmp.path().join("b");
     let mut rng = Rng(0x5157_2EA1);
@@ -126,16 +155,16 @@ fn sigkill_at_random_moments_then_resume_gives_identical_results() {
     // Each resume has less left to do, so delays cover the first ~60 % of a full run's wall time;
     // a run that ends before its kill is compared and the directory started afresh.
     for round in 0..60 {
-        if kills >= 12 {
+        if kills >= kills_wanted {
             break;
         }
         let delay = wall.mul_f64(0.03 + 0.6 * rng.next());
-        let mut child = spawn(&b);
+        let mut child = spawn(study, &b);
         std::thread::sleep(delay);
         if let Some(status) = child.try_wait().expect("poll the run") {
             assert_eq!(status.code(), Some(0), "round {round}: the run failed on its own");
             assert_same_outputs(&a, &b, &format!("round {round}, finished before its kill"));
-            assert_complete_store(&b);
+            assert_complete_store_of(&b, jobs);
             finished_alone += 1;
             std::fs::remove_dir_all(&b).unwrap();
             continue;
@@ -146,7 +175,7 @@ fn sigkill_at_random_moments_then_resume_gives_identical_results() {
             // It finished between the poll above and the kill (SIGKILL on an exited process is a
             // no-op): the same case as finishing before the kill.
             assert_same_outputs(&a, &b, &format!("round {round}, finished just before its kill"));
-            assert_complete_store(&b);
+            assert_complete_store_of(&b, jobs);
             finished_alone += 1;
             std::fs::remove_dir_all(&b).unwrap();
             continue;
@@ -160,11 +189,14 @@ fn sigkill_at_random_moments_then_resume_gives_identical_results() {
             }
         }
     }
-    assert!(kills >= 10, "only {kills} kills landed while the run was working ({finished_alone} runs ended first)");
+    assert!(
+        kills + 2 >= kills_wanted,
+        "only {kills} kills landed while the run was working ({finished_alone} runs ended first)"
+    );
 
-    let o = run_to_end(&b);
+    let o = run_to_end(study, &b);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
-    assert_complete_store(&b);
+    assert_complete_store_of(&b, jobs);
     assert_same_outputs(&a, &b, "after all kills");
     eprintln!("{kills} kills survived, {finished_alone} runs finished before their kill, {torn_seen} torn tails seen");
 }
@@ -181,7 +213,7 @@ fn seed_dir(src: &Path, dst: &Path, log: &[u8]) {
 
 /// The run's arguments without `--quiet`, so that its notes are printed.
 fn not_quiet(out: &Path) -> Vec<String> {
-    run_args(out).into_iter().filter(|a| a != "--quiet").collect()
+    run_args(&kill_study(), out).into_iter().filter(|a| a != "--quiet").collect()
 }
 
 /// "44 jobs (N trained now)" → N.
@@ -196,12 +228,12 @@ fn trained_now(o: &Output) -> usize {
 fn a_corrupt_or_torn_record_is_discarded_with_everything_after_it() {
     let tmp = tempfile::tempdir().unwrap();
     let a = tmp.path().join("a");
-    reference(&a);
+    reference(&kill_study(), &a);
     let log = read(&a.join("store.log"));
     let starts: Vec<usize> =
         std::iter::once(0).chain(log.iter().enumerate().filter(|(_, b)| **b == b'\n').map(|(i, _)| i + 1)).collect();
     let lines = starts.len() - 1; // the last start is the end of the file
-    assert_eq!(lines, 1 + KILL_JOBS);
+    assert_eq!(lines, 2 + KILL_JOBS, "the header, the run's study (a `run` record) and one record per job");
 
     // One flipped digit inside the JSON of a record in the middle: still valid JSON, but the
     // checksum no longer matches, so this record and every later one are redone.
@@ -228,7 +260,7 @@ fn a_corrupt_or_torn_record_is_discarded_with_everything_after_it() {
     torn.extend_from_slice(&last[..last.len() / 2]);
     let t = tmp.path().join("torn");
     seed_dir(&a, &t, &torn);
-    let o = sim2real().args(run_args(&t)).output().unwrap();
+    let o = sim2real().args(run_args(&kill_study(), &t)).output().unwrap();
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     assert_eq!(trained_now(&o), 1, "only the torn record's job is trained again");
     assert_complete_store(&t);
@@ -254,12 +286,12 @@ fn a_second_run_into_a_locked_directory_fails_with_exit_3() {
     // lock, the attempt proves nothing and is repeated in a fresh directory.
     for attempt in 0..5 {
         let _ = std::fs::remove_dir_all(&d);
-        let mut first = spawn(&d);
+        let mut first = spawn(&kill_study(), &d);
         let t0 = Instant::now();
         while !d.join(".lock").exists() && t0.elapsed() < Duration::from_secs(30) {
             std::thread::sleep(Duration::from_millis(2));
         }
-        let second = run_to_end(&d);
+        let second = run_to_end(&kill_study(), &d);
         let first_running = first.try_wait().unwrap().is_none();
         let status = first.wait().unwrap();
         assert_eq!(status.code(), Some(0), "attempt {attempt}: the first run failed");
@@ -285,7 +317,7 @@ fn a_lock_left_by_a_killed_run_is_taken_over() {
     std::fs::create_dir_all(&d).unwrap();
     // A pid that cannot be running (above the kernel's pid_max limit of 2^22).
     std::fs::write(d.join(".lock"), "4999999").unwrap();
-    let o = run_to_end(&d);
+    let o = run_to_end(&kill_study(), &d);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     assert_complete_store(&d);
 }

@@ -5,7 +5,10 @@ use std::collections::BTreeMap;
 
 use sim2real::ir::{TrainSpec, TrainingSettings};
 use sim2real::report::{html_fragment, scaling_svg, summary_table, write_reports};
-use sim2real::results::{Arm, ExpectOutcome, FitRecord, Point, Results, SCHEMA_VERSION, TrialRow};
+use sim2real::results::{
+    Arm, ExpectOutcome, FitRecord, Group, GroupTrainRows, Groups, Point, Results, SCHEMA_VERSION, Sample, Samples,
+    TrialRow,
+};
 
 use crate::support::xml::assert_well_formed;
 
@@ -35,6 +38,7 @@ fn base(study: &str, quick: bool) -> Results {
         paired: Vec::new(),
         ci_variance: String::new(),
         device: None,
+        budget: None,
     }
 }
 
@@ -209,6 +213,33 @@ fn trials_for(results: &Results) -> Vec<TrialRow> {
     rows
 }
 
+/// `report by grp` over `k` groups at m = 1000: group i has `k + 10 - i` target rows, a
+/// transfer curve and a fit, except every third group, which has no fit (its α, CI, R² missing).
+fn with_groups(k: usize) -> Results {
+    let mut r = no_direct();
+    let groups = (0..k)
+        .map(|i| {
+            let alpha = 0.2 + 0.5 * i as f64 / k as f64;
+            Group {
+                value: format!("g{i:04}"),
+                target_rows: k + 10 - i,
+                small: false,
+                train_rows: vec![GroupTrainRows { m: 1000, mean: 40.0 }],
+                points: transfer_curve(1000, 1.5, alpha, 0.05, 10),
+                fits: if i % 3 == 2 {
+                    Vec::new()
+                } else {
+                    let mut f = power_fit(1000, 1.5, alpha, 0.05, 0.95);
+                    f.ci_trials = Some(10);
+                    vec![f]
+                },
+            }
+        })
+        .collect();
+    r.groups = Some(Groups { column: "grp".into(), min_rows: 5, groups });
+    r
+}
+
 fn all_fixtures() -> Vec<Results> {
     vec![one_m_quick(), three_m(), no_direct(), single_point(), all_non_finite(), base("empty", false)]
 }
@@ -347,6 +378,145 @@ fn summary_table_handles_empty_and_non_finite_results() {
     assert_eq!(text.matches("(none)").count(), 3);
     let text = summary_table(&all_non_finite());
     assert!(text.contains("NaN") && text.contains("inf"));
+}
+
+/// An infinite and an undefined exchange rate: the summary, report.md and the `expect mrs` detail
+/// word each the same way (`∞` with its CI as docs/results.md prints CIs, `undefined` without one),
+/// and never print `inf` or `NaN`.
+#[test]
+fn an_infinite_or_undefined_exchange_rate_is_worded_the_same_everywhere() {
+    use sim2real::ir::{CmpOp, Expect, ExpectKind};
+    use sim2real::results::Exchange;
+    let expect = Expect {
+        kind: ExpectKind::Param { name: "mrs".into(), op: CmpOp::Gt, value: 10.0 },
+        text: "mrs > 10".into(),
+        span: Default::default(),
+    };
+    for (rate, ci, words, ci_text) in [
+        (f64::INFINITY, [f64::NAN, f64::NAN], "worth ∞ source samples (more source samples no longer", "90 % CI —"),
+        (f64::INFINITY, [120.0, f64::INFINITY], "worth ∞ source samples", "90 % CI [120, ∞]"),
+        (f64::NAN, [f64::NAN, f64::NAN], "the exchange rate is undefined", ""),
+    ] {
+        let mut r = no_direct();
+        r.exchange = Some(Exchange {
+            n: 30000,
+            m: 1000,
+            dr_dn: if rate.is_nan() { 0.0 } else { -0.0 },
+            dr_dm: if rate.is_nan() { 0.0 } else { -1e-3 },
+            samples_per_target: rate,
+            ci90: ci,
+            method: "surface".into(),
+            note: None,
+            degenerate: None,
+        });
+        r.expects = sim2real::exec::expect::evaluate(std::slice::from_ref(&expect), &r);
+        let detail = &r.expects[0].detail;
+        let text = summary_table(&r);
+        let line = text.lines().find(|l| l.contains("at n = 30000, m = 1000:")).expect("an exchange-rate line");
+        assert!(line.contains(words) && line.contains(ci_text), "{line}");
+        assert!(!line.contains("inf") && !line.contains("NaN"), "{line}");
+        if rate.is_nan() {
+            assert!(!line.contains("CI"), "an undefined rate has no CI: {line}");
+            assert!(detail.contains("mrs is undefined") && !r.expects[0].passed, "{detail}");
+        } else {
+            assert!(detail.contains("mrs = ∞ source samples") && r.expects[0].passed, "{detail}");
+        }
+    }
+}
+
+/// One convention for missing numbers in every CSV of a run directory: a blank cell (never `NaN`),
+/// read back as NaN.
+#[test]
+fn missing_numbers_are_blank_in_every_csv() {
+    let mut r = with_groups(3); // g0002 has no fit
+    r.samples = Some(Samples {
+        m: 1000,
+        n: NS.to_vec(),
+        pooled: vec![0.3; NS.len()],
+        key_columns: vec!["grp".into()],
+        rule: "scaling: …".into(),
+        scaling: 0,
+        not_scaling: 0,
+        unfit: 1,
+        samples: vec![Sample {
+            row: 4,
+            keys: vec!["g0001".into()],
+            error: vec![f64::NAN; NS.len()],
+            trials: vec![0; NS.len()],
+            alpha: f64::NAN,
+            alpha_ci90: [f64::NAN, f64::NAN],
+            r2: f64::NAN,
+            class: "unfit".into(),
+        }],
+    });
+    let mut trials = trials_for(&r);
+    trials[0].mae = f64::NAN;
+    trials[0].failure = Some("diverged".into());
+    trials[1].mae = f64::INFINITY;
+    let dir = tempfile::tempdir().unwrap();
+    write_reports(&r, &trials, dir.path()).unwrap();
+    sim2real::results::outputs::write_data(dir.path(), &r, &trials).unwrap();
+    let read = |f: &str| std::fs::read_to_string(dir.path().join(f)).unwrap();
+    let field = |text: &str, row: usize, name: &str| -> String {
+        let mut lines = text.lines();
+        let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+        let col = header.iter().position(|h| *h == name).unwrap_or_else(|| panic!("no column {name}"));
+        lines.nth(row).unwrap().split(',').nth(col).unwrap().to_string()
+    };
+    let (groups, samples, trials_csv) = (read("groups.csv"), read("samples.csv"), read("trials.csv"));
+    for (name, text) in [("groups.csv", &groups), ("samples.csv", &samples), ("trials.csv", &trials_csv)] {
+        assert!(!text.contains("NaN") && !text.contains("inf"), "{name}:\n{text}");
+    }
+    // groups.csv ranks the fitted groups first; g0002 (no fit) is the last row.
+    assert!(groups.lines().last().unwrap().starts_with("grp,g0002,"), "{groups}");
+    for col in ["alpha", "alpha_ci90_lo", "alpha_ci90_hi", "D", "C", "r2"] {
+        assert_eq!(field(&groups, 2, col), "", "groups.csv {col}");
+    }
+    assert_eq!(field(&groups, 0, "alpha"), format!("{}", 0.2 + 0.5 / 3.0));
+    for col in ["alpha", "alpha_ci90_lo", "r2", "error_smallest_n"] {
+        assert_eq!(field(&samples, 0, col), "", "samples.csv {col}");
+    }
+    assert_eq!(field(&trials_csv, 0, "mae"), "");
+    assert_eq!(field(&trials_csv, 1, "mae"), "");
+    // Read back: blank is NaN.
+    let run = sim2real::Run::load(dir.path()).unwrap();
+    assert!(run.trials[0].mae.is_nan() && run.trials[1].mae.is_nan());
+    assert_eq!(run.trials[2].mae, trials[2].mae);
+}
+
+/// `report by` a column with 1000 groups: groups.svg draws the 32 with the most target rows (not a
+/// 48,000-pixel-tall figure of all), says how many it left out, and groups.csv keeps all 1000.
+#[test]
+fn a_thousand_groups_draw_the_largest_and_say_how_many_are_left_out() {
+    let r = with_groups(1000);
+    let svg = sim2real::report::groups_svg(&r);
+    assert_well_formed(&svg);
+    let head = &svg[..svg.find('>').unwrap()];
+    let height: f64 = head.split("height=\"").nth(1).unwrap().split('"').next().unwrap().parse().unwrap();
+    assert!(height < 2000.0, "{height}");
+    assert_eq!(with_class(&svg, "group").len(), 32);
+    // The 32 largest groups (g0000 … g0031) are drawn, under their rank among all 1000.
+    for i in 0..1000 {
+        assert_eq!(svg.contains(&format!(">g{i:04}</title>")), i < 32, "g{i:04}");
+    }
+    let note = "the other 968 are left out of it and are in the table and in groups.csv";
+    assert!(
+        svg.replace('\n', " ").contains("groups.svg draws the 32 groups with the most target rows (of 1000"),
+        "{svg}"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    write_reports(&r, &trials_for(&r), dir.path()).unwrap();
+    let csv = std::fs::read_to_string(dir.path().join("groups.csv")).unwrap();
+    assert_eq!(csv.lines().count(), 1001);
+    for file in ["report.md", "report.html"] {
+        let text = std::fs::read_to_string(dir.path().join(file)).unwrap();
+        assert!(text.contains(note), "{file}");
+    }
+    // With 32 groups or fewer, every group is drawn and nothing is said.
+    let few = with_groups(32);
+    let svg = sim2real::report::groups_svg(&few);
+    assert_eq!(with_class(&svg, "group").len(), 32);
+    assert!(!svg.contains("left out"));
 }
 
 #[test]

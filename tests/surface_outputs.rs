@@ -101,6 +101,7 @@ fn exact_results() -> Results {
         paired: vec![],
         ci_variance: String::new(),
         device: None,
+        budget: None,
     }
 }
 

@@ -15,6 +15,7 @@
 //! Files: `workload.rs` (data and splits), `peak.rs` (matmul peak), `reference.rs` (running the
 //! PyTorch peer and the ratios), `report.rs` (text and JSON output).
 
+pub mod featurize;
 pub mod peak;
 pub mod reference;
 pub mod report;

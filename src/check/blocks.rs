@@ -59,12 +59,7 @@ impl Checker<'_> {
         };
         if items.is_empty() {
             self.report(
-                Problem::new(
-                    ProblemKind::Empty("`hidden` must list at least one layer width".into()),
-                    *span,
-                    "empty list",
-                )
-                .with_help("write e.g. `hidden = [64, 32]`"),
+                Problem::new(ProblemKind::EmptyHidden, *span, "empty list").with_help("write e.g. `hidden = [64, 32]`"),
             );
             return None;
         }
@@ -100,14 +95,7 @@ impl Checker<'_> {
                     "move `freeze` into the `finetune` block; pretraining always trains every layer",
                 )
             };
-            self.report(
-                Problem::new(
-                    ProblemKind::UnknownSetting("`freeze` only applies to `finetune`".into()),
-                    s.name.span,
-                    label,
-                )
-                .with_help(help),
-            );
+            self.report(Problem::new(ProblemKind::FreezeOutsideFinetune, s.name.span, label).with_help(help));
         }
         let block_without_freeze;
         let block = if finetune {
@@ -194,7 +182,7 @@ impl Checker<'_> {
             let where_ = if model_given { "the `model`" } else { "the default model (`hidden = [64, 32]`)" };
             self.report(
                 Problem::new(
-                    ProblemKind::OutOfRange(format!("`freeze` must be at most {layers}, the number of hidden layers, found {freeze}")),
+                    ProblemKind::FreezeTooDeep { freeze, layers },
                     span,
                     format!("must be at most {layers}"),
                 )

@@ -14,25 +14,39 @@ use crate::syntax::ast::{self, Span, Statement, StatementKind};
 pub struct Checker<'f> {
     pub(super) file: &'f ast::File,
     pub(super) problems: Vec<Problem>,
+    /// What checked without problems of its own, kept for [`check_parts`].
+    parts: Parts,
+}
+
+/// The parts of a study that do not depend on its other statements, as far as they checked
+/// without problems of their own: the `data` tables (all of them, or `None` when any has a
+/// problem) and the source and target roles. When another statement has an error, the data stage
+/// can still evaluate these and report its own problems in the same round.
+#[derive(Debug, Clone, Default)]
+pub struct Parts {
+    pub tables: Option<Vec<TableDef>>,
+    pub source: Option<crate::ir::Role>,
+    pub target: Option<crate::ir::Role>,
 }
 
 /// Checks a parsed study. `default_name` is the study name when there is no `study` statement
 /// (usually the file stem). Returns every problem found.
 pub fn check(file: &ast::File, default_name: &str) -> Result<Study, Vec<Problem>> {
-    let mut checker = Checker { file, problems: Vec::new() };
+    check_parts(file, default_name).map_err(|(problems, _)| problems)
+}
+
+/// [`check`], returning with the problems the [`Parts`] that checked on their own.
+pub fn check_parts(file: &ast::File, default_name: &str) -> Result<Study, (Vec<Problem>, Parts)> {
+    let mut checker = Checker { file, problems: Vec::new(), parts: Parts::default() };
     let study = checker.study(default_name);
     match study {
         Some(study) if checker.problems.is_empty() => Ok(study),
         _ => {
             checker.problems.sort_by_key(|p| p.span.start);
             if checker.problems.is_empty() {
-                checker.problems.push(Problem::new(
-                    ProblemKind::Internal("the study was rejected without a reason".into()),
-                    Span::new(0, 0),
-                    "here",
-                ));
+                checker.problems.push(Problem::new(ProblemKind::RejectedWithoutReason, Span::new(0, 0), "here"));
             }
-            Err(checker.problems)
+            Err((checker.problems, checker.parts))
         }
     }
 }
@@ -40,9 +54,15 @@ pub fn check(file: &ast::File, default_name: &str) -> Result<Study, Vec<Problem>
 /// Parses and checks a study file's text. The study name defaults to the file stem of
 /// `file_name`, which also names the file in diagnostics.
 pub fn compile(file_name: &str, text: &str) -> Result<Study, StudyErrors> {
+    compile_parts(file_name, text).map_err(|(p, _)| StudyErrors::new(file_name, text, p))
+}
+
+/// [`compile`], returning with the problems the [`Parts`] that checked on their own (none after a
+/// syntax error).
+pub fn compile_parts(file_name: &str, text: &str) -> Result<Study, (Vec<Problem>, Parts)> {
     let stem = Path::new(file_name).file_stem().and_then(|s| s.to_str()).filter(|s| !s.is_empty()).unwrap_or("study");
-    let file = crate::syntax::parse(text).map_err(|p| StudyErrors::new(file_name, text, p))?;
-    check(&file, stem).map_err(|p| StudyErrors::new(file_name, text, p))
+    let file = crate::syntax::parse(text).map_err(|p| (p, Parts::default()))?;
+    check_parts(&file, stem)
 }
 
 /// Statements that may appear at most once, keyed by keyword (`transform x` / `transform y`
@@ -58,7 +78,8 @@ fn single_key(stmt: &Statement) -> Option<String> {
         | StatementKind::Finetune(_)
         | StatementKind::Direct(_)
         | StatementKind::Multitask(_)
-        | StatementKind::Grid(_) => Some(stmt.keyword.name.clone()),
+        | StatementKind::Grid(_)
+        | StatementKind::Budget(_) => Some(stmt.keyword.name.clone()),
         StatementKind::Transform { target, .. } => Some(format!("transform {}", target.name)),
         StatementKind::Baseline(id) => Some(format!("baseline {}", id.name)),
         StatementKind::Fit(id, _, _) => Some(format!("fit {}", id.name)),
@@ -77,7 +98,7 @@ impl<'f> Checker<'f> {
                 let line = file.line_of(first.span.start);
                 self.report(
                     Problem::new(
-                        ProblemKind::Duplicate(format!("`{key}` is declared twice")),
+                        ProblemKind::StatementTwice { keyword: key.to_string() },
                         stmt.keyword.span,
                         "declared again here",
                     )
@@ -91,11 +112,7 @@ impl<'f> Checker<'f> {
 
         let name = match single("study").map(|s| &s.kind) {
             Some(StatementKind::Study(id)) if id.name.is_empty() => {
-                self.report(Problem::new(
-                    ProblemKind::OutOfRange("the study name is empty".into()),
-                    id.span,
-                    "empty name",
-                ));
+                self.report(Problem::new(ProblemKind::EmptyStudyName, id.span, "empty name"));
                 None
             }
             Some(StatementKind::Study(id)) => Some(id.name.clone()),
@@ -106,7 +123,11 @@ impl<'f> Checker<'f> {
             _ => Some(0),
         };
 
+        let problems_before = self.problems.len();
         let tables = self.tables();
+        if self.problems.len() == problems_before {
+            self.parts.tables.clone_from(&tables);
+        }
         let table_names: Vec<String> = file
             .statements
             .iter()
@@ -118,7 +139,12 @@ impl<'f> Checker<'f> {
 
         let source = match single("source") {
             Some(s @ Statement { kind: StatementKind::Source { table, block }, .. }) => {
-                self.role("`source`", table, block, s.span, &table_names)
+                let before = self.problems.len();
+                let role = self.role("`source`", table, block, s.span, &table_names);
+                if self.problems.len() == before {
+                    self.parts.source.clone_from(&role);
+                }
+                role
             }
             _ => {
                 self.missing("source", "`source sim { x = f_*  y = y }` (the simulated data to pretrain on)");
@@ -127,7 +153,12 @@ impl<'f> Checker<'f> {
         };
         let target = match single("target") {
             Some(s @ Statement { kind: StatementKind::Target { table, block }, .. }) => {
-                self.role("`target`", table, block, s.span, &table_names)
+                let before = self.problems.len();
+                let role = self.role("`target`", table, block, s.span, &table_names);
+                if self.problems.len() == before {
+                    self.parts.target.clone_from(&role);
+                }
+                role
             }
             _ => {
                 self.missing("target", "`target exp { x = f_*  y = y }` (the experimental data to fine-tune on)");
@@ -145,7 +176,7 @@ impl<'f> Checker<'f> {
                     _ => {
                         self.report(
                             Problem::new(
-                                ProblemKind::UnknownValue(format!("cannot transform `{}`", target.name)),
+                                ProblemKind::UntransformableTarget { name: target.name.clone() },
                                 target.span,
                                 "expected `x` or `y`",
                             )
@@ -222,9 +253,7 @@ impl<'f> Checker<'f> {
                 if !baselines.contains(&crate::ir::Baseline::Direct) {
                     self.report(
                         Problem::new(
-                            ProblemKind::Unused(
-                                "`direct` sets the training of a baseline the study does not run".into(),
-                            ),
+                            ProblemKind::DirectWithoutBaseline,
                             stmt.keyword.span,
                             "no `baseline direct`",
                         )
@@ -250,6 +279,13 @@ impl<'f> Checker<'f> {
         }
 
         let report = self.reports(&file.statements);
+        let budget = match single("budget") {
+            Some(Statement { kind: StatementKind::Budget(block), keyword, .. }) => {
+                let has_surface = fits.iter().any(|f| f.law == crate::ir::Law::Surface);
+                self.budget(keyword, block, has_surface)
+            }
+            _ => None,
+        };
 
         Some(Study {
             name: name?,
@@ -269,6 +305,7 @@ impl<'f> Checker<'f> {
             fits,
             expects,
             report,
+            budget,
         })
     }
 
@@ -294,7 +331,7 @@ impl<'f> Checker<'f> {
                 let line = all.iter().find(|(n, _)| *n == name.name).map_or(0, |(_, l)| *l);
                 self.report(
                     Problem::new(
-                        ProblemKind::Duplicate(format!("table `{}` is declared twice", name.name)),
+                        ProblemKind::TableTwice { table: name.name.clone() },
                         name.span,
                         "declared again here",
                     )
@@ -330,7 +367,7 @@ impl<'f> Checker<'f> {
             if let Some(s) = stmt {
                 let line = self.file.line_of(keyword.start);
                 self.report(
-                    Problem::new(ProblemKind::Conflict(format!("`{what}` cannot be used with `multitask`")), s.keyword.span, "not used by a multitask study")
+                    Problem::new(ProblemKind::MultitaskConflict { keyword: what.to_string() }, s.keyword.span, "not used by a multitask study")
                         .with_help(format!(
                             "`multitask` (line {line}) trains source and target jointly (the direct baseline uses its settings unless a `direct` block is given); remove `{what}`, or remove `multitask` to pretrain and fine-tune"
                         )),
@@ -339,7 +376,7 @@ impl<'f> Checker<'f> {
         }
         if model.pair.is_none() {
             self.report(
-                Problem::new(ProblemKind::Conflict("`multitask` needs a model with a shared `encoder`".into()), keyword, "no encoder to share")
+                Problem::new(ProblemKind::MultitaskWithoutEncoder, keyword, "no encoder to share")
                     .with_help("declare `input`s, an `encoder shared(a, b) { ... }` and a `head { ... }` in `model`; each task gets its own copy of the head"),
             );
         }
@@ -351,7 +388,7 @@ impl<'f> Checker<'f> {
         let end = self.file.statements.last().map_or(0, |s| s.span.end);
         self.report(
             Problem::new(
-                ProblemKind::Missing(format!("the study has no `{keyword}` statement")),
+                ProblemKind::MissingStatement { keyword: keyword.to_string() },
                 Span::new(end, end),
                 format!("add `{keyword}`"),
             )

@@ -33,12 +33,8 @@ impl Checker<'_> {
     pub fn fit_point(&mut self, law: Option<Law>, at: &FitAt) -> Option<Spanned<MrsPoint>> {
         if law == Some(Law::PowerLaw) {
             self.report(
-                Problem::new(
-                    ProblemKind::Type("`at (n = ..., m = ...)` only applies to `fit surface`".into()),
-                    at.span,
-                    "the power law has no exchange rate",
-                )
-                .with_help("write `fit surface at (n = 2000, m = 100)`, or drop the `at (...)`"),
+                Problem::new(ProblemKind::AtOnlyForSurface, at.span, "the power law has no exchange rate")
+                    .with_help("write `fit surface at (n = 2000, m = 100)`, or drop the `at (...)`"),
             );
             return None;
         }
@@ -48,7 +44,7 @@ impl Checker<'_> {
             None => {
                 self.report(
                     Problem::new(
-                        ProblemKind::Missing(format!("the exchange-rate point needs `{name}`")),
+                        ProblemKind::ExchangePointMissing { name: name.to_string() },
                         at.span,
                         format!("no `{name} = ...`"),
                     )
@@ -100,7 +96,7 @@ impl Checker<'_> {
             };
             self.report(
                 Problem::new(
-                    ProblemKind::UnknownValue(format!("unknown expectation subject `{subject}`")),
+                    ProblemKind::UnknownSubject { subject: subject.to_string() },
                     e.subject.span,
                     "not a fit parameter or an arm",
                 )
@@ -116,7 +112,7 @@ impl Checker<'_> {
         if let Some(span) = e.significantly {
             self.report(
                 Problem::new(
-                    ProblemKind::Type(format!("`significantly` only applies to arm comparisons; `{name}` is a fit parameter")),
+                    ProblemKind::SignificantlyOnParameter { name: name.to_string() },
                     span,
                     "not allowed here",
                 )
@@ -126,14 +122,8 @@ impl Checker<'_> {
         }
         if let Some(at) = &e.at {
             self.report(
-                Problem::new(
-                    ProblemKind::Type(format!(
-                        "`{name}` is a fit parameter; `at ... n` only applies to arm comparisons"
-                    )),
-                    at.span,
-                    "not allowed here",
-                )
-                .with_help(format!("write e.g. `expect {name} > 0`")),
+                Problem::new(ProblemKind::AtNOnParameter { name: name.to_string() }, at.span, "not allowed here")
+                    .with_help(format!("write e.g. `expect {name} > 0`")),
             );
         }
         let value = match &e.value {
@@ -143,7 +133,7 @@ impl Checker<'_> {
             ExpectValue::Name(id) => {
                 self.report(
                     Problem::new(
-                        ProblemKind::Type(format!("`{name}` must be compared with a number, found `{}`", id.name)),
+                        ProblemKind::ParameterComparedWithName { name: name.to_string(), found: id.name.clone() },
                         id.span,
                         "expected a number",
                     )
@@ -153,18 +143,18 @@ impl Checker<'_> {
             }
         };
         let needs = match laws_with(&name)[..] {
-            [Law::PowerLaw] => Some((Law::PowerLaw, "a power-law fit", "add `fit power_law`")),
-            [Law::Surface] => Some((Law::Surface, "the surface fit", "add `fit surface`")),
+            [Law::PowerLaw] => Some((Law::PowerLaw, "add `fit power_law`")),
+            [Law::Surface] => Some((Law::Surface, "add `fit surface`")),
             _ => None,
         };
         let missing = match needs {
-            Some((law, what, help)) => (!ctx.laws.contains(&law)).then_some((what, help)),
-            None => ctx.laws.is_empty().then_some(("a fit", "add `fit power_law` or `fit surface`")),
+            Some((law, help)) => (!ctx.laws.contains(&law)).then_some((Some(law), help)),
+            None => ctx.laws.is_empty().then_some((None, "add `fit power_law` or `fit surface`")),
         };
-        if let Some((what, help)) = missing {
+        if let Some((law, help)) = missing {
             self.report(
                 Problem::new(
-                    ProblemKind::Missing(format!("`expect {name} ...` needs {what}")),
+                    ProblemKind::ExpectWithoutFit { name: name.to_string(), law },
                     e.subject.span,
                     "no fit to check",
                 )
@@ -184,10 +174,7 @@ impl Checker<'_> {
             ExpectValue::Number(n) => {
                 self.report(
                     Problem::new(
-                        ProblemKind::Type(format!(
-                            "`{}` must be compared with the other arm, found a number",
-                            left.as_str()
-                        )),
+                        ProblemKind::ArmComparedWithNumber { arm: left.as_str().into() },
                         n.span,
                         "expected `transfer` or `direct`",
                     )
@@ -201,12 +188,8 @@ impl Checker<'_> {
             Some(_) => Some(AtN::Largest),
             None => {
                 self.report(
-                    Problem::new(
-                        ProblemKind::Missing("an arm comparison needs `at every n` or `at largest n`".into()),
-                        e.subject.span.to(e.value_span()),
-                        "which n?",
-                    )
-                    .with_help(format!("write e.g. `expect {} at every n`", e.text)),
+                    Problem::new(ProblemKind::ArmComparisonWithoutAt, e.subject.span.to(e.value_span()), "which n?")
+                        .with_help(format!("write e.g. `expect {} at every n`", e.text)),
                 );
                 None
             }
@@ -221,7 +204,7 @@ impl Checker<'_> {
                 };
                 self.report(
                     Problem::new(
-                        ProblemKind::Missing(format!("this study has no `{}` arm", arm.as_str())),
+                        ProblemKind::ArmNotTrained { arm: arm.as_str().into() },
                         e.subject.span.to(e.value_span()),
                         "arm not trained",
                     )
@@ -233,7 +216,7 @@ impl Checker<'_> {
         if right == left {
             self.report(
                 Problem::new(
-                    ProblemKind::Type(format!("this compares the `{}` arm with itself", left.as_str())),
+                    ProblemKind::ArmWithItself { arm: left.as_str().into() },
                     e.subject.span.to(e.value_span()),
                     "same arm on both sides",
                 )
@@ -244,7 +227,7 @@ impl Checker<'_> {
         if !ctx.has_direct {
             self.report(
                 Problem::new(
-                    ProblemKind::Missing("comparing with the `direct` arm needs `baseline direct`".into()),
+                    ProblemKind::DirectArmWithoutBaseline,
                     e.subject.span.to(e.value_span()),
                     "no direct arm is trained",
                 )
@@ -257,10 +240,7 @@ impl Checker<'_> {
         {
             self.report(
                 Problem::new(
-                    ProblemKind::Type(format!(
-                        "`significantly` needs a direction (`<`, `<=`, `>` or `>=`), found `{}`",
-                        e.op.symbol()
-                    )),
+                    ProblemKind::SignificantlyWithoutDirection { op: e.op.symbol().into() },
                     span,
                     "no direction to test",
                 )

@@ -32,7 +32,7 @@ impl Checker<'_> {
             None => {
                 self.report(
                     Problem::new(
-                        ProblemKind::Missing("the grid has no `n`".into()),
+                        ProblemKind::GridWithoutN,
                         Span::new(block.span.start, block.span.start + 1),
                         "no `n` in this block",
                     )
@@ -74,7 +74,7 @@ impl Checker<'_> {
                 };
                 self.report(
                     Problem::new(
-                        ProblemKind::UnknownFunction(format!("unknown function `{}` for `n`", call.name.name)),
+                        ProblemKind::UnknownGridFunction { name: call.name.name.clone() },
                         call.name.span,
                         "unknown function",
                     )
@@ -102,12 +102,8 @@ impl Checker<'_> {
                 None if i < 3 => Some(i),
                 None => {
                     self.report(
-                        Problem::new(
-                            ProblemKind::Type("`logspace` takes three arguments: from, to, points".into()),
-                            arg.span,
-                            "one argument too many",
-                        )
-                        .with_help("write e.g. `logspace(100, all, 6)`"),
+                        Problem::new(ProblemKind::LogspaceArgumentCount, arg.span, "one argument too many")
+                            .with_help("write e.g. `logspace(100, all, 6)`"),
                     );
                     None
                 }
@@ -118,7 +114,7 @@ impl Checker<'_> {
                             .unwrap_or_else(|| "the arguments are `from`, `to` and `points`".into());
                         self.report(
                             Problem::new(
-                                ProblemKind::UnknownSetting(format!("unknown `logspace` argument `{}`", name.name)),
+                                ProblemKind::UnknownLogspaceArgument { name: name.name.clone() },
                                 name.span,
                                 "unknown argument",
                             )
@@ -131,7 +127,7 @@ impl Checker<'_> {
             match slot {
                 Some(s) if slots[s].is_some() => {
                     self.report(Problem::new(
-                        ProblemKind::Duplicate(format!("`{}` of `logspace` is given twice", LOGSPACE_ARGS[s])),
+                        ProblemKind::LogspaceArgumentTwice { name: LOGSPACE_ARGS[s].into() },
                         arg.span,
                         "given again here",
                     ));
@@ -145,7 +141,7 @@ impl Checker<'_> {
             if slot.is_none() {
                 self.report(
                     Problem::new(
-                        ProblemKind::Missing(format!("`logspace` needs `{name}`")),
+                        ProblemKind::LogspaceArgumentMissing { name: name.to_string() },
                         call.span,
                         format!("no `{name}` given"),
                     )
@@ -179,14 +175,8 @@ impl Checker<'_> {
             && from > to_n
         {
             self.report(
-                Problem::new(
-                    ProblemKind::OutOfRange(format!(
-                        "`logspace` goes from {from} down to {to_n}; `from` must not exceed `to`"
-                    )),
-                    call.span,
-                    "from > to",
-                )
-                .with_help(format!("swap them: `logspace({to_n}, {from}, {points})`")),
+                Problem::new(ProblemKind::LogspaceDescending { from, to: to_n }, call.span, "from > to")
+                    .with_help(format!("swap them: `logspace({to_n}, {from}, {points})`")),
             );
             return None;
         }
@@ -197,7 +187,7 @@ impl Checker<'_> {
     fn count_list(&mut self, items: &[Value], span: Span, what: &str, help: &str) -> Option<Vec<usize>> {
         if items.is_empty() {
             self.report(
-                Problem::new(ProblemKind::Empty(format!("{what} is an empty list")), span, "no values")
+                Problem::new(ProblemKind::EmptyGridList { what: what.into() }, span, "no values")
                     .with_help(help.to_string()),
             );
             return None;
@@ -208,7 +198,7 @@ impl Checker<'_> {
             match self.count_value(item, &format!("every value of {what}"), 1) {
                 Some(c) if out.contains(&c) => {
                     self.report(Problem::new(
-                        ProblemKind::Duplicate(format!("{what} lists {c} twice")),
+                        ProblemKind::GridValueTwice { what: what.into(), value: c as f64 },
                         item.span(),
                         "listed again here",
                     ));
@@ -238,12 +228,7 @@ impl Checker<'_> {
                 )
             };
             self.report(
-                Problem::new(
-                    ProblemKind::OutOfRange(format!("m = {c} is too few target rows to train and validate on")),
-                    item.span(),
-                    format!("at least {MIN_M}"),
-                )
-                .with_help(help),
+                Problem::new(ProblemKind::MTooFew { m: c }, item.span(), format!("at least {MIN_M}")).with_help(help),
             );
             ok = false;
         }
@@ -257,7 +242,7 @@ impl Checker<'_> {
         };
         if items.is_empty() {
             self.report(
-                Problem::new(ProblemKind::Empty("`m` is an empty list".into()), *span, "no values").with_help(M_HELP),
+                Problem::new(ProblemKind::EmptyGridList { what: "`m`".into() }, *span, "no values").with_help(M_HELP),
             );
             return None;
         }
@@ -269,7 +254,7 @@ impl Checker<'_> {
         let fractions = numbers.iter().filter(|n| is_fraction(n)).count();
         if fractions > 0 && fractions < numbers.len() {
             self.report(
-                Problem::new(ProblemKind::Type("`m` mixes fractions and counts".into()), *span, "fractions and counts in one list")
+                Problem::new(ProblemKind::MMixesFractionsAndCounts, *span, "fractions and counts in one list")
                     .with_help("write all values as fractions of the target's training rows (`0.5`, `1.0`) or all as counts (`50`, `100`)"),
             );
             return None;
@@ -284,7 +269,7 @@ impl Checker<'_> {
             match self.real(n, "a fraction in `m`", RealRange::FRACTION) {
                 Some(f) if out.contains(&f) => {
                     self.report(Problem::new(
-                        ProblemKind::Duplicate(format!("`m` lists {f} twice")),
+                        ProblemKind::GridValueTwice { what: "`m`".into(), value: f },
                         n.span,
                         "listed again here",
                     ));

@@ -18,12 +18,8 @@ impl Checker<'_> {
         if m.inputs.is_empty() && m.encoders.is_empty() && m.heads.is_empty() {
             if let Some(s) = combine_setting {
                 self.report(
-                    Problem::new(
-                        ProblemKind::UnknownSetting("`combine` needs a shared `encoder`".into()),
-                        s.name.span,
-                        "no encoder to combine",
-                    )
-                    .with_help(ENCODER_EXAMPLE),
+                    Problem::new(ProblemKind::CombineWithoutEncoder, s.name.span, "no encoder to combine")
+                        .with_help(ENCODER_EXAMPLE),
                 );
             }
             return spec;
@@ -38,10 +34,7 @@ impl Checker<'_> {
             };
             self.report(
                 Problem::new(
-                    ProblemKind::UnknownSetting(format!(
-                        "`{}` does not apply to a model with an `encoder`",
-                        s.name.name
-                    )),
+                    ProblemKind::SettingWithEncoder { name: s.name.name.clone() },
                     s.name.span,
                     "not used here",
                 )
@@ -62,24 +55,16 @@ impl Checker<'_> {
         let encoder = match m.encoders.as_slice() {
             [] => {
                 self.report(
-                    Problem::new(
-                        ProblemKind::Missing("a model with `input`s or a `head` needs an `encoder`".into()),
-                        m.block.span,
-                        "no encoder here",
-                    )
-                    .with_help(ENCODER_EXAMPLE),
+                    Problem::new(ProblemKind::InputsWithoutEncoder, m.block.span, "no encoder here")
+                        .with_help(ENCODER_EXAMPLE),
                 );
                 None
             }
             [first, rest @ ..] => {
                 for e in rest {
                     self.report(
-                        Problem::new(
-                            ProblemKind::Duplicate("a model has one `encoder`".into()),
-                            e.keyword.span,
-                            "second encoder",
-                        )
-                        .with_help(format!("the first is on line {}", self.file.line_of(first.span.start))),
+                        Problem::new(ProblemKind::SecondEncoder, e.keyword.span, "second encoder")
+                            .with_help(format!("the first is on line {}", self.file.line_of(first.span.start))),
                     );
                 }
                 self.encoder(first, &names)
@@ -90,14 +75,8 @@ impl Checker<'_> {
             [first, rest @ ..] => {
                 for h in rest {
                     self.report(
-                        Problem::new(
-                            ProblemKind::Duplicate(
-                                "a model has one `head` (multitask trains one copy per task)".into(),
-                            ),
-                            h.keyword.span,
-                            "second head",
-                        )
-                        .with_help(format!("the first is on line {}", self.file.line_of(first.span.start))),
+                        Problem::new(ProblemKind::SecondHead, h.keyword.span, "second head")
+                            .with_help(format!("the first is on line {}", self.file.line_of(first.span.start))),
                     );
                 }
                 self.head(first, &names)
@@ -111,10 +90,7 @@ impl Checker<'_> {
                 ok = false;
                 self.report(
                     Problem::new(
-                        ProblemKind::Unused(format!(
-                            "input `{}` is used by neither the encoder nor the head",
-                            input.name.name
-                        )),
+                        ProblemKind::UnusedInput { input: input.name.name.clone() },
                         input.name.span,
                         "unused input",
                     )
@@ -133,7 +109,7 @@ impl Checker<'_> {
                 let line = self.file.line_of(first.span.start);
                 self.report(
                     Problem::new(
-                        ProblemKind::Duplicate(format!("input `{}` is declared twice", d.name.name)),
+                        ProblemKind::InputTwice { input: d.name.name.clone() },
                         d.name.span,
                         "declared again here",
                     )
@@ -182,7 +158,7 @@ impl Checker<'_> {
             Some(r) if r.len() == 2 && r[0].value == r[1].value => {
                 self.report(
                     Problem::new(
-                        ProblemKind::Type("the encoder's two inputs are the same".into()),
+                        ProblemKind::EncoderSameInputs,
                         e.inputs[0].span.to(e.inputs[1].span),
                         "same input twice",
                     )
@@ -195,12 +171,8 @@ impl Checker<'_> {
                 let span =
                     e.inputs.first().map_or(e.kind.span, |f| f.span.to(e.inputs.last().map_or(f.span, |l| l.span)));
                 self.report(
-                    Problem::new(
-                        ProblemKind::Type(format!("a shared encoder takes two inputs, found {}", r.len())),
-                        span,
-                        "expected two inputs",
-                    )
-                    .with_help(ENCODER_EXAMPLE),
+                    Problem::new(ProblemKind::EncoderInputCount { found: r.len() }, span, "expected two inputs")
+                        .with_help(ENCODER_EXAMPLE),
                 );
                 None
             }
@@ -215,12 +187,8 @@ impl Checker<'_> {
             Some(v) => self.count_value(v, "`latent`", 1),
             None => {
                 self.report(
-                    Problem::new(
-                        ProblemKind::Missing("the encoder has no `latent` (the width of its output)".into()),
-                        e.block.span,
-                        "no `latent` here",
-                    )
-                    .with_help(ENCODER_EXAMPLE),
+                    Problem::new(ProblemKind::EncoderWithoutLatent, e.block.span, "no `latent` here")
+                        .with_help(ENCODER_EXAMPLE),
                 );
                 None
             }
@@ -259,7 +227,7 @@ impl Checker<'_> {
                         Value::Name(id) => match self.input_ref(id, names, "the head") {
                             Some(r) if out.iter().any(|o: &Spanned<String>| o.value == r.value) => {
                                 self.report(Problem::new(
-                                    ProblemKind::Duplicate(format!("`{}` is listed twice", id.name)),
+                                    ProblemKind::ListedTwice { name: id.name.clone() },
                                     id.span,
                                     "listed again",
                                 ));

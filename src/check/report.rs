@@ -21,7 +21,7 @@ impl Checker<'_> {
                 ReportStmt::By { column, .. } => {
                     if by_line > 0 {
                         self.report(
-                            Problem::new(ProblemKind::Duplicate("`report by` is declared twice".into()), stmt.span, "declared again here")
+                            Problem::new(ProblemKind::ReportByTwice, stmt.span, "declared again here")
                                 .with_help(format!(
                                     "the first `report by` is on line {by_line}; a study breaks its results down by one column"
                                 )),
@@ -29,11 +29,7 @@ impl Checker<'_> {
                         continue;
                     }
                     if column.name.is_empty() {
-                        self.report(Problem::new(
-                            ProblemKind::OutOfRange("the column name is empty".into()),
-                            column.span,
-                            "empty name",
-                        ));
+                        self.report(Problem::new(ProblemKind::EmptyColumnName, column.span, "empty name"));
                         continue;
                     }
                     by_line = line;
@@ -42,12 +38,8 @@ impl Checker<'_> {
                 ReportStmt::Kind(word) if word.name == "samples" => {
                     if samples_line > 0 {
                         self.report(
-                            Problem::new(
-                                ProblemKind::Duplicate("`report samples` is declared twice".into()),
-                                stmt.span,
-                                "declared again here",
-                            )
-                            .with_help(format!("the first `report samples` is on line {samples_line}")),
+                            Problem::new(ProblemKind::ReportSamplesTwice, stmt.span, "declared again here")
+                                .with_help(format!("the first `report samples` is on line {samples_line}")),
                         );
                         continue;
                     }
@@ -56,12 +48,8 @@ impl Checker<'_> {
                 }
                 ReportStmt::Kind(word) if word.name == "by" => {
                     self.report(
-                        Problem::new(
-                            ProblemKind::Missing("`report by` needs a column".into()),
-                            word.span,
-                            "by which column?",
-                        )
-                        .with_help("write e.g. `report by polymer_class` (a column of the target table)"),
+                        Problem::new(ProblemKind::ReportByWithoutColumn, word.span, "by which column?")
+                            .with_help("write e.g. `report by polymer_class` (a column of the target table)"),
                     );
                 }
                 ReportStmt::Kind(word) => {
@@ -72,7 +60,7 @@ impl Checker<'_> {
                     };
                     self.report(
                         Problem::new(
-                            ProblemKind::UnknownValue(format!("unknown report `{}`", word.name)),
+                            ProblemKind::UnknownReport { name: word.name.clone() },
                             word.span,
                             "not a known report",
                         )

@@ -21,7 +21,7 @@ impl Checker<'_> {
             });
             self.report(
                 Problem::new(
-                    ProblemKind::UnknownTable(format!("unknown table `{}`", table.name)),
+                    ProblemKind::UnknownTable { table: table.name.clone() },
                     table.span,
                     "no table of this name",
                 )
@@ -36,12 +36,8 @@ impl Checker<'_> {
             Some(v) => self.column_set(v, "`x`"),
             None => {
                 self.report(
-                    Problem::new(
-                        ProblemKind::Missing(format!("{what} has no `x` (the input columns)")),
-                        block.span,
-                        "no `x` here",
-                    )
-                    .with_help(usage.clone()),
+                    Problem::new(ProblemKind::RoleWithoutX { role: what.to_string() }, block.span, "no `x` here")
+                        .with_help(usage.clone()),
                 );
                 None
             }
@@ -50,12 +46,8 @@ impl Checker<'_> {
             Some(v) => self.single_column(v, "`y`"),
             None => {
                 self.report(
-                    Problem::new(
-                        ProblemKind::Missing(format!("{what} has no `y` (the label column)")),
-                        block.span,
-                        "no `y` here",
-                    )
-                    .with_help(usage),
+                    Problem::new(ProblemKind::RoleWithoutY { role: what.to_string() }, block.span, "no `y` here")
+                        .with_help(usage),
                 );
                 None
             }
@@ -148,7 +140,7 @@ impl Checker<'_> {
         };
         if items.is_empty() {
             self.report(
-                Problem::new(ProblemKind::Empty(format!("{what} is an empty list of columns")), *span, "no columns")
+                Problem::new(ProblemKind::EmptyColumnList { what: what.to_string() }, *span, "no columns")
                     .with_help(usage),
             );
             return None;

@@ -33,7 +33,7 @@ impl Checker<'_> {
                 };
                 self.report(
                     Problem::new(
-                        ProblemKind::UnknownSetting(format!("unknown setting `{name}` in {what}")),
+                        ProblemKind::UnknownSetting { name: name.to_string(), block: what.to_string() },
                         s.name.span,
                         "unknown setting",
                     )
@@ -44,7 +44,7 @@ impl Checker<'_> {
             if let Some((_, line)) = first_line.iter().find(|(n, _)| *n == name) {
                 self.report(
                     Problem::new(
-                        ProblemKind::Duplicate(format!("`{name}` is set twice in {what}")),
+                        ProblemKind::SettingTwice { name: name.to_string(), block: what.to_string() },
                         s.name.span,
                         "set again here",
                     )

@@ -69,6 +69,15 @@ impl Checker<'_> {
                         _ => None,
                     }
                 }
+                TableOp::Featurize { input: what, with, settings, span } => {
+                    let spec = self.featurize(what, with, settings.as_ref());
+                    match (input, spec) {
+                        (Some(input), Some(spec)) => {
+                            Some(TableExpr::Featurize { input, spec: Spanned::new(spec, *span) })
+                        }
+                        _ => None,
+                    }
+                }
             };
             current = next;
         }
@@ -97,7 +106,7 @@ impl Checker<'_> {
         if let Some((_, line)) = scope.all.iter().find(|(n, _)| *n == id.name) {
             self.report(
                 Problem::new(
-                    ProblemKind::UnknownTable(format!("table `{}` is used before it is declared", id.name)),
+                    ProblemKind::TableUsedBeforeDeclared { table: id.name.clone() },
                     id.span,
                     "not declared yet",
                 )
@@ -121,12 +130,8 @@ impl Checker<'_> {
                 }
             });
         self.report(
-            Problem::new(
-                ProblemKind::UnknownTable(format!("unknown table `{}`", id.name)),
-                id.span,
-                "no table of this name",
-            )
-            .with_help(help),
+            Problem::new(ProblemKind::UnknownTable { table: id.name.clone() }, id.span, "no table of this name")
+                .with_help(help),
         );
         None
     }
@@ -144,7 +149,7 @@ impl Checker<'_> {
                 };
                 self.report(
                     Problem::new(
-                        ProblemKind::UnknownFunction(format!("unknown table loader `{other}`")),
+                        ProblemKind::UnknownLoader { name: other.to_string() },
                         call.name.span,
                         "unknown loader",
                     )
@@ -163,15 +168,17 @@ impl Checker<'_> {
             Call { name: call.name.clone(), args: path_args.into_iter().cloned().collect(), span: call.span };
         let path = self.path_arg(&path_only);
         let mut numeric: Option<Vec<Spanned<String>>> = None;
+        let mut delimiter: Option<u8> = None;
+        let mut seen: Vec<&str> = Vec::new();
         let mut ok = true;
         for arg in options {
             let Some(name) = &arg.name else { continue };
             if !CSV_ARGS.contains(&name.name.as_str()) {
                 let help = did_you_mean(&name.name, CSV_ARGS.iter().copied())
-                    .unwrap_or_else(|| "`csv` takes the path and `numeric: [COLUMNS]`".into());
+                    .unwrap_or_else(|| "`csv` takes the path, `numeric: [COLUMNS]` and `delimiter: \";\"`".into());
                 self.report(
                     Problem::new(
-                        ProblemKind::UnknownSetting(format!("unknown `csv` argument `{}`", name.name)),
+                        ProblemKind::UnknownCsvArgument { name: name.name.clone() },
                         name.span,
                         "unknown argument",
                     )
@@ -180,13 +187,34 @@ impl Checker<'_> {
                 ok = false;
                 continue;
             }
-            if numeric.is_some() {
+            if seen.contains(&name.name.as_str()) {
                 self.report(Problem::new(
-                    ProblemKind::Duplicate("`numeric` is given twice".into()),
+                    ProblemKind::ArgumentTwice { name: name.name.clone() },
                     name.span,
                     "given again here",
                 ));
                 ok = false;
+                continue;
+            }
+            seen.push(name.name.as_str());
+            if name.name == "delimiter" {
+                match &arg.value {
+                    Value::Str(s) if s.value.len() == 1 && !matches!(s.value.as_bytes()[0], b'"' | b'\n' | b'\r') => {
+                        delimiter = Some(s.value.as_bytes()[0]);
+                    }
+                    other => {
+                        self.type_error(
+                            other,
+                            "`delimiter`",
+                            "one character",
+                            Some(
+                                "write e.g. `csv(\"f.csv\", delimiter: \";\")`, or `delimiter: \"\\t\"` for tabs"
+                                    .into(),
+                            ),
+                        );
+                        ok = false;
+                    }
+                }
                 continue;
             }
             let items: Vec<&Value> = match &arg.value {
@@ -212,7 +240,7 @@ impl Checker<'_> {
             numeric = Some(cols);
         }
         let path = path?;
-        ok.then(|| TableExpr::Csv { path, numeric: numeric.unwrap_or_default() })
+        ok.then(|| TableExpr::Csv { path, numeric: numeric.unwrap_or_default(), delimiter })
     }
 
     fn path_arg(&mut self, call: &Call) -> Option<Spanned<String>> {
@@ -220,10 +248,7 @@ impl Checker<'_> {
         match call.args.as_slice() {
             [arg] if arg.name.is_none() => match &arg.value {
                 Value::Str(s) if s.value.is_empty() => {
-                    self.report(
-                        Problem::new(ProblemKind::OutOfRange("the path is empty".into()), s.span, "empty path")
-                            .with_help(usage),
-                    );
+                    self.report(Problem::new(ProblemKind::EmptyPath, s.span, "empty path").with_help(usage));
                     None
                 }
                 Value::Str(s) => Some(Spanned::new(s.value.clone(), s.span)),
@@ -235,7 +260,7 @@ impl Checker<'_> {
             _ => {
                 self.report(
                     Problem::new(
-                        ProblemKind::Type(format!("`{}` takes one argument: the file path", call.name.name)),
+                        ProblemKind::LoaderArgumentCount { loader: call.name.name.clone() },
                         call.span,
                         "expected one path",
                     )
@@ -254,12 +279,8 @@ impl Checker<'_> {
         for arg in &call.args {
             let Some(name) = &arg.name else {
                 self.report(
-                    Problem::new(
-                        ProblemKind::Type("`synthetic` arguments must be named".into()),
-                        arg.span,
-                        "unnamed argument",
-                    )
-                    .with_help(SYNTHETIC_HELP),
+                    Problem::new(ProblemKind::UnnamedSyntheticArgument, arg.span, "unnamed argument")
+                        .with_help(SYNTHETIC_HELP),
                 );
                 ok = false;
                 continue;
@@ -272,7 +293,7 @@ impl Checker<'_> {
                 };
                 self.report(
                     Problem::new(
-                        ProblemKind::UnknownSetting(format!("unknown `synthetic` argument `{}`", name.name)),
+                        ProblemKind::UnknownSyntheticArgument { name: name.name.clone() },
                         name.span,
                         "unknown argument",
                     )
@@ -283,7 +304,7 @@ impl Checker<'_> {
             };
             if seen.contains(known) {
                 self.report(Problem::new(
-                    ProblemKind::Duplicate(format!("`{known}` is given twice")),
+                    ProblemKind::ArgumentTwice { name: known.to_string() },
                     name.span,
                     "given again here",
                 ));
@@ -299,12 +320,7 @@ impl Checker<'_> {
             Some((v, _)) => self.choice(v, "part", SYNTHETIC_PARTS),
             None => {
                 self.report(
-                    Problem::new(
-                        ProblemKind::Missing("`synthetic` needs `part: source` or `part: target`".into()),
-                        call.span,
-                        "no `part`",
-                    )
-                    .with_help(SYNTHETIC_HELP),
+                    Problem::new(ProblemKind::SyntheticWithoutPart, call.span, "no `part`").with_help(SYNTHETIC_HELP),
                 );
                 None
             }
@@ -321,12 +337,8 @@ impl Checker<'_> {
         let bias = match (part, bias_given) {
             (SyntheticPart::Target, Some((_, span))) => {
                 self.report(
-                    Problem::new(
-                        ProblemKind::OutOfRange("`bias` only applies to `part: source`".into()),
-                        span,
-                        "not used for the target",
-                    )
-                    .with_help("the target part is the noisy but unbiased \"experiment\"; remove `bias` here"),
+                    Problem::new(ProblemKind::BiasOnTarget, span, "not used for the target")
+                        .with_help("the target part is the noisy but unbiased \"experiment\"; remove `bias` here"),
                 );
                 None
             }
@@ -360,12 +372,8 @@ impl Checker<'_> {
             ast::Cond::In { column, values, span } => {
                 if values.is_empty() {
                     self.report(
-                        Problem::new(
-                            ProblemKind::Empty(format!("`{} in []` lists no values", column.name)),
-                            *span,
-                            "empty list",
-                        )
-                        .with_help("list at least one value, e.g. `gas in [\"CO2\", \"N2\"]`"),
+                        Problem::new(ProblemKind::EmptyInList { column: column.name.clone() }, *span, "empty list")
+                            .with_help("list at least one value, e.g. `gas in [\"CO2\", \"N2\"]`"),
                     );
                     return None;
                 }

@@ -22,7 +22,7 @@ impl Checker<'_> {
             if matches!(k, TransformKind::Clip | TransformKind::NoClip) {
                 ok = false;
                 self.report(
-                    Problem::new(ProblemKind::UnknownValue(format!("`{}` applies to inputs only", s.name)), s.span, "not a label transform")
+                    Problem::new(ProblemKind::InputOnlyTransform { name: s.name.to_string() }, s.span, "not a label transform")
                         .with_help("the label is never clipped: its test values are what a trial is judged on; use it in `transform x = ...`"),
                 );
             }

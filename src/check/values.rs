@@ -61,7 +61,7 @@ impl Checker<'_> {
     /// A type error: `what` must be `expected` but `value` is something else.
     pub fn type_error(&mut self, value: &Value, what: &str, expected: &str, help: Option<String>) {
         let mut p = Problem::new(
-            ProblemKind::Type(format!("{what} must be {expected}, found {}", value.describe())),
+            ProblemKind::WrongType { what: what.into(), expected: expected.into(), found: value.describe().into() },
             value.span(),
             format!("expected {expected}"),
         );
@@ -74,7 +74,7 @@ impl Checker<'_> {
     /// An out-of-range error on `span`.
     pub fn out_of_range(&mut self, span: Span, what: &str, must: &str, found: &str) {
         self.report(Problem::new(
-            ProblemKind::OutOfRange(format!("{what} must be {must}, found {found}")),
+            ProblemKind::NotInRange { what: what.into(), must: must.into(), found: found.into() },
             span,
             format!("must be {must}"),
         ));
@@ -103,7 +103,7 @@ impl Checker<'_> {
                 _ => {
                     self.report(
                         Problem::new(
-                            ProblemKind::Type(format!("{what} must be a whole number, found `{}`", n.text)),
+                            ProblemKind::NotWholeNumber { what: what.into(), found: n.text.clone() },
                             n.span,
                             "expected a whole number",
                         )
@@ -212,7 +212,7 @@ impl Checker<'_> {
         };
         self.report(
             Problem::new(
-                ProblemKind::UnknownValue(format!("unknown {what} `{}`", id.name)),
+                ProblemKind::UnknownChoice { what: what.into(), found: id.name.clone() },
                 id.span,
                 format!("not a known {what}"),
             )

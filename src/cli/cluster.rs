@@ -7,8 +7,8 @@ use crate::exec::shards::{self, ShardStatus};
 use crate::exec::{self, RunOptions};
 use crate::plan::shards::Shard;
 
-use super::commands::{expect_code, fail, prepare_run};
-use super::{Command, EXIT_FAILED, EXIT_OK, slurm};
+use super::commands::{budget_code, expect_code, fail, prepare_run};
+use super::{Command, EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, slurm};
 
 /// `--threads` when not given: a Slurm task's CPUs (`$SLURM_CPUS_PER_TASK`, set with
 /// `--cpus-per-task`), else 2.
@@ -46,6 +46,11 @@ pub fn run_shard(file: Option<&Path>, opts: &RunOptions, shard: Shard) -> i32 {
     };
     let o = match shards::run_shard(&loaded, opts, shard) {
         Ok(o) => o,
+        Err(exec::RunError::Interrupted) => {
+            // As `run`: the shard's segment keeps every finished job; rerunning the shard resumes.
+            eprintln!("interrupted: shard {shard}'s finished jobs are saved; rerun it to resume");
+            return EXIT_INTERRUPTED;
+        }
         Err(e) => return fail(&e),
     };
     println!(
@@ -87,7 +92,7 @@ pub fn report(dir: &Path) -> i32 {
             eprintln!("  {}", resubmit_hint(dir, &o.shards));
             EXIT_FAILED
         }
-        None => expect_code(&o.results),
+        None => expect_code(&o.results).max(budget_code(&o.loaded, &o.results)),
     }
 }
 
@@ -120,7 +125,7 @@ fn status(dir: &Path) -> i32 {
             return fail(&e);
         }
     };
-    let merged = match shards::merge(dir, &exec::run::header(&loaded)) {
+    let merged = match shards::merge(dir) {
         Ok(m) => m,
         Err(e) => return fail(&e),
     };

@@ -3,29 +3,37 @@
 use std::path::{Path, PathBuf};
 
 use crate::bench::{self, BenchConfig};
+use crate::exec::store::Stored;
 use crate::exec::{self, RunError, RunOptions};
 use crate::results::Results;
 
-use super::{Command, EXIT_EXPECT, EXIT_FAILED, EXIT_OK, EXIT_STUDY, Emit, QUICKSTART, QUICKSTART_NAME, render};
+use super::{
+    Command, EXIT_EXPECT, EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_STUDY, Emit, Format, QUICKSTART,
+    QUICKSTART_NAME, render,
+};
 
 pub fn dispatch(cmd: Command) -> i32 {
     match cmd {
-        Command::Check { files, no_data, emit } => check(&files, no_data, emit),
-        Command::Plan { file, json, quick } => plan(file.as_deref(), json, quick),
+        Command::Check { files, no_data, emit, format: Format::Human } => check(&files, no_data, emit),
+        Command::Check { files, no_data, format: Format::Json, .. } => check_json(&files, no_data),
+        Command::Fmt { files, check } => super::fmt::run(&files, check),
+        Command::Plan { file, json, quick, out } => plan(file.as_deref(), json, quick, out.as_deref()),
         Command::Run { file, out, threads, quick, fresh, quiet, device, shard } => {
             let threads = threads.unwrap_or_else(super::cluster::default_threads);
             let opts = RunOptions { out, threads, quick, fresh, progress: !quiet, device, ..RunOptions::default() };
+            super::interrupt::install(opts.interrupt.clone());
             match shard {
                 Some(shard) => super::cluster::run_shard(file.as_deref(), &opts, shard),
                 None => run(file.as_deref(), &opts),
             }
         }
         Command::Submit { .. } | Command::Status { .. } => super::cluster::dispatch(cmd),
-        Command::Report { dir, summary: false } if crate::exec::shards::is_sharded(&dir) => {
+        Command::Report { dir, summary: false, study: None } if crate::exec::shards::is_sharded(&dir) => {
             super::cluster::report(&dir)
         }
-        Command::Report { dir, summary: false } => report(&dir),
-        Command::Report { dir, summary: true } => report_summary(&dir),
+        Command::Table { file, name, out } => table(&file, &name, out.as_deref()),
+        Command::Report { dir, summary: false, study } => report(&dir, study.as_deref()),
+        Command::Report { dir, summary: true, .. } => report_summary(&dir),
         Command::Fit { table, n, m, error, trial, law, fix, out, json, seed } => {
             super::fit_table::run(&super::fit_table::FitOptions {
                 table,
@@ -43,13 +51,31 @@ pub fn dispatch(cmd: Command) -> i32 {
         Command::Budget { dir, source_cost, target_cost, goal, spend, have, json } => {
             budget(&dir, source_cost, target_cost, goal, spend, have.as_deref(), json)
         }
-        Command::Bench { n, m, trials, epochs, patience, threads, dim, json, torch, device } => {
+        Command::Bench { featurize: Some(n), matminer, json, .. } => bench_featurize(n, matminer.as_deref(), json),
+        Command::Bench { n, m, trials, epochs, patience, threads, dim, json, torch, device, .. } => {
             let cfg = BenchConfig { n, m, trials, epochs, patience, threads, dim, device, ..BenchConfig::default() };
             bench(&cfg, json, torch.as_deref())
         }
         #[cfg(feature = "kernel")]
         Command::Kernel { action, connection_file } => crate::kernel::main(action, connection_file.as_deref()),
+        #[cfg(not(feature = "kernel"))]
+        Command::Kernel { args } => kernel_missing(&args),
+        #[cfg(feature = "lsp")]
+        Command::Lsp => crate::lsp::serve(),
     }
+}
+
+/// `sim2real kernel ...` in a build without the `kernel` feature: how to get it (exit 2).
+#[cfg(not(feature = "kernel"))]
+fn kernel_missing(args: &[String]) -> i32 {
+    let what = if args.is_empty() { "kernel".to_string() } else { format!("kernel {}", args.join(" ")) };
+    eprintln!(
+        "error: `sim2real {what}` needs the Jupyter kernel, which this build leaves out (it is not a default \
+         feature: it compiles evcxr and the rust-analyzer crates).\n\
+         help: install it with `cargo install --path . --features kernel` (from a clone; or \
+         `cargo install --git URL --features kernel`), or run `cargo run --features kernel -- {what}`"
+    );
+    super::EXIT_STUDY
 }
 
 /// The study text and the path it is known by (the embedded quickstart when none is given).
@@ -88,10 +114,8 @@ fn check(files: &[PathBuf], no_data: bool, emit: Option<Emit>) -> i32 {
         eprintln!("error: --emit plan needs the data; drop --no-data");
         return EXIT_STUDY;
     }
-    let files: Vec<Option<&Path>> =
-        if files.is_empty() { vec![None] } else { files.iter().map(|f| Some(f.as_path())).collect() };
     let mut code = EXIT_OK;
-    for f in files {
+    for f in inputs(files) {
         match source(f).and_then(|(path, text)| checked(&path, &text, no_data, emit)) {
             Ok(out) => print!("{out}"),
             Err(e) => {
@@ -99,6 +123,40 @@ fn check(files: &[PathBuf], no_data: bool, emit: Option<Emit>) -> i32 {
                 fail(&e);
                 code = EXIT_STUDY;
             }
+        }
+    }
+    code
+}
+
+/// The files `check` reads: the ones given, or the embedded quickstart.
+fn inputs(files: &[PathBuf]) -> Vec<Option<&Path>> {
+    if files.is_empty() { vec![None] } else { files.iter().map(|f| Some(f.as_path())).collect() }
+}
+
+/// `check --format json`: every problem and warning as one JSON object per line on stdout
+/// (`diag::json`); the exit code as without it.
+fn check_json(files: &[PathBuf], no_data: bool) -> i32 {
+    use crate::diag::json;
+    let mut code = EXIT_OK;
+    for f in inputs(files) {
+        let name = f.map_or_else(|| QUICKSTART_NAME.to_string(), |p| p.display().to_string());
+        let outcome = source(f).and_then(|(path, text)| {
+            if no_data {
+                crate::check(&name, &text).map(|_| Vec::new()).map_err(|e| RunError::Study(Box::new(e)))
+            } else {
+                exec::load(&path, &text, false).map(|loaded| loaded.plan.warnings)
+            }
+        });
+        let lines: Vec<serde_json::Value> = match outcome {
+            Ok(warnings) => warnings.iter().map(|w| json::file_message(&name, "warning", w)).collect(),
+            Err(RunError::Study(d)) => json::study_errors(&d),
+            Err(e) => vec![json::file_message(&name, "error", &e.to_string())],
+        };
+        if lines.iter().any(|l| l["severity"] == "error") {
+            code = EXIT_STUDY;
+        }
+        for line in lines {
+            println!("{line}");
         }
     }
     code
@@ -128,17 +186,81 @@ fn checked(path: &Path, text: &str, no_data: bool, emit: Option<Emit>) -> Result
     })
 }
 
+/// `table`: one declared table as CSV (stdout, or `out` with a line on stderr).
+fn table(file: &Path, name: &str, out: Option<&Path>) -> i32 {
+    let written = exec::read_study(file).and_then(|text| super::table::write_table(file, &text, name, out));
+    match (written, out) {
+        (Ok(rows), Some(p)) => {
+            eprintln!("wrote {rows} rows of `{name}` to {}", p.display());
+            EXIT_OK
+        }
+        (Ok(_), None) => EXIT_OK,
+        (Err(e), _) => fail(&e),
+    }
+}
+
+/// `bench --featurize N`: the featurizers' timing (and matminer's, with --matminer).
+fn bench_featurize(n: usize, matminer: Option<&Path>, json_out: bool) -> i32 {
+    match bench::featurize::run(n, matminer) {
+        Ok(b) if json_out => match json(&b) {
+            Ok(s) => {
+                println!("{s}");
+                EXIT_OK
+            }
+            Err(e) => fail(&e),
+        },
+        Ok(b) => {
+            print!("{}", bench::featurize::render(&b));
+            EXIT_OK
+        }
+        Err(e) => fail(&RunError::Failed(e)),
+    }
+}
+
 fn json(value: &impl serde::Serialize) -> Result<String, RunError> {
     serde_json::to_string_pretty(value).map_err(|e| RunError::Failed(e.to_string()))
 }
 
-fn plan(file: Option<&Path>, json: bool, quick: bool) -> i32 {
+/// `plan`: the plan, and with a results store in the run directory (`--out`, else the default
+/// `runs/<study name>/` that `run` would use) which jobs it reuses and which it trains.
+fn plan(file: Option<&Path>, json: bool, quick: bool, out: Option<&Path>) -> i32 {
     let loaded = match source(file).and_then(|(p, t)| exec::load(&p, &t, quick)) {
         Ok(l) => l,
         Err(e) => return fail(&e),
     };
+    let dir = out.map_or_else(|| exec::run::default_out(&loaded.study), Path::to_path_buf);
+    let stored = Stored::read(&dir).unwrap_or_else(|e| {
+        eprintln!("warning: {e}");
+        None
+    });
+    let plan = &loaded.plan;
     if json {
-        match serde_json::to_string_pretty(&loaded.plan) {
+        /// The plan with what the run directory's store holds of it.
+        #[derive(serde::Serialize)]
+        struct WithStore<'a> {
+            #[serde(flatten)]
+            plan: &'a crate::ir::Plan,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            store: Option<StoreView>,
+        }
+        #[derive(serde::Serialize)]
+        struct StoreView {
+            dir: String,
+            reused: usize,
+            new: usize,
+            /// The ids of the jobs a run would train.
+            new_jobs: Vec<String>,
+        }
+        let store = stored.as_ref().map(|s| {
+            let new_jobs: Vec<String> = plan.jobs.iter().filter(|j| !s.holds(j)).map(|j| j.id.clone()).collect();
+            StoreView {
+                dir: dir.display().to_string(),
+                reused: plan.jobs.len() - new_jobs.len(),
+                new: new_jobs.len(),
+                new_jobs,
+            }
+        });
+        match serde_json::to_string_pretty(&WithStore { plan, store }) {
             Ok(s) => println!("{s}"),
             Err(e) => {
                 eprintln!("error: {e}");
@@ -146,7 +268,12 @@ fn plan(file: Option<&Path>, json: bool, quick: bool) -> i32 {
             }
         }
     } else {
-        print!("{}", loaded.plan.render());
+        let held = |j: &crate::ir::Job| stored.as_ref().is_some_and(|s| s.holds(j));
+        let dir = dir.display().to_string();
+        print!(
+            "{}",
+            plan.render_with(stored.is_some().then_some((dir.as_str(), &held as &dyn Fn(&crate::ir::Job) -> bool)))
+        );
     }
     EXIT_OK
 }
@@ -176,6 +303,14 @@ pub fn run(file: Option<&Path>, opts: &RunOptions) -> i32 {
     };
     let outcome = match exec::run(&loaded, opts) {
         Ok(o) => o,
+        Err(RunError::Interrupted) => {
+            // The run released its lock on the way out; count what its store holds now.
+            let dir = opts.out.clone().unwrap_or_else(|| exec::run::default_out(&loaded.study));
+            let saved =
+                Stored::read(&dir).ok().flatten().map_or(0, |s| loaded.plan.jobs.iter().filter(|j| s.holds(j)).count());
+            eprintln!("interrupted: {saved} of {} jobs saved; rerun to resume", loaded.plan.jobs.len());
+            return EXIT_INTERRUPTED;
+        }
         Err(e) => return fail(&e),
     };
     if let Err(e) = crate::report::write_reports(&outcome.results, &outcome.trials, &outcome.dir) {
@@ -189,7 +324,7 @@ pub fn run(file: Option<&Path>, opts: &RunOptions) -> i32 {
         outcome.wall_s,
         outcome.dir.display()
     );
-    let code = expect_code(&outcome.results);
+    let code = expect_code(&outcome.results).max(budget_code(&loaded, &outcome.results));
     let lost = outcome.results.lost_points();
     if lost.is_empty() {
         return code;
@@ -204,6 +339,23 @@ pub fn run(file: Option<&Path>, opts: &RunOptions) -> i32 {
         );
     }
     EXIT_FAILED
+}
+
+/// A study's `budget` that could not be planned: its diagnostic (on the goal or the block) and
+/// exit 2; in a `--quick` run a warning only (its surface is a smoke test's).
+pub(super) fn budget_code(loaded: &exec::Loaded, r: &Results) -> i32 {
+    let (Some(spec), Some(crate::results::budget::BudgetOutcome::Failed(failed))) = (&loaded.study.budget, &r.budget)
+    else {
+        return EXIT_OK;
+    };
+    if r.quick {
+        eprintln!("warning: the budget cannot be planned on this quick run's surface: {}", failed.error);
+        return EXIT_OK;
+    }
+    let name = loaded.path.display().to_string();
+    let errors = crate::diag::StudyErrors::new(&name, &loaded.text, vec![exec::budget::problem(spec, failed)]);
+    eprint!("{}", render::diagnostic(&errors));
+    EXIT_STUDY
 }
 
 pub(super) fn expect_code(r: &Results) -> i32 {
@@ -237,23 +389,78 @@ fn report_summary(dir: &Path) -> i32 {
     }
 }
 
-fn report(dir: &Path) -> i32 {
-    match crate::Run::load(dir) {
-        Ok(run) => match crate::report::write_reports(&run.results, &run.trials, dir) {
-            Ok(()) => {
-                print!("{}", run.summary());
-                println!("\nreports written to {}/", dir.display());
-                EXIT_OK
+/// `report DIR [--study FILE]`: a finished run's reports from its results.json; an unfinished
+/// run, or an edited study, from the store (see `exec::revisit`), never training.
+fn report(dir: &Path, study: Option<&Path>) -> i32 {
+    if study.is_none() && results_are_current(dir) {
+        return match crate::Run::load(dir) {
+            Ok(run) => match crate::report::write_reports(&run.results, &run.trials, dir) {
+                Ok(()) => {
+                    print!("{}", run.summary());
+                    println!("\nreports written to {}/", dir.display());
+                    EXIT_OK
+                }
+                Err(e) => {
+                    eprintln!("error: writing reports: {e}");
+                    EXIT_FAILED
+                }
+            },
+            Err(m) => {
+                eprintln!("error: {m}");
+                EXIT_STUDY
             }
-            Err(e) => {
-                eprintln!("error: writing reports: {e}");
-                EXIT_FAILED
-            }
-        },
-        Err(m) => {
-            eprintln!("error: {m}");
-            EXIT_STUDY
-        }
+        };
+    }
+    let seen = match exec::revisit::revisit(dir, study) {
+        Ok(r) => r,
+        Err(e) => return fail(&e),
+    };
+    let total = seen.loaded.plan.jobs.len();
+    let rerun = format!("sim2real run {} --out {}", seen.loaded.path.display(), dir.display());
+    let train = seen.needs_training();
+    if train > 0 {
+        eprintln!(
+            "error: {train} of the {total} jobs of this study are not in {}'s store, and `report` does not train:",
+            dir.display()
+        );
+        eprint!("{}", seen.describe_missing());
+        eprintln!("`{rerun}` trains them and reuses the other {}", total - seen.missing.len());
+        return EXIT_STUDY;
+    }
+    let written = crate::results::outputs::write_data(dir, &seen.results, &seen.trials)
+        .and_then(|()| crate::report::write_reports(&seen.results, &seen.trials, dir));
+    if let Err(e) = written {
+        eprintln!("error: writing reports to {}: {e}", dir.display());
+        return EXIT_FAILED;
+    }
+    print!("{}", crate::report::summary_table(&seen.results));
+    if !seen.missing.is_empty() {
+        eprintln!(
+            "{} {} of {total} jobs are not finished; the reports show the other {}:",
+            exec::revisit::PARTIAL,
+            seen.missing.len(),
+            total - seen.missing.len()
+        );
+        eprint!("{}", seen.describe_missing());
+        eprintln!("`{rerun}` finishes them");
+    }
+    println!("\nreports written to {}/", dir.display());
+    EXIT_OK
+}
+
+/// Whether `dir`'s results.json is complete and made from the study its store last ran (or the
+/// directory has no store of this format, as `sim2real fit --out` writes): then `report` renders it
+/// as it is, without the data.
+fn results_are_current(dir: &Path) -> bool {
+    let Ok(results) = crate::Run::load_results(dir) else { return false };
+    if results.warnings.iter().any(|w| w.starts_with(exec::revisit::PARTIAL)) {
+        return false;
+    }
+    match Stored::read(dir) {
+        Ok(Some(s)) => s.last_run.as_ref().is_none_or(|r| {
+            crate::plan::seeds::sha256_hex(r.text.as_bytes()) == results.study_sha256 && r.quick == results.quick
+        }),
+        Ok(None) | Err(_) => true,
     }
 }
 
@@ -307,7 +514,7 @@ fn budget(
             }
         },
         Ok(b) => {
-            print!("{}", exec::budget::render(&b));
+            print!("{}", crate::report::budget_text(&b));
             EXIT_OK
         }
         Err(m) => {

@@ -109,6 +109,7 @@ pub fn fit_table(o: &FitOptions) -> Result<Results, Bad> {
         training: Vec::new(),
         ci_variance: "fitted to a table: the CIs resample the table's trials (`--trial`) jointly across its cells, so they contain whatever varies between those trials in the study that produced them".into(),
         device: None,
+        budget: None,
         fits,
         exchange,
         expects: Vec::new(),

@@ -1,13 +1,18 @@
-//! The `sim2real` command line: `check`, `plan`, `run`, `report`, `fit`, `budget`, `bench`, `submit`, `status`.
+//! The `sim2real` command line: `check`, `fmt`, `plan`, `run`, `report`, `table`, `fit`, `budget`, `bench`, `lsp`,
+//! `submit`, `status`.
 //!
 //! Exit codes: 0 success; 1 an `expect` failed; 2 study or data errors or an unreadable study file (diagnostics on
-//! stderr); 3 a failure while running.
+//! stderr), or `report --study` with an edit that needs training; 3 a failure while running; 130 `run` interrupted
+//! (SIGINT or SIGTERM; finished jobs are saved and a rerun resumes).
 
 mod cluster;
 mod commands;
 pub mod fit_table;
+mod fmt;
+mod interrupt;
 mod render;
 pub mod slurm;
+mod table;
 
 use std::path::PathBuf;
 
@@ -21,6 +26,8 @@ pub const EXIT_OK: i32 = 0;
 pub const EXIT_EXPECT: i32 = 1;
 pub const EXIT_STUDY: i32 = 2;
 pub const EXIT_FAILED: i32 = 3;
+/// `run` stopped by SIGINT (Ctrl-C) or SIGTERM: finished jobs are in the store, a rerun resumes.
+pub const EXIT_INTERRUPTED: i32 = 130;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -29,7 +36,8 @@ pub const EXIT_FAILED: i32 = 3;
     about = "How much is simulated data worth for predicting real experiments?",
     long_about = "Runs .study files: pretrain on n source (simulated) rows, fine-tune on m target (experimental) rows, \
 repeat random splits, compare against direct learning and fit R(n) = D·n^-α + C.\n\n\
-Exit codes: 0 success, 1 an `expect` failed, 2 study or data errors (or an unreadable study file), 3 a failure while running."
+Exit codes: 0 success, 1 an `expect` failed, 2 study or data errors (or an unreadable study file), 3 a failure while running, \
+130 interrupted (Ctrl-C or SIGTERM: finished jobs are saved; rerun to resume)."
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -47,6 +55,15 @@ pub enum Emit {
     Plan,
 }
 
+/// How `sim2real check` prints what it finds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// Rendered diagnostics with the source lines (stderr), `ok: FILE` per clean file (stdout).
+    Human,
+    /// One JSON object per problem or warning, one per line (stdout), for CI annotators.
+    Json,
+}
+
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Check studies (syntax, names, ranges, and their data) without training. Exit 0 or 2.
@@ -60,6 +77,20 @@ pub enum Command {
         /// checked study (`study`, JSON) or the plan (`plan`, JSON; needs the data).
         #[arg(long, value_enum)]
         emit: Option<Emit>,
+        /// How problems are printed: `human` (rendered diagnostics on stderr) or `json` (on stdout,
+        /// one JSON object per line for every problem and warning, nothing else; docs/errors.md).
+        #[arg(long, value_enum, default_value_t = Format::Human, conflicts_with = "emit")]
+        format: Format,
+    },
+    /// Format study files in the canonical layout (docs/fmt.md): in place, or stdin to stdout.
+    ///
+    /// A file with a syntax error is not rewritten: its diagnostic is printed and the exit code is 2.
+    Fmt {
+        /// Study files; none = read stdin, write the formatted study to stdout.
+        files: Vec<PathBuf>,
+        /// Write nothing: print a diff for every file not formatted and exit 1 if there is one.
+        #[arg(long)]
+        check: bool,
     },
     /// Print the training plan: jobs, seeds, row counts, FLOP estimate.
     Plan {
@@ -71,15 +102,21 @@ pub enum Command {
         /// Plan the --quick variant.
         #[arg(long)]
         quick: bool,
+        /// The run directory whose store says which jobs are reused (default runs/<study name>/,
+        /// as `run`); each job is marked `reused` or `new` when it holds a store.
+        #[arg(long)]
+        out: Option<PathBuf>,
     },
-    /// Run a study: train, fit, report. Resumes into an existing output directory.
+    /// Run a study: train, fit, report. Reuses every job of an existing output directory's store
+    /// whose identity (what determines its result) is unchanged, also after an edit of the study.
     Run {
         /// Study file; none = the embedded quickstart.
         file: Option<PathBuf>,
         /// Output directory (default runs/<study name>/).
         #[arg(long)]
         out: Option<PathBuf>,
-        /// CPU threads for the tensor kernels (results depend only on the seed, not on this; a run may resume with another count).
+        /// CPU threads for training. Results do not depend on it: any count gives the same bytes for the same
+        /// seed, data and device, and a run may resume with another count.
         /// Default: $SLURM_CPUS_PER_TASK when set (a Slurm task's CPUs), else 2.
         #[arg(long)]
         threads: Option<usize>,
@@ -97,9 +134,10 @@ pub enum Command {
         /// No progress output.
         #[arg(long)]
         quiet: bool,
-        /// Where plain-MLP members train: cuda, wgpu (the lock-step trainer on that GPU, in builds with
-        /// that feature), cpu (the host engine) or cpu-lockstep (the lock-step trainer on burn's CPU
-        /// backend, for tests). Default: $SIM2REAL_DEVICE, else the best in this build.
+        /// Where members train (plain MLPs and pairwise models): cuda, wgpu (the lock-step trainers on
+        /// that GPU, in builds with that feature), cpu (the host engines) or cpu-lockstep (the
+        /// lock-step trainers on burn's CPU backend, for tests). Default: $SIM2REAL_DEVICE, else the
+        /// best in this build.
         #[arg(long, value_name = "DEVICE")]
         device: Option<String>,
     },
@@ -130,14 +168,41 @@ pub enum Command {
         /// A run directory written by `run --shard` or `submit`.
         dir: PathBuf,
     },
-    /// Re-render report.md, report.html, summary.md and the figures from a finished run directory.
-    /// In a sharded directory (`run --shard`), first merge whatever the shards finished.
+    /// Write one table the study declares, after all its operations (featurizers included), as CSV.
+    Table {
+        /// Study file.
+        file: PathBuf,
+        /// The table's name (`data NAME = ...`).
+        name: String,
+        /// Write here instead of stdout.
+        #[arg(long, value_name = "FILE.csv")]
+        out: Option<PathBuf>,
+    },
+    /// Jupyter kernel: not in this build (`cargo install --path . --features kernel` adds it).
+    #[cfg(not(feature = "kernel"))]
+    Kernel {
+        /// Whatever follows `kernel` (`install`, `uninstall`, `--connection-file FILE`).
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true, hide = true)]
+        args: Vec<String>,
+    },
+    /// Language server for editors: JSON-RPC over stdin/stdout (diagnostics, completion, hover,
+    /// definitions, semantic tokens). Editors start it; see docs/editors.md.
+    #[cfg(feature = "lsp")]
+    Lsp,
+    /// Re-render report.md, report.html, summary.md and the figures from a run directory without
+    /// training: a finished run from its results.json, an unfinished one from its store (saying
+    /// what is missing), or with --study an edited study's fits, expectations and breakdowns. In a
+    /// sharded directory (`run --shard`), first merge whatever the shards finished.
     Report {
-        /// A run directory holding results.json and trials.csv.
+        /// A run directory (results.json and trials.csv, or the results store of a run).
         dir: PathBuf,
         /// Only re-render summary.md (from results.json alone) and print it.
-        #[arg(long)]
+        #[arg(long, conflicts_with = "study")]
         summary: bool,
+        /// Render the run as this (edited) study says: allowed when every job it plans is in the
+        /// store; otherwise lists the jobs the edit would train (exit 2) and trains nothing.
+        #[arg(long, value_name = "FILE")]
+        study: Option<PathBuf>,
     },
     /// Fit the scaling laws to a learning-curve table (CSV), with the same CIs as a run.
     ///
@@ -236,6 +301,14 @@ pub enum Command {
         /// The reference runs with `--device cuda` when the engine trains on a GPU.
         #[arg(long, value_name = "PYTHON")]
         torch: Option<PathBuf>,
+        /// Instead of training: time the composition featurizers (parse, magpie, fractions) on this
+        /// many generated formulas.
+        #[arg(long, value_name = "N")]
+        featurize: Option<usize>,
+        /// With --featurize: also time matminer's Magpie features of the same formulas with this
+        /// Python interpreter (needs matminer installed).
+        #[arg(long, value_name = "PYTHON", requires = "featurize")]
+        matminer: Option<PathBuf>,
     },
 }
 

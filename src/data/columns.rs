@@ -4,6 +4,7 @@ use crate::ir::{ColumnSet, Spanned};
 
 use super::error::DataError;
 use super::table::Table;
+use crate::diag::ProblemKind;
 
 /// Whether `pattern` is a glob (contains `*` or `?`).
 pub fn is_glob(pattern: &str) -> bool {
@@ -64,7 +65,7 @@ impl Table {
             out.retain(|n| !gone.contains(n));
         }
         if out.is_empty() {
-            return Err(DataError::new(format!("this column set selects no columns of {}", self.label()))
+            return Err(DataError::new(ProblemKind::ColumnSetSelectsNothing { table: self.label().to_string() })
                 .with_file(self.label())
                 .with_span(set.span));
         }
@@ -78,27 +79,40 @@ impl Table {
             let hits: Vec<String> =
                 names.iter().filter(|n| glob_match(&pat.value, n)).map(std::string::ToString::to_string).collect();
             if hits.is_empty() {
-                return Err(DataError::new(format!("`{}` matches no column of {}", pat.value, self.label()))
-                    .with_file(self.label())
-                    .with_span(pat.span)
-                    .with_help(self.columns_help()));
+                return Err(DataError::new(ProblemKind::PatternMatchesNoColumn {
+                    pattern: pat.value.clone(),
+                    table: self.label().to_string(),
+                })
+                .with_file(self.label())
+                .with_span(pat.span)
+                .with_help(self.columns_help()));
             }
             Ok(hits)
         } else if names.contains(&pat.value.as_str()) {
             Ok(vec![pat.value.clone()])
         } else {
-            let help =
-                crate::diag::did_you_mean(&pat.value, names.iter().copied()).unwrap_or_else(|| self.columns_help());
-            Err(DataError::new(format!("{} has no column `{}`", self.label(), pat.value))
-                .with_file(self.label())
-                .with_column(&pat.value)
-                .with_span(pat.span)
-                .with_help(help))
+            let help = match &self.meta.delimiter_help {
+                Some(h) => h.clone(),
+                None => {
+                    crate::diag::did_you_mean(&pat.value, names.iter().copied()).unwrap_or_else(|| self.columns_help())
+                }
+            };
+            Err(DataError::new(ProblemKind::NoSuchColumn {
+                table: self.label().to_string(),
+                column: pat.value.clone(),
+            })
+            .with_file(self.label())
+            .with_column(&pat.value)
+            .with_span(pat.span)
+            .with_help(help))
         }
     }
 
     /// "columns are: a, b, c, … (N in all)" for help lines.
     pub(crate) fn columns_help(&self) -> String {
+        if let Some(h) = &self.meta.delimiter_help {
+            return h.clone();
+        }
         let names = self.column_names();
         const SHOWN: usize = 8;
         let head = names.iter().take(SHOWN).map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ");

@@ -3,6 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use super::error::DataError;
+use crate::diag::ProblemKind;
 
 /// The two folders a relative path in `csv("...")` / `parquet("...")` is looked up in.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -36,13 +37,13 @@ impl DataContext {
     pub fn resolve(&self, path: &str) -> Result<PathBuf, DataError> {
         let p = Path::new(path);
         if path.is_empty() {
-            return Err(DataError::new("empty data file path").with_file(path));
+            return Err(DataError::new(ProblemKind::EmptyDataPath).with_file(path));
         }
         if p.is_absolute() {
             return if p.is_file() {
                 Ok(p.to_path_buf())
             } else {
-                Err(DataError::new(format!("data file `{path}` not found")).with_file(path))
+                Err(DataError::new(ProblemKind::DataFileNotFound { path: path.to_string() }).with_file(path))
             };
         }
         let near_study = self.study_dir.join(p);
@@ -53,11 +54,11 @@ impl DataContext {
         if in_data.is_file() {
             return Ok(in_data);
         }
-        Err(DataError::new(format!(
-            "data file `{path}` not found: looked at {} and {}",
-            near_study.display(),
-            in_data.display()
-        ))
+        Err(DataError::new(ProblemKind::DataFileNotFoundIn {
+            path: path.to_string(),
+            near_study: near_study.display().to_string(),
+            in_data: in_data.display().to_string(),
+        })
         .with_file(path)
         .with_help("paths are relative to the study file's folder, then to $SIM2REAL_DATA (default ../shared/data)"))
     }

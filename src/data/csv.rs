@@ -11,6 +11,7 @@ use crate::ir::Spanned;
 
 use super::error::DataError;
 use super::table::{Column, Table};
+use crate::diag::ProblemKind;
 
 /// How many example cells a message lists.
 pub(crate) const EXAMPLES: usize = 3;
@@ -18,10 +19,17 @@ pub(crate) const EXAMPLES: usize = 3;
 /// Loads the CSV file at `path`; `label` (the path as written in the study) names it in errors
 /// and becomes the table's label. Every row remembers its 1-based line in the file. The columns
 /// in `numeric` are read as numbers, with cells that are not numbers missing.
-pub fn load_csv(path: &Path, label: &str, numeric: &[Spanned<String>]) -> Result<Table, DataError> {
-    let bytes = std::fs::read(path)
-        .map_err(|e| DataError::new(format!("cannot read {label} ({}): {e}", path.display())).with_file(label))?;
-    parse_csv_with(&bytes, label, numeric)
+/// Fields are separated by `delimiter` (`b','` unless the study says `delimiter: ";"`).
+pub fn load_csv(path: &Path, label: &str, numeric: &[Spanned<String>], delimiter: u8) -> Result<Table, DataError> {
+    let bytes = std::fs::read(path).map_err(|e| {
+        DataError::new(ProblemKind::CsvUnreadable {
+            file: label.to_string(),
+            path: path.display().to_string(),
+            detail: e.to_string(),
+        })
+        .with_file(label)
+    })?;
+    parse_csv_delimited(&bytes, label, numeric, delimiter)
 }
 
 /// Parses CSV bytes (see [`load_csv`]), types inferred.
@@ -31,34 +39,75 @@ pub fn parse_csv(bytes: &[u8], label: &str) -> Result<Table, DataError> {
 
 /// Parses CSV bytes with the columns in `numeric` forced numeric (see [`load_csv`]).
 pub fn parse_csv_with(bytes: &[u8], label: &str, numeric: &[Spanned<String>]) -> Result<Table, DataError> {
+    parse_csv_delimited(bytes, label, numeric, b',')
+}
+
+/// The separator a header read with `delimiter` seems to use instead: `;` or a tab, when the
+/// header came out as one field holding it (a semicolon- or tab-separated file read as CSV).
+fn other_delimiter(names: &[String], delimiter: u8) -> Option<u8> {
+    match names {
+        [one] => [b';', b'\t', b','].into_iter().find(|&d| d != delimiter && one.as_bytes().contains(&d)),
+        _ => None,
+    }
+}
+
+/// The help for a file whose header came out as one field holding `found`.
+fn delimiter_help(label: &str, header: &str, found: u8) -> String {
+    let (name, written) = match found {
+        b'\t' => ("tabs", "\\t".to_string()),
+        b => (if b == b';' { "semicolons" } else { "commas" }, (b as char).to_string()),
+    };
+    format!(
+        "{label} was read as one column named `{header}`: its fields look separated by {name}; write \
+         `csv(\"{label}\", delimiter: \"{written}\")`"
+    )
+}
+
+/// [`parse_csv_with`] with fields separated by `delimiter`.
+pub fn parse_csv_delimited(
+    bytes: &[u8],
+    label: &str,
+    numeric: &[Spanned<String>],
+    delimiter: u8,
+) -> Result<Table, DataError> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     if bytes.iter().all(u8::is_ascii_whitespace) {
-        return Err(DataError::new(format!("{label} is empty: expected a header row"))
+        return Err(DataError::new(ProblemKind::CsvWithoutHeader { file: label.to_string() })
             .with_file(label)
             .with_help("the first line of a CSV file names its columns"));
     }
-    let mut reader =
-        csv::ReaderBuilder::new().has_headers(false).flexible(true).trim(csv::Trim::All).from_reader(bytes);
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .trim(csv::Trim::All)
+        .delimiter(delimiter)
+        .from_reader(bytes);
     let mut records = reader.records();
     let mut lines_at = LineCounter::new(bytes);
 
     let header = match records.next() {
         Some(r) => r.map_err(|e| csv_error(e, label, &mut lines_at, &[]))?,
-        None => return Err(DataError::new(format!("{label} is empty: expected a header row")).with_file(label)),
+        None => return Err(DataError::new(ProblemKind::CsvWithoutHeader { file: label.to_string() }).with_file(label)),
     };
     let header_line = lines_at.line_of(header.position());
     let names: Vec<String> = header.iter().map(str::to_string).collect();
     let duplicates = check_header(&names, label, header_line)?;
+    let hint = other_delimiter(&names, delimiter).map(|d| delimiter_help(label, &names[0], d));
     for n in numeric {
         if duplicates.iter().any(|(d, _, _)| *d == n.value) {
             continue; // the table's duplicate error names the positions when it is looked up
         }
         if !names.contains(&n.value) {
-            return Err(DataError::new(format!("`numeric:` names `{}`, but {label} has no such column", n.value))
-                .with_file(label)
-                .with_column(&n.value)
-                .with_span(n.span)
-                .with_help_opt(crate::diag::did_you_mean(&n.value, names.iter().map(String::as_str))));
+            return Err(DataError::new(ProblemKind::NumericWithoutColumn {
+                column: n.value.clone(),
+                file: label.to_string(),
+            })
+            .with_file(label)
+            .with_column(&n.value)
+            .with_span(n.span)
+            .with_help_opt(
+                hint.clone().or_else(|| crate::diag::did_you_mean(&n.value, names.iter().map(String::as_str))),
+            ));
         }
     }
 
@@ -68,11 +117,13 @@ pub fn parse_csv_with(bytes: &[u8], label: &str, numeric: &[Spanned<String>]) ->
         let rec = rec.map_err(|e| csv_error(e, label, &mut lines_at, &names))?;
         let line = lines_at.line_of(rec.position());
         if rec.len() != names.len() {
-            return Err(DataError::new(format!(
-                "{label}: line {line} has {} fields, but the header (line {header_line}) has {}",
-                rec.len(),
-                names.len()
-            ))
+            return Err(DataError::new(ProblemKind::CsvLineWidth {
+                file: label.to_string(),
+                line,
+                fields: rec.len(),
+                header_line,
+                columns: names.len(),
+            })
             .with_file(label)
             .with_row(line)
             .with_help("every row needs one value per column; quote values that contain commas"));
@@ -83,7 +134,7 @@ pub fn parse_csv_with(bytes: &[u8], label: &str, numeric: &[Spanned<String>]) ->
         lines.push(line);
     }
     if lines.is_empty() {
-        return Err(DataError::new(format!("{label} has a header but no rows")).with_file(label));
+        return Err(DataError::new(ProblemKind::CsvWithoutRows { file: label.to_string() }).with_file(label));
     }
 
     let mut notes = Vec::new();
@@ -111,6 +162,7 @@ pub fn parse_csv_with(bytes: &[u8], label: &str, numeric: &[Spanned<String>]) ->
     let mut table = Table::new(label, columns, Some(lines))?;
     table.meta.duplicates = duplicates;
     table.meta.lenient = lenient;
+    table.meta.delimiter_help = hint;
     Ok(notes.into_iter().fold(table, Table::with_note))
 }
 
@@ -146,7 +198,7 @@ fn check_header(names: &[String], label: &str, line: usize) -> Result<Vec<(Strin
     let mut duplicates: Vec<(String, Vec<usize>, usize)> = Vec::new();
     for (i, n) in names.iter().enumerate() {
         if n.is_empty() {
-            return Err(DataError::new(format!("{label}: column {} of the header (line {line}) has no name", i + 1))
+            return Err(DataError::new(ProblemKind::CsvUnnamedColumn { file: label.to_string(), column: i + 1, line })
                 .with_file(label)
                 .with_row(line));
         }
@@ -209,21 +261,21 @@ impl<'a> LineCounter<'a> {
 /// (empty while reading the header itself).
 fn csv_error(e: csv::Error, label: &str, lines: &mut LineCounter, names: &[String]) -> DataError {
     let line = e.position().map(|p| lines.line_of(Some(p)));
-    let at = line.map(|l| format!(" line {l}")).unwrap_or_default();
     let mut err = match e.kind() {
         csv::ErrorKind::Utf8 { err, .. } => {
             let field = err.field();
-            let column = names.get(field).map(|n| format!(" (column `{n}`)")).unwrap_or_default();
-            let mut d = DataError::new(format!("{label}:{at} field {}{column} is not valid UTF-8", field + 1))
-                .with_help("save the file as UTF-8 (it may be in Latin-1 or Windows-1252)");
+            let column = names.get(field).cloned();
+            let mut d =
+                DataError::new(ProblemKind::CsvNotUtf8 { file: label.to_string(), line, field: field + 1, column })
+                    .with_help("save the file as UTF-8 (it may be in Latin-1 or Windows-1252)");
             if let Some(n) = names.get(field) {
                 d = d.with_column(n);
             }
             d
         }
         _ => DataError::new(match line {
-            Some(l) => format!("{label}: cannot read line {l}: {e}"),
-            None => format!("{label}: cannot read: {e}"),
+            Some(l) => ProblemKind::CsvLineUnreadable { file: label.to_string(), line: l, detail: e.to_string() },
+            None => ProblemKind::CsvRecordUnreadable { file: label.to_string(), detail: e.to_string() },
         }),
     }
     .with_file(label);

@@ -9,6 +9,7 @@ use thiserror::Error;
 
 use super::error::DataError;
 use super::table::{Column, Table};
+use crate::diag::CellFault;
 
 /// Why one row's value of a derived column cannot be computed.
 #[derive(Debug, Clone, PartialEq, Error)]
@@ -30,7 +31,7 @@ pub fn derive(table: Table, name: &Spanned<String>, expr: &Spanned<Arith>) -> Re
     for row in 0..table.nrows() {
         let v = eval(&expr.value, row, &inputs).map_err(|why| {
             table
-                .cell_error(&name.value, row, &format!("cannot be derived: {why}"))
+                .cell_error(&name.value, row, CellFault::NotDerivable(why.to_string()))
                 .with_span(expr.span)
                 .with_help("filter such rows out with `where` before `derive`")
         })?;
@@ -58,7 +59,7 @@ fn collect_columns(table: &Table, e: &Arith, out: &mut Vec<(String, Vec<f64>)>) 
                             Some(Err(_)) => {
                                 let text = cell.as_deref().unwrap_or_default();
                                 return Err(table
-                                    .cell_error(&c.value, r, &format!("is not numeric: value `{text}`"))
+                                    .cell_error(&c.value, r, CellFault::NotNumeric(text.to_string()))
                                     .with_span(c.span)
                                     .with_help("`derive` computes with numeric columns only"));
                             }

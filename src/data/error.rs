@@ -7,11 +7,14 @@ use crate::ir::Span;
 
 /// An error found while loading or transforming a table, or while turning columns into numbers.
 ///
-/// `message` is complete on its own (it already names the file, column and row where known); the
-/// other fields repeat those facts for callers that want them structured.
+/// `kind` (and `message`, its text) is complete on its own (it already names the file, column and
+/// row where known); the other fields repeat those facts for callers that want them structured.
 #[derive(Debug, Clone, PartialEq, Error)]
 #[error("{message}{}", help_suffix(.help))]
 pub struct DataError {
+    /// What went wrong; owns the message.
+    pub kind: ProblemKind,
+    /// The kind's message (`kind.to_string()`).
     pub message: String,
     /// The study text the error is about (a path, a column name, a condition), when known.
     pub span: Option<Span>,
@@ -24,9 +27,9 @@ pub struct DataError {
 }
 
 impl DataError {
-    /// An error with only a message; add the rest with the `with_*` builders.
-    pub fn new(message: impl Into<String>) -> Self {
-        DataError { message: message.into(), span: None, file: None, column: None, row: None, help: None }
+    /// An error of `kind`; add the rest with the `with_*` builders.
+    pub fn new(kind: ProblemKind) -> Self {
+        DataError { message: kind.to_string(), kind, span: None, file: None, column: None, row: None, help: None }
     }
 
     /// Sets the span unless one is already set (the innermost, most precise span wins).
@@ -65,15 +68,15 @@ impl DataError {
         self
     }
 
-    /// A study problem (code `sim2real::data`) at this error's span, or at `fallback` when the
-    /// error has none (e.g. a bad cell found while building the matrix of a `source` block).
+    /// A study problem of this error's kind (code `sim2real::data`) at its span, or at `fallback`
+    /// when the error has none (e.g. a bad cell found while building the matrix of a `source` block).
     pub fn to_problem(&self, fallback: Span) -> Problem {
         let label = match (&self.column, &self.file) {
             (Some(c), _) => format!("column `{c}`"),
             (None, Some(f)) => format!("data from {f}"),
             (None, None) => "here".to_string(),
         };
-        let problem = Problem::new(ProblemKind::Data(self.message.clone()), self.span.unwrap_or(fallback), label);
+        let problem = Problem::new(self.kind.clone(), self.span.unwrap_or(fallback), label);
         match &self.help {
             Some(h) => problem.with_help(h.clone()),
             None => problem,

@@ -12,6 +12,7 @@ use super::join::join;
 use super::parquet::load_parquet;
 use super::synthetic;
 use super::table::Table;
+use crate::diag::ProblemKind;
 
 /// Evaluates every table definition in order (each may use the ones before it). Errors carry the
 /// most precise span known, else the definition's span.
@@ -28,9 +29,9 @@ pub fn evaluate(defs: &[TableDef], ctx: &DataContext) -> Result<BTreeMap<String,
 /// `join` that leaves no rows is an error, as is a file without rows.
 pub fn evaluate_expr(expr: &TableExpr, done: &BTreeMap<String, Table>, ctx: &DataContext) -> Result<Table, DataError> {
     match expr {
-        TableExpr::Csv { path, numeric } => {
+        TableExpr::Csv { path, numeric, delimiter } => {
             let file = ctx.resolve(&path.value).map_err(|e| e.with_span(path.span))?;
-            load_csv(&file, &path.value, numeric).map_err(|e| e.with_span(path.span))
+            load_csv(&file, &path.value, numeric, delimiter.unwrap_or(b',')).map_err(|e| e.with_span(path.span))
         }
         TableExpr::Parquet(path) => {
             let file = ctx.resolve(&path.value).map_err(|e| e.with_span(path.span))?;
@@ -38,7 +39,7 @@ pub fn evaluate_expr(expr: &TableExpr, done: &BTreeMap<String, Table>, ctx: &Dat
         }
         TableExpr::Synthetic(spec) => synthetic::generate(&spec.value).map_err(|e| e.with_span(spec.span)),
         TableExpr::Ref(name) => done.get(&name.value).cloned().ok_or_else(|| {
-            DataError::new(format!("unknown table `{}`", name.value))
+            DataError::new(ProblemKind::TableNotLoaded { table: name.value.clone() })
                 .with_span(name.span)
                 .with_help_opt(crate::diag::did_you_mean(&name.value, done.keys().map(String::as_str)))
         }),
@@ -46,11 +47,10 @@ pub fn evaluate_expr(expr: &TableExpr, done: &BTreeMap<String, Table>, ctx: &Dat
             let table = evaluate_expr(input, done, ctx)?;
             let out = filter(&table, cond)?;
             if out.nrows() == 0 {
-                return Err(DataError::new(format!(
-                    "this condition keeps none of the {} rows of {}",
-                    table.nrows(),
-                    table.label()
-                ))
+                return Err(DataError::new(ProblemKind::ConditionKeepsNothing {
+                    rows: table.nrows(),
+                    table: table.label().to_string(),
+                })
                 .with_file(table.label())
                 .with_span(cond.span)
                 .with_help("check the values and their spelling (comparisons are case-sensitive)"));
@@ -62,13 +62,12 @@ pub fn evaluate_expr(expr: &TableExpr, done: &BTreeMap<String, Table>, ctx: &Dat
             let right = evaluate_expr(right, done, ctx)?;
             let out = join(&left, &right, on, *span)?;
             if out.nrows() == 0 {
-                return Err(DataError::new(format!(
-                    "this join matches none of the {} rows of {} with the {} rows of {}",
-                    left.nrows(),
-                    left.label(),
-                    right.nrows(),
-                    right.label()
-                ))
+                return Err(DataError::new(ProblemKind::JoinMatchesNothing {
+                    left_rows: left.nrows(),
+                    left: left.label().to_string(),
+                    right_rows: right.nrows(),
+                    right: right.label().to_string(),
+                })
                 .with_file(left.label())
                 .with_span(*span)
                 .with_help(no_match_help(&left, &right, on)));
@@ -84,13 +83,17 @@ pub fn evaluate_expr(expr: &TableExpr, done: &BTreeMap<String, Table>, ctx: &Dat
             let table = evaluate_expr(input, done, ctx)?;
             super::derive::derive(table, name, expr)
         }
+        TableExpr::Featurize { input, spec } => {
+            let table = evaluate_expr(input, done, ctx)?;
+            super::featurize::featurize(table, spec)
+        }
         TableExpr::Drop { input, cols } => {
             let table = evaluate_expr(input, done, ctx)?;
             let gone = table.resolve(cols)?;
             let keep: Vec<String> =
                 table.column_names().into_iter().filter(|n| !gone.iter().any(|g| g == n)).map(str::to_string).collect();
             if keep.is_empty() {
-                return Err(DataError::new(format!("this drops every column of {}", table.label()))
+                return Err(DataError::new(ProblemKind::DropsEveryColumn { table: table.label().to_string() })
                     .with_file(table.label())
                     .with_span(cols.span));
             }

@@ -14,6 +14,7 @@ use crate::ir::{CmpOp, Cond, Literal, Span, Spanned};
 
 use super::error::DataError;
 use super::table::{Column, Table};
+use crate::diag::ProblemKind;
 
 /// Three-valued truth: `None` is unknown (a missing cell was involved).
 type Truth = Option<bool>;
@@ -89,13 +90,17 @@ fn check_type(
     span: Span,
 ) -> Result<(), DataError> {
     let name = &column.value;
-    let err = |msg: String, help: String| {
-        Err(DataError::new(msg).with_file(table.label()).with_column(name).with_span(span).with_help(help))
+    let err = |kind: ProblemKind, help: String| {
+        Err(DataError::new(kind).with_file(table.label()).with_column(name).with_span(span).with_help(help))
     };
     match (col, value) {
         (Column::Numeric(_), Literal::Num(_)) | (Column::Text(_), Literal::Str(_)) => Ok(()),
         (Column::Numeric(_), Literal::Str(s)) => err(
-            format!("type mismatch: column `{name}` of {} is numeric, but \"{s}\" is a string", table.label()),
+            ProblemKind::NumericComparedWithString {
+                column: name.clone(),
+                table: table.label().to_string(),
+                value: s.clone(),
+            },
             match s.trim().parse::<f64>() {
                 Ok(_) => format!("compare with the number: write {} without quotes", s.trim()),
                 Err(_) => "compare a numeric column with a number".to_string(),
@@ -106,14 +111,20 @@ fn check_type(
             match table.why_text(name) {
                 // Mostly numbers with a few odd cells (spreadsheet formulas, "n/a"): say which.
                 Some(why) if table.text_help(name).contains("numeric:") => err(
-                    format!(
-                        "type mismatch: column `{name}` of {} is read as text because {why}, but {x} is a number",
-                        table.label()
-                    ),
+                    ProblemKind::MostlyNumbersComparedWithNumber {
+                        column: name.clone(),
+                        table: table.label().to_string(),
+                        why,
+                        value: *x,
+                    },
                     table.text_help(name),
                 ),
                 _ => err(
-                    format!("type mismatch: column `{name}` of {} is text, but {x} is a number", table.label()),
+                    ProblemKind::TextComparedWithNumber {
+                        column: name.clone(),
+                        table: table.label().to_string(),
+                        value: *x,
+                    },
                     match example {
                         Some(e) => {
                             format!("write the value as a string, \"{x}\"; the column holds values like \"{e}\"")

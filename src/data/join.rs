@@ -14,6 +14,7 @@ use crate::ir::{Span, Spanned};
 
 use super::error::DataError;
 use super::table::{Column, Table, format_number};
+use crate::diag::ProblemKind;
 
 /// One part of a join key.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -32,7 +33,7 @@ pub fn join(
     span: Span,
 ) -> Result<Table, DataError> {
     if on.is_empty() {
-        return Err(DataError::new("a join needs at least one `left = right` key pair").with_span(span));
+        return Err(DataError::new(ProblemKind::JoinWithoutKeys).with_span(span));
     }
     let mut pairs = Vec::with_capacity(on.len());
     for (l, r) in on {
@@ -46,16 +47,19 @@ pub fn join(
     let right_keys: Vec<&str> = on.iter().map(|(_, r)| r.value.as_str()).collect();
     let kept: Vec<(&str, &Column)> = right.columns().filter(|(n, _)| !right_keys.contains(n)).collect();
     let clashes: Vec<String> =
-        kept.iter().filter(|(n, _)| left.index_of(n).is_some()).map(|(n, _)| format!("`{n}`")).collect();
+        kept.iter().filter(|(n, _)| left.index_of(n).is_some()).map(|(n, _)| (*n).to_string()).collect();
     if !clashes.is_empty() {
-        return Err(DataError::new(format!(
-            "join of {} with {}: both tables have the column(s) {}",
-            left.label(),
-            right.label(),
-            clashes.join(", ")
-        ))
+        return Err(DataError::new(ProblemKind::JoinColumnClash {
+            left: left.label().to_string(),
+            right: right.label().to_string(),
+            columns: clashes,
+        })
         .with_span(span)
-        .with_help("drop or select columns on one side before joining"));
+        .with_help(
+            "remove them from one side before joining: `| drop COLS` on the left before `| join`, or a table \
+             declared without them on the right (`data right = ... | drop COLS`, or `| select COLS` to keep \
+             only what the study uses); COLS may be a list or a glob such as `d_*`",
+        ));
     }
 
     // Index the right table by key; duplicates are an error.
@@ -65,11 +69,12 @@ pub fn join(
         if let Some(&first) = index.get(&key) {
             let (at1, _) = right.locate(first);
             let (at2, n2) = right.locate(r);
-            return Err(DataError::new(format!(
-                "join key {} occurs twice in {} ({at1} and {at2}); right rows must be unique per key",
-                describe_key(on, right, r),
-                right.label()
-            ))
+            return Err(DataError::new(ProblemKind::JoinKeyTwice {
+                key: describe_key(on, right, r),
+                table: right.label().to_string(),
+                first: at1,
+                second: at2,
+            })
             .with_file(right.label())
             .with_column(on[0].1.value.clone())
             .with_row(n2)

@@ -12,6 +12,7 @@ pub mod csv;
 pub mod derive;
 pub mod error;
 pub mod eval;
+pub mod featurize;
 pub mod filter;
 pub mod join;
 pub mod matrix;

@@ -33,6 +33,7 @@ use crate::ir::{SyntheticPart, SyntheticSpec};
 
 use super::error::DataError;
 use super::table::{Column, Table};
+use crate::diag::ProblemKind;
 
 /// Points used to estimate the means and sds that normalise g and b.
 const NORMALISATION_POINTS: usize = 20_000;
@@ -188,18 +189,18 @@ pub fn label(spec: &SyntheticSpec) -> String {
 /// Generates the table of `spec` (see the module docs). Deterministic in `spec`.
 pub fn generate(spec: &SyntheticSpec) -> Result<Table, DataError> {
     let label = label(spec);
-    let bad = |msg: &str| Err(DataError::new(format!("{label}: {msg}")).with_file(&label));
+    let bad = |kind: fn(String) -> ProblemKind| Err(DataError::new(kind(label.clone())).with_file(&label));
     if spec.rows == 0 {
-        return bad("rows must be at least 1");
+        return bad(|table| ProblemKind::SyntheticWithoutRows { table });
     }
     if spec.features == 0 {
-        return bad("features must be at least 1");
+        return bad(|table| ProblemKind::SyntheticWithoutFeatures { table });
     }
     if !spec.bias.is_finite() {
-        return bad("bias must be a finite number");
+        return bad(|table| ProblemKind::SyntheticBiasNotFinite { table });
     }
     if !(spec.noise.is_finite() && spec.noise >= 0.0) {
-        return bad("noise must be a finite number ≥ 0");
+        return bad(|table| ProblemKind::SyntheticNoiseOutOfRange { table });
     }
     let d = spec.features;
     let truth = SyntheticTruth::new(spec.seed, d);

@@ -4,6 +4,7 @@ use sha2::{Digest, Sha256};
 
 use super::error::DataError;
 use super::matrix::Matrix;
+use crate::diag::{CellFault, ProblemKind};
 
 /// One column's cells.
 #[derive(Debug, Clone, PartialEq)]
@@ -86,6 +87,9 @@ pub(crate) struct TableMeta {
     /// Columns read with `csv(..., numeric: [...])`: their non-numbers are missing, and a role
     /// drops the rows where a column of this kind that it uses is missing.
     pub lenient: Vec<String>,
+    /// For a CSV file read as one column whose name holds `;` or a tab: the help saying which
+    /// `delimiter:` to write (every "no such column" error of the table gives it).
+    pub delimiter_help: Option<String>,
 }
 
 impl TableMeta {
@@ -138,17 +142,22 @@ impl Table {
         let mut cols = Vec::with_capacity(columns.len());
         for (name, col) in columns {
             if col.len() != nrows {
-                return Err(DataError::new(format!(
-                    "column `{name}` of {label} has {} cells, expected {nrows}",
-                    col.len()
-                ))
+                return Err(DataError::new(ProblemKind::ColumnLength {
+                    column: name.clone(),
+                    table: label.clone(),
+                    cells: col.len(),
+                    rows: nrows,
+                })
                 .with_file(&label)
                 .with_column(&name));
             }
             if names.contains(&name) {
-                return Err(DataError::new(format!("{label} has two columns named `{name}`"))
-                    .with_file(&label)
-                    .with_column(&name));
+                return Err(DataError::new(ProblemKind::ColumnNamedTwice {
+                    table: label.clone(),
+                    column: name.clone(),
+                })
+                .with_file(&label)
+                .with_column(&name));
             }
             names.push(name);
             cols.push(col);
@@ -156,7 +165,12 @@ impl Table {
         if let Some(l) = &lines
             && l.len() != nrows
         {
-            return Err(DataError::new(format!("{label}: {} line numbers for {nrows} rows", l.len())).with_file(&label));
+            return Err(DataError::new(ProblemKind::LineNumbersMismatch {
+                table: label.clone(),
+                lines: l.len(),
+                rows: nrows,
+            })
+            .with_file(&label));
         }
         Ok(Table { names, columns: cols, nrows, label, lines, unit: "line", meta: TableMeta::default() })
     }
@@ -184,14 +198,13 @@ impl Table {
     /// The error for a header name that occurs more than once, if `col` is one.
     pub(crate) fn duplicate_error(&self, col: &str) -> Option<DataError> {
         let (_, at, line) = self.meta.duplicates.iter().find(|(n, _, _)| n == col)?;
-        let list: Vec<String> = at.iter().map(usize::to_string).collect();
         Some(
-            DataError::new(format!(
-                "{}: column name `{col}` appears {} times in the header (line {line}, columns {}), so the study cannot tell which one it means",
-                self.label,
-                at.len(),
-                list.join(", ")
-            ))
+            DataError::new(ProblemKind::HeaderNameRepeated {
+                table: self.label.clone(),
+                column: col.to_string(),
+                line: *line,
+                positions: at.clone(),
+            })
             .with_file(&self.label)
             .with_column(col)
             .with_row(*line)
@@ -262,9 +275,9 @@ impl Table {
     }
 
     /// An error about one cell, naming the file, the column and the line (or row).
-    pub(crate) fn cell_error(&self, col: &str, row: usize, what: &str) -> DataError {
+    pub(crate) fn cell_error(&self, col: &str, row: usize, fault: CellFault) -> DataError {
         let (at, n) = self.locate(row);
-        DataError::new(format!("column `{col}` of {} {what} at {at}", self.label))
+        DataError::new(ProblemKind::BadCell { column: col.to_string(), table: self.label.clone(), fault, at })
             .with_file(&self.label)
             .with_column(col)
             .with_row(n)
@@ -275,9 +288,12 @@ impl Table {
             return e;
         }
         // A close name if there is one, else the names there are.
-        let help = crate::diag::did_you_mean(col, self.names.iter().map(String::as_str))
-            .unwrap_or_else(|| self.columns_help());
-        DataError::new(format!("{} has no column `{col}`", self.label))
+        let help = match &self.meta.delimiter_help {
+            Some(h) => h.clone(),
+            None => crate::diag::did_you_mean(col, self.names.iter().map(String::as_str))
+                .unwrap_or_else(|| self.columns_help()),
+        };
+        DataError::new(ProblemKind::NoSuchColumn { table: self.label.clone(), column: col.to_string() })
             .with_file(&self.label)
             .with_column(col)
             .with_help(help)
@@ -286,14 +302,21 @@ impl Table {
     /// This table with one more column at the end; its name must be new.
     pub(crate) fn with_column(mut self, name: &str, column: Column) -> Result<Table, DataError> {
         if self.index_of(name).is_some() {
-            return Err(DataError::new(format!("{} already has a column `{name}`", self.label))
-                .with_file(&self.label)
-                .with_column(name)
-                .with_help("give the derived column a new name, or `drop` the old one first"));
+            return Err(DataError::new(ProblemKind::ColumnExists {
+                table: self.label.clone(),
+                column: name.to_string(),
+            })
+            .with_file(&self.label)
+            .with_column(name)
+            .with_help("give the derived column a new name, or `drop` the old one first"));
         }
         if column.len() != self.nrows {
-            return Err(DataError::new(format!("column `{name}` has {} cells, expected {}", column.len(), self.nrows))
-                .with_column(name));
+            return Err(DataError::new(ProblemKind::DerivedColumnLength {
+                column: name.to_string(),
+                cells: column.len(),
+                rows: self.nrows,
+            })
+            .with_column(name));
         }
         self.names.push(name.to_string());
         self.columns.push(column);
@@ -333,11 +356,11 @@ impl Table {
                 for (r, x) in v.iter().enumerate() {
                     if x.is_nan() {
                         return Err(self
-                            .cell_error(col, r, "has a missing value (empty cell or NaN)")
+                            .cell_error(col, r, CellFault::MissingOrNaN)
                             .with_help("filter such rows out with `where`, or fill them in the file"));
                     }
                     if x.is_infinite() {
-                        return Err(self.cell_error(col, r, &format!("has a non-finite value `{x}`")));
+                        return Err(self.cell_error(col, r, CellFault::NotFinite(*x)));
                     }
                 }
                 Ok(v.clone())
@@ -346,10 +369,11 @@ impl Table {
                 if let Some(why) = self.why_text(col) {
                     let first = v.iter().position(|c| c.as_deref().is_some_and(|s| !is_number(s))).unwrap_or(0);
                     let (_, row) = self.locate(first);
-                    return Err(DataError::new(format!(
-                        "column `{col}` of {} is not numeric: {why}, so it was read as text",
-                        self.label
-                    ))
+                    return Err(DataError::new(ProblemKind::ReadAsText {
+                        column: col.to_string(),
+                        table: self.label.clone(),
+                        why,
+                    })
                     .with_file(&self.label)
                     .with_column(col)
                     .with_row(row)
@@ -358,13 +382,13 @@ impl Table {
                 let mut out = Vec::with_capacity(v.len());
                 for (r, cell) in v.iter().enumerate() {
                     let Some(s) = cell else {
-                        return Err(self.cell_error(col, r, "is text, not numbers, and has a missing value"));
+                        return Err(self.cell_error(col, r, CellFault::TextWithMissing));
                     };
                     match s.trim().parse::<f64>() {
                         Ok(x) if x.is_finite() => out.push(x),
                         _ => {
                             return Err(self
-                                .cell_error(col, r, &format!("is not numeric: value `{s}`"))
+                                .cell_error(col, r, CellFault::NotNumeric(s.clone()))
                                 .with_help("only numeric columns can be used as x or y"));
                         }
                     }
@@ -421,7 +445,7 @@ impl Table {
     pub fn text_column(&self, col: &str) -> Result<Vec<String>, DataError> {
         let column = self.require(col)?;
         (0..self.nrows)
-            .map(|r| column.cell_text(r).ok_or_else(|| self.cell_error(col, r, "has a missing value")))
+            .map(|r| column.cell_text(r).ok_or_else(|| self.cell_error(col, r, CellFault::Missing)))
             .collect()
     }
 

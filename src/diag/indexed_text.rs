@@ -28,6 +28,11 @@ impl IndexedText {
         }
         IndexedText { text, line_starts }
     }
+
+    /// The text itself.
+    pub fn text(&self) -> &str {
+        &self.text
+    }
 }
 
 impl SourceCode for IndexedText {

@@ -7,10 +7,11 @@ use thiserror::Error;
 use crate::ir::Span;
 
 mod indexed_text;
+pub mod json;
 mod problem_kind;
 mod suggest;
 pub use indexed_text::IndexedText;
-pub use problem_kind::{CODES, ProblemKind};
+pub use problem_kind::{CODES, CellFault, ProblemKind};
 pub use suggest::did_you_mean;
 
 /// The one place a study span becomes miette's: everything else in the crate uses [`Span`].

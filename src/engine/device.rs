@@ -1,6 +1,6 @@
 //! Backend selection. CPU uses burn's `flex` backend; GPU backends sit behind cargo features.
-//! [`Engine`] is what trains a study's plain-MLP members: the host engine, or the lock-step
-//! trainer on a burn device (`--device`, see docs/devices.md).
+//! [`Engine`] is what trains a study's members: the host engines, or the lock-step trainers on
+//! a burn device (`--device`, see docs/devices.md).
 
 use burn::tensor::Device;
 
@@ -10,9 +10,11 @@ pub const DEVICE_ENV: &str = "SIM2REAL_DEVICE";
 /// What trains the members of an ensemble.
 #[derive(Debug, Clone)]
 pub enum Engine {
-    /// The host engine: members one by one over the CPU threads (`member.rs`).
+    /// The host engines: members one by one over the CPU threads (`member.rs`; pairwise models
+    /// `pair_member.rs`, on flex).
     Host,
-    /// The lock-step trainer (`lockstep`) on a burn device; `name` is the `--device` name.
+    /// The lock-step trainers (`lockstep`, `lockstep::pair`) on a burn device; `name` is the
+    /// `--device` name.
     Lockstep { device: Device, name: &'static str },
 }
 
@@ -68,8 +70,8 @@ impl Engine {
         }
     }
 
-    /// The burn device of burn's own operations (pairwise models, the bench's peak): the
-    /// lock-step device, or flex for the host engine.
+    /// The burn device of burn's own operations (the lock-step trainers, the bench's peak;
+    /// pairwise models on the host engine): the lock-step device, or flex for the host engine.
     pub fn device(&self) -> Device {
         match self {
             Engine::Host => Device::flex(),
@@ -102,8 +104,9 @@ pub fn base_device() -> Device {
     Device::flex()
 }
 
-/// Fix the number of CPU threads used by the tensor kernels (rayon's global pool). Results are
-/// deterministic for a given seed and thread count. Can only be set once per process; later
+/// Fix the number of CPU threads used by the tensor kernels (rayon's global pool). Results do
+/// not depend on it (a member's result depends only on its seed; tests/reliability_determinism.rs
+/// compares a 1-thread and a 2-thread run byte for byte). Can only be set once per process; later
 /// calls with another count report it.
 pub fn init_threads(threads: usize) -> Result<usize, String> {
     let threads = threads.max(1);

@@ -32,7 +32,17 @@
 //!
 //! Pairwise models (a shared encoder over two inputs, combine, one head per task) use burn's
 //! autodiff instead: `pair_net.rs` (shape, forward, prediction), `pair_member.rs` (one member's
-//! training, one task or multitask), run over the same pool by `train::run_members`.
+//! training, one task or multitask), run over the same pool by `train::run_members` on the CPU;
+//! on a lock-step device `lockstep/pair.rs` trains all members of an ensemble as one program
+//! through the same forward pass with a member dimension.
+
+/// The version of the engine's numbers: part of every job's identity (`plan/identity.rs`), so a
+/// results store never hands back a job trained by an engine that computes differently. Bump it
+/// with any change that alters a trained number (initialisation, batch order, loss, gradient,
+/// optimiser, early stopping, prediction, pretraining retries); a rerun then retrains every job
+/// instead of mixing old and new numbers. Changes that keep every number (speed, threads, memory)
+/// keep it.
+pub const ENGINE_VERSION: u32 = 1;
 
 pub mod activation;
 pub mod adam;

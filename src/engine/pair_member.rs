@@ -60,6 +60,56 @@ pub fn step_loss(
     }
 }
 
+/// The rows every step of a member's epoch trains on, drawn from the member's generator: the
+/// target rows, then (multitask) the source rows, step by step. Drawn before the epoch's steps
+/// run (the draws do not depend on training), so the lock-step trainer (`lockstep/pair.rs`)
+/// draws exactly the rows the host engine draws.
+pub struct PairDraws {
+    target: Cycle,
+    source: Option<Cycle>,
+    batch: usize,
+    steps: usize,
+}
+
+/// One step's rows: target rows, and source rows for multitask.
+pub type StepRows = (Vec<usize>, Option<Vec<usize>>);
+
+impl PairDraws {
+    /// Draws over `n` target rows and (multitask) `source` rows, `batch` rows a step (n > 0).
+    pub fn new(n: usize, source: Option<usize>, batch: usize) -> PairDraws {
+        let batch = batch.max(1);
+        let steps = match source {
+            Some(s) => n.max(s).div_ceil(batch),
+            None => n.div_ceil(batch.min(n)),
+        };
+        PairDraws { target: Cycle::new(n), source: source.map(Cycle::new), batch, steps }
+    }
+
+    /// One epoch's rows, step by step. One task: the epoch's permutation in order, the last
+    /// batch possibly short. Multitask: `batch` rows of each task per step, each cycling through
+    /// its own permutations.
+    pub fn epoch(&mut self, rng: &mut ChaCha8Rng) -> Vec<StepRows> {
+        let n = self.target.n;
+        let mut seen = 0;
+        (0..self.steps)
+            .map(|_| {
+                let k = if self.source.is_some() { self.batch.min(n) } else { self.batch.min(n - seen) };
+                let idx = self.target.take(k, rng);
+                seen += idx.len();
+                let src = self.source.as_mut().map(|c| c.take(self.batch.min(c.n), rng));
+                (idx, src)
+            })
+            .collect()
+    }
+
+    /// Training rows counted per epoch (`TrainOutcome::rows_seen`): the target rows drawn, plus
+    /// `batch` source rows a step for multitask.
+    pub fn rows_per_epoch(&self, epoch: &[StepRows]) -> usize {
+        let seen: usize = epoch.iter().map(|(t, _)| t.len()).sum();
+        seen + self.source.as_ref().map_or(0, |_| self.steps * self.batch)
+    }
+}
+
 /// Rows drawn in a cycle of fresh permutations.
 struct Cycle {
     perm: Vec<usize>,
@@ -113,31 +163,20 @@ pub fn train_pair_member(
     if n == 0 || v == 0 {
         return Ok((best, out));
     }
-    let batch = cfg.batch.max(1);
-    let steps = match source {
-        Some(s) => n.max(s.rows()).div_ceil(batch),
-        None => n.div_ceil(batch.min(n)),
-    };
-    let mut target_rows = Cycle::new(n);
-    let mut source_rows = source.map(|s| Cycle::new(s.rows()));
+    let mut draws = PairDraws::new(n, source.map(MemberRows::rows), cfg.batch);
     let mut bad = 0usize;
     let mut t = 0usize;
     for epoch in 1..=cfg.max_epochs {
-        let mut seen = 0;
-        for _ in 0..steps {
+        let steps = draws.epoch(&mut rng);
+        for (idx, sidx) in &steps {
             if stop.load(Ordering::Relaxed) {
                 return Err(Interrupted);
             }
-            // One task: the epoch's permutation in order, the last batch possibly short.
-            let k = if source.is_some() { batch.min(n) } else { batch.min(n - seen) };
-            let idx = target_rows.take(k, &mut rng);
-            seen += idx.len();
-            let tb = PairBatch::gather(shape, &job.train.x, &idx, device);
+            let tb = PairBatch::gather(shape, &job.train.x, idx, device);
             let ty: Vec<f32> = idx.iter().map(|&r| job.train.y[r]).collect();
-            let src = match (source, source_rows.as_mut()) {
-                (Some(s), Some(cycle)) => {
-                    let sidx = cycle.take(batch.min(s.rows()), &mut rng);
-                    let sb = PairBatch::gather(shape, &s.x, &sidx, device);
+            let src = match (source, sidx) {
+                (Some(s), Some(sidx)) => {
+                    let sb = PairBatch::gather(shape, &s.x, sidx, device);
                     let sy: Vec<f32> = sidx.iter().map(|&r| s.y[r]).collect();
                     Some((sb, sy))
                 }
@@ -166,7 +205,7 @@ pub fn train_pair_member(
             }
         }
         out.epochs = epoch;
-        out.rows_seen += seen + source.map_or(0, |_| steps * batch);
+        out.rows_seen += draws.rows_per_epoch(&steps);
         let pred = predict(shape, &weights, &job.val.x, shape.target_head(), device);
         match judge_epoch(&mut out, &mut bad, mse(&pred, &job.val.y), epoch, cfg.patience) {
             Verdict::Improved => best = weights.clone(),

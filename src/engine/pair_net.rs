@@ -141,9 +141,11 @@ impl PairShape {
 
 /// One batch of input rows as the network reads them: the encoder's input for both sides
 /// stacked (`[2B, enc_in]`: the a rows, then the b rows) and the heads' inputs (`[B, cond]`).
-pub struct PairBatch {
-    pub enc: Tensor<2>,
-    pub cond: Option<Tensor<2>>,
+/// With `D = 3` the same for E members at once (`[E, 2B, enc_in]`, `[E, B, cond]`: the
+/// lock-step trainer, `lockstep/pair.rs`).
+pub struct PairBatch<const D: usize = 2> {
+    pub enc: Tensor<D>,
+    pub cond: Option<Tensor<D>>,
     pub rows: usize,
 }
 
@@ -190,16 +192,27 @@ pub fn params(shape: &PairShape, w: &MemberWeights, device: &Device, track: Opti
             let wt = Tensor::<2>::from_data(TensorData::new(wv.clone(), [*i, *o]), device);
             let bt = Tensor::<2>::from_data(TensorData::new(bv.clone(), [1, *o]), device);
             match track {
-                Some(frozen) if l >= frozen => (wt.autodiff().require_grad(), bt.autodiff().require_grad()),
-                Some(_) => (wt.autodiff(), bt.autodiff()),
+                Some(frozen) => tracked(wt, bt, l >= frozen),
                 None => (wt, bt),
             }
         })
         .collect()
 }
 
-/// The encoder's latents for both sides: (`[B, latent]` of a, of b).
-pub fn encode(shape: &PairShape, p: &Params, batch: &PairBatch) -> (Tensor<2>, Tensor<2>) {
+/// A layer's weight and bias as autodiff tensors: leaves that keep their gradients when `train`,
+/// else constants.
+pub fn tracked<const D: usize>(w: Tensor<D>, b: Tensor<D>, train: bool) -> (Tensor<D>, Tensor<D>) {
+    if train { (w.autodiff().require_grad(), b.autodiff().require_grad()) } else { (w.autodiff(), b.autodiff()) }
+}
+
+/// The encoder's latents for both sides: (`[B, latent]` of a, of b; `[E, B, latent]` with
+/// `D = 3`). `p` holds per layer (weights `[in, out]`, bias `[1, out]`), or `[E, in, out]` and
+/// `[E, 1, out]`: the operations are the same, on the last two dimensions.
+pub fn encode<const D: usize>(
+    shape: &PairShape,
+    p: &[(Tensor<D>, Tensor<D>)],
+    batch: &PairBatch<D>,
+) -> (Tensor<D>, Tensor<D>) {
     let enc = shape.encoder_layers().len();
     let mut h = batch.enc.clone();
     for (l, (w, b)) in p[..enc].iter().enumerate() {
@@ -214,33 +227,40 @@ pub fn encode(shape: &PairShape, p: &Params, batch: &PairBatch) -> (Tensor<2>, T
         };
     }
     let b = batch.rows;
-    (h.clone().narrow(0, 0, b), h.narrow(0, b, b))
+    (h.clone().narrow(D - 2, 0, b), h.narrow(D - 2, b, b))
 }
 
-/// Predictions `[B, 1]` of head `head` for a batch.
-pub fn forward(shape: &PairShape, p: &Params, batch: &PairBatch, head: usize) -> Tensor<2> {
+/// Predictions `[B, 1]` (`[E, B, 1]` with `D = 3`) of head `head` for a batch.
+pub fn forward<const D: usize>(
+    shape: &PairShape,
+    p: &[(Tensor<D>, Tensor<D>)],
+    batch: &PairBatch<D>,
+    head: usize,
+) -> Tensor<D> {
     let (za, zb) = encode(shape, p, batch);
     let enc = shape.encoder_layers().len();
     let per_head = shape.head_layers().len();
     let hp = &p[enc + head * per_head..enc + (head + 1) * per_head];
     let k = shape.combined();
+    // Rows of a weight (its input dimension), and columns of an activation.
+    let (rows, cols) = (D - 2, D - 1);
     // The first head layer reads [combined | cond]: its weight rows are split rather than the
     // inputs concatenated, so constant inputs never enter a concatenation with tracked ones.
     let (w0, b0) = &hp[0];
     let mut h = match shape.combine {
-        Combine::AbsDiff => (za - zb).abs().matmul(w0.clone().narrow(0, 0, k)),
-        Combine::SqDiff => (za - zb).square().matmul(w0.clone().narrow(0, 0, k)),
-        Combine::Product => (za * zb).matmul(w0.clone().narrow(0, 0, k)),
+        Combine::AbsDiff => (za - zb).abs().matmul(w0.clone().narrow(rows, 0, k)),
+        Combine::SqDiff => (za - zb).square().matmul(w0.clone().narrow(rows, 0, k)),
+        Combine::Product => (za * zb).matmul(w0.clone().narrow(rows, 0, k)),
         Combine::Concat => {
             let l = shape.latent;
-            za.matmul(w0.clone().narrow(0, 0, l)) + zb.matmul(w0.clone().narrow(0, l, l))
+            za.matmul(w0.clone().narrow(rows, 0, l)) + zb.matmul(w0.clone().narrow(rows, l, l))
         }
         Combine::Distance => {
-            (za - zb).square().sum_dim(1).add_scalar(DISTANCE_EPS).sqrt().matmul(w0.clone().narrow(0, 0, 1))
+            (za - zb).square().sum_dim(cols).add_scalar(DISTANCE_EPS).sqrt().matmul(w0.clone().narrow(rows, 0, 1))
         }
     };
     if let Some(cond) = &batch.cond {
-        h = h + cond.clone().matmul(w0.clone().narrow(0, k, shape.cond));
+        h = h + cond.clone().matmul(w0.clone().narrow(rows, k, shape.cond));
     }
     h = h + b0.clone();
     for (w, b) in &hp[1..] {

@@ -5,18 +5,37 @@ use std::collections::BTreeMap;
 
 use crate::fit::{PowerLawFit, PowerLawFixed, fit_power_law_with, power_law_ci_with};
 use crate::ir::{Arm, Law, SubsetMode};
-use crate::plan::seeds::derive;
+use crate::plan::seeds::{derive, sha256_hex};
 use crate::results::{FitRecord, Paired, Point, Results, SCHEMA_VERSION, TrialRow};
 use crate::stats;
 
 use super::run::Loaded;
-use super::store::Header;
+use super::store::{Stored, TestErrors};
 
 /// Bootstrap resamples for point CIs and for fit CIs.
 pub const POINT_REPS: usize = 2000;
 pub const FIT_REPS: usize = 200;
 
-pub fn results(loaded: &Loaded, header: &Header, trials: &[TrialRow]) -> Results {
+/// The results of the plan's jobs that `stored` holds (every job after a complete run), with the
+/// breakdowns and pretraining warnings, and their trial rows in plan order.
+pub fn from_store(loaded: &Loaded, stored: &Stored) -> (Results, Vec<TrialRow>) {
+    let plan = &loaded.plan;
+    let trials: Vec<TrialRow> = plan.jobs.iter().filter_map(|j| stored.trial(j).cloned()).collect();
+    let mut results = results(loaded, &trials);
+    results
+        .warnings
+        .extend(super::health::pretrain_warnings(plan.jobs.iter().filter_map(|j| stored.pretrains.get(&j.identity))));
+    // The breakdowns read each trial's test errors by job id.
+    let errors: BTreeMap<String, TestErrors> = plan
+        .jobs
+        .iter()
+        .filter_map(|j| stored.test_errors.get(&j.identity).map(|e| (j.id.clone(), e.clone())))
+        .collect();
+    super::breakdown::attach(&mut results, loaded, &trials, &errors);
+    (results, trials)
+}
+
+pub fn results(loaded: &Loaded, trials: &[TrialRow]) -> Results {
     let seed = loaded.study.seed;
     let mut warnings = loaded.plan.warnings.clone();
     for t in trials.iter().filter(|t| !t.mae.is_finite() && t.failure.is_none()) {
@@ -52,8 +71,10 @@ pub fn results(loaded: &Loaded, header: &Header, trials: &[TrialRow]) -> Results
     let mut results = Results {
         schema: SCHEMA_VERSION,
         study: loaded.study.name.clone(),
-        study_sha256: header.study_sha256.clone(),
-        data_sha256: header.data_sha256.clone(),
+        study_sha256: sha256_hex(loaded.text.as_bytes()),
+        data_sha256: sha256_hex(
+            format!("{}{}", loaded.data.source.fingerprint, loaded.data.target.fingerprint).as_bytes(),
+        ),
         quick: loaded.plan.quick,
         seed,
         source_rows: loaded.plan.source_rows,
@@ -70,8 +91,10 @@ pub fn results(loaded: &Loaded, header: &Header, trials: &[TrialRow]) -> Results
         paired: paired(trials, seed),
         ci_variance: ci_variance(loaded.study.grid.subset, loaded.study.measured_arm()),
         device: None,
+        budget: None,
     };
     results.expects = super::expect::evaluate(&loaded.study.expects, &results);
+    results.budget = super::budget::for_study(&loaded.study, trials);
     results
 }
 

@@ -1,13 +1,20 @@
 //! The data-budget planner on a run's fitted surface, with its uncertainty: the optimum of
 //! [`crate::fit::budget`] on the surface fitted to the cell means, and the same answer on every
 //! bootstrap refit of the surface (the replicates of [`super::surface::surface_replicates`], which
-//! are the ones the fit's CIs use).
+//! are the ones the fit's CIs use), the expansion path, and the grid points to measure next.
+//! The answer's types live in [`crate::results::budget`] (results.json holds them); the text is
+//! rendered by `report`.
 
-use serde::Serialize;
 use thiserror::Error;
 
-use crate::fit::budget::{Ask, Costs, Have, Marginal, Outcome, marginal, solve, validate};
+use crate::fit::Surface;
+use crate::fit::budget::{Ask, Costs, Have, Outcome, marginal, solve, validate};
+use crate::number::{amount as fmt, row_count as count};
 use crate::results::TrialRow;
+pub use crate::results::budget::{
+    Budget, BudgetCi, BudgetFailure, BudgetOutcome, Extrapolation, HavePoint, MarginalRecord, NextMeasurements,
+    NextPoint, PathPoint,
+};
 use crate::stats::quantile;
 
 use super::surface::surface_replicates_if;
@@ -26,81 +33,6 @@ pub struct Request {
     pub costs: Costs,
     pub have: Option<Have>,
     pub ask: Ask,
-}
-
-/// The planner's answer (the `sim2real budget --json` object). `n`, `m`, `cost`, `mae` are the
-/// optimum on the fitted surface; `cost` is what the rows beyond `have` cost.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Budget {
-    pub n: f64,
-    pub m: f64,
-    pub cost: f64,
-    pub total_cost: f64,
-    pub mae: f64,
-    /// "goal" or "spend".
-    pub mode: String,
-    pub goal: Option<f64>,
-    pub spend: Option<f64>,
-    pub source_cost: f64,
-    pub target_cost: f64,
-    pub have: HavePoint,
-    /// "interior", "only_source", "only_target" or "nothing".
-    pub decision: String,
-    pub decision_words: String,
-    pub marginal: MarginalRecord,
-    /// 90 % percentile intervals over the bootstrap replicates of the surface: the optimal n, m
-    /// and cost of each replicate (+∞, written as null, where a goal is unreachable on it) and
-    /// the MAE each replicate predicts at the optimum above. NaN (null) without enough replicates.
-    pub ci90: BudgetCi,
-    /// Share of replicates on which a unit spent on source rows at `have` lowers the MAE more.
-    pub p_source_first: f64,
-    /// Whether that share is ≥ 0.9 or ≤ 0.1 (the buy-first call is decided).
-    pub decided: bool,
-    /// Whether the cost interval spans more than a factor 3 or is unbounded.
-    pub cost_too_wide: bool,
-    pub replicates: usize,
-    pub unreachable_replicates: usize,
-    pub failed_replicates: usize,
-    pub extrapolation: Extrapolation,
-    /// The fitted surface the optimum is on.
-    pub surface: String,
-    /// The decision and its uncertainty in words.
-    pub verdict: Vec<String>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
-pub struct HavePoint {
-    pub n: f64,
-    pub m: f64,
-    pub mae: f64,
-}
-
-/// [`Marginal`] at `have` (its fields flattened) with the call and the tangency condition in words.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct MarginalRecord {
-    #[serde(flatten)]
-    pub values: Marginal,
-    /// "source" or "target".
-    pub buy_first: String,
-    pub words: String,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
-pub struct BudgetCi {
-    pub n: [f64; 2],
-    pub m: [f64; 2],
-    pub cost: [f64; 2],
-    pub mae: [f64; 2],
-}
-
-/// How far the optimum lies beyond the measured grid (factors ≤ 1: inside).
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Extrapolation {
-    pub n_max: usize,
-    pub m_max: usize,
-    pub n_factor: f64,
-    pub m_factor: f64,
-    pub note: Option<String>,
 }
 
 /// Why no budget can be planned on a run.
@@ -122,6 +54,62 @@ pub enum BudgetError {
         fmt(*.floor)
     )]
     Unreachable { goal: f64, equation: String, floor: f64, why: String },
+}
+
+impl BudgetError {
+    /// The failure's name in results.json (`budget.failure`).
+    pub fn failure(&self) -> &'static str {
+        match self {
+            BudgetError::Input(_) => "input",
+            BudgetError::NoSurface(_) => "no_surface",
+            BudgetError::Degenerate(_) => "degenerate",
+            BudgetError::Unreachable { .. } => "unreachable",
+        }
+    }
+}
+
+/// The request a study's `budget` block makes.
+pub fn request(spec: &crate::ir::BudgetSpec) -> Request {
+    Request {
+        costs: Costs { source: spec.source_cost, target: spec.target_cost },
+        have: spec.have.map(|p| Have { n: p.n as f64, m: p.m as f64 }),
+        ask: match spec.ask.value {
+            crate::ir::BudgetAsk::Goal(g) => Ask::Goal(g),
+            crate::ir::BudgetAsk::Spend(x) => Ask::Spend(x),
+        },
+    }
+}
+
+/// What results.json records for a study's `budget` block: the plan on the run's surface
+/// (fitted with the study's fixed parameters), or why there is none.
+pub fn for_study(study: &crate::ir::Study, trials: &[TrialRow]) -> Option<BudgetOutcome> {
+    let spec = study.budget.as_ref()?;
+    let fixed = study
+        .fits
+        .iter()
+        .find(|f| f.law == crate::ir::Law::Surface)
+        .map(|f| crate::fit::SurfaceFixed::from_pairs(&f.fixed))
+        .unwrap_or_default();
+    Some(match plan(trials, study.seed, &fixed, &request(spec)) {
+        Ok(b) => BudgetOutcome::Planned(Box::new(b)),
+        Err(e) => BudgetOutcome::Failed(BudgetFailure { failure: e.failure().into(), error: e.to_string() }),
+    })
+}
+
+/// A failed budget as a study problem: on the goal when it is unreachable, else on `budget`.
+pub fn problem(spec: &crate::ir::BudgetSpec, failed: &BudgetFailure) -> crate::diag::Problem {
+    let (span, label) = match failed.failure.as_str() {
+        "unreachable" => (spec.ask.span, "below the fitted surface's floor"),
+        _ => (spec.span, "cannot be planned"),
+    };
+    let help = match failed.failure.as_str() {
+        "unreachable" => {
+            "raise the goal above the floor, or ask for a `spend` instead; every other result of the run is written"
+        }
+        _ => "every other result of the run is written; measure a grid the surface R(n, m) can be fitted to",
+    };
+    crate::diag::Problem::new(crate::diag::ProblemKind::BudgetUnplannable { why: failed.error.clone() }, span, label)
+        .with_help(help)
 }
 
 /// Plan on the surface fitted to `trials` (recomputed with the run's `seed` and the study's fixed
@@ -152,6 +140,7 @@ pub fn plan(
     let s = fit.surface;
     let mg = marginal(&s, req.costs, have);
     let (mut ns, mut ms, mut costs, mut maes) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let mut cloud = Vec::new();
     let (mut source_first, mut unreachable) = (0usize, 0usize);
     for r in &sr.replicates {
         match solve(r, req.costs, have, req.ask) {
@@ -159,6 +148,9 @@ pub fn plan(
                 ns.push(o.n);
                 ms.push(o.m);
                 costs.push(o.cost);
+                if o.n.is_finite() && o.m.is_finite() {
+                    cloud.push([o.n, o.m]);
+                }
             }
             Outcome::Unreachable(_) => {
                 unreachable += 1;
@@ -185,6 +177,9 @@ pub fn plan(
         && point.cost > 0.0
         && !(c_hi.is_finite() && c_lo > 0.0 && c_hi / c_lo <= COST_SPREAD_MAX);
     let extrapolation = extrapolation(point.n, point.m, sr.n_max, sr.m_max);
+    let path = expansion_path(&s, req.costs, have, point.cost);
+    let measured: Vec<(usize, usize)> = measured_cells(trials);
+    let next = next_measurements(&s, &sr.replicates, &path, point.cost, &measured, sr.trials);
     let (mode, goal, spend) = match req.ask {
         Ask::Goal(g) => ("goal", Some(g), None),
         Ask::Spend(x) => ("spend", None, Some(x)),
@@ -204,7 +199,13 @@ pub fn plan(
         decision: point.corner.as_str().into(),
         decision_words: point.corner.words().into(),
         marginal: MarginalRecord {
-            values: mg,
+            dr_dn: mg.dr_dn,
+            dr_dm: mg.dr_dm,
+            source_per_cost: mg.source_per_cost,
+            target_per_cost: mg.target_per_cost,
+            samples_per_target: mg.samples_per_target,
+            price_ratio: mg.price_ratio,
+            source_first: mg.source_first,
             buy_first: if mg.source_first { "source" } else { "target" }.into(),
             words: mg.words(),
         },
@@ -217,6 +218,11 @@ pub fn plan(
         failed_replicates: sr.failed,
         extrapolation,
         surface: s.equation(),
+        params: s,
+        surface_r2: fit.r2,
+        path,
+        cloud,
+        next,
         verdict: Vec::new(),
     };
     b.verdict = verdict(&b, sr.trials);
@@ -274,23 +280,6 @@ fn extrapolation(n: f64, m: f64, n_max: usize, m_max: usize) -> Extrapolation {
     Extrapolation { n_max, m_max, n_factor, m_factor, note }
 }
 
-/// Three significant digits (plain for counts and costs ≥ 100).
-fn fmt(x: f64) -> String {
-    if !x.is_finite() {
-        return if x.is_nan() { "n/a".into() } else { "∞".into() };
-    }
-    if x.abs() >= 100.0 { format!("{x:.0}") } else { crate::number::sig3(x) }
-}
-
-/// A row count: rounded up, since a fraction of a row cannot be bought.
-fn count(x: f64) -> String {
-    if x.is_finite() { format!("{}", x.ceil()) } else { fmt(x) }
-}
-
-fn pair(v: [f64; 2], f: fn(f64) -> String) -> String {
-    format!("[{}, {}]", f(v[0]), f(v[1]))
-}
-
 fn verdict(b: &Budget, trials: usize) -> Vec<String> {
     let mut out = Vec::new();
     let p = b.p_source_first;
@@ -335,40 +324,129 @@ fn verdict(b: &Budget, trials: usize) -> Vec<String> {
     if let Some(note) = &b.extrapolation.note {
         out.push(note.clone());
     }
+    if b.surface_r2 < R2_LOOSE {
+        out.push(format!(
+            "Eq. 1 describes the measured cells only loosely (R² = {} < {R2_LOOSE}): the plan inherits the error of its form",
+            crate::number::sig3(b.surface_r2)
+        ));
+    }
     out
 }
 
-/// The answer as text, for the terminal and reports.
-pub fn render(b: &Budget) -> String {
-    let mut s = String::new();
-    let ask = match (b.goal, b.spend) {
-        (Some(g), _) => format!("reach MAE ≤ {} as cheaply as possible", fmt(g)),
-        (_, Some(x)) => format!("lowest MAE for {} spent", fmt(x)),
-        _ => String::new(),
-    };
-    s.push_str(&format!("budget: {ask} (source row {}, target row {})\n", fmt(b.source_cost), fmt(b.target_cost)));
-    s.push_str(&format!("  surface  {}\n", b.surface));
-    s.push_str(&format!("  have     n = {}, m = {}: MAE {}\n", count(b.have.n), count(b.have.m), fmt(b.have.mae)));
-    s.push_str(&format!(
-        "  optimum  n = {}, m = {}: MAE {}, cost {} beyond have ({} in all): {}\n",
-        count(b.n),
-        count(b.m),
-        fmt(b.mae),
-        fmt(b.cost),
-        fmt(b.total_cost),
-        b.decision_words
-    ));
-    s.push_str(&format!(
-        "  90 % CI  n {}, m {}, cost {}, MAE at the optimum {} ({} replicates)\n",
-        pair(b.ci90.n, count),
-        pair(b.ci90.m, count),
-        pair(b.ci90.cost, fmt),
-        pair(b.ci90.mae, fmt),
-        b.replicates
-    ));
-    s.push_str(&format!("  at have  {}\n", b.marginal.words));
-    for v in &b.verdict {
-        s.push_str(&format!("  -> {v}\n"));
+/// Below this R² of the surface over the cell means the verdict warns (the exchange rate falls
+/// back to 1-D fits there; the planner needs the surface itself and keeps it).
+const R2_LOOSE: f64 = 0.95;
+
+/// Spends along the expansion path, as shares of the answer's spend (0 = `have`; the path runs
+/// on to twice the answer so that the figure shows where it leads).
+const PATH_SHARES: usize = 24;
+
+/// The optimum on `s` for spends from 0 to twice `to` beyond `have` (geometric from 1 % of `to`):
+/// the expansion path. Just `have` when `to` is 0.
+pub fn expansion_path(s: &Surface, costs: Costs, have: Have, to: f64) -> Vec<PathPoint> {
+    let at_have = PathPoint { spend: 0.0, n: have.n, m: have.m, mae: s.eval(have.n, have.m) };
+    if !(to.is_finite() && to > 0.0) {
+        return vec![at_have];
     }
-    s
+    let (lo, hi) = (to / 100.0, 2.0 * to);
+    let spends = (0..PATH_SHARES).map(|i| lo * (hi / lo).powf(i as f64 / (PATH_SHARES - 1) as f64));
+    let mut path: Vec<PathPoint> = std::iter::once(at_have)
+        .chain(spends.chain(std::iter::once(to)).filter_map(|x| {
+            let o = *solve(s, costs, have, Ask::Spend(x)).optimum()?;
+            Some(PathPoint { spend: x, n: o.n, m: o.m, mae: o.mae })
+        }))
+        .collect();
+    // In order of spend (the answer's own spend among the others).
+    path.sort_by(|a, b| a.spend.total_cmp(&b.spend));
+    path
+}
+
+/// The (n, m) cells the run measured with the arm that uses the source.
+fn measured_cells(trials: &[TrialRow]) -> Vec<(usize, usize)> {
+    let mut cells: Vec<(usize, usize)> =
+        trials.iter().filter(|t| t.arm.uses_source() && t.mae.is_finite()).map(|t| (t.n, t.m)).collect();
+    cells.sort_unstable();
+    cells.dedup();
+    cells
+}
+
+/// Two significant digits, rounded up (a grid value to measure: 1234 → 1300).
+fn round_up_2(x: f64) -> usize {
+    if !(x.is_finite() && x >= 1.0) {
+        return 1;
+    }
+    let unit = 10f64.powi((x.log10().floor() as i32 - 1).max(0));
+    ((x / unit).ceil() * unit) as usize
+}
+
+/// Points apart by less than this factor in both n and m are one candidate.
+const NEXT_SEPARATION: f64 = 1.5;
+
+/// The grid points to measure next (see [`NextMeasurements`]): the expansion path from `have` up
+/// to the answer's spend `to`, the sizes it grows rounded up to two significant digits (those it
+/// keeps at `have` as they are), without measured cells, ranked
+/// by the bootstrap spread of R there relative to R; each pick at least a factor
+/// [`NEXT_SEPARATION`] in n or m from those above it.
+fn next_measurements(
+    s: &Surface,
+    replicates: &[Surface],
+    path: &[PathPoint],
+    to: f64,
+    measured: &[(usize, usize)],
+    trials: usize,
+) -> NextMeasurements {
+    let none = |note: &str| NextMeasurements { points: Vec::new(), grid: String::new(), note: note.into() };
+    if replicates.len() < MIN_REPLICATES {
+        return none("no bootstrap replicates to rank grid points by");
+    }
+    let mut candidates: Vec<NextPoint> = Vec::new();
+    // A size the path does not grow stays at `have` (the path's first point) as it is.
+    let Some(start) = path.first() else { return none("no expansion path") };
+    let snap = |x: f64, at_have: f64| if x <= at_have * (1.0 + 1e-9) { at_have.ceil() as usize } else { round_up_2(x) };
+    for p in path.iter().filter(|p| p.spend > 0.0 && p.spend <= to * (1.0 + 1e-12)) {
+        let (n, m) = (snap(p.n, start.n), snap(p.m, start.m));
+        if measured.contains(&(n, m)) || candidates.iter().any(|c| c.n == n as f64 && c.m == m as f64) {
+            continue;
+        }
+        let (nf, mf) = (n as f64, m as f64);
+        let mae = s.eval(nf, mf);
+        let values: Vec<f64> = replicates.iter().map(|r| r.eval(nf, mf)).filter(|v| v.is_finite()).collect();
+        let rel_sd = crate::stats::sd(&values) / mae;
+        if rel_sd.is_finite() {
+            candidates.push(NextPoint { n: nf, m: mf, mae, rel_sd });
+        }
+    }
+    if candidates.is_empty() {
+        return none(if to > 0.0 {
+            "every point of the expansion path up to the answer is a measured grid point"
+        } else {
+            "nothing to buy, so nothing to measure next"
+        });
+    }
+    candidates.sort_by(|a, b| b.rel_sd.total_cmp(&a.rel_sd));
+    let mut points: Vec<NextPoint> = Vec::new();
+    for c in candidates {
+        let near = |p: &NextPoint| {
+            let ratio = |a: f64, b: f64| a.max(b) / a.min(b);
+            ratio(p.n, c.n) < NEXT_SEPARATION && ratio(p.m, c.m) < NEXT_SEPARATION
+        };
+        if points.len() < NextMeasurements::MAX && !points.iter().any(near) {
+            points.push(c);
+        }
+    }
+    let mut ns: Vec<usize> = points.iter().map(|p| p.n as usize).collect();
+    let mut ms: Vec<usize> = points.iter().map(|p| p.m as usize).collect();
+    for v in [&mut ns, &mut ms] {
+        v.sort_unstable();
+        v.dedup();
+    }
+    let list = |v: &[usize]| v.iter().map(usize::to_string).collect::<Vec<_>>().join(", ");
+    let grid = format!("grid {{ n = [{}]  m = [{}]  trials = {trials} }}", list(&ns), list(&ms));
+    let cells = ns.len() * ms.len();
+    let note = format!(
+        "the {} point(s) of the expansion path with the widest bootstrap spread of the predicted MAE; the grid line's \
+         {cells} cell(s) (n × m) hold them",
+        points.len()
+    );
+    NextMeasurements { points, grid, note }
 }

@@ -39,7 +39,7 @@ fn param(r: &Results, name: &str, op: CmpOp, value: f64) -> (bool, String) {
                 false,
                 format!(
                     "mrs = {} at n={}, m={} ({}) comes from a fit that cannot be trusted: {}",
-                    fmt(x.samples_per_target),
+                    x.rate_text(fmt),
                     x.n,
                     x.m,
                     x.method,
@@ -53,7 +53,7 @@ fn param(r: &Results, name: &str, op: CmpOp, value: f64) -> (bool, String) {
                     holds,
                     format!(
                         "mrs = {} source samples per target sample at n={}, m={} ({})",
-                        fmt(x.samples_per_target),
+                        x.rate_text(fmt),
                         x.n,
                         x.m,
                         x.method
@@ -239,6 +239,7 @@ mod tests {
             training: Vec::new(),
             ci_variance: String::new(),
             device: None,
+            budget: None,
         }
     }
 

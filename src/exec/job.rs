@@ -25,10 +25,11 @@ pub fn failed_record(job: &Job, why: String) -> Record {
     match trial_row(job, &none, f64::NAN, 0) {
         Some(mut row) => {
             row.failure = Some(why);
-            Record::Trial(TrialRecord { row, test: TestErrors::default() })
+            Record::Trial(TrialRecord { row, identity: job.identity.clone(), test: TestErrors::default() })
         }
         None => Record::Pretrain(PretrainRecord {
             job: job.id.clone(),
+            identity: job.identity.clone(),
             seed: job.seed,
             epochs: 0,
             best_epoch: 0,
@@ -54,7 +55,7 @@ pub fn trial_record(job: &Job, out: &TrainOutcome, m: &Member, pred: &[f32]) -> 
         row.val_rows = m.val.rows();
         row.constant_x = m.constant_x.clone();
         row.clipped_x = m.clipped_x.clone();
-        Record::Trial(TrialRecord { row, test })
+        Record::Trial(TrialRecord { row, identity: job.identity.clone(), test })
     });
     (mae, record)
 }
@@ -81,9 +82,10 @@ pub fn store_pretrains(
 ) -> Result<(), RunError> {
     let mut records = Vec::new();
     for (((job, (out, w)), retried), constant) in jobs.iter().zip(done).zip(retried).zip(constant) {
-        let (file, crc) = store.write_weights(&job.id, &w.to_bytes()).map_err(|e| RunError::Failed(e.to_string()))?;
+        let (file, crc) = store.write_weights(job, &w.to_bytes()).map_err(|e| RunError::Failed(e.to_string()))?;
         records.push(Record::Pretrain(PretrainRecord {
             job: job.id.clone(),
+            identity: job.identity.clone(),
             seed: job.seed,
             epochs: out.epochs,
             best_epoch: out.best_epoch,
@@ -117,9 +119,10 @@ pub fn pretrained(store: &Store, layers: &[(usize, usize)], job: &Job) -> Result
         return Err(RunError::Failed(format!("{} does not start from a pretrained model", job.id)));
     };
     let id = JobKind::Pretrain { n, replicate }.id();
-    let rec = store
-        .pretrains
-        .get(&id)
+    let rec = job
+        .starts_from
+        .as_ref()
+        .and_then(|identity| store.pretrains.get(identity))
         .ok_or_else(|| RunError::Failed(format!("{}: pretraining `{id}` is missing from the store", job.id)))?;
     if let Some(why) = unusable(rec) {
         return Err(RunError::Failed(format!("{}: {why}", job.id)));

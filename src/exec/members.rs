@@ -10,8 +10,8 @@ use crate::data::Matrix;
 use crate::engine::batch::MemberRows;
 use crate::ir::{JobKind, Plan};
 use crate::ir::{Metric, Study, TransformKind};
-use crate::plan::splits::{permutation, target_split, validation_split};
-use crate::plan::{Prepared, RoleData, seeds::derive};
+use crate::plan::splits::{source_subset, target_split, validation_split};
+use crate::plan::{Prepared, RoleData};
 use crate::transform::{Pipeline, TransformError};
 
 use thiserror::Error;
@@ -103,7 +103,7 @@ pub fn member_for(job: &JobKind, plan: &Plan, study: &Study, data: &Prepared) ->
     let validation = plan.train_spec(job).ok_or(MemberError::NoSettings { phase: job.phase() })?.validation;
     match *job {
         JobKind::Pretrain { n, replicate } => {
-            let rows = source_subset(n, replicate, study, data);
+            let rows = source_subset(study, &data.source, n, replicate);
             let (val, train) = validation_split(&rows, validation, None);
             build(&data.source, &rows, &train, &val, &[], None, study)
         }
@@ -111,7 +111,7 @@ pub fn member_for(job: &JobKind, plan: &Plan, study: &Study, data: &Prepared) ->
             target_member(m, trial, validation, None, study, data)
         }
         JobKind::Multitask { n, m, trial, replicate } => {
-            let rows = source_subset(n, replicate, study, data);
+            let rows = source_subset(study, &data.source, n, replicate);
             target_member(m, trial, validation, Some(&rows), study, data)
         }
     }
@@ -131,12 +131,6 @@ pub fn target_rows(
         Some(rows) => Ok((rows.to_vec(), split.test)),
         None => Err(MemberError::BeyondSplit { trial, m, left: split.train_part.len() }),
     }
-}
-
-/// The first n rows of source subset `replicate`.
-fn source_subset(n: usize, replicate: usize, study: &Study, data: &Prepared) -> Vec<usize> {
-    let order = permutation(data.source.rows(), derive(study.seed, &format!("subset r={replicate}")));
-    order[..n.min(order.len())].to_vec()
 }
 
 fn target_member(

@@ -1,11 +1,14 @@
-//! Running one group of jobs of a study whose model has a shared encoder: every member trains on
-//! its own (`engine::pair_member`) over the thread pool; pretrained weights go to the store, the
-//! other jobs' test MAEs (target head) to trial records.
+//! Running one group of jobs of a study whose model has a shared encoder: on the CPU every member
+//! trains on its own (`engine::pair_member`) over the thread pool; on a lock-step device
+//! (`--device cuda|wgpu|cpu-lockstep`) the members train together as one tensor program
+//! (`engine::lockstep::pair`), in ensembles of equal row counts. Pretrained weights go to the
+//! store, the other jobs' test MAEs (target head) to trial records.
 
+use crate::engine::lockstep;
 use crate::engine::net::MemberWeights;
 use crate::engine::pair_member::{PairJob, train_pair_member};
 use crate::engine::pair_net::predict;
-use crate::engine::{TrainConfig, TrainOutcome, run_members};
+use crate::engine::{Engine, TrainConfig, TrainOutcome, run_members};
 use crate::ir::{Job, JobKind};
 use crate::plan::build::pair_shape;
 
@@ -15,14 +18,14 @@ use super::members::Member;
 use super::run::{Loaded, RunError};
 use super::store::Store;
 
-/// Train `pending` (one group: same kind, n and m) with their `members` on `device` (burn's
-/// autodiff runs on it); returns test MAEs.
+/// Train `pending` (one group: same kind, n and m; on a lock-step engine also equal row
+/// counts) with their `members` on `engine`; returns test MAEs.
 pub fn run_pair_group(
     loaded: &Loaded,
     pending: &[&Job],
-    members: &[Member],
+    members: &[&Member],
     store: &mut Store,
-    device: &burn::tensor::Device,
+    engine: &Engine,
     interrupted: &dyn Fn() -> bool,
 ) -> Result<Vec<f64>, RunError> {
     let study = &loaded.study;
@@ -34,6 +37,18 @@ pub fn run_pair_group(
     let frozen = if matches!(first.kind, JobKind::Finetune { .. }) { spec.freeze } else { 0 };
     let lambda = loaded.plan.lambda.unwrap_or(0.0);
     let cfg = TrainConfig::from_spec(spec, frozen, 0.0);
+    let device = engine.device();
+    // Every member's best weights and outcome, in job order: one by one over the CPU threads,
+    // or all together in lock step.
+    let train_all = |jobs: &[PairJob]| -> Result<Vec<(MemberWeights, TrainOutcome)>, RunError> {
+        match engine {
+            Engine::Host => {
+                run_members(jobs, |job, stop| train_pair_member(job, &shape, &cfg, lambda, &device, stop), interrupted)
+            }
+            Engine::Lockstep { .. } => lockstep::pair::train(jobs, &shape, &cfg, lambda, &device, interrupted),
+        }
+        .map_err(|_| RunError::Interrupted)
+    };
     let init: Vec<MemberWeights> = pending
         .iter()
         .map(|j| match j.kind {
@@ -47,9 +62,7 @@ pub fn run_pair_group(
         .zip(&init)
         .map(|((j, m), w)| PairJob { init: w, train: &m.train, val: &m.val, source: m.source.as_ref(), seed: j.seed })
         .collect();
-    let results =
-        run_members(&jobs, |job, stop| train_pair_member(job, &shape, &cfg, lambda, device, stop), interrupted)
-            .map_err(|_| RunError::Interrupted)?;
+    let results = train_all(&jobs)?;
 
     if let JobKind::Pretrain { .. } = first.kind {
         // Diverged pretrainings are retrained from scratch with derived seeds.
@@ -66,13 +79,7 @@ pub fn run_pair_group(
                 .zip(&inits)
                 .map(|((&i, &seed), w)| PairJob { init: w, seed, ..jobs[i] })
                 .collect();
-            let out = run_members(
-                &again,
-                |job, stop| train_pair_member(job, &shape, &cfg, lambda, device, stop),
-                interrupted,
-            )
-            .map_err(|_| RunError::Interrupted)?;
-            Ok(out.into_iter().map(|(w, o)| (o, w)).collect())
+            Ok(train_all(&again)?.into_iter().map(|(w, o)| (o, w)).collect())
         })?;
         for (i, d) in done.iter_mut().enumerate() {
             d.0.diverged = bad(i, d);
@@ -81,10 +88,23 @@ pub fn run_pair_group(
         store_pretrains(store, pending, &done, &retried, &constant)?;
         return Ok(Vec::new());
     }
+    let head = shape.target_head();
+    let preds: Vec<Vec<f32>> = match engine {
+        Engine::Host => results
+            .iter()
+            .zip(members)
+            .map(|((w, o), m)| if o.diverged { Vec::new() } else { predict(&shape, w, &m.test_x, head, &device) })
+            .collect(),
+        Engine::Lockstep { .. } => {
+            let weights: Vec<MemberWeights> = results.iter().map(|(w, _)| w.clone()).collect();
+            let x: Vec<&[f32]> = members.iter().map(|m| m.test_x.as_slice()).collect();
+            lockstep::pair::predict(&shape, &weights, &x, head, &device)
+        }
+    };
     let mut records = Vec::new();
     let mut maes = Vec::new();
-    for ((job, (w, out)), m) in pending.iter().zip(&results).zip(members) {
-        let pred = if out.diverged { Vec::new() } else { predict(&shape, w, &m.test_x, shape.target_head(), device) };
+    for (((job, (_, out)), m), pred) in pending.iter().zip(&results).zip(members).zip(preds) {
+        let pred = if out.diverged { Vec::new() } else { pred };
         let (mae, record) = trial_record(job, out, m, &pred);
         maes.push(mae);
         records.extend(record);

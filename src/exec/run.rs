@@ -11,20 +11,21 @@ use std::time::Instant;
 
 use crate::data::DataContext;
 use crate::diag::StudyErrors;
+use crate::engine::batch::MemberRows;
 use crate::engine::net::MemberWeights;
 use crate::engine::{Engine, EnsembleNet, MemberData, NetShape, TrainConfig, TrainOutcome, train_ensemble};
 use crate::ir::Study;
 use crate::ir::plan::group_of;
 use crate::ir::{Job, JobKind, Plan};
-use crate::plan::seeds::sha256_hex;
+use crate::plan::build::pair_shape;
 use crate::plan::{Prepared, build, net_shape, prepare};
 use crate::results::{Results, TrialRow};
 
-use super::health::{pretrain_diverged, pretrain_warnings, retry_diverged, unusable};
+use super::health::{pretrain_diverged, retry_diverged, unusable};
 use super::job::{failed_record, pretrained, store_pretrains, train_spec, trial_record};
 use super::members::{Member, member_for};
 use super::progress::Progress;
-use super::store::{DirLock, Header, PretrainRecord, Record, STORE_FORMAT, Store, TestErrors};
+use super::store::{DirLock, Record, RunRecord, Store, Stored};
 
 /// Options of `sim2real run`.
 #[derive(Debug, Clone)]
@@ -110,9 +111,15 @@ pub fn read_study(path: &Path) -> Result<String, RunError> {
 /// Parse, check, load the data and plan.
 pub fn load(path: &Path, text: &str, quick: bool) -> Result<Loaded, RunError> {
     let name = path.display().to_string();
-    let study = crate::check::compile(&name, text).map_err(|e| RunError::Study(Box::new(e)))?;
     let study_dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
     let ctx = DataContext::from_env(&study_dir);
+    // A study with errors still has its data checked where that does not depend on them (the
+    // tables and the roles that checked), so one round reports both kinds.
+    let study = crate::check::compile_parts(&name, text).map_err(|(mut problems, parts)| {
+        problems.extend(crate::plan::data_problems(&parts, &ctx));
+        problems.sort_by_key(|p| p.span.start);
+        RunError::Study(Box::new(StudyErrors::new(&name, text, problems)))
+    })?;
     let data = prepare(&study, &ctx).map_err(|p| RunError::Study(Box::new(StudyErrors::new(&name, text, p))))?;
     let plan = build(&study, &data, quick).map_err(|p| RunError::Study(Box::new(StudyErrors::new(&name, text, p))))?;
     Ok(Loaded { path: path.to_path_buf(), text: text.to_string(), study, data, plan })
@@ -144,30 +151,16 @@ pub fn run(loaded: &Loaded, opts: &RunOptions) -> Result<RunOutcome, RunError> {
     let dir = opts.out.clone().unwrap_or_else(|| default_out(&loaded.study));
     let lock = DirLock::acquire(&dir).map_err(|e| RunError::Failed(e.to_string()))?;
     let plan = &loaded.plan;
-    let mut store = Store::open(&dir, header(loaded), opts.fresh).map_err(|e| RunError::Failed(e.to_string()))?;
+    let mut store = Store::open(&dir, &loaded.study.name, opts.fresh).map_err(|e| RunError::Failed(e.to_string()))?;
     let all: Vec<&Job> = plan.jobs.iter().collect();
     let trained = train_jobs(loaded, &all, &mut store, &engine, opts)?;
-    let (results, trials) = conclude(loaded, &store.header, &Finished::of(&store), engine.name(), &dir)?;
+    let (results, trials) = conclude(loaded, &store, engine.name(), &dir)?;
     Ok(RunOutcome { dir, results, trials, trained, wall_s: start.elapsed().as_secs_f64(), _lock: lock })
-}
-
-/// The store header of a loaded study: what a store must match to be resumed.
-pub fn header(loaded: &Loaded) -> Header {
-    Header {
-        format: STORE_FORMAT,
-        study: loaded.study.name.clone(),
-        study_sha256: sha256_hex(loaded.text.as_bytes()),
-        data_sha256: sha256_hex(
-            format!("{}{}", loaded.data.source.fingerprint, loaded.data.target.fingerprint).as_bytes(),
-        ),
-        plan_sha256: sha256_hex(serde_json::to_string(&loaded.plan.jobs).unwrap_or_default().as_bytes()),
-        quick: loaded.plan.quick,
-    }
 }
 
 /// Train every job of `jobs` (plan order) not yet in the store, ensemble by ensemble, appending
 /// each finished job at once; returns how many were trained. `run` passes the whole plan, a
-/// sharded run (`exec::shards`) its share.
+/// sharded run (`exec::shards`) its share. Notes the run in the store first (`run_record`).
 pub fn train_jobs(
     loaded: &Loaded,
     jobs: &[&Job],
@@ -176,8 +169,9 @@ pub fn train_jobs(
     opts: &RunOptions,
 ) -> Result<usize, RunError> {
     let plan = &loaded.plan;
+    store.note_run(run_record(loaded)).map_err(|e| RunError::Failed(e.to_string()))?;
     let mut progress = Progress::new(jobs.len(), opts.progress, plan.quick);
-    progress.already_done(jobs.iter().filter(|j| done(store, j)).count());
+    progress.already_done(jobs.iter().filter(|j| store.holds(j)).count());
     if store.discarded > 0 {
         progress.note(&format!("discarded {} corrupt or torn record(s) at the end of the store (from the first bad line on); those jobs run again", store.discarded));
     }
@@ -196,9 +190,12 @@ pub fn train_jobs(
         }
     }
     for (name, jobs) in &groups {
-        let pending: Vec<&Job> = jobs.iter().copied().filter(|j| !done(store, j)).collect();
+        let pending: Vec<&Job> = jobs.iter().copied().filter(|j| !store.holds(j)).collect();
         if pending.is_empty() {
             continue;
+        }
+        if interrupted() {
+            return Err(RunError::Interrupted);
         }
         let t0 = Instant::now();
         let maes = run_group(loaded, &shape, &pending, store, engine, &interrupted)?;
@@ -209,44 +206,27 @@ pub fn train_jobs(
     Ok(trained)
 }
 
-/// The finished jobs a run concludes from: one store's, or several merged (`exec::shards`).
-pub struct Finished<'s> {
-    pub pretrains: &'s BTreeMap<String, PretrainRecord>,
-    pub trials: &'s BTreeMap<String, TrialRow>,
-    pub test_errors: &'s BTreeMap<String, TestErrors>,
-}
-
-impl<'s> Finished<'s> {
-    pub fn of(store: &'s Store) -> Finished<'s> {
-        Finished { pretrains: &store.pretrains, trials: &store.trials, test_errors: &store.test_errors }
-    }
-}
-
-/// Aggregate the finished jobs (in plan order) into results and write results.json and
-/// trials.csv into `dir`; `device` is the engine that trained them.
+/// Aggregate the finished jobs of `stored` (one store's, or several segments merged by
+/// `exec::shards`) into results and write results.json and trials.csv into `dir`; `device` is
+/// the engine that trained them.
 pub fn conclude(
     loaded: &Loaded,
-    header: &Header,
-    finished: &Finished,
+    stored: &Stored,
     device: &str,
     dir: &Path,
 ) -> Result<(Results, Vec<TrialRow>), RunError> {
-    let plan = &loaded.plan;
-    let trials: Vec<TrialRow> = plan.jobs.iter().filter_map(|j| finished.trials.get(&j.id).cloned()).collect();
-    let mut results = super::aggregate::results(loaded, header, &trials);
+    let (mut results, trials) = super::aggregate::from_store(loaded, stored);
     results.device = Some(device.to_string());
-    results.warnings.extend(pretrain_warnings(plan.jobs.iter().filter_map(|j| finished.pretrains.get(&j.id))));
-    super::breakdown::attach(&mut results, loaded, &trials, finished.test_errors);
     crate::results::outputs::write_data(dir, &results, &trials)
         .map_err(|e| RunError::Failed(format!("writing results to {}: {e}", dir.display())))?;
     Ok((results, trials))
 }
 
-pub fn done(store: &Store, job: &Job) -> bool {
-    match job.kind {
-        JobKind::Pretrain { .. } => store.pretrains.contains_key(&job.id),
-        _ => store.trials.contains_key(&job.id),
-    }
+/// The store's `run` record of a loaded study: its file (absolute where it resolves, so that a
+/// later `sim2real report DIR` finds its relative data paths from anywhere), text and `--quick`.
+pub fn run_record(loaded: &Loaded) -> RunRecord {
+    let path = std::fs::canonicalize(&loaded.path).unwrap_or_else(|_| loaded.path.clone());
+    RunRecord { path: path.display().to_string(), text: loaded.text.clone(), quick: loaded.plan.quick }
 }
 
 /// Memory budget of one ensemble (data and parameter copies of its members); larger groups are
@@ -293,20 +273,33 @@ fn run_group(
     if pending.is_empty() {
         return Ok(maes);
     }
-    if loaded.plan.model.pair.is_some() {
-        maes.extend(super::pair_run::run_pair_group(loaded, pending, &members, store, &engine.device(), interrupted)?);
+    let pair = loaded.plan.model.pair.is_some();
+    if pair && matches!(engine, Engine::Host) {
+        // On the CPU the pairwise members train one by one over the threads: one group.
+        let mems: Vec<&Member> = members.iter().collect();
+        maes.extend(super::pair_run::run_pair_group(loaded, pending, &mems, store, engine, interrupted)?);
         return Ok(maes);
     }
     // Members of equal sizes share an ensemble; large members are chunked.
-    let mut by_size: BTreeMap<(usize, usize, usize), Vec<usize>> = BTreeMap::new();
+    // (training, validation, test, source rows) → members.
+    let mut by_size: BTreeMap<[usize; 4], Vec<usize>> = BTreeMap::new();
     for (i, m) in members.iter().enumerate() {
-        by_size.entry(m.size_key()).or_default().push(i);
+        let (train, val, test) = m.size_key();
+        by_size.entry([train, val, test, m.source.as_ref().map_or(0, MemberRows::rows)]).or_default().push(i);
     }
-    for ((train, val, _), idx) in by_size {
-        // Rows (kept twice: host and device) plus the parameter copies alive while training:
-        // the starting weights, the ensemble tensors, the training copy with its best weights and
-        // two Adam moments.
-        let per_member = (train + val) * (shape.inputs + 1) * 4 * 2 + shape.params() * 4 * 6;
+    // Parameters and input columns of a member's network (a pairwise one counted with two
+    // heads: an upper bound).
+    let (params, inputs) = match pair_shape(&loaded.study, &loaded.data, 2) {
+        Some(p) if pair => (p.layers().iter().map(|(i, o)| (i + 1) * o).sum::<usize>(), p.inputs()),
+        _ => (shape.params(), shape.inputs),
+    };
+    for ([train, val, test, source], idx) in by_size {
+        // Rows (kept twice: host and device; a pairwise model's encoder input once more) plus
+        // the parameter copies alive while training: the starting weights, the ensemble tensors,
+        // the training copy with its best weights and two Adam moments.
+        let per_member =
+            (train + val + source + if pair { test } else { 0 }) * (inputs + 1) * 4 * (2 + usize::from(pair))
+                + params * 4 * 6;
         let (budget, most) = if engine.is_gpu() {
             (GPU_ENSEMBLE_BYTES, GPU_ENSEMBLE_MEMBERS)
         } else {
@@ -316,7 +309,11 @@ fn run_group(
         for part in idx.chunks(chunk) {
             let jobs: Vec<&Job> = part.iter().map(|&i| pending[i]).collect();
             let mems: Vec<&Member> = part.iter().map(|&i| &members[i]).collect();
-            maes.extend(train_chunk(loaded, shape, &jobs, &mems, store, engine, interrupted)?);
+            maes.extend(if pair {
+                super::pair_run::run_pair_group(loaded, &jobs, &mems, store, engine, interrupted)?
+            } else {
+                train_chunk(loaded, shape, &jobs, &mems, store, engine, interrupted)?
+            });
         }
     }
     Ok(maes)
@@ -394,9 +391,7 @@ fn train_chunk(
 /// The member of a job that can start, or why it cannot: a fine-tune whose pretraining is
 /// unusable (diverged in every attempt, failed), or rows its transforms cannot map.
 fn startable(job: &Job, loaded: &Loaded, store: &Store) -> Result<Member, String> {
-    if let JobKind::Finetune { n, replicate, .. } = job.kind
-        && let Some(why) = store.pretrains.get(&JobKind::Pretrain { n, replicate }.id()).and_then(unusable)
-    {
+    if let Some(why) = job.starts_from.as_ref().and_then(|p| store.pretrains.get(p)).and_then(unusable) {
         return Err(why);
     }
     member_for(&job.kind, &loaded.plan, &loaded.study, &loaded.data).map_err(|e| e.to_string())

@@ -16,7 +16,6 @@
 //! again and every shard can refuse a directory split another way. It is created once, atomically
 //! (a hard link of a complete temporary file, which fails if another shard created it first).
 
-use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -24,13 +23,12 @@ use std::time::Instant;
 use serde::{Deserialize, Serialize};
 
 use crate::engine::Engine;
-use crate::ir::{Job, JobKind};
 use crate::plan::shards::{Shard, assign, jobs_of};
 use crate::results::outputs::{SHARDS_DIR, STORE_LOG};
 use crate::results::{Results, TrialRow};
 
-use super::run::{Finished, Loaded, RunError, RunOptions, conclude, default_out, header, train_jobs};
-use super::store::{DirLock, Header, PretrainRecord, Record, Store, StoreError, TestErrors, decode};
+use super::run::{Loaded, RunError, RunOptions, conclude, default_out, train_jobs};
+use super::store::{DirLock, Record, STORE_FORMAT, Store, StoreError, Stored, decode};
 
 /// The file in `shards/` that says what the directory is a split of.
 pub const MANIFEST: &str = "manifest.json";
@@ -164,34 +162,13 @@ pub fn run_shard(loaded: &Loaded, opts: &RunOptions, shard: Shard) -> Result<Sha
         )),
         e => RunError::Failed(e.to_string()),
     })?;
-    let mut store = Store::open(&sdir, header(loaded), false).map_err(|e| RunError::Failed(e.to_string()))?;
+    let mut store = Store::open(&sdir, &loaded.study.name, false).map_err(|e| RunError::Failed(e.to_string()))?;
     let jobs = jobs_of(&loaded.plan, shard);
     let trained = train_jobs(loaded, &jobs, &mut store, &engine, opts)?;
     drop(store);
-    let merged = merge(&dir, &header(loaded))?;
+    let merged = merge(&dir)?;
     let shards = status(loaded, &merged, shard.count);
     Ok(ShardOutcome { dir, shard, jobs: jobs.len(), trained, wall_s: start.elapsed().as_secs_f64(), shards })
-}
-
-/// The finished jobs of every segment of a sharded directory, merged.
-#[derive(Default)]
-pub struct Merged {
-    pub pretrains: BTreeMap<String, PretrainRecord>,
-    pub trials: BTreeMap<String, TrialRow>,
-    pub test_errors: BTreeMap<String, TestErrors>,
-}
-
-impl Merged {
-    fn done(&self, job: &Job) -> bool {
-        match job.kind {
-            JobKind::Pretrain { .. } => self.pretrains.contains_key(&job.id),
-            _ => self.trials.contains_key(&job.id),
-        }
-    }
-
-    pub fn finished(&self) -> Finished<'_> {
-        Finished { pretrains: &self.pretrains, trials: &self.trials, test_errors: &self.test_errors }
-    }
 }
 
 /// Every complete, checksummed record of a store log, without writing to it: the reader of a
@@ -214,10 +191,13 @@ fn read_segment(path: &Path) -> Result<Vec<Record>, String> {
     Ok(out)
 }
 
-/// Merge the segments of every shard of `dir` (in name order; a job in two segments, possible
-/// only after a directory was split two ways, is the same record, so the first is kept). A
-/// segment of another study, data or plan is an error naming it.
-pub fn merge(dir: &Path, want: &Header) -> Result<Merged, RunError> {
+/// Merge the segments of every shard of `dir` (in name order) into what one store holding all
+/// their records would hold: every record keyed by its job's identity, exactly as a single run's
+/// store keys it (a job in two segments, possible only after a directory was split two ways, is
+/// the same result, so the first is kept). Headers and `run` records are not merged: the
+/// manifest says what the directory runs, and a record of any other plan's job simply matches
+/// no job of it.
+pub fn merge(dir: &Path) -> Result<Stored, RunError> {
     let root = dir.join(SHARDS_DIR);
     let mut segments: Vec<PathBuf> = match fs::read_dir(&root) {
         Ok(entries) => entries.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.is_dir()).collect(),
@@ -225,25 +205,25 @@ pub fn merge(dir: &Path, want: &Header) -> Result<Merged, RunError> {
         Err(e) => return Err(RunError::Failed(format!("{}: {e}", root.display()))),
     };
     segments.sort();
-    let mut merged = Merged::default();
+    let mut merged = Stored::default();
     for seg in segments {
         let path = seg.join(STORE_LOG);
         for rec in read_segment(&path).map_err(RunError::Failed)? {
             match rec {
-                Record::Header(h) if h != *want => {
+                Record::Header(h) if h.format != STORE_FORMAT => {
                     return Err(RunError::Failed(format!(
-                        "{} belongs to another run of `{}` (its study, data or plan differ from the manifest's)",
+                        "{} is a results store of format {}, this sim2real reads format {STORE_FORMAT}; remove the directory (or use another --out) and run the shards again",
                         path.display(),
-                        h.study
+                        h.format
                     )));
                 }
-                Record::Header(_) => {}
+                Record::Header(_) | Record::Run(_) => {}
                 Record::Pretrain(p) => {
-                    merged.pretrains.entry(p.job.clone()).or_insert(p);
+                    merged.pretrains.entry(p.identity.clone()).or_insert(p);
                 }
                 Record::Trial(t) => {
-                    merged.test_errors.entry(t.row.job.clone()).or_insert(t.test);
-                    merged.trials.entry(t.row.job.clone()).or_insert(t.row);
+                    merged.test_errors.entry(t.identity.clone()).or_insert(t.test);
+                    merged.trials.entry(t.identity).or_insert(t.row);
                 }
             }
         }
@@ -260,11 +240,11 @@ pub struct ShardStatus {
 }
 
 /// Done and total jobs of every shard of a split into `count`.
-pub fn status(loaded: &Loaded, merged: &Merged, count: usize) -> Vec<ShardStatus> {
+pub fn status(loaded: &Loaded, merged: &Stored, count: usize) -> Vec<ShardStatus> {
     let mut out: Vec<ShardStatus> = (0..count).map(|index| ShardStatus { index, done: 0, total: 0 }).collect();
     for (job, s) in loaded.plan.jobs.iter().zip(assign(&loaded.plan, count)) {
         out[s].total += 1;
-        if merged.done(job) {
+        if merged.holds(job) {
             out[s].done += 1;
         }
     }
@@ -311,6 +291,8 @@ pub fn load(dir: &Path) -> Result<(Manifest, Loaded), RunError> {
 
 /// What `report DIR` made of a sharded directory.
 pub struct MergeOutcome {
+    /// The study of the manifest, planned again.
+    pub loaded: Loaded,
     pub results: Results,
     pub trials: Vec<TrialRow>,
     pub shards: Vec<ShardStatus>,
@@ -320,14 +302,13 @@ pub struct MergeOutcome {
 /// missing the results say so in their warnings (and the grid points they lack are absent).
 pub fn report(dir: &Path) -> Result<MergeOutcome, RunError> {
     let (manifest, loaded) = load(dir)?;
-    let header = header(&loaded);
-    let merged = merge(dir, &header)?;
+    let merged = merge(dir)?;
     let shards = status(&loaded, &merged, manifest.shards);
-    let (mut results, trials) = conclude(&loaded, &header, &merged.finished(), &manifest.device, dir)?;
+    let (mut results, trials) = conclude(&loaded, &merged, &manifest.device, dir)?;
     if let Some(note) = missing_note(&shards) {
         results.warnings.push(format!("partial results: {note}; `sim2real report` again once they finish"));
         crate::results::outputs::write_data(dir, &results, &trials)
             .map_err(|e| RunError::Failed(format!("writing results to {}: {e}", dir.display())))?;
     }
-    Ok(MergeOutcome { results, trials, shards })
+    Ok(MergeOutcome { loaded, results, trials, shards })
 }

@@ -19,7 +19,7 @@ use super::{EXPONENT_MAX, FitError};
 use crate::number::sig3;
 
 /// `R(n, m) = (a·n^-alpha + b)·m^-beta + eps`.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Surface {
     /// Scale of the source-data-dependent part.
     pub a: f64,

@@ -31,6 +31,15 @@ pub struct Plan {
     /// The pairwise network in words (shared encoder, combine, heads), when the model has one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub network: Option<String>,
+    /// The column pipelines every job fits on its own training rows, step names in order, as they
+    /// run: `transform x` with the default `clip` guard appended unless it names `clip` or `noclip`
+    /// (so without `transform x`: `["clip"]`), and `transform y` (empty without one: the label
+    /// is used as read).
+    pub transform_x: Vec<String>,
+    pub transform_y: Vec<String>,
+    /// Whether `clip` in `transform_x` is the default guard (the study names neither `clip` nor
+    /// `noclip`).
+    pub default_clip: bool,
     /// The training settings of each phase (pretrain, finetune, direct, multitask): what every
     /// job trains with ([`Plan::train_spec`]).
     pub training: Vec<TrainingSettings>,
@@ -53,10 +62,16 @@ pub struct Plan {
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Job {
-    /// Stable id, e.g. `finetune n=1000 m=240 t=3`; the key of the results store.
+    /// Stable id, e.g. `finetune n=1000 m=240 t=3`: names the job in trials.csv and messages.
     pub id: String,
     pub kind: JobKind,
     pub seed: u64,
+    /// SHA-256 (hex) of everything that determines the job's result (`plan/identity.rs`): the key
+    /// of the results store, so an edit that leaves it unchanged reuses the stored result.
+    pub identity: String,
+    /// A fine-tune: the identity of the pretraining whose weights it starts from.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub starts_from: Option<String>,
     pub train_rows: usize,
     pub val_rows: usize,
     pub test_rows: usize,
@@ -127,6 +142,12 @@ impl Plan {
     /// A human-readable rendering: header, grids, job groups with counts, seeds of the first
     /// jobs of each group.
     pub fn render(&self) -> String {
+        self.render_with(None)
+    }
+
+    /// [`Plan::render`], and with `reuse` (a run directory and whether its store holds a job)
+    /// each job marked `reused` or `new`, with the counts per group and in all.
+    pub fn render_with(&self, reuse: Option<Reuse<'_>>) -> String {
         use std::fmt::Write;
         let mut s = String::new();
         let _ = writeln!(
@@ -168,6 +189,19 @@ impl Plan {
                 );
             }
         }
+        let pipeline = |steps: &[String]| if steps.is_empty() { "none".to_string() } else { steps.join(" | ") };
+        let _ = writeln!(
+            s,
+            "  transform x = {}{}",
+            pipeline(&self.transform_x),
+            if self.default_clip { "  (clip: the default input guard; `noclip` turns it off)" } else { "" }
+        );
+        let _ = writeln!(
+            s,
+            "  transform y = {}{}",
+            pipeline(&self.transform_y),
+            if self.transform_y.is_empty() { "  (labels used as read)" } else { "" }
+        );
         let _ = writeln!(s, "  n = {:?}", self.n_values);
         let _ = writeln!(s, "  m = {:?}", self.m_values);
         let _ = writeln!(
@@ -203,30 +237,60 @@ impl Plan {
         } else {
             let _ = writeln!(s, "jobs: {} ({} pretrain, {} finetune, {} direct)", self.jobs.len(), pre, ft, di);
         }
-        let _ = writeln!(s, "  {:<34} {:>20} {:>7} {:>6} {:>6} {:>10}", "id", "seed", "train", "val", "test", "GFLOP≤");
-        let mut last_group = String::new();
-        let mut shown = 0;
+        if let Some((dir, held)) = reuse {
+            let reused = self.jobs.iter().filter(|j| held(j)).count();
+            let _ = writeln!(
+                s,
+                "store {dir}: {reused} reused, {} new (to train; jobs are reused by identity, see --json)",
+                self.jobs.len() - reused
+            );
+        }
+        let status = |j: &Job| reuse.map_or("", |(_, held)| if held(j) { "  reused" } else { "  new" });
+        let _ = writeln!(
+            s,
+            "  {:<34} {:>20} {:>7} {:>6} {:>6} {:>10}{}",
+            "id",
+            "seed",
+            "train",
+            "val",
+            "test",
+            "GFLOP≤",
+            if reuse.is_some() { "  store" } else { "" }
+        );
+        // Each group's first two jobs, then how many more (with `reuse`: how many of them are new).
+        let mut groups: Vec<(String, Vec<&Job>)> = Vec::new();
         for j in &self.jobs {
             let group = group_of(&j.kind);
-            if group != last_group {
-                last_group = group;
-                shown = 0;
+            match groups.last_mut() {
+                Some((g, jobs)) if *g == group => jobs.push(j),
+                _ => groups.push((group, vec![j])),
             }
-            if shown < 2 {
+        }
+        for (_, jobs) in &groups {
+            for j in jobs.iter().take(2) {
                 let _ = writeln!(
                     s,
-                    "  {:<34} {:>20} {:>7} {:>6} {:>6} {:>10.2}",
+                    "  {:<34} {:>20} {:>7} {:>6} {:>6} {:>10.2}{}",
                     j.id,
                     j.seed,
                     j.train_rows,
                     j.val_rows,
                     j.test_rows,
-                    j.flops_max / 1e9
+                    j.flops_max / 1e9,
+                    status(j)
                 );
-            } else if shown == 2 {
-                let _ = writeln!(s, "  {:<34}", "  …");
             }
-            shown += 1;
+            let rest = jobs.get(2..).unwrap_or_default();
+            match reuse {
+                _ if rest.is_empty() => {}
+                None => {
+                    let _ = writeln!(s, "  {:<34}", "  …");
+                }
+                Some((_, held)) => {
+                    let new = rest.iter().filter(|j| !held(j)).count();
+                    let _ = writeln!(s, "    … {} more: {} reused, {new} new", rest.len(), rest.len() - new);
+                }
+            }
         }
         let _ = writeln!(
             s,
@@ -236,6 +300,9 @@ impl Plan {
         s
     }
 }
+
+/// What [`Plan::render_with`] marks: a run directory and whether its store holds a job.
+pub type Reuse<'a> = (&'a str, &'a dyn Fn(&Job) -> bool);
 
 /// Jobs of one group train together as one ensemble.
 pub fn group_of(kind: &JobKind) -> String {

@@ -42,6 +42,9 @@ pub struct Study {
     /// `report by COLUMN` / `report samples`: per-group and per-sample breakdowns.
     #[serde(skip_serializing_if = "ReportSpec::is_empty")]
     pub report: ReportSpec,
+    /// `budget { ... }`: what to buy next, planned on the fitted surface after the run.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub budget: Option<BudgetSpec>,
 }
 
 impl Study {
@@ -106,9 +109,12 @@ pub enum TableExpr {
     /// Path as written; resolved relative to the study file, then under `SIM2REAL_DATA`.
     /// `numeric`: `csv("f.csv", numeric: [a, b])`, columns read as numbers whose other cells are
     /// missing (rows a role needs them in are dropped, with a plan warning).
+    /// `delimiter`: `csv("f.csv", delimiter: ";")`, the one-byte field separator (default `,`).
     Csv {
         path: Spanned<String>,
         numeric: Vec<Spanned<String>>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        delimiter: Option<u8>,
     },
     Parquet(Spanned<String>),
     Synthetic(Spanned<SyntheticSpec>),
@@ -140,6 +146,42 @@ pub enum TableExpr {
         name: Spanned<String>,
         expr: Spanned<Arith>,
     },
+    /// `featurize composition(COLUMN) with PRESET`: numeric columns computed from a text column
+    /// of chemistry, appended after the input's columns.
+    Featurize {
+        input: Box<TableExpr>,
+        spec: Spanned<Featurize>,
+    },
+}
+
+/// What `featurize` computes (docs/language.md, *Featurizers*).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Featurize {
+    /// The text column holding the formulas.
+    pub column: Spanned<String>,
+    pub preset: Preset,
+    pub on_error: OnError,
+}
+
+/// A featurizer preset of `featurize composition(...)`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Preset {
+    /// Magpie element-property statistics (`mp_<stat>_<property>`), as matminer's
+    /// `ElementProperty.from_preset("magpie")`.
+    Magpie,
+    /// Atomic fraction of each element present in the table (`el_<symbol>`).
+    Fractions,
+}
+
+/// What `featurize` does with a value it cannot read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum OnError {
+    /// Stop with an error naming the file, line, column and text (the default).
+    Fail,
+    /// Drop the row; the plan says how many rows and shows the first few.
+    Drop,
 }
 
 /// A `derive` expression over numbers and numeric columns.
@@ -570,6 +612,34 @@ pub struct FitSpec {
     pub fixed: Vec<(String, f64)>,
     #[serde(skip)]
     pub span: Span,
+}
+
+/// `budget { source_cost = C  target_cost = C  have = (n = N, m = M)  goal = G }` (or
+/// `spend = S` instead of `goal`): what to buy next, planned on the fitted surface (the study
+/// has `fit surface`) once the run has finished.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct BudgetSpec {
+    /// Cost of one source row and of one target row (same unit, both > 0).
+    pub source_cost: f64,
+    pub target_cost: f64,
+    /// What is already paid for; `None` = the largest measured n and m.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub have: Option<MrsPoint>,
+    /// The goal or the spend, spanning its value (where an unreachable goal is reported).
+    pub ask: Spanned<BudgetAsk>,
+    /// The `budget` keyword (where planning failures that are not the goal's are reported).
+    #[serde(skip)]
+    pub span: Span,
+}
+
+/// What a `budget` block asks.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BudgetAsk {
+    /// The cheapest (n, m) whose fitted MAE is at most this.
+    Goal(f64),
+    /// The lowest fitted MAE for this much spent beyond `have` (≥ 0).
+    Spend(f64),
 }
 
 /// A point of the (n, m) plane: n source rows, m target training rows (counts, both ≥ 1).

@@ -22,7 +22,7 @@
 mod capture;
 #[cfg(feature = "kernel")]
 pub mod cell;
-#[cfg(feature = "kernel")]
+// Completion needs nothing of the kernel's runtime: built without the feature, the language server uses it.
 pub mod complete;
 #[cfg(feature = "kernel")]
 pub mod connection;

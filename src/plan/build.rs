@@ -5,7 +5,7 @@
 
 use crate::diag::{Problem, ProblemKind};
 use crate::engine::{NetShape, PairShape};
-use crate::ir::{Baseline, Law, Study, SubsetMode};
+use crate::ir::{Baseline, Law, Study, SubsetMode, TransformKind};
 
 use super::grid::{m_values, n_values, thin};
 use super::prepare::Prepared;
@@ -60,7 +60,7 @@ pub fn build(study: &Study, data: &Prepared, quick: bool) -> Result<Plan, Vec<Pr
         // Counts below MIN_M are rejected by `check`; a small fraction of a small target lands here.
         problems.push(
             Problem::new(
-                ProblemKind::GridTooSmall(format!("m = {m} is too few target rows to train and validate on")),
+                ProblemKind::MResolvesTooFew { m },
                 study.grid.m.span,
                 format!("at least {MIN_M} rows needed"),
             )
@@ -74,18 +74,10 @@ pub fn build(study: &Study, data: &Prepared, quick: bool) -> Result<Plan, Vec<Pr
     if let Some(&n) = ns.first()
         && n < 2
     {
-        problems.push(Problem::new(
-            ProblemKind::GridTooSmall(format!("n = {n} is too small to train on")),
-            study.grid.n.span,
-            "at least 2 rows needed",
-        ));
+        problems.push(Problem::new(ProblemKind::NTooSmall { n }, study.grid.n.span, "at least 2 rows needed"));
     }
     if ns.is_empty() {
-        problems.push(Problem::new(
-            ProblemKind::GridBeyondData("the n grid is empty for this source".into()),
-            study.grid.n.span,
-            "no n values",
-        ));
+        problems.push(Problem::new(ProblemKind::EmptyNGrid, study.grid.n.span, "no n values"));
     }
     if let Some(f) = study.fits.iter().find(|f| f.law == Law::PowerLaw)
         && ns.len() < MIN_DISTINCT_N
@@ -93,11 +85,7 @@ pub fn build(study: &Study, data: &Prepared, quick: bool) -> Result<Plan, Vec<Pr
     {
         problems.push(
             Problem::new(
-                ProblemKind::GridTooSmall(format!(
-                    "`fit power_law` needs at least {MIN_DISTINCT_N} values of n (it fits D, α and C); this grid has {} ({})",
-                    ns.len(),
-                    ns.iter().map(std::string::ToString::to_string).collect::<Vec<_>>().join(", ")
-                )),
+                ProblemKind::TooFewNForPowerLaw { min: MIN_DISTINCT_N, ns: ns.clone() },
                 f.span,
                 "too few points for three parameters",
             )
@@ -112,11 +100,7 @@ pub fn build(study: &Study, data: &Prepared, quick: bool) -> Result<Plan, Vec<Pr
     {
         problems.push(
             Problem::new(
-                ProblemKind::GridTooSmall(format!(
-                    "`fit surface` needs at least 3 values of n and 3 of m; this grid has {} and {}",
-                    ns.len(),
-                    ms.len()
-                )),
+                ProblemKind::TooFewForSurface { n_values: ns.len(), m_values: ms.len() },
                 f.span,
                 "not enough grid points for Eq. 1",
             )
@@ -182,6 +166,8 @@ pub fn build(study: &Study, data: &Prepared, quick: bool) -> Result<Plan, Vec<Pr
             seed: derive(study.seed, &id),
             id,
             kind,
+            identity: String::new(),
+            starts_from: None,
             train_rows: train,
             val_rows: val,
             test_rows: test,
@@ -243,6 +229,7 @@ pub fn build(study: &Study, data: &Prepared, quick: bool) -> Result<Plan, Vec<Pr
             }
         }
     }
+    super::identity::assign(study, data, &mut jobs);
     let mut layers = vec![shape.inputs];
     layers.extend(&shape.hidden);
     layers.push(1);
@@ -262,6 +249,9 @@ pub fn build(study: &Study, data: &Prepared, quick: bool) -> Result<Plan, Vec<Pr
         replicates,
         layers,
         network: pair.as_ref().map(PairShape::describe),
+        transform_x: step_names(&crate::transform::input_steps(&study.x_transforms)),
+        transform_y: step_names(&study.y_transforms),
+        default_clip: !study.x_transforms.iter().any(|k| matches!(k, TransformKind::Clip | TransformKind::NoClip)),
         training: study.training_settings(),
         model: study.model.clone(),
         lambda: study.multitask.as_ref().map(|m| m.lambda),
@@ -272,6 +262,14 @@ pub fn build(study: &Study, data: &Prepared, quick: bool) -> Result<Plan, Vec<Pr
         train_part_max,
         train_parts: splits[..trials].iter().map(|s| s.train_part.len()).collect(),
     })
+}
+
+/// Transform steps by the names a study writes them with.
+fn step_names(kinds: &[TransformKind]) -> Vec<String> {
+    kinds
+        .iter()
+        .filter_map(|k| crate::syntax::names::TRANSFORMS.iter().find(|(_, v)| v == k).map(|(name, _)| name.to_string()))
+        .collect()
 }
 
 /// The target arms of a study with the validation fraction of their early stopping.
@@ -300,7 +298,7 @@ fn m_beyond_data(study: &Study, data: &Prepared, split: &TrialSplit, trial: usiz
         Some(g) if split.test.len() > nominal => {
             let held = group_sizes(&split.test, g);
             Problem::new(
-                ProblemKind::GridBeyondData(format!("m = {bad} is more than the {part} target rows trial {trial} has left for training")),
+                ProblemKind::MBeyondTrial { m: bad, part, trial },
                 study.grid.m.span,
                 "too large for the target",
             )
@@ -315,18 +313,14 @@ fn m_beyond_data(study: &Study, data: &Prepared, split: &TrialSplit, trial: usiz
                 describe_groups(&held, 6)
             ))
         }
-        _ => Problem::new(
-            ProblemKind::GridBeyondData(format!(
-                "m = {bad} is more than the {part} target rows left for training after the test split"
-            )),
-            study.grid.m.span,
-            "too large for the target",
-        )
-        .with_help(format!(
-            "the target `{}` has {rows} rows; {} are held out for testing",
-            data.target.table,
-            split.test.len()
-        )),
+        _ => {
+            Problem::new(ProblemKind::MBeyondTrainPart { m: bad, part }, study.grid.m.span, "too large for the target")
+                .with_help(format!(
+                    "the target `{}` has {rows} rows; {} are held out for testing",
+                    data.target.table,
+                    split.test.len()
+                ))
+        }
     }
 }
 
@@ -342,15 +336,16 @@ fn no_validation(
     groups: Option<&[String]>,
 ) -> Problem {
     let sizes = groups.map(|g| group_sizes(rows, g)).unwrap_or_default();
-    let others = if failing > 1 { format!(" (and {} more trials)", failing - 1) } else { String::new() };
     Problem::new(
-        ProblemKind::GridTooSmall(format!(
-            "trial {trial}{others} cannot train the {arm} arm on m = {m} rows: they belong to {} group{} of {}, and early-stopping \
-             validation takes whole groups while leaving at least {MIN_TRAIN_ROWS} rows to train",
-            sizes.len(),
-            if sizes.len() == 1 { "" } else { "s" },
-            group_columns(study)
-        )),
+        ProblemKind::NoValidationGroups {
+            trial,
+            more_trials: failing.saturating_sub(1),
+            arm: arm.to_string(),
+            m,
+            groups: sizes.len(),
+            group_columns: group_columns(study),
+            min_train: MIN_TRAIN_ROWS,
+        },
         study.grid.m.span,
         format!("m = {m} too small for these groups"),
     )

@@ -86,10 +86,11 @@ fn resolve(input: &str, set: &ColumnSet, x: &[String], role: &str) -> Result<Vec
                 None => format!("the {role}'s x has {} columns; an input selects among them", x.len()),
             };
             return Err(Problem::new(
-                ProblemKind::EmptySelection(format!(
-                    "input `{input}`: `{}` matches none of the {role}'s x columns",
-                    pat.value
-                )),
+                ProblemKind::InputMatchesNothing {
+                    input: input.to_string(),
+                    pattern: pat.value.clone(),
+                    role: role.to_string(),
+                },
                 pat.span,
                 "no x column",
             )

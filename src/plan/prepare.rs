@@ -75,6 +75,29 @@ impl Prepared {
     }
 }
 
+/// The data stage's problems with what checked of a study that has errors elsewhere
+/// ([`crate::check::Parts`]): its tables evaluated, and each role that checked bound to them (x,
+/// label and group columns exist and are numeric, finite, present). These do not depend on the
+/// statements with errors, so `check` reports them in the same round. Checks that need the rest
+/// (transforms, the model's inputs, feature counts across roles, `report by`) wait for it.
+pub fn data_problems(parts: &crate::check::Parts, ctx: &DataContext) -> Vec<Problem> {
+    let Some(defs) = &parts.tables else { return Vec::new() };
+    let tables = match crate::data::evaluate(defs, ctx) {
+        Ok(t) => t,
+        Err(e) => return vec![e.to_problem(defs.first().map(|t| t.span).unwrap_or_default())],
+    };
+    let mut problems = Vec::new();
+    for (role, what) in [(&parts.source, "source"), (&parts.target, "target")] {
+        if let Some(role) = role {
+            let bound = drop_missing(&tables, role, what);
+            if let Err(p) = bind(role, what, &bound) {
+                problems.extend(p);
+            }
+        }
+    }
+    problems
+}
+
 /// Evaluate the tables and bind the roles; every problem found is returned.
 pub fn prepare(study: &Study, ctx: &DataContext) -> Result<Prepared, Vec<Problem>> {
     let tables = crate::data::evaluate(&study.tables, ctx).map_err(|e| {
@@ -83,8 +106,8 @@ pub fn prepare(study: &Study, ctx: &DataContext) -> Result<Prepared, Vec<Problem
     })?;
     let source_tables = drop_missing(&tables, &study.source, "source");
     let target_tables = drop_missing(&tables, &study.target, "target");
-    let source = bind(study, &study.source, "source", &source_tables);
-    let target = bind(study, &study.target, "target", &target_tables);
+    let source = bind(&study.source, "source", &source_tables);
+    let target = bind(&study.target, "target", &target_tables);
     let keys = super::keys::target_keys(study, &target_tables);
     let (source, target) = match (source, target) {
         (Ok(s), Ok(t)) => (s, t),
@@ -120,15 +143,10 @@ pub fn prepare(study: &Study, ctx: &DataContext) -> Result<Prepared, Vec<Problem
         {
             problems.push(
                 Problem::new(
-                    ProblemKind::FeatureMismatch(format!(
-                        "the model's inputs are {} + {} + {} columns wide in the source but {} + {} + {} in the target",
-                        s.a.len(),
-                        s.b.len(),
-                        s.head.len(),
-                        t.a.len(),
-                        t.b.len(),
-                        t.head.len()
-                    )),
+                    ProblemKind::InputWidthsDiffer {
+                        in_source: [s.a.len(), s.b.len(), s.head.len()],
+                        in_target: [t.a.len(), t.b.len(), t.head.len()],
+                    },
                     study.target.x.span,
                     "different widths",
                 )
@@ -146,11 +164,7 @@ pub fn prepare(study: &Study, ctx: &DataContext) -> Result<Prepared, Vec<Problem
     } else if source.columns.len() != target.columns.len() {
         problems.push(
             Problem::new(
-                ProblemKind::FeatureMismatch(format!(
-                    "the source has {} feature columns but the target has {}",
-                    source.columns.len(),
-                    target.columns.len()
-                )),
+                ProblemKind::FeatureCountsDiffer { in_source: source.columns.len(), in_target: target.columns.len() },
                 study.target.x.span,
                 format!("{} columns", target.columns.len()),
             )
@@ -192,14 +206,14 @@ pub fn prepare(study: &Study, ctx: &DataContext) -> Result<Prepared, Vec<Problem
                             column,
                             table: data.table.clone(),
                             row,
-                            reason: e.message,
+                            reason: e.message.clone(),
                         },
                         span,
                         "these values",
                     )
-                    .with_help(
-                        "choose a transform that accepts these values (e.g. yeo_johnson or log1p instead of log)",
-                    ),
+                    .with_help(e.help.unwrap_or_else(|| {
+                        "choose a transform that accepts these values (`yeo_johnson` accepts every value)".to_string()
+                    })),
                 );
             }
         }
@@ -246,11 +260,11 @@ fn drop_missing<'t>(tables: &'t BTreeMap<String, Table>, role: &Role, what: &str
     Cow::Owned(out)
 }
 
-fn bind(_study: &Study, role: &Role, what: &str, tables: &BTreeMap<String, Table>) -> Result<RoleData, Vec<Problem>> {
+fn bind(role: &Role, what: &str, tables: &BTreeMap<String, Table>) -> Result<RoleData, Vec<Problem>> {
     let name = &role.table.value;
     let Some(table) = tables.get(name) else {
         return Err(vec![Problem::new(
-            ProblemKind::UnknownTable(format!("no table `{name}`")),
+            ProblemKind::UndeclaredTable { table: name.to_string() },
             role.table.span,
             "not declared",
         )]);
@@ -260,7 +274,7 @@ fn bind(_study: &Study, role: &Role, what: &str, tables: &BTreeMap<String, Table
     let columns = match table.resolve(&role.x) {
         Ok(c) if c.is_empty() => {
             problems.push(Problem::new(
-                ProblemKind::EmptySelection(format!("the {what}'s x selects no columns")),
+                ProblemKind::XSelectsNothing { role: what.to_string() },
                 role.x.span,
                 "no columns",
             ));
@@ -325,32 +339,17 @@ fn columns_differ(source: &[String], target: &[String], study: &Study) -> Option
     }
     let only = |a: &[String], b: &[String]| a.iter().filter(|c| !b.contains(c)).cloned().collect::<Vec<_>>();
     let (only_s, only_t) = (only(source, target), only(target, source));
-    let message = if only_s.is_empty() && only_t.is_empty() {
+    let kind = if only_s.is_empty() && only_t.is_empty() {
         let first = source.iter().zip(target).position(|(a, b)| a != b).unwrap_or(0);
-        format!(
-            "the source and the target select the same x columns in a different order (from column {}: `{}` in the source, `{}` in the target)",
-            first + 1,
-            source[first],
-            target[first]
-        )
+        ProblemKind::XColumnsReordered {
+            column: first + 1,
+            in_source: source[first].clone(),
+            in_target: target[first].clone(),
+        }
     } else {
-        let list = |v: &[String]| {
-            let mut s = v.iter().take(8).map(|c| format!("`{c}`")).collect::<Vec<_>>().join(", ");
-            if v.len() > 8 {
-                s.push_str(&format!(" and {} more", v.len() - 8));
-            }
-            s
-        };
-        let mut parts = Vec::new();
-        if !only_s.is_empty() {
-            parts.push(format!("only the source has {}", list(&only_s)));
-        }
-        if !only_t.is_empty() {
-            parts.push(format!("only the target has {}", list(&only_t)));
-        }
-        format!("the source's and the target's x columns differ by name: {}", parts.join("; "))
+        ProblemKind::XColumnsDiffer { only_in_source: only_s, only_in_target: only_t }
     };
-    Some(Problem::new(ProblemKind::FeatureMismatch(message), study.target.x.span, "not the source's columns").with_help(format!(
+    Some(Problem::new(kind, study.target.x.span, "not the source's columns").with_help(format!(
         "the network reads column i of both roles as the same input (pretrained weights are reused on the target), \
                  so both must select the same columns in the same order\n{}",
         side_by_side(source, target)

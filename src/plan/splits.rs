@@ -120,6 +120,14 @@ pub fn target_split(study: &Study, target: &RoleData, trial: usize) -> TrialSpli
     )
 }
 
+/// The rows of source subset `replicate` at size n: the first n rows of the permutation drawn from
+/// its seed (label `subset r=REPLICATE`), so subsets are nested across n. The one place it is
+/// drawn, used by the executor's members and the jobs' identities.
+pub fn source_subset(study: &Study, source: &RoleData, n: usize, replicate: usize) -> Vec<usize> {
+    let order = permutation(source.rows(), derive(study.seed, &format!("subset r={replicate}")));
+    order[..n.min(order.len())].to_vec()
+}
+
 /// Number of validation rows among `len` rows without groups: round(fraction·len), at least
 /// [`MIN_VAL_ROWS`] and, when `len` ≥ [`MIN_M`], leaving at least [`MIN_TRAIN_ROWS`] to train
 /// (smaller sets, only possible for pretraining with n < 3, keep one row on each side).

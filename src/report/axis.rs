@@ -1,5 +1,7 @@
 //! Logarithmic axes: the value range of the data, the value → pixel mapping and "nice" ticks
-//! (10^k, then 1, 2, 5 × 10^k, then 1…9 × 10^k, then evenly spaced for very narrow ranges), and
+//! (10^k, then 1, 2, 5 × 10^k, then 1…9 × 10^k, then evenly spaced for very narrow ranges; with
+//! fewer than three powers of ten, a round tick is added near an end that has none within a quarter
+//! of the axis), and
 //! the one drawing of a plot's grid, tick marks and tick labels ([`grid_lines`],
 //! [`ticks_and_labels`]) that every figure uses.
 
@@ -101,12 +103,90 @@ pub fn log_ticks(lo: f64, hi: f64) -> Vec<Tick> {
     }
     let one_two_five = at(&[1.0, 2.0, 5.0]);
     if one_two_five.len() >= 3 {
-        return with_minor(one_two_five);
+        return with_minor(with_ends(one_two_five, lo, hi));
     }
-    if all.len() >= 2 {
-        return all.into_iter().map(|value| Tick { value, major: true }).collect();
+    let majors = if all.len() >= 2 { all } else { linear_ticks(lo, hi) };
+    with_ends(majors, lo, hi).into_iter().map(|value| Tick { value, major: true }).collect()
+}
+
+/// Largest stretch at either end of an axis with fewer than three powers of ten that may go
+/// without a major tick, as a fraction of the axis's log span.
+const END_GAP: f64 = 0.25;
+
+/// `majors` (ascending) with a tick added at an end of `[lo, hi]` whose nearest major tick is more
+/// than [`END_GAP`] of the log span away: the roundest value within that stretch (e.g. 0.15 on
+/// an axis from 0.11 to 0.43, whose 1…9 × 10^k ticks start at 0.2).
+fn with_ends(mut majors: Vec<f64>, lo: f64, hi: f64) -> Vec<f64> {
+    let reach = 10f64.powf(END_GAP * (hi / lo).log10());
+    if majors.first().is_none_or(|&v| v > lo * reach) {
+        majors.insert(0, roundest_in(lo, lo * reach));
     }
-    linear_ticks(lo, hi).into_iter().map(|value| Tick { value, major: true }).collect()
+    if majors.last().is_some_and(|&v| v < hi / reach) {
+        majors.push(roundest_in(hi / reach, hi));
+    }
+    majors
+}
+
+/// The value of `[a, b]` (0 < a < b) with the fewest significant digits: the first multiple of
+/// 10, 5, 2 or 1 × 10^j in it, trying j from b's decade down.
+fn roundest_in(a: f64, b: f64) -> f64 {
+    let mut j = b.log10().floor() as i32;
+    loop {
+        for m in [10.0, 5.0, 2.0, 1.0] {
+            let step = scaled(m, j);
+            let c = (a / step - 1e-9).ceil();
+            let v = if j >= 0 { c * step } else { c * m / 10f64.powi(-j) };
+            if v <= b * (1.0 + 1e-12) && v >= a * (1.0 - 1e-12) {
+                return v;
+            }
+        }
+        j -= 1;
+        if j < -300 {
+            return a;
+        }
+    }
+}
+
+/// The order in which tick labels claim their place: powers of ten, then the lowest and highest
+/// major tick (so that both ends of the axis are labelled), then multiples of 5, then of 2, then
+/// the rest from low to high.
+fn label_priority(value: f64, lowest: f64, highest: f64) -> u8 {
+    let mantissa = value / 10f64.powf(value.log10().floor());
+    let is = |m: f64| (mantissa - m).abs() < 1e-6 || (mantissa - 10.0 * m).abs() < 1e-6;
+    if is(1.0) {
+        0
+    } else if value == lowest || value == highest {
+        1
+    } else if is(5.0) {
+        2
+    } else if is(2.0) {
+        3
+    } else {
+        4
+    }
+}
+
+/// Which of `ticks` (major ones at pixel `pos` with the label's half extent `half` along the
+/// axis) get a label: placed in [`label_priority`] order, each unless it would come within `gap`
+/// of a label already placed. At least two are labelled where the axis has room for two.
+fn labelled(ticks: &[(f64, f64, f64)], gap: f64) -> Vec<bool> {
+    let (lowest, highest) = (
+        ticks.iter().map(|t| t.0).fold(f64::INFINITY, f64::min),
+        ticks.iter().map(|t| t.0).fold(f64::NEG_INFINITY, f64::max),
+    );
+    let mut order: Vec<usize> = (0..ticks.len()).collect();
+    order.sort_by(|&a, &b| {
+        label_priority(ticks[a].0, lowest, highest)
+            .cmp(&label_priority(ticks[b].0, lowest, highest))
+            .then(ticks[a].0.total_cmp(&ticks[b].0))
+    });
+    let mut chosen = vec![false; ticks.len()];
+    for i in order {
+        let (_, pos, half) = ticks[i];
+        let clear = (0..ticks.len()).filter(|&j| chosen[j]).all(|j| (pos - ticks[j].1).abs() > half + ticks[j].2 + gap);
+        chosen[i] = clear;
+    }
+    chosen
 }
 
 /// `m × 10^k`, dividing for negative k so that 3 × 10^-1 is the float nearest 0.3.
@@ -177,19 +257,23 @@ pub fn grid_lines(x: &LogScale, y: &LogScale, frame: Frame) -> Vec<Element> {
     lines
 }
 
-/// The tick marks and the labels of both axes (`compact` numbers); a label is dropped when it
-/// would touch its neighbour (x left to right, y bottom to top).
+/// The tick marks and the labels of both axes (`compact` numbers); where labels would touch, the
+/// ones of [`label_priority`] win (powers of ten, then both ends of the axis), see [`labelled`].
 pub fn ticks_and_labels(x: &LogScale, y: &LogScale, frame: Frame, style: &TickStyle) -> (Vec<Element>, Vec<Element>) {
     let (mut ticks, mut labels) = (Vec::new(), Vec::new());
     let len = |t: &Tick| if t.major { style.major_len } else { style.minor_len };
-    let mut last_right = f64::NEG_INFINITY;
-    for t in x.ticks().into_iter().filter(|t| style.minor || t.major) {
-        let Some(px) = x.map(t.value) else { continue };
+    let x_ticks: Vec<(Tick, f64)> =
+        x.ticks().into_iter().filter(|t| style.minor || t.major).filter_map(|t| Some((t, x.map(t.value)?))).collect();
+    let x_majors: Vec<(f64, f64, f64)> = x_ticks
+        .iter()
+        .filter(|(t, _)| t.major)
+        .map(|&(t, px)| (t.value, px, compact(t.value).chars().count() as f64 * style.char_width / 2.0))
+        .collect();
+    let x_labelled = labelled(&x_majors, style.x_gap);
+    for (t, px) in x_ticks {
         let text = compact(t.value);
-        let half = text.chars().count() as f64 * style.char_width / 2.0;
         ticks.push(line(px, frame.y1, px, frame.y1 + len(&t)));
-        if t.major && px - half > last_right + style.x_gap {
-            last_right = px + half;
+        if t.major && x_majors.iter().zip(&x_labelled).any(|(m, &l)| l && m.0 == t.value) {
             labels.push(
                 Element::new("text")
                     .num("x", px)
@@ -199,12 +283,14 @@ pub fn ticks_and_labels(x: &LogScale, y: &LogScale, frame: Frame, style: &TickSt
             );
         }
     }
-    let mut last_top = f64::INFINITY;
-    for t in y.ticks().into_iter().filter(|t| style.minor || t.major) {
-        let Some(py) = y.map(t.value) else { continue };
+    let y_ticks: Vec<(Tick, f64)> =
+        y.ticks().into_iter().filter(|t| style.minor || t.major).filter_map(|t| Some((t, y.map(t.value)?))).collect();
+    let y_majors: Vec<(f64, f64, f64)> =
+        y_ticks.iter().filter(|(t, _)| t.major).map(|&(t, py)| (t.value, py, style.font / 2.0)).collect();
+    let y_labelled = labelled(&y_majors, style.y_gap);
+    for (t, py) in y_ticks {
         ticks.push(line(frame.x0 - len(&t), py, frame.x0, py));
-        if t.major && py + style.font / 2.0 < last_top - style.y_gap {
-            last_top = py - style.font / 2.0;
+        if t.major && y_majors.iter().zip(&y_labelled).any(|(m, &l)| l && m.0 == t.value) {
             labels.push(
                 Element::new("text")
                     .num("x", frame.x0 - style.y_label_dx)
@@ -246,6 +332,83 @@ mod tests {
         let narrow = majors(0.421, 0.459);
         assert!(narrow.len() >= 2, "{narrow:?}");
         assert!(narrow.iter().all(|v| (0.421..=0.459).contains(v)));
+    }
+
+    /// The full-size figures' tick style.
+    const STYLE: TickStyle = crate::report::figure::FIGURE_TICKS;
+
+    /// The labelled values of a y axis over `[lo, hi]` drawn `height` pixels tall (x: `[lo, hi]`
+    /// over `width` pixels), as (value, position along the axis from its low end in [0, 1]).
+    /// (value, position along the axis from its low end in [0, 1]) of each labelled tick.
+    type Labels = Vec<(f64, f64)>;
+
+    fn labels(lo: f64, hi: f64, width: f64, height: f64) -> (Labels, Labels) {
+        let frame = Frame { x0: 0.0, x1: width, y0: 0.0, y1: height };
+        let x = LogScale::new(lo, hi, 0.0, width);
+        let y = LogScale::new(lo, hi, height, 0.0);
+        let (_, texts) = ticks_and_labels(&x, &y, frame, &STYLE);
+        let values: Vec<String> = texts
+            .iter()
+            .map(Element::render)
+            .map(|r| r[r.find('>').unwrap() + 1..r.rfind("</").unwrap()].to_string())
+            .collect();
+        let on = |scale: &LogScale, len: f64, reversed: bool| -> Vec<(f64, f64)> {
+            let mut out: Vec<(f64, f64)> = scale
+                .ticks()
+                .into_iter()
+                .filter(|t| t.major && values.iter().filter(|v| **v == compact(t.value)).count() > 0)
+                .map(|t| {
+                    let p = scale.map(t.value).unwrap() / len;
+                    (t.value, if reversed { 1.0 - p } else { p })
+                })
+                .collect();
+            out.dedup_by(|a, b| a.0 == b.0);
+            out
+        };
+        (on(&x, width, false), on(&y, height, true))
+    }
+
+    /// `indifference.svg` with m from 21 to 190 on a 240-pixel axis dropped the label at 100 (90
+    /// took its place, labels were placed from the bottom up).
+    #[test]
+    fn a_power_of_ten_inside_the_axis_is_always_labelled() {
+        let (_, y) = labels(21.0, 190.0, 620.0, 240.0);
+        assert!(y.iter().any(|l| l.0 == 100.0), "{y:?}");
+    }
+
+    /// The quickstart's MAE axis (0.109 to 0.43) had labels at 0.2, 0.3 and 0.4 only: nothing in
+    /// the lower 42 % of the axis, where the largest n's errors are.
+    #[test]
+    fn both_ends_of_a_narrow_axis_get_a_label() {
+        let (_, y) = labels(0.109, 0.43, 620.0, 338.0);
+        assert!(y.first().is_some_and(|l| l.0 == 0.15 && l.1 <= END_GAP), "{y:?}");
+    }
+
+    /// Every axis spanning less than a decade: at least two labels, every power of ten in it
+    /// labelled, and no more than a quarter of the axis (plus rounding) unlabelled at either end.
+    #[test]
+    fn every_axis_under_a_decade_is_labelled_at_both_ends() {
+        let mut state = 7u64;
+        let mut uniform = || {
+            state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            (state >> 11) as f64 / (1u64 << 53) as f64
+        };
+        for _ in 0..3000 {
+            let lo = 10f64.powf(-4.0 + 9.0 * uniform());
+            let hi = lo * 10f64.powf(0.05 + 0.949 * uniform());
+            let (width, height) = (150.0 + 500.0 * uniform(), 120.0 + 280.0 * uniform());
+            let (x, y) = labels(lo, hi, width, height);
+            for (axis, l) in [("x", &x), ("y", &y)] {
+                let what = format!("{axis} axis over [{lo}, {hi}], {width}×{height} px: {l:?}");
+                assert!(l.len() >= 2, "{what}");
+                assert!(l[0].1 <= END_GAP + 0.01 && l[l.len() - 1].1 >= 1.0 - END_GAP - 0.01, "{what}");
+                let mut k = lo.log10().ceil() as i32;
+                while scaled(1.0, k) <= hi {
+                    assert!(l.iter().any(|v| v.0 == scaled(1.0, k)), "10^{k}: {what}");
+                    k += 1;
+                }
+            }
+        }
     }
 
     #[test]

@@ -119,6 +119,9 @@ pub fn markdown_sections(results: &Results) -> String {
             escape(&g.column),
             escape(&groups_intro(g))
         ));
+        if let Some(note) = super::groups_plot::left_out_note(g) {
+            out.push_str(&format!("\n{}.\n", escape(&note)));
+        }
         for m in g.fitted_ms() {
             out.push_str(&format!("\n### m = {m}\n\n"));
             out.push_str(&groups_table(g, m).to_markdown());
@@ -147,6 +150,9 @@ pub fn html_sections(results: &Results, heading: &str, figures: bool) -> String 
         ));
         if figures {
             out.push_str(&format!("<figure>\n{}</figure>\n", super::groups_plot::groups_svg(results)));
+        }
+        if let Some(note) = super::groups_plot::left_out_note(g) {
+            out.push_str(&format!("<p>{}.</p>\n", escape(&note)));
         }
         for m in g.fitted_ms() {
             out.push_str(&format!("<p><strong>m = {m}</strong></p>\n"));

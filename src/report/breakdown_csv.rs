@@ -1,11 +1,8 @@
 //! groups.csv and samples.csv: the `report by` ranking and the per-sample fits, one row each,
-//! numbers in full precision (`NaN` where there is none).
+//! numbers in full precision, blank where there is none (as in trials.csv).
 
+use crate::results::outputs::csv_number as num;
 use crate::results::{Groups, Samples};
-
-fn num(x: f64) -> String {
-    if x.is_finite() { format!("{x}") } else { "NaN".to_string() }
-}
 
 fn csv_text(header: Vec<String>, rows: Vec<Vec<String>>) -> String {
     let mut w = csv::Writer::from_writer(Vec::new());

@@ -222,7 +222,7 @@ pub fn mae_title(results: &Results) -> String {
 }
 
 /// Ticks of the full-size figures: minor ticks drawn, labels 11 px.
-const FIGURE_TICKS: TickStyle = TickStyle {
+pub(super) const FIGURE_TICKS: TickStyle = TickStyle {
     font: FONT_SIZE,
     char_width: CHAR_WIDTH,
     minor: true,

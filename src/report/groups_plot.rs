@@ -2,7 +2,8 @@
 //! group (measured arm: transfer or multitask; largest m with fits), ranked by α like the table:
 //! the group's mean MAE
 //! over a shaded 90 % CI band, its fitted power law dashed, and the pooled curve in grey for
-//! reference. Groups too small to trust have a red title.
+//! reference. Groups too small to trust have a red title. At most [`MAX_PANELS`] groups are
+//! drawn (see [`drawn`]); the figure and the reports say how many are left out.
 
 use super::axis::log_range;
 use super::figure::{geomspace, marker};
@@ -11,7 +12,8 @@ use super::legend::{Entry, Legend, Swatch};
 use super::panel::Panel;
 use super::summary::QUICK_BANNER;
 use super::svg::{Element, SVG_NS, polygon_d};
-use crate::results::{FitRecord, Group, Point, Results};
+use crate::results::outputs::{GROUPS_CSV, GROUPS_SVG};
+use crate::results::{FitRecord, Group, Groups, Point, Results};
 
 const FONT_STACK: &str = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif";
 const COLOR: &str = "#0072B2";
@@ -29,13 +31,49 @@ const TITLE_H: f64 = 42.0;
 const BELOW_H: f64 = 26.0;
 const GAP_X: f64 = 42.0;
 const FIT_SAMPLES: usize = 40;
+/// The most panels groups.svg draws (8 rows of 4): with more groups, the ones with the most target
+/// rows (ties: the better rank), each under its rank. Every group stays in groups.csv and in the
+/// reports' tables.
+pub const MAX_PANELS: usize = 32;
+
+/// The m the figure shows: the largest m with group fits, else the largest m with group points.
+fn figure_m(g: &Groups) -> Option<usize> {
+    g.fitted_ms().last().copied().or_else(|| g.groups.iter().flat_map(|x| &x.points).map(|p| p.m).max())
+}
+
+/// The indices into `ranked` (rank order) of the groups the figure draws: all of them up to
+/// [`MAX_PANELS`], else the [`MAX_PANELS`] with the most target rows (ties: the better rank), in
+/// rank order.
+pub fn drawn(ranked: &[(&Group, Option<&FitRecord>)]) -> Vec<usize> {
+    let mut by_size: Vec<usize> = (0..ranked.len()).collect();
+    by_size.sort_by_key(|&i| (std::cmp::Reverse(ranked[i].0.target_rows), i));
+    by_size.truncate(MAX_PANELS);
+    by_size.sort_unstable();
+    by_size
+}
+
+/// "groups.svg draws the 32 groups with the most target rows (of 1000, in rank order); the other
+/// 968 are in the table and in groups.csv", or `None` when every group is drawn.
+pub fn left_out_note(g: &Groups) -> Option<String> {
+    let total = g.groups.len();
+    (total > MAX_PANELS && figure_m(g).is_some()).then(|| {
+        format!(
+            "{GROUPS_SVG} draws the {MAX_PANELS} groups with the most target rows (of {total}, in rank order); the other \
+             {} are left out of it and are in the table and in {GROUPS_CSV}",
+            total - MAX_PANELS
+        )
+    })
+}
 
 /// The figure as an SVG document string.
 pub fn groups_svg(results: &Results) -> String {
     let Some(g) = &results.groups else { return empty(results, "no `report by` in this run") };
-    let m = g.fitted_ms().last().copied().or_else(|| g.groups.iter().flat_map(|x| &x.points).map(|p| p.m).max());
-    let Some(m) = m else { return empty(results, "no group has test rows") };
-    let ranked = g.ranked(m);
+    let Some(m) = figure_m(g) else { return empty(results, "no group has test rows") };
+    let all_ranked = g.ranked(m);
+    let shown = drawn(&all_ranked);
+    // (rank, group, fit) of the drawn panels.
+    let ranked: Vec<(usize, &Group, Option<&FitRecord>)> =
+        shown.iter().map(|&i| (i + 1, all_ranked[i].0, all_ranked[i].1)).collect();
     let measured = |grp: &'_ Group| -> Vec<Point> {
         let mut v: Vec<Point> = grp.points.iter().filter(|p| p.arm.uses_source() && p.m == m).cloned().collect();
         v.sort_by_key(|p| p.n);
@@ -46,7 +84,7 @@ pub fn groups_svg(results: &Results) -> String {
         v.sort_by_key(|p| p.n);
         v
     };
-    let all: Vec<Point> = ranked.iter().flat_map(|(grp, _)| measured(grp)).collect();
+    let all: Vec<Point> = ranked.iter().flat_map(|(_, grp, _)| measured(grp)).collect();
     let xr = log_range(all.iter().map(|p| p.n as f64), 0.06).unwrap_or((10.0, 1000.0));
     let yr = log_range(
         all.iter().flat_map(|p| [p.mae_mean, p.mae_ci90[0], p.mae_ci90[1]]).chain(pooled.iter().map(|p| p.mae_mean)),
@@ -58,20 +96,20 @@ pub fn groups_svg(results: &Results) -> String {
     let rows = ranked.len().div_ceil(cols).max(1);
     let width = MARGIN_LEFT + cols as f64 * PANEL_W + (cols - 1) as f64 * GAP_X + MARGIN_RIGHT;
     let cell_h = TITLE_H + PANEL_H + BELOW_H;
-    let legend = Legend::new(
-        vec![vec![
-            Some(Entry { swatch: Swatch::Series(COLOR), text: "group mean MAE (90 % CI)".into() }),
-            Some(Entry { swatch: Swatch::Fit(COLOR), text: "power-law fit".into() }),
-            Some(Entry { swatch: Swatch::Fit(POOLED), text: "all test rows (pooled)".into() }),
-        ]],
-        MARGIN_LEFT,
-        width - MARGIN_LEFT - MARGIN_RIGHT,
-    );
+    let mut rows_of_legend = vec![vec![
+        Some(Entry { swatch: Swatch::Series(COLOR), text: "group mean MAE (90 % CI)".into() }),
+        Some(Entry { swatch: Swatch::Fit(COLOR), text: "power-law fit".into() }),
+        Some(Entry { swatch: Swatch::Fit(POOLED), text: "all test rows (pooled)".into() }),
+    ]];
+    if let Some(note) = left_out_note(g) {
+        rows_of_legend.push(vec![Some(Entry { swatch: Swatch::Note, text: note })]);
+    }
+    let legend = Legend::new(rows_of_legend, MARGIN_LEFT, width - MARGIN_LEFT - MARGIN_RIGHT);
     let legend_top = TOP + rows as f64 * cell_h + 18.0;
     let height = legend_top + legend.height() + 10.0;
 
     let mut svg = root(width, height, &format!("{} — test MAE against n per {}", results.study, g.column));
-    let arm = ranked.iter().flat_map(|(grp, _)| measured(grp)).map(|p| p.arm.as_str()).next().unwrap_or("transfer");
+    let arm = ranked.iter().flat_map(|(_, grp, _)| measured(grp)).map(|p| p.arm.as_str()).next().unwrap_or("transfer");
     svg.push(titles(
         results,
         width,
@@ -79,14 +117,14 @@ pub fn groups_svg(results: &Results) -> String {
     ));
     let mut defs = Element::new("defs");
     let mut body = Element::new("g").attr("class", "panels");
-    for (i, (grp, fit)) in ranked.iter().enumerate() {
+    for (i, &(rank, grp, fit)) in ranked.iter().enumerate() {
         let (c, r) = (i % cols, i / cols);
         let x0 = MARGIN_LEFT + c as f64 * (PANEL_W + GAP_X);
         let y0 = TOP + r as f64 * cell_h + TITLE_H;
         let panel = Panel::new(x0, x0 + PANEL_W, y0, y0 + PANEL_H, xr, yr);
         let clip = format!("sim2real-group-{i}");
         defs.push(Element::new("clipPath").attr("id", clip.clone()).child(panel.rect()));
-        body.push(draw_group(&panel, &clip, i + 1, grp, *fit, &measured(grp), &pooled, g.min_rows));
+        body.push(draw_group(&panel, &clip, rank, grp, fit, &measured(grp), &pooled, g.min_rows));
     }
     svg.push(defs);
     svg.push(body);

@@ -80,6 +80,7 @@ fn sections(results: &Results, heading: &str) -> String {
         let _ = writeln!(out, "<{heading}>Exchange rate</{heading}>");
         let _ = writeln!(out, "<p>{}</p>", escape(&text));
     }
+    out.push_str(&super::budget::html_section(results, heading));
 
     out.push_str(&super::breakdown::html_sections(results, heading, heading == "h2"));
 

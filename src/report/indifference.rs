@@ -211,7 +211,7 @@ fn draw_exchange(xch: &Exchange, x: &LogScale, y: &LogScale) -> Element {
             .attr("text-anchor", anchor)
             .attr("fill", MRS_COLOR)
             .attr("font-weight", "bold")
-            .text(format!("1 target ≈ {} source samples", format::param(xch.samples_per_target))),
+            .text(format!("1 target ≈ {} source samples", xch.rate_text(format::param))),
     );
     g
 }
@@ -246,7 +246,7 @@ fn legend_rows(
             swatch: Swatch::Note,
             text: format!(
                 "one target sample ≈ {} source samples, 90 % CI {} ({how})",
-                format::param(x.samples_per_target),
+                x.rate_text(format::param),
                 format::ci(x.ci90, format::PARAM_DIGITS)
             ),
         })]);

@@ -75,6 +75,7 @@ pub fn report_markdown(results: &Results, trials: &[TrialRow]) -> String {
         out.push_str("\n## Exchange rate\n\n");
         let _ = writeln!(out, "{}", escape(&text));
     }
+    out.push_str(&super::budget::markdown_section(results));
 
     out.push_str(&super::breakdown::markdown_sections(results));
 

@@ -9,6 +9,8 @@
 mod axis;
 mod breakdown;
 mod breakdown_csv;
+mod budget;
+mod budget_plot;
 mod figure;
 mod format;
 mod grid_plots;
@@ -32,8 +34,8 @@ use std::path::Path;
 
 use crate::results::outputs::{self, OutputFile, Writer};
 pub use crate::results::outputs::{
-    GROUPS_CSV, GROUPS_SVG, INDIFFERENCE_SVG, MAE_VS_M_SVG, MAE_VS_N_SVG, REPORT_HTML, REPORT_MD, SAMPLES_CSV,
-    SAMPLES_SVG, SCALING_SVG, SUMMARY_MD,
+    BUDGET_SVG, GROUPS_CSV, GROUPS_SVG, INDIFFERENCE_SVG, MAE_VS_M_SVG, MAE_VS_N_SVG, REPORT_HTML, REPORT_MD,
+    SAMPLES_CSV, SAMPLES_SVG, SCALING_SVG, SUMMARY_MD,
 };
 use crate::results::{Results, TrialRow};
 
@@ -52,9 +54,13 @@ pub struct Figure {
 }
 
 /// The figures of a 2-D run: `mae_vs_n.svg` and `mae_vs_m.svg` when the grid has ≥ 2 values of
-/// m, `indifference.svg` when the results hold a surface fit. Empty for a 1-D run.
+/// m, `indifference.svg` when the results hold a surface fit, `budget.svg` when they hold a
+/// planned budget. Empty for a 1-D run.
 pub fn grid_figures(results: &Results) -> Vec<Figure> {
-    [MAE_VS_N_SVG, MAE_VS_M_SVG, INDIFFERENCE_SVG].into_iter().filter_map(|f| grid_figure(results, f)).collect()
+    [MAE_VS_N_SVG, MAE_VS_M_SVG, INDIFFERENCE_SVG, BUDGET_SVG]
+        .into_iter()
+        .filter_map(|f| grid_figure(results, f))
+        .collect()
 }
 
 /// One of the [`grid_figures`] by file name, `None` when the run does not have it.
@@ -71,6 +77,10 @@ fn grid_figure(results: &Results, file: &'static str) -> Option<Figure> {
         INDIFFERENCE_SVG => (
             indifference::indifference_svg(results)?,
             "indifference curves of the fitted R(n, m) with the exchange-rate point and its tangent",
+        ),
+        BUDGET_SVG => (
+            budget_plot::budget_svg(results)?,
+            "the budget: indifference curves, iso-cost lines, the expansion path, have, and the optimum with its bootstrap cloud",
         ),
         _ => return None,
     };
@@ -111,7 +121,7 @@ fn render(file: &OutputFile, results: &Results, trials: &[TrialRow]) -> std::io:
         REPORT_HTML => Some(html::report_html(results, trials)),
         SUMMARY_MD => Some(summary_markdown(results)),
         SCALING_SVG => Some(scaling_svg(results)),
-        MAE_VS_N_SVG | MAE_VS_M_SVG | INDIFFERENCE_SVG => grid_figure(results, file.name).map(|f| f.svg),
+        MAE_VS_N_SVG | MAE_VS_M_SVG | INDIFFERENCE_SVG | BUDGET_SVG => grid_figure(results, file.name).map(|f| f.svg),
         GROUPS_CSV => results.groups.as_ref().map(breakdown_csv::groups_csv),
         GROUPS_SVG => results.groups.as_ref().map(|_| groups_plot::groups_svg(results)),
         SAMPLES_CSV => results.samples.as_ref().map(breakdown_csv::samples_csv),
@@ -135,6 +145,11 @@ pub fn samples_svg(results: &Results) -> String {
 /// transfer and direct side by side per (n, m), then the fits (equation, R², CIs, degenerate warnings) and expectations (PASS/FAIL).
 pub fn summary_table(results: &Results) -> String {
     summary::summary_text(results)
+}
+
+/// The data-budget planner's answer as text (what `sim2real budget` prints).
+pub fn budget_text(b: &crate::results::budget::Budget) -> String {
+    budget::budget_text(b)
 }
 
 /// The log–log scaling figure as an SVG document string.

@@ -203,12 +203,24 @@ pub fn exchange_text(results: &Results) -> Option<String> {
         "surface" => "from the fitted R(n, m)".to_string(),
         _ => "from 1-D fits along n and m (Eq. 1 does not describe this surface)".to_string(),
     };
+    let rate = if x.samples_per_target.is_nan() {
+        "the exchange rate is undefined (neither more source nor more target samples lower the error there)".to_string()
+    } else {
+        let why = if x.samples_per_target == f64::INFINITY {
+            " (more source samples no longer lower the error there)"
+        } else {
+            ""
+        };
+        format!(
+            "one target sample is worth {} source samples{why}, 90 % CI {}",
+            x.rate_text(format::param),
+            format::ci(x.ci90, PARAM_DIGITS)
+        )
+    };
     let mut text = format!(
-        "at n = {}, m = {}: one target sample is worth {} source samples, 90 % CI {} ({how}; ∂R/∂n = {}, ∂R/∂m = {})",
+        "at n = {}, m = {}: {rate} ({how}; ∂R/∂n = {}, ∂R/∂m = {})",
         x.n,
         x.m,
-        format::param(x.samples_per_target),
-        format::ci(x.ci90, PARAM_DIGITS),
         format::param(x.dr_dn),
         format::param(x.dr_dm)
     );
@@ -292,6 +304,7 @@ pub fn summary_text(results: &Results) -> String {
         out.push_str("\nExchange rate\n");
         let _ = writeln!(out, "  {text}");
     }
+    out.push_str(&super::budget::summary_section(results));
 
     out.push_str(&super::breakdown::summary_sections(results));
 

@@ -63,6 +63,7 @@ pub fn summary_markdown(results: &Results) -> String {
         let method = results.exchange.as_ref().map_or("", |x| x.method.as_str());
         let _ = writeln!(out, "{} (method: `{method}`)", escape(&text));
     }
+    out.push_str(&super::budget::markdown_section(results));
 
     out.push_str("\n## Against direct learning at the largest n\n\n");
     match largest_n_table(results) {

@@ -3,6 +3,7 @@
 //! [`outputs`] lists every file of a run directory and writes the data files; [`Run`] loads a
 //! finished run back.
 
+pub mod budget;
 pub mod outputs;
 mod run;
 
@@ -68,6 +69,10 @@ pub struct Results {
     /// docs/devices.md); absent where no training engine ran (`fit`) and in older files.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub device: Option<String>,
+    /// With a `budget { … }` block: what to buy next on the fitted surface, or why it cannot be
+    /// planned (see docs/results.md, *`budget`*).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub budget: Option<budget::BudgetOutcome>,
 }
 
 /// The measured arm (transfer or multitask) minus `direct` at one grid point, trial by trial:
@@ -321,6 +326,20 @@ pub struct Exchange {
     /// `axis_gradients` method: either 1-D fit is degenerate or exact).
     #[serde(default)]
     pub degenerate: Option<String>,
+}
+
+impl Exchange {
+    /// The rate as every output words it: `finite` prints a finite rate, +∞ prints as `∞` (source
+    /// samples no longer lower the error there), −∞ as `-∞`, and NaN (neither axis lowers the error)
+    /// as `undefined`.
+    pub fn rate_text(&self, finite: impl Fn(f64) -> String) -> String {
+        match self.samples_per_target {
+            f64::INFINITY => "∞".to_string(),
+            f64::NEG_INFINITY => "-∞".to_string(),
+            v if v.is_nan() => "undefined".to_string(),
+            v => finite(v),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

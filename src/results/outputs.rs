@@ -23,6 +23,7 @@ pub const SCALING_SVG: &str = "scaling.svg";
 pub const MAE_VS_N_SVG: &str = "mae_vs_n.svg";
 pub const MAE_VS_M_SVG: &str = "mae_vs_m.svg";
 pub const INDIFFERENCE_SVG: &str = "indifference.svg";
+pub const BUDGET_SVG: &str = "budget.svg";
 pub const GROUPS_CSV: &str = "groups.csv";
 pub const GROUPS_SVG: &str = "groups.svg";
 pub const SAMPLES_CSV: &str = "samples.csv";
@@ -58,6 +59,8 @@ pub enum When {
     Surface,
     /// Run with `--shard I/N` (several processes).
     Sharded,
+    /// With a `budget { … }` block that could be planned.
+    Budget,
 }
 
 /// One file (or folder) of a run directory.
@@ -110,6 +113,7 @@ pub const FILES: &[OutputFile] = &[
     file(MAE_VS_N_SVG, Writer::Report, When::TwoD, "test MAE against n, one curve per m"),
     file(MAE_VS_M_SVG, Writer::Report, When::TwoD, "test MAE against m, one curve per n"),
     file(INDIFFERENCE_SVG, Writer::Report, When::Surface, "indifference curves of the fitted R(n, m)"),
+    file(BUDGET_SVG, Writer::Report, When::Budget, "the budget planner's answer on the (n, m) plane"),
     file(SUMMARY_MD, Writer::Report, When::Always, "the compact, rerun-stable results summary"),
     file(LOCK_FILE, Writer::Lock, When::Always, "the directory lock, while a run writes the directory"),
 ];
@@ -142,7 +146,7 @@ pub fn trials_csv(trials: &[TrialRow], quick: bool) -> String {
             t.m,
             t.trial,
             t.seed,
-            if t.mae.is_finite() { format!("{}", t.mae) } else { "NaN".into() },
+            csv_number(t.mae),
             t.epochs,
             t.best_epoch,
             t.test_rows,
@@ -154,6 +158,13 @@ pub fn trials_csv(trials: &[TrialRow], quick: bool) -> String {
         ));
     }
     s
+}
+
+/// A number in a CSV the run writes (trials.csv, groups.csv, samples.csv): full precision, and
+/// blank where there is none (NaN, or an infinite value such as a diverged trial's MAE), the
+/// missing-value convention pandas and R read as NaN/NA.
+pub fn csv_number(x: f64) -> String {
+    if x.is_finite() { format!("{x}") } else { String::new() }
 }
 
 /// A CSV field: empty for `None`, else double-quoted with inner quotes doubled.

@@ -101,6 +101,19 @@ pub enum StatementKind {
     Expect(ExpectStmt),
     /// `report by COLUMN` / `report samples`.
     Report(ReportStmt),
+    /// `budget { ... }`.
+    Budget(BudgetBlock),
+}
+
+/// `budget { source_cost = C  target_cost = C  have = (n = N, m = M)  goal = G }`: its settings
+/// and its `have = (...)` points, as written (the checker wants one `have` at most).
+#[derive(Debug, Clone, PartialEq)]
+pub struct BudgetBlock {
+    /// The `name = value` settings (as a block spanning the whole `{ ... }`).
+    pub block: Block,
+    /// `have = (n = N, m = M)`: the coordinates read like `fit surface at (...)`'s; the span runs
+    /// from `have` to `)`.
+    pub have: Vec<FitAt>,
 }
 
 /// `report by COLUMN` (per-group scaling) or `report KIND` (`samples`: per-sample scaling).
@@ -325,6 +338,14 @@ pub enum TableOp {
     Derive {
         name: Ident,
         expr: Arith,
+        span: Span,
+    },
+    /// `featurize composition(COLUMN) with PRESET { settings }`: `input` is the call naming
+    /// what the column holds, `with` the preset (a name or a call with arguments).
+    Featurize {
+        input: Call,
+        with: Primary,
+        settings: Option<Block>,
         span: Span,
     },
 }

@@ -4,7 +4,7 @@
 use pest::iterators::Pair;
 
 use super::ast::*;
-use super::grammar::Rule;
+use super::grammar::{Rule, leaves};
 use super::split::content_end;
 use crate::diag::{Problem, ProblemKind};
 
@@ -54,7 +54,7 @@ impl Lower {
     /// A tree shape the grammar cannot produce; reported rather than panicking.
     fn bug(&self, pair: &Pair<'_, Rule>) -> Problem {
         Problem::new(
-            ProblemKind::Internal(format!("unexpected {:?} in the syntax tree", pair.as_rule())),
+            ProblemKind::UnexpectedSyntaxNode { rule: format!("{:?}", pair.as_rule()) },
             self.span(pair),
             "here",
         )
@@ -92,7 +92,7 @@ impl Lower {
                     // +1 for the opening quote.
                     let start = self.span(pair).start + 1 + i;
                     return Err(Problem::new(
-                        ProblemKind::Syntax(format!("unknown escape `\\{other}` in a string")),
+                        ProblemKind::UnknownEscape { escape: other },
                         Span::new(start, start + 1 + other.len_utf8()),
                         "unknown escape",
                     )
@@ -195,6 +195,7 @@ impl Lower {
                     _ => StatementKind::Report(ReportStmt::Kind(self.ident(&what))),
                 }
             }
+            Rule::budget_stmt => StatementKind::Budget(self.budget_block(self.next(&mut it, &stmt)?)?),
             _ => return Err(self.bug(&stmt)),
         };
         Ok(Statement { kind, keyword, span })
@@ -220,12 +221,11 @@ impl Lower {
             let which = children(pair.clone()).nth(1).ok_or_else(|| self.bug(&pair))?;
             at = Some(AtClause { which: self.ident(&which), span: self.span(&pair) });
         }
-        // The expectation as written: from the subject to its last token (not the comments pest
-        // may have consumed after it), whitespace collapsed.
-        let stmt_str = stmt.as_str();
-        let from = subject_pair.as_span().start() - stmt.as_span().start();
-        let to = content_end(stmt_str, from, stmt_str.len());
-        let text = stmt_str.get(from..to).unwrap_or(stmt_str).split_whitespace().collect::<Vec<_>>().join(" ");
+        // The expectation as written after `expect`: its tokens, one space apart (no comments,
+        // the layout of the line does not matter; `sim2real fmt` writes it so).
+        let mut tokens = Vec::new();
+        leaves(stmt.clone(), &mut tokens);
+        let text = tokens.iter().skip(1).map(Pair::as_str).collect::<Vec<_>>().join(" ");
         Ok(ExpectStmt { subject, op, op_span: self.span(&op_pair), value, at, significantly, text })
     }
 
@@ -254,6 +254,26 @@ impl Lower {
             settings.push(Setting { name, value, span: sspan });
         }
         Ok(Block { settings, span })
+    }
+
+    /// `budget { ... }`: settings and `have = (n = N, m = M)` points.
+    fn budget_block(&self, pair: Pair<'_, Rule>) -> Res<BudgetBlock> {
+        let span = self.span(&pair);
+        let mut out = BudgetBlock { block: Block { settings: Vec::new(), span }, have: Vec::new() };
+        for item in children(pair) {
+            match item.as_rule() {
+                Rule::budget_have => out.have.push(self.fit_at(item)?),
+                Rule::setting => {
+                    let sspan = self.span(&item);
+                    let mut it = children(item.clone());
+                    let name = self.ident(&self.next(&mut it, &item)?);
+                    let value = self.value(self.next(&mut it, &item)?)?;
+                    out.block.settings.push(Setting { name, value, span: sspan });
+                }
+                _ => return Err(self.bug(&item)),
+            }
+        }
+        Ok(out)
     }
 
     /// `model { ... }`: settings and declarations.
@@ -392,6 +412,20 @@ impl Lower {
                     let name = self.name_or_string(self.next(&mut parts, &op)?)?;
                     let expr = self.arith(self.next(&mut parts, &op)?)?;
                     TableOp::Derive { name, expr, span: ospan }
+                }
+                Rule::featurize_op => {
+                    let input = self.call(self.next(&mut parts, &op)?)?;
+                    let mut rest = parts.filter(|p| p.as_rule() != Rule::kw_with);
+                    let preset = self.next(&mut rest, &op)?;
+                    let with = match preset.as_rule() {
+                        Rule::call => Primary::Call(self.call(preset)?),
+                        _ => Primary::Name(self.ident(&preset)),
+                    };
+                    let settings = match rest.next() {
+                        Some(b) => Some(self.block(b)?),
+                        None => None,
+                    };
+                    TableOp::Featurize { input, with, settings, span: ospan }
                 }
                 _ => return Err(self.bug(&op)),
             };

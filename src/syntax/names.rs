@@ -8,7 +8,9 @@
 //! The table lives in `syntax`, the first stage, so that every later stage may import it; it
 //! imports only [`crate::ir`] (the enums the checked study is built from).
 
-use crate::ir::{Activation, ArithFn, Arm, Baseline, Combine, Law, Metric, SubsetMode, SyntheticPart, TransformKind};
+use crate::ir::{
+    Activation, ArithFn, Arm, Baseline, Combine, Law, Metric, OnError, Preset, SubsetMode, SyntheticPart, TransformKind,
+};
 
 /// Statement keywords, in the order docs/language.md lists them.
 pub const STATEMENTS: &[&str] = &[
@@ -28,6 +30,7 @@ pub const STATEMENTS: &[&str] = &[
     "fit",
     "expect",
     "report",
+    "budget",
 ];
 
 // ---- settings of each block ------------------------------------------------------------------
@@ -60,6 +63,10 @@ pub const MULTITASK_SETTINGS: &[&str] =
 pub const GRID_SETTINGS: &[&str] = &["n", "m", "trials", "test", "subset", "metric"];
 /// `fit surface at (n = N, m = M)`.
 pub const FIT_AT_COORDS: &[&str] = &["n", "m"];
+/// `budget { ... }` (`have = (n = N, m = M)`, and one of `goal` and `spend`).
+pub const BUDGET_SETTINGS: &[&str] = &["source_cost", "target_cost", "have", "goal", "spend"];
+/// `have = (n = N, m = M)` in `budget`.
+pub const BUDGET_HAVE_COORDS: &[&str] = &["n", "m"];
 
 // ---- fits and expectations ---------------------------------------------------------------------
 
@@ -119,16 +126,24 @@ pub fn expect_subjects() -> Vec<&'static str> {
 /// Table loaders: `csv("path")`, `parquet("path")`, `synthetic(...)`.
 pub const LOADERS: &[&str] = &["csv", "parquet", "synthetic"];
 /// Named arguments of `csv(...)`.
-pub const CSV_ARGS: &[&str] = &["numeric"];
+pub const CSV_ARGS: &[&str] = &["numeric", "delimiter"];
 /// Arguments of `synthetic(...)`.
 pub const SYNTHETIC_ARGS: &[&str] = &["part", "rows", "features", "bias", "noise", "seed"];
 /// `synthetic(part: ...)`.
 pub const SYNTHETIC_PARTS: &[(&str, SyntheticPart)] =
     &[("source", SyntheticPart::Source), ("target", SyntheticPart::Target)];
 /// Operations after `|` in a table expression.
-pub const TABLE_OPS: &[&str] = &["where", "join", "select", "drop", "derive"];
+pub const TABLE_OPS: &[&str] = &["where", "join", "select", "drop", "derive", "featurize"];
+/// What `featurize INPUT(COLUMN)` reads.
+pub const FEATURIZE_INPUTS: &[&str] = &["composition"];
+/// The presets of `featurize composition(...) with PRESET`.
+pub const COMPOSITION_PRESETS: &[(&str, Preset)] = &[("magpie", Preset::Magpie), ("fractions", Preset::Fractions)];
+/// Settings of the `{ ... }` block after a featurizer.
+pub const FEATURIZE_SETTINGS: &[&str] = &["on_error"];
+/// Values of `on_error`.
+pub const ON_ERROR: &[(&str, OnError)] = &[("fail", OnError::Fail), ("drop", OnError::Drop)];
 /// Other keywords of table expressions: `join T on a = b`, `COLS except COLS`.
-pub const TABLE_KEYWORDS: &[&str] = &["on", "except"];
+pub const TABLE_KEYWORDS: &[&str] = &["on", "except", "with"];
 /// Words of `where` conditions.
 pub const CONDITION_WORDS: &[&str] = &["and", "or", "not", "in"];
 /// Functions of `derive NAME = EXPR`.
@@ -220,6 +235,10 @@ pub fn groups() -> Vec<Group> {
         g("table keywords", TABLE_KEYWORDS.to_vec()),
         g("condition words", CONDITION_WORDS.to_vec()),
         g("derive functions", words(DERIVE_FUNCTIONS)),
+        g("featurize inputs", FEATURIZE_INPUTS.to_vec()),
+        g("composition presets", words(COMPOSITION_PRESETS)),
+        g("featurize settings", FEATURIZE_SETTINGS.to_vec()),
+        g("on_error values", words(ON_ERROR)),
         g("transform targets", TRANSFORM_TARGETS.to_vec()),
         g("transforms", words(TRANSFORMS)),
         g("model settings", MODEL_SETTINGS.to_vec()),
@@ -253,6 +272,8 @@ pub fn groups() -> Vec<Group> {
         g("expect subjects", expect_subjects()),
         g("expect keywords", EXPECT_KEYWORDS.to_vec()),
         g("report kinds", REPORT_KINDS.to_vec()),
+        g("budget settings", BUDGET_SETTINGS.to_vec()),
+        g("budget have coordinates", BUDGET_HAVE_COORDS.to_vec()),
     ]
 }
 

@@ -36,7 +36,7 @@ pub fn parse(text: &str) -> Result<File, Vec<Problem>> {
         // The statement split disagreed with the grammar; fall back to the whole-file error.
         problems.push(match whole_file_error {
             Some(e) => syntax_problem(&e, text, (0, text.len()), true),
-            None => Problem::new(ProblemKind::Syntax("the study could not be parsed".into()), Span::new(0, 0), "here"),
+            None => Problem::new(ProblemKind::Unparsable, Span::new(0, 0), "here"),
         });
     }
     problems.sort_by_key(|p| p.span.start);
@@ -52,7 +52,7 @@ fn one_statement_per_line(file: File) -> Result<File, Vec<Problem>> {
         .map(|w| {
             let kw = &w[1].keyword;
             Problem::new(
-                ProblemKind::Syntax(format!("`{}` starts on the same line as the previous statement", kw.name)),
+                ProblemKind::StatementOnSameLine { keyword: kw.name.clone() },
                 kw.span,
                 "expected a new line before this statement",
             )
@@ -69,11 +69,7 @@ fn parse_chunk(text: &str, chunk: &Chunk) -> Vec<Problem> {
         return Vec::new(); // only blank lines and comments
     }
     let Some(piece) = text.get(start..end) else {
-        return vec![Problem::new(
-            ProblemKind::Syntax("the study could not be split into statements".into()),
-            Span::new(start, start),
-            "here",
-        )];
+        return vec![Problem::new(ProblemKind::Unsplittable, Span::new(start, start), "here")];
     };
 
     if let Some(problem) = unknown_statement(piece, start) {

@@ -104,12 +104,17 @@ fn describe(rule: Rule) -> Option<Cow<'static, str>> {
         Rule::head_decl | Rule::kw_head => "`head { ... }`",
         Rule::input_name => "an input name",
         Rule::derive_op | Rule::kw_derive => "`derive`",
+        Rule::featurize_op | Rule::kw_featurize => "`featurize`",
+        Rule::kw_with => "`with`",
         Rule::arith | Rule::arith_term | Rule::arith_factor => {
             "an expression (numbers, columns, `+ - * /`, `log(...)`)"
         }
         Rule::arith_call => "a function call",
         Rule::add_op | Rule::mul_op => "an operator (`+`, `-`, `*`, `/`)",
         Rule::neg => "`-`",
+        Rule::budget_block => "`{`",
+        Rule::budget_have | Rule::kw_have => "`have = (n = N, m = M)`",
+        Rule::kw_budget => "`budget`",
         _ => return None,
     }))
 }
@@ -212,7 +217,11 @@ pub fn syntax_problem(err: &Error<Rule>, text: &str, chunk: (usize, usize), whol
     let positives: Vec<Rule> = match &err.variant {
         ErrorVariant::ParsingError { positives, .. } => positives.clone(),
         ErrorVariant::CustomError { message } => {
-            return Problem::new(ProblemKind::Syntax(format!("syntax error: {message}")), Span::new(pos, pos), "here");
+            return Problem::new(
+                ProblemKind::ParserMessage { detail: message.to_string() },
+                Span::new(pos, pos),
+                "here",
+            );
         }
     };
 
@@ -248,13 +257,13 @@ pub fn syntax_problem(err: &Error<Rule>, text: &str, chunk: (usize, usize), whol
         Found::End { at, what } => (what.clone(), Span::new(*at, *at)),
         Found::Token { text, span } => (text.clone(), *span),
         Found::UnclosedString { span } => {
-            return Problem::new(ProblemKind::Syntax("this string is not closed".into()), *span, "string starts here")
+            return Problem::new(ProblemKind::UnclosedString, *span, "string starts here")
                 .with_help("close the string with `\"` on the same line; write `\\\"` for a quote inside it");
         }
     };
 
     let mut problem = Problem::new(
-        ProblemKind::Syntax(format!("expected {expected}, found {found_text}")),
+        ProblemKind::Expected { expected: expected.to_string(), found: found_text.to_string() },
         span,
         if expected.len() > 60 { "not expected here".to_string() } else { format!("expected {expected}") },
     );

@@ -16,5 +16,5 @@ mod step;
 pub mod yeo_johnson;
 
 pub use error::TransformError;
-pub use pipeline::{NEGLIGIBLE_SPREAD, Pipeline, negligible_spread};
+pub use pipeline::{NEGLIGIBLE_SPREAD, Pipeline, input_steps, negligible_spread};
 pub use step::{Step, StepError};

@@ -3,7 +3,7 @@
 use crate::data::Matrix;
 use crate::ir::TransformKind;
 
-use super::error::TransformError;
+use super::error::{TransformError, log_domain_help};
 use super::step::{Step, StepError};
 
 /// Per column, the fitted steps, applied left to right. Fitted on training rows only; applied to
@@ -47,6 +47,17 @@ pub fn negligible_spread(values: &[f64]) -> bool {
     sorted.len() - best <= 1
 }
 
+/// The steps an input pipeline runs for `transform x = kinds` (see [`Pipeline::fit_inputs`]): `kinds`
+/// with `clip` appended unless they name `clip` or `noclip`, and `noclip` (a marker) left out.
+pub fn input_steps(kinds: &[TransformKind]) -> Vec<TransformKind> {
+    let mut kinds: Vec<TransformKind> = kinds.to_vec();
+    if !kinds.iter().any(|k| matches!(k, TransformKind::Clip | TransformKind::NoClip)) {
+        kinds.push(TransformKind::Clip);
+    }
+    kinds.retain(|k| *k != TransformKind::NoClip);
+    kinds
+}
+
 impl Pipeline {
     /// Fit `kinds` (applied left to right) column by column on `rows` of `m`, each step fitted on
     /// the output of the previous one.
@@ -80,11 +91,7 @@ impl Pipeline {
     ///   beyond the training rows' range widened by its width on each side is clamped there,
     ///   and a value that overflows an earlier step goes to that bound instead of failing.
     pub fn fit_inputs(kinds: &[TransformKind], m: &Matrix, rows: &[usize]) -> Result<Pipeline, TransformError> {
-        let mut kinds: Vec<TransformKind> = kinds.to_vec();
-        if !kinds.iter().any(|k| matches!(k, TransformKind::Clip | TransformKind::NoClip)) {
-            kinds.push(TransformKind::Clip);
-        }
-        kinds.retain(|k| *k != TransformKind::NoClip);
+        let kinds = input_steps(kinds);
         let mut p = Pipeline::fit(&[], m, rows)?;
         for c in 0..m.cols {
             let values = training_values(m, rows, c)?;
@@ -237,8 +244,19 @@ fn fit_column(kinds: &[TransformKind], values: &[f64], rows: &[usize], c: usize)
     let mut steps = Vec::with_capacity(kinds.len());
     for (k, &kind) in kinds.iter().enumerate() {
         let step = Step::fit(kind, &values).map_err(|e| TransformError::new(at_step(k, e), c, None))?;
+        let min = values.iter().copied().fold(f64::INFINITY, f64::min);
         for (i, v) in values.iter_mut().enumerate() {
-            *v = step.forward(*v).map_err(|e| TransformError::new(at_step(k, e), c, Some(rows[i])))?;
+            *v = step.forward(*v).map_err(|e| {
+                let help = match e {
+                    StepError::Domain { step, .. } => Some(log_domain_help(step, min)),
+                    _ => None,
+                };
+                let err = TransformError::new(at_step(k, e), c, Some(rows[i]));
+                match help {
+                    Some(h) => err.with_help(h),
+                    None => err,
+                }
+            })?;
         }
         steps.push(step);
     }

@@ -1,6 +1,6 @@
 //! The lock-step ensemble trainer: all E members of an ensemble as one tensor program on a burn
-//! device — the GPU path of the plain MLP (`--device cuda|wgpu`), and `--device cpu-lockstep` on
-//! burn's CPU backend (flex) for tests.
+//! device — the GPU path of the plain MLP and of pairwise models (`--device cuda|wgpu`), and
+//! `--device cpu-lockstep` on burn's CPU backend (flex) for tests.
 //!
 //! Weights are stacked per layer as `[E, in, out]` (biases `[E, 1, out]`); a step gathers every
 //! member's batch from its own rows in its own order, runs one batched product per layer
@@ -16,8 +16,10 @@
 //! order); the loss, its hand-written gradient (`mlp.rs`), Adam (`adam.rs`, same operations in
 //! the same order) and early stopping (`judge_epoch`, `mse`) are the host engine's. What differs
 //! is the summation order inside the products and column sums, so members agree with the host
-//! engine up to floating-point rounding that training then amplifies (tests/lockstep.rs
-//! measures how far).
+//! engine up to floating-point rounding that training then amplifies (`tests.rs` measures how
+//! far: on flex, on this project's CPU, not at all). The pairwise trainer (`pair.rs`) runs the
+//! host pairwise engine's own burn operations with a member dimension, so on flex its members
+//! are bit-identical to the host engine's by construction (`pair_tests.rs`).
 //!
 //! **Why a hand-written backward pass, not burn's autodiff:** the gradient of an MLP under MSE
 //! is three lines per layer (`dW = xᵀ·dz`, `db = Σ dz`, `dz ← dz·Wᵀ ⊙ act'`), already written
@@ -27,10 +29,14 @@
 //! written by hand anyway.
 //!
 //! Files: `net.rs` (stacked parameters, forward pass, prediction), `adam.rs` (masked Adam on the
-//! device), `train.rs` (the epoch loop, early stopping, snapshots).
+//! device), `train.rs` (the epoch loop, early stopping, snapshots), `pair.rs` (the same for
+//! pairwise models: burn's autodiff over `pair_net`'s forward pass with a member dimension).
 
 pub mod adam;
 pub mod net;
+pub mod pair;
+#[cfg(test)]
+mod pair_tests;
 #[cfg(test)]
 mod tests;
 pub mod train;

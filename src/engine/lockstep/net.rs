@@ -7,7 +7,7 @@ use crate::engine::net::{MemberWeights, NetShape, apply_activation, to_vec};
 use crate::ir::Activation;
 
 /// Rows per member in one prediction pass (bounds the activations' memory).
-const EVAL_ROWS: usize = 8192;
+pub(super) const EVAL_ROWS: usize = 8192;
 
 /// One linear layer of every member.
 #[derive(Clone)]
@@ -42,38 +42,13 @@ impl StackedNet {
     /// The members' host weights, uploaded (one tensor per layer and kind).
     pub fn upload(shape: &NetShape, members: &[MemberWeights], device: &Device) -> StackedNet {
         let dims = shape.layers();
-        let e = members.len();
-        let layers = dims
-            .iter()
-            .enumerate()
-            .map(|(l, &(i, o))| {
-                let mut w = Vec::with_capacity(e * i * o);
-                let mut b = Vec::with_capacity(e * o);
-                for m in members {
-                    w.extend_from_slice(&m.layers[l].0);
-                    b.extend_from_slice(&m.layers[l].1);
-                }
-                StackedLayer {
-                    w: Tensor::from_data(TensorData::new(w, [e, i, o]), device),
-                    b: Tensor::from_data(TensorData::new(b, [e, 1, o]), device),
-                }
-            })
-            .collect();
-        StackedNet { members: e, dims, activation: shape.activation, layers }
+        let layers = upload_layers(&dims, members, device);
+        StackedNet { members: members.len(), dims, activation: shape.activation, layers }
     }
 
     /// Every member's parameters, read back (one read per layer and kind).
     pub fn download(&self) -> Vec<MemberWeights> {
-        let e = self.members;
-        let mut out: Vec<MemberWeights> = (0..e).map(|_| MemberWeights { layers: Vec::new() }).collect();
-        for (layer, &(i, o)) in self.layers.iter().zip(&self.dims) {
-            let w = to_vec(&layer.w);
-            let b = to_vec(&layer.b);
-            for (k, m) in out.iter_mut().enumerate() {
-                m.layers.push((w[k * i * o..(k + 1) * i * o].to_vec(), b[k * o..(k + 1) * o].to_vec()));
-            }
-        }
-        out
+        download_layers(&self.layers, &self.dims, self.members)
     }
 
     /// Forward pass of `x` (`[E, rows, in]`). With `masks` (one per hidden layer, `[E, rows,
@@ -118,6 +93,40 @@ impl StackedNet {
         }
         if parts.len() == 1 { parts.pop().expect("one part") } else { Tensor::cat(parts, 1) }
     }
+}
+
+/// The members' host weights of layers `dims` ((fan_in, fan_out) each), uploaded as one
+/// weight and one bias tensor per layer.
+pub fn upload_layers(dims: &[(usize, usize)], members: &[MemberWeights], device: &Device) -> Vec<StackedLayer> {
+    let e = members.len();
+    dims.iter()
+        .enumerate()
+        .map(|(l, &(i, o))| {
+            let mut w = Vec::with_capacity(e * i * o);
+            let mut b = Vec::with_capacity(e * o);
+            for m in members {
+                w.extend_from_slice(&m.layers[l].0);
+                b.extend_from_slice(&m.layers[l].1);
+            }
+            StackedLayer {
+                w: Tensor::from_data(TensorData::new(w, [e, i, o]), device),
+                b: Tensor::from_data(TensorData::new(b, [e, 1, o]), device),
+            }
+        })
+        .collect()
+}
+
+/// The `e` members' weights of `layers`, read back (one read per layer and kind).
+pub fn download_layers(layers: &[StackedLayer], dims: &[(usize, usize)], e: usize) -> Vec<MemberWeights> {
+    let mut out: Vec<MemberWeights> = (0..e).map(|_| MemberWeights { layers: Vec::new() }).collect();
+    for (layer, &(i, o)) in layers.iter().zip(dims) {
+        let w = to_vec(&layer.w);
+        let b = to_vec(&layer.b);
+        for (k, m) in out.iter_mut().enumerate() {
+            m.layers.push((w[k * i * o..(k + 1) * i * o].to_vec(), b[k * o..(k + 1) * o].to_vec()));
+        }
+    }
+    out
 }
 
 /// Rows of E members uploaded as `[E, rows, features]` (member-major, as the host keeps them).

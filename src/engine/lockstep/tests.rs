@@ -84,8 +84,23 @@ fn train(seeds: &[u64], shape: &NetShape, cfg: &TrainConfig, engine: &Engine) ->
     Trained { outcomes, weights: net.to_members(), preds, test_y: test.into_iter().map(|t| t.y).collect() }
 }
 
-fn lockstep() -> Engine {
-    Engine::select(Some("cpu-lockstep")).unwrap()
+/// The engine the lock-step tests train on: `cpu-lockstep` (flex), or the device named by
+/// [`TEST_DEVICE_ENV`] in a build that has it.
+pub(super) fn lockstep() -> Engine {
+    let name = std::env::var(TEST_DEVICE_ENV).unwrap_or_else(|_| "cpu-lockstep".into());
+    Engine::select(Some(&name)).unwrap_or_else(|e| panic!("${TEST_DEVICE_ENV}: {e}"))
+}
+
+/// Names the device the lock-step tests (this file and `pair_tests.rs`) train on: unset, flex
+/// (`cpu-lockstep`), where every member must come out bit-identical to the host engine's; `wgpu`
+/// or `cuda` in a build with that feature (the GPU subset: `.ci/run` runs it on Mesa's software
+/// Vulkan), where sums run in another order and the tests hold the members to the stated
+/// tolerances instead.
+pub(super) const TEST_DEVICE_ENV: &str = "SIM2REAL_LOCKSTEP_TEST_DEVICE";
+
+/// Whether the lock-step tests run on flex, where the two engines agree bit for bit.
+pub(super) fn exact(engine: &Engine) -> bool {
+    engine.name() == "cpu-lockstep"
 }
 
 fn mae(pred: &[f32], y: &[f32]) -> f64 {
@@ -205,19 +220,30 @@ fn dropout_decay_and_frozen_layers_match_the_host_engine() {
 
 /// A member's result depends only on its seed: member k of an ensemble of 12 is bit for bit the
 /// member trained alone (ensembles are chunked and resumed in any grouping), and a rerun gives
-/// the same bits.
+/// the same bits. On a GPU only the rerun is required: an ensemble of another size is another
+/// shape, for which the backend may pick other kernels (docs/devices.md); whether the member
+/// alone came out the same is printed.
 #[test]
 fn a_lockstep_member_depends_only_on_its_seed() {
     let cfg = TrainConfig { dropout: 0.05, ..config() };
     let seeds: Vec<u64> = (100..112).collect();
-    let together = train(&seeds, &shape(Activation::Relu), &cfg, &lockstep());
+    let engine = lockstep();
+    let together = train(&seeds, &shape(Activation::Relu), &cfg, &engine);
     for (i, &k) in seeds.iter().enumerate().step_by(5) {
-        let alone = train(&[k], &shape(Activation::Relu), &cfg, &lockstep());
+        let alone = train(&[k], &shape(Activation::Relu), &cfg, &engine);
+        if !exact(&engine) {
+            eprintln!(
+                "{}: member {k} alone = in the ensemble: {}",
+                engine.name(),
+                together.weights[i] == alone.weights[0]
+            );
+            continue;
+        }
         assert_eq!(together.outcomes[i], alone.outcomes[0], "member {k}");
         assert_eq!(together.weights[i], alone.weights[0], "member {k}");
         assert_eq!(together.preds[i], alone.preds[0], "member {k}");
     }
-    let again = train(&seeds, &shape(Activation::Relu), &cfg, &lockstep());
+    let again = train(&seeds, &shape(Activation::Relu), &cfg, &engine);
     assert_eq!(together.outcomes, again.outcomes);
     assert_eq!(together.weights, again.weights);
 }
@@ -262,8 +288,9 @@ fn an_interrupt_stops_lockstep_training() {
 #[test]
 fn device_names_are_checked() {
     assert_eq!(Engine::select(Some("cpu")).unwrap().name(), "cpu");
-    assert_eq!(lockstep().name(), "cpu-lockstep");
-    assert!(!lockstep().is_gpu());
+    let flex = Engine::select(Some("cpu-lockstep")).unwrap();
+    assert_eq!(flex.name(), "cpu-lockstep");
+    assert!(!flex.is_gpu());
     let err = Engine::select(Some("tpu")).unwrap_err();
     assert!(err.contains("unknown device") && err.contains("cpu-lockstep"), "{err}");
     if !cfg!(feature = "cuda") {

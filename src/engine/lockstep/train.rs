@@ -21,7 +21,7 @@ use crate::engine::net::{MemberWeights, NetShape, to_vec};
 use crate::engine::train::{Interrupted, TrainConfig, TrainOutcome};
 
 use super::adam::{DeviceMoments, step};
-use super::net::{Recorded, StackedNet, upload_rows};
+use super::net::{Recorded, StackedLayer, StackedNet, upload_rows};
 
 /// Train E members (`init[k]`, rows `data.train[k]`/`data.val[k]`, seed `seeds[k]`) in lock
 /// step on `device`. Returns every member's best weights (still on the device) and what
@@ -68,9 +68,7 @@ pub fn train(
     let val_x: Vec<&[f32]> = data.val.iter().map(|m| m.x.as_slice()).collect();
     let x_val = upload_rows(&val_x, v, features, device);
 
-    let mut bad = vec![0usize; e];
-    let mut stopped = vec![false; e];
-    let mut active = mask(&vec![true; e], device).float();
+    let mut stopping = Stopping::new(e, cfg.patience, device);
     let mut t = 0usize;
     for epoch in 1..=cfg.max_epochs {
         let perms: Vec<Vec<usize>> = rngs.iter_mut().map(|r| permutation(n, r)).collect();
@@ -88,42 +86,78 @@ pub fn train(
             let masks = (cfg.dropout > 0.0).then(|| upload_masks(&shape.hidden, b, cfg.dropout, &mut rngs, device));
             let rec = net.forward_recorded(xb, masks.as_deref());
             t += 1;
-            backward_and_step(&mut net, rec, yb, frozen, &StepConsts::new(&adam_cfg, t), &mut moments, &active);
+            let k = StepConsts::new(&adam_cfg, t);
+            backward_and_step(&mut net, rec, yb, frozen, &k, &mut moments, &stopping.active);
         }
 
         // The one read of the epoch: every member's validation predictions.
         let pred = to_vec(&net.predict(&x_val));
-        let mut improved = vec![false; e];
+        let val_y: Vec<&[f32]> = data.val.iter().map(|m| m.y.as_slice()).collect();
+        let improved = stopping.judge(&mut outs, epoch, &pred, &val_y, &vec![n; e], device);
+        best.layers = snapshot(best.layers, &net.layers, &improved, device);
+        if stopping.all_stopped() {
+            break;
+        }
+    }
+    Ok((best, outs))
+}
+
+/// Early stopping of E members after each epoch, on the host: the host engine's rule
+/// (`judge_epoch`) for each member still training, and `active` (`[E, 1, 1]`, 1.0 for members
+/// still training, 0.0 for those stopped) on the device for the masked Adam.
+pub(super) struct Stopping {
+    bad: Vec<usize>,
+    stopped: Vec<bool>,
+    patience: usize,
+    pub active: Tensor<3>,
+}
+
+impl Stopping {
+    pub fn new(e: usize, patience: usize, device: &Device) -> Stopping {
+        Stopping { bad: vec![0; e], stopped: vec![false; e], patience, active: mask(&vec![true; e], device).float() }
+    }
+
+    /// Judge epoch `epoch` of every member still training from its validation predictions
+    /// (`pred`, member after member, `val_y[k].len()` each) and count the `rows[k]` training
+    /// rows it saw; returns which members improved (their weights are the new best).
+    pub fn judge(
+        &mut self,
+        outs: &mut [TrainOutcome],
+        epoch: usize,
+        pred: &[f32],
+        val_y: &[&[f32]],
+        rows: &[usize],
+        device: &Device,
+    ) -> Vec<bool> {
+        let mut improved = vec![false; outs.len()];
         let mut newly_stopped = false;
-        for k in 0..e {
-            if stopped[k] {
+        let mut start = 0;
+        for (k, out) in outs.iter_mut().enumerate() {
+            let p = &pred[start..start + val_y[k].len()];
+            start += val_y[k].len();
+            if self.stopped[k] {
                 continue;
             }
-            let out = &mut outs[k];
             out.epochs = epoch;
-            out.rows_seen += n;
-            match judge_epoch(out, &mut bad[k], mse(&pred[k * v..(k + 1) * v], &data.val[k].y), epoch, cfg.patience) {
+            out.rows_seen += rows[k];
+            match judge_epoch(out, &mut self.bad[k], mse(p, val_y[k]), epoch, self.patience) {
                 Verdict::Improved => improved[k] = true,
                 Verdict::Go => {}
                 Verdict::Stop => {
-                    stopped[k] = true;
+                    self.stopped[k] = true;
                     newly_stopped = true;
                 }
             }
         }
-        if improved.iter().all(|&i| i) {
-            best = net.clone();
-        } else if improved.iter().any(|&i| i) {
-            best = snapshot(best, &net, &mask(&improved, device));
+        if newly_stopped && !self.all_stopped() {
+            self.active = mask(&self.stopped.iter().map(|s| !s).collect::<Vec<_>>(), device).float();
         }
-        if stopped.iter().all(|&s| s) {
-            break;
-        }
-        if newly_stopped {
-            active = mask(&stopped.iter().map(|s| !s).collect::<Vec<_>>(), device).float();
-        }
+        improved
     }
-    Ok((best, outs))
+
+    pub fn all_stopped(&self) -> bool {
+        self.stopped.iter().all(|&s| s)
+    }
 }
 
 /// The batch order of one epoch for all members, step by step: for each step the rows of
@@ -140,7 +174,7 @@ fn step_major(perms: &[Vec<usize>], n: usize, batch: usize) -> Vec<i64> {
 }
 
 /// `[E, 1, 1]` booleans on the device.
-fn mask(values: &[bool], device: &Device) -> Tensor<3, Bool> {
+pub(super) fn mask(values: &[bool], device: &Device) -> Tensor<3, Bool> {
     Tensor::<3, Bool>::from_data(TensorData::new(values.to_vec(), [values.len(), 1, 1]), device)
 }
 
@@ -159,21 +193,31 @@ fn upload_masks(hidden: &[usize], rows: usize, p: f64, rngs: &mut [ChaCha8Rng], 
         .collect()
 }
 
-/// `best` with the members marked in `improved` (`[E, 1, 1]`) replaced by their current weights.
-fn snapshot(best: StackedNet, net: &StackedNet, improved: &Tensor<3, Bool>) -> StackedNet {
-    let layers = best
-        .layers
-        .into_iter()
-        .zip(&net.layers)
+/// The best-weight snapshots `best` with the members marked in `improved` replaced by their
+/// current weights `now`, on the device.
+pub(super) fn snapshot(
+    best: Vec<StackedLayer>,
+    now: &[StackedLayer],
+    improved: &[bool],
+    device: &Device,
+) -> Vec<StackedLayer> {
+    if improved.iter().all(|&i| i) {
+        return now.to_vec();
+    }
+    if !improved.iter().any(|&i| i) {
+        return best;
+    }
+    let improved = mask(improved, device);
+    best.into_iter()
+        .zip(now)
         .map(|(old, new)| {
             let take = |o: Tensor<3>, n: &Tensor<3>| {
                 let m = improved.clone().expand(o.dims());
                 o.mask_where(m, n.clone())
             };
-            super::net::StackedLayer { w: take(old.w, &new.w), b: take(old.b, &new.b) }
+            StackedLayer { w: take(old.w, &new.w), b: take(old.b, &new.b) }
         })
-        .collect();
-    StackedNet { layers, ..best }
+        .collect()
 }
 
 /// The backward pass of every member's batch loss `mean((pred - y)^2)` (the host engine's

@@ -1,0 +1,36 @@
+;; Highlights for sim2real .study files (Neovim, Helix and `tree-sitter highlight`).
+;; tests/editors.rs checks that every keyword of grammar/study.pest and every value word of
+;; src/syntax/names.rs is listed here.
+
+(comment) @comment
+(string) @string
+(number) @number
+(glob) @string.special
+
+;; Statements.
+["study" "seed" "data" "source" "target" "transform" "model" "pretrain" "finetune" "direct" "multitask" "grid" "baseline" "fit" "expect" "report"] @keyword
+
+;; The other keywords.
+["where" "join" "on" "select" "drop" "derive" "except" "and" "or" "not" "in" "at" "every" "largest" "n" "significantly" "by" "input" "encoder" "head"] @keyword
+
+(comparison_operator) @operator
+["=" "|" "+" "-" "*" "/"] @operator
+["{" "}" "(" ")" "[" "]"] @punctuation.bracket
+["," ":"] @punctuation.delimiter
+
+;; Tables: declared by `data NAME =`, used after source/target/join and as a primary.
+(data_statement name: (identifier) @type.definition)
+(table_reference) @type
+
+;; Settings, arguments, calls, transform steps.
+(setting name: (identifier) @property)
+(input_declaration name: (identifier) @variable)
+(argument name: (identifier) @variable.parameter)
+(call function: (identifier) @function.builtin)
+(function_call function: (identifier) @function.builtin)
+(encoder_declaration kind: (identifier) @function.builtin)
+(step) @function.builtin
+
+;; The words a value may be (src/syntax/names.rs).
+((identifier) @constant.builtin
+  (#any-of? @constant.builtin "source" "target" "log" "log10" "log1p" "standardize" "yeo_johnson" "minmax" "clip" "noclip" "relu" "tanh" "sigmoid" "gelu" "shared" "none" "true" "false" "abs_diff" "sq_diff" "product" "concat" "distance" "adam" "all" "once" "per_trial" "mae" "mae_transformed" "allowed" "warn" "direct" "power_law" "surface" "D" "alpha" "C" "A" "B" "beta" "eps" "r2" "mrs" "transfer" "multitask" "samples"))
