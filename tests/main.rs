@@ -49,6 +49,8 @@ mod reliability_determinism;
 mod reliability_resume;
 mod reliability_sweep;
 mod report;
+mod shards;
+mod slurm;
 mod studies_real;
 mod surface;
 mod surface_outputs;

@@ -18,10 +18,18 @@ pub fn dispatch(cmd: Command) -> i32 {
         Command::Check { files, no_data, format: Format::Json, .. } => check_json(&files, no_data),
         Command::Fmt { files, check } => super::fmt::run(&files, check),
         Command::Plan { file, json, quick, out } => plan(file.as_deref(), json, quick, out.as_deref()),
-        Command::Run { file, out, threads, quick, fresh, quiet, device } => {
+        Command::Run { file, out, threads, quick, fresh, quiet, device, shard } => {
+            let threads = threads.unwrap_or_else(super::cluster::default_threads);
             let opts = RunOptions { out, threads, quick, fresh, progress: !quiet, device, ..RunOptions::default() };
             super::interrupt::install(opts.interrupt.clone());
-            run(file.as_deref(), &opts)
+            match shard {
+                Some(shard) => super::cluster::run_shard(file.as_deref(), &opts, shard),
+                None => run(file.as_deref(), &opts),
+            }
+        }
+        Command::Submit { .. } | Command::Status { .. } => super::cluster::dispatch(cmd),
+        Command::Report { dir, summary: false, study: None } if crate::exec::shards::is_sharded(&dir) => {
+            super::cluster::report(&dir)
         }
         Command::Table { file, name, out } => table(&file, &name, out.as_deref()),
         Command::Report { dir, summary: false, study } => report(&dir, study.as_deref()),
@@ -71,14 +79,14 @@ fn kernel_missing(args: &[String]) -> i32 {
 }
 
 /// The study text and the path it is known by (the embedded quickstart when none is given).
-fn source(file: Option<&Path>) -> Result<(PathBuf, String), RunError> {
+pub(super) fn source(file: Option<&Path>) -> Result<(PathBuf, String), RunError> {
     match file {
         Some(p) => Ok((p.to_path_buf(), exec::read_study(p)?)),
         None => Ok((PathBuf::from(QUICKSTART_NAME), QUICKSTART.to_string())),
     }
 }
 
-fn fail(e: &RunError) -> i32 {
+pub(super) fn fail(e: &RunError) -> i32 {
     match e {
         RunError::Study(d) => {
             eprint!("{}", render::diagnostic(d.as_ref()));
@@ -270,11 +278,10 @@ fn plan(file: Option<&Path>, json: bool, quick: bool, out: Option<&Path>) -> i32
     EXIT_OK
 }
 
-pub fn run(file: Option<&Path>, opts: &RunOptions) -> i32 {
-    let loaded = match source(file).and_then(|(p, t)| exec::load(&p, &t, opts.quick)) {
-        Ok(l) => l,
-        Err(e) => return fail(&e),
-    };
+/// What `run` (and `run --shard`) does before training: load and plan the study, start the
+/// thread pool, say which device trains. Err: the exit code.
+pub(super) fn prepare_run(file: Option<&Path>, opts: &RunOptions) -> Result<exec::Loaded, i32> {
+    let loaded = source(file).and_then(|(p, t)| exec::load(&p, &t, opts.quick)).map_err(|e| fail(&e))?;
     if let Err(m) = crate::engine::init_threads(opts.threads) {
         eprintln!("warning: {m}");
     }
@@ -283,9 +290,17 @@ pub fn run(file: Option<&Path>, opts: &RunOptions) -> i32 {
         Ok(_) => {}
         Err(m) => {
             eprintln!("error: {m}");
-            return EXIT_STUDY;
+            return Err(EXIT_STUDY);
         }
     }
+    Ok(loaded)
+}
+
+pub fn run(file: Option<&Path>, opts: &RunOptions) -> i32 {
+    let loaded = match prepare_run(file, opts) {
+        Ok(l) => l,
+        Err(code) => return code,
+    };
     let outcome = match exec::run(&loaded, opts) {
         Ok(o) => o,
         Err(RunError::Interrupted) => {
@@ -328,7 +343,7 @@ pub fn run(file: Option<&Path>, opts: &RunOptions) -> i32 {
 
 /// A study's `budget` that could not be planned: its diagnostic (on the goal or the block) and
 /// exit 2; in a `--quick` run a warning only (its surface is a smoke test's).
-fn budget_code(loaded: &exec::Loaded, r: &Results) -> i32 {
+pub(super) fn budget_code(loaded: &exec::Loaded, r: &Results) -> i32 {
     let (Some(spec), Some(crate::results::budget::BudgetOutcome::Failed(failed))) = (&loaded.study.budget, &r.budget)
     else {
         return EXIT_OK;
@@ -343,7 +358,7 @@ fn budget_code(loaded: &exec::Loaded, r: &Results) -> i32 {
     EXIT_STUDY
 }
 
-fn expect_code(r: &Results) -> i32 {
+pub(super) fn expect_code(r: &Results) -> i32 {
     let failed: Vec<_> = r.expects.iter().filter(|e| !e.passed).collect();
     for e in &failed {
         eprintln!("expectation failed: expect {} ({})", e.text, e.detail);

@@ -1,14 +1,17 @@
-//! The `sim2real` command line: `check`, `fmt`, `plan`, `run`, `report`, `table`, `fit`, `budget`, `bench`, `lsp`.
+//! The `sim2real` command line: `check`, `fmt`, `plan`, `run`, `report`, `table`, `fit`, `budget`, `bench`, `lsp`,
+//! `submit`, `status`.
 //!
 //! Exit codes: 0 success; 1 an `expect` failed; 2 study or data errors or an unreadable study file (diagnostics on
 //! stderr), or `report --study` with an edit that needs training; 3 a failure while running; 130 `run` interrupted
 //! (SIGINT or SIGTERM; finished jobs are saved and a rerun resumes).
 
+mod cluster;
 mod commands;
 pub mod fit_table;
 mod fmt;
 mod interrupt;
 mod render;
+pub mod slurm;
 mod table;
 
 use std::path::PathBuf;
@@ -114,14 +117,20 @@ pub enum Command {
         out: Option<PathBuf>,
         /// CPU threads for training. Results do not depend on it: any count gives the same bytes for the same
         /// seed, data and device, and a run may resume with another count.
-        #[arg(long, default_value_t = 2)]
-        threads: usize,
+        /// Default: $SLURM_CPUS_PER_TASK when set (a Slurm task's CPUs), else 2.
+        #[arg(long)]
+        threads: Option<usize>,
         /// Smoke run: at most 3 trials, 4 values of n and 2 of m. Every output says so.
         #[arg(long)]
         quick: bool,
         /// Discard what the output directory holds and start over.
         #[arg(long)]
         fresh: bool,
+        /// Train only shard I of N (0 ≤ I < N) of the plan's jobs into the output directory, which
+        /// the other shards' processes (any host, a shared filesystem) write too; `sim2real report
+        /// DIR` merges them. See docs/cluster.md.
+        #[arg(long, value_name = "I/N", conflicts_with = "fresh")]
+        shard: Option<crate::plan::shards::Shard>,
         /// No progress output.
         #[arg(long)]
         quiet: bool,
@@ -140,6 +149,24 @@ pub enum Command {
         /// The connection file Jupyter wrote for this kernel.
         #[arg(long, value_name = "FILE")]
         connection_file: Option<PathBuf>,
+    },
+    /// Submit a study to a cluster scheduler as one job per shard (`run --shard I/N`) and a
+    /// merge job (`report DIR`) that runs after them. See docs/cluster.md.
+    Submit {
+        /// Study file; none = the embedded quickstart.
+        file: Option<PathBuf>,
+        #[command(flatten)]
+        opts: slurm::SubmitOptions,
+        /// Resubmit only these shards (e.g. 1,3) with the scripts already in DIR/slurm/, as
+        /// `sim2real status DIR` prints it.
+        #[arg(long, value_name = "LIST", requires = "out", conflicts_with_all = ["file", "tasks", "partition", "time", "cpus_per_task", "mem", "sbatch_args", "quick"])]
+        only: Option<String>,
+    },
+    /// Progress of a sharded run directory: done/total jobs per shard, the Slurm jobs' states
+    /// (squeue, sacct) and the command that resubmits the unfinished shards.
+    Status {
+        /// A run directory written by `run --shard` or `submit`.
+        dir: PathBuf,
     },
     /// Write one table the study declares, after all its operations (featurizers included), as CSV.
     Table {
@@ -164,7 +191,8 @@ pub enum Command {
     Lsp,
     /// Re-render report.md, report.html, summary.md and the figures from a run directory without
     /// training: a finished run from its results.json, an unfinished one from its store (saying
-    /// what is missing), or with --study an edited study's fits, expectations and breakdowns.
+    /// what is missing), or with --study an edited study's fits, expectations and breakdowns. In a
+    /// sharded directory (`run --shard`), first merge whatever the shards finished.
     Report {
         /// A run directory (results.json and trials.csv, or the results store of a run).
         dir: PathBuf,

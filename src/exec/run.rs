@@ -25,7 +25,7 @@ use super::health::{pretrain_diverged, retry_diverged, unusable};
 use super::job::{failed_record, pretrained, store_pretrains, train_spec, trial_record};
 use super::members::{Member, member_for};
 use super::progress::Progress;
-use super::store::{DirLock, Record, RunRecord, Store};
+use super::store::{DirLock, Record, RunRecord, Store, Stored};
 
 /// Options of `sim2real run`.
 #[derive(Debug, Clone)]
@@ -152,9 +152,26 @@ pub fn run(loaded: &Loaded, opts: &RunOptions) -> Result<RunOutcome, RunError> {
     let lock = DirLock::acquire(&dir).map_err(|e| RunError::Failed(e.to_string()))?;
     let plan = &loaded.plan;
     let mut store = Store::open(&dir, &loaded.study.name, opts.fresh).map_err(|e| RunError::Failed(e.to_string()))?;
+    let all: Vec<&Job> = plan.jobs.iter().collect();
+    let trained = train_jobs(loaded, &all, &mut store, &engine, opts)?;
+    let (results, trials) = conclude(loaded, &store, engine.name(), &dir)?;
+    Ok(RunOutcome { dir, results, trials, trained, wall_s: start.elapsed().as_secs_f64(), _lock: lock })
+}
+
+/// Train every job of `jobs` (plan order) not yet in the store, ensemble by ensemble, appending
+/// each finished job at once; returns how many were trained. `run` passes the whole plan, a
+/// sharded run (`exec::shards`) its share. Notes the run in the store first (`run_record`).
+pub fn train_jobs(
+    loaded: &Loaded,
+    jobs: &[&Job],
+    store: &mut Store,
+    engine: &Engine,
+    opts: &RunOptions,
+) -> Result<usize, RunError> {
+    let plan = &loaded.plan;
     store.note_run(run_record(loaded)).map_err(|e| RunError::Failed(e.to_string()))?;
-    let mut progress = Progress::new(plan.jobs.len(), opts.progress, plan.quick);
-    progress.already_done(plan.jobs.iter().filter(|j| store.holds(j)).count());
+    let mut progress = Progress::new(jobs.len(), opts.progress, plan.quick);
+    progress.already_done(jobs.iter().filter(|j| store.holds(j)).count());
     if store.discarded > 0 {
         progress.note(&format!("discarded {} corrupt or torn record(s) at the end of the store (from the first bad line on); those jobs run again", store.discarded));
     }
@@ -165,7 +182,7 @@ pub fn run(loaded: &Loaded, opts: &RunOptions) -> Result<RunOutcome, RunError> {
 
     // Jobs in plan order, grouped into ensembles (consecutive jobs of one group).
     let mut groups: Vec<(String, Vec<&Job>)> = Vec::new();
-    for job in &plan.jobs {
+    for &job in jobs {
         let g = group_of(&job.kind);
         match groups.last_mut() {
             Some((name, jobs)) if *name == g => jobs.push(job),
@@ -181,17 +198,28 @@ pub fn run(loaded: &Loaded, opts: &RunOptions) -> Result<RunOutcome, RunError> {
             return Err(RunError::Interrupted);
         }
         let t0 = Instant::now();
-        let maes = run_group(loaded, &shape, &pending, &mut store, &engine, &interrupted)?;
+        let maes = run_group(loaded, &shape, &pending, store, engine, &interrupted)?;
         trained += pending.len();
         progress.group_done(name, pending.len(), &maes, t0.elapsed().as_secs_f64());
     }
     progress.finish();
+    Ok(trained)
+}
 
-    let (mut results, trials) = super::aggregate::from_store(loaded, &store);
-    results.device = Some(engine.name().to_string());
-    crate::results::outputs::write_data(&dir, &results, &trials)
+/// Aggregate the finished jobs of `stored` (one store's, or several segments merged by
+/// `exec::shards`) into results and write results.json and trials.csv into `dir`; `device` is
+/// the engine that trained them.
+pub fn conclude(
+    loaded: &Loaded,
+    stored: &Stored,
+    device: &str,
+    dir: &Path,
+) -> Result<(Results, Vec<TrialRow>), RunError> {
+    let (mut results, trials) = super::aggregate::from_store(loaded, stored);
+    results.device = Some(device.to_string());
+    crate::results::outputs::write_data(dir, &results, &trials)
         .map_err(|e| RunError::Failed(format!("writing results to {}: {e}", dir.display())))?;
-    Ok(RunOutcome { dir, results, trials, trained, wall_s: start.elapsed().as_secs_f64(), _lock: lock })
+    Ok((results, trials))
 }
 
 /// The store's `run` record of a loaded study: its file (absolute where it resolves, so that a

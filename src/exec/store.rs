@@ -278,7 +278,8 @@ fn encode(rec: &Record) -> String {
     format!("{:08x} {json}\n", crc32fast::hash(json.as_bytes()))
 }
 
-fn decode(line: &str) -> Option<Record> {
+/// One line of a store log (without its '\n'): the record, or None for a bad checksum or JSON.
+pub fn decode(line: &str) -> Option<Record> {
     let (crc, json) = line.split_once(' ')?;
     let crc = u32::from_str_radix(crc, 16).ok()?;
     if crc32fast::hash(json.as_bytes()) != crc {

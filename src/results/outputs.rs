@@ -11,6 +11,9 @@ use super::{Results, TrialRow};
 
 pub const STORE_LOG: &str = "store.log";
 pub const WEIGHTS_DIR: &str = "weights";
+/// The store segments of a sharded run (`run --shard I/N`, `exec/shards.rs`): `shards/manifest.json`
+/// and one folder `shards/I-of-N/` (store.log, weights/) per shard.
+pub const SHARDS_DIR: &str = "shards";
 pub const RESULTS_JSON: &str = "results.json";
 pub const TRIALS_CSV: &str = "trials.csv";
 pub const REPORT_MD: &str = "report.md";
@@ -54,6 +57,8 @@ pub enum When {
     TwoD,
     /// With `fit surface`.
     Surface,
+    /// Run with `--shard I/N` (several processes).
+    Sharded,
     /// With a `budget { … }` block that could be planned.
     Budget,
 }
@@ -65,6 +70,8 @@ pub struct OutputFile {
     pub name: &'static str,
     /// A folder rather than a file (`weights/`).
     pub dir: bool,
+    /// What a folder holds, as docs/results.md names it (`*.bin`); empty for a file.
+    pub contents: &'static str,
     pub writer: Writer,
     pub when: When,
     /// What it holds, in a few words (docs/results.md has the full description).
@@ -72,7 +79,7 @@ pub struct OutputFile {
 }
 
 const fn file(name: &'static str, writer: Writer, when: When, holds: &'static str) -> OutputFile {
-    OutputFile { name, dir: false, writer, when, holds }
+    OutputFile { name, dir: false, contents: "", writer, when, holds }
 }
 
 /// Every file and folder a run directory may hold, in the order of docs/results.md's table.
@@ -81,9 +88,18 @@ pub const FILES: &[OutputFile] = &[
     OutputFile {
         name: WEIGHTS_DIR,
         dir: true,
+        contents: "*.bin",
         writer: Writer::Store,
         when: When::Always,
         holds: "pretrained weights, one .bin file per pretraining",
+    },
+    OutputFile {
+        name: SHARDS_DIR,
+        dir: true,
+        contents: "*",
+        writer: Writer::Store,
+        when: When::Sharded,
+        holds: "with `run --shard I/N`: manifest.json and one store segment folder I-of-N/ per shard",
     },
     file(RESULTS_JSON, Writer::Data, When::Always, "aggregated results (points, fits, expectations)"),
     file(TRIALS_CSV, Writer::Data, When::Always, "one row per trial and arm"),
@@ -180,8 +196,10 @@ mod tests {
 
     #[test]
     fn docs_list_the_same_files_in_the_same_order() {
-        let registry: Vec<String> =
-            FILES.iter().map(|f| if f.dir { format!("{}/*.bin", f.name) } else { f.name.to_string() }).collect();
+        let registry: Vec<String> = FILES
+            .iter()
+            .map(|f| if f.dir { format!("{}/{}", f.name, f.contents) } else { f.name.to_string() })
+            .collect();
         assert_eq!(documented(), registry, "docs/results.md's table of files and results::outputs::FILES differ");
     }
 
