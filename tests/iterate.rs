@@ -7,7 +7,7 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::support::{Test, repo_file, sim2real, text};
+use crate::support::{Test, assert_same_results, read_bytes, repo_file, sim2real, text};
 
 /// A deterministic value in [-1, 1) for row `r`, column `k` (a hash, not a generator state).
 fn cell(r: usize, k: usize) -> f64 {
@@ -89,16 +89,6 @@ fn run(dir: &Path, study: &str, out: &str) -> String {
     text(&o)
 }
 
-fn read(p: &Path) -> Vec<u8> {
-    std::fs::read(p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
-}
-
-fn assert_same_results(a: &Path, b: &Path, when: &str) {
-    for f in ["results.json", "trials.csv"] {
-        assert!(read(&a.join(f)) == read(&b.join(f)), "{f} differs from a fresh run's ({when})");
-    }
-}
-
 /// Each kind of edit, applied in turn to one study rerun into one directory, trains exactly the
 /// jobs whose identity it changes (counted by kind from the records it adds to the store), and
 /// every rerun's results.json and trials.csv equal a fresh run of the edited study byte for byte.
@@ -142,7 +132,11 @@ fn each_edit_retrains_exactly_the_jobs_it_changes() {
         assert!(out.contains(&format!("({trained} trained now)")), "editing {what}:\n{out}");
         let fresh = format!("fresh{step}");
         run(&dir, "s.study", &fresh);
-        assert_same_results(&dir.join("run"), &dir.join(&fresh), &format!("after editing {what}"));
+        assert_same_results(
+            &dir.join("run"),
+            &dir.join(&fresh),
+            &format!("differs from a fresh run's (after editing {what})"),
+        );
     }
 }
 
@@ -154,24 +148,24 @@ fn report_with_an_edited_study_renders_without_training_or_says_what_needs_it() 
     let ran = case().args(["run", "s.study", "--out", "a", "--quiet"]).status_in(&[0, 1]).run();
     let dir = ran.path("");
     let a = dir.join("a");
-    let log = read(&a.join("store.log"));
+    let log = read_bytes(&a.join("store.log"));
     let edited = STUDY.replace("fit power_law\n", "fit power_law { C = 0 }\nexpect alpha > -10\nreport by class\n");
     std::fs::write(dir.join("e.study"), &edited).unwrap();
     Test::at(&dir).args(["report", "a", "--study", "e.study"]).stdout_contains("PASS  alpha > -10").run();
     let jobs_of = |l: &[u8]| String::from_utf8_lossy(l).lines().filter(|l| !l.contains(r#"{"type":"run""#)).count();
-    assert_eq!(jobs_of(&read(&a.join("store.log"))), jobs_of(&log), "report trained nothing");
+    assert_eq!(jobs_of(&read_bytes(&a.join("store.log"))), jobs_of(&log), "report trained nothing");
     assert!(a.join("groups.csv").exists(), "the new breakdown is rendered");
     run(&dir, "e.study", "fresh");
-    assert_same_results(&a, &dir.join("fresh"), "report --study");
+    assert_same_results(&a, &dir.join("fresh"), "differs from a fresh run's (report --study)");
     // The edited study is now the directory's: `report DIR` renders it again, unchanged.
-    let results = read(&a.join("results.json"));
+    let results = read_bytes(&a.join("results.json"));
     Test::at(&dir).args(["report", "a"]).run();
-    assert!(read(&a.join("results.json")) == results);
+    assert!(read_bytes(&a.join("results.json")) == results);
 
     // Edits that change jobs: listed with why, nothing trained, exit 2.
     let more_n = edited.replace("n = [50, 100, 200]", "n = [50, 100, 200, 400]");
     let lr = edited.replace("finetune { lr = 3e-3", "finetune { lr = 2e-3");
-    let before = read(&a.join("store.log"));
+    let before = read_bytes(&a.join("store.log"));
     Test::at(&dir)
         .file("n.study", more_n)
         .args(["report", "a", "--study", "n.study"])
@@ -187,7 +181,7 @@ fn report_with_an_edited_study_renders_without_training_or_says_what_needs_it() 
         .status(2)
         .stderr_contains("18 finetune jobs, changed since the last run (training settings)")
         .run();
-    assert!(read(&a.join("store.log")) == before, "a refused report leaves the store as it was");
+    assert!(read_bytes(&a.join("store.log")) == before, "a refused report leaves the store as it was");
 }
 
 /// A store of an older format is refused by `run` with what to do, and `plan` warns.
@@ -257,7 +251,7 @@ fn ctrl_c_saves_finished_jobs_exits_130_and_a_rerun_resumes() {
         let o = sim2real().args(args(&d)).output().unwrap();
         assert_eq!(o.status.code(), Some(0), "{}", text(&o));
         assert!(text(&o).contains(&format!("({} trained now)", 44 - saved)), "{}", text(&o));
-        assert_same_results(&d, &reference, "after Ctrl-C and a rerun");
+        assert_same_results(&d, &reference, "differs from a fresh run's (after Ctrl-C and a rerun)");
         return;
     }
     panic!("every run finished before its SIGINT arrived");

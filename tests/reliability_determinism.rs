@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
-use crate::support::{repo_file, sim2real, text};
+use crate::support::{read_bytes, repo_file, sim2real, text};
 
 fn tiny() -> PathBuf {
     repo_file("tests/cli/tiny.study")
@@ -40,12 +40,8 @@ fn run_threads(study: &Path, out: &Path, threads: usize) -> Output {
     o
 }
 
-fn read(p: &Path) -> Vec<u8> {
-    std::fs::read(p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
-}
-
 fn log_lines(dir: &Path) -> Vec<String> {
-    String::from_utf8(read(&dir.join("store.log"))).unwrap().lines().map(str::to_string).collect()
+    String::from_utf8(read_bytes(&dir.join("store.log"))).unwrap().lines().map(str::to_string).collect()
 }
 
 fn job_of(line: &str) -> serde_json::Value {
@@ -60,7 +56,7 @@ fn two_fresh_runs_are_byte_identical() {
     run(&a);
     run(&b);
     for f in ["results.json", "trials.csv", "store.log"] {
-        assert!(read(&a.join(f)) == read(&b.join(f)), "{f} differs between two identical runs");
+        assert!(read_bytes(&a.join(f)) == read_bytes(&b.join(f)), "{f} differs between two identical runs");
     }
 }
 
@@ -73,8 +69,8 @@ fn redo_alone(study: &Path, pick: impl Fn(&serde_json::Value) -> bool, also_remo
     let lines = log_lines(&a);
     let (removed, kept): (Vec<String>, Vec<String>) = lines.iter().cloned().partition(|l| pick(&job_of(l)));
     assert_eq!(removed.len(), 1, "the selection names one record");
-    let results = read(&a.join("results.json"));
-    let trials = read(&a.join("trials.csv"));
+    let results = read_bytes(&a.join("results.json"));
+    let trials = read_bytes(&a.join("trials.csv"));
     std::fs::write(a.join("store.log"), kept.iter().map(|l| format!("{l}\n")).collect::<String>()).unwrap();
     if also_remove_weights {
         let w = job_of(&removed[0])["weights"].as_str().expect("weights file").to_string();
@@ -85,8 +81,8 @@ fn redo_alone(study: &Path, pick: impl Fn(&serde_json::Value) -> bool, also_remo
     let after = log_lines(&a);
     assert_eq!(after.len(), lines.len());
     assert_eq!(after.last(), removed.first(), "the job trained alone reproduces its record exactly");
-    assert!(read(&a.join("results.json")) == results, "results.json changed");
-    assert!(read(&a.join("trials.csv")) == trials, "trials.csv changed");
+    assert!(read_bytes(&a.join("results.json")) == results, "results.json changed");
+    assert!(read_bytes(&a.join("trials.csv")) == trials, "trials.csv changed");
 }
 
 #[test]
@@ -138,7 +134,7 @@ fn pairwise_studies_give_identical_bytes_on_a_rerun() {
         run_study(&study, &a);
         run_study(&study, &b);
         for f in ["results.json", "trials.csv", "store.log"] {
-            assert!(read(&a.join(f)) == read(&b.join(f)), "{name}: {f} differs between two identical runs");
+            assert!(read_bytes(&a.join(f)) == read_bytes(&b.join(f)), "{name}: {f} differs between two identical runs");
         }
     }
 }
@@ -171,7 +167,10 @@ fn results_do_not_depend_on_the_thread_count_and_a_run_resumes_with_another() {
     run_threads(&kill_study(), &one, 1);
     run_threads(&kill_study(), &two, 2);
     for f in ["results.json", "trials.csv", "store.log", "summary.md", "report.md"] {
-        assert!(read(&one.join(f)) == read(&two.join(f)), "{f} differs between --threads 1 and --threads 2");
+        assert!(
+            read_bytes(&one.join(f)) == read_bytes(&two.join(f)),
+            "{f} differs between --threads 1 and --threads 2"
+        );
     }
     // Keep the header and the first half of the 1-thread run's records, as if it had been
     // stopped there, and resume with two threads.
@@ -181,8 +180,14 @@ fn results_do_not_depend_on_the_thread_count_and_a_run_resumes_with_another() {
     let o = run_threads(&kill_study(), &one, 2);
     let out = String::from_utf8_lossy(&o.stdout);
     assert!(out.contains("trained now"), "{out}");
-    assert!(read(&one.join("results.json")) == read(&two.join("results.json")), "the resumed results.json differs");
-    assert!(read(&one.join("trials.csv")) == read(&two.join("trials.csv")), "the resumed trials.csv differs");
+    assert!(
+        read_bytes(&one.join("results.json")) == read_bytes(&two.join("results.json")),
+        "the resumed results.json differs"
+    );
+    assert!(
+        read_bytes(&one.join("trials.csv")) == read_bytes(&two.join("trials.csv")),
+        "the resumed trials.csv differs"
+    );
     let (mut a, mut b) = (log_lines(&one), log_lines(&two));
     a.sort();
     b.sort();

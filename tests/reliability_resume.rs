@@ -11,7 +11,8 @@ const KILL_JOBS: usize = 44;
 /// kill_pair.study: 3 n × 3 trials pretraining, 3 n × 2 m × 3 fine-tunings, 2 m × 3 direct.
 const KILL_PAIR_JOBS: usize = 33;
 
-use crate::support::{repo_file, sim2real, text};
+use crate::support::rng::Rng;
+use crate::support::{assert_same_results, read_bytes, repo_file, sim2real, text};
 
 fn kill_study() -> PathBuf {
     repo_file("tests/reliability/kill.study")
@@ -42,10 +43,6 @@ fn spawn(study: &Path, out: &Path) -> Child {
     sim2real().args(run_args(study, out)).stdout(Stdio::null()).stderr(Stdio::piped()).spawn().expect("start sim2real")
 }
 
-fn read(p: &Path) -> Vec<u8> {
-    std::fs::read(p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
-}
-
 /// The uninterrupted reference run; returns its wall time.
 fn reference(study: &Path, dir: &Path) -> Duration {
     let t0 = Instant::now();
@@ -53,12 +50,6 @@ fn reference(study: &Path, dir: &Path) -> Duration {
     let wall = t0.elapsed();
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     wall
-}
-
-fn assert_same_outputs(a: &Path, b: &Path, when: &str) {
-    for f in ["results.json", "trials.csv"] {
-        assert!(read(&a.join(f)) == read(&b.join(f)), "{f} differs from the uninterrupted run ({when})");
-    }
 }
 
 /// What a store.log holds, checked line by line independently of the crate's own reader.
@@ -73,7 +64,7 @@ struct LogScan {
 /// the last newline may be incomplete. Pretraining records must point at intact weights files
 /// (weights are written before their record).
 fn scan_log(dir: &Path) -> LogScan {
-    let bytes = read(&dir.join("store.log"));
+    let bytes = read_bytes(&dir.join("store.log"));
     let end = bytes.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
     let text = std::str::from_utf8(&bytes[..end]).expect("complete lines of store.log are UTF-8");
     let mut records = Vec::new();
@@ -83,7 +74,7 @@ fn scan_log(dir: &Path) -> LogScan {
         assert_eq!(crc32fast::hash(json.as_bytes()), crc, "line {}: checksum mismatch in a complete line", i + 1);
         let rec: serde_json::Value = serde_json::from_str(json).unwrap_or_else(|e| panic!("line {}: {e}", i + 1));
         if rec["type"] == "pretrain" {
-            let w = read(&dir.join("weights").join(rec["weights"].as_str().expect("weights name")));
+            let w = read_bytes(&dir.join("weights").join(rec["weights"].as_str().expect("weights name")));
             assert_eq!(Some(u64::from(crc32fast::hash(&w))), rec["weights_crc"].as_u64(), "weights of {}", rec["job"]);
         }
         records.push(rec);
@@ -111,20 +102,6 @@ fn assert_complete_store_of(dir: &Path, jobs_in_study: usize) {
     jobs.sort_unstable();
     jobs.dedup();
     assert_eq!(jobs.len(), jobs_in_study, "no job is stored twice");
-}
-
-/// Deterministic pseudo-random numbers in [0, 1) (SplitMix64).
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> f64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^= z >> 31;
-        (z >> 11) as f64 / (1u64 << 53) as f64
-    }
 }
 
 #[test]
@@ -163,7 +140,11 @@ fn kill_and_resume(study: &Path, jobs: usize, kills_wanted: usize) {
         std::thread::sleep(delay);
         if let Some(status) = child.try_wait().expect("poll the run") {
             assert_eq!(status.code(), Some(0), "round {round}: the run failed on its own");
-            assert_same_outputs(&a, &b, &format!("round {round}, finished before its kill"));
+            assert_same_results(
+                &a,
+                &b,
+                &format!("differs from the uninterrupted run (round {round}, finished before its kill)"),
+            );
             assert_complete_store_of(&b, jobs);
             finished_alone += 1;
             std::fs::remove_dir_all(&b).unwrap();
@@ -174,7 +155,11 @@ fn kill_and_resume(study: &Path, jobs: usize, kills_wanted: usize) {
         if status.code() == Some(0) {
             // It finished between the poll above and the kill (SIGKILL on an exited process is a
             // no-op): the same case as finishing before the kill.
-            assert_same_outputs(&a, &b, &format!("round {round}, finished just before its kill"));
+            assert_same_results(
+                &a,
+                &b,
+                &format!("differs from the uninterrupted run (round {round}, finished just before its kill)"),
+            );
             assert_complete_store_of(&b, jobs);
             finished_alone += 1;
             std::fs::remove_dir_all(&b).unwrap();
@@ -197,7 +182,7 @@ fn kill_and_resume(study: &Path, jobs: usize, kills_wanted: usize) {
     let o = run_to_end(study, &b);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     assert_complete_store_of(&b, jobs);
-    assert_same_outputs(&a, &b, "after all kills");
+    assert_same_results(&a, &b, "differs from the uninterrupted run (after all kills)");
     eprintln!("{kills} kills survived, {finished_alone} runs finished before their kill, {torn_seen} torn tails seen");
 }
 
@@ -229,7 +214,7 @@ fn a_corrupt_or_torn_record_is_discarded_with_everything_after_it() {
     let tmp = tempfile::tempdir().unwrap();
     let a = tmp.path().join("a");
     reference(&kill_study(), &a);
-    let log = read(&a.join("store.log"));
+    let log = read_bytes(&a.join("store.log"));
     let starts: Vec<usize> =
         std::iter::once(0).chain(log.iter().enumerate().filter(|(_, b)| **b == b'\n').map(|(i, _)| i + 1)).collect();
     let lines = starts.len() - 1; // the last start is the end of the file
@@ -252,7 +237,7 @@ fn a_corrupt_or_torn_record_is_discarded_with_everything_after_it() {
     let said = format!("discarded {} corrupt or torn record(s)", lines - k);
     assert!(text(&o).contains(&said), "expected `{said}` in:\n{}", text(&o));
     assert_complete_store(&c);
-    assert_same_outputs(&a, &c, "after a corrupt record");
+    assert_same_results(&a, &c, "differs from the uninterrupted run (after a corrupt record)");
 
     // Half a line at the end (a write torn by a crash): discarded, that job redone.
     let mut torn = log[..starts[lines - 1]].to_vec();
@@ -264,7 +249,7 @@ fn a_corrupt_or_torn_record_is_discarded_with_everything_after_it() {
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     assert_eq!(trained_now(&o), 1, "only the torn record's job is trained again");
     assert_complete_store(&t);
-    assert_same_outputs(&a, &t, "after a torn tail");
+    assert_same_results(&a, &t, "differs from the uninterrupted run (after a torn tail)");
 
     // Without --quiet the resume says how many records it threw away.
     let mut torn3 = log[..starts[lines - 3]].to_vec();
@@ -275,7 +260,7 @@ fn a_corrupt_or_torn_record_is_discarded_with_everything_after_it() {
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     assert_eq!(trained_now(&o), 3);
     assert!(text(&o).contains("discarded 1 corrupt or torn record"), "{}", text(&o));
-    assert_same_outputs(&a, &t3, "after a torn tail, not quiet");
+    assert_same_results(&a, &t3, "differs from the uninterrupted run (after a torn tail, not quiet)");
 }
 
 #[test]

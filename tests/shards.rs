@@ -11,7 +11,8 @@ use std::time::{Duration, Instant};
 use sim2real::ir::JobKind;
 use sim2real::plan::shards::{Shard, assign, jobs_of, unit_of};
 
-use crate::support::{Test, repo_file, sim2real, text};
+use crate::support::rng::Rng;
+use crate::support::{Test, assert_same_results, repo_file, sim2real, text};
 
 /// The SIGKILL-resume test's study: 44 jobs in 5 units of work (3 transfer n, 2 direct m).
 fn study() -> PathBuf {
@@ -29,10 +30,6 @@ fn spawn_shard(out: &Path, shard: &str) -> Child {
     shard_cmd(out, shard).stdout(Stdio::null()).stderr(Stdio::piped()).spawn().expect("start sim2real")
 }
 
-fn read(p: &Path) -> Vec<u8> {
-    std::fs::read(p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
-}
-
 /// The single-process run every split must reproduce; returns its wall time.
 fn reference(dir: &Path) -> Duration {
     let t0 = Instant::now();
@@ -48,31 +45,6 @@ fn merge(dir: &Path) -> String {
     let o = sim2real().args(["report", &dir.display().to_string()]).output().unwrap();
     assert_eq!(o.status.code(), Some(0), "report of a finished split: {}", text(&o));
     text(&o)
-}
-
-/// results.json and trials.csv of a merged split equal the single run's, byte for byte (they hold
-/// no timing fields).
-fn assert_same_bytes(single: &Path, merged: &Path, when: &str) {
-    for f in ["results.json", "trials.csv"] {
-        assert!(
-            read(&single.join(f)) == read(&merged.join(f)),
-            "{f} of the merged shards differs from a single run's ({when})"
-        );
-    }
-}
-
-/// Deterministic pseudo-random numbers in [0, 1) (SplitMix64).
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> f64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^= z >> 31;
-        (z >> 11) as f64 / (1u64 << 53) as f64
-    }
 }
 
 /// Four `--shard I/4` processes write one directory at once; again and again one of them is
@@ -103,7 +75,7 @@ fn four_concurrent_shards_killed_at_random_and_restarted_give_a_single_runs_byte
         if alive.is_empty() {
             // Everything finished before 12 kills: check this round and start over, fresh.
             merge(&dir);
-            assert_same_bytes(&single, &dir, "a round that finished before its kills");
+            assert_same_results(&single, &dir, "differs from a single run's (a round that finished before its kills)");
             std::fs::remove_dir_all(&dir).unwrap();
             running = (0..4).map(|i| Some(spawn_shard(&dir, &format!("{i}/4")))).collect();
             continue;
@@ -133,7 +105,7 @@ fn four_concurrent_shards_killed_at_random_and_restarted_give_a_single_runs_byte
     }
     let said = merge(&dir);
     assert!(said.contains("merged 4 shards (44 of 44 jobs)"), "{said}");
-    assert_same_bytes(&single, &dir, "after all kills");
+    assert_same_results(&single, &dir, "differs from a single run's (after all kills)");
     eprintln!("{kills} kills of 4 concurrent shards survived; single run {:.1} s", wall.as_secs_f64());
 }
 

@@ -11,7 +11,7 @@ use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use crate::support::{sim2real, text};
+use crate::support::{assert_same_results, sim2real, text};
 
 /// How long one submission may take to finish (queueing included) before the test fails.
 const LIMIT: Duration = Duration::from_secs(600);
@@ -126,13 +126,6 @@ fn submit(dir: &Path) -> (String, String) {
     job_ids(&text(&o))
 }
 
-fn assert_same_bytes(a: &Path, b: &Path, when: &str) {
-    for f in ["results.json", "trials.csv"] {
-        let (x, y) = (std::fs::read(a.join(f)).unwrap(), std::fs::read(b.join(f)));
-        assert!(y.as_ref().is_ok_and(|y| *y == x), "{f} of the Slurm run differs from a single process's ({when})");
-    }
-}
-
 /// The first task of `array` seen running whose shard has opened its store in `dir` (its id, e.g.
 /// `12_1`, and its shard), or None once the array has left the queue.
 fn running_task(array: &str, dir: &Path) -> Option<(String, usize)> {
@@ -178,7 +171,7 @@ fn a_requeued_task_resumes_its_shard_and_the_merge_is_whole() {
         assert!(log.matches("device:").count() >= 2, "shard {k} ran twice (requeued):\n{log}");
         let merged = std::fs::read_to_string(c.join(format!("slurm/merge-{merge}.out"))).unwrap_or_default();
         assert!(merged.contains("merged 3 shards (27 of 27 jobs)"), "the merge job's log:\n{merged}");
-        assert_same_bytes(&a, &c, "a requeued task");
+        assert_same_results(&a, &c, "differs from a single process's (a requeued task)");
         eprintln!("requeued task {task} (shard {k}/3) mid-run on attempt {attempt}");
         return;
     }
@@ -198,7 +191,7 @@ fn a_three_task_array_gives_a_single_processs_bytes() {
     let wall3 = t0.elapsed();
     let merged = std::fs::read_to_string(b.join(format!("slurm/merge-{merge}.out"))).unwrap_or_default();
     assert!(merged.contains("merged 3 shards"), "the merge job's log:\n{merged}");
-    assert_same_bytes(&a, &b, "3 tasks");
+    assert_same_results(&a, &b, "differs from a single process's (3 tasks)");
     assert!(b.join("slurm/shards.sbatch").is_file() && b.join("report.md").is_file());
     eprintln!(
         "quick quickstart: one process {:.1} s, 3 Slurm tasks (submit to merged) {:.1} s",
@@ -241,7 +234,7 @@ fn a_cancelled_task_resubmitted_from_status_gives_the_same_bytes() {
         assert_eq!(o.status.code(), Some(0), "{line}: {}", text(&o));
         let (array2, merge2) = job_ids(&text(&o));
         wait_gone(&[array2, merge2], &c);
-        assert_same_bytes(&a, &c, "a cancelled task resubmitted");
+        assert_same_results(&a, &c, "differs from a single process's (a cancelled task resubmitted)");
         eprintln!("cancelled task {task} (shard {k}/3) mid-run on attempt {attempt}; resubmitted with: {line}");
         return;
     }

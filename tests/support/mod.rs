@@ -6,6 +6,7 @@
 
 pub mod coverage_band;
 pub mod docs;
+pub mod rng;
 pub mod test;
 pub mod xml;
 
@@ -40,6 +41,19 @@ pub fn sim2real() -> Command {
 /// stdout followed by stderr, decoded lossily.
 pub fn text(o: &Output) -> String {
     format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))
+}
+
+/// A file's bytes; a missing file fails the test naming it.
+pub fn read_bytes(p: &Path) -> Vec<u8> {
+    std::fs::read(p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+}
+
+/// `results.json` and `trials.csv` of run directory `got` are the bytes of `want`'s; `why`
+/// completes the failure message ("differs from the uninterrupted run (round 3)").
+pub fn assert_same_results(want: &Path, got: &Path, why: &str) {
+    for f in ["results.json", "trials.csv"] {
+        assert!(read_bytes(&want.join(f)) == read_bytes(&got.join(f)), "{f} of {} {why}", got.display());
+    }
 }
 
 /// A JSON file, parsed.
