@@ -9,8 +9,8 @@
 use super::axis::{LogScale, log_range};
 use super::figure::{self, Layout, curve, geomspace};
 use super::format;
-use super::indifference::contour;
 use super::legend::{Entry, Legend, Swatch};
+use super::nm_plane;
 use super::svg::Element;
 use crate::fit::Surface;
 use crate::results::Results;
@@ -32,12 +32,7 @@ pub fn budget_svg(results: &Results) -> Option<String> {
     let Some(BudgetOutcome::Planned(b)) = &results.budget else { return None };
     let b: &Budget = b;
     let s = b.params;
-    let cells: Vec<(f64, f64)> = results
-        .points
-        .iter()
-        .filter(|p| p.arm.uses_source() && p.n > 0 && p.m > 0)
-        .map(|p| (p.n as f64, p.m as f64))
-        .collect();
+    let cells = nm_plane::grid_cells(results);
     // The plane shown: the grid, `have`, the optimum, its interval and the path to the answer.
     let path_to: Vec<(f64, f64)> =
         b.path.iter().filter(|p| p.spend <= b.cost.max(0.0) * 1.5).map(|p| (p.n, p.m)).collect();
@@ -59,18 +54,12 @@ pub fn budget_svg(results: &Results) -> Option<String> {
     svg.push(figure::grid(&x, &y, &layout));
     let mut data = figure::clipped("data");
     for &level in &levels {
-        data.push(draw_level(&s, level, &x, &y));
+        data.push(nm_plane::draw_contour(&s, level, "indifference", CONTOUR_COLOR, None, &x, &y));
     }
     for total in iso_costs(b) {
         data.push(draw_iso_cost(b, total, &x, &y));
     }
-    let mut grid_points = Element::new("g").attr("class", "grid-points");
-    for &(n, m) in &cells {
-        if let (Some(px), Some(py)) = (x.map(n), y.map(m)) {
-            grid_points.push(figure::marker(px, py, POINT_COLOR));
-        }
-    }
-    data.push(grid_points);
+    data.push(nm_plane::grid_points(&cells, &x, &y, POINT_COLOR));
     let mut cloud =
         Element::new("g").attr("class", "bootstrap-cloud").attr("fill", OPTIMUM_COLOR).attr("fill-opacity", "0.25");
     for &[n, m] in &b.cloud {
@@ -89,13 +78,7 @@ pub fn budget_svg(results: &Results) -> Option<String> {
     if results.quick {
         svg.push(figure::watermark(&layout));
     }
-    svg.push(figure::axes(
-        &x,
-        &y,
-        &layout,
-        "source size n (simulated rows, log scale)",
-        "target size m (experimental training rows, log scale)",
-    ));
+    svg.push(nm_plane::axes(&x, &y, &layout));
     svg.push(legend.draw(layout.legend_y0));
     Some(svg.render())
 }
@@ -117,17 +100,6 @@ fn levels(s: &Surface, b: &Budget) -> Vec<f64> {
 fn iso_costs(b: &Budget) -> Vec<f64> {
     let at_have = b.source_cost * b.have.n + b.target_cost * b.have.m;
     if b.total_cost > at_have * (1.0 + 1e-9) { vec![at_have, b.total_cost] } else { vec![at_have] }
-}
-
-fn draw_level(s: &Surface, level: f64, x: &LogScale, y: &LogScale) -> Element {
-    let mut g = Element::new("g").attr("class", "indifference").attr("data-level", format::param(level));
-    for run in contour(s, level, (x.lo, x.hi), (y.lo, y.hi)) {
-        let pts: Vec<(f64, f64)> = run.iter().filter_map(|&(n, m)| Some((x.map(n)?, y.map(m)?))).collect();
-        if pts.len() >= 2 {
-            g.push(curve(&pts, "contour-line", CONTOUR_COLOR, 1.3, None));
-        }
-    }
-    g
 }
 
 /// The line c_n·n + c_m·m = `total`: m = (total − c_n·n)/c_m over the plot's n where m is in it.

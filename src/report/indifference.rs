@@ -8,9 +8,10 @@
 //! contour is drawn and the figure says why.
 
 use super::axis::{LogScale, log_range};
-use super::figure::{self, Layout, curve, geomspace};
+use super::figure::{self, Layout, curve};
 use super::format;
 use super::legend::{Entry, Legend, Swatch};
+use super::nm_plane;
 use super::surface_curve::{SurfaceState, surface_state};
 use super::svg::Element;
 use crate::fit::Surface;
@@ -18,8 +19,6 @@ use crate::results::{Exchange, Results};
 
 /// Contour levels drawn (besides the one through the exchange-rate point).
 pub const LEVELS: usize = 5;
-/// Samples of n along each contour.
-const CONTOUR_SAMPLES: usize = 160;
 /// Half-length of the drawn tangent, in decades.
 const TANGENT_DECADES: f64 = 0.3;
 const CONTOUR_COLOR: &str = "#0072B2";
@@ -40,37 +39,13 @@ pub fn contour_levels(s: &Surface, cells: &[(f64, f64)]) -> Vec<f64> {
     (1..=LEVELS).map(|i| s.eps + glo * (ghi / glo).powf(i as f64 / (LEVELS + 1) as f64)).collect()
 }
 
-/// Points (n, m) of the contour R(n, m) = `level` for n spread over `[n_lo, n_hi]`, split into
-/// runs where m exists and stays within `[m_lo, m_hi]` (the plot's range, so nothing is drawn
-/// off the plane).
-pub fn contour(s: &Surface, level: f64, (n_lo, n_hi): (f64, f64), (m_lo, m_hi): (f64, f64)) -> Vec<Vec<(f64, f64)>> {
-    let mut runs: Vec<Vec<(f64, f64)>> = Vec::new();
-    let mut run: Vec<(f64, f64)> = Vec::new();
-    for n in geomspace(n_lo, n_hi, CONTOUR_SAMPLES) {
-        match s.m_at_level(n, level).filter(|m| (m_lo..=m_hi).contains(m)) {
-            Some(m) => run.push((n, m)),
-            None if !run.is_empty() => runs.push(std::mem::take(&mut run)),
-            None => {}
-        }
-    }
-    if !run.is_empty() {
-        runs.push(run);
-    }
-    runs
-}
-
 /// The figure, or `None` when the results hold no surface fit or the grid is not 2-D.
 pub fn indifference_svg(results: &Results) -> Option<String> {
     let surface = surface_state(results);
     if matches!(surface, SurfaceState::Absent) {
         return None;
     }
-    let cells: Vec<(f64, f64)> = results
-        .points
-        .iter()
-        .filter(|p| p.arm.uses_source() && p.n > 0 && p.m > 0)
-        .map(|p| (p.n as f64, p.m as f64))
-        .collect();
+    let cells = nm_plane::grid_cells(results);
     let exchange = results.exchange.as_ref();
     // Contours only where Eq. 1 describes the data.
     let contours = match (&surface, exchange) {
@@ -97,22 +72,16 @@ pub fn indifference_svg(results: &Results) -> Option<String> {
     let mut data = figure::clipped("data");
     if let Ok(s) = &contours {
         for &level in &levels {
-            data.push(draw_contour(s, level, "contour", CONTOUR_COLOR, None, &x, &y));
+            data.push(nm_plane::draw_contour(s, level, "contour", CONTOUR_COLOR, None, &x, &y));
         }
         if let Some(xch) = exchange
             && positive_point(xch)
         {
             let level = s.eval(xch.n as f64, xch.m as f64);
-            data.push(draw_contour(s, level, "mrs-level", MRS_COLOR, Some("6 4"), &x, &y));
+            data.push(nm_plane::draw_contour(s, level, "mrs-level", MRS_COLOR, Some("6 4"), &x, &y));
         }
     }
-    let mut grid_points = Element::new("g").attr("class", "grid-points");
-    for &(n, m) in &cells {
-        if let (Some(px), Some(py)) = (x.map(n), y.map(m)) {
-            grid_points.push(figure::marker(px, py, POINT_COLOR));
-        }
-    }
-    data.push(grid_points);
+    data.push(nm_plane::grid_points(&cells, &x, &y, POINT_COLOR));
     if let Some(xch) = exchange {
         data.push(draw_exchange(xch, &x, &y));
     }
@@ -123,53 +92,13 @@ pub fn indifference_svg(results: &Results) -> Option<String> {
     if contours.is_err() {
         svg.push(figure::message(&layout, "no-contours", "no indifference curves drawn (the legend says why)"));
     }
-    svg.push(figure::axes(
-        &x,
-        &y,
-        &layout,
-        "source size n (simulated rows, log scale)",
-        "target size m (experimental training rows, log scale)",
-    ));
+    svg.push(nm_plane::axes(&x, &y, &layout));
     svg.push(legend.draw(layout.legend_y0));
     Some(svg.render())
 }
 
 fn positive_point(x: &Exchange) -> bool {
     x.n > 0 && x.m > 0
-}
-
-/// One contour: its runs as paths and its level written at its right-hand end.
-fn draw_contour(
-    s: &Surface,
-    level: f64,
-    class: &str,
-    color: &str,
-    dash: Option<&str>,
-    x: &LogScale,
-    y: &LogScale,
-) -> Element {
-    let mut g = Element::new("g").attr("class", class).attr("data-level", format::param(level));
-    let runs = contour(s, level, (x.lo, x.hi), (y.lo, y.hi));
-    let mut end = None;
-    for run in &runs {
-        let pts: Vec<(f64, f64)> = run.iter().filter_map(|&(n, m)| Some((x.map(n)?, y.map(m)?))).collect();
-        if pts.len() >= 2 {
-            end = pts.last().copied();
-            g.push(curve(&pts, "contour-line", color, 1.4, dash));
-        }
-    }
-    if let Some((px, py)) = end {
-        g.push(
-            Element::new("text")
-                .attr("class", "level-label")
-                .num("x", px - 4.0)
-                .num("y", py - 5.0)
-                .attr("text-anchor", "end")
-                .attr("fill", color)
-                .text(format!("R = {}", format::param(level))),
-        );
-    }
-    g
 }
 
 /// The exchange-rate point, its tangent dm/dn = −(∂R/∂n)/(∂R/∂m) (a straight line of slope

@@ -19,6 +19,7 @@ mod html;
 mod indifference;
 mod legend;
 mod markdown;
+mod nm_plane;
 mod panel;
 mod run;
 mod samples_plot;
@@ -39,9 +40,8 @@ pub use crate::results::outputs::{
 };
 use crate::results::{Results, TrialRow};
 
-pub use indifference::{
-    LEVELS as INDIFFERENCE_LEVELS, contour as indifference_contour, contour_levels as indifference_levels,
-};
+pub use indifference::{LEVELS as INDIFFERENCE_LEVELS, contour_levels as indifference_levels};
+pub use nm_plane::contour as indifference_contour;
 
 /// One figure of the two-dimensional grid, as written next to report.md.
 #[derive(Debug, Clone)]
