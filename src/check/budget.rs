@@ -3,6 +3,7 @@
 //! (counts ≥ 1), and a study that fits the surface the budget is planned on.
 
 use super::checker::Checker;
+use super::point::PointWords;
 use super::values::RealRange;
 use crate::diag::{Problem, ProblemKind};
 use crate::ir::{BudgetAsk, BudgetSpec, MrsPoint, Spanned};
@@ -107,23 +108,14 @@ impl Checker<'_> {
     }
 
     fn have_point(&mut self, have: &FitAt) -> Option<MrsPoint> {
-        let settings = self.settings(&have.coords, "`have = (...)`", BUDGET_HAVE_COORDS);
-        let mut coord = |name: &str, what: &str| match settings.get(name) {
-            Some(v) => self.count_value(v, what, 1),
-            None => {
-                self.report(
-                    Problem::new(
-                        ProblemKind::HaveCoordinateMissing { name: name.to_string() },
-                        have.span,
-                        format!("no `{name} = ...`"),
-                    )
-                    .with_help("write e.g. `have = (n = 1206, m = 952)`"),
-                );
-                None
-            }
+        let words = PointWords {
+            construct: "`have = (...)`",
+            coords: BUDGET_HAVE_COORDS,
+            missing: |name| ProblemKind::HaveCoordinateMissing { name },
+            example: "write e.g. `have = (n = 1206, m = 952)`",
+            n_what: "`have`'s `n` (source rows already paid for)",
+            m_what: "`have`'s `m` (target rows already paid for)",
         };
-        let n = coord("n", "`have`'s `n` (source rows already paid for)");
-        let m = coord("m", "`have`'s `m` (target rows already paid for)");
-        Some(MrsPoint { n: n?, m: m? })
+        self.nm_point(have, &words)
     }
 }

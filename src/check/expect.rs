@@ -1,6 +1,7 @@
 //! `baseline direct`, `fit power_law` / `fit surface [at (n = N, m = M)]` and `expect ...` lines.
 
 use super::checker::Checker;
+use super::point::PointWords;
 use super::values::RealRange;
 use crate::diag::{Problem, ProblemKind, did_you_mean};
 use crate::ir::{Arm, AtN, Baseline, CmpOp, Expect, ExpectKind, Law, MrsPoint, Spanned};
@@ -38,24 +39,15 @@ impl Checker<'_> {
             );
             return None;
         }
-        let settings = self.settings(&at.coords, "`fit surface at (...)`", FIT_AT_COORDS);
-        let mut coord = |name: &str, what: &str| match settings.get(name) {
-            Some(v) => self.count_value(v, what, 1),
-            None => {
-                self.report(
-                    Problem::new(
-                        ProblemKind::ExchangePointMissing { name: name.to_string() },
-                        at.span,
-                        format!("no `{name} = ...`"),
-                    )
-                    .with_help("write e.g. `fit surface at (n = 2000, m = 100)`"),
-                );
-                None
-            }
+        let words = PointWords {
+            construct: "`fit surface at (...)`",
+            coords: FIT_AT_COORDS,
+            missing: |name| ProblemKind::ExchangePointMissing { name },
+            example: "write e.g. `fit surface at (n = 2000, m = 100)`",
+            n_what: "the point's `n` (source rows)",
+            m_what: "the point's `m` (target training rows)",
         };
-        let n = coord("n", "the point's `n` (source rows)");
-        let m = coord("m", "the point's `m` (target training rows)");
-        Some(Spanned::new(MrsPoint { n: n?, m: m? }, at.span))
+        self.nm_point(at, &words).map(|p| Spanned::new(p, at.span))
     }
 
     /// `{ NAME = VALUE ... }` after `fit LAW`: parameters of that law held fixed. Names must be

@@ -18,6 +18,7 @@ mod expect;
 mod featurize;
 mod grid;
 mod pair;
+mod point;
 mod report;
 mod roles;
 mod settings;
