@@ -26,7 +26,7 @@ pub fn featurize(table: Table, spec: &Spanned<Featurize>) -> Result<Table, DataE
     let f = &spec.value;
     let col = &f.column.value;
     let cells = match table.require(col).map_err(|e| e.with_span(f.column.span))? {
-        Column::Text(cells) => cells.clone(),
+        Column::Text(cells) => cells,
         Column::Numeric(_) => {
             return Err(DataError::new(ProblemKind::FormulaColumnIsNumeric {
                 column: col.clone(),
