@@ -68,14 +68,21 @@ pub fn dispatch(cmd: Command) -> i32 {
 /// `sim2real kernel ...` in a build without the `kernel` feature: how to get it (exit 2).
 #[cfg(not(feature = "kernel"))]
 fn kernel_missing(args: &[String]) -> i32 {
+    eprintln!("{}", kernel_missing_message(args));
+    super::EXIT_STUDY
+}
+
+/// What `sim2real kernel ARGS` says in a build without the `kernel` feature. Compiled in every
+/// build so that its unit test runs where CI builds (with the kernel).
+#[cfg_attr(feature = "kernel", allow(dead_code))]
+fn kernel_missing_message(args: &[String]) -> String {
     let what = if args.is_empty() { "kernel".to_string() } else { format!("kernel {}", args.join(" ")) };
-    eprintln!(
+    format!(
         "error: `sim2real {what}` needs the Jupyter kernel, which this build leaves out (it is not a default \
          feature: it compiles evcxr and the rust-analyzer crates).\n\
          help: install it with `cargo install --path . --features kernel` (from a clone; or \
          `cargo install --git URL --features kernel`), or run `cargo run --features kernel -- {what}`"
-    );
-    super::EXIT_STUDY
+    )
 }
 
 /// The study text and the path it is known by (the embedded quickstart when none is given).
@@ -616,4 +623,17 @@ fn bench(cfg: &BenchConfig, json: bool, torch: Option<&Path>) -> i32 {
         print!("{}", bench::report::text(&cmp));
     }
     EXIT_OK
+}
+
+#[cfg(test)]
+mod tests {
+    /// The integration test `cli::kernel_without_the_feature_says_how_to_enable_it` runs this
+    /// through the binary in builds without the kernel; this one runs in every build.
+    #[test]
+    fn kernel_missing_names_the_command_and_the_feature() {
+        let m = super::kernel_missing_message(&["install".to_string(), "--user".to_string()]);
+        assert!(m.starts_with("error: `sim2real kernel install --user` needs the Jupyter kernel"), "{m}");
+        assert!(m.contains("cargo install --path . --features kernel"), "{m}");
+        assert!(m.contains("cargo run --features kernel -- kernel install --user"), "{m}");
+    }
 }
