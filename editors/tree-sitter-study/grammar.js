@@ -68,7 +68,16 @@ module.exports = grammar({
         optional('significantly'),
       ),
     at_clause: ($) => seq('at', choice('every', 'largest'), 'n'),
-    report_statement: ($) => seq('report', choice(seq('by', field('column', choice($.string, $.identifier))), field('kind', $.identifier))),
+    // `report by COLUMN` needs the column on the line of `by` (as grammar/study.pest's `report_by`):
+    // `by` and the blanks after it are one token, so a `by` at the end of a line is a kind.
+    report_statement: ($) =>
+      seq(
+        'report',
+        choice(
+          seq(alias(token(seq('by', /[ \t]+/)), 'by'), field('column', choice($.string, $.identifier))),
+          field('kind', $.identifier),
+        ),
+      ),
 
     // ---- settings blocks ----
     // `budget { source_cost = C  target_cost = C  have = (n = N, m = M)  goal = G }`
