@@ -2,8 +2,8 @@
 //! word a value may be (src/syntax/names.rs) is highlighted by the tree-sitter queries and the
 //! TextMate grammar, and the tree-sitter grammar has every statement of the pest grammar. The
 //! TextMate grammar itself runs in CI through the VS Code extension's `npm test` (.ci/run); the
-//! tree-sitter grammar is not generated in CI yet (docs/editors.md). This keeps both from falling
-//! behind the language.
+//! generated tree-sitter parser through the tests of its own crate (editors/tree-sitter-study,
+//! `cargo test` there; docs/editors.md). This keeps both from falling behind the language.
 
 use sim2real::syntax::names;
 

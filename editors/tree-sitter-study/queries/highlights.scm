@@ -1,6 +1,7 @@
 ;; Highlights for sim2real .study files (Neovim, Helix and `tree-sitter highlight`).
 ;; tests/editors.rs checks that every keyword of grammar/study.pest and every value word of
-;; src/syntax/names.rs is listed here.
+;; src/syntax/names.rs is listed here; this folder's `cargo test` (tests/highlights.rs) that the query
+;; compiles against the generated parser and captures every keyword as @keyword where it occurs.
 
 (comment) @comment
 (string) @string
