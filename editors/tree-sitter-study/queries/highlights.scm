@@ -32,6 +32,14 @@
 (encoder_declaration kind: (identifier) @function.builtin)
 (step) @function.builtin
 
-;; The words a value may be (src/syntax/names.rs).
-((identifier) @constant.builtin
+;; The words a value may be (src/syntax/names.rs), where a value is written; laws, baselines, report
+;; kinds and the subjects and arms of `expect` are such words wherever they stand. (One capture per
+;; node: when two patterns capture a node, Neovim takes the last and Helix and `tree-sitter
+;; highlight` the first, so none does; tests/highlights.rs checks it.)
+(value (identifier) @constant.builtin
   (#any-of? @constant.builtin "source" "target" "log" "log10" "log1p" "standardize" "yeo_johnson" "minmax" "clip" "noclip" "relu" "tanh" "sigmoid" "gelu" "shared" "none" "true" "false" "abs_diff" "sq_diff" "product" "concat" "distance" "adam" "all" "once" "per_trial" "mae" "mae_transformed" "allowed" "warn" "direct" "power_law" "surface" "D" "alpha" "C" "A" "B" "beta" "eps" "r2" "mrs" "transfer" "multitask" "samples"))
+(fit_statement law: (identifier) @constant.builtin)
+(baseline_statement name: (identifier) @constant.builtin)
+(report_statement kind: (identifier) @constant.builtin)
+(expect_statement subject: (identifier) @constant.builtin)
+(expect_statement value: (identifier) @constant.builtin)
