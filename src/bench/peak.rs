@@ -11,7 +11,7 @@
 
 use std::time::Instant;
 
-use burn::tensor::{Device, Tensor, TensorData};
+use burn_tensor::{Device, Tensor, TensorData};
 
 /// The best achieved GFLOP/s over square fp32 matmuls of sides `size/4`, `size/2` and `size`
 /// (at least 64), each run both as one product split over the pool and as one independent product

@@ -2,7 +2,7 @@
 //! rows (the executor groups members by size). The CPU engine trains each member on its own
 //! host rows.
 
-use burn::tensor::Device;
+use burn_tensor::Device;
 
 /// Host data of one member, already transformed: row-major features and labels.
 #[derive(Debug, Clone, PartialEq)]

@@ -2,7 +2,7 @@
 //! [`Engine`] is what trains a study's members: the host engines, or the lock-step trainers on
 //! a burn device (`--device`, see docs/devices.md).
 
-use burn::tensor::Device;
+use burn_tensor::Device;
 
 /// Environment variable giving the device when `--device` is not given (same names).
 pub const DEVICE_ENV: &str = "SIM2REAL_DEVICE";
@@ -53,7 +53,7 @@ impl Engine {
             #[cfg(feature = "cuda")]
             "cuda" => Ok(Engine::Lockstep { device: Device::cuda(0), name: "cuda" }),
             #[cfg(feature = "wgpu")]
-            "wgpu" => Ok(Engine::Lockstep { device: Device::wgpu(burn::tensor::DeviceKind::default()), name: "wgpu" }),
+            "wgpu" => Ok(Engine::Lockstep { device: Device::wgpu(burn_tensor::DeviceKind::default()), name: "wgpu" }),
             #[cfg(not(feature = "cuda"))]
             "cuda" => Err(Self::not_built(name)),
             #[cfg(not(feature = "wgpu"))]
@@ -98,7 +98,7 @@ pub fn base_device() -> Device {
     }
     #[cfg(all(feature = "wgpu", not(feature = "cuda")))]
     {
-        return Device::wgpu(burn::tensor::DeviceKind::default());
+        return Device::wgpu(burn_tensor::DeviceKind::default());
     }
     #[allow(unreachable_code)]
     Device::flex()

@@ -271,7 +271,7 @@ fn pairwise_gradients_match_finite_differences() {
             let idx: Vec<usize> = (0..rows).collect();
             let lambda = TaskWeight(0.3);
             let weights = shape.init(seed);
-            let loss_at = |w: &MemberWeights, dev: &burn::tensor::Device, track: Option<usize>| {
+            let loss_at = |w: &MemberWeights, dev: &burn_tensor::Device, track: Option<usize>| {
                 let p = params(&shape, w, dev, track);
                 let tb = PairBatch::gather(&shape, &tx, &idx, dev);
                 let sb = PairBatch::gather(&shape, &sx, &idx, dev);

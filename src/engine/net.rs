@@ -1,7 +1,7 @@
 //! Ensemble MLP parameters: one `[E, in, out]` weight and one `[E, 1, out]` bias tensor per
 //! layer, initialised per member from the member's own seed, and the batched forward pass.
 
-use burn::tensor::{Device, Tensor, activation};
+use burn_tensor::{Device, Tensor, activation};
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 

@@ -12,7 +12,7 @@
 
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use burn::tensor::{Device, Tensor, TensorData};
+use burn_tensor::{Device, Tensor, TensorData};
 use rand_chacha::ChaCha8Rng;
 
 use super::adam::{self, AdamConfig, Moments, StepConsts};

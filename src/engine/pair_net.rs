@@ -9,7 +9,7 @@
 //! encoder's layers (hidden..., latent), then each head's layers (hidden..., output). The last
 //! head is the target's; a multitask network's first head is the source's.
 
-use burn::tensor::{Device, Tensor, TensorData};
+use burn_tensor::{Device, Tensor, TensorData};
 
 use crate::ir::{Activation, Combine, ModelSpec};
 

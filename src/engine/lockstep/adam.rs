@@ -2,7 +2,7 @@
 //! (early stopping, divergence) keeps its parameters. The same operations in the same order as
 //! the host's fused step (`engine::adam`), so with equal gradients the two agree bit for bit.
 
-use burn::tensor::Tensor;
+use burn_tensor::Tensor;
 
 use crate::engine::adam::StepConsts;
 

@@ -44,7 +44,7 @@ pub mod train;
 pub use net::StackedNet;
 pub use train::train;
 
-use burn::tensor::Device;
+use burn_tensor::Device;
 
 use super::net::{MemberWeights, NetShape, to_vec};
 

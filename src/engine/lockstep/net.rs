@@ -1,7 +1,7 @@
 //! The E members' MLPs as stacked tensors on one device: per layer a weight `[E, in, out]` and a
 //! bias `[E, 1, out]`; the forward pass is one batched product per layer for all members at once.
 
-use burn::tensor::{Device, Tensor, TensorData};
+use burn_tensor::{Device, Tensor, TensorData};
 
 use crate::engine::net::{MemberWeights, NetShape, apply_activation, to_vec};
 use crate::ir::Activation;
@@ -149,7 +149,7 @@ fn value_and_slope(act: Activation, z: Tensor<3>) -> (Tensor<3>, Tensor<3>) {
             (h, s)
         }
         Activation::Sigmoid => {
-            let h = burn::tensor::activation::sigmoid(z);
+            let h = burn_tensor::activation::sigmoid(z);
             let s = h.clone() * h.clone().neg().add_scalar(1.0);
             (h, s)
         }

@@ -24,7 +24,7 @@
 //! Inside an epoch nothing is read back: gradients, moments, weights and snapshots stay on the
 //! device; after each epoch the validation predictions `[E, v]` come back in one read.
 
-use burn::tensor::{Device, Int, Tensor, TensorData};
+use burn_tensor::{Device, Int, Tensor, TensorData};
 use rand_chacha::ChaCha8Rng;
 
 use crate::engine::adam::{AdamConfig, StepConsts};

@@ -4,7 +4,7 @@
 
 use std::sync::atomic::AtomicBool;
 
-use burn::tensor::Device;
+use burn_tensor::Device;
 use rand::{RngExt, SeedableRng};
 
 use crate::engine::batch::MemberRows;

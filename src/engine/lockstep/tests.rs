@@ -1,7 +1,7 @@
 //! The lock-step trainer on burn's CPU backend (flex) against the host engine, and against
 //! itself: a member's result depends only on its seed, and reruns give the same bits.
 
-use burn::tensor::Device;
+use burn_tensor::Device;
 
 use crate::engine::batch::{MemberData, MemberRows};
 use crate::engine::device::Engine;

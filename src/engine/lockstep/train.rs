@@ -11,7 +11,7 @@
 //! `judge_epoch`. The decisions go back as two device masks: `active` (stopped members get a
 //! zero update) and `improved` (best-weight snapshots, taken on the device with `mask_where`).
 
-use burn::tensor::{Bool, Device, Int, Tensor, TensorData};
+use burn_tensor::{Bool, Device, Int, Tensor, TensorData};
 use rand_chacha::ChaCha8Rng;
 
 use crate::engine::adam::{AdamConfig, StepConsts};
