@@ -56,6 +56,7 @@ mod surface;
 mod surface_outputs;
 mod transform;
 mod trial_health;
+mod typed_errors;
 
 /// Every tests/*.rs file (other than this one) is a `mod` above.
 #[test]
