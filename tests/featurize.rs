@@ -153,7 +153,7 @@ fn bench_featurize_times_the_three_steps() {
     let ran = Test::new().args(["bench", "--featurize", "3000", "--json"]).run();
     let b = ran.stdout_json();
     assert_eq!(b["formulas"], 3000);
-    for key in ["parse_s", "magpie_s", "fractions_s"] {
+    for key in ["parse_s", "magpie_s", "fractions_s", "cache_write_s", "magpie_cached_s"] {
         assert!(b[key].as_f64().unwrap() > 0.0, "{key}");
     }
     assert!(b["matminer_s"].is_null());

@@ -32,6 +32,7 @@ mod docs;
 mod editors;
 mod engine;
 mod featurize;
+mod featurize_cache;
 mod fit;
 mod fit_fixed;
 mod fit_reference;
@@ -56,6 +57,7 @@ mod surface;
 mod surface_outputs;
 mod transform;
 mod trial_health;
+mod typed_errors;
 
 /// Every tests/*.rs file (other than this one) is a `mod` above.
 #[test]

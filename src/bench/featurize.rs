@@ -1,5 +1,7 @@
 //! `sim2real bench --featurize N`: the composition featurizers on N generated formulas (parse,
-//! Magpie, fractions), timed in one process. With `--matminer PYTHON` the same formulas go to
+//! Magpie, fractions), timed in one process, and Magpie again through the featurize cache (the
+//! write after computing, then the read a rerun does instead). With `--matminer PYTHON` the same
+//! formulas go to
 //! matminer's `ElementProperty.from_preset("magpie")` (pymatgen parses them) in that interpreter,
 //! timed there, and the ratio is printed.
 
@@ -10,7 +12,7 @@ use rand_chacha::ChaCha8Rng;
 use serde::Serialize;
 
 use crate::data::featurize::elements::SYMBOLS;
-use crate::data::featurize::{compute, formula};
+use crate::data::featurize::{cache, compute, formula};
 use crate::ir::Preset;
 
 /// What one featurizer benchmark measured.
@@ -20,6 +22,14 @@ pub struct FeaturizeBench {
     pub parse_s: f64,
     pub magpie_s: f64,
     pub fractions_s: f64,
+    /// Storing the Magpie features in the featurize cache (after computing them; key, encoding,
+    /// write).
+    pub cache_write_s: f64,
+    /// Reading them back from the cache, as a rerun does instead of computing (key, read,
+    /// checksum, decoding).
+    pub magpie_cached_s: f64,
+    /// The cache entry's size in bytes.
+    pub cache_bytes: u64,
     /// matminer's wall time for the Magpie features of the same formulas (parsing included).
     pub matminer_s: Option<f64>,
 }
@@ -57,8 +67,9 @@ pub fn run(n: usize, matminer: Option<&std::path::Path>) -> Result<FeaturizeBenc
         texts.iter().map(|f| formula::parse(f).map_err(|e| format!("{f}: {e}"))).collect::<Result<_, _>>()?;
     let parse_s = t.elapsed().as_secs_f64();
     let t = Instant::now();
-    let (_, magpie) = compute(Preset::Magpie, &comps);
+    let (names, magpie) = compute(Preset::Magpie, &comps);
     let magpie_s = t.elapsed().as_secs_f64();
+    let (cache_write_s, magpie_cached_s, cache_bytes) = time_cache(&texts, (names, magpie.clone()))?;
     let t = Instant::now();
     let (_, fractions) = compute(Preset::Fractions, &comps);
     let fractions_s = t.elapsed().as_secs_f64();
@@ -66,7 +77,48 @@ pub fn run(n: usize, matminer: Option<&std::path::Path>) -> Result<FeaturizeBenc
         return Err("the featurizers returned a wrong or non-finite result".into());
     }
     let matminer_s = matminer.map(|py| time_matminer(py, &texts)).transpose()?;
-    Ok(FeaturizeBench { formulas: n, parse_s, magpie_s, fractions_s, matminer_s })
+    Ok(FeaturizeBench {
+        formulas: n,
+        parse_s,
+        magpie_s,
+        fractions_s,
+        cache_write_s,
+        magpie_cached_s,
+        cache_bytes,
+        matminer_s,
+    })
+}
+
+/// Stores `computed` (the Magpie features of `texts`) in a fresh cache folder, reads it back and
+/// checks it is a hit, bit for bit; returns the two times and the entry's size.
+fn time_cache(texts: &[String], computed: cache::Features) -> Result<(f64, f64, u64), String> {
+    let dir = std::env::temp_dir().join(format!("sim2real-bench-featurize-cache-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let cells: Vec<&str> = texts.iter().map(String::as_str).collect();
+    let preset = format!("{:?}", Preset::Magpie);
+    let t = Instant::now();
+    let stored = cache::cached(Some(&dir), &preset, &cells, || computed);
+    let write_s = t.elapsed().as_secs_f64();
+    let bytes = std::fs::read_dir(&dir)
+        .map_err(|e| format!("{}: {e}", dir.display()))?
+        .filter_map(|e| e.ok()?.metadata().ok())
+        .map(|m| m.len())
+        .sum();
+    let mut recomputed = false;
+    let t = Instant::now();
+    let read = cache::cached(Some(&dir), &preset, &cells, || {
+        recomputed = true;
+        (Vec::new(), Vec::new())
+    });
+    let read_s = t.elapsed().as_secs_f64();
+    let _ = std::fs::remove_dir_all(&dir);
+    let same = |a: &[Vec<f64>], b: &[Vec<f64>]| {
+        a.len() == b.len() && a.iter().flatten().zip(b.iter().flatten()).all(|(x, y)| x.to_bits() == y.to_bits())
+    };
+    if recomputed || read.0 != stored.0 || !same(&read.1, &stored.1) {
+        return Err(format!("the featurize cache in {} did not give back what was stored", dir.display()));
+    }
+    Ok((write_s, read_s, bytes))
 }
 
 /// Runs matminer on `texts` in `python` and returns its wall time (measured in Python).
@@ -105,6 +157,12 @@ pub fn render(b: &FeaturizeBench) -> String {
         rate(b.magpie_s),
         b.fractions_s,
         rate(b.fractions_s)
+    );
+    out += &format!(
+        "  magpie, cached  {:.3} s (read back from the featurize cache, {:.1} MB; storing took {:.3} s)\n",
+        b.magpie_cached_s,
+        b.cache_bytes as f64 / 1e6,
+        b.cache_write_s
     );
     if let Some(m) = b.matminer_s {
         let ours = b.parse_s + b.magpie_s;

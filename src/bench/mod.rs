@@ -187,7 +187,7 @@ pub fn run_on(cfg: &BenchConfig, source: &Rows, target: &Rows, origin: &str) -> 
             cfg.dim
         ));
     }
-    let engine = Engine::select(cfg.device.as_deref())?;
+    let engine = Engine::select(cfg.device.as_deref()).map_err(|e| e.to_string())?;
     let device = engine.device();
     let shape = cfg.shape();
     let macs = shape.macs_per_row();
@@ -209,7 +209,8 @@ pub fn run_on(cfg: &BenchConfig, source: &Rows, target: &Rows, origin: &str) -> 
     let t0 = Instant::now();
     let all: Vec<usize> = (0..source.len()).collect();
     let (tr, va) = workload::validation_split(&all, &mut g);
-    let data = MemberData::new(&[source.pick(&tr)], &[source.pick(&va)], cfg.dim, &device)?;
+    let data =
+        MemberData::new(&[source.pick(&tr)], &[source.pick(&va)], cfg.dim, &device).map_err(|e| e.to_string())?;
     let mut base = EnsembleNet::init(&shape, &[0], &device);
     let pre = train_ensemble(&mut base, &data, &tcfg, &[0], &engine, &never).map_err(|_| "interrupted".to_string())?;
     let base_weights = base.weights().first().cloned().ok_or("pretraining returned no member")?;
@@ -233,7 +234,7 @@ pub fn run_on(cfg: &BenchConfig, source: &Rows, target: &Rows, origin: &str) -> 
         test_y.push(y);
     }
     let val_rows = val[0].rows();
-    let data = MemberData::new(&train, &val, cfg.dim, &device)?;
+    let data = MemberData::new(&train, &val, cfg.dim, &device).map_err(|e| e.to_string())?;
     let mut net = EnsembleNet::from_weights(&shape, vec![base_weights; cfg.trials]);
     let seeds: Vec<u64> = (1..=cfg.trials as u64).collect();
     let outs =

@@ -8,6 +8,7 @@ use crate::exec::{self, RunOptions};
 use crate::plan::shards::Shard;
 
 use super::commands::{budget_code, expect_code, fail, prepare_run};
+use super::error::CliError;
 use super::{Command, EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, slurm};
 
 /// `--threads` when not given: a Slurm task's CPUs (`$SLURM_CPUS_PER_TASK`, set with
@@ -30,7 +31,7 @@ pub fn dispatch(cmd: Command) -> i32 {
                     print!("{text}");
                     EXIT_OK
                 }
-                Err(e) => fail(&e),
+                Err(e) => fail(e),
             }
         }
         Command::Status { dir } => status(&dir),
@@ -51,7 +52,7 @@ pub fn run_shard(file: Option<&Path>, opts: &RunOptions, shard: Shard) -> i32 {
             eprintln!("interrupted: shard {shard}'s finished jobs are saved; rerun it to resume");
             return EXIT_INTERRUPTED;
         }
-        Err(e) => return fail(&e),
+        Err(e) => return fail(e),
     };
     println!(
         "shard {}: {} jobs ({} trained now) in {:.1} s; into {}/",
@@ -77,10 +78,10 @@ pub fn run_shard(file: Option<&Path>, opts: &RunOptions, shard: Shard) -> i32 {
 pub fn report(dir: &Path) -> i32 {
     let o = match shards::report(dir) {
         Ok(o) => o,
-        Err(e) => return fail(&e),
+        Err(e) => return fail(e),
     };
-    if let Err(e) = crate::report::write_reports(&o.results, &o.trials, dir) {
-        return fail(&exec::RunError::Failed(format!("writing reports to {}: {e}", dir.display())));
+    if let Err(source) = crate::report::write_reports(&o.results, &o.trials, dir) {
+        return fail(CliError::WriteReports { dir: dir.to_path_buf(), source });
     }
     print!("{}", crate::report::summary_table(&o.results));
     let total: usize = o.shards.iter().map(|s| s.total).sum();
@@ -122,12 +123,12 @@ fn status(dir: &Path) -> i32 {
                 println!("no shard has started yet");
                 return EXIT_OK;
             }
-            return fail(&e);
+            return fail(e);
         }
     };
     let merged = match shards::merge(dir) {
         Ok(m) => m,
-        Err(e) => return fail(&e),
+        Err(e) => return fail(e),
     };
     let st = shards::status(&loaded, &merged, manifest.shards);
     println!(

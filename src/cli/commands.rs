@@ -4,8 +4,10 @@ use std::path::{Path, PathBuf};
 
 use crate::bench::{self, BenchConfig};
 use crate::exec::store::Stored;
-use crate::exec::{self, RunError, RunOptions};
+use crate::exec::{self, Failure, RunError, RunOptions};
 use crate::results::Results;
+
+use super::error::{BudgetArgsError, CliError};
 
 use super::{
     Command, EXIT_EXPECT, EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_STUDY, Emit, Format, QUICKSTART,
@@ -93,25 +95,16 @@ pub(super) fn source(file: Option<&Path>) -> Result<(PathBuf, String), RunError>
     }
 }
 
-pub(super) fn fail(e: &RunError) -> i32 {
-    match e {
-        RunError::Study(d) => {
-            eprint!("{}", render::diagnostic(d.as_ref()));
-            EXIT_STUDY
-        }
-        RunError::Input(m) => {
-            eprintln!("error: {m}");
-            EXIT_STUDY
-        }
-        RunError::Failed(m) => {
-            eprintln!("error: {m}");
-            EXIT_FAILED
-        }
-        RunError::Interrupted => {
-            eprintln!("{e}");
-            EXIT_FAILED
-        }
+/// Print a command's error (a study's diagnostics, else `error: MESSAGE`) and return its exit
+/// code (`CliError::exit_code`).
+pub(super) fn fail(e: impl Into<CliError>) -> i32 {
+    let e = e.into();
+    match &e {
+        CliError::Run(RunError::Study(d)) => eprint!("{}", render::diagnostic(d.as_ref())),
+        CliError::Run(RunError::Interrupted) => eprintln!("{e}"),
+        _ => eprintln!("error: {e}"),
     }
+    e.exit_code()
 }
 
 /// `check`: each file checked (with its data unless `no_data`), printing `ok` and the plan's
@@ -123,11 +116,11 @@ fn check(files: &[PathBuf], no_data: bool, emit: Option<Emit>) -> i32 {
     }
     let mut code = EXIT_OK;
     for f in inputs(files) {
-        match source(f).and_then(|(path, text)| checked(&path, &text, no_data, emit)) {
+        match source(f).map_err(CliError::from).and_then(|(path, text)| checked(&path, &text, no_data, emit)) {
             Ok(out) => print!("{out}"),
             Err(e) => {
                 // `check` reports every problem it meets as bad input (exit 2).
-                fail(&e);
+                fail(e);
                 code = EXIT_STUDY;
             }
         }
@@ -170,7 +163,7 @@ fn check_json(files: &[PathBuf], no_data: bool) -> i32 {
 }
 
 /// What `check` prints for one study file.
-fn checked(path: &Path, text: &str, no_data: bool, emit: Option<Emit>) -> Result<String, RunError> {
+fn checked(path: &Path, text: &str, no_data: bool, emit: Option<Emit>) -> Result<String, CliError> {
     let name = path.display().to_string();
     let study_errors = |e| RunError::Study(Box::new(e));
     Ok(match emit {
@@ -195,14 +188,16 @@ fn checked(path: &Path, text: &str, no_data: bool, emit: Option<Emit>) -> Result
 
 /// `table`: one declared table as CSV (stdout, or `out` with a line on stderr).
 fn table(file: &Path, name: &str, out: Option<&Path>) -> i32 {
-    let written = exec::read_study(file).and_then(|text| super::table::write_table(file, &text, name, out));
+    let written = exec::read_study(file)
+        .map_err(CliError::from)
+        .and_then(|text| super::table::write_table(file, &text, name, out));
     match (written, out) {
         (Ok(rows), Some(p)) => {
             eprintln!("wrote {rows} rows of `{name}` to {}", p.display());
             EXIT_OK
         }
         (Ok(_), None) => EXIT_OK,
-        (Err(e), _) => fail(&e),
+        (Err(e), _) => fail(e),
     }
 }
 
@@ -214,18 +209,21 @@ fn bench_featurize(n: usize, matminer: Option<&Path>, json_out: bool) -> i32 {
                 println!("{s}");
                 EXIT_OK
             }
-            Err(e) => fail(&e),
+            Err(e) => fail(e),
         },
         Ok(b) => {
             print!("{}", bench::featurize::render(&b));
             EXIT_OK
         }
-        Err(e) => fail(&RunError::Failed(e)),
+        Err(m) => {
+            eprintln!("error: {m}");
+            EXIT_FAILED
+        }
     }
 }
 
-fn json(value: &impl serde::Serialize) -> Result<String, RunError> {
-    serde_json::to_string_pretty(value).map_err(|e| RunError::Failed(e.to_string()))
+fn json(value: &impl serde::Serialize) -> Result<String, CliError> {
+    Ok(serde_json::to_string_pretty(value)?)
 }
 
 /// `plan`: the plan, and with a results store in the run directory (`--out`, else the default
@@ -233,7 +231,7 @@ fn json(value: &impl serde::Serialize) -> Result<String, RunError> {
 fn plan(file: Option<&Path>, json: bool, quick: bool, out: Option<&Path>) -> i32 {
     let loaded = match source(file).and_then(|(p, t)| exec::load(&p, &t, quick)) {
         Ok(l) => l,
-        Err(e) => return fail(&e),
+        Err(e) => return fail(e),
     };
     let dir = out.map_or_else(|| exec::run::default_out(&loaded.study), Path::to_path_buf);
     let stored = Stored::read(&dir).unwrap_or_else(|e| {
@@ -288,7 +286,7 @@ fn plan(file: Option<&Path>, json: bool, quick: bool, out: Option<&Path>) -> i32
 /// What `run` (and `run --shard`) does before training: load and plan the study, start the
 /// thread pool, say which device trains. Err: the exit code.
 pub(super) fn prepare_run(file: Option<&Path>, opts: &RunOptions) -> Result<exec::Loaded, i32> {
-    let loaded = source(file).and_then(|(p, t)| exec::load(&p, &t, opts.quick)).map_err(|e| fail(&e))?;
+    let loaded = source(file).and_then(|(p, t)| exec::load(&p, &t, opts.quick)).map_err(fail)?;
     if let Err(m) = crate::engine::init_threads(opts.threads) {
         eprintln!("warning: {m}");
     }
@@ -318,10 +316,10 @@ pub fn run(file: Option<&Path>, opts: &RunOptions) -> i32 {
             eprintln!("interrupted: {saved} of {} jobs saved; rerun to resume", loaded.plan.jobs.len());
             return EXIT_INTERRUPTED;
         }
-        Err(e) => return fail(&e),
+        Err(e) => return fail(e),
     };
-    if let Err(e) = crate::report::write_reports(&outcome.results, &outcome.trials, &outcome.dir) {
-        return fail(&RunError::Failed(format!("writing results to {}: {e}", outcome.dir.display())));
+    if let Err(source) = crate::report::write_reports(&outcome.results, &outcome.trials, &outcome.dir) {
+        return fail(Failure::WriteResults { dir: outcome.dir.clone(), source });
     }
     print!("{}", crate::report::summary_table(&outcome.results));
     println!(
@@ -420,7 +418,7 @@ fn report(dir: &Path, study: Option<&Path>) -> i32 {
     }
     let seen = match exec::revisit::revisit(dir, study) {
         Ok(r) => r,
-        Err(e) => return fail(&e),
+        Err(e) => return fail(e),
     };
     let total = seen.loaded.plan.jobs.len();
     let rerun = format!("sim2real run {} --out {}", seen.loaded.path.display(), dir.display());
@@ -483,19 +481,16 @@ fn budget(
     json: bool,
 ) -> i32 {
     use crate::fit::budget::{Ask, Costs};
-    let planned = || -> Result<exec::budget::Budget, String> {
+    let planned = || -> Result<exec::budget::Budget, BudgetArgsError> {
         let have = have.map(parse_have).transpose()?;
         let ask = match (goal, spend) {
             (Some(g), _) => Ask::Goal(g),
             (None, Some(x)) => Ask::Spend(x),
-            (None, None) => return Err("give --goal or --spend".into()),
+            (None, None) => return Err(BudgetArgsError::NoAsk),
         };
         let run = crate::Run::load(dir)?;
         if !run.results.fits.iter().any(|f| f.law == "surface") {
-            return Err(format!(
-                "{} has no surface fit: add `fit surface` to the study's fits and run it again (the planner needs R(n, m))",
-                dir.display()
-            ));
+            return Err(BudgetArgsError::NoSurface { dir: dir.to_path_buf() });
         }
         let req = exec::budget::Request { costs: Costs { source, target }, have, ask };
         // The surface as the run fitted it: with the study's fixed parameters (`fit surface { eps = 0 }`).
@@ -503,11 +498,11 @@ fn budget(
         if let Some(rec) = run.results.fits.iter().find(|f| f.law == "surface") {
             for name in &rec.fixed {
                 if let Some(&v) = rec.params.get(name) {
-                    fixed.set(name, v).map_err(|e| format!("results.json: {e}"))?;
+                    fixed.set(name, v).map_err(BudgetArgsError::Fixed)?;
                 }
             }
         }
-        exec::budget::plan(&run.trials, run.results.seed, &fixed, &req).map_err(|e| e.to_string())
+        Ok(exec::budget::plan(&run.trials, run.results.seed, &fixed, &req)?)
     };
     match planned() {
         Ok(b) if json => match serde_json::to_string_pretty(&b) {
@@ -532,14 +527,14 @@ fn budget(
 }
 
 /// `--have n,m`.
-fn parse_have(text: &str) -> Result<crate::fit::budget::Have, String> {
+fn parse_have(text: &str) -> Result<crate::fit::budget::Have, BudgetArgsError> {
     let parts: Vec<&str> = text.split(',').map(str::trim).collect();
     let num = |s: &str| {
-        s.parse::<f64>().map_err(|_| format!("--have {text}: `{s}` is not a number (expected n,m, e.g. 1206,952)"))
+        s.parse::<f64>().map_err(|_| BudgetArgsError::HaveNotANumber { text: text.to_string(), part: s.to_string() })
     };
     match parts.as_slice() {
         [n, m] => Ok(crate::fit::budget::Have { n: num(n)?, m: num(m)? }),
-        _ => Err(format!("--have {text}: expected two numbers n,m, e.g. 1206,952")),
+        _ => Err(BudgetArgsError::HaveNotTwo { text: text.to_string() }),
     }
 }
 

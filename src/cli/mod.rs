@@ -7,6 +7,7 @@
 
 mod cluster;
 mod commands;
+mod error;
 pub mod fit_table;
 mod fmt;
 mod interrupt;

@@ -13,8 +13,10 @@ use std::process::Command;
 
 use serde::{Deserialize, Serialize};
 
-use crate::exec::{self, RunError};
+use crate::exec;
 use crate::plan::shards::units;
+
+use super::error::{CliError, SbatchError};
 
 /// The folder of a run directory that holds the scripts, the job ids and the tasks' logs.
 pub const SLURM_DIR: &str = "slurm";
@@ -215,17 +217,10 @@ fn merge_args(ids: &[String], script: &Path) -> Vec<String> {
 }
 
 /// The cluster's `MaxArraySize` (`scontrol show config`).
-fn max_array_size() -> Result<usize, RunError> {
-    let out = Command::new("scontrol").args(["show", "config"]).output().map_err(|e| {
-        RunError::Failed(format!(
-            "cannot run `scontrol show config` ({e}): is Slurm installed on this host and SLURM_CONF set?"
-        ))
-    })?;
+fn max_array_size() -> Result<usize, CliError> {
+    let out = Command::new("scontrol").args(["show", "config"]).output().map_err(CliError::ScontrolMissing)?;
     if !out.status.success() {
-        return Err(RunError::Failed(format!(
-            "`scontrol show config` failed: {}",
-            String::from_utf8_lossy(&out.stderr).trim()
-        )));
+        return Err(CliError::ScontrolFailed { stderr: String::from_utf8_lossy(&out.stderr).trim().to_string() });
     }
     let text = String::from_utf8_lossy(&out.stdout);
     let value = text
@@ -234,20 +229,22 @@ fn max_array_size() -> Result<usize, RunError> {
             let (k, v) = l.split_once('=')?;
             (k.trim() == "MaxArraySize").then(|| v.trim().to_string())
         })
-        .ok_or_else(|| RunError::Failed("`scontrol show config` has no MaxArraySize line".into()))?;
-    value
-        .parse()
-        .map_err(|_| RunError::Failed(format!("`scontrol show config`: MaxArraySize = {value} is not a number")))
+        .ok_or(CliError::NoMaxArraySize)?;
+    value.parse().map_err(|_| CliError::BadMaxArraySize { value })
 }
 
 /// Run sbatch; its job id (`--parsable` prints `id` or `id;cluster`), or Slurm's own message.
-fn sbatch(args: &[String]) -> Result<String, String> {
-    let out = Command::new("sbatch").args(args).output().map_err(|e| format!("cannot run sbatch: {e}"))?;
+fn sbatch(args: &[String]) -> Result<String, SbatchError> {
+    let out = Command::new("sbatch").args(args).output().map_err(SbatchError::Spawn)?;
     let stdout = String::from_utf8_lossy(&out.stdout);
     let id = stdout.trim().split(';').next().unwrap_or("").to_string();
     if !out.status.success() || id.is_empty() {
-        let msg = String::from_utf8_lossy(&out.stderr).trim().to_string();
-        return Err(if msg.is_empty() { format!("sbatch exited with {}", out.status) } else { msg });
+        let message = String::from_utf8_lossy(&out.stderr).trim().to_string();
+        return Err(if message.is_empty() {
+            SbatchError::Exit { status: out.status }
+        } else {
+            SbatchError::Refused { message }
+        });
     }
     Ok(id)
 }
@@ -259,16 +256,15 @@ fn submit_jobs(
     shards: &[usize],
     max_array: usize,
     throttle: Option<usize>,
-) -> Result<(Vec<String>, String), RunError> {
+) -> Result<(Vec<String>, String), CliError> {
     let sdir = dir.join(SLURM_DIR);
     let mut ids: Vec<String> = Vec::new();
-    let undo = |ids: &[String], what: String| {
+    // Cancel what this submission submitted; returns their ids.
+    let undo = |ids: &[String]| {
         if !ids.is_empty() {
             let _ = Command::new("scancel").args(ids).status();
         }
-        let cancelled =
-            if ids.is_empty() { String::new() } else { format!(" (cancelled what was submitted: {})", ids.join(", ")) };
-        RunError::Failed(format!("{what}{cancelled}"))
+        ids.to_vec()
     };
     let mut log = String::new();
     for (offset, spec) in arrays(shards, max_array, throttle) {
@@ -277,14 +273,14 @@ fn submit_jobs(
                 let _ = writeln!(log, "array {id} --array={spec} offset {offset}");
                 ids.push(id);
             }
-            Err(m) => {
-                return Err(undo(&ids, format!("sbatch rejected the array of shards {spec} (offset {offset}): {m}")));
+            Err(source) => {
+                return Err(CliError::ArrayRejected { spec, offset, source, cancelled: undo(&ids) });
             }
         }
     }
     let merge = match sbatch(&merge_args(&ids, &sdir.join(MERGE_SCRIPT))) {
         Ok(id) => id,
-        Err(m) => return Err(undo(&ids, format!("sbatch rejected the merge job: {m}"))),
+        Err(source) => return Err(CliError::MergeRejected { source, cancelled: undo(&ids) }),
     };
     let _ = writeln!(log, "merge {merge}");
     use std::io::Write;
@@ -293,7 +289,7 @@ fn submit_jobs(
         .append(true)
         .open(sdir.join(JOBS_LOG))
         .and_then(|mut f| f.write_all(log.as_bytes()))
-        .map_err(|e| RunError::Failed(format!("{}: {e}", sdir.join(JOBS_LOG).display())))?;
+        .map_err(|source| CliError::SlurmIo { path: sdir.join(JOBS_LOG), source })?;
     Ok((ids, merge))
 }
 
@@ -309,13 +305,13 @@ fn submitted_text(ids: &[String], merge: &str, shards: &[usize], tasks: usize, d
 }
 
 /// `submit STUDY --slurm`: write the scripts and submit every shard.
-pub fn submit(file: Option<&Path>, opts: &SubmitOptions) -> Result<String, RunError> {
+pub fn submit(file: Option<&Path>, opts: &SubmitOptions) -> Result<String, CliError> {
     let (path, text) = super::commands::source(file)?;
     let loaded = exec::load(&path, &text, opts.quick)?;
     let units = units(&loaded.plan).len().max(1);
     let mut note = String::new();
     let tasks = match opts.tasks {
-        Some(0) => return Err(RunError::Input("--tasks must be at least 1".into())),
+        Some(0) => return Err(CliError::TasksZero),
         Some(t) if t > units => {
             let _ = writeln!(
                 note,
@@ -327,7 +323,7 @@ pub fn submit(file: Option<&Path>, opts: &SubmitOptions) -> Result<String, RunEr
         None => units,
     };
     let dir = absolute(&opts.out.clone().unwrap_or_else(|| exec::run::default_out(&loaded.study)));
-    let exe = std::env::current_exe().map_err(|e| RunError::Failed(format!("cannot find this executable: {e}")))?;
+    let exe = std::env::current_exe().map_err(CliError::NoExecutable)?;
     let study = file.map(|p| std::fs::canonicalize(p).unwrap_or_else(|_| absolute(p)));
     let shards_sh = shards_script(&exe, study.as_deref(), &loaded.study.name, &dir, tasks, opts);
     let merge_sh = merge_script(&exe, &loaded.study.name, &dir, opts);
@@ -352,20 +348,21 @@ pub fn submit(file: Option<&Path>, opts: &SubmitOptions) -> Result<String, RunEr
         return Ok(s);
     }
     let max_array = max_array_size()?;
-    std::fs::create_dir_all(&sdir).map_err(|e| RunError::Failed(format!("{}: {e}", sdir.display())))?;
+    let slurm_io = |source| CliError::SlurmIo { path: sdir.clone(), source };
+    std::fs::create_dir_all(&sdir).map_err(slurm_io)?;
     write_script(&sdir.join(SHARDS_SCRIPT), &shards_sh)?;
     write_script(&sdir.join(MERGE_SCRIPT), &merge_sh)?;
     let rec = Submitted { study: loaded.study.name.clone(), tasks };
-    let json = serde_json::to_string_pretty(&rec).map_err(|e| RunError::Failed(e.to_string()))?;
-    std::fs::write(sdir.join(SUBMITTED), json).map_err(|e| RunError::Failed(format!("{}: {e}", sdir.display())))?;
+    let json = serde_json::to_string_pretty(&rec)?;
+    std::fs::write(sdir.join(SUBMITTED), json).map_err(slurm_io)?;
     let (ids, merge) = submit_jobs(&dir, &all, max_array, opts.throttle)?;
     Ok(note
         + &format!("wrote {} and {}\n", sdir.join(SHARDS_SCRIPT).display(), sdir.join(MERGE_SCRIPT).display())
         + &submitted_text(&ids, &merge, &all, tasks, &dir))
 }
 
-fn write_script(path: &Path, text: &str) -> Result<(), RunError> {
-    std::fs::write(path, text).map_err(|e| RunError::Failed(format!("{}: {e}", path.display())))?;
+fn write_script(path: &Path, text: &str) -> Result<(), CliError> {
+    std::fs::write(path, text).map_err(|source| CliError::SlurmIo { path: path.to_path_buf(), source })?;
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
@@ -374,15 +371,13 @@ fn write_script(path: &Path, text: &str) -> Result<(), RunError> {
     Ok(())
 }
 
-fn read_submitted(dir: &Path) -> Result<Submitted, RunError> {
+fn read_submitted(dir: &Path) -> Result<Submitted, CliError> {
     let path = dir.join(SLURM_DIR).join(SUBMITTED);
-    let text = std::fs::read_to_string(&path).map_err(|e| {
-        RunError::Input(format!(
-            "{}: {e} (was the directory submitted with `sim2real submit --slurm`?)",
-            path.display()
-        ))
-    })?;
-    serde_json::from_str(&text).map_err(|e| RunError::Input(format!("{}: {e}", path.display())))
+    let text = match std::fs::read_to_string(&path) {
+        Ok(t) => t,
+        Err(source) => return Err(CliError::NotSubmitted { path, source }),
+    };
+    serde_json::from_str(&text).map_err(|source| CliError::SubmittedUnreadable { path, source })
 }
 
 /// Whether `dir` was submitted with `submit --slurm` (holds slurm/submit.json).
@@ -397,18 +392,19 @@ pub fn resubmit_command(dir: &Path, open: &[usize]) -> String {
 }
 
 /// `submit --slurm --out DIR --only LIST`: the given shards again, with DIR's scripts.
-pub fn resubmit(dir: &Path, list: &str, throttle: Option<usize>, dry_run: bool) -> Result<String, RunError> {
+pub fn resubmit(dir: &Path, list: &str, throttle: Option<usize>, dry_run: bool) -> Result<String, CliError> {
     let rec = read_submitted(dir)?;
     let mut shards = Vec::new();
     for part in list.split(',').map(str::trim).filter(|p| !p.is_empty()) {
-        let i: usize =
-            part.parse().ok().filter(|&i| i < rec.tasks).ok_or_else(|| {
-                RunError::Input(format!("--only {list}: `{part}` is not a shard of 0..{}", rec.tasks))
-            })?;
+        let i: usize = part.parse().ok().filter(|&i| i < rec.tasks).ok_or_else(|| CliError::NotAShard {
+            list: list.to_string(),
+            part: part.to_string(),
+            tasks: rec.tasks,
+        })?;
         shards.push(i);
     }
     if shards.is_empty() {
-        return Err(RunError::Input(format!("--only {list}: no shard given")));
+        return Err(CliError::NoShardGiven { list: list.to_string() });
     }
     shards.sort_unstable();
     shards.dedup();

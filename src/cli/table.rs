@@ -8,16 +8,16 @@ use crate::data::{Column, DataContext, Table};
 use crate::diag::StudyErrors;
 use crate::exec::RunError;
 
+use super::error::CliError;
+
 /// Evaluates the study's tables up to `name` and writes that one as CSV to `out` (stdout when
 /// `None`).
-pub fn write_table(path: &Path, text: &str, name: &str, out: Option<&Path>) -> Result<usize, RunError> {
+pub fn write_table(path: &Path, text: &str, name: &str, out: Option<&Path>) -> Result<usize, CliError> {
     let file = path.display().to_string();
     let study = crate::check(&file, text).map_err(|e| RunError::Study(Box::new(e)))?;
     let Some(at) = study.tables.iter().position(|t| t.name == name) else {
-        let names: Vec<&str> = study.tables.iter().map(|t| t.name.as_str()).collect();
-        let help = crate::diag::did_you_mean(name, names.iter().copied())
-            .unwrap_or_else(|| format!("the study declares: {}", names.join(", ")));
-        return Err(RunError::Input(format!("{file} declares no table `{name}`; {help}")));
+        let declared = study.tables.iter().map(|t| t.name.clone()).collect();
+        return Err(CliError::NoSuchTable { file, name: name.to_string(), declared });
     };
     let ctx = DataContext::from_env(&path.parent().map(Path::to_path_buf).unwrap_or_default());
     let tables = crate::data::evaluate(&study.tables[..=at], &ctx).map_err(|e| {
@@ -25,10 +25,10 @@ pub fn write_table(path: &Path, text: &str, name: &str, out: Option<&Path>) -> R
         RunError::Study(Box::new(StudyErrors::new(&file, text, vec![e.to_problem(span)])))
     })?;
     let table = &tables[name];
-    let bytes = to_csv(table).map_err(|e| RunError::Failed(format!("writing CSV: {e}")))?;
+    let bytes = to_csv(table).map_err(CliError::Csv)?;
     match out {
-        Some(p) => std::fs::write(p, &bytes).map_err(|e| RunError::Failed(format!("writing {}: {e}", p.display())))?,
-        None => std::io::stdout().write_all(&bytes).map_err(|e| RunError::Failed(format!("writing stdout: {e}")))?,
+        Some(p) => std::fs::write(p, &bytes).map_err(|source| CliError::WriteFile { path: p.to_path_buf(), source })?,
+        None => std::io::stdout().write_all(&bytes).map_err(CliError::Stdout)?,
     }
     Ok(table.nrows())
 }

@@ -17,6 +17,17 @@ impl MemberRows {
     }
 }
 
+/// Why members' rows cannot be trained as one ensemble.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum EnsembleDataError {
+    #[error("an ensemble needs at least one member with training and validation rows")]
+    NoMembers,
+    #[error("too few rows to train: {train} training and {val} validation rows")]
+    TooFewRows { train: usize, val: usize },
+    #[error("ensemble members must have equal row counts")]
+    UnequalRows,
+}
+
 /// Training and validation data of E members.
 #[derive(Debug, Clone)]
 pub struct MemberData {
@@ -39,22 +50,40 @@ impl MemberData {
         val: &[MemberRows],
         features: usize,
         device: &Device,
-    ) -> Result<MemberData, String> {
+    ) -> Result<MemberData, EnsembleDataError> {
         let _ = device;
         let e = train.len();
         if e == 0 || val.len() != e {
-            return Err("an ensemble needs at least one member with training and validation rows".into());
+            return Err(EnsembleDataError::NoMembers);
         }
         let n = train[0].rows();
         let v = val[0].rows();
         if n == 0 || v == 0 {
-            return Err(format!("too few rows to train: {n} training and {v} validation rows"));
+            return Err(EnsembleDataError::TooFewRows { train: n, val: v });
         }
         if train.iter().any(|t| t.rows() != n || t.x.len() != n * features)
             || val.iter().any(|t| t.rows() != v || t.x.len() != v * features)
         {
-            return Err("ensemble members must have equal row counts".into());
+            return Err(EnsembleDataError::UnequalRows);
         }
         Ok(MemberData { members: e, features, train_rows: n, val_rows: v, train: train.to_vec(), val: val.to_vec() })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::EnsembleDataError;
+
+    #[test]
+    fn ensemble_data_errors_render() {
+        assert_eq!(
+            EnsembleDataError::NoMembers.to_string(),
+            "an ensemble needs at least one member with training and validation rows"
+        );
+        assert_eq!(
+            EnsembleDataError::TooFewRows { train: 0, val: 3 }.to_string(),
+            "too few rows to train: 0 training and 3 validation rows"
+        );
+        assert_eq!(EnsembleDataError::UnequalRows.to_string(), "ensemble members must have equal row counts");
     }
 }

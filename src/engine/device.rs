@@ -34,17 +34,14 @@ impl Engine {
 
     /// The error for a device whose backend this build lacks.
     #[cfg(not(all(feature = "cuda", feature = "wgpu")))]
-    fn not_built(name: &str) -> String {
-        format!(
-            "--device {name}: this build has no `{name}` backend (build with `--features {name}`); available: {}",
-            Self::available().join(", ")
-        )
+    fn not_built(name: &str) -> DeviceError {
+        DeviceError::NotBuilt { name: name.to_string(), available: Self::available() }
     }
 
     /// The engine for `--device NAME`; without a name, `$SIM2REAL_DEVICE`, else the best
     /// available in this build (cuda, then wgpu, then cpu). A name this build lacks is an error
     /// that lists the ones it has.
-    pub fn select(name: Option<&str>) -> Result<Engine, String> {
+    pub fn select(name: Option<&str>) -> Result<Engine, DeviceError> {
         let env = std::env::var(DEVICE_ENV).ok().filter(|v| !v.is_empty());
         let name = name.or(env.as_deref()).unwrap_or(Self::available()[0]);
         match name {
@@ -58,7 +55,7 @@ impl Engine {
             "cuda" => Err(Self::not_built(name)),
             #[cfg(not(feature = "wgpu"))]
             "wgpu" => Err(Self::not_built(name)),
-            other => Err(format!("--device {other}: unknown device; available: {}", Self::available().join(", "))),
+            other => Err(DeviceError::Unknown { name: other.to_string(), available: Self::available() }),
         }
     }
 
@@ -85,6 +82,28 @@ impl Engine {
     }
 }
 
+/// The thread pool was started earlier with another number of threads (a warning: results do not
+/// depend on it).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("the thread pool is already running with {running} threads")]
+pub struct ThreadsError {
+    pub running: usize,
+}
+
+/// Why `--device NAME` names no engine of this build.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DeviceError {
+    /// A backend this build was compiled without.
+    #[error(
+        "--device {name}: this build has no `{name}` backend (build with `--features {name}`); available: {}",
+        .available.join(", ")
+    )]
+    NotBuilt { name: String, available: Vec<&'static str> },
+    /// No device of that name.
+    #[error("--device {name}: unknown device; available: {}", .available.join(", "))]
+    Unknown { name: String, available: Vec<&'static str> },
+}
+
 /// The device training runs on (autodiff enabled).
 pub fn training_device() -> Device {
     base_device().autodiff()
@@ -108,17 +127,30 @@ pub fn base_device() -> Device {
 /// not depend on it (a member's result depends only on its seed; tests/reliability_determinism.rs
 /// compares a 1-thread and a 2-thread run byte for byte). Can only be set once per process; later
 /// calls with another count report it.
-pub fn init_threads(threads: usize) -> Result<usize, String> {
+pub fn init_threads(threads: usize) -> Result<usize, ThreadsError> {
     let threads = threads.max(1);
     match rayon::ThreadPoolBuilder::new().num_threads(threads).build_global() {
         Ok(()) => Ok(threads),
         Err(_) => {
             let current = rayon::current_num_threads();
-            if current == threads {
-                Ok(threads)
-            } else {
-                Err(format!("the thread pool is already running with {current} threads"))
-            }
+            if current == threads { Ok(threads) } else { Err(ThreadsError { running: current }) }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{DeviceError, ThreadsError};
+
+    #[test]
+    fn device_errors_render() {
+        let e = DeviceError::NotBuilt { name: "cuda".into(), available: vec!["cpu", "cpu-lockstep"] };
+        assert_eq!(
+            e.to_string(),
+            "--device cuda: this build has no `cuda` backend (build with `--features cuda`); available: cpu, cpu-lockstep"
+        );
+        let e = DeviceError::Unknown { name: "tpu".into(), available: vec!["cpu"] };
+        assert_eq!(e.to_string(), "--device tpu: unknown device; available: cpu");
+        assert_eq!(ThreadsError { running: 4 }.to_string(), "the thread pool is already running with 4 threads");
     }
 }

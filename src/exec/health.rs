@@ -82,19 +82,29 @@ pub fn retry_diverged<T, E>(
 }
 
 /// Why a pretraining cannot be a starting point, if so.
-pub fn unusable(rec: &PretrainRecord) -> Option<String> {
+pub fn unusable(rec: &PretrainRecord) -> Option<Unusable> {
     if let Some(f) = &rec.failure {
-        return Some(format!("pretraining `{}` failed: {f}", rec.job));
+        return Some(Unusable::Failed { job: rec.job.clone(), failure: f.clone() });
     }
-    rec.diverged.then(|| {
-        let seeds: Vec<String> = std::iter::once(rec.seed).chain(rec.retried.iter().copied()).map(|s| s.to_string()).collect();
-        format!(
-            "pretraining `{}` diverged in all {} attempt(s) (seeds {}: non-finite, or best validation MSE above {BLOWN_UP_VARIANCES}× its labels' variance); a diverged pretraining is never a starting point",
-            rec.job,
-            seeds.len(),
-            seeds.join(", ")
-        )
+    rec.diverged.then(|| Unusable::Diverged {
+        job: rec.job.clone(),
+        seeds: std::iter::once(rec.seed).chain(rec.retried.iter().copied()).collect(),
     })
+}
+
+/// Why a pretraining cannot be a starting point (its fine-tunes fail with this reason).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Unusable {
+    /// It failed before training; `failure` is its stored reason.
+    #[error("pretraining `{job}` failed: {failure}")]
+    Failed { job: String, failure: String },
+    /// It diverged with every seed it was tried with.
+    #[error(
+        "pretraining `{job}` diverged in all {} attempt(s) (seeds {}: non-finite, or best validation MSE above {BLOWN_UP_VARIANCES}× its labels' variance); a diverged pretraining is never a starting point",
+        .seeds.len(),
+        .seeds.iter().map(u64::to_string).collect::<Vec<_>>().join(", ")
+    )]
+    Diverged { job: String, seeds: Vec<u64> },
 }
 
 /// Mean of `v` without its ⌈frac·len⌉ lowest and ⌈frac·len⌉ highest values (so at least one
@@ -298,6 +308,17 @@ pub fn veto(e: &Expect, r: &Results, outcome: &mut ExpectOutcome) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn unusable_pretrainings_render() {
+        let failed = Unusable::Failed { job: "pretrain n=20 #0".into(), failure: "no rows".into() };
+        assert_eq!(failed.to_string(), "pretraining `pretrain n=20 #0` failed: no rows");
+        let diverged = Unusable::Diverged { job: "p".into(), seeds: vec![3, 11, 12] };
+        assert_eq!(
+            diverged.to_string(),
+            "pretraining `p` diverged in all 3 attempt(s) (seeds 3, 11, 12: non-finite, or best validation MSE above 10× its labels' variance); a diverged pretraining is never a starting point"
+        );
+    }
 
     #[test]
     fn trimmed_mean_drops_both_tails() {

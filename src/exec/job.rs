@@ -7,15 +7,14 @@ use crate::engine::net::MemberWeights;
 use crate::ir::{Job, JobKind, Plan, TrainSpec};
 use crate::results::TrialRow;
 
+use super::error::{Failure, RunError};
 use super::health::{explosion, unusable};
 use super::members::Member;
-use super::run::RunError;
 use super::store::{PretrainRecord, Record, Store, TestErrors, TrialRecord};
 
 /// The settings `job` trains with, from the plan.
 pub fn train_spec<'p>(plan: &'p Plan, job: &Job) -> Result<&'p TrainSpec, RunError> {
-    plan.train_spec(&job.kind)
-        .ok_or_else(|| RunError::Failed(format!("the plan has no training settings for {}", job.id)))
+    plan.train_spec(&job.kind).ok_or_else(|| Failure::NoTrainingSettings { job: job.id.clone() }.into())
 }
 
 /// The record of a job that failed before training: a trial row with NaN MAE and the reason, or
@@ -82,7 +81,7 @@ pub fn store_pretrains(
 ) -> Result<(), RunError> {
     let mut records = Vec::new();
     for (((job, (out, w)), retried), constant) in jobs.iter().zip(done).zip(retried).zip(constant) {
-        let (file, crc) = store.write_weights(job, &w.to_bytes()).map_err(|e| RunError::Failed(e.to_string()))?;
+        let (file, crc) = store.write_weights(job, &w.to_bytes())?;
         records.push(Record::Pretrain(PretrainRecord {
             job: job.id.clone(),
             identity: job.identity.clone(),
@@ -98,7 +97,7 @@ pub fn store_pretrains(
             constant_x: constant.clone(),
         }));
     }
-    store.append_all(&records).map_err(|e| RunError::Failed(e.to_string()))
+    Ok(store.append_all(&records)?)
 }
 
 /// The trial row of a fine-tune, direct or multitask job (pretraining has none); the caller sets
@@ -116,18 +115,17 @@ pub fn trial_row(job: &Job, out: &TrainOutcome, mae: f64, test_rows: usize) -> O
 /// The pretrained weights a fine-tune job starts from, for a network of these layers.
 pub fn pretrained(store: &Store, layers: &[(usize, usize)], job: &Job) -> Result<MemberWeights, RunError> {
     let JobKind::Finetune { n, replicate, .. } = job.kind else {
-        return Err(RunError::Failed(format!("{} does not start from a pretrained model", job.id)));
+        return Err(Failure::NotFinetune { job: job.id.clone() }.into());
     };
     let id = JobKind::Pretrain { n, replicate }.id();
     let rec = job
         .starts_from
         .as_ref()
         .and_then(|identity| store.pretrains.get(identity))
-        .ok_or_else(|| RunError::Failed(format!("{}: pretraining `{id}` is missing from the store", job.id)))?;
+        .ok_or_else(|| Failure::PretrainingMissing { job: job.id.clone(), pretraining: id.clone() })?;
     if let Some(why) = unusable(rec) {
-        return Err(RunError::Failed(format!("{}: {why}", job.id)));
+        return Err(Failure::PretrainingUnusable { job: job.id.clone(), why }.into());
     }
-    let bytes = store.read_weights(rec).map_err(|e| RunError::Failed(e.to_string()))?;
-    MemberWeights::from_bytes_layers(layers, &bytes)
-        .ok_or_else(|| RunError::Failed(format!("weights of `{id}` do not match the network; rerun with --fresh")))
+    let bytes = store.read_weights(rec)?;
+    MemberWeights::from_bytes_layers(layers, &bytes).ok_or_else(|| Failure::WeightsMismatch { pretraining: id }.into())
 }

@@ -12,10 +12,11 @@ use crate::engine::{Engine, TrainConfig, TrainOutcome, run_members};
 use crate::ir::{Job, JobKind};
 use crate::plan::build::pair_shape;
 
+use super::error::{Failure, RunError};
 use super::health::{pretrain_diverged, retry_diverged};
 use super::job::{pretrained, store_pretrains, train_spec, trial_record};
 use super::members::Member;
-use super::run::{Loaded, RunError};
+use super::run::Loaded;
 use super::store::Store;
 
 /// Train `pending` (one group: same kind, n and m; on a lock-step engine also equal row
@@ -31,8 +32,7 @@ pub fn run_pair_group(
     let study = &loaded.study;
     let Some(first) = pending.first() else { return Ok(Vec::new()) };
     let multitask = matches!(first.kind, JobKind::Multitask { .. });
-    let shape = pair_shape(study, &loaded.data, if multitask { 2 } else { 1 })
-        .ok_or_else(|| RunError::Failed("the model has no shared encoder".into()))?;
+    let shape = pair_shape(study, &loaded.data, if multitask { 2 } else { 1 }).ok_or(Failure::NoSharedEncoder)?;
     let spec = train_spec(&loaded.plan, first)?;
     let frozen = if matches!(first.kind, JobKind::Finetune { .. }) { spec.freeze } else { 0 };
     let lambda = loaded.plan.lambda.unwrap_or(0.0);
@@ -79,7 +79,7 @@ pub fn run_pair_group(
                 .zip(&inits)
                 .map(|((&i, &seed), w)| PairJob { init: w, seed, ..jobs[i] })
                 .collect();
-            Ok(train_all(&again)?.into_iter().map(|(w, o)| (o, w)).collect())
+            Ok::<_, RunError>(train_all(&again)?.into_iter().map(|(w, o)| (o, w)).collect())
         })?;
         for (i, d) in done.iter_mut().enumerate() {
             d.0.diverged = bad(i, d);
@@ -109,6 +109,6 @@ pub fn run_pair_group(
         maes.push(mae);
         records.extend(record);
     }
-    store.append_all(&records).map_err(|e| RunError::Failed(e.to_string()))?;
+    store.append_all(&records)?;
     Ok(maes)
 }

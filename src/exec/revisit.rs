@@ -12,7 +12,8 @@ use crate::ir::Job;
 use crate::plan::identity::Identities;
 use crate::results::{Results, TrialRow};
 
-use super::run::{Loaded, RunError, load, read_study, run_record};
+use super::error::{InputError, RunError};
+use super::run::{Loaded, load, read_study, run_record};
 use super::store::{DirLock, RunRecord, Store, Stored};
 
 /// The first words of the warning a partial run's results carry (results.json and the reports).
@@ -88,26 +89,18 @@ impl Revisited {
 /// with a study file, it becomes the directory's study (a `run` record), as `run` would make it.
 pub fn revisit(dir: &Path, study: Option<&Path>) -> Result<Revisited, RunError> {
     if !dir.is_dir() {
-        return Err(RunError::Input(format!("{} is not a run directory (it does not exist)", dir.display())));
+        return Err(InputError::NotARunDir { dir: dir.to_path_buf() }.into());
     }
-    let lock = DirLock::acquire(dir).map_err(|e| RunError::Failed(e.to_string()))?;
-    let stored = Stored::read(dir).map_err(|e| RunError::Input(e.to_string()))?.ok_or_else(|| {
-        RunError::Input(format!(
-            "{} holds no results store ({}): nothing to report; `sim2real run STUDY --out {}` makes one",
-            dir.display(),
-            super::store::LOG_FILE,
-            dir.display()
-        ))
-    })?;
+    let lock = DirLock::acquire(dir)?;
+    let stored = Stored::read(dir)
+        .map_err(InputError::StoreUnreadable)?
+        .ok_or_else(|| InputError::NoStore { dir: dir.to_path_buf() })?;
     let last = stored.last_run.clone();
     let (path, text, quick) = match (study, &last) {
         (Some(p), _) => (p.to_path_buf(), read_study(p)?, last.as_ref().is_some_and(|r| r.quick)),
         (None, Some(r)) => (PathBuf::from(&r.path), r.text.clone(), r.quick),
         (None, None) => {
-            return Err(RunError::Input(format!(
-                "the store in {} does not say which study it ran; give it with --study FILE",
-                dir.display()
-            )));
+            return Err(InputError::StudyUnknown { dir: dir.to_path_buf() }.into());
         }
     };
     let loaded = load(&path, &text, quick)?;
@@ -125,9 +118,8 @@ pub fn revisit(dir: &Path, study: Option<&Path>) -> Result<Revisited, RunError> 
     let revisited = Revisited { dir: dir.to_path_buf(), loaded, missing, results, trials, _lock: lock };
     if study.is_some() && revisited.needs_training() == 0 {
         // The edited study is now the directory's: a later `report DIR` renders it.
-        let mut store =
-            Store::open(dir, &revisited.loaded.study.name, false).map_err(|e| RunError::Failed(e.to_string()))?;
-        store.note_run(run_record(&revisited.loaded)).map_err(|e| RunError::Failed(e.to_string()))?;
+        let mut store = Store::open(dir, &revisited.loaded.study.name, false)?;
+        store.note_run(run_record(&revisited.loaded))?;
     }
     Ok(revisited)
 }

@@ -21,6 +21,7 @@ use crate::plan::build::pair_shape;
 use crate::plan::{Prepared, build, net_shape, prepare};
 use crate::results::{Results, TrialRow};
 
+use super::error::{Failure, InputError, NotStartable, RunError};
 use super::health::{pretrain_diverged, retry_diverged, unusable};
 use super::job::{failed_record, pretrained, store_pretrains, train_spec, trial_record};
 use super::members::{Member, member_for};
@@ -58,29 +59,6 @@ impl Default for RunOptions {
     }
 }
 
-#[derive(Debug)]
-pub enum RunError {
-    /// Study or data errors (exit code 2).
-    Study(Box<StudyErrors>),
-    /// Bad input that has no place in the study text to point at, e.g. a study file that cannot
-    /// be read (exit code 2, like study errors, under every command).
-    Input(String),
-    /// A failure while running (exit code 3).
-    Failed(String),
-    /// Stopped from outside; finished jobs are in the store (exit code 3).
-    Interrupted,
-}
-
-impl std::fmt::Display for RunError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            RunError::Study(e) => write!(f, "{e}"),
-            RunError::Input(m) | RunError::Failed(m) => f.write_str(m),
-            RunError::Interrupted => f.write_str("interrupted; finished jobs are saved and a rerun resumes"),
-        }
-    }
-}
-
 /// A study read, checked, with its data prepared and its plan built.
 pub struct Loaded {
     pub path: PathBuf,
@@ -92,7 +70,8 @@ pub struct Loaded {
 
 /// Read the study file as UTF-8 (invalid bytes are a study error, not a panic).
 pub fn read_study(path: &Path) -> Result<String, RunError> {
-    let bytes = std::fs::read(path).map_err(|e| RunError::Input(format!("cannot read {}: {e}", path.display())))?;
+    let bytes =
+        std::fs::read(path).map_err(|source| InputError::StudyUnreadable { path: path.to_path_buf(), source })?;
     String::from_utf8(bytes).map_err(|e| {
         let at = e.utf8_error().valid_up_to();
         let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
@@ -147,11 +126,11 @@ pub fn default_out(study: &Study) -> PathBuf {
 /// Run a loaded study into its output directory.
 pub fn run(loaded: &Loaded, opts: &RunOptions) -> Result<RunOutcome, RunError> {
     let start = Instant::now();
-    let engine = Engine::select(opts.device.as_deref()).map_err(RunError::Failed)?;
+    let engine = Engine::select(opts.device.as_deref())?;
     let dir = opts.out.clone().unwrap_or_else(|| default_out(&loaded.study));
-    let lock = DirLock::acquire(&dir).map_err(|e| RunError::Failed(e.to_string()))?;
+    let lock = DirLock::acquire(&dir)?;
     let plan = &loaded.plan;
-    let mut store = Store::open(&dir, &loaded.study.name, opts.fresh).map_err(|e| RunError::Failed(e.to_string()))?;
+    let mut store = Store::open(&dir, &loaded.study.name, opts.fresh)?;
     let all: Vec<&Job> = plan.jobs.iter().collect();
     let trained = train_jobs(loaded, &all, &mut store, &engine, opts)?;
     let (results, trials) = conclude(loaded, &store, engine.name(), &dir)?;
@@ -169,7 +148,7 @@ pub fn train_jobs(
     opts: &RunOptions,
 ) -> Result<usize, RunError> {
     let plan = &loaded.plan;
-    store.note_run(run_record(loaded)).map_err(|e| RunError::Failed(e.to_string()))?;
+    store.note_run(run_record(loaded))?;
     let mut progress = Progress::new(jobs.len(), opts.progress, plan.quick);
     progress.already_done(jobs.iter().filter(|j| store.holds(j)).count());
     if store.discarded > 0 {
@@ -218,7 +197,7 @@ pub fn conclude(
     let (mut results, trials) = super::aggregate::from_store(loaded, stored);
     results.device = Some(device.to_string());
     crate::results::outputs::write_data(dir, &results, &trials)
-        .map_err(|e| RunError::Failed(format!("writing results to {}: {e}", dir.display())))?;
+        .map_err(|source| Failure::WriteResults { dir: dir.to_path_buf(), source })?;
     Ok((results, trials))
 }
 
@@ -264,11 +243,11 @@ fn run_group(
                 ready.push(job);
                 members.push(m);
             }
-            Err(why) => failed.push(failed_record(job, why)),
+            Err(why) => failed.push(failed_record(job, why.to_string())),
         }
     }
     let mut maes: Vec<f64> = failed.iter().filter(|r| matches!(r, Record::Trial(_))).map(|_| f64::NAN).collect();
-    store.append_all(&failed).map_err(|e| RunError::Failed(e.to_string()))?;
+    store.append_all(&failed)?;
     let pending = &ready[..];
     if pending.is_empty() {
         return Ok(maes);
@@ -332,9 +311,9 @@ fn train_chunk(
     let seeds: Vec<u64> = jobs.iter().map(|j| j.seed).collect();
     let train: Vec<_> = members.iter().map(|m| m.train.clone()).collect();
     let val: Vec<_> = members.iter().map(|m| m.val.clone()).collect();
-    let data = MemberData::new(&train, &val, shape.inputs, device).map_err(RunError::Failed)?;
+    let data = MemberData::new(&train, &val, shape.inputs, device)?;
     if let JobKind::Multitask { .. } = jobs[0].kind {
-        return Err(RunError::Failed("multitask jobs need a model with a shared encoder".into()));
+        return Err(Failure::MultitaskWithoutEncoder.into());
     }
     let spec = train_spec(&loaded.plan, jobs[0])?;
     let init = matches!(jobs[0].kind, JobKind::Finetune { .. }).then_some(());
@@ -360,11 +339,11 @@ fn train_chunk(
         let (mut done, retried) = retry_diverged(&seeds, first, bad, |idx, new_seeds| {
             let train: Vec<_> = idx.iter().map(|&i| members[i].train.clone()).collect();
             let val: Vec<_> = idx.iter().map(|&i| members[i].val.clone()).collect();
-            let data = MemberData::new(&train, &val, shape.inputs, device).map_err(RunError::Failed)?;
+            let data = MemberData::new(&train, &val, shape.inputs, device).map_err(RunError::from)?;
             let mut net = EnsembleNet::from_weights(shape, fresh(new_seeds));
             let outs = train_ensemble(&mut net, &data, &cfg, new_seeds, engine, interrupted)
                 .map_err(|_| RunError::Interrupted)?;
-            Ok(outs.into_iter().zip(net.weights().iter().cloned()).collect())
+            Ok::<_, RunError>(outs.into_iter().zip(net.weights().iter().cloned()).collect())
         })?;
         for (i, d) in done.iter_mut().enumerate() {
             d.0.diverged = bad(i, d);
@@ -384,15 +363,15 @@ fn train_chunk(
         maes.push(mae);
         records.extend(record);
     }
-    store.append_all(&records).map_err(|e| RunError::Failed(e.to_string()))?;
+    store.append_all(&records)?;
     Ok(maes)
 }
 
 /// The member of a job that can start, or why it cannot: a fine-tune whose pretraining is
 /// unusable (diverged in every attempt, failed), or rows its transforms cannot map.
-fn startable(job: &Job, loaded: &Loaded, store: &Store) -> Result<Member, String> {
+fn startable(job: &Job, loaded: &Loaded, store: &Store) -> Result<Member, NotStartable> {
     if let Some(why) = job.starts_from.as_ref().and_then(|p| store.pretrains.get(p)).and_then(unusable) {
-        return Err(why);
+        return Err(NotStartable::Pretraining(why));
     }
-    member_for(&job.kind, &loaded.plan, &loaded.study, &loaded.data).map_err(|e| e.to_string())
+    Ok(member_for(&job.kind, &loaded.plan, &loaded.study, &loaded.data)?)
 }

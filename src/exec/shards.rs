@@ -27,7 +27,8 @@ use crate::plan::shards::{Shard, assign, jobs_of};
 use crate::results::outputs::{SHARDS_DIR, STORE_LOG};
 use crate::results::{Results, TrialRow};
 
-use super::run::{Loaded, RunError, RunOptions, conclude, default_out, train_jobs};
+use super::error::{Failure, InputError, RunError};
+use super::run::{Loaded, RunOptions, conclude, default_out, train_jobs};
 use super::store::{DirLock, Record, STORE_FORMAT, Store, StoreError, Stored, decode};
 
 /// The file in `shards/` that says what the directory is a split of.
@@ -67,55 +68,73 @@ pub fn is_sharded(dir: &Path) -> bool {
 }
 
 /// Read `shards/manifest.json` (None when the directory has none).
-pub fn read_manifest(dir: &Path) -> Result<Option<Manifest>, String> {
+pub fn read_manifest(dir: &Path) -> Result<Option<Manifest>, ManifestError> {
     let path = manifest_path(dir);
     match fs::read_to_string(&path) {
-        Ok(text) => serde_json::from_str(&text).map(Some).map_err(|e| format!("{}: {e}", path.display())),
+        Ok(text) => serde_json::from_str(&text).map(Some).map_err(|source| ManifestError::Parse { path, source }),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(e) => Err(format!("{}: {e}", path.display())),
+        Err(source) => Err(ManifestError::Read { path, source }),
     }
+}
+
+/// Why `shards/manifest.json` cannot be read.
+#[derive(Debug, thiserror::Error)]
+pub enum ManifestError {
+    #[error("{}: {source}", .path.display())]
+    Read { path: PathBuf, source: std::io::Error },
+    #[error("{}: {source}", .path.display())]
+    Parse { path: PathBuf, source: serde_json::Error },
+}
+
+/// How a sharded directory differs from the split a shard asks for.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ShardMismatch {
+    #[error("it holds shards of another study text (`{study}`, {})", .path.display())]
+    OtherStudy { study: String, path: PathBuf },
+    #[error("one is --quick and the other is not")]
+    Quick,
+    #[error("it is split into {have} shards, this run asks for {want}: give --shard I/{have}")]
+    Count { have: usize, want: usize },
+    #[error("its shards train on {have}, this one would train on {want}: give --device {have}")]
+    Device { have: String, want: String },
+}
+
+/// A file operation of a sharded run on `path` failed.
+fn io_failure(path: &Path) -> impl FnOnce(std::io::Error) -> Failure + '_ {
+    move |source| Failure::Io { path: path.to_path_buf(), source }
 }
 
 /// Create the manifest, or check that the one there agrees with `want`.
 fn settle_manifest(dir: &Path, want: &Manifest) -> Result<(), RunError> {
-    let failed = |e: String| RunError::Failed(e);
     let path = manifest_path(dir);
-    fs::create_dir_all(dir.join(SHARDS_DIR)).map_err(|e| failed(format!("{}: {e}", dir.display())))?;
-    if read_manifest(dir).map_err(failed)?.is_none() {
+    fs::create_dir_all(dir.join(SHARDS_DIR)).map_err(io_failure(dir))?;
+    if read_manifest(dir).map_err(Failure::Manifest)?.is_none() {
         let tmp = path.with_extension(format!("{}.tmp", std::process::id()));
-        let json = serde_json::to_string_pretty(want).map_err(|e| failed(e.to_string()))?;
-        fs::write(&tmp, json).map_err(|e| failed(format!("{}: {e}", tmp.display())))?;
+        let json = serde_json::to_string_pretty(want).map_err(Failure::Json)?;
+        fs::write(&tmp, json).map_err(io_failure(&tmp))?;
         // A hard link creates the name only if nobody did: the first shard's manifest wins, whole.
         let linked = fs::hard_link(&tmp, &path);
         let _ = fs::remove_file(&tmp);
         match linked {
             Ok(()) => return Ok(()),
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
-            Err(e) => return Err(failed(format!("{}: {e}", path.display()))),
+            Err(e) => return Err(io_failure(&path)(e).into()),
         }
     }
-    let have = read_manifest(dir).map_err(failed)?.ok_or_else(|| failed(format!("{} vanished", path.display())))?;
+    let have = read_manifest(dir).map_err(Failure::Manifest)?.ok_or(Failure::ManifestVanished { path })?;
     let why = if have.text != want.text || have.study != want.study {
-        Some(format!("it holds shards of another study text (`{}`, {})", have.study, have.path.display()))
+        Some(ShardMismatch::OtherStudy { study: have.study, path: have.path })
     } else if have.quick != want.quick {
-        Some("one is --quick and the other is not".to_string())
+        Some(ShardMismatch::Quick)
     } else if have.shards != want.shards {
-        Some(format!(
-            "it is split into {} shards, this run asks for {}: give --shard I/{}",
-            have.shards, want.shards, have.shards
-        ))
+        Some(ShardMismatch::Count { have: have.shards, want: want.shards })
     } else if have.device != want.device {
-        Some(format!(
-            "its shards train on {}, this one would train on {}: give --device {}",
-            have.device, want.device, have.device
-        ))
+        Some(ShardMismatch::Device { have: have.device, want: want.device.clone() })
     } else {
         None
     };
     match why {
-        Some(why) => {
-            Err(RunError::Input(format!("{} cannot take this shard: {why}; or use another --out", dir.display())))
-        }
+        Some(why) => Err(InputError::ShardRefused { dir: dir.to_path_buf(), why }.into()),
         None => Ok(()),
     }
 }
@@ -136,11 +155,9 @@ pub struct ShardOutcome {
 pub fn run_shard(loaded: &Loaded, opts: &RunOptions, shard: Shard) -> Result<ShardOutcome, RunError> {
     let start = Instant::now();
     if opts.fresh {
-        return Err(RunError::Input(
-            "--fresh cannot be combined with --shard: it would discard only this shard's part of a directory other shards share; remove the directory (or use another --out) to start over".into(),
-        ));
+        return Err(InputError::FreshWithShard.into());
     }
-    let engine = Engine::select(opts.device.as_deref()).map_err(RunError::Failed)?;
+    let engine = Engine::select(opts.device.as_deref())?;
     let dir = opts.out.clone().unwrap_or_else(|| default_out(&loaded.study));
     let path = fs::canonicalize(&loaded.path).unwrap_or_else(|_| loaded.path.clone());
     settle_manifest(
@@ -156,13 +173,10 @@ pub fn run_shard(loaded: &Loaded, opts: &RunOptions, shard: Shard) -> Result<Sha
     )?;
     let sdir = shard_dir(&dir, shard);
     let _lock = DirLock::acquire(&sdir).map_err(|e| match e {
-        StoreError::Locked { pid, .. } => RunError::Failed(format!(
-            "shard {shard} of {} is already being run by another sim2real process (pid {pid}); wait for it to finish, or give another shard",
-            dir.display()
-        )),
-        e => RunError::Failed(e.to_string()),
+        StoreError::Locked { pid, .. } => Failure::ShardBusy { shard, dir: dir.clone(), pid },
+        e => Failure::Store(e),
     })?;
-    let mut store = Store::open(&sdir, &loaded.study.name, false).map_err(|e| RunError::Failed(e.to_string()))?;
+    let mut store = Store::open(&sdir, &loaded.study.name, false)?;
     let jobs = jobs_of(&loaded.plan, shard);
     let trained = train_jobs(loaded, &jobs, &mut store, &engine, opts)?;
     drop(store);
@@ -173,11 +187,11 @@ pub fn run_shard(loaded: &Loaded, opts: &RunOptions, shard: Shard) -> Result<Sha
 
 /// Every complete, checksummed record of a store log, without writing to it: the reader of a
 /// segment another process may be appending to stops at the first incomplete or bad line.
-fn read_segment(path: &Path) -> Result<Vec<Record>, String> {
+fn read_segment(path: &Path) -> Result<Vec<Record>, Failure> {
     let bytes = match fs::read(path) {
         Ok(b) => b,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
-        Err(e) => return Err(format!("{}: {e}", path.display())),
+        Err(e) => return Err(io_failure(path)(e)),
     };
     // Only lines with their '\n' are complete; bytes after the last one may be mid-write.
     let end = bytes.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
@@ -202,20 +216,16 @@ pub fn merge(dir: &Path) -> Result<Stored, RunError> {
     let mut segments: Vec<PathBuf> = match fs::read_dir(&root) {
         Ok(entries) => entries.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.is_dir()).collect(),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
-        Err(e) => return Err(RunError::Failed(format!("{}: {e}", root.display()))),
+        Err(e) => return Err(io_failure(&root)(e).into()),
     };
     segments.sort();
     let mut merged = Stored::default();
     for seg in segments {
         let path = seg.join(STORE_LOG);
-        for rec in read_segment(&path).map_err(RunError::Failed)? {
+        for rec in read_segment(&path)? {
             match rec {
                 Record::Header(h) if h.format != STORE_FORMAT => {
-                    return Err(RunError::Failed(format!(
-                        "{} is a results store of format {}, this sim2real reads format {STORE_FORMAT}; remove the directory (or use another --out) and run the shards again",
-                        path.display(),
-                        h.format
-                    )));
+                    return Err(Failure::SegmentFormat { path, found: h.format }.into());
                 }
                 Record::Header(_) | Record::Run(_) => {}
                 Record::Pretrain(p) => {
@@ -282,9 +292,9 @@ pub fn missing_note(shards: &[ShardStatus]) -> Option<String> {
 
 /// A sharded directory's study, planned again from its manifest.
 pub fn load(dir: &Path) -> Result<(Manifest, Loaded), RunError> {
-    let manifest = read_manifest(dir).map_err(RunError::Input)?.ok_or_else(|| {
-        RunError::Input(format!("{} is not a sharded run directory (no shards/{MANIFEST})", dir.display()))
-    })?;
+    let manifest = read_manifest(dir)
+        .map_err(InputError::ManifestUnreadable)?
+        .ok_or_else(|| InputError::NotSharded { dir: dir.to_path_buf() })?;
     let loaded = super::run::load(&manifest.path, &manifest.text, manifest.quick)?;
     Ok((manifest, loaded))
 }
@@ -308,7 +318,7 @@ pub fn report(dir: &Path) -> Result<MergeOutcome, RunError> {
     if let Some(note) = missing_note(&shards) {
         results.warnings.push(format!("partial results: {note}; `sim2real report` again once they finish"));
         crate::results::outputs::write_data(dir, &results, &trials)
-            .map_err(|e| RunError::Failed(format!("writing results to {}: {e}", dir.display())))?;
+            .map_err(|source| Failure::WriteResults { dir: dir.to_path_buf(), source })?;
     }
     Ok(MergeOutcome { loaded, results, trials, shards })
 }

@@ -24,8 +24,17 @@ pub enum Cell {
 /// The magic that starts a study cell.
 pub const STUDY_MAGIC: &str = "%%study";
 
-/// Classify a cell; a malformed `%%study` line is an error message.
-pub fn classify(code: &str) -> Result<Cell, String> {
+/// A malformed `%%study` line.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum FlagError {
+    #[error("%%study: --out needs a directory")]
+    OutWithoutDir,
+    #[error("%%study: unknown option `{option}` (expected --quick, --fresh, --out DIR)")]
+    Unknown { option: String },
+}
+
+/// Classify a cell; a malformed `%%study` line is an error.
+pub fn classify(code: &str) -> Result<Cell, FlagError> {
     let trimmed = code.trim_start_matches(['\n', '\r', ' ', '\t']);
     let lead = code.len() - trimmed.len();
     let (first, rest) = match trimmed.find('\n') {
@@ -43,10 +52,10 @@ pub fn classify(code: &str) -> Result<Cell, String> {
             "--fresh" => flags.fresh = true,
             "--out" => match words.next() {
                 Some(dir) => flags.out = Some(PathBuf::from(dir)),
-                None => return Err("%%study: --out needs a directory".into()),
+                None => return Err(FlagError::OutWithoutDir),
             },
             other if other.starts_with("--out=") => flags.out = Some(PathBuf::from(&other[6..])),
-            other => return Err(format!("%%study: unknown option `{other}` (expected --quick, --fresh, --out DIR)")),
+            other => return Err(FlagError::Unknown { option: other.to_string() }),
         }
     }
     // Keep every line break before the study so that line numbers match the cell.
@@ -74,8 +83,17 @@ mod tests {
 
     #[test]
     fn bad_flags_are_errors() {
-        assert!(classify("%%study --fast\n").unwrap_err().contains("--fast"));
-        assert!(classify("%%study --out\n").unwrap_err().contains("--out"));
+        assert!(classify("%%study --fast\n").unwrap_err().to_string().contains("--fast"));
+        assert!(classify("%%study --out\n").unwrap_err().to_string().contains("--out"));
+    }
+
+    #[test]
+    fn flag_errors_render() {
+        assert_eq!(FlagError::OutWithoutDir.to_string(), "%%study: --out needs a directory");
+        assert_eq!(
+            FlagError::Unknown { option: "--fast".into() }.to_string(),
+            "%%study: unknown option `--fast` (expected --quick, --fresh, --out DIR)"
+        );
     }
 
     #[test]

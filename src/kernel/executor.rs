@@ -194,7 +194,10 @@ impl Executor {
 
     fn run_cell(&mut self, msg: &Message, code: &str) -> Result<Option<Bundle>, CellError> {
         match cell::classify(code) {
-            Err(m) => Err(CellError::new("UsageError", m.clone(), &m)),
+            Err(e) => {
+                let m = e.to_string();
+                Err(CellError::new("UsageError", m.clone(), &m))
+            }
             Ok(Cell::Study { flags, text }) => {
                 self.interrupter.study.store(false, std::sync::atomic::Ordering::SeqCst);
                 let (out, parent) = (self.out.clone(), msg.clone());

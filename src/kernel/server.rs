@@ -25,7 +25,7 @@ pub fn serve(connection_file: &Path) -> i32 {
     let conn = match Connection::read(connection_file) {
         Ok(c) => c,
         Err(e) => {
-            log(&e);
+            log(&e.to_string());
             return 2;
         }
     };
@@ -43,7 +43,7 @@ pub fn serve(connection_file: &Path) -> i32 {
         match run(conn).await {
             Ok(()) => 0,
             Err(e) => {
-                log(&e);
+                log(&e.to_string());
                 3
             }
         }
@@ -72,10 +72,19 @@ fn frames(msg: &Message, signer: &Signer) -> Option<ZmqMessage> {
     ZmqMessage::try_from(msg.encode(signer)).ok()
 }
 
-async fn run(conn: Connection) -> Result<(), String> {
+/// Why the kernel stopped serving.
+#[derive(Debug, thiserror::Error)]
+pub enum ServerError {
+    #[error("cannot bind the {socket} socket: {source}")]
+    Bind { socket: &'static str, source: zeromq::ZmqError },
+    #[error("cannot start the executor thread: {0}")]
+    Executor(#[source] std::io::Error),
+}
+
+async fn run(conn: Connection) -> Result<(), ServerError> {
     let signer = Signer::new(&conn.key);
     let session = new_id();
-    let bind_err = |what: &str, e: zeromq::ZmqError| format!("cannot bind the {what} socket: {e}");
+    let bind_err = |socket: &'static str, source: zeromq::ZmqError| ServerError::Bind { socket, source };
     let mut shell = RouterSocket::new();
     shell.bind(&conn.endpoint(conn.shell_port)).await.map_err(|e| bind_err("shell", e))?;
     let mut control = RouterSocket::new();
@@ -225,7 +234,7 @@ async fn run(conn: Connection) -> Result<(), String> {
     std::thread::Builder::new()
         .name("sim2real-executor".into())
         .spawn(move || executor.run(exec_rx))
-        .map_err(|e| format!("cannot start the executor thread: {e}"))?;
+        .map_err(ServerError::Executor)?;
 
     let _ = quit_rx.recv().await;
     // Give the sockets a moment to flush the shutdown reply and the last status.
@@ -237,4 +246,18 @@ async fn run(conn: Connection) -> Result<(), String> {
         let _ = child.kill();
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ServerError;
+
+    #[test]
+    fn server_errors_render() {
+        let busy = zeromq::ZmqError::Other("address in use");
+        let want = format!("cannot bind the shell socket: {busy}");
+        assert_eq!(ServerError::Bind { socket: "shell", source: busy }.to_string(), want);
+        let e = ServerError::Executor(std::io::Error::other("no threads"));
+        assert_eq!(e.to_string(), "cannot start the executor thread: no threads");
+    }
 }

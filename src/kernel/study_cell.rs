@@ -10,7 +10,7 @@ use serde_json::Value;
 use super::capture::with_stderr_lines;
 use super::cell::StudyFlags;
 use super::outcome::{Bundle, CellError};
-use crate::exec::{self, RunError, RunOptions};
+use crate::exec::{self, Failure, RunError, RunOptions};
 
 /// The name study cells are known by in diagnostics; relative data paths resolve against the
 /// kernel's working directory.
@@ -62,7 +62,7 @@ pub fn run_study(
     })
     .map_err(to_cell_error)?;
     crate::report::write_reports(&outcome.results, &outcome.trials, &outcome.dir)
-        .map_err(|e| to_cell_error(RunError::Failed(format!("writing results to {}: {e}", outcome.dir.display()))))?;
+        .map_err(|source| to_cell_error(Failure::WriteResults { dir: outcome.dir.clone(), source }.into()))?;
     let r = &outcome.results;
     let mut figures = vec![crate::report::SCALING_SVG];
     figures.extend(crate::report::grid_figures(r).iter().map(|f| f.file));
@@ -106,8 +106,8 @@ fn injected_panic(text: &str) {
 fn to_cell_error(e: RunError) -> CellError {
     match e {
         RunError::Study(d) => CellError::new("StudyError", d.to_string(), &crate::diag::render_plain(d.as_ref())),
-        RunError::Input(m) => CellError::new("InputError", m.clone(), &format!("error: {m}")),
-        RunError::Failed(m) => CellError::new("RunError", m.clone(), &format!("error: {m}")),
+        RunError::Input(m) => CellError::new("InputError", m.to_string(), &format!("error: {m}")),
+        RunError::Failed(m) => CellError::new("RunError", m.to_string(), &format!("error: {m}")),
         RunError::Interrupted => {
             let m = RunError::Interrupted.to_string();
             CellError::new("Interrupted", m.clone(), &m)

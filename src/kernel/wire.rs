@@ -27,21 +27,21 @@ pub struct Message {
 }
 
 /// Why incoming frames were not accepted.
-#[derive(Debug, PartialEq)]
+#[derive(Debug, thiserror::Error)]
 pub enum WireError {
-    /// No `<IDS|MSG>` delimiter or too few frames.
-    Malformed(String),
+    /// No `<IDS|MSG>` delimiter.
+    #[error("malformed message: no <IDS|MSG> delimiter")]
+    NoDelimiter,
+    /// Fewer than the five frames after the delimiter (signature, header, parent header,
+    /// metadata, content).
+    #[error("malformed message: {after} frames after the delimiter, expected at least 5")]
+    TooFewFrames { after: usize },
+    /// A JSON frame (`frame` is its name) that does not parse.
+    #[error("malformed message: {frame}: {source}")]
+    BadJson { frame: &'static str, source: serde_json::Error },
     /// The HMAC does not match: the message is dropped, never executed.
+    #[error("bad HMAC signature")]
     BadSignature,
-}
-
-impl std::fmt::Display for WireError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            WireError::Malformed(m) => write!(f, "malformed message: {m}"),
-            WireError::BadSignature => f.write_str("bad HMAC signature"),
-        }
-    }
 }
 
 /// Signs and verifies with the connection key. An empty key means "no signing" (as in Jupyter).
@@ -106,22 +106,16 @@ fn unhex(text: &[u8]) -> Option<Vec<u8>> {
 impl Message {
     /// Decode frames, verifying the signature before parsing anything else.
     pub fn decode(frames: Vec<Bytes>, signer: &Signer) -> Result<Message, WireError> {
-        let at = frames
-            .iter()
-            .position(|f| f.as_ref() == DELIMITER)
-            .ok_or_else(|| WireError::Malformed("no <IDS|MSG> delimiter".into()))?;
+        let at = frames.iter().position(|f| f.as_ref() == DELIMITER).ok_or(WireError::NoDelimiter)?;
         if frames.len() < at + 6 {
-            return Err(WireError::Malformed(format!(
-                "{} frames after the delimiter, expected at least 5",
-                frames.len() - at - 1
-            )));
+            return Err(WireError::TooFewFrames { after: frames.len() - at - 1 });
         }
         let parts: Vec<&[u8]> = frames[at + 2..at + 6].iter().map(std::convert::AsRef::as_ref).collect();
         if !signer.verify(&frames[at + 1], &parts) {
             return Err(WireError::BadSignature);
         }
-        let json = |i: usize, what: &str| -> Result<Value, WireError> {
-            serde_json::from_slice(&frames[at + 2 + i]).map_err(|e| WireError::Malformed(format!("{what}: {e}")))
+        let json = |i: usize, frame: &'static str| -> Result<Value, WireError> {
+            serde_json::from_slice(&frames[at + 2 + i]).map_err(|source| WireError::BadJson { frame, source })
         };
         Ok(Message {
             identities: frames[..at].to_vec(),
@@ -250,20 +244,36 @@ mod tests {
     #[test]
     fn wrong_key_or_tampering_is_rejected() {
         let frames = sample().encode(&Signer::new("other"));
-        assert_eq!(Message::decode(frames.clone(), &Signer::new("secret")).unwrap_err(), WireError::BadSignature);
+        assert!(matches!(
+            Message::decode(frames.clone(), &Signer::new("secret")).unwrap_err(),
+            WireError::BadSignature
+        ));
         let mut tampered = sample().encode(&Signer::new("secret"));
         let n = tampered.len();
         tampered[n - 1] = Bytes::from_static(b"{\"code\": \"2\"}");
-        assert_eq!(Message::decode(tampered, &Signer::new("secret")).unwrap_err(), WireError::BadSignature);
+        assert!(matches!(Message::decode(tampered, &Signer::new("secret")).unwrap_err(), WireError::BadSignature));
         let mut unsigned = sample().encode(&Signer::new("secret"));
         unsigned[2] = Bytes::from_static(b"");
-        assert_eq!(Message::decode(unsigned, &Signer::new("secret")).unwrap_err(), WireError::BadSignature);
+        assert!(matches!(Message::decode(unsigned, &Signer::new("secret")).unwrap_err(), WireError::BadSignature));
     }
 
     #[test]
     fn missing_delimiter_is_malformed() {
         let e = Message::decode(vec![Bytes::from_static(b"x")], &Signer::new("k")).unwrap_err();
-        assert!(matches!(e, WireError::Malformed(_)));
+        assert!(matches!(e, WireError::NoDelimiter));
+    }
+
+    #[test]
+    fn wire_errors_render() {
+        assert_eq!(WireError::NoDelimiter.to_string(), "malformed message: no <IDS|MSG> delimiter");
+        assert_eq!(
+            WireError::TooFewFrames { after: 3 }.to_string(),
+            "malformed message: 3 frames after the delimiter, expected at least 5"
+        );
+        let source = serde_json::from_slice::<Value>(b"{").unwrap_err();
+        let want = format!("malformed message: header: {source}");
+        assert_eq!(WireError::BadJson { frame: "header", source }.to_string(), want);
+        assert_eq!(WireError::BadSignature.to_string(), "bad HMAC signature");
     }
 
     #[test]

@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::fit::{PowerLaw, PowerLawFixed, Surface, SurfaceFixed};
 pub use crate::ir::Arm;
-pub use run::Run;
+pub use run::{LoadError, Run};
 
 /// Schema version of results.json; bump when a field changes meaning.
 pub const SCHEMA_VERSION: u32 = 1;

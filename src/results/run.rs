@@ -24,21 +24,24 @@ pub struct Run {
 
 impl Run {
     /// Read `results.json` and `trials.csv` from a run directory.
-    pub fn load(dir: impl AsRef<Path>) -> Result<Run, String> {
+    pub fn load(dir: impl AsRef<Path>) -> Result<Run, LoadError> {
         let dir = dir.as_ref();
         let results = Run::load_results(dir)?;
         let path = dir.join(TRIALS_CSV);
-        let mut rdr = csv::Reader::from_path(&path).map_err(|e| format!("{}: {e}", path.display()))?;
-        let trials =
-            rdr.deserialize().collect::<Result<Vec<TrialRow>, _>>().map_err(|e| format!("{}: {e}", path.display()))?;
+        let csv_error = |source| LoadError::Csv { path: path.clone(), source };
+        let mut rdr = csv::Reader::from_path(&path).map_err(csv_error)?;
+        let trials = rdr.deserialize().collect::<Result<Vec<TrialRow>, _>>().map_err(csv_error)?;
         Ok(Run { dir: dir.to_path_buf(), results, trials })
     }
 
     /// Read `results.json` alone from a run directory (errors name the file).
-    pub fn load_results(dir: impl AsRef<Path>) -> Result<Results, String> {
+    pub fn load_results(dir: impl AsRef<Path>) -> Result<Results, LoadError> {
         let path = dir.as_ref().join(RESULTS_JSON);
-        let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
-        serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))
+        let text = match std::fs::read_to_string(&path) {
+            Ok(t) => t,
+            Err(source) => return Err(LoadError::Read { path, source }),
+        };
+        serde_json::from_str(&text).map_err(|source| LoadError::Json { path, source })
     }
 
     /// Mean test MAE per n of one arm (`"transfer"` or `"direct"`) at target size m, sorted by n.
@@ -55,13 +58,40 @@ impl Run {
     }
 }
 
+/// Why a run directory cannot be loaded: the file, and what went wrong reading it.
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    /// A file cannot be read.
+    #[error("{}: {source}", .path.display())]
+    Read { path: PathBuf, source: std::io::Error },
+    /// `results.json` is not valid results JSON.
+    #[error("{}: {source}", .path.display())]
+    Json { path: PathBuf, source: serde_json::Error },
+    /// `trials.csv` cannot be read or holds a row that is not a trial.
+    #[error("{}: {source}", .path.display())]
+    Csv { path: PathBuf, source: csv::Error },
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn missing_dir_is_an_error_naming_the_file() {
-        let e = Run::load("/nonexistent/run").unwrap_err();
+        let e = Run::load("/nonexistent/run").unwrap_err().to_string();
         assert!(e.contains("results.json"), "{e}");
+    }
+
+    #[test]
+    fn load_errors_render() {
+        let path = PathBuf::from("runs/x/results.json");
+        let source = std::io::Error::new(std::io::ErrorKind::NotFound, "gone");
+        assert_eq!(LoadError::Read { path: path.clone(), source }.to_string(), "runs/x/results.json: gone");
+        let source = serde_json::from_str::<Results>("{").unwrap_err();
+        let want = format!("runs/x/results.json: {source}");
+        assert_eq!(LoadError::Json { path, source }.to_string(), want);
+        let source = csv::Reader::from_reader("a\nx".as_bytes()).deserialize::<u32>().next().unwrap().unwrap_err();
+        let want = format!("runs/x/trials.csv: {source}");
+        assert_eq!(LoadError::Csv { path: PathBuf::from("runs/x/trials.csv"), source }.to_string(), want);
     }
 }

@@ -5,6 +5,7 @@
 //! line, column and text, or — with `{ on_error = drop }` — drops the row, and the plan warns
 //! with how many rows were dropped and the first few of them.
 
+pub mod cache;
 pub mod elements;
 pub mod formula;
 pub mod fractions;
@@ -67,8 +68,11 @@ pub fn featurize(table: Table, spec: &Spanned<Featurize>) -> Result<Table, DataE
             .with_column(col)
             .with_span(spec.span));
     }
+    // The same cells under the same preset give the same features: a rerun reads them back.
+    let texts: Vec<&str> = keep.iter().map(|&row| cells[row].as_deref().map_or("", str::trim)).collect();
+    let dir = cache::dir().filter(|_| cache::caches(f.preset));
+    let (names, rows) = cache::cached(dir.as_deref(), &format!("{:?}", f.preset), &texts, || compute(f.preset, &comps));
     let mut out = if bad.is_empty() { table } else { drop_note(table, col, &bad).take_rows(&keep) };
-    let (names, rows) = compute(f.preset, &comps);
     for (j, name) in names.iter().enumerate() {
         let values: Vec<f64> = rows.iter().map(|r| r[j]).collect();
         out = out.with_column(name, Column::Numeric(values)).map_err(|e| {
