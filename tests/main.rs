@@ -32,6 +32,7 @@ mod docs;
 mod editors;
 mod engine;
 mod featurize;
+mod featurize_smiles;
 mod fit;
 mod fit_fixed;
 mod fit_reference;
