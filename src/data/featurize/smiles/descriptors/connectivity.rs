@@ -63,6 +63,15 @@ fn extend(
     out: &mut Vec<Vec<usize>>,
 ) {
     if walk.len() == atoms {
+        let last = walk[atoms - 1];
+        if !walk[..atoms - 1].contains(&last) {
+            // A simple path is walked from both ends: keep the walk that starts at the lower atom.
+            if walk[0] < last {
+                out.push(walk.clone());
+            }
+            return;
+        }
+        // A walk closing a ring: several walks share its bonds; keep the first.
         let mut bonds: Vec<usize> =
             walk.windows(2).map(|w| mol.bond_between(w[0], w[1]).unwrap_or(usize::MAX)).collect();
         bonds.sort_unstable();
