@@ -20,9 +20,14 @@ fn study(op: &str) -> String {
 }
 
 fn csv_of(formulas: &[&str]) -> String {
-    let mut s = String::from("formula,y\n");
-    for (i, f) in formulas.iter().enumerate() {
-        s += &format!("\"{f}\",{i}\n");
+    csv_with("formula", formulas)
+}
+
+/// A CSV with the text column `column` holding `values` and `y` = 0, 1, 2, ….
+pub(crate) fn csv_with(column: &str, values: &[&str]) -> String {
+    let mut s = format!("{column},y\n");
+    for (i, v) in values.iter().enumerate() {
+        s += &format!("\"{v}\",{i}\n");
     }
     s
 }
@@ -33,7 +38,7 @@ fn case(op: &str, formulas: &[&str]) -> Test {
 }
 
 /// Parses a CSV into its header and rows of cells.
-fn read_csv(text: &str) -> (Vec<String>, Vec<Vec<String>>) {
+pub(crate) fn read_csv(text: &str) -> (Vec<String>, Vec<Vec<String>>) {
     let mut r = csv::Reader::from_reader(text.as_bytes());
     let header = r.headers().unwrap().iter().map(str::to_string).collect();
     let rows = r.records().map(|rec| rec.unwrap().iter().map(str::to_string).collect()).collect();
@@ -120,7 +125,7 @@ fn featurize_mistakes_in_the_study_are_named_with_a_span() {
     t("featurize composition(formula) with magpi", "unknown composition preset `magpi`");
     t("featurize composition(formula) with magpie { on_error = skip }", "`on_error` value");
     t("featurize composition(formula) with magpie { on_eror = drop }", "unknown setting `on_eror` in `featurize`");
-    t("featurize smiles(formula) with magpie", "unknown featurizer input `smiles`");
+    t("featurize smile(formula) with magpie", "unknown featurizer input `smile`");
     t("featurize composition(formula, y) with magpie", "`composition` takes one argument: the column");
     t("featurize composition(formula) with magpie(radius: 2)", "the preset `magpie` takes no arguments");
 }
@@ -149,12 +154,23 @@ fn table_names_an_unknown_table() {
 }
 
 #[test]
-fn bench_featurize_times_the_three_steps() {
+fn bench_featurize_times_the_formula_and_smiles_steps() {
     let ran = Test::new().args(["bench", "--featurize", "3000", "--json"]).run();
     let b = ran.stdout_json();
     assert_eq!(b["formulas"], 3000);
-    for key in ["parse_s", "magpie_s", "fractions_s", "cache_write_s", "magpie_cached_s"] {
+    assert_eq!(b["smiles"], 3000);
+    for key in [
+        "parse_s",
+        "magpie_s",
+        "fractions_s",
+        "cache_write_s",
+        "magpie_cached_s",
+        "smiles_parse_s",
+        "descriptors_s",
+        "morgan_s",
+    ] {
         assert!(b[key].as_f64().unwrap() > 0.0, "{key}");
     }
     assert!(b["matminer_s"].is_null());
+    assert!(b["rdkit_s"].is_null());
 }

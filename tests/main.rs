@@ -33,6 +33,7 @@ mod editors;
 mod engine;
 mod featurize;
 mod featurize_cache;
+mod featurize_smiles;
 mod fit;
 mod fit_fixed;
 mod fit_reference;

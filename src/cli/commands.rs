@@ -53,7 +53,9 @@ pub fn dispatch(cmd: Command) -> i32 {
         Command::Budget { dir, source_cost, target_cost, goal, spend, have, json } => {
             budget(&dir, source_cost, target_cost, goal, spend, have.as_deref(), json)
         }
-        Command::Bench { featurize: Some(n), matminer, json, .. } => bench_featurize(n, matminer.as_deref(), json),
+        Command::Bench { featurize: Some(n), matminer, rdkit, json, .. } => {
+            bench_featurize(n, matminer.as_deref(), rdkit.as_deref(), json)
+        }
         Command::Bench { n, m, trials, epochs, patience, threads, dim, json, torch, device, .. } => {
             let cfg = BenchConfig { n, m, trials, epochs, patience, threads, dim, device, ..BenchConfig::default() };
             bench(&cfg, json, torch.as_deref())
@@ -201,9 +203,9 @@ fn table(file: &Path, name: &str, out: Option<&Path>) -> i32 {
     }
 }
 
-/// `bench --featurize N`: the featurizers' timing (and matminer's, with --matminer).
-fn bench_featurize(n: usize, matminer: Option<&Path>, json_out: bool) -> i32 {
-    match bench::featurize::run(n, matminer) {
+/// `bench --featurize N`: the featurizers' timing (and matminer's, RDKit's, with --matminer, --rdkit).
+fn bench_featurize(n: usize, matminer: Option<&Path>, rdkit: Option<&Path>, json_out: bool) -> i32 {
+    match bench::featurize::run(n, matminer, rdkit) {
         Ok(b) if json_out => match json(&b) {
             Ok(s) => {
                 println!("{s}");

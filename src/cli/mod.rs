@@ -303,13 +303,18 @@ pub enum Command {
         #[arg(long, value_name = "PYTHON")]
         torch: Option<PathBuf>,
         /// Instead of training: time the composition featurizers (parse, magpie, fractions) on this
-        /// many generated formulas.
+        /// many generated formulas, and the SMILES featurizers (parse, descriptors, morgan) on as
+        /// many generated polymer SMILES.
         #[arg(long, value_name = "N")]
         featurize: Option<usize>,
         /// With --featurize: also time matminer's Magpie features of the same formulas with this
         /// Python interpreter (needs matminer installed).
         #[arg(long, value_name = "PYTHON", requires = "featurize")]
         matminer: Option<PathBuf>,
+        /// With --featurize: also time RDKit (parse, the same descriptors, the same Morgan bits) on
+        /// the same SMILES with this Python interpreter (needs rdkit installed).
+        #[arg(long, value_name = "PYTHON", requires = "featurize")]
+        rdkit: Option<PathBuf>,
     },
 }
 

@@ -150,6 +150,11 @@ pub enum ProblemKind {
     FeaturizerInputArguments { input: String },
     #[error("the preset `{preset}` takes no arguments")]
     PresetArguments { preset: String },
+    /// An argument of `morgan(...)` that is not `radius`, `bits` or `counts`, or not named.
+    #[error("unknown `{preset}` argument `{name}`")]
+    UnknownPresetArgument { preset: String, name: String },
+    #[error("`{preset}` needs `{name}`")]
+    PresetArgumentMissing { preset: String, name: String },
 
     // ---- The model (check/blocks.rs, check/pair.rs) --------------------------------------------
     #[error("`hidden` must list at least one layer width")]
@@ -383,6 +388,10 @@ pub enum ProblemKind {
     FormulaColumnIsNumeric { column: String, table: String },
     #[error("no cell of column `{column}` of {table} is a formula")]
     NoFormulas { column: String, table: String },
+    #[error("column `{column}` of {table} holds numbers, not SMILES")]
+    SmilesColumnIsNumeric { column: String, table: String },
+    #[error("no cell of column `{column}` of {table} is a SMILES that can be read")]
+    NoSmiles { column: String, table: String },
     #[error("this join matches none of the {left_rows} rows of {left} with the {right_rows} rows of {right}")]
     JoinMatchesNothing { left_rows: usize, left: String, right_rows: usize, right: String },
     #[error("this drops every column of {table}")]
@@ -479,6 +488,12 @@ pub enum CellFault {
     NotAFormula { text: String, why: String },
     #[error("is missing a formula")]
     MissingFormula,
+    /// A SMILES `featurize smiles(...)` cannot read; `why` is the reader's reason, naming the
+    /// character where the problem starts.
+    #[error("holds `{text}`, which is not a valid SMILES ({why})")]
+    NotSmiles { text: String, why: String },
+    #[error("is missing a SMILES")]
+    MissingSmiles,
     /// The reason from evaluating the `derive` expression (e.g. "log of -1").
     #[error("cannot be derived: {0}")]
     NotDerivable(String),
@@ -637,6 +652,7 @@ impl ProblemKind {
             | EncoderWithoutLatent
             | GridWithoutN
             | LogspaceArgumentMissing { .. }
+            | PresetArgumentMissing { .. }
             | ExchangePointMissing { .. }
             | ExpectWithoutFit { .. }
             | ArmComparisonWithoutAt
@@ -665,7 +681,8 @@ impl ProblemKind {
             | FreezeOutsideFinetune
             | CombineWithoutEncoder
             | SettingWithEncoder { .. }
-            | UnknownLogspaceArgument { .. } => "sim2real::unknown_setting",
+            | UnknownLogspaceArgument { .. }
+            | UnknownPresetArgument { .. } => "sim2real::unknown_setting",
             UntransformableTarget { .. }
             | UnknownChoice { .. }
             | InputOnlyTransform { .. }
@@ -727,6 +744,8 @@ impl ProblemKind {
             | NotParquet { .. }
             | FormulaColumnIsNumeric { .. }
             | NoFormulas { .. }
+            | SmilesColumnIsNumeric { .. }
+            | NoSmiles { .. }
             | JoinMatchesNothing { .. }
             | DropsEveryColumn { .. } => "sim2real::data",
             XSelectsNothing { .. } | InputMatchesNothing { .. } => "sim2real::empty_selection",
@@ -811,6 +830,8 @@ mod tests {
             UnknownFeaturizerInput { name: s() },
             FeaturizerInputArguments { input: s() },
             PresetArguments { preset: s() },
+            UnknownPresetArgument { preset: s(), name: s() },
+            PresetArgumentMissing { preset: s(), name: s() },
             EmptyHidden,
             FreezeOutsideFinetune,
             FreezeTooDeep { freeze: 3, layers: 2 },
@@ -907,6 +928,8 @@ mod tests {
             NotParquet { file: s(), empty: false },
             FormulaColumnIsNumeric { column: s(), table: s() },
             NoFormulas { column: s(), table: s() },
+            SmilesColumnIsNumeric { column: s(), table: s() },
+            NoSmiles { column: s(), table: s() },
             JoinMatchesNothing { left_rows: 3, left: s(), right_rows: 2, right: s() },
             DropsEveryColumn { table: s() },
             UndeclaredTable { table: s() },

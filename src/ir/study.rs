@@ -163,7 +163,7 @@ pub struct Featurize {
     pub on_error: OnError,
 }
 
-/// A featurizer preset of `featurize composition(...)`.
+/// A featurizer preset of `featurize composition(...)` or `featurize smiles(...)`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Preset {
@@ -172,6 +172,41 @@ pub enum Preset {
     Magpie,
     /// Atomic fraction of each element present in the table (`el_<symbol>`).
     Fractions,
+    /// RDKit's 2-D descriptors of a SMILES (`rd_<RDKit name>`).
+    Descriptors,
+    /// RDKit's Morgan fingerprint of a SMILES folded to `bits` (`fp_0000`…); `counts`: RDKit's
+    /// count simulation.
+    Morgan { radius: u32, bits: u32, counts: bool },
+}
+
+/// What a featurizer reads: `composition(COLUMN)` or `smiles(COLUMN)`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FeaturizeInput {
+    /// Chemical formulas (`Fe2O3`).
+    Composition,
+    /// SMILES strings (`*CC(*)c1ccccc1`).
+    Smiles,
+}
+
+impl Preset {
+    /// The input the preset reads.
+    pub fn input(self) -> FeaturizeInput {
+        match self {
+            Preset::Magpie | Preset::Fractions => FeaturizeInput::Composition,
+            Preset::Descriptors | Preset::Morgan { .. } => FeaturizeInput::Smiles,
+        }
+    }
+}
+
+impl FeaturizeInput {
+    /// The name written in a study (`composition`, `smiles`).
+    pub fn name(self) -> &'static str {
+        match self {
+            FeaturizeInput::Composition => "composition",
+            FeaturizeInput::Smiles => "smiles",
+        }
+    }
 }
 
 /// What `featurize` does with a value it cannot read.

@@ -9,7 +9,8 @@
 //! imports only [`crate::ir`] (the enums the checked study is built from).
 
 use crate::ir::{
-    Activation, ArithFn, Arm, Baseline, Combine, Law, Metric, OnError, Preset, SubsetMode, SyntheticPart, TransformKind,
+    Activation, ArithFn, Arm, Baseline, Combine, FeaturizeInput, Law, Metric, OnError, Preset, SubsetMode,
+    SyntheticPart, TransformKind,
 };
 
 /// Statement keywords, in the order docs/language.md lists them.
@@ -135,9 +136,16 @@ pub const SYNTHETIC_PARTS: &[(&str, SyntheticPart)] =
 /// Operations after `|` in a table expression.
 pub const TABLE_OPS: &[&str] = &["where", "join", "select", "drop", "derive", "featurize"];
 /// What `featurize INPUT(COLUMN)` reads.
-pub const FEATURIZE_INPUTS: &[&str] = &["composition"];
+pub const FEATURIZE_INPUTS: &[(&str, FeaturizeInput)] =
+    &[("composition", FeaturizeInput::Composition), ("smiles", FeaturizeInput::Smiles)];
 /// The presets of `featurize composition(...) with PRESET`.
 pub const COMPOSITION_PRESETS: &[(&str, Preset)] = &[("magpie", Preset::Magpie), ("fractions", Preset::Fractions)];
+/// The presets of `featurize smiles(...) with PRESET` without arguments.
+pub const SMILES_PRESETS: &[(&str, Preset)] = &[("descriptors", Preset::Descriptors)];
+/// The preset with arguments: `with morgan(radius: R, bits: B, counts: true|false)`.
+pub const MORGAN: &str = "morgan";
+/// Arguments of `morgan(...)`.
+pub const MORGAN_ARGS: &[&str] = &["radius", "bits", "counts"];
 /// Settings of the `{ ... }` block after a featurizer.
 pub const FEATURIZE_SETTINGS: &[&str] = &["on_error"];
 /// Values of `on_error`.
@@ -235,8 +243,10 @@ pub fn groups() -> Vec<Group> {
         g("table keywords", TABLE_KEYWORDS.to_vec()),
         g("condition words", CONDITION_WORDS.to_vec()),
         g("derive functions", words(DERIVE_FUNCTIONS)),
-        g("featurize inputs", FEATURIZE_INPUTS.to_vec()),
+        g("featurize inputs", words(FEATURIZE_INPUTS)),
         g("composition presets", words(COMPOSITION_PRESETS)),
+        g("smiles presets", [words(SMILES_PRESETS), vec![MORGAN]].concat()),
+        g("morgan arguments", MORGAN_ARGS.to_vec()),
         g("featurize settings", FEATURIZE_SETTINGS.to_vec()),
         g("on_error values", words(ON_ERROR)),
         g("transform targets", TRANSFORM_TARGETS.to_vec()),

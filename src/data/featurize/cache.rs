@@ -34,13 +34,39 @@ const FORMAT: u32 = 1;
 const MAGIC: &[u8; 8] = b"S2RFEAT1";
 
 /// The code and data the features are computed from: their hash is part of every key.
-const SOURCES: &[&str] = &[
-    include_str!("mod.rs"),
-    include_str!("formula.rs"),
-    include_str!("elements.rs"),
-    include_str!("magpie.rs"),
-    include_str!("fractions.rs"),
-    include_str!("magpie_elements.csv"),
+/// Every file of src/data/featurize but this one (`every_featurizer_file_is_a_source` checks it).
+macro_rules! sources {
+    ($($file:literal),* $(,)?) => {
+        &[$(($file, include_str!($file))),*]
+    };
+}
+const SOURCES: &[(&str, &str)] = sources![
+    "mod.rs",
+    "formula.rs",
+    "elements.rs",
+    "magpie.rs",
+    "fractions.rs",
+    "magpie_elements.csv",
+    "smiles/crippen.tsv",
+    "smiles/descriptors/connectivity.rs",
+    "smiles/descriptors/crippen.rs",
+    "smiles/descriptors/lipinski.rs",
+    "smiles/descriptors/mass.rs",
+    "smiles/descriptors/mod.rs",
+    "smiles/descriptors/surface.rs",
+    "smiles/elements.csv",
+    "smiles/elements.rs",
+    "smiles/hybridization.rs",
+    "smiles/hydrogens.rs",
+    "smiles/isotopes.csv",
+    "smiles/kekule.rs",
+    "smiles/mod.rs",
+    "smiles/molecule.rs",
+    "smiles/morgan.rs",
+    "smiles/read.rs",
+    "smiles/rings.rs",
+    "smiles/smarts.rs",
+    "smiles/valence.rs",
 ];
 
 /// Computed features: column names and one row of values per input cell.
@@ -113,7 +139,7 @@ fn code_hash() -> &'static [u8; 32] {
     static HASH: OnceLock<[u8; 32]> = OnceLock::new();
     HASH.get_or_init(|| {
         let mut h = Sha256::new();
-        for s in SOURCES {
+        for (_, s) in SOURCES {
             h.update((s.len() as u64).to_le_bytes());
             h.update(s.as_bytes());
         }
@@ -218,6 +244,30 @@ mod tests {
     use std::cell::Cell;
 
     use super::*;
+
+    /// A file added to the featurizers (a new preset, a table) changes the key of every entry only
+    /// if it is listed in `SOURCES`: a new file missing from the list fails here.
+    #[test]
+    fn every_featurizer_file_is_a_source() {
+        fn walk(dir: &std::path::Path, base: &std::path::Path, out: &mut Vec<String>) {
+            for entry in std::fs::read_dir(dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    walk(&path, base, out);
+                } else {
+                    out.push(path.strip_prefix(base).unwrap().to_string_lossy().replace('\\', "/"));
+                }
+            }
+        }
+        let base = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/data/featurize");
+        let mut files = Vec::new();
+        walk(&base, &base, &mut files);
+        files.retain(|f| f != "cache.rs");
+        files.sort();
+        let mut listed: Vec<String> = SOURCES.iter().map(|(name, _)| (*name).to_string()).collect();
+        listed.sort();
+        assert_eq!(listed, files, "SOURCES in src/data/featurize/cache.rs lists the featurizer's files");
+    }
 
     fn features(n: usize) -> Features {
         let names = vec!["mp_a".to_string(), "mp_b".to_string()];

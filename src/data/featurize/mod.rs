@@ -1,7 +1,8 @@
-//! `featurize composition(COLUMN) with magpie | fractions`: numeric columns computed from a text
-//! column of chemical formulas, appended to the table (docs/language.md, *Featurizers*).
+//! `featurize composition(COLUMN) with magpie | fractions` and `featurize smiles(COLUMN) with
+//! descriptors`: numeric columns computed from a text column of chemical formulas or SMILES,
+//! appended to the table (docs/language.md, *Featurizers*).
 //!
-//! A cell that is not a formula (or is missing) stops the study with an error naming the file,
+//! A cell that cannot be read (or is missing) stops the study with an error naming the file,
 //! line, column and text, or — with `{ on_error = drop }` — drops the row, and the plan warns
 //! with how many rows were dropped and the first few of them.
 
@@ -10,14 +11,16 @@ pub mod elements;
 pub mod formula;
 pub mod fractions;
 pub mod magpie;
+pub mod smiles;
 
 use crate::diag::{CellFault, ProblemKind};
-use crate::ir::{Featurize, OnError, Preset, Spanned};
+use crate::ir::{Featurize, FeaturizeInput, OnError, Preset, Spanned};
 
 use super::error::DataError;
 use super::table::{Column, Table};
 
 use formula::Composition;
+use smiles::molecule::Molecule;
 
 /// How many dropped rows a plan warning shows.
 const SHOWN: usize = 3;
@@ -26,53 +29,57 @@ const SHOWN: usize = 3;
 pub fn featurize(table: Table, spec: &Spanned<Featurize>) -> Result<Table, DataError> {
     let f = &spec.value;
     let col = &f.column.value;
+    let input = f.preset.input();
     let cells = match table.require(col).map_err(|e| e.with_span(f.column.span))? {
         Column::Text(cells) => cells,
         Column::Numeric(_) => {
-            return Err(DataError::new(ProblemKind::FormulaColumnIsNumeric {
-                column: col.clone(),
-                table: table.label().to_string(),
-            })
-            .with_file(table.label())
-            .with_column(col)
-            .with_span(f.column.span)
-            .with_help("`featurize composition(COLUMN)` reads a text column of formulas such as `Fe2O3`"));
+            let (kind, help) = match input {
+                FeaturizeInput::Composition => (
+                    ProblemKind::FormulaColumnIsNumeric { column: col.clone(), table: table.label().to_string() },
+                    "`featurize composition(COLUMN)` reads a text column of formulas such as `Fe2O3`",
+                ),
+                FeaturizeInput::Smiles => (
+                    ProblemKind::SmilesColumnIsNumeric { column: col.clone(), table: table.label().to_string() },
+                    "`featurize smiles(COLUMN)` reads a text column of SMILES such as `*CC(*)c1ccccc1`",
+                ),
+            };
+            return Err(DataError::new(kind)
+                .with_file(table.label())
+                .with_column(col)
+                .with_span(f.column.span)
+                .with_help(help));
         }
     };
-    let mut comps = Vec::with_capacity(cells.len());
-    let mut keep = Vec::with_capacity(cells.len());
-    let mut bad: Vec<(usize, CellFault)> = Vec::new();
-    for (row, cell) in cells.iter().enumerate() {
-        let parsed = match cell.as_deref().map(str::trim) {
-            None | Some("") => Err(CellFault::MissingFormula),
-            Some(text) => {
-                formula::parse(text).map_err(|e| CellFault::NotAFormula { text: text.to_string(), why: e.to_string() })
-            }
-        };
-        match (parsed, f.on_error) {
-            (Ok(c), _) => {
-                comps.push(c);
-                keep.push(row);
-            }
-            (Err(why), OnError::Fail) => {
-                return Err(table.cell_error(col, row, why).with_span(f.column.span).with_help(
-                    "fix the cell, filter the row out with `where`, or drop such rows with `{ on_error = drop }`",
-                ));
-            }
-            (Err(why), OnError::Drop) => bad.push((row, why)),
+    let fail_help = "fix the cell, filter the row out with `where`, or drop such rows with `{ on_error = drop }`";
+    let cell_error =
+        |row: usize, why: CellFault| table.cell_error(col, row, why).with_span(f.column.span).with_help(fail_help);
+    let (names, rows, keep, bad) = match input {
+        FeaturizeInput::Composition => {
+            let read = |t: &str| {
+                formula::parse(t).map_err(|e| CellFault::NotAFormula { text: t.to_string(), why: e.to_string() })
+            };
+            let (comps, keep, bad) = read_cells(cells, f.on_error, read, || CellFault::MissingFormula, cell_error)?;
+            let (names, rows) = cached(f.preset, cells, &keep, || compute(f.preset, &comps));
+            (names, rows, keep, bad)
         }
+        FeaturizeInput::Smiles => {
+            let read = |t: &str| {
+                smiles::parse(t).map_err(|e| CellFault::NotSmiles { text: t.to_string(), why: e.to_string() })
+            };
+            let (mols, keep, bad) = read_cells(cells, f.on_error, read, || CellFault::MissingSmiles, cell_error)?;
+            let (names, rows) = cached(f.preset, cells, &keep, || compute_smiles(f.preset, &mols));
+            (names, rows, keep, bad)
+        }
+    };
+    if keep.is_empty() {
+        let (column, table_name) = (col.clone(), table.label().to_string());
+        let kind = match input {
+            FeaturizeInput::Composition => ProblemKind::NoFormulas { column, table: table_name },
+            FeaturizeInput::Smiles => ProblemKind::NoSmiles { column, table: table_name },
+        };
+        return Err(DataError::new(kind).with_file(table.label()).with_column(col).with_span(spec.span));
     }
-    if comps.is_empty() {
-        return Err(DataError::new(ProblemKind::NoFormulas { column: col.clone(), table: table.label().to_string() })
-            .with_file(table.label())
-            .with_column(col)
-            .with_span(spec.span));
-    }
-    // The same cells under the same preset give the same features: a rerun reads them back.
-    let texts: Vec<&str> = keep.iter().map(|&row| cells[row].as_deref().map_or("", str::trim)).collect();
-    let dir = cache::dir().filter(|_| cache::caches(f.preset));
-    let (names, rows) = cache::cached(dir.as_deref(), &format!("{:?}", f.preset), &texts, || compute(f.preset, &comps));
-    let mut out = if bad.is_empty() { table } else { drop_note(table, col, &bad).take_rows(&keep) };
+    let mut out = if bad.is_empty() { table } else { drop_note(table, input, col, &bad).take_rows(&keep) };
     for (j, name) in names.iter().enumerate() {
         let values: Vec<f64> = rows.iter().map(|r| r[j]).collect();
         out = out.with_column(name, Column::Numeric(values)).map_err(|e| {
@@ -84,7 +91,50 @@ pub fn featurize(table: Table, spec: &Spanned<Featurize>) -> Result<Table, DataE
     Ok(out)
 }
 
-/// Column names and one row of features per composition.
+/// The rows read by `read` (kept rows' values and indices) and the rows it could not read
+/// (with `on_error = drop`; with `fail`, the first such row is an error made by `error`).
+#[allow(clippy::type_complexity)]
+/// The features of the kept `cells` under `preset`, read back from the featurize cache when the
+/// same cells were featurized before (cache.rs); an empty selection is not cached.
+fn cached(
+    preset: Preset,
+    cells: &[Option<String>],
+    keep: &[usize],
+    compute: impl FnOnce() -> cache::Features,
+) -> cache::Features {
+    let texts: Vec<&str> = keep.iter().map(|&row| cells[row].as_deref().map_or("", str::trim)).collect();
+    let dir = cache::dir().filter(|_| cache::caches(preset) && !keep.is_empty());
+    cache::cached(dir.as_deref(), &format!("{preset:?}"), &texts, compute)
+}
+
+fn read_cells<T>(
+    cells: &[Option<String>],
+    on_error: OnError,
+    read: impl Fn(&str) -> Result<T, CellFault>,
+    missing: impl Fn() -> CellFault,
+    error: impl Fn(usize, CellFault) -> DataError,
+) -> Result<(Vec<T>, Vec<usize>, Vec<(usize, CellFault)>), DataError> {
+    let mut values = Vec::with_capacity(cells.len());
+    let mut keep = Vec::with_capacity(cells.len());
+    let mut bad = Vec::new();
+    for (row, cell) in cells.iter().enumerate() {
+        let result = match cell.as_deref().map(str::trim) {
+            None | Some("") => Err(missing()),
+            Some(text) => read(text),
+        };
+        match (result, on_error) {
+            (Ok(v), _) => {
+                values.push(v);
+                keep.push(row);
+            }
+            (Err(why), OnError::Fail) => return Err(error(row, why)),
+            (Err(why), OnError::Drop) => bad.push((row, why)),
+        }
+    }
+    Ok((values, keep, bad))
+}
+
+/// Column names and one row of features per composition (a composition preset).
 pub fn compute(preset: Preset, comps: &[Composition]) -> (Vec<String>, Vec<Vec<f64>>) {
     match preset {
         Preset::Magpie => (magpie::column_names(), comps.iter().map(magpie::features).collect()),
@@ -92,11 +142,28 @@ pub fn compute(preset: Preset, comps: &[Composition]) -> (Vec<String>, Vec<Vec<f
             let els = fractions::elements_present(comps);
             (fractions::column_names(&els), comps.iter().map(|c| fractions::features(c, &els)).collect())
         }
+        Preset::Descriptors | Preset::Morgan { .. } => {
+            unreachable!("the checker gives `composition(...)` composition presets only")
+        }
+    }
+}
+
+/// Column names and one row of features per molecule (a SMILES preset).
+pub fn compute_smiles(preset: Preset, mols: &[Molecule]) -> (Vec<String>, Vec<Vec<f64>>) {
+    match preset {
+        Preset::Descriptors => {
+            (smiles::descriptors::column_names(), mols.iter().map(smiles::descriptors::features).collect())
+        }
+        Preset::Morgan { radius, bits, counts } => {
+            let rows = mols.iter().map(|m| smiles::morgan::features(m, radius, bits, counts)).collect();
+            (smiles::morgan::column_names(bits), rows)
+        }
+        Preset::Magpie | Preset::Fractions => unreachable!("the checker gives `smiles(...)` SMILES presets only"),
     }
 }
 
 /// `table` with the plan warning for the rows `on_error = drop` leaves out.
-fn drop_note(table: Table, col: &str, bad: &[(usize, CellFault)]) -> Table {
+fn drop_note(table: Table, input: FeaturizeInput, col: &str, bad: &[(usize, CellFault)]) -> Table {
     let examples: Vec<String> = bad
         .iter()
         .take(SHOWN)
@@ -107,10 +174,15 @@ fn drop_note(table: Table, col: &str, bad: &[(usize, CellFault)]) -> Table {
         .collect();
     let more = if bad.len() > SHOWN { "; …" } else { "" };
     let note = format!(
-        "featurize composition({col}) drops {} of the {} rows of {}: not formulas (e.g. {}{more})",
+        "featurize {}({col}) drops {} of the {} rows of {}: not {} (e.g. {}{more})",
+        input.name(),
         bad.len(),
         table.nrows(),
         table.label(),
+        match input {
+            FeaturizeInput::Composition => "formulas",
+            FeaturizeInput::Smiles => "SMILES",
+        },
         examples.join("; ")
     );
     table.with_note(note)

@@ -1,0 +1,177 @@
+//! Kier–Hall connectivity indices Chi0…Chi4 (simple `Chi0`/`Chi1` from degrees, `n` from
+//! valence electrons, `v` from Hall–Kier valence deltas), HallKierAlpha and the shape indices
+//! Kappa1–3, as RDKit computes them (ConnectivityDescriptors.cpp, GraphDescriptors.py).
+//!
+//! The paths behind Chi2–4 and Kappa2–3 are RDKit's `findAllPathsOfLengthN` without hydrogen
+//! atoms: atom walks with no repeated atom, except that the last step may close a ring onto an
+//! earlier atom of the walk; walks with the same set of bonds count once.
+
+use std::collections::HashSet;
+
+use super::super::elements::element;
+use super::super::hybridization::Hybridization;
+use super::super::molecule::Molecule;
+use super::Perceived;
+
+fn inv_sqrt(x: f64) -> f64 {
+    if x != 0.0 { 1.0 / x.sqrt() } else { 0.0 }
+}
+
+/// Per atom: 1/√(outer electrons − H) (the `n` indices).
+fn n_vals(mol: &Molecule) -> Vec<f64> {
+    mol.atoms.iter().map(|a| inv_sqrt(f64::from(element(a.z).outer_electrons) - f64::from(a.h()))).collect()
+}
+
+/// Per atom: 1/√δv with Hall–Kier's δv = (Zv − H)/(Z − Zv − 1) beyond neon (the `v` indices).
+fn hk_deltas(mol: &Molecule) -> Vec<f64> {
+    mol.atoms
+        .iter()
+        .map(|a| {
+            let z = f64::from(a.z);
+            let outer = f64::from(element(a.z).outer_electrons);
+            let d = match a.z {
+                0 | 1 => 0.0,
+                2..=10 => outer - f64::from(a.h()),
+                _ => (outer - f64::from(a.h())) / (z - outer - 1.0),
+            };
+            inv_sqrt(d)
+        })
+        .collect()
+}
+
+/// The distinct paths of `atoms` atoms (as atom walks), hydrogen atoms left out.
+pub fn paths(mol: &Molecule, atoms: usize) -> Vec<Vec<usize>> {
+    let mut seen: HashSet<Vec<usize>> = HashSet::new();
+    let mut out = Vec::new();
+    let mut walk = Vec::with_capacity(atoms);
+    for start in 0..mol.atoms.len() {
+        if mol.atoms[start].z == 1 {
+            continue;
+        }
+        walk.clear();
+        walk.push(start);
+        extend(mol, atoms, &mut walk, &mut seen, &mut out);
+    }
+    out
+}
+
+fn extend(
+    mol: &Molecule,
+    atoms: usize,
+    walk: &mut Vec<usize>,
+    seen: &mut HashSet<Vec<usize>>,
+    out: &mut Vec<Vec<usize>>,
+) {
+    if walk.len() == atoms {
+        let last = walk[atoms - 1];
+        if !walk[..atoms - 1].contains(&last) {
+            // A simple path is walked from both ends: keep the walk that starts at the lower atom.
+            if walk[0] < last {
+                out.push(walk.clone());
+            }
+            return;
+        }
+        // A walk closing a ring: several walks share its bonds; keep the first.
+        let mut bonds: Vec<usize> =
+            walk.windows(2).map(|w| mol.bond_between(w[0], w[1]).unwrap_or(usize::MAX)).collect();
+        bonds.sort_unstable();
+        if seen.insert(bonds) {
+            out.push(walk.clone());
+        }
+        return;
+    }
+    let last = walk[walk.len() - 1];
+    for &(next, _) in &mol.adjacency[last] {
+        if mol.atoms[next].z == 1 {
+            continue;
+        }
+        let closes_ring = walk.contains(&next);
+        if closes_ring && !(atoms > 2 && walk.len() == atoms - 1 && walk[walk.len() - 2] != next) {
+            continue;
+        }
+        walk.push(next);
+        extend(mol, atoms, walk, seen, out);
+        walk.pop();
+    }
+}
+
+/// ChiN from per-atom weights over the paths of N bonds (a closed ring counts its atoms once).
+fn chi_n(paths: &[Vec<usize>], w: &[f64]) -> f64 {
+    paths
+        .iter()
+        .map(|p| {
+            let n = p.len() - 1;
+            let body: f64 = p[..n].iter().map(|&a| w[a]).product();
+            if p[n] != p[0] { body * w[p[n]] } else { body }
+        })
+        .sum()
+}
+
+/// Chi0, Chi0n, Chi0v, Chi1, Chi1n, Chi1v, Chi2n, Chi2v, Chi3n, Chi3v, Chi4n, Chi4v, from the
+/// paths of 3, 4 and 5 atoms.
+pub fn chi(mol: &Molecule, paths: &[Vec<Vec<usize>>; 3]) -> Vec<f64> {
+    let nv = n_vals(mol);
+    let hk = hk_deltas(mol);
+    let chi0: f64 =
+        (0..mol.atoms.len()).map(|i| mol.degree(i)).filter(|&d| d != 0).map(|d| (1.0 / d as f64).sqrt()).sum();
+    let chi1: f64 = mol
+        .bonds
+        .iter()
+        .map(|b| mol.degree(b.a) * mol.degree(b.b))
+        .filter(|&d| d != 0)
+        .map(|d| (1.0 / d as f64).sqrt())
+        .sum();
+    let pair = |w: &[f64]| mol.bonds.iter().map(|b| w[b.a] * w[b.b]).sum::<f64>();
+    let mut out = vec![chi0, nv.iter().sum::<f64>(), hk.iter().sum::<f64>(), chi1, pair(&nv), pair(&hk)];
+    for ps in paths {
+        out.push(chi_n(ps, &nv));
+        out.push(chi_n(ps, &hk));
+    }
+    out
+}
+
+/// Hall–Kier alpha of one atom: Kier's table by element and hybridization, else Rb0/Rb0(C) − 1.
+fn alpha(z: u8, hyb: Hybridization) -> f64 {
+    use Hybridization::{Sp, Sp2};
+    match (z, hyb) {
+        (1, _) => 0.0,
+        (6, Sp) => -0.22,
+        (6, Sp2) => -0.13,
+        (6, _) => 0.0,
+        (7, Sp) => -0.29,
+        (7, Sp2) => -0.20,
+        (7, _) => -0.04,
+        (8, Sp2) => -0.20,
+        (8, _) => -0.04,
+        (9, _) => -0.07,
+        (15, Sp2) => 0.30,
+        (15, _) => 0.43,
+        (16, Sp2) => 0.22,
+        (16, _) => 0.35,
+        (17, _) => 0.29,
+        (35, _) => 0.48,
+        (53, _) => 0.73,
+        _ => element(z).rb0 / element(6).rb0 - 1.0,
+    }
+}
+
+/// HallKierAlpha, Kappa1, Kappa2, Kappa3, from the paths of 3, 4 and 5 atoms.
+pub fn kappa(p: &Perceived, paths: &[Vec<Vec<usize>>; 3]) -> Vec<f64> {
+    let mol = p.mol;
+    let a: f64 =
+        mol.atoms.iter().zip(&p.hybridization).filter(|(at, _)| at.z != 0).map(|(at, &h)| alpha(at.z, h)).sum();
+    let heavy = mol.heavy_atoms();
+    let n = heavy as f64;
+    let ratio = |num: f64, count: f64| if count + a != 0.0 { num / ((count + a) * (count + a)) } else { 0.0 };
+    let p1 = mol.bonds.len() as f64;
+    let p2 = paths[0].len() as f64;
+    let p3 = paths[1].len() as f64;
+    let k1 = ratio((n + a) * (n + a - 1.0) * (n + a - 1.0), p1);
+    let k2 = ratio((n + a - 1.0) * (n + a - 2.0) * (n + a - 2.0), p2);
+    let k3 = if heavy % 2 == 1 {
+        ratio((n + a - 1.0) * (n + a - 3.0) * (n + a - 3.0), p3)
+    } else {
+        ratio((n + a - 2.0) * (n + a - 3.0) * (n + a - 3.0), p3)
+    };
+    vec![a, k1, k2, k3]
+}
