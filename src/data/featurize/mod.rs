@@ -91,9 +91,6 @@ pub fn featurize(table: Table, spec: &Spanned<Featurize>) -> Result<Table, DataE
     Ok(out)
 }
 
-/// The rows read by `read` (kept rows' values and indices) and the rows it could not read
-/// (with `on_error = drop`; with `fail`, the first such row is an error made by `error`).
-#[allow(clippy::type_complexity)]
 /// The features of the kept `cells` under `preset`, read back from the featurize cache when the
 /// same cells were featurized before (cache.rs); an empty selection is not cached.
 fn cached(
@@ -107,6 +104,9 @@ fn cached(
     cache::cached(dir.as_deref(), &format!("{preset:?}"), &texts, compute)
 }
 
+/// The rows read by `read` (kept rows' values and indices) and the rows it could not read
+/// (with `on_error = drop`; with `fail`, the first such row is an error made by `error`).
+#[allow(clippy::type_complexity)]
 fn read_cells<T>(
     cells: &[Option<String>],
     on_error: OnError,
