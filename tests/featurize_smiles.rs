@@ -83,7 +83,7 @@ fn rdkit_reference(what: &[&str], out: &Path) -> String {
 }
 
 /// Descriptors whose value is a count: compared exactly.
-const COUNTS: [&str; 8] = [
+pub(crate) const COUNTS: [&str; 8] = [
     "rd_HeavyAtomCount",
     "rd_NumValenceElectrons",
     "rd_NumHDonors",

@@ -75,6 +75,67 @@ fn radonpy_cross_property_quick_runs_on_the_real_data() {
     assert_eq!((exchange["n"].as_u64(), exchange["m"].as_u64()), (Some(1076), Some(100)), "{exchange}");
 }
 
+/// The case study that starts from raw strings: its table `md` holds the SMILES column and no
+/// descriptors; `featurize smiles(smiles) with descriptors` appends exactly the 32 documented `rd_`
+/// columns, every value finite and equal to the same SMILES' `d_` column of the precomputed RDKit
+/// table that radonpy_cp_to_tc.study joins (the shared data's second reference: counts exactly,
+/// the rest to 1e-4 relative, the precomputed CSV holding 6 significant digits). The quick run of
+/// the same design then completes with finite fits.
+#[test]
+fn radonpy_from_smiles_featurizes_its_table_and_quick_runs() {
+    use crate::featurize::read_csv;
+    let data = data_dir();
+    let study = "studies/radonpy_from_smiles.study";
+    let out = tempfile::tempdir().unwrap();
+    let table = out.path().join("md.csv");
+    in_repo(&data)
+        .args(["table", study, "md", "--out", table.to_str().unwrap()])
+        .stderr_contains("wrote 1077 rows of `md`")
+        .run();
+    let (header, rows) = read_csv(&std::fs::read_to_string(&table).unwrap());
+    assert!(!header.iter().any(|h| h.starts_with("d_")), "no precomputed descriptor is read: {header:?}");
+    let rd: Vec<usize> = (0..header.len()).filter(|&c| header[c].starts_with("rd_")).collect();
+    assert_eq!(rd.len(), 32, "{header:?}");
+    assert_eq!((header[rd[0]].as_str(), header[rd[31]].as_str()), ("rd_MolWt", "rd_MolMR"));
+    let smiles = header.iter().position(|h| h == "smiles").unwrap();
+
+    let (d_header, d_rows) = read_csv(&std::fs::read_to_string(data.join("radonpy/polymer_descriptors.csv")).unwrap());
+    let reference: std::collections::HashMap<&str, &Vec<String>> = d_rows.iter().map(|r| (r[0].as_str(), r)).collect();
+    let mut compared = 0;
+    for &c in &rd {
+        let name = &header[c]["rd_".len()..];
+        let count = crate::featurize_smiles::COUNTS.contains(&header[c].as_str());
+        let d_name = format!("d_{name}");
+        let d = d_header.iter().position(|h| *h == d_name).unwrap_or_else(|| panic!("no {d_name}"));
+        for row in &rows {
+            let got: f64 = row[c].parse().unwrap_or_else(|e| panic!("{name} of {}: {:?}: {e}", row[smiles], row[c]));
+            let want: f64 = reference[row[smiles].as_str()][d].parse().unwrap();
+            assert!(got.is_finite(), "{name} of {}: {got}", row[smiles]);
+            let ok = if count {
+                got == want
+            } else {
+                (got - want).abs() <= 1e-4 * got.abs().max(want.abs()) || (got - want).abs() <= 1e-12
+            };
+            assert!(ok, "{name} of {}: featurized {got}, precomputed {want}", row[smiles]);
+            compared += 1;
+        }
+    }
+    assert_eq!(compared, 32 * 1077);
+
+    let res = quick_run(study, 1076);
+    assert_eq!(res["target_rows"], serde_json::json!(1070));
+    assert_eq!(res["label"], serde_json::json!("thermal_conductivity"));
+    let fits = res["fits"].as_array().unwrap();
+    assert_eq!(fits.iter().filter(|f| f["law"] == "power_law").count(), 3, "one law per m: {fits:?}");
+    for f in fits {
+        let params = f["params"].as_object().unwrap();
+        assert!(!params.is_empty() && params.values().all(|v| v.as_f64().is_some_and(f64::is_finite)), "{f}");
+        assert!(f["r2"].as_f64().is_some_and(f64::is_finite), "{f}");
+    }
+    let exchange = &res["exchange"];
+    assert_eq!((exchange["n"].as_u64(), exchange["m"].as_u64()), (Some(1076), Some(100)), "{exchange}");
+}
+
 #[test]
 fn chi_multitask_quick_runs_on_the_real_data() {
     let res = quick_run("studies/chi_multitask.study", 1206);
