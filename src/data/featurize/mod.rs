@@ -13,6 +13,8 @@ pub mod fractions;
 pub mod magpie;
 pub mod smiles;
 
+use rayon::prelude::*;
+
 use crate::diag::{CellFault, ProblemKind};
 use crate::ir::{Featurize, FeaturizeInput, OnError, Preset, Spanned};
 
@@ -151,11 +153,13 @@ pub fn compute(preset: Preset, comps: &[Composition]) -> (Vec<String>, Vec<Vec<f
 /// Column names and one row of features per molecule (a SMILES preset).
 pub fn compute_smiles(preset: Preset, mols: &[Molecule]) -> (Vec<String>, Vec<Vec<f64>>) {
     match preset {
+        // Molecules are featurized in parallel (rayon keeps the rows in order; each row is
+        // computed alone, so the values do not depend on the number of threads).
         Preset::Descriptors => {
-            (smiles::descriptors::column_names(), mols.iter().map(smiles::descriptors::features).collect())
+            (smiles::descriptors::column_names(), mols.par_iter().map(smiles::descriptors::features).collect())
         }
         Preset::Morgan { radius, bits, counts } => {
-            let rows = mols.iter().map(|m| smiles::morgan::features(m, radius, bits, counts)).collect();
+            let rows = mols.par_iter().map(|m| smiles::morgan::features(m, radius, bits, counts)).collect();
             (smiles::morgan::column_names(bits), rows)
         }
         Preset::Magpie | Preset::Fractions => unreachable!("the checker gives `smiles(...)` SMILES presets only"),

@@ -48,7 +48,9 @@ pub fn perceive(mol: &Molecule) -> Rings {
     let mut candidates: Vec<(usize, Vec<u64>)> = Vec::new();
     for &v in &ring_atoms {
         let (dist, preds) = bfs(&adj, v);
-        let paths_to = |t: usize| paths(&preds, v, t);
+        // The shortest paths from v to each atom it reaches, found once (each atom ends several bonds).
+        let paths_to: Vec<Vec<(Vec<usize>, Vec<usize>)>> =
+            (0..n).map(|t| if dist[t].is_some() { paths(&preds, v, t) } else { Vec::new() }).collect();
         for (b, bond) in mol.bonds.iter().enumerate() {
             if !ring_bond[b] {
                 continue;
@@ -58,9 +60,8 @@ pub fn perceive(mol: &Molecule) -> Rings {
             if dx.abs_diff(dy) > 1 {
                 continue;
             }
-            let (px, py) = (paths_to(x), paths_to(y));
-            for p in &px {
-                for q in &py {
+            for p in &paths_to[x] {
+                for q in &paths_to[y] {
                     if p.1.contains(&b) || q.1.contains(&b) {
                         continue;
                     }

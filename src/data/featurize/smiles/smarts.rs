@@ -287,15 +287,48 @@ fn bond_matches(q: BondQuery, order: Order) -> bool {
     }
 }
 
+/// The atomic numbers an atom matching `e` can have (`None`: any), a superset of the true
+/// ones, so that callers may skip patterns whose root cannot match an atom's element.
+fn possible_z(e: &Expr) -> Option<Vec<u8>> {
+    match e {
+        Expr::Prim(Prim::Element(z, _)) => Some(vec![*z]),
+        Expr::Prim(_) | Expr::Not(_) => None,
+        Expr::And(parts) => {
+            parts.iter().filter_map(possible_z).reduce(|a, b| a.into_iter().filter(|z| b.contains(z)).collect())
+        }
+        Expr::Or(parts) => parts.iter().map(possible_z).try_fold(Vec::new(), |mut acc, zs| {
+            acc.extend(zs?);
+            Some(acc)
+        }),
+    }
+}
+
 impl Pattern {
+    /// Whether the pattern's first atom can match an atom of atomic number `z` (a quick test
+    /// before [`Pattern::matches_at`]; `false` means it never matches such an atom).
+    pub fn root_may_be(&self, z: u8) -> bool {
+        possible_z(&self.atoms[0]).is_none_or(|zs| zs.contains(&z))
+    }
+
     /// Whether the pattern matches with its first atom on atom `root` (atoms mapped one to one).
     pub fn matches_at(&self, mol: &Molecule, root: usize) -> bool {
         if !expr_matches(&self.atoms[0], mol, root) {
             return false;
         }
-        let mut image = vec![usize::MAX; self.atoms.len()];
+        let n = self.atoms.len();
+        if n == 1 {
+            return true;
+        }
+        // The images of the pattern's atoms; on the stack for patterns as small as Crippen's.
+        let (mut small, mut large) = ([usize::MAX; 8], Vec::new());
+        let image: &mut [usize] = if n <= small.len() {
+            &mut small[..n]
+        } else {
+            large.resize(n, usize::MAX);
+            &mut large
+        };
         image[0] = root;
-        self.extend(mol, 1, &mut image)
+        self.extend(mol, 1, image)
     }
 
     fn extend(&self, mol: &Molecule, k: usize, image: &mut [usize]) -> bool {
@@ -343,5 +376,15 @@ mod tests {
         assert_eq!(hits("[#6]", "*CC*"), [1, 2]);
         assert_eq!(hits("[A;!#1]", "*c1ccccc1"), [0]);
         assert!(parse("[C@H]").is_err());
+    }
+
+    #[test]
+    fn root_elements_are_a_superset() {
+        let may = |smarts: &str, z: u8| parse(smarts).unwrap().root_may_be(z);
+        assert!(may("[CH3]C", 6) && !may("[CH3]C", 7));
+        assert!(may("[N,O,P]", 15) && !may("[N,O,P]", 6));
+        assert!(may("[A;!#1]", 1) && may("*", 0) && may("[!#6]", 8));
+        assert!(may("[#6;H1]", 6) && !may("[#6;H1]", 1) && !may("[#6&#7]", 6));
+        assert!(may("[#6,H1]", 1));
     }
 }

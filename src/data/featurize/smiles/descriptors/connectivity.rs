@@ -39,58 +39,61 @@ fn hk_deltas(mol: &Molecule) -> Vec<f64> {
         .collect()
 }
 
-/// The distinct paths of `atoms` atoms (as atom walks), hydrogen atoms left out.
-pub fn paths(mol: &Molecule, atoms: usize) -> Vec<Vec<usize>> {
-    let mut seen: HashSet<Vec<usize>> = HashSet::new();
-    let mut out = Vec::new();
-    let mut walk = Vec::with_capacity(atoms);
+/// The fewest and most atoms of the paths the indices read (Chi2…Chi4, Kappa2, Kappa3).
+const SHORTEST: usize = 3;
+const LONGEST: usize = 5;
+
+/// The distinct paths of 3, 4 and 5 atoms (as atom walks), hydrogen atoms left out: one depth-first
+/// walk from every atom finds all three lengths, each list in the order a walk for that length
+/// alone would find it (so that sums over the paths add in the same order).
+pub fn paths(mol: &Molecule) -> [Vec<Vec<usize>>; 3] {
+    let mut seen: [HashSet<Vec<usize>>; 3] = Default::default();
+    let mut out: [Vec<Vec<usize>>; 3] = Default::default();
+    let mut walk = Vec::with_capacity(LONGEST);
     for start in 0..mol.atoms.len() {
         if mol.atoms[start].z == 1 {
             continue;
         }
         walk.clear();
         walk.push(start);
-        extend(mol, atoms, &mut walk, &mut seen, &mut out);
+        extend(mol, &mut walk, &mut seen, &mut out);
     }
     out
 }
 
-fn extend(
-    mol: &Molecule,
-    atoms: usize,
-    walk: &mut Vec<usize>,
-    seen: &mut HashSet<Vec<usize>>,
-    out: &mut Vec<Vec<usize>>,
-) {
-    if walk.len() == atoms {
-        let last = walk[atoms - 1];
-        if !walk[..atoms - 1].contains(&last) {
-            // A simple path is walked from both ends: keep the walk that starts at the lower atom.
-            if walk[0] < last {
-                out.push(walk.clone());
-            }
-            return;
-        }
-        // A walk closing a ring: several walks share its bonds; keep the first.
-        let mut bonds: Vec<usize> =
-            walk.windows(2).map(|w| mol.bond_between(w[0], w[1]).unwrap_or(usize::MAX)).collect();
-        bonds.sort_unstable();
-        if seen.insert(bonds) {
-            out.push(walk.clone());
-        }
-        return;
-    }
+/// Every step from the end of the simple walk `walk`: a step to a new atom is a simple path (kept
+/// in the orientation that starts at its lower atom, as each is walked from both ends) and is
+/// extended further; a step back onto an earlier atom (not the previous one) closes a ring and ends
+/// the path there.
+fn extend(mol: &Molecule, walk: &mut Vec<usize>, seen: &mut [HashSet<Vec<usize>>; 3], out: &mut [Vec<Vec<usize>>; 3]) {
+    let atoms = walk.len() + 1;
     let last = walk[walk.len() - 1];
     for &(next, _) in &mol.adjacency[last] {
         if mol.atoms[next].z == 1 {
             continue;
         }
-        let closes_ring = walk.contains(&next);
-        if closes_ring && !(atoms > 2 && walk.len() == atoms - 1 && walk[walk.len() - 2] != next) {
+        if walk.contains(&next) {
+            if atoms < SHORTEST || walk[walk.len() - 2] == next {
+                continue;
+            }
+            walk.push(next);
+            // A walk closing a ring: several walks share its bonds; keep the first.
+            let mut bonds: Vec<usize> =
+                walk.windows(2).map(|w| mol.bond_between(w[0], w[1]).unwrap_or(usize::MAX)).collect();
+            bonds.sort_unstable();
+            if seen[atoms - SHORTEST].insert(bonds) {
+                out[atoms - SHORTEST].push(walk.clone());
+            }
+            walk.pop();
             continue;
         }
         walk.push(next);
-        extend(mol, atoms, walk, seen, out);
+        if atoms >= SHORTEST && walk[0] < next {
+            out[atoms - SHORTEST].push(walk.clone());
+        }
+        if atoms < LONGEST {
+            extend(mol, walk, seen, out);
+        }
         walk.pop();
     }
 }

@@ -18,20 +18,34 @@ struct AtomType {
     mr: f64,
 }
 
-fn types() -> &'static [AtomType] {
-    static TYPES: OnceLock<Vec<AtomType>> = OnceLock::new();
-    TYPES.get_or_init(|| {
-        TABLE
-            .lines()
-            .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
-            .map(|line| {
-                let f: Vec<&str> = line.split('\t').collect();
-                let num = |i: usize| f.get(i).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0);
-                let pattern = parse(f[1]).unwrap_or_else(|e| panic!("crippen.tsv: {}: {e}", f[1]));
-                AtomType { pattern, logp: num(2), mr: num(3) }
-            })
-            .collect()
+/// The table's types, and per atomic number (every `u8`) the indices of those whose pattern's
+/// first atom can have that element, in table order.
+struct Table {
+    types: Vec<AtomType>,
+    by_z: Vec<Vec<usize>>,
+}
+
+fn table() -> &'static Table {
+    static TABLE_BY_Z: OnceLock<Table> = OnceLock::new();
+    TABLE_BY_Z.get_or_init(|| {
+        let types = read_types();
+        let by_z =
+            (0..=u8::MAX).map(|z| (0..types.len()).filter(|&i| types[i].pattern.root_may_be(z)).collect()).collect();
+        Table { types, by_z }
     })
+}
+
+fn read_types() -> Vec<AtomType> {
+    TABLE
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+        .map(|line| {
+            let f: Vec<&str> = line.split('\t').collect();
+            let num = |i: usize| f.get(i).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0);
+            let pattern = parse(f[1]).unwrap_or_else(|e| panic!("crippen.tsv: {}: {e}", f[1]));
+            AtomType { pattern, logp: num(2), mr: num(3) }
+        })
+        .collect()
 }
 
 /// `mol` with each hydrogen count turned into H atoms (RDKit's `AddHs`).
@@ -63,10 +77,13 @@ fn with_explicit_hydrogens(mol: &Molecule) -> Molecule {
 /// MolLogP and MolMR.
 pub fn logp_mr(mol: &Molecule) -> (f64, f64) {
     let full = with_explicit_hydrogens(mol);
-    let table = types();
+    let table = table();
     let (mut logp, mut mr) = (0.0, 0.0);
     for i in 0..full.atoms.len() {
-        if let Some(t) = table.iter().find(|t| t.pattern.matches_at(&full, i)) {
+        // Only the types whose first atom can be this element, still in table order: the first
+        // match is the same as over the whole table.
+        let mut matching = table.by_z[usize::from(full.atoms[i].z)].iter().map(|&k| &table.types[k]);
+        if let Some(t) = matching.find(|t| t.pattern.matches_at(&full, i)) {
             logp += t.logp;
             mr += t.mr;
         }
@@ -81,7 +98,10 @@ mod tests {
 
     #[test]
     fn every_pattern_of_the_table_is_read() {
-        assert_eq!(types().len(), 110);
+        assert_eq!(table().types.len(), 110);
+        // Every pattern can match some element, and carbon has candidates.
+        assert!((0..table().types.len()).all(|k| table().by_z.iter().any(|ks| ks.contains(&k))));
+        assert!(!table().by_z[6].is_empty());
     }
 
     #[test]

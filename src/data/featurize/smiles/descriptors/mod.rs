@@ -73,7 +73,7 @@ pub fn column_names() -> Vec<String> {
 /// Every descriptor of `mol`, in the order of [`NAMES`].
 pub fn features(mol: &Molecule) -> Vec<f64> {
     let p = Perceived::new(mol);
-    let paths = [3, 4, 5].map(|atoms| connectivity::paths(mol, atoms));
+    let paths = connectivity::paths(mol);
     let chi = connectivity::chi(mol, &paths);
     let kappa = connectivity::kappa(&p, &paths);
     let count = |n: usize| n as f64;
