@@ -199,6 +199,16 @@ fn run_help_says_results_do_not_depend_on_the_thread_count() {
     assert!(!help.contains("thread count") && !help.contains("depend only on the seed"), "{help}");
 }
 
+/// `sim2real --help` names the environment variables a user sets: the data folder, the featurize
+/// cache (and how to turn it off) and the default device.
+#[test]
+fn help_names_the_environment_variables() {
+    let help = Test::new().args(["--help"]).run().text();
+    for name in ["SIM2REAL_DATA", "SIM2REAL_CACHE", "`off`", "SIM2REAL_DEVICE"] {
+        assert!(help.contains(name), "{name} missing from --help:\n{help}");
+    }
+}
+
 /// A semicolon- or tab-separated file read as CSV is one column: `check` says which `delimiter:` to
 /// write, and with it the study checks. `parquet(...)` on a CSV file says it is not Parquet.
 #[test]

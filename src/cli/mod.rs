@@ -38,7 +38,10 @@ pub const EXIT_INTERRUPTED: i32 = 130;
     long_about = "Runs .study files: pretrain on n source (simulated) rows, fine-tune on m target (experimental) rows, \
 repeat random splits, compare against direct learning and fit R(n) = D·n^-α + C.\n\n\
 Exit codes: 0 success, 1 an `expect` failed, 2 study or data errors (or an unreadable study file), 3 a failure while running, \
-130 interrupted (Ctrl-C or SIGTERM: finished jobs are saved; rerun to resume)."
+130 interrupted (Ctrl-C or SIGTERM: finished jobs are saved; rerun to resume).\n\n\
+Environment: SIM2REAL_DATA (the folder a relative csv()/parquet() path is looked up in when it is not next to the study; default ../shared/data), \
+SIM2REAL_CACHE (the featurize cache's folder, or `off`; default $XDG_CACHE_HOME/sim2real/featurize \
+or ~/.cache/sim2real/featurize), SIM2REAL_DEVICE (the default of --device)."
 )]
 pub struct Cli {
     #[command(subcommand)]
