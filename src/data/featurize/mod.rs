@@ -101,9 +101,11 @@ fn cached(
     keep: &[usize],
     compute: impl FnOnce() -> cache::Features,
 ) -> cache::Features {
+    let Some(dir) = cache::dir().filter(|_| cache::caches(preset) && !keep.is_empty()) else {
+        return compute();
+    };
     let texts: Vec<&str> = keep.iter().map(|&row| cells[row].as_deref().map_or("", str::trim)).collect();
-    let dir = cache::dir().filter(|_| cache::caches(preset) && !keep.is_empty());
-    cache::cached(dir.as_deref(), &format!("{preset:?}"), &texts, compute)
+    cache::cached(Some(&dir), &format!("{preset:?}"), &texts, compute)
 }
 
 /// The rows read by `read` (kept rows' values and indices) and the rows it could not read
