@@ -31,6 +31,9 @@ fn jupyter_clients_drive_the_kernel() {
         .arg(format!("{root}/tests/kernel/test_kernel.py"))
         .env("SIM2REAL_BIN", env!("CARGO_BIN_EXE_sim2real"))
         .env("SIM2REAL_SOURCE", root)
+        // The setting that made evcxr's cache hand a second session the first one's cell library
+        // (src/kernel/rust_cell.rs); CI sets it for its own builds, and so do many users' shells.
+        .env("CARGO_INCREMENTAL", "0")
         .current_dir(root)
         .status()
         .expect("python3 runs");

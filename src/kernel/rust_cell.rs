@@ -19,6 +19,9 @@ use super::outcome::{Bundle, CellError};
 /// MiB of evcxr's compilation cache the kernel turns on (shared by all evcxr sessions).
 const CACHE_MIB: u64 = 4096;
 
+/// The build environment that keeps each cell's own crate out of evcxr's cache.
+const EVCXR_INCREMENTAL: &str = "CARGO_INCREMENTAL=1";
+
 /// The evcxr session behind Rust cells.
 pub struct RustCells {
     ctx: Option<(CommandContext, EvalContextOutputs)>,
@@ -45,8 +48,14 @@ impl RustCells {
             emit("stderr", "starting evcxr for Rust cells…\n".into());
             let (mut ctx, outputs) =
                 CommandContext::new().map_err(|e| CellError::new("EvcxrError", e.to_string(), &e.to_string()))?;
-            if let Err(e) = ctx.execute(&format!(":cache {CACHE_MIB}")) {
-                super::capture::log(&format!("cannot enable evcxr's cache: {e}"));
+            // evcxr's cache keys a crate on rustc's arguments alone and takes "not incremental"
+            // to mean "a downloaded crate, safe to cache". Under CARGO_INCREMENTAL=0 (common in CI
+            // setups) each cell's crate would be cached too, and a later session's `code_3` would
+            // load an earlier session's library: "dlsym failed". Cells always build incrementally.
+            for command in [format!(":build_env {EVCXR_INCREMENTAL}"), format!(":cache {CACHE_MIB}")] {
+                if let Err(e) = ctx.execute(&command) {
+                    super::capture::log(&format!("cannot run evcxr's `{command}`: {e}"));
+                }
             }
             self.ctx = Some((ctx, outputs));
         }
