@@ -109,23 +109,27 @@ fn cached(
 }
 
 /// The rows read by `read` (kept rows' values and indices) and the rows it could not read
-/// (with `on_error = drop`; with `fail`, the first such row is an error made by `error`).
+/// (with `on_error = drop`; with `fail`, the first such row is an error made by `error`). Cells
+/// are read in parallel (rayon keeps them in row order, so the first bad row is the same).
 #[allow(clippy::type_complexity)]
-fn read_cells<T>(
+fn read_cells<T: Send>(
     cells: &[Option<String>],
     on_error: OnError,
-    read: impl Fn(&str) -> Result<T, CellFault>,
-    missing: impl Fn() -> CellFault,
+    read: impl Fn(&str) -> Result<T, CellFault> + Sync,
+    missing: impl Fn() -> CellFault + Sync,
     error: impl Fn(usize, CellFault) -> DataError,
 ) -> Result<(Vec<T>, Vec<usize>, Vec<(usize, CellFault)>), DataError> {
+    let results: Vec<Result<T, CellFault>> = cells
+        .par_iter()
+        .map(|cell| match cell.as_deref().map(str::trim) {
+            None | Some("") => Err(missing()),
+            Some(text) => read(text),
+        })
+        .collect();
     let mut values = Vec::with_capacity(cells.len());
     let mut keep = Vec::with_capacity(cells.len());
     let mut bad = Vec::new();
-    for (row, cell) in cells.iter().enumerate() {
-        let result = match cell.as_deref().map(str::trim) {
-            None | Some("") => Err(missing()),
-            Some(text) => read(text),
-        };
+    for (row, result) in results.into_iter().enumerate() {
         match (result, on_error) {
             (Ok(v), _) => {
                 values.push(v);

@@ -55,34 +55,40 @@ fn atom_invariants(mol: &Molecule) -> Vec<u32> {
                 e.atomic_weight
             };
             let delta = (mass - e.atomic_weight) as i32;
-            let mut words = vec![
+            let words = [
                 u32::from(a.z),
                 mol.total_degree(i) as u32,
                 mol.h_with_neighbours(i),
                 i32::from(a.charge) as u32,
                 delta as u32,
+                1,
             ];
-            if mol.adjacency[i].iter().any(|&(_, b)| ring[b]) {
-                words.push(1);
-            }
-            hash_words(&words)
+            let in_ring = mol.adjacency[i].iter().any(|&(_, b)| ring[b]);
+            hash_words(&words[..if in_ring { 6 } else { 5 }])
         })
         .collect()
 }
 
 /// The environment codes (one per atom and radius, redundant environments left out).
+///
+/// Each atom's neighbourhood (the bonds its environment covers) is a row of `words` 64-bit words
+/// in one flat buffer per layer; the buffers are reused from layer to layer.
 fn environments(mol: &Molecule, radius: u32) -> Vec<u32> {
     let n = mol.atoms.len();
     let words = mol.bonds.len().div_ceil(64).max(1);
     let mut current = atom_invariants(mol);
     let mut codes = current.clone();
     let mut seen: HashSet<Vec<u64>> = HashSet::new();
-    let mut neighbourhood = vec![vec![0u64; words]; n];
+    let mut neighbourhood = vec![0u64; n * words];
+    let mut grown = neighbourhood.clone();
+    let mut next = vec![0u32; n];
     let mut dead = vec![false; n];
+    let mut round: Vec<(u32, usize)> = Vec::with_capacity(n);
+    let mut nbrs: Vec<(u32, u32)> = Vec::new();
     for layer in 0..radius {
-        let mut round: Vec<(Vec<u64>, u32, usize)> = Vec::new();
-        let mut next = vec![0u32; n];
-        let mut grown = neighbourhood.clone();
+        round.clear();
+        next.fill(0);
+        grown.copy_from_slice(&neighbourhood);
         for i in 0..n {
             if dead[i] {
                 continue;
@@ -91,34 +97,36 @@ fn environments(mol: &Molecule, radius: u32) -> Vec<u32> {
                 dead[i] = true;
                 continue;
             }
-            let mut nbrs: Vec<(u32, u32)> = Vec::with_capacity(mol.adjacency[i].len());
+            nbrs.clear();
             for &(j, b) in &mol.adjacency[i] {
-                grown[i][b / 64] |= 1u64 << (b % 64);
-                for (w, o) in grown[i].iter_mut().zip(&neighbourhood[j]) {
-                    *w |= o;
+                grown[i * words + b / 64] |= 1u64 << (b % 64);
+                for w in 0..words {
+                    grown[i * words + w] |= neighbourhood[j * words + w];
                 }
                 nbrs.push((bond_type(mol.bonds[b].order), current[j]));
             }
             nbrs.sort_unstable();
             let mut invar = layer;
             combine(&mut invar, current[i]);
-            for (t, inv) in nbrs {
+            for &(t, inv) in &nbrs {
                 combine(&mut invar, hash_words(&[t, inv]));
             }
             next[i] = invar;
-            round.push((grown[i].clone(), invar, i));
+            round.push((invar, i));
         }
-        round.sort_unstable();
-        for (nb, invar, i) in round {
-            if seen.contains(&nb) {
+        let row = |i: usize| &grown[i * words..(i + 1) * words];
+        // By neighbourhood, then code, then atom (RDKit's order for dropping redundant ones).
+        round.sort_unstable_by(|a, b| row(a.1).cmp(row(b.1)).then(a.0.cmp(&b.0)).then(a.1.cmp(&b.1)));
+        for &(invar, i) in &round {
+            if seen.contains(row(i)) {
                 dead[i] = true;
             } else {
                 codes.push(invar);
-                seen.insert(nb);
+                seen.insert(row(i).to_vec());
             }
         }
-        current = next;
-        neighbourhood = grown;
+        std::mem::swap(&mut current, &mut next);
+        std::mem::swap(&mut neighbourhood, &mut grown);
     }
     codes
 }

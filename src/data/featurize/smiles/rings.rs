@@ -3,10 +3,8 @@
 //! uses the RingDecomposerLib), so that benzene has 1 ring, naphthalene 2, adamantane 4 and
 //! cubane 6.
 //!
-//! Method: a relevant cycle is isometric (no shortcut between two of its atoms), so it is found
-//! among the cycles made of a shortest path from a ring atom `v` to each end of a ring bond
-//! `x–y` (all shortest paths are tried); candidates are then kept, by increasing length, when
-//! they are independent (over GF(2), as bond sets) of all strictly shorter candidates.
+//! Each ring system (connected set of ring bonds) is read alone: one with as many bonds as atoms
+//! is a single cycle; the others go through [`relevant_cycles`].
 
 use std::collections::HashSet;
 
@@ -32,49 +30,142 @@ impl Rings {
     }
 }
 
-/// Ring bonds (bridges are the bonds on no cycle) and relevant cycles.
+/// Ring bonds (bridges are the bonds on no cycle) and relevant cycles, in the order of (size,
+/// bond set).
 pub fn perceive(mol: &Molecule) -> Rings {
     let ring_bond = ring_bonds(mol);
-    if !ring_bond.iter().any(|&r| r) {
-        return Rings { ring_bond, ..Rings::default() };
-    }
-    let n = mol.atoms.len();
     let words = mol.bonds.len().div_ceil(64);
-    // Ring-bond adjacency.
-    let adj: Vec<Vec<(usize, usize)>> =
-        (0..n).map(|i| mol.adjacency[i].iter().filter(|&&(_, b)| ring_bond[b]).copied().collect()).collect();
-    let ring_atoms: Vec<usize> = (0..n).filter(|&i| !adj[i].is_empty()).collect();
+    // The cycle space is the direct sum of the ring systems' (their bond sets are disjoint), so
+    // each system's relevant cycles are found alone; a system with as many bonds as atoms is one
+    // cycle, relevant by itself (benzene, cyclohexane: most rings of most molecules).
+    let mut relevant: Vec<(usize, Vec<u64>)> = Vec::new();
+    for system in ring_systems(mol, &ring_bond) {
+        if system.bonds.len() == system.atoms.len() {
+            relevant.push((system.bonds.len(), bitset(&system.bonds, words)));
+        } else {
+            relevant.extend(relevant_cycles(mol, &ring_bond, &system, words));
+        }
+    }
+    relevant.sort_unstable();
+    let mut rings = Rings { ring_bond, ..Rings::default() };
+    for (_, bits) in relevant {
+        let bonds: Vec<usize> = (0..mol.bonds.len()).filter(|&e| (bits[e / 64] >> (e % 64)) & 1 == 1).collect();
+        let mut atoms: Vec<usize> = bonds.iter().flat_map(|&e| [mol.bonds[e].a, mol.bonds[e].b]).collect();
+        atoms.sort_unstable();
+        atoms.dedup();
+        rings.bonds.push(bonds);
+        rings.atoms.push(atoms);
+    }
+    rings
+}
+
+/// A connected set of ring bonds and their atoms (both ascending).
+struct RingSystem {
+    atoms: Vec<usize>,
+    bonds: Vec<usize>,
+}
+
+/// The ring systems: the connected components of the ring bonds.
+fn ring_systems(mol: &Molecule, ring_bond: &[bool]) -> Vec<RingSystem> {
+    let mut system_of = vec![usize::MAX; mol.atoms.len()];
+    let mut systems = Vec::new();
+    for start in 0..mol.atoms.len() {
+        if system_of[start] != usize::MAX || !mol.adjacency[start].iter().any(|&(_, b)| ring_bond[b]) {
+            continue;
+        }
+        let id = systems.len();
+        let (mut atoms, mut bonds) = (vec![start], Vec::new());
+        system_of[start] = id;
+        let mut k = 0;
+        while k < atoms.len() {
+            for &(b, e) in &mol.adjacency[atoms[k]] {
+                if !ring_bond[e] {
+                    continue;
+                }
+                if system_of[b] == usize::MAX {
+                    system_of[b] = id;
+                    atoms.push(b);
+                }
+                if atoms[k] < b {
+                    bonds.push(e);
+                }
+            }
+            k += 1;
+        }
+        atoms.sort_unstable();
+        bonds.sort_unstable();
+        systems.push(RingSystem { atoms, bonds });
+    }
+    systems
+}
+
+fn bitset(bonds: &[usize], words: usize) -> Vec<u64> {
+    let mut bits = vec![0u64; words];
+    for &e in bonds {
+        bits[e / 64] |= 1u64 << (e % 64);
+    }
+    bits
+}
+
+/// The relevant cycles of one ring system with more than one cycle, each as (size, bond set over
+/// the molecule's `words` words).
+///
+/// A relevant cycle is isometric (no shortcut between two of its atoms), so it is found among the
+/// cycles made of a shortest path from a ring atom `v` to each end of a ring bond `x–y` (all
+/// shortest paths are tried); candidates are then kept, by increasing length, when they are
+/// independent (over GF(2), as bond sets) of all strictly shorter candidates. The set kept does
+/// not depend on the order of candidates of one length. Inside, atoms and bonds are numbered
+/// within the system, and each shortest path is a pair of bit sets (its atoms, its bonds).
+fn relevant_cycles(mol: &Molecule, ring_bond: &[bool], system: &RingSystem, words: usize) -> Vec<(usize, Vec<u64>)> {
+    let (k, m) = (system.atoms.len(), system.bonds.len());
+    let mut local_atom = vec![usize::MAX; mol.atoms.len()];
+    for (i, &a) in system.atoms.iter().enumerate() {
+        local_atom[a] = i;
+    }
+    let local_bond = |e: usize| system.bonds.binary_search(&e).unwrap_or(usize::MAX);
+    // Ring-bond adjacency within the system: (atom, bond), both local.
+    let adj: Vec<Vec<(usize, usize)>> = system
+        .atoms
+        .iter()
+        .map(|&a| {
+            mol.adjacency[a]
+                .iter()
+                .filter(|&&(_, e)| ring_bond[e])
+                .map(|&(b, e)| (local_atom[b], local_bond(e)))
+                .collect()
+        })
+        .collect();
+    let (aw, bw) = (k.div_ceil(64), m.div_ceil(64));
+    let set = |bits: &mut [u64], i: usize| bits[i / 64] |= 1u64 << (i % 64);
+    let has = |bits: &[u64], i: usize| (bits[i / 64] >> (i % 64)) & 1 == 1;
     let mut seen: HashSet<Vec<u64>> = HashSet::new();
     let mut candidates: Vec<(usize, Vec<u64>)> = Vec::new();
-    for &v in &ring_atoms {
-        let (dist, preds) = bfs(&adj, v);
-        // The shortest paths from v to each atom it reaches, found once (each atom ends several bonds).
-        let paths_to: Vec<Vec<(Vec<usize>, Vec<usize>)>> =
-            (0..n).map(|t| if dist[t].is_some() { paths(&preds, v, t) } else { Vec::new() }).collect();
-        for (b, bond) in mol.bonds.iter().enumerate() {
-            if !ring_bond[b] {
+    for v in 0..k {
+        let (order, dist, preds) = bfs(&adj, v);
+        let paths_to = shortest_paths(&order, &preds, v, aw, bw);
+        for b in 0..m {
+            let (x, y) = (local_atom[mol.bonds[system.bonds[b]].a], local_atom[mol.bonds[system.bonds[b]].b]);
+            if dist[x].abs_diff(dist[y]) > 1 {
                 continue;
             }
-            let (x, y) = (bond.a, bond.b);
-            let (Some(dx), Some(dy)) = (dist[x], dist[y]) else { continue };
-            if dx.abs_diff(dy) > 1 {
-                continue;
-            }
-            for p in &paths_to[x] {
-                for q in &paths_to[y] {
-                    if p.1.contains(&b) || q.1.contains(&b) {
+            for (p_atoms, p_bonds) in &paths_to[x] {
+                for (q_atoms, q_bonds) in &paths_to[y] {
+                    if has(p_bonds, b) || has(q_bonds, b) {
                         continue;
                     }
                     // The two paths may share only v.
-                    if p.0.iter().any(|a| *a != v && q.0.contains(a)) {
+                    let shared = p_atoms.iter().zip(q_atoms).enumerate().any(|(w, (p, q))| {
+                        let v_bit = if w == v / 64 { 1u64 << (v % 64) } else { 0 };
+                        (p & q) & !v_bit != 0
+                    });
+                    if shared {
                         continue;
                     }
-                    let mut bits = vec![0u64; words];
-                    for &e in p.1.iter().chain(&q.1).chain(std::iter::once(&b)) {
-                        bits[e / 64] |= 1u64 << (e % 64);
-                    }
-                    let len = p.1.len() + q.1.len() + 1;
-                    if len >= 3 && seen.insert(bits.clone()) {
+                    let mut bits: Vec<u64> = p_bonds.iter().zip(q_bonds).map(|(p, q)| p | q).collect();
+                    set(&mut bits, b);
+                    let len = bits.iter().map(|w| w.count_ones() as usize).sum();
+                    if len >= 3 && !seen.contains(&bits) {
+                        seen.insert(bits.clone());
                         candidates.push((len, bits));
                     }
                 }
@@ -84,35 +175,33 @@ pub fn perceive(mol: &Molecule) -> Rings {
     candidates.sort();
     // Gaussian elimination over GF(2): basis rows keyed by their lowest set bit.
     let mut basis: Vec<(usize, Vec<u64>)> = Vec::new();
-    let mut relevant: Vec<Vec<u64>> = Vec::new();
-    let mut k = 0;
-    while k < candidates.len() {
-        let len = candidates[k].0;
-        let group_end = candidates[k..].iter().position(|c| c.0 != len).map_or(candidates.len(), |p| k + p);
+    let mut relevant = Vec::new();
+    let mut c = 0;
+    while c < candidates.len() {
+        let len = candidates[c].0;
+        let group_end = candidates[c..].iter().position(|g| g.0 != len).map_or(candidates.len(), |p| c + p);
         let shorter = basis.len();
-        for (_, bits) in &candidates[k..group_end] {
+        for (_, bits) in &candidates[c..group_end] {
             if reduce(bits, &basis[..shorter]).iter().any(|&w| w != 0) {
-                relevant.push(bits.clone());
+                // Back to the molecule's bond numbers.
+                let mut global = vec![0u64; words];
+                for (i, &e) in system.bonds.iter().enumerate() {
+                    if has(bits, i) {
+                        set(&mut global, e);
+                    }
+                }
+                relevant.push((len, global));
             }
         }
-        for (_, bits) in &candidates[k..group_end] {
+        for (_, bits) in &candidates[c..group_end] {
             let r = reduce(bits, &basis);
             if let Some(pivot) = lowest_bit(&r) {
                 basis.push((pivot, r));
             }
         }
-        k = group_end;
+        c = group_end;
     }
-    let mut rings = Rings { ring_bond, ..Rings::default() };
-    for bits in relevant {
-        let bonds: Vec<usize> = (0..mol.bonds.len()).filter(|&e| (bits[e / 64] >> (e % 64)) & 1 == 1).collect();
-        let mut atoms: Vec<usize> = bonds.iter().flat_map(|&e| [mol.bonds[e].a, mol.bonds[e].b]).collect();
-        atoms.sort_unstable();
-        atoms.dedup();
-        rings.bonds.push(bonds);
-        rings.atoms.push(atoms);
-    }
-    rings
+    relevant
 }
 
 fn lowest_bit(bits: &[u64]) -> Option<usize> {
@@ -134,46 +223,61 @@ fn reduce(bits: &[u64], basis: &[(usize, Vec<u64>)]) -> Vec<u64> {
     r
 }
 
-/// Distances from `v` over ring bonds and, per atom, its predecessors on shortest paths
-/// (neighbour, bond).
+/// Breadth-first from `v`: the atoms in the order reached, their distances, and per atom its
+/// predecessors on shortest paths (neighbour, bond).
 #[allow(clippy::type_complexity)]
-fn bfs(adj: &[Vec<(usize, usize)>], v: usize) -> (Vec<Option<usize>>, Vec<Vec<(usize, usize)>>) {
-    let mut dist = vec![None; adj.len()];
+fn bfs(adj: &[Vec<(usize, usize)>], v: usize) -> (Vec<usize>, Vec<usize>, Vec<Vec<(usize, usize)>>) {
+    let mut dist = vec![usize::MAX; adj.len()];
     let mut preds = vec![Vec::new(); adj.len()];
-    dist[v] = Some(0);
-    let mut queue = std::collections::VecDeque::from([v]);
-    while let Some(a) = queue.pop_front() {
-        let d = dist[a].unwrap_or(0);
+    dist[v] = 0;
+    let mut order = vec![v];
+    let mut head = 0;
+    while head < order.len() {
+        let a = order[head];
+        head += 1;
         for &(b, e) in &adj[a] {
-            match dist[b] {
-                None => {
-                    dist[b] = Some(d + 1);
-                    preds[b].push((a, e));
-                    queue.push_back(b);
-                }
-                Some(db) if db == d + 1 => preds[b].push((a, e)),
-                _ => {}
+            if dist[b] == usize::MAX {
+                dist[b] = dist[a] + 1;
+                preds[b].push((a, e));
+                order.push(b);
+            } else if dist[b] == dist[a] + 1 {
+                preds[b].push((a, e));
             }
         }
     }
-    (dist, preds)
+    (order, dist, preds)
 }
 
-/// All shortest paths from `v` to `t` (at most [`MAX_PATHS`]), each as (atoms, bonds).
-fn paths(preds: &[Vec<(usize, usize)>], v: usize, t: usize) -> Vec<(Vec<usize>, Vec<usize>)> {
-    if t == v {
-        return vec![(vec![v], vec![])];
-    }
-    let mut out = Vec::new();
-    for &(p, e) in &preds[t] {
-        for (mut atoms, mut bonds) in paths(preds, v, p) {
-            if out.len() >= MAX_PATHS {
-                return out;
+/// A path as bit sets: its atoms (`aw` words) and its bonds.
+type PathBits = (Vec<u64>, Vec<u64>);
+
+/// Per atom, all shortest paths from `v` to it (at most [`MAX_PATHS`]), built in breadth-first
+/// `order` from its predecessors' paths.
+fn shortest_paths(
+    order: &[usize],
+    preds: &[Vec<(usize, usize)>],
+    v: usize,
+    aw: usize,
+    bw: usize,
+) -> Vec<Vec<PathBits>> {
+    let mut out: Vec<Vec<PathBits>> = vec![Vec::new(); preds.len()];
+    let mut start = (vec![0u64; aw], vec![0u64; bw]);
+    start.0[v / 64] |= 1u64 << (v % 64);
+    out[v].push(start);
+    for &t in &order[1..] {
+        let mut to_t = Vec::new();
+        'preds: for &(p, e) in &preds[t] {
+            for (atoms, bonds) in &out[p] {
+                if to_t.len() >= MAX_PATHS {
+                    break 'preds;
+                }
+                let (mut atoms, mut bonds) = (atoms.clone(), bonds.clone());
+                atoms[t / 64] |= 1u64 << (t % 64);
+                bonds[e / 64] |= 1u64 << (e % 64);
+                to_t.push((atoms, bonds));
             }
-            atoms.push(t);
-            bonds.push(e);
-            out.push((atoms, bonds));
         }
+        out[t] = to_t;
     }
     out
 }
@@ -243,6 +347,13 @@ mod tests {
         assert_eq!(sizes("C1C2CC3CC1CC(C2)C3"), [6, 6, 6, 6]);
         assert_eq!(sizes("C12C3C4C1C5C2C3C45"), [4, 4, 4, 4, 4, 4]);
         assert_eq!(sizes("C1CC1CC1CCCC1"), [3, 5]);
+        // RDKit 2026.09 (RingInfo.AtomRings): a spiro system, three equal bridges, an acene.
+        assert_eq!(sizes("C1CCC2(CC1)CCCCC2"), [6, 6]);
+        assert_eq!(sizes("C1CC2CCC1CC2"), [6, 6, 6]);
+        assert_eq!(sizes("c1ccc2cc3ccccc3cc2c1"), [6, 6, 6]);
+        // 72 atoms and 73 bonds: bit sets of more than one word; the 72-bond envelope is the
+        // sum of the two shorter cycles.
+        assert_eq!(sizes(&format!("C12{}C1CC2", "C".repeat(68))), [4, 70]);
     }
 
     #[test]

@@ -43,13 +43,34 @@ fn hk_deltas(mol: &Molecule) -> Vec<f64> {
 const SHORTEST: usize = 3;
 const LONGEST: usize = 5;
 
+/// The distinct walks of 3, 4 and 5 atoms, each list flat: walk `k` of `atoms` atoms is
+/// `walks[atoms - 3][k * atoms..][..atoms]`.
+pub struct Paths {
+    walks: [Vec<usize>; LONGEST - SHORTEST + 1],
+}
+
+impl Paths {
+    /// The walks of `atoms` atoms (3, 4 or 5), in the order they were found.
+    pub fn of(&self, atoms: usize) -> std::slice::ChunksExact<'_, usize> {
+        self.walks[atoms - SHORTEST].chunks_exact(atoms)
+    }
+
+    /// How many walks of `atoms` atoms there are.
+    pub fn count(&self, atoms: usize) -> usize {
+        self.walks[atoms - SHORTEST].len() / atoms
+    }
+}
+
+/// The bonds of a ring-closing walk, sorted, padded with `usize::MAX`: its identity.
+type BondSet = [usize; LONGEST - 1];
+
 /// The distinct paths of 3, 4 and 5 atoms (as atom walks), hydrogen atoms left out: one depth-first
 /// walk from every atom finds all three lengths, each list in the order a walk for that length
 /// alone would find it (so that sums over the paths add in the same order).
-pub fn paths(mol: &Molecule) -> [Vec<Vec<usize>>; 3] {
-    let mut seen: [HashSet<Vec<usize>>; 3] = Default::default();
-    let mut out: [Vec<Vec<usize>>; 3] = Default::default();
-    let mut walk = Vec::with_capacity(LONGEST);
+pub fn paths(mol: &Molecule) -> Paths {
+    let mut seen: [HashSet<BondSet>; 3] = Default::default();
+    let mut out = Paths { walks: Default::default() };
+    let mut walk = Vec::with_capacity(LONGEST + 1);
     for start in 0..mol.atoms.len() {
         if mol.atoms[start].z == 1 {
             continue;
@@ -65,7 +86,7 @@ pub fn paths(mol: &Molecule) -> [Vec<Vec<usize>>; 3] {
 /// in the orientation that starts at its lower atom, as each is walked from both ends) and is
 /// extended further; a step back onto an earlier atom (not the previous one) closes a ring and ends
 /// the path there.
-fn extend(mol: &Molecule, walk: &mut Vec<usize>, seen: &mut [HashSet<Vec<usize>>; 3], out: &mut [Vec<Vec<usize>>; 3]) {
+fn extend(mol: &Molecule, walk: &mut Vec<usize>, seen: &mut [HashSet<BondSet>; 3], out: &mut Paths) {
     let atoms = walk.len() + 1;
     let last = walk[walk.len() - 1];
     for &(next, _) in &mol.adjacency[last] {
@@ -78,18 +99,20 @@ fn extend(mol: &Molecule, walk: &mut Vec<usize>, seen: &mut [HashSet<Vec<usize>>
             }
             walk.push(next);
             // A walk closing a ring: several walks share its bonds; keep the first.
-            let mut bonds: Vec<usize> =
-                walk.windows(2).map(|w| mol.bond_between(w[0], w[1]).unwrap_or(usize::MAX)).collect();
+            let mut bonds: BondSet = [usize::MAX; LONGEST - 1];
+            for (slot, w) in bonds.iter_mut().zip(walk.windows(2)) {
+                *slot = mol.bond_between(w[0], w[1]).unwrap_or(usize::MAX);
+            }
             bonds.sort_unstable();
             if seen[atoms - SHORTEST].insert(bonds) {
-                out[atoms - SHORTEST].push(walk.clone());
+                out.walks[atoms - SHORTEST].extend_from_slice(walk);
             }
             walk.pop();
             continue;
         }
         walk.push(next);
         if atoms >= SHORTEST && walk[0] < next {
-            out[atoms - SHORTEST].push(walk.clone());
+            out.walks[atoms - SHORTEST].extend_from_slice(walk);
         }
         if atoms < LONGEST {
             extend(mol, walk, seen, out);
@@ -98,10 +121,9 @@ fn extend(mol: &Molecule, walk: &mut Vec<usize>, seen: &mut [HashSet<Vec<usize>>
     }
 }
 
-/// ChiN from per-atom weights over the paths of N bonds (a closed ring counts its atoms once).
-fn chi_n(paths: &[Vec<usize>], w: &[f64]) -> f64 {
-    paths
-        .iter()
+/// ChiN from per-atom weights over the walks of N + 1 atoms (a closed ring counts its atoms once).
+fn chi_n(walks: std::slice::ChunksExact<'_, usize>, w: &[f64]) -> f64 {
+    walks
         .map(|p| {
             let n = p.len() - 1;
             let body: f64 = p[..n].iter().map(|&a| w[a]).product();
@@ -112,7 +134,7 @@ fn chi_n(paths: &[Vec<usize>], w: &[f64]) -> f64 {
 
 /// Chi0, Chi0n, Chi0v, Chi1, Chi1n, Chi1v, Chi2n, Chi2v, Chi3n, Chi3v, Chi4n, Chi4v, from the
 /// paths of 3, 4 and 5 atoms.
-pub fn chi(mol: &Molecule, paths: &[Vec<Vec<usize>>; 3]) -> Vec<f64> {
+pub fn chi(mol: &Molecule, paths: &Paths) -> Vec<f64> {
     let nv = n_vals(mol);
     let hk = hk_deltas(mol);
     let chi0: f64 =
@@ -126,9 +148,9 @@ pub fn chi(mol: &Molecule, paths: &[Vec<Vec<usize>>; 3]) -> Vec<f64> {
         .sum();
     let pair = |w: &[f64]| mol.bonds.iter().map(|b| w[b.a] * w[b.b]).sum::<f64>();
     let mut out = vec![chi0, nv.iter().sum::<f64>(), hk.iter().sum::<f64>(), chi1, pair(&nv), pair(&hk)];
-    for ps in paths {
-        out.push(chi_n(ps, &nv));
-        out.push(chi_n(ps, &hk));
+    for atoms in SHORTEST..=LONGEST {
+        out.push(chi_n(paths.of(atoms), &nv));
+        out.push(chi_n(paths.of(atoms), &hk));
     }
     out
 }
@@ -159,7 +181,7 @@ fn alpha(z: u8, hyb: Hybridization) -> f64 {
 }
 
 /// HallKierAlpha, Kappa1, Kappa2, Kappa3, from the paths of 3, 4 and 5 atoms.
-pub fn kappa(p: &Perceived, paths: &[Vec<Vec<usize>>; 3]) -> Vec<f64> {
+pub fn kappa(p: &Perceived, paths: &Paths) -> Vec<f64> {
     let mol = p.mol;
     let a: f64 =
         mol.atoms.iter().zip(&p.hybridization).filter(|(at, _)| at.z != 0).map(|(at, &h)| alpha(at.z, h)).sum();
@@ -167,8 +189,8 @@ pub fn kappa(p: &Perceived, paths: &[Vec<Vec<usize>>; 3]) -> Vec<f64> {
     let n = heavy as f64;
     let ratio = |num: f64, count: f64| if count + a != 0.0 { num / ((count + a) * (count + a)) } else { 0.0 };
     let p1 = mol.bonds.len() as f64;
-    let p2 = paths[0].len() as f64;
-    let p3 = paths[1].len() as f64;
+    let p2 = paths.count(3) as f64;
+    let p3 = paths.count(4) as f64;
     let k1 = ratio((n + a) * (n + a - 1.0) * (n + a - 1.0), p1);
     let k2 = ratio((n + a - 1.0) * (n + a - 2.0) * (n + a - 2.0), p2);
     let k3 = if heavy % 2 == 1 {

@@ -78,12 +78,24 @@ fn with_explicit_hydrogens(mol: &Molecule) -> Molecule {
 pub fn logp_mr(mol: &Molecule) -> (f64, f64) {
     let full = with_explicit_hydrogens(mol);
     let table = table();
+    // The hydrogens added to one atom are alike (swapping two changes nothing the patterns see),
+    // so each atom's first added hydrogen is matched and the others take its type.
+    let mut added_h_type: Vec<Option<Option<&AtomType>>> = vec![None; mol.atoms.len()];
     let (mut logp, mut mr) = (0.0, 0.0);
     for i in 0..full.atoms.len() {
         // Only the types whose first atom can be this element, still in table order: the first
         // match is the same as over the whole table.
-        let mut matching = table.by_z[usize::from(full.atoms[i].z)].iter().map(|&k| &table.types[k]);
-        if let Some(t) = matching.find(|t| t.pattern.matches_at(&full, i)) {
+        let first_match = || {
+            let mut matching = table.by_z[usize::from(full.atoms[i].z)].iter().map(|&k| &table.types[k]);
+            matching.find(|t| t.pattern.matches_at(&full, i))
+        };
+        let found = if i < mol.atoms.len() {
+            first_match()
+        } else {
+            let parent = full.adjacency[i][0].0;
+            *added_h_type[parent].get_or_insert_with(first_match)
+        };
+        if let Some(t) = found {
             logp += t.logp;
             mr += t.mr;
         }
