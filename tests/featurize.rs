@@ -78,7 +78,7 @@ fn fractions_are_one_column_per_element_of_the_table() {
     let ran = case("featurize composition(formula) with fractions", &["Fe2O3", "NaCl", "Mg3(PO4)2·8H2O", "H2O"])
         .args(["table", "s.study", "t"])
         .run();
-    let (header, rows) = read_csv(&ran.text());
+    let (header, rows) = read_csv(&ran.stdout);
     assert_eq!(header, ["formula", "y", "el_H", "el_O", "el_Na", "el_Mg", "el_P", "el_Cl", "el_Fe"]);
     assert_eq!(rows[0][2..], ["0", "0.6", "0", "0", "0", "0", "0.4"]);
     let mg: Vec<f64> = rows[2][2..].iter().map(|c| c.parse().unwrap()).collect();
@@ -111,7 +111,7 @@ fn on_error_drop_drops_the_rows_and_the_plan_says_which() {
     let ran = case("featurize composition(formula) with magpie { on_error = drop }", &formulas)
         .args(["table", "s.study", "t"])
         .run();
-    let (_, rows) = read_csv(&ran.text());
+    let (_, rows) = read_csv(&ran.stdout);
     let kept: Vec<&str> = rows.iter().map(|r| r[0].as_str()).take(6).collect();
     assert_eq!(kept, ["Fe2O3", "NaCl", "H2O", "CuO", "ZnO", "SiO2"]);
     assert_eq!(rows.len(), 36);

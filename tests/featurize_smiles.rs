@@ -158,11 +158,29 @@ fn on_error_drop_drops_the_rows_and_the_plan_says_which() {
     let ran = case("featurize smiles(smiles) with descriptors { on_error = drop }", &smiles)
         .args(["table", "s.study", "t"])
         .run();
-    let (header, rows) = read_csv(&ran.text());
+    let (header, rows) = read_csv(&ran.stdout);
     assert_eq!(header[..4], ["smiles", "y", "rd_MolWt", "rd_HeavyAtomMolWt"]);
     let kept: Vec<&str> = rows.iter().map(|r| r[0].as_str()).take(3).collect();
     assert_eq!(kept, ["CCO", "c1ccccc1", "CCN"]);
     assert_eq!(rows.len(), 33);
+}
+
+/// A ring written in Kekulé form is read as written, and the plan says which rows RDKit would read
+/// differently (RDKit perceives them as aromatic).
+#[test]
+fn kekule_written_aromatic_rings_are_named_in_the_plan() {
+    let mut smiles = vec!["CCO", "C1=CC=CC=C1", "c1ccccc1", "C1=CNC=C1", "C1=CCCCC1"];
+    smiles.extend(PAD);
+    case("featurize smiles(smiles) with descriptors", &smiles)
+        .args(["check", "s.study"])
+        .stdout_contains("featurize smiles(smiles): 2 of the 35 rows of t.csv write an aromatic ring in Kekulé form (e.g. line 3 `C1=CC=CC=C1`; line 5 `C1=CNC=C1`); RDKit perceives such rings as aromatic, sim2real reads them as written")
+        .run();
+    // `table` prints the same note as a warning on stderr.
+    let ran = case("featurize smiles(smiles) with descriptors", &smiles).args(["table", "s.study", "t"]).run();
+    assert!(ran.stderr.contains("warning: featurize smiles(smiles): 2 of the 35 rows of t.csv"), "{}", ran.stderr);
+    // Written as RDKit writes them, no row is named.
+    let ran = case("featurize smiles(smiles) with descriptors", &PAD).args(["check", "s.study"]).run();
+    assert!(!ran.text().contains("Kekulé"), "{}", ran.text());
 }
 
 #[test]

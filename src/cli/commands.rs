@@ -193,14 +193,17 @@ fn table(file: &Path, name: &str, out: Option<&Path>) -> i32 {
     let written = exec::read_study(file)
         .map_err(CliError::from)
         .and_then(|text| super::table::write_table(file, &text, name, out));
-    match (written, out) {
-        (Ok(rows), Some(p)) => {
-            eprintln!("wrote {rows} rows of `{name}` to {}", p.display());
-            EXIT_OK
-        }
-        (Ok(_), None) => EXIT_OK,
-        (Err(e), _) => fail(e),
+    let written = match written {
+        Ok(w) => w,
+        Err(e) => return fail(e),
+    };
+    for note in &written.notes {
+        eprintln!("warning: {note}");
     }
+    if let Some(p) = out {
+        eprintln!("wrote {} rows of `{name}` to {}", written.rows, p.display());
+    }
+    EXIT_OK
 }
 
 /// `bench --featurize N`: the featurizers' timing (and matminer's, RDKit's, with --matminer, --rdkit).

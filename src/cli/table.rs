@@ -10,9 +10,16 @@ use crate::exec::RunError;
 
 use super::error::CliError;
 
+/// What `table` wrote: the rows, and the table's notes (rows dropped, SMILES RDKit reads
+/// differently), which the command prints as warnings as `check` does.
+pub struct Written {
+    pub rows: usize,
+    pub notes: Vec<String>,
+}
+
 /// Evaluates the study's tables up to `name` and writes that one as CSV to `out` (stdout when
 /// `None`).
-pub fn write_table(path: &Path, text: &str, name: &str, out: Option<&Path>) -> Result<usize, CliError> {
+pub fn write_table(path: &Path, text: &str, name: &str, out: Option<&Path>) -> Result<Written, CliError> {
     let file = path.display().to_string();
     let study = crate::check(&file, text).map_err(|e| RunError::Study(Box::new(e)))?;
     let Some(at) = study.tables.iter().position(|t| t.name == name) else {
@@ -30,7 +37,7 @@ pub fn write_table(path: &Path, text: &str, name: &str, out: Option<&Path>) -> R
         Some(p) => std::fs::write(p, &bytes).map_err(|source| CliError::WriteFile { path: p.to_path_buf(), source })?,
         None => std::io::stdout().write_all(&bytes).map_err(CliError::Stdout)?,
     }
-    Ok(table.nrows())
+    Ok(Written { rows: table.nrows(), notes: table.notes().to_vec() })
 }
 
 /// The table as CSV: a header, then one line per row; numbers in their shortest exact form,

@@ -47,6 +47,7 @@ const SOURCES: &[(&str, &str)] = sources![
     "magpie.rs",
     "fractions.rs",
     "magpie_elements.csv",
+    "smiles/aromaticity.rs",
     "smiles/crippen.tsv",
     "smiles/descriptors/connectivity.rs",
     "smiles/descriptors/crippen.rs",

@@ -55,14 +55,14 @@ pub fn featurize(table: Table, spec: &Spanned<Featurize>) -> Result<Table, DataE
     let fail_help = "fix the cell, filter the row out with `where`, or drop such rows with `{ on_error = drop }`";
     let cell_error =
         |row: usize, why: CellFault| table.cell_error(col, row, why).with_span(f.column.span).with_help(fail_help);
-    let (names, rows, keep, bad) = match input {
+    let (names, rows, keep, bad, kekule) = match input {
         FeaturizeInput::Composition => {
             let read = |t: &str| {
                 formula::parse(t).map_err(|e| CellFault::NotAFormula { text: t.to_string(), why: e.to_string() })
             };
             let (comps, keep, bad) = read_cells(cells, f.on_error, read, || CellFault::MissingFormula, cell_error)?;
             let (names, rows) = cached(f.preset, cells, &keep, || compute(f.preset, &comps));
-            (names, rows, keep, bad)
+            (names, rows, keep, bad, Vec::new())
         }
         FeaturizeInput::Smiles => {
             let read = |t: &str| {
@@ -70,7 +70,13 @@ pub fn featurize(table: Table, spec: &Spanned<Featurize>) -> Result<Table, DataE
             };
             let (mols, keep, bad) = read_cells(cells, f.on_error, read, || CellFault::MissingSmiles, cell_error)?;
             let (names, rows) = cached(f.preset, cells, &keep, || compute_smiles(f.preset, &mols));
-            (names, rows, keep, bad)
+            let kekule: Vec<(usize, String)> = mols
+                .par_iter()
+                .zip(&keep)
+                .filter(|(mol, _)| smiles::aromaticity::has_kekule_aromatic_ring(mol))
+                .map(|(_, &row)| (row, cells[row].as_deref().map_or("", str::trim).to_string()))
+                .collect();
+            (names, rows, keep, bad, kekule)
         }
     };
     if keep.is_empty() {
@@ -81,6 +87,7 @@ pub fn featurize(table: Table, spec: &Spanned<Featurize>) -> Result<Table, DataE
         };
         return Err(DataError::new(kind).with_file(table.label()).with_column(col).with_span(spec.span));
     }
+    let table = if kekule.is_empty() { table } else { kekule_note(table, col, &kekule) };
     let mut out = if bad.is_empty() { table } else { drop_note(table, input, col, &bad).take_rows(&keep) };
     for (j, name) in names.iter().enumerate() {
         let values: Vec<f64> = rows.iter().map(|r| r[j]).collect();
@@ -172,19 +179,42 @@ pub fn compute_smiles(preset: Preset, mols: &[Molecule]) -> (Vec<String>, Vec<Ve
     }
 }
 
-/// `table` with the plan warning for the rows `on_error = drop` leaves out.
-fn drop_note(table: Table, input: FeaturizeInput, col: &str, bad: &[(usize, CellFault)]) -> Table {
-    let examples: Vec<String> = bad
+/// The first [`SHOWN`] of `rows` (row index, what to say of it) as `line 3 …; line 5 …`, with
+/// `; …` when there are more.
+fn examples<T: std::fmt::Display>(table: &Table, rows: &[(usize, T)]) -> String {
+    let shown: Vec<String> = rows
         .iter()
         .take(SHOWN)
-        .map(|(row, why)| {
+        .map(|(row, what)| {
             let (at, _) = table.locate(*row);
-            format!("{at} {why}")
+            format!("{at} {what}")
         })
         .collect();
-    let more = if bad.len() > SHOWN { "; …" } else { "" };
+    let more = if rows.len() > SHOWN { "; …" } else { "" };
+    format!("{}{more}", shown.join("; "))
+}
+
+/// `table` with the plan warning for the rows whose SMILES write an aromatic ring in Kekulé form
+/// (smiles/aromaticity.rs): RDKit reads those rings as aromatic, sim2real as written.
+fn kekule_note(table: Table, col: &str, rows: &[(usize, String)]) -> Table {
+    let quoted: Vec<(usize, String)> = rows.iter().map(|(row, text)| (*row, format!("`{text}`"))).collect();
     let note = format!(
-        "featurize {}({col}) drops {} of the {} rows of {}: not {} (e.g. {}{more})",
+        "featurize smiles({col}): {} of the {} rows of {} write an aromatic ring in Kekulé form (e.g. {}); \
+         RDKit perceives such rings as aromatic, sim2real reads them as written, so their aromaticity-dependent \
+         features (rd_NumAromaticRings, rd_TPSA, rd_MolLogP, Morgan bits, …) differ from RDKit's: write aromatic \
+         atoms in lower case, as RDKit's MolToSmiles does",
+        rows.len(),
+        table.nrows(),
+        table.label(),
+        examples(&table, &quoted)
+    );
+    table.with_note(note)
+}
+
+/// `table` with the plan warning for the rows `on_error = drop` leaves out.
+fn drop_note(table: Table, input: FeaturizeInput, col: &str, bad: &[(usize, CellFault)]) -> Table {
+    let note = format!(
+        "featurize {}({col}) drops {} of the {} rows of {}: not {} (e.g. {})",
         input.name(),
         bad.len(),
         table.nrows(),
@@ -193,7 +223,7 @@ fn drop_note(table: Table, input: FeaturizeInput, col: &str, bad: &[(usize, Cell
             FeaturizeInput::Composition => "formulas",
             FeaturizeInput::Smiles => "SMILES",
         },
-        examples.join("; ")
+        examples(&table, bad)
     );
     table.with_note(note)
 }

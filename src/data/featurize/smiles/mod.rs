@@ -7,8 +7,10 @@
 //! use ring perception (`rings.rs`), hybridization (`hybridization.rs`) and, for the Crippen
 //! descriptors, a small SMARTS matcher (`smarts.rs`). Aromaticity is taken
 //! as written (lower-case atoms), as canonical RDKit SMILES write it; RDKit's own perception
-//! of Kekulé-written aromatic rings (`C1=CC=CC=C1`) is not redone.
+//! of Kekulé-written aromatic rings (`C1=CC=CC=C1`) is not redone, and `aromaticity.rs` finds
+//! the rows where that makes a difference so that the plan says so.
 
+pub mod aromaticity;
 pub mod descriptors;
 pub mod elements;
 pub mod hybridization;
