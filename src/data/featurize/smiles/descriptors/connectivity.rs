@@ -10,16 +10,23 @@ use std::collections::HashSet;
 
 use super::super::elements::element;
 use super::super::hybridization::Hybridization;
-use super::super::molecule::Molecule;
+use super::super::molecule::{Atom, Molecule};
 use super::Perceived;
 
 fn inv_sqrt(x: f64) -> f64 {
     if x != 0.0 { 1.0 / x.sqrt() } else { 0.0 }
 }
 
+/// Outer electrons − hydrogens as RDKit computes it: an `int` minus an `unsigned int`, so in
+/// unsigned 32-bit arithmetic: more hydrogens than outer electrons (`[*H]`, `[BH4-]`) wrap around to
+/// about 4.3e9 instead of going negative (RDKit 2026.09: Chi0n of `C[*H]C` is 2.0000152…).
+fn outer_minus_h(a: &Atom) -> f64 {
+    f64::from(u32::from(element(a.z).outer_electrons).wrapping_sub(u32::from(a.h())))
+}
+
 /// Per atom: 1/√(outer electrons − H) (the `n` indices).
 fn n_vals(mol: &Molecule) -> Vec<f64> {
-    mol.atoms.iter().map(|a| inv_sqrt(f64::from(element(a.z).outer_electrons) - f64::from(a.h()))).collect()
+    mol.atoms.iter().map(|a| inv_sqrt(outer_minus_h(a))).collect()
 }
 
 /// Per atom: 1/√δv with Hall–Kier's δv = (Zv − H)/(Z − Zv − 1) beyond neon (the `v` indices).
@@ -31,8 +38,8 @@ fn hk_deltas(mol: &Molecule) -> Vec<f64> {
             let outer = f64::from(element(a.z).outer_electrons);
             let d = match a.z {
                 0 | 1 => 0.0,
-                2..=10 => outer - f64::from(a.h()),
-                _ => (outer - f64::from(a.h())) / (z - outer - 1.0),
+                2..=10 => outer_minus_h(a),
+                _ => outer_minus_h(a) / (z - outer - 1.0),
             };
             inv_sqrt(d)
         })
@@ -199,4 +206,27 @@ pub fn kappa(p: &Perceived, paths: &Paths) -> Vec<f64> {
         ratio((n + a - 2.0) * (n + a - 3.0) * (n + a - 3.0), p3)
     };
     vec![a, k1, k2, k3]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::super::parse;
+    use super::*;
+
+    fn chi_of(smiles: &str) -> Vec<f64> {
+        let mol = parse(smiles).unwrap();
+        chi(&mol, &paths(&mol))
+    }
+
+    #[test]
+    fn more_hydrogens_than_outer_electrons_wrap_around_as_in_rdkit() {
+        // RDKit 2026.09, Descriptors.Chi0n / Chi1n / Chi0v: the wrapped 2^32 − 1 gives 1/√(2^32 − 1).
+        let chi = chi_of("C[*H]C");
+        assert!((chi[1] - 2.0000152587890643).abs() < 1e-12, "Chi0n {}", chi[1]);
+        assert!((chi[4] - 3.0517578128552714e-05).abs() < 1e-15, "Chi1n {}", chi[4]);
+        assert_eq!(chi[2], 2.0, "Chi0v");
+        let chi = chi_of("[BH4-]");
+        assert!((chi[1] - 1.5258789064276357e-05).abs() < 1e-15, "Chi0n {}", chi[1]);
+        assert!((chi[2] - 1.5258789064276357e-05).abs() < 1e-15, "Chi0v {}", chi[2]);
+    }
 }
