@@ -49,7 +49,7 @@ pub fn perceive(mol: &Molecule) -> Rings {
     relevant.sort_unstable();
     let mut rings = Rings { ring_bond, ..Rings::default() };
     for (_, bits) in relevant {
-        let bonds: Vec<usize> = (0..mol.bonds.len()).filter(|&e| (bits[e / 64] >> (e % 64)) & 1 == 1).collect();
+        let bonds: Vec<usize> = (0..mol.bonds.len()).filter(|&e| has_bit(&bits, e)).collect();
         let mut atoms: Vec<usize> = bonds.iter().flat_map(|&e| [mol.bonds[e].a, mol.bonds[e].b]).collect();
         atoms.sort_unstable();
         atoms.dedup();
@@ -99,10 +99,19 @@ fn ring_systems(mol: &Molecule, ring_bond: &[bool]) -> Vec<RingSystem> {
     systems
 }
 
+/// Bit `i` of a bit set of 64-bit words.
+fn set_bit(bits: &mut [u64], i: usize) {
+    bits[i / 64] |= 1u64 << (i % 64);
+}
+
+fn has_bit(bits: &[u64], i: usize) -> bool {
+    (bits[i / 64] >> (i % 64)) & 1 == 1
+}
+
 fn bitset(bonds: &[usize], words: usize) -> Vec<u64> {
     let mut bits = vec![0u64; words];
     for &e in bonds {
-        bits[e / 64] |= 1u64 << (e % 64);
+        set_bit(&mut bits, e);
     }
     bits
 }
@@ -136,8 +145,6 @@ fn relevant_cycles(mol: &Molecule, ring_bond: &[bool], system: &RingSystem, word
         })
         .collect();
     let (aw, bw) = (k.div_ceil(64), m.div_ceil(64));
-    let set = |bits: &mut [u64], i: usize| bits[i / 64] |= 1u64 << (i % 64);
-    let has = |bits: &[u64], i: usize| (bits[i / 64] >> (i % 64)) & 1 == 1;
     let mut seen: HashSet<Vec<u64>> = HashSet::new();
     let mut candidates: Vec<(usize, Vec<u64>)> = Vec::new();
     for v in 0..k {
@@ -150,22 +157,18 @@ fn relevant_cycles(mol: &Molecule, ring_bond: &[bool], system: &RingSystem, word
             }
             for (p_atoms, p_bonds) in &paths_to[x] {
                 for (q_atoms, q_bonds) in &paths_to[y] {
-                    if has(p_bonds, b) || has(q_bonds, b) {
+                    if has_bit(p_bonds, b) || has_bit(q_bonds, b) {
                         continue;
                     }
-                    // The two paths may share only v.
-                    let shared = p_atoms.iter().zip(q_atoms).enumerate().any(|(w, (p, q))| {
-                        let v_bit = if w == v / 64 { 1u64 << (v % 64) } else { 0 };
-                        (p & q) & !v_bit != 0
-                    });
-                    if shared {
+                    // The two paths may share only v (both hold it).
+                    let shared: u32 = p_atoms.iter().zip(q_atoms).map(|(p, q)| (p & q).count_ones()).sum();
+                    if shared > 1 {
                         continue;
                     }
                     let mut bits: Vec<u64> = p_bonds.iter().zip(q_bonds).map(|(p, q)| p | q).collect();
-                    set(&mut bits, b);
+                    set_bit(&mut bits, b);
                     let len = bits.iter().map(|w| w.count_ones() as usize).sum();
-                    if len >= 3 && !seen.contains(&bits) {
-                        seen.insert(bits.clone());
+                    if len >= 3 && seen.insert(bits.clone()) {
                         candidates.push((len, bits));
                     }
                 }
@@ -186,8 +189,8 @@ fn relevant_cycles(mol: &Molecule, ring_bond: &[bool], system: &RingSystem, word
                 // Back to the molecule's bond numbers.
                 let mut global = vec![0u64; words];
                 for (i, &e) in system.bonds.iter().enumerate() {
-                    if has(bits, i) {
-                        set(&mut global, e);
+                    if has_bit(bits, i) {
+                        set_bit(&mut global, e);
                     }
                 }
                 relevant.push((len, global));
@@ -214,7 +217,7 @@ fn reduce(bits: &[u64], basis: &[(usize, Vec<u64>)]) -> Vec<u64> {
     // Each row was reduced by the rows before it when it was added, so it is zero at their
     // pivots and one pass in order clears every pivot bit for good.
     for (pivot, row) in basis {
-        if (r[pivot / 64] >> (pivot % 64)) & 1 == 1 {
+        if has_bit(&r, *pivot) {
             for (a, b) in r.iter_mut().zip(row) {
                 *a ^= b;
             }
@@ -262,7 +265,7 @@ fn shortest_paths(
 ) -> Vec<Vec<PathBits>> {
     let mut out: Vec<Vec<PathBits>> = vec![Vec::new(); preds.len()];
     let mut start = (vec![0u64; aw], vec![0u64; bw]);
-    start.0[v / 64] |= 1u64 << (v % 64);
+    set_bit(&mut start.0, v);
     out[v].push(start);
     for &t in &order[1..] {
         let mut to_t = Vec::new();
@@ -272,8 +275,8 @@ fn shortest_paths(
                     break 'preds;
                 }
                 let (mut atoms, mut bonds) = (atoms.clone(), bonds.clone());
-                atoms[t / 64] |= 1u64 << (t % 64);
-                bonds[e / 64] |= 1u64 << (e % 64);
+                set_bit(&mut atoms, t);
+                set_bit(&mut bonds, e);
                 to_t.push((atoms, bonds));
             }
         }
