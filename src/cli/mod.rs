@@ -306,8 +306,8 @@ pub enum Command {
         #[arg(long, value_name = "PYTHON")]
         torch: Option<PathBuf>,
         /// Instead of training: time the composition featurizers (parse, magpie, fractions) on this
-        /// many generated formulas, and the SMILES featurizers (parse, descriptors, morgan) on as
-        /// many generated polymer SMILES.
+        /// many generated formulas, and the SMILES featurizers (parse with the Kekulé-ring check,
+        /// descriptors, morgan) on as many generated polymer SMILES.
         #[arg(long, value_name = "N")]
         featurize: Option<usize>,
         /// With --featurize: also time matminer's Magpie features of the same formulas with this
