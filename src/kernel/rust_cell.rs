@@ -54,7 +54,11 @@ impl RustCells {
             // load an earlier session's library: "dlsym failed". Cells always build incrementally.
             for command in [format!(":build_env {EVCXR_INCREMENTAL}"), format!(":cache {CACHE_MIB}")] {
                 if let Err(e) = ctx.execute(&command) {
-                    super::capture::log(&format!("cannot run evcxr's `{command}`: {e}"));
+                    // In the cell's output too: without them cells build slowly or, under
+                    // CARGO_INCREMENTAL=0, may load another session's library.
+                    let msg = format!("cannot run evcxr's `{command}`: {e}");
+                    super::capture::log(&msg);
+                    emit("stderr", format!("warning: {msg}\n"));
                 }
             }
             self.ctx = Some((ctx, outputs));
